@@ -1,0 +1,22 @@
+"""Typed domain errors.
+
+A ``DomainError`` is a ``ValidationError`` so that forms show it next to the
+field it names, and the API turns it into its one error shape. ``NotAllowed``
+is a ``PermissionDenied``: views answer 403, never 500.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+class DomainError(ValidationError):
+    """A business rule refused the action; the message is fit for a person."""
+
+    def __init__(self, message, *, field: str | None = None, code: str | None = None):
+        if field:
+            super().__init__({field: [ValidationError(message, code=code)]})
+        else:
+            super().__init__(message, code=code)
+
+
+class NotAllowed(PermissionDenied):
+    """The acting user's role on the unit does not allow this action."""

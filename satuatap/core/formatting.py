@@ -1,0 +1,28 @@
+"""Rupiah and Indonesian date formatting."""
+
+from datetime import date, datetime
+
+from django.utils import formats, timezone
+
+
+def rupiah(amount) -> str:
+    """Whole rupiah with dot thousands separators: 1250000 -> 'Rp1.250.000'."""
+    if amount is None or amount == "":
+        return ""
+    value = int(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}Rp{abs(value):,}".replace(",", ".")
+
+
+def tanggal(value, with_time: bool = False) -> str:
+    """A date in the active language's long form: '22 November 2026' in Indonesian."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        fmt = "j F Y, H.i" if with_time else "j F Y"
+        return formats.date_format(value, fmt)
+    if isinstance(value, date):
+        return formats.date_format(value, "j F Y")
+    return str(value)

@@ -1,0 +1,40 @@
+from django import template
+
+from satuatap.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value):
+    return formatting.rupiah(value)
+
+
+@register.filter
+def tanggal(value):
+    return formatting.tanggal(value)
+
+
+@register.filter
+def tanggal_jam(value):
+    return formatting.tanggal(value, with_time=True)
+
+
+@register.simple_tag
+def widget(field):
+    """Render a bound field's widget with the Bootstrap class its type needs."""
+    input_type = getattr(field.field.widget, "input_type", "")
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or field.field.widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if field.errors:
+        attrs["aria-describedby"] = f"{field.auto_id}_error"
+    if field.help_text:
+        attrs.setdefault("aria-describedby", f"{field.auto_id}_help")
+    return field.as_widget(attrs=attrs)

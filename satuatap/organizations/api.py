@@ -1,0 +1,122 @@
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from satuatap.api.schemas import (
+    ErrorOut,
+    MembershipEndIn,
+    MembershipIn,
+    MembershipOut,
+    MeOut,
+    UnitIn,
+    UnitMoveIn,
+    UnitOut,
+    UnitPatch,
+)
+from satuatap.organizations import services
+from satuatap.organizations.models import Unit, UnitKind
+from satuatap.organizations.permissions import active_memberships
+from satuatap.organizations.selectors import membership_for, memberships_for, unit_for, units_for, with_parent_id
+
+router = Router(tags=["organizations"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class UnitFilter(Schema):
+    within: int | None = None
+    kind: UnitKind | None = None
+    q: str | None = None
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The authenticated user and their roles")
+def me(request):
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": str(user),
+        "memberships": [
+            {"id": m.pk, "unit_id": m.unit_id, "unit_name": m.unit.name, "role": m.role}
+            for m in active_memberships(user)
+        ],
+    }
+
+
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Units in the user's subtrees")
+@paginate(LimitOffsetPagination)
+def list_units(request, filters: Query[UnitFilter]):
+    within = unit_for(request.user, filters.within) if filters.within else None
+    units = units_for(request.user, within=within)
+    if filters.kind:
+        units = units.filter(kind=filters.kind)
+    if filters.q:
+        units = units.filter(name__icontains=filters.q)
+    return with_parent_id(units)
+
+
+def _one(unit: Unit) -> Unit:
+    return with_parent_id(Unit.objects.filter(pk=unit.pk)).get()
+
+
+@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="One unit")
+def get_unit(request, unit_id: int):
+    return _one(unit_for(request.user, unit_id))
+
+
+@router.post("/units", response={201: UnitOut, **ERRORS}, summary="Create a unit below a parent")
+def create_unit(request, payload: UnitIn):
+    parent = unit_for(request.user, payload.parent_id)
+    data = payload.dict(exclude={"parent_id"})
+    unit = services.unit_create(actor=request.user, parent=parent, **data)
+    return 201, _one(unit)
+
+
+@router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="Change a unit")
+def update_unit(request, unit_id: int, payload: UnitPatch):
+    unit = unit_for(request.user, unit_id)
+    unit = services.unit_update(actor=request.user, unit=unit, **payload.dict(exclude_unset=True, exclude_none=True))
+    return _one(unit)
+
+
+@router.post("/units/{unit_id}/move", response={200: UnitOut, **ERRORS}, summary="Move a unit with its subtree")
+def move_unit(request, unit_id: int, payload: UnitMoveIn):
+    unit = unit_for(request.user, unit_id)
+    new_parent = unit_for(request.user, payload.new_parent_id)
+    unit = services.unit_move(actor=request.user, unit=unit, new_parent=new_parent)
+    return _one(unit)
+
+
+@router.get("/memberships", response={200: list[MembershipOut], **ERRORS}, summary="Roles in the user's subtrees")
+@paginate(LimitOffsetPagination)
+def list_memberships(request, within: int | None = None, active: bool = True):
+    unit = unit_for(request.user, within) if within else None
+    memberships = memberships_for(request.user, within=unit)
+    if active:
+        memberships = memberships.filter(is_active=True)
+    return memberships
+
+
+@router.get("/memberships/{membership_id}", response={200: MembershipOut, **ERRORS}, summary="One role")
+def get_membership(request, membership_id: int):
+    return membership_for(request.user, membership_id)
+
+
+@router.post("/memberships", response={201: MembershipOut, **ERRORS}, summary="Grant a role on a unit")
+def create_membership(request, payload: MembershipIn):
+    unit = unit_for(request.user, payload.unit_id)
+    user = get_object_or_404(get_user_model(), pk=payload.user_id, is_active=True)
+    # Only staff of this institution (or people with no role yet) can be named, so ids of
+    # other institutions' staff learn nothing.
+    if user.memberships.filter(is_active=True).exclude(unit__institution_id=unit.institution_id).exists():
+        raise Http404
+    membership = services.membership_grant(actor=request.user, user=user, unit=unit, role=payload.role)
+    return 201, membership
+
+
+@router.post("/memberships/{membership_id}/end", response={200: MembershipOut, **ERRORS}, summary="End a role")
+def end_membership(request, membership_id: int, payload: MembershipEndIn):
+    membership = membership_for(request.user, membership_id)
+    membership = services.membership_end(actor=request.user, membership=membership, note=payload.note)
+    return membership

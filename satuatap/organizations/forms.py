@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.organizations.models import Role, Unit, UnitKind
+from satuatap.organizations.selectors import units_for
+
+CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "kind",
+            "name",
+            "code",
+            "address",
+            "time_zone",
+            "phone",
+            "whatsapp",
+            "office_hours",
+            "legal_name",
+            "npwp",
+            "legal_basis",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        is_institution = self.instance.pk and self.instance.is_institution
+        if is_institution:
+            self.fields["kind"].choices = [(UnitKind.INSTITUTION, UnitKind.INSTITUTION.label)]
+        else:
+            self.fields["kind"].choices = CHILD_KINDS
+            for field in ("legal_name", "npwp", "legal_basis"):
+                del self.fields[field]
+        self.fields["code"].widget.attrs.update({"style": "text-transform:uppercase", "maxlength": 10})
+
+    def clean_code(self):
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
+    def _post_clean(self):
+        # Uniqueness and tree rules are the service's job; they need the parent.
+        pass
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
+
+
+class UnitMoveForm(forms.Form):
+    new_parent = UnitChoiceField(queryset=Unit.objects.none(), label=_("New parent unit"))
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = units_for(user, capability="unit.manage").exclude(
+            path__startswith=unit.path
+        )
+
+
+class MembershipForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("User"))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        manageable = units_for(user, capability="membership.manage")
+        self.fields["unit"].queryset = manageable
+        institution_ids = set(manageable.values_list("institution_id", flat=True))
+        # Only staff who already work for this institution; new people come in through StaffCreateForm.
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True, memberships__is_active=True, memberships__unit__institution_id__in=institution_ids
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+
+class MembershipEndForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class StaffCreateForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[a-z0-9._-]{3,40}$",
+        label=_("Username"),
+        error_messages={"invalid": _("Use 3 to 40 lowercase letters, digits, dots, dashes or underscores.")},
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, min_length=10)
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user, capability="membership.manage")

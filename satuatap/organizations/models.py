@@ -1,0 +1,152 @@
+"""The tree of offices and who works where.
+
+Units live in one materialised-path tree (django-treebeard) per institution:
+a subtree is a prefix of ``path``, which PostgreSQL answers with an index range
+scan (see the ``varchar_pattern_ops`` index below).
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+
+class UnitKind(models.TextChoices):
+    INSTITUTION = "institution", _("Institution")
+    REGION = "region", _("Region (province)")
+    AREA = "area", _("Area (regency/city)")
+    BRANCH = "branch", _("Branch")
+    SERVICE = "service", _("Service unit")
+    CARE = "care", _("Care unit")
+    DIVISION = "division", _("Division")
+
+
+# A unit may sit under a unit of the same or a higher level, never under a lower
+# one (a region under a branch makes no sense). Divisions fit anywhere below the root.
+KIND_LEVEL = {
+    UnitKind.INSTITUTION: 0,
+    UnitKind.REGION: 1,
+    UnitKind.AREA: 2,
+    UnitKind.BRANCH: 3,
+    UnitKind.SERVICE: 4,
+    UnitKind.CARE: 4,
+}
+
+
+class TimeZone(models.TextChoices):
+    WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+    WITA = "Asia/Makassar", _("WITA (UTC+8)")
+    WIT = "Asia/Jayapura", _("WIT (UTC+9)")
+
+
+unit_code_validator = RegexValidator(
+    r"^[A-Z0-9]{2,10}$",
+    _("Use 2 to 10 capital letters or digits, without spaces (for example PTI or KDS01)."),
+    code="invalid_code",
+)
+
+
+class Unit(MP_Node):
+    institution = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        help_text="The root of this unit's tree; the root points at itself.",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        validators=[unit_code_validator],
+        help_text=_("Short code used in receipt numbers; unique within the institution."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=32, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    # Institution (root) only.
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    npwp = models.CharField(_("NPWP"), max_length=20, blank=True)
+    legal_basis = models.CharField(
+        _("licence decree"), max_length=200, blank=True, help_text=_("Decree number of the institution's licence.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "code"], name="unit_code_unique_in_institution"),
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z0-9]{2,10}$"), name="unit_code_format"),
+            models.CheckConstraint(condition=models.Q(kind__in=UnitKind.values), name="unit_kind_known"),
+            models.CheckConstraint(condition=models.Q(time_zone__in=TimeZone.values), name="unit_time_zone_known"),
+        ]
+        indexes = [
+            # Prefix (subtree) lookups on PostgreSQL under any collation.
+            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind == UnitKind.INSTITUTION
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def contains(self, other: "Unit") -> bool:
+        """True if ``other`` is this unit or lies below it."""
+        return other.path.startswith(self.path)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    FRONT_OFFICE = "front_office", _("Front office")
+    FINANCE = "finance", _("Finance")
+    PROGRAM = "program", _("Program officer")
+    HEAD = "head", _("Office head")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Membership(models.Model):
+    """A role held by a user on a unit and, through it, on the unit's subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                condition=models.Q(is_active=True),
+                name="membership_unique_active",
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.unit.name}"

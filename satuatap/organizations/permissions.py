@@ -1,0 +1,55 @@
+"""What each role may do. A role held on a unit applies to its whole subtree."""
+
+from django.utils.translation import gettext as _
+
+from satuatap.core.errors import NotAllowed
+from satuatap.organizations.models import Role, Unit
+
+ALL_ROLES = frozenset(Role.values)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "unit.view": ALL_ROLES,
+    "unit.manage": frozenset({Role.ADMIN}),
+    "membership.view": frozenset({Role.ADMIN, Role.HEAD, Role.AUDITOR}),
+    "membership.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+}
+
+
+def active_memberships(user) -> list:
+    """The user's active memberships with their units, cached on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_satuatap_memberships", None)
+    if cached is None:
+        cached = list(
+            user.memberships.filter(is_active=True, unit__is_active=True)
+            .select_related("unit")
+            .order_by("unit__path", "role")
+        )
+        user._satuatap_memberships = cached
+    return cached
+
+
+def forget_memberships(user) -> None:
+    user.__dict__.pop("_satuatap_memberships", None)
+
+
+def roles_on(user, unit: Unit) -> set[str]:
+    """Roles the user holds on ``unit`` through a membership on it or an ancestor."""
+    return {m.role for m in active_memberships(user) if unit.path.startswith(m.unit.path)}
+
+
+def can(user, capability: str, unit: Unit) -> bool:
+    return bool(roles_on(user, unit) & CAPABILITIES[capability])
+
+
+def require(user, capability: str, unit: Unit) -> None:
+    if not can(user, capability, unit):
+        raise NotAllowed(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
+
+
+def units_where(user, capability: str) -> list[Unit]:
+    """Top units of the subtrees in which the user has ``capability``."""
+    allowed = CAPABILITIES[capability]
+    return [m.unit for m in active_memberships(user) if m.role in allowed]

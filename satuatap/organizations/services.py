@@ -1,0 +1,271 @@
+"""Every write to units and memberships: check, then do, then audit, in one transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record, diff
+from satuatap.organizations.errors import MembershipRefused, UnitRefused
+from satuatap.organizations.models import KIND_LEVEL, Membership, Role, Unit, UnitKind
+from satuatap.organizations.permissions import forget_memberships, require
+
+UNIT_FIELDS = (
+    "kind",
+    "name",
+    "code",
+    "address",
+    "time_zone",
+    "phone",
+    "whatsapp",
+    "office_hours",
+    "legal_name",
+    "npwp",
+    "legal_basis",
+    "is_active",
+)
+INSTITUTION_ONLY_FIELDS = ("legal_name", "npwp", "legal_basis")
+
+
+def _snapshot(unit: Unit) -> dict:
+    return {field: getattr(unit, field) for field in UNIT_FIELDS}
+
+
+def _check_kind_under(kind: str, parent: Unit | None) -> None:
+    if parent is None:
+        if kind != UnitKind.INSTITUTION:
+            raise UnitRefused(_("Only an institution can stand at the top of a tree."), field="kind")
+        return
+    if kind == UnitKind.INSTITUTION:
+        raise UnitRefused(_("An institution cannot be placed under another unit."), field="kind")
+    if kind == UnitKind.DIVISION:
+        return
+    parent_level = KIND_LEVEL.get(parent.kind)
+    if parent_level is None:  # a division: only divisions below it
+        raise UnitRefused(_("Only divisions can be placed under a division."), field="kind")
+    if KIND_LEVEL[kind] < parent_level:
+        raise UnitRefused(
+            _("A %(kind)s cannot be placed under a %(parent)s.")
+            % {"kind": UnitKind(kind).label, "parent": UnitKind(parent.kind).label},
+            field="kind",
+        )
+
+
+def _check_children_fit(unit: Unit, kind: str) -> None:
+    for child in Unit.objects.get_children(unit):
+        try:
+            _check_kind_under(child.kind, Unit(kind=kind))
+        except UnitRefused:
+            raise UnitRefused(
+                _("%(child)s below this unit would no longer fit under a %(kind)s.")
+                % {"child": child.name, "kind": UnitKind(kind).label},
+                field="kind",
+            ) from None
+
+
+def _validate(unit: Unit, institution: Unit | None) -> None:
+    unit.code = (unit.code or "").strip().upper()
+    try:
+        unit.full_clean(
+            exclude=["path", "depth", "numchild", "institution"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        raise UnitRefused(exc.message_dict) from None
+    if not unit.is_institution:
+        for field in INSTITUTION_ONLY_FIELDS:
+            setattr(unit, field, "")
+    if institution is not None:
+        clash = Unit.objects.filter(institution=institution, code=unit.code).exclude(pk=unit.pk)
+        if clash.exists():
+            raise UnitRefused(
+                _("Code %(code)s is already used by another unit of this institution.") % {"code": unit.code},
+                field="code",
+            )
+
+
+def _save_guarded(action):
+    try:
+        with transaction.atomic():
+            return action()
+    except IntegrityError:
+        # A concurrent request took the same code between our check and our write.
+        raise UnitRefused(_("This code was just taken by another unit; choose another."), field="code") from None
+
+
+@transaction.atomic
+def institution_create(*, actor, first_admin=None, **fields) -> Unit:
+    """A new, isolated institution (tree root), with its first administrator.
+
+    Only the platform operator may do this (a superuser, or ``actor=None`` from a command).
+    """
+    if actor is not None and not actor.is_superuser:
+        raise MembershipRefused(_("Only the platform operator can create an institution."))
+    unit = Unit(kind=UnitKind.INSTITUTION, **fields)
+    _check_kind_under(unit.kind, None)
+    _validate(unit, institution=None)
+
+    def create():
+        root = Unit.objects.add_root(instance=unit)
+        root.institution = root
+        root.save(update_fields=["institution"])
+        return root
+
+    root = _save_guarded(create)
+    audit_record(
+        actor=actor, action=AuditAction.UNIT_CREATED, target=root, unit=root, changes=diff({}, _snapshot(root))
+    )
+    if first_admin is not None:
+        if Membership.objects.filter(user=first_admin, is_active=True).exists():
+            raise MembershipRefused(_("This user already works for an institution."), field="first_admin")
+        membership = Membership.objects.create(user=first_admin, unit=root, role=Role.ADMIN)
+        forget_memberships(first_admin)
+        audit_record(
+            actor=actor,
+            action=AuditAction.MEMBERSHIP_GRANTED,
+            target=membership,
+            unit=root,
+            changes={"user": [None, first_admin.username], "role": [None, Role.ADMIN], "unit": [None, str(root)]},
+        )
+    return root
+
+
+@transaction.atomic
+def unit_create(*, actor, parent: Unit, **fields) -> Unit:
+    """Add a unit below ``parent``; the actor must administer ``parent``."""
+    require(actor, "unit.manage", parent)
+    parent = Unit.objects.select_for_update().get(pk=parent.pk)
+    unit = Unit(**fields)
+    unit.institution_id = parent.institution_id
+    _check_kind_under(unit.kind, parent)
+    _validate(unit, institution=parent.institution)
+    child = _save_guarded(lambda: Unit.objects.add_child(parent, instance=unit))
+    audit_record(
+        actor=actor, action=AuditAction.UNIT_CREATED, target=child, unit=child, changes=diff({}, _snapshot(child))
+    )
+    return child
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+    require(actor, "unit.manage", unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = _snapshot(unit)
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise UnitRefused(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    for field, value in fields.items():
+        setattr(unit, field, value)
+    if unit.kind != before["kind"]:
+        _check_kind_under(unit.kind, Unit.objects.get_parent(unit))
+        _check_children_fit(unit, unit.kind)
+    if unit.is_institution and not before["is_active"] == unit.is_active and not unit.is_active:
+        raise UnitRefused(_("An institution cannot be deactivated here."), field="is_active")
+    _validate(unit, institution=unit.institution)
+    _save_guarded(lambda: unit.save())
+    changes = diff(before, _snapshot(unit))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UNIT_UPDATED, target=unit, unit=unit, changes=changes)
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
+    """Move ``unit`` with its subtree below ``new_parent`` within the same institution.
+
+    The actor must administer both the unit and its new parent.
+    """
+    require(actor, "unit.manage", unit)
+    require(actor, "unit.manage", new_parent)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
+    if unit.is_institution:
+        raise UnitRefused(_("An institution cannot be moved."), field="new_parent")
+    if new_parent.institution_id != unit.institution_id:
+        raise UnitRefused(_("A unit cannot be moved to another institution."), field="new_parent")
+    if unit.contains(new_parent):
+        raise UnitRefused(_("A unit cannot be moved under itself or one of its own sub-units."), field="new_parent")
+    _check_kind_under(unit.kind, new_parent)
+    old_parent = Unit.objects.get_parent(unit)
+    if old_parent.pk == new_parent.pk:
+        return unit
+    Unit.objects.move(unit, new_parent, pos="sorted-child")
+    unit.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UNIT_MOVED,
+        target=unit,
+        unit=unit,
+        changes={"parent": [str(old_parent), str(new_parent)]},
+    )
+    return unit
+
+
+@transaction.atomic
+def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
+    """Give ``user`` a role on ``unit`` (and so on its subtree)."""
+    require(actor, "membership.manage", unit)
+    if role not in Role.values:
+        raise MembershipRefused(_("Unknown role."), field="role")
+    if not user.is_active:
+        raise MembershipRefused(_("This user account is not active."), field="user")
+    if Membership.objects.filter(user=user, unit=unit, role=role, is_active=True).exists():
+        raise MembershipRefused(_("This user already holds this role on this unit."), field="role")
+    other_institution = (
+        Membership.objects.filter(user=user, is_active=True).exclude(unit__institution_id=unit.institution_id).exists()
+    )
+    if other_institution:
+        raise MembershipRefused(_("This user works for another institution."), field="user")
+    membership = Membership.objects.create(user=user, unit=unit, role=role)
+    forget_memberships(user)
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_GRANTED,
+        target=membership,
+        unit=unit,
+        changes={"user": [None, user.username], "role": [None, role], "unit": [None, str(unit)]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, note: str = "") -> Membership:
+    require(actor, "membership.manage", membership.unit)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        raise MembershipRefused(_("This role has already ended."))
+    if membership.user_id == actor.pk and membership.role == Role.ADMIN:
+        raise MembershipRefused(_("You cannot end your own administrator role; ask another administrator."))
+    membership.is_active = False
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["is_active", "ended_at"])
+    forget_memberships(membership.user)
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_ENDED,
+        target=membership,
+        unit=membership.unit,
+        changes={"is_active": [True, False]},
+        note=note,
+    )
+    return membership
+
+
+@transaction.atomic
+def staff_create(*, actor, unit: Unit, role: str, username: str, full_name: str, email: str, password: str):
+    """Open an account for a new staff member and give them their first role."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    require(actor, "membership.manage", unit)
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise MembershipRefused(_("This username is already taken."), field="username")
+    user = User(username=username, full_name=full_name, email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise MembershipRefused({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save()
+    return membership_grant(actor=actor, user=user, unit=unit, role=role)
