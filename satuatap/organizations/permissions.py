@@ -13,6 +13,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "membership.view": frozenset({Role.ADMIN, Role.HEAD, Role.AUDITOR}),
     "membership.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+    # Fund ledger (PSAK 109).
+    "ledger.view": frozenset({Role.ADMIN, Role.FINANCE, Role.HEAD, Role.AUDITOR}),
+    "ledger.post": frozenset({Role.FINANCE}),
+    "ledger.approve": frozenset({Role.HEAD}),
+    "ledger.configure": frozenset({Role.ADMIN, Role.FINANCE}),
+    "ledger.close": frozenset({Role.FINANCE, Role.HEAD}),
 }
 
 
