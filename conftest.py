@@ -38,8 +38,8 @@ def world(db):
     branch_b_sub = make_unit(branch_b, "BRBS1", f"Layanan {SECRET} Bakung", UnitKind.SERVICE)
 
     eve = UserFactory(username="eve")
-    beta = make_institution("BETA", f"LAZ {SECRET} Beta", admin=eve)
-    beta_branch = make_unit(beta, "BRA", f"Cabang {SECRET} Beta")
+    beta = make_institution("BETA", f"LAZ {SECRET} Xenon", admin=eve)
+    beta_branch = make_unit(beta, "BRA", f"Cabang {SECRET} Xenon")
 
     alice = UserFactory(username="alice")
     bob = UserFactory(username=f"bob{SECRET.lower()}")

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from satuatap.api.schemas import (
@@ -70,7 +70,7 @@ def create_unit(request, payload: UnitIn):
     parent = unit_for(request.user, payload.parent_id)
     data = payload.dict(exclude={"parent_id"})
     unit = services.unit_create(actor=request.user, parent=parent, **data)
-    return 201, _one(unit)
+    return Status(201, _one(unit))
 
 
 @router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="Change a unit")
@@ -112,7 +112,7 @@ def create_membership(request, payload: MembershipIn):
     if user.memberships.filter(is_active=True).exclude(unit__institution_id=unit.institution_id).exists():
         raise Http404
     membership = services.membership_grant(actor=request.user, user=user, unit=unit, role=payload.role)
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.post("/memberships/{membership_id}/end", response={200: MembershipOut, **ERRORS}, summary="End a role")

@@ -1,0 +1,34 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from satuatap.core.formatting import rupiah, tanggal
+
+
+def test_rupiah_uses_dots_and_no_decimals():
+    assert rupiah(1250000) == "Rp1.250.000"
+    assert rupiah(0) == "Rp0"
+    assert rupiah(-5000) == "-Rp5.000"
+    assert rupiah(None) == ""
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_rupiah_round_trips(amount):
+    text = rupiah(amount)
+    assert int(text.replace("Rp", "").replace(".", "")) == amount
+
+
+def test_dates_in_indonesian_and_english():
+    with translation.override("id"):
+        assert tanggal(date(2026, 8, 17)) == "17 Agustus 2026"
+    with translation.override("en"):
+        assert tanggal(date(2026, 8, 17)) == "17 August 2026"
+
+
+def test_datetimes_are_shown_in_the_active_zone():
+    moment = datetime(2026, 1, 1, 17, 30, tzinfo=ZoneInfo("UTC"))
+    with translation.override("id"), timezone.override(ZoneInfo("Asia/Jayapura")):
+        assert tanggal(moment, with_time=True) == "2 Januari 2026, 02.30"

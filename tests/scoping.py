@@ -1,0 +1,85 @@
+"""The access-control matrix, generated from the URL configuration and the API schema.
+
+Every URL pattern of the staff UI and every operation of the OpenAPI schema is
+listed here automatically. A pattern or operation that takes an object id must
+have an entry in OBJECT_KINDS / API_PARAMS (how to find another unit's object of
+that kind), and a write operation of the API must have a body in API_BODIES:
+otherwise the matrix fails and names it, so no view or endpoint escapes it.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# URL name -> kind of object its <pk> names.
+OBJECT_KINDS = {
+    "organizations:unit_detail": "unit",
+    "organizations:unit_children": "unit",
+    "organizations:unit_create": "unit",
+    "organizations:unit_edit": "unit",
+    "organizations:unit_move": "unit",
+    "organizations:unit_history": "unit",
+    "organizations:membership_end": "membership",
+    "api:token_revoke": "token",
+}
+
+# Extra query strings that make a list view show something else (exports, filters).
+LIST_VARIANTS = {
+    "organizations:membership_list": ["", "?format=csv", "?ended=1", "?ended=1&format=csv"],
+    "audit:event_list": ["", "?format=csv", "?action=unit.created"],
+    "organizations:unit_tree": ["", "?q=Bakung", "?q=BRB", "?q=Xeno"],
+}
+
+# Views anyone may reach without logging in.
+PUBLIC = {"accounts:login", "set_language"}
+
+# URL prefixes covered elsewhere: the API by its schema, the operator admin by test_operator_admin_*.
+SKIP_PREFIXES = ("api/v1/", "operator/", "static/")
+
+# API path parameter -> kind of object.
+API_PARAMS = {"unit_id": "unit", "membership_id": "membership"}
+
+# (method, path) of every API write -> body builder taking a dict of kind -> object id.
+API_BODIES = {
+    ("post", "/api/v1/units"): lambda ids: {
+        "parent_id": ids["unit"],
+        "kind": "service",
+        "name": "Leak",
+        "code": "LEAK1",
+    },
+    ("patch", "/api/v1/units/{unit_id}"): lambda ids: {"name": "Renamed by outsider"},
+    ("post", "/api/v1/units/{unit_id}/move"): lambda ids: {"new_parent_id": ids["unit"]},
+    ("post", "/api/v1/memberships"): lambda ids: {"user_id": ids["user"], "unit_id": ids["unit"], "role": "admin"},
+    ("post", "/api/v1/memberships/{membership_id}/end"): lambda ids: {"note": "outsider"},
+}
+
+
+def iter_patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from iter_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield prefix + str(entry.pattern), name, entry
+
+
+def staff_views():
+    """(route, url name, kwargs names) of every staff UI view the matrix must cover."""
+    views = []
+    for route, name, pattern in iter_patterns():
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        views.append((route, name, list(pattern.pattern.converters)))
+    return views
+
+
+def api_operations():
+    from satuatap.api.core import api
+
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            params = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            yield method, path, params, operation

@@ -1,0 +1,165 @@
+"""Every staff view, generated from the URL configuration: outsiders get nothing, auditors write nothing."""
+
+import pytest
+from django.test import Client
+
+from satuatap.accounts.models import User
+from satuatap.api.models import ApiToken
+from satuatap.api.services import api_token_create
+from satuatap.audit.models import AuditEvent
+from satuatap.organizations.models import Membership, Unit
+from tests.scoping import LIST_VARIANTS, OBJECT_KINDS, PUBLIC, staff_views
+
+VIEWS = staff_views()
+OBJECT_VIEWS = [v for v in VIEWS if v[2]]
+LIST_VIEWS = [v for v in VIEWS if not v[2] and v[1] not in PUBLIC]
+# Personal settings every role may change for themselves (not business data).
+PERSONAL = {
+    "api:tokens",
+    "api:token_revoke",
+    "accounts:password_change",
+    "accounts:logout",
+    "organizations:switch_unit",
+    "set_language",
+}
+
+
+def url_for(route: str, pk) -> str:
+    import re
+
+    return "/" + re.sub(r"<(?:\w+:)?pk>", str(pk), route)
+
+
+def snapshot():
+    """Everything a write could touch."""
+    return (
+        list(Unit.objects.order_by("pk").values_list("pk", "path", "name", "code", "kind", "is_active", "phone")),
+        list(Membership.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role", "is_active")),
+        list(User.objects.order_by("pk").values_list("pk", "username", "is_active")),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.fixture
+def foreign(world):
+    """Objects of other branches and of another institution that alice (admin of branch A) must never reach."""
+    bob_token, _key = api_token_create(actor=world.bob, name="bob's")
+    eve_membership = Membership.objects.get(user=world.eve)
+    return {
+        "unit": [world.branch_b, world.branch_b_sub, world.area, world.alpha, world.beta, world.beta_branch],
+        "membership": [world.memberships.bob, eve_membership, Membership.objects.get(user=world.carol)],
+        "token": [bob_token],
+    }
+
+
+def form_data(world):
+    """A superset of plausible values for every form, so a write that is allowed would happen."""
+    return {
+        "kind": "service",
+        "name": "Written by the matrix",
+        "code": "MTX1",
+        "time_zone": "Asia/Jakarta",
+        "new_parent": world.branch_a_sub.pk,
+        "user": world.frank.pk,
+        "unit": world.branch_a.pk,
+        "role": "admin",
+        "username": "matrixuser",
+        "full_name": "Matrix",
+        "password": "long-password-4711",
+        "note": "matrix",
+        "membership": world.memberships.audrey.pk,
+    }
+
+
+def test_every_view_with_an_object_id_is_in_the_matrix():
+    missing = [name for _route, name, kwargs in OBJECT_VIEWS if name not in OBJECT_KINDS or kwargs != ["pk"]]
+    assert not missing, f"Add these views to tests/scoping.py OBJECT_KINDS: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("route", "name"), [(r, n) for r, n, _k in OBJECT_VIEWS], ids=[n for _r, n, _k in OBJECT_VIEWS]
+)
+def test_outsider_cannot_reach_objects_of_other_units(world, foreign, route, name):
+    client = Client()
+    client.force_login(world.alice)
+    before = snapshot()
+    guesses = [obj.pk for obj in foreign[OBJECT_KINDS[name]]] + [987654321]
+    for pk in guesses:
+        url = url_for(route, pk)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, form_data(world) if method == "post" else None)
+            assert response.status_code in (403, 404, 405), f"{method.upper()} {url} answered {response.status_code}"
+            assert b"SECRET" not in response.content, f"{method.upper()} {url} shows another unit's data"
+    assert snapshot() == before, f"{name} changed data of another unit"
+
+
+def leaking_pages(user, views, marker=b"SECRET") -> list[str]:
+    """The list pages and exports among ``views`` that show ``user`` something marked as outside their units."""
+    client = Client()
+    client.force_login(user)
+    leaks = []
+    for route, name, _kwargs in views:
+        for variant in LIST_VARIANTS.get(name, [""]):
+            response = client.get(url_for(route, 0) + variant)
+            assert response.status_code in (200, 302, 403, 405), f"{route}{variant} answered {response.status_code}"
+            if marker in response.content:
+                leaks.append(f"{route}{variant}")
+    return leaks
+
+
+@pytest.mark.parametrize(("route", "name"), [(r, n) for r, n, _k in LIST_VIEWS], ids=[n for _r, n, _k in LIST_VIEWS])
+def test_lists_and_exports_show_nothing_outside_scope(world, route, name):
+    for user in (world.alice, world.audrey, world.frank):
+        assert leaking_pages(user, [(route, name, [])]) == [], f"shows data outside {user}'s units"
+
+
+def test_the_matrix_catches_a_view_that_forgets_scoping(world, settings):
+    """A new view that lists units without the scoping selector, or takes an id the matrix does not know, fails."""
+    settings.ROOT_URLCONF = "tests.leaky_urls"
+    views = staff_views()
+    names = {name for _route, name, _kwargs in views}
+    assert {"leak_list", "leak_detail"} <= names
+    unknown = [name for _route, name, kwargs in views if kwargs and name not in OBJECT_KINDS]
+    assert unknown == ["leak_detail"]
+    leaky = [v for v in views if v[1] == "leak_list"]
+    assert leaking_pages(world.alice, leaky) == ["leak/"]
+
+
+def test_institution_root_admin_sees_nothing_of_another_institution(world):
+    assert leaking_pages(world.carol, LIST_VIEWS, marker=b"Xenon") == []
+
+
+@pytest.mark.parametrize(("route", "name", "kwargs"), VIEWS, ids=[n or r for r, n, _k in VIEWS])
+def test_auditor_cannot_write_anything(world, route, name, kwargs):
+    if name in PERSONAL:
+        return
+    client = Client()
+    client.force_login(world.audrey)
+    own = {"unit": world.branch_a_sub.pk, "membership": world.memberships.frank.pk, "token": 0}
+    url = url_for(route, own[OBJECT_KINDS[name]] if kwargs else 0)
+    before = snapshot()
+    response = client.post(url, form_data(world))
+    assert response.status_code != 500
+    assert snapshot() == before, f"auditor changed data through POST {url}"
+
+
+@pytest.mark.parametrize(("route", "name", "kwargs"), VIEWS, ids=[n or r for r, n, _k in VIEWS])
+def test_anonymous_is_sent_to_login(world, route, name, kwargs):
+    if name in PUBLIC:
+        return
+    url = url_for(route, world.branch_a.pk)
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(url)
+        assert response.status_code in (302, 405), f"{method.upper()} {url} answered {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/")
+
+
+def test_operator_admin_is_closed_to_institution_staff(world):
+    client = Client()
+    world.carol.is_staff = True
+    world.carol.save()
+    client.force_login(world.carol)
+    response = client.get("/operator/organizations/unit/")
+    assert response.status_code == 302 and "/operator/login/" in response["Location"]
