@@ -49,7 +49,7 @@ def test_log_in_switch_unit_create_a_branch_see_it_in_the_tree_and_switch_langua
     page.fill("#id_name", "Cabang Dahlia")
     page.fill("#id_code", "BRC")
     page.get_by_test_id("save").click()
-    expect(page.locator(".invalid-feedback")).to_contain_text("BRC")
+    expect(page.locator(".invalid-feedback")).to_contain_text("Kode BRC sudah dipakai")
     shot("unit-form-error")
 
     # See it in the tree: expand the region, then the area (htmx loads children).
@@ -61,9 +61,11 @@ def test_log_in_switch_unit_create_a_branch_see_it_in_the_tree_and_switch_langua
     shot("unit-tree")
 
     # Switch language to English and back.
+    expect(page.locator("h1")).to_have_text("Unit Kerja")
     page.get_by_test_id("lang-toggle").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Units")
     shot("unit-tree-en")
     page.get_by_test_id("lang-toggle").click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
+    expect(page.locator("h1")).to_have_text("Unit Kerja")
