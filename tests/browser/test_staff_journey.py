@@ -26,11 +26,14 @@ def test_log_in_switch_unit_create_a_branch_see_it_in_the_tree_and_switch_langua
     # Switch the active unit to the region: the select submits itself.
     switcher = page.get_by_test_id("unit-switch")
     region_option = switcher.locator("option", has_text="Wilayah Satu")
-    switcher.select_option(region_option.get_attribute("value"))
+    with page.expect_navigation():
+        switcher.select_option(region_option.get_attribute("value"))
     expect(page.locator("#main")).to_contain_text("Wilayah Satu")
     # ...and back to the institution, where carol is administrator.
     switcher = page.get_by_test_id("unit-switch")
-    switcher.select_option(switcher.locator("option", has_text="LAZ Alpha").get_attribute("value"))
+    with page.expect_navigation():
+        switcher.select_option(switcher.locator("option", has_text="LAZ Alpha").get_attribute("value"))
+    expect(page.locator("#main")).to_contain_text("LAZ Alpha")
 
     # Create a branch under the area.
     page.goto(f"/units/{world.area.pk}/add/")

@@ -21,7 +21,8 @@ PRODUCTION = {
 
 
 def run_manage(*args, env=None):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SATUATAP_", "SECRET_KEY", "DATABASE_URL"))}
+    drop = ("SATUATAP_", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "ALLOWED_HOSTS")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
