@@ -23,8 +23,9 @@ OBJECT_KINDS = {
 
 # Extra query strings that make a list view show something else (exports, filters).
 LIST_VARIANTS = {
-    "organizations:membership_list": ["", "?format=csv", "?ended=1", "?ended=1&format=csv"],
-    "audit:event_list": ["", "?format=csv", "?action=unit.created"],
+    "organizations:membership_list": ["", "?format=csv", "?format=xlsx", "?ended=1", "?ended=1&format=csv"],
+    "organizations:unit_export": ["?format=csv", "?format=xlsx"],
+    "audit:event_list": ["", "?format=csv", "?format=xlsx", "?action=unit.created"],
     "organizations:unit_tree": ["", "?q=Bakung", "?q=BRB", "?q=Xeno"],
 }
 
@@ -83,3 +84,16 @@ def api_operations():
         for method, operation in operations.items():
             params = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
             yield method, path, params, operation
+
+
+def response_text(response) -> bytes:
+    """The bytes a person would read: XLSX downloads are unpacked cell by cell."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(BytesIO(response.content), read_only=True)
+        cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row]
+        return "\n".join(cells).encode()
+    return response.content

@@ -8,7 +8,7 @@ from satuatap.api.models import ApiToken
 from satuatap.api.services import api_token_create
 from satuatap.audit.models import AuditEvent
 from satuatap.organizations.models import Membership, Unit
-from tests.scoping import LIST_VARIANTS, OBJECT_KINDS, PUBLIC, staff_views
+from tests.scoping import LIST_VARIANTS, OBJECT_KINDS, PUBLIC, response_text, staff_views
 
 VIEWS = staff_views()
 OBJECT_VIEWS = [v for v in VIEWS if v[2]]
@@ -103,7 +103,7 @@ def leaking_pages(user, views, marker=b"SECRET") -> list[str]:
         for variant in LIST_VARIANTS.get(name, [""]):
             response = client.get(url_for(route, 0) + variant)
             assert response.status_code in (200, 302, 403, 405), f"{route}{variant} answered {response.status_code}"
-            if marker in response.content:
+            if marker in response_text(response):
                 leaks.append(f"{route}{variant}")
     return leaks
 

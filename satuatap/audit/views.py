@@ -1,3 +1,5 @@
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -5,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.selectors import audit_events_for
-from satuatap.core.views_helpers import csv_response
+from satuatap.core.exports import table_response
 from satuatap.organizations.permissions import require
 
 
@@ -19,7 +21,7 @@ def event_list(request):
     action = request.GET.get("action", "")
     if action in AuditAction.values:
         events = events.filter(action=action)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") in ("csv", "xlsx"):
         header = [_("Time"), _("By"), _("Action"), _("Object"), _("Unit"), _("Changes"), _("Note")]
         rows = (
             [
@@ -28,12 +30,12 @@ def event_list(request):
                 e.get_action_display(),
                 e.target_repr,
                 e.unit.code,
-                e.changes,
+                json.dumps(e.changes, ensure_ascii=False),
                 e.note,
             ]
             for e in events.iterator(chunk_size=2000)
         )
-        return csv_response(f"audit-{top.code}", header, rows)
+        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

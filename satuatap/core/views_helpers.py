@@ -1,10 +1,6 @@
 """Small helpers shared by the thin views of every app."""
 
-import csv
-
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.utils import timezone
 
 
 def apply_service_error(form, exc: ValidationError) -> None:
@@ -14,15 +10,3 @@ def apply_service_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    """A CSV download that Excel opens with the right encoding (UTF-8 with BOM)."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.audit.selectors import audit_events_of
-from satuatap.core.views_helpers import apply_service_error, csv_response
+from satuatap.core.exports import table_response
+from satuatap.core.views_helpers import apply_service_error
 from satuatap.organizations import services
 from satuatap.organizations.forms import MembershipEndForm, MembershipForm, StaffCreateForm, UnitForm, UnitMoveForm
 from satuatap.organizations.middleware import SESSION_KEY
@@ -87,7 +88,8 @@ def unit_export(request):
         ]
         for u in units
     )
-    return csv_response(f"units-{top.code}", header, rows)
+    fmt = request.GET.get("format", "csv")
+    return table_response(fmt, f"units-{top.code}", _("Units"), header, rows) or HttpResponseBadRequest()
 
 
 @login_required
@@ -188,7 +190,7 @@ def membership_list(request):
     memberships = memberships_for(request.user, within=top)
     if not show_ended:
         memberships = memberships.filter(is_active=True)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") in ("csv", "xlsx"):
         header = [_("Username"), _("Full name"), _("Unit code"), _("Unit"), _("Role"), _("Active"), _("Since")]
         rows = (
             [
@@ -202,7 +204,7 @@ def membership_list(request):
             ]
             for m in memberships
         )
-        return csv_response(f"memberships-{top.code}", header, rows)
+        return table_response(request.GET["format"], f"memberships-{top.code}", _("Staff & roles"), header, rows)
     return render(
         request,
         "organizations/membership_list.html",

@@ -164,3 +164,13 @@ def test_unknown_unit_is_a_friendly_404(world, as_user):
     response = as_user(world.alice).get("/units/999999/")
     assert response.status_code == 404
     assert "Satu Atap" in response.content.decode()
+
+
+def test_every_table_downloads_as_excel(world, as_user):
+    from tests.scoping import response_text
+
+    client = as_user(world.carol)
+    for url in ("/units/export/?format=xlsx", "/memberships/?format=xlsx", "/audit/?format=xlsx"):
+        response = client.get(url)
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
+        assert b"ALPHA" in response_text(response), url
