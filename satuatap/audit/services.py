@@ -16,11 +16,12 @@ def _plain(value):
 
 def diff(before: dict, after: dict) -> dict:
     """{field: [old, new]} for the fields whose value changed."""
-    return {
-        key: [_plain(before.get(key)), _plain(after.get(key))]
-        for key in after
-        if _plain(before.get(key)) != _plain(after.get(key))
-    }
+    changes = {}
+    for key in after:
+        old, new = _plain(before.get(key)), _plain(after.get(key))
+        if old != new and not (old in (None, "") and new in (None, "")):
+            changes[key] = [old, new]
+    return changes
 
 
 def audit_record(

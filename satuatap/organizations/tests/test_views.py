@@ -79,7 +79,7 @@ def test_editing_shows_old_and_new_values_in_history(world, as_user):
     auditor = as_user(world.audrey)
     history = auditor.get(f"/units/{world.branch_a.pk}/history/").content.decode()
     assert "Cabang Anggrek Baru" in history
-    assert "Asia/Makassar" in history
+    assert "Zona waktu</strong>: WIB (UTC+7) → WITA (UTC+8)" in history
 
 
 def test_times_are_shown_in_the_active_units_zone(world, as_user):
