@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("satuatap.accounts.urls")),
     path("", include("satuatap.organizations.urls")),
     path("", include("satuatap.audit.urls")),
+    path("", include("satuatap.ledger.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operator/", admin.site.urls),
     *api_urlpatterns,

@@ -9,6 +9,8 @@ otherwise the matrix fails and names it, so no view or endpoint escapes it.
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS
+
 # URL name -> kind of object its <pk> names.
 OBJECT_KINDS = {
     "organizations:unit_detail": "unit",
@@ -19,7 +21,37 @@ OBJECT_KINDS = {
     "organizations:unit_history": "unit",
     "organizations:membership_end": "membership",
     "api:token_revoke": "token",
+    "ledger:account_edit": "account",
+    "ledger:entry_detail": "entry",
+    "ledger:entry_approve": "entry",
+    "ledger:entry_discard": "entry",
+    "ledger:entry_reverse": "entry",
+    "ledger:report": "report",
 }
+
+# URL name -> the values its <slug> takes; each value is checked like a list page.
+SLUGS = {
+    "ledger:report": [
+        "trial-balance",
+        "financial-position",
+        "changes-in-funds",
+        "cash-flows",
+        "managed-assets",
+        "general-ledger",
+    ],
+}
+
+# A report's query naming another unit's or institution's objects ({unit_b}, {account_beta} are filled in).
+_REPORT_QUERIES = [
+    "",
+    "?unit={unit_b}&start=2025-01&end=2025-12&consolidated=on",
+    "?unit={unit_beta}&start=2025-01&end=2025-12",
+    "?unit={unit_a}&start=2025-01&end=2025-12&consolidated=on&compare=on",
+    "?unit={unit_a}&start=2025-01&end=2025-12&account={account_beta}",
+    "?unit={unit_a}&start=2025-01&end=2025-12&format=xlsx",
+    "?unit={unit_b}&start=2025-01&end=2025-12&format=xlsx",
+    "?unit={unit_b}&start=2025-01&end=2025-12&format=pdf",
+]
 
 # Extra query strings that make a list view show something else (exports, filters).
 LIST_VARIANTS = {
@@ -27,6 +59,10 @@ LIST_VARIANTS = {
     "organizations:unit_export": ["?format=csv", "?format=xlsx"],
     "audit:event_list": ["", "?format=csv", "?format=xlsx", "?action=unit.created"],
     "organizations:unit_tree": ["", "?q=Bakung", "?q=BRB", "?q=Xeno"],
+    "ledger:overview": ["", "?format=csv", "?format=xlsx"],
+    "ledger:accounts": ["", "?format=csv", "?format=xlsx"],
+    "ledger:entries": ["", "?status=draft", "?format=csv", "?format=xlsx", "?status=posted&source=transfer"],
+    **{f"ledger:report:{slug}": _REPORT_QUERIES for slug in SLUGS["ledger:report"]},
 }
 
 # Views anyone may reach without logging in.
@@ -53,6 +89,10 @@ API_BODIES = {
 }
 
 
+API_PARAMS.update(LEDGER_API_PARAMS)
+API_BODIES.update(LEDGER_API_BODIES)
+
+
 def iter_patterns(resolver=None, prefix="", namespace=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
@@ -67,12 +107,20 @@ def iter_patterns(resolver=None, prefix="", namespace=""):
 
 
 def staff_views():
-    """(route, url name, kwargs names) of every staff UI view the matrix must cover."""
+    """(route, url name, kwargs names) of every staff UI view the matrix must cover.
+
+    A view taking a <slug> from SLUGS appears once per slug, as a page without an object id.
+    """
     views = []
     for route, name, pattern in iter_patterns():
         if route.startswith(SKIP_PREFIXES):
             continue
-        views.append((route, name, list(pattern.pattern.converters)))
+        kwargs = list(pattern.pattern.converters)
+        if kwargs == ["slug"] and name in SLUGS:
+            for slug in SLUGS[name]:
+                views.append((route.replace("<slug:slug>", slug), f"{name}:{slug}", []))
+            continue
+        views.append((route, name, kwargs))
     return views
 
 

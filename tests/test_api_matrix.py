@@ -8,6 +8,7 @@ from django.test import Client
 from satuatap.api.services import api_token_create
 from satuatap.organizations.models import Membership
 from tests.scoping import API_BODIES, API_PARAMS, api_operations
+from tests.scoping_ledger import ledger_matrix_ids
 from tests.test_scoping_matrix import snapshot
 
 OPERATIONS = list(api_operations())
@@ -46,12 +47,23 @@ def test_every_operation_is_in_the_matrix():
 
 @pytest.mark.parametrize(("method", "path", "params", "operation"), OPERATIONS, ids=IDS)
 def test_outsider_token_reaches_nothing_of_other_units(world, tokens, method, path, params, operation):
+    led = ledger_matrix_ids(world)
     before = snapshot()
     foreign_sets = [
-        {"unit": world.branch_b.pk, "membership": world.memberships.bob.pk, "user": world.bob.pk},
-        {"unit": world.beta.pk, "membership": Membership.objects.get(user=world.eve).pk, "user": world.eve.pk},
-        {"unit": world.alpha.pk, "membership": Membership.objects.get(user=world.carol).pk, "user": world.carol.pk},
-        {"unit": 987654321, "membership": 987654321, "user": 987654321},
+        {"unit": world.branch_b.pk, "membership": world.memberships.bob.pk, "user": world.bob.pk, **led["foreign"][0]},
+        {
+            "unit": world.beta.pk,
+            "membership": Membership.objects.get(user=world.eve).pk,
+            "user": world.eve.pk,
+            **led["foreign"][2],
+        },
+        {
+            "unit": world.alpha.pk,
+            "membership": Membership.objects.get(user=world.carol).pk,
+            "user": world.carol.pk,
+            **led["foreign"][1],
+        },
+        {"unit": 987654321, "membership": 987654321, "user": 987654321, **led["foreign"][4]},
     ]
     for ids in foreign_sets:
         body = API_BODIES[(method, path)](ids) if method in WRITES else None
@@ -69,7 +81,13 @@ def test_outsider_token_reaches_nothing_of_other_units(world, tokens, method, pa
 def test_auditor_token_writes_nothing(world, tokens, method, path, params, operation):
     if method not in WRITES:
         return
-    own = {"unit": world.branch_a_sub.pk, "membership": world.memberships.frank.pk, "user": world.frank.pk}
+    led = ledger_matrix_ids(world)
+    own = {
+        "unit": world.branch_a_sub.pk,
+        "membership": world.memberships.frank.pk,
+        "user": world.frank.pk,
+        **led["own"],
+    }
     before = snapshot()
     response = call(tokens["audrey"], method, fill(path, own), API_BODIES[(method, path)](own))
     assert response.status_code == 403, response.content
@@ -78,7 +96,8 @@ def test_auditor_token_writes_nothing(world, tokens, method, path, params, opera
 
 @pytest.mark.parametrize(("method", "path", "params", "operation"), OPERATIONS, ids=IDS)
 def test_no_token_is_unauthenticated_with_the_error_shape(world, method, path, params, operation):
-    own = {"unit": world.branch_a.pk, "membership": world.memberships.frank.pk, "user": world.frank.pk}
+    led = ledger_matrix_ids(world)
+    own = {"unit": world.branch_a.pk, "membership": world.memberships.frank.pk, "user": world.frank.pk, **led["own"]}
     body = API_BODIES[(method, path)](own) if method in WRITES else None
     for token in (None, "sat_not-a-real-token"):
         response = call(token, method, fill(path, own), body)

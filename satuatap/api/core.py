@@ -95,10 +95,12 @@ def on_http_error(request, exc):
 
 def _register_routers():
     from satuatap.audit.api import router as audit_router
+    from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
 
     api.add_router("/", organizations_router)
     api.add_router("/", audit_router)
+    api.add_router("/ledger", ledger_router)
 
 
 _register_routers()

@@ -12,6 +12,15 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ENDED = "membership.ended", _("Role ended")
     API_TOKEN_CREATED = "api_token.created", _("API token created")
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    LEDGER_CHART_CREATED = "ledger.chart_created", _("Chart of accounts set up")
+    LEDGER_ACCOUNT_CREATED = "ledger.account_created", _("Account added")
+    LEDGER_ACCOUNT_UPDATED = "ledger.account_updated", _("Account changed")
+    LEDGER_AMIL_RATE_SET = "ledger.amil_rate_set", _("Amil share rate set")
+    LEDGER_PERIOD_CLOSED = "ledger.period_closed", _("Period closed")
+    LEDGER_ENTRY_APPROVED = "ledger.entry_approved", _("Manual entry approved")
+    LEDGER_ENTRY_DISCARDED = "ledger.entry_discarded", _("Manual entry discarded")
+    LEDGER_ENTRY_REVERSED = "ledger.entry_reversed", _("Entry reversed")
+    LEDGER_OPENING_IMPORTED = "ledger.opening_imported", _("Opening balances imported")
 
 
 class AuditEvent(models.Model):

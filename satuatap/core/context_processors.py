@@ -11,6 +11,7 @@ NAVIGATION = [
     ("core:home", _("Home"), None),
     ("organizations:unit_tree", _("Units"), "unit.view"),
     ("organizations:membership_list", _("Staff & roles"), "membership.view"),
+    ("ledger:overview", _("Fund ledger"), "ledger.view"),
     ("audit:event_list", _("Audit trail"), "audit.view"),
     ("api:tokens", _("API tokens"), "unit.view"),
 ]

@@ -11,5 +11,5 @@ def home(request):
     if unit is not None:
         subtree = units_for(request.user, within=unit)
         context["unit_count"] = subtree.count()
-        context["children"] = subtree.filter(depth=unit.depth + 1)
+        context["children"] = subtree.filter(depth=unit.depth + 1).order_by("name")
     return render(request, "core/home.html", context)

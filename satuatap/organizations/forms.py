@@ -46,8 +46,13 @@ class UnitForm(forms.ModelForm):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """Units in tree order, indented below the shallowest unit offered."""
+
     def label_from_instance(self, obj):
-        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
+        top = getattr(self, "_top_depth", None)
+        if top is None:
+            top = self._top_depth = min((u.depth for u in self.queryset), default=obj.depth)
+        return f"{'— ' * (obj.depth - top)}{obj.name} ({obj.code})"
 
 
 class UnitMoveForm(forms.Form):

@@ -83,7 +83,8 @@ class Unit(MP_Node):
 
     history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
 
-    node_order_by = ["name"]
+    # No node_order_by: new units are appended, so the paths of existing units never
+    # shift under a sorted insert; pages sort siblings by name when they show them.
 
     class Meta:
         verbose_name = _("unit")

@@ -189,7 +189,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     old_parent = Unit.objects.get_parent(unit)
     if old_parent.pk == new_parent.pk:
         return unit
-    Unit.objects.move(unit, new_parent, pos="sorted-child")
+    Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     audit_record(
         actor=actor,

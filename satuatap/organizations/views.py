@@ -42,7 +42,7 @@ def unit_tree(request):
 def unit_children(request, pk):
     """htmx fragment: the children of one unit in the tree."""
     unit = unit_for(request.user, pk)
-    children = units_for(request.user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+    children = units_for(request.user).filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name")
     return render(request, "organizations/_unit_children.html", {"children": children})
 
 
@@ -96,7 +96,7 @@ def unit_export(request):
 def unit_detail(request, pk):
     unit = unit_for(request.user, pk)
     ancestors = units_for(request.user).filter(pk__in=[a.pk for a in Unit.objects.get_ancestors(unit)])
-    children = units_for(request.user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+    children = units_for(request.user).filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name")
     memberships = (
         memberships_for(request.user).filter(unit=unit, is_active=True)
         if can(request.user, "membership.view", unit)

@@ -38,3 +38,12 @@ def widget(field):
     if field.help_text:
         attrs.setdefault("aria-describedby", f"{field.auto_id}_help")
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (labels of choices, figures per fund)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

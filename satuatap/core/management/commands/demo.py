@@ -112,7 +112,57 @@ class Command(BaseCommand):
             code="KDSLY1",
         )
         services.unit_create(actor=admin, parent=root, kind=UnitKind.DIVISION, name="Divisi Keuangan Pusat", code="KEU")
+        staff = {}
         for role, username, unit_key in STAFF:
             if role == Role.ADMIN:
                 continue
-            services.membership_grant(actor=admin, user=user(username), unit=units[unit_key], role=role)
+            staff[username] = user(username)
+            services.membership_grant(actor=admin, user=staff[username], unit=units[unit_key], role=role)
+        self._ledger(admin, staff["keuangan"], units)
+
+    def _ledger(self, admin, finance, units):
+        """A year of small, plausible books for the Pati offices, so the ledger pages have something to show."""
+        import random
+        from datetime import date
+
+        from django.utils import timezone
+
+        from satuatap.ledger import services as ledger
+
+        ledger.chart_create_default(actor=admin, institution=units["root"])
+        rng = random.Random(2026)
+        today = timezone.localdate()
+        branches = [units[f"branch_a{n}"] for n in (1, 2, 3)]
+        lines = ledger.LineSpec
+        for month in range(1, today.month + 1):
+            for branch in branches:
+                for n in range(rng.randint(3, 6)):
+                    day = date(today.year, month, min(28, rng.randint(1, 28)))
+                    if day > today:
+                        continue
+                    zakat = rng.choice([250_000, 500_000, 1_250_000, 2_500_000, 5_000_000])
+                    infak = rng.choice([0, 50_000, 100_000, 250_000])
+                    cash = f"1100.{branch.code}"
+                    spec = [lines(cash, "zakat", debit=zakat), lines("4110", "zakat", credit=zakat)]
+                    if infak:
+                        spec += [lines(cash, "infak", debit=infak), lines("4210", "infak", credit=infak)]
+                    ledger.entry_post(
+                        actor=finance, unit=branch, entry_date=day, source="donation",
+                        source_ref=f"DEMO-{branch.code}-{month:02d}-{n}", idempotency_key=f"demo:{branch.code}:{month}:{n}",
+                        memo="Penerimaan zakat dan infak di loket", lines=spec,
+                    )
+            if date(today.year, month, 28) <= today or month < today.month:
+                for branch in branches:
+                    ledger.amil_share_allocate(actor=finance, unit=branch, year=today.year, month=month)
+        branch = branches[0]
+        paid = date(today.year, max(1, today.month - 1), 15)
+        ledger.entry_post(
+            actor=finance, unit=branch, entry_date=paid, source="disbursement", source_ref="DEMO-SALUR-1",
+            idempotency_key="demo:disbursement:1", memo="Bantuan biaya hidup keluarga miskin",
+            lines=[lines("5102", "zakat", debit=1_500_000), lines(f"1100.{branch.code}", "zakat", credit=1_500_000)],
+        )
+        ledger.transfer_post(
+            actor=finance, from_unit=branch, to_unit=units["regency_a"], fund="zakat", amount=2_000_000,
+            kind=ledger.TransferKind.REMIT, memo="Setoran zakat ke kantor kabupaten", idempotency_key="demo:transfer:1",
+            entry_date=paid,
+        )

@@ -1,0 +1,331 @@
+"""Request and response schemas of the ledger API.
+
+Report schemas mirror the dataclasses of ``ledger.reports`` (read by attribute,
+so computed properties such as ``FundChanges.total_receipts`` come along). Money
+is always whole rupiah as an integer.
+"""
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from satuatap.ledger.models import AccountRole, AccountType, EntryStatus, FundKind, Source
+from satuatap.ledger.services import TransferKind
+
+MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
+
+
+# --- chart, funds, periods ------------------------------------------------------------------
+
+
+class AccountOut(Schema):
+    id: int
+    code: str
+    name: str
+    type: AccountType
+    role: AccountRole
+    fund_kind: str = Field(description="Fund kind the account belongs to; empty: usable by every fund.")
+    unit_id: int | None = Field(description="For cash and bank accounts: the office that holds them.")
+    receipt_kind: str
+    asnaf: str
+    pillar: str
+    from_fund_kind: str
+    bank_name: str
+    bank_account_number: str
+    is_system: bool = Field(description="Posted to by the ledger's own services; cannot be deactivated.")
+    is_active: bool
+
+
+class FundOut(Schema):
+    id: int
+    kind: FundKind
+    name: str
+    is_restricted: bool
+
+
+class PeriodStateOut(Schema):
+    id: int
+    year: int
+    month: int = Field(description="1-12, or 0 for the whole year.")
+    is_closed: bool
+    closed_at: datetime | None
+
+
+class PeriodCloseIn(Schema):
+    unit_id: int | None = Field(None, description="Any unit of the institution; default: the user's first ledger unit.")
+    year: int = Field(ge=2000, le=2200)
+    month: int | None = Field(None, ge=1, le=12, description="Omit to close the whole year (posts closing entries).")
+
+
+# --- journal entries --------------------------------------------------------------------------
+
+
+class EntryOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(alias="unit.name")
+    entry_date: date
+    status: EntryStatus
+    source: Source
+    flow_source: Source = Field(description="For a reversal: the source it undoes (cash flows are classified by it).")
+    source_ref: str
+    memo: str
+    total: int = Field(description="Sum of the debits (= sum of the credits), whole rupiah.")
+    created_by: str | None
+    approved_by: str | None
+    created_at: datetime
+    posted_at: datetime | None
+    reverses_id: int | None
+    reason: str
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.username if obj.created_by_id else None
+
+    @staticmethod
+    def resolve_approved_by(obj):
+        return obj.approved_by.username if obj.approved_by_id else None
+
+
+class EntryLineOut(Schema):
+    account_id: int | None = Field(description="None on a draft line naming an account that no longer exists.")
+    account_code: str
+    account_name: str
+    fund_kind: str
+    unit_id: int | None
+    restriction: str
+    counterparty_id: int | None = Field(description="Inter-office lines: the office on the other side.")
+    debit: int
+    credit: int
+    memo: str
+
+
+class EntryDetailOut(EntryOut):
+    updated_by: str | None
+    reversed_by_id: int | None
+    lines: list[EntryLineOut] = Field(alias="api_lines", description="Posted lines, or the proposed lines of a draft.")
+
+    @staticmethod
+    def resolve_updated_by(obj):
+        return obj.updated_by.username if obj.updated_by_id else None
+
+    @staticmethod
+    def resolve_reversed_by_id(obj):
+        reversal = getattr(obj, "reversed_by", None)
+        return reversal.pk if reversal is not None else None
+
+
+class LineIn(Schema):
+    account_code: str = Field(min_length=1, max_length=20)
+    fund_kind: FundKind
+    restriction: str = Field("", max_length=64, description="Program or campaign; required for restricted infak.")
+    debit: int = Field(0, ge=0)
+    credit: int = Field(0, ge=0)
+    memo: str = Field("", max_length=200)
+    unit_id: int | None = Field(None, description="Unit of the line; default: the entry's unit.")
+
+
+class ManualEntryIn(Schema):
+    unit_id: int
+    entry_date: date
+    memo: str = Field(min_length=1, max_length=2000)
+    lines: list[LineIn] = Field(min_length=2, max_length=500)
+
+
+class ManualEntryPatch(Schema):
+    entry_date: date | None = None
+    memo: str | None = Field(None, min_length=1, max_length=2000)
+    lines: list[LineIn] | None = Field(None, min_length=2, max_length=500)
+
+
+class ReverseIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+    entry_date: date | None = Field(None, description="Default: today at the unit (never before the entry).")
+
+
+class TransferIn(Schema):
+    from_unit_id: int
+    to_unit_id: int
+    kind: TransferKind
+    fund_kind: FundKind
+    amount: int = Field(gt=0)
+    restriction: str = Field("", max_length=64)
+    memo: str = Field("", max_length=2000)
+    entry_date: date | None = None
+    idempotency_key: str | None = Field(
+        None,
+        min_length=1,
+        max_length=150,
+        description="Or the Idempotency-Key header: a retry with the same key and body returns the same entry.",
+    )
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+class UnitBrief(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class MonthRangeOut(Schema):
+    start_year: int
+    start_month: int
+    end_year: int
+    end_month: int
+    first_day: date
+    last_day: date
+
+
+class AccountRefOut(Schema):
+    id: int
+    code: str
+    name: str
+    type: str
+    role: str
+    fund_kind: str
+
+
+class PositionLineOut(Schema):
+    account: AccountRefOut
+    amount: int
+
+
+class FundPositionOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    fund_kind: str
+    balance: int = Field(description="Net assets of the fund at the unit.")
+    available: int = Field(description="What the unit may still distribute from the fund.")
+    available_by_restriction: dict[str, int] = Field(description="Restricted infak: available per program.")
+
+
+class ReportOut(Schema):
+    unit: UnitBrief
+    consolidated: bool
+
+
+class TrialBalanceRowOut(Schema):
+    account: AccountRefOut
+    fund_kind: str | None
+    opening: int = Field(description="Debit-positive.")
+    debit: int
+    credit: int
+    closing: int = Field(description="Debit-positive.")
+
+
+class TrialBalanceOut(Schema):
+    period: MonthRangeOut
+    rows: list[TrialBalanceRowOut]
+    total_debit: int
+    total_credit: int
+    closing_debits: int
+    closing_credits: int
+
+
+class TrialBalanceReport(ReportOut):
+    current: TrialBalanceOut
+    comparison: TrialBalanceOut | None
+
+
+class LedgerLineOut(Schema):
+    entry_id: int
+    line_id: int
+    entry_date: date
+    source: str
+    memo: str
+    unit_id: int
+    fund_kind: str
+    restriction: str
+    debit: int
+    credit: int
+    balance: int = Field(description="Running balance in the account's natural direction.")
+
+
+class GeneralLedgerReport(ReportOut):
+    account: AccountRefOut
+    period: MonthRangeOut
+    opening: int
+    lines: list[LedgerLineOut] = Field(description="At most `limit` lines; totals and closing cover the whole period.")
+    total_debit: int
+    total_credit: int
+    closing: int
+
+
+class FinancialPositionOut(Schema):
+    as_of: date
+    assets: list[PositionLineOut]
+    liabilities: list[PositionLineOut]
+    fund_balances: dict[str, int] = Field(description="Fund kind -> net assets of the fund.")
+    total_assets: int
+    total_liabilities: int
+    total_funds: int
+
+
+class FinancialPositionReport(ReportOut):
+    current: FinancialPositionOut
+    comparison: FinancialPositionOut | None
+
+
+class FundChangesOut(Schema):
+    fund_kind: str
+    opening: int
+    receipts: list[PositionLineOut]
+    amil_share_received: list[PositionLineOut]
+    amil_share_paid: int
+    distributions_by_asnaf: dict[str, int]
+    distributions_by_pillar: dict[str, int]
+    other_distributions: list[PositionLineOut]
+    operating_expenses: list[PositionLineOut]
+    transfers_in: int
+    transfers_out: int
+    other_changes: int
+    total_receipts: int
+    total_distributions: int
+    closing: int = Field(
+        description="opening + total_receipts - total_distributions + transfers_in - transfers_out + other_changes"
+    )
+
+
+class ChangesInFundsReport(ReportOut):
+    current: list[FundChangesOut] = Field(description="One item per fund kind.")
+    comparison: list[FundChangesOut] | None
+
+
+class CashFlowLineOut(Schema):
+    source: str
+    inflow: int
+    outflow: int
+
+
+class CashFlowOut(Schema):
+    fund_kind: str | None = Field(description="None: all funds together.")
+    opening: int
+    lines: list[CashFlowLineOut]
+    net: int
+    closing: int
+
+
+class CashFlowsOut(Schema):
+    total: CashFlowOut
+    funds: list[CashFlowOut] = Field(description="One item per fund kind.")
+
+
+class CashFlowsReport(ReportOut):
+    current: CashFlowsOut
+    comparison: CashFlowsOut | None
+
+
+class ManagedAssetRowOut(Schema):
+    account: AccountRefOut
+    opening: int
+    additions: int
+    reductions: int
+    closing: int
+
+
+class ManagedAssetsReport(ReportOut):
+    current: list[ManagedAssetRowOut]
+    comparison: list[ManagedAssetRowOut] | None

@@ -1,0 +1,192 @@
+import re
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.ledger.models import AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
+from satuatap.ledger.reports import MonthRange
+from satuatap.organizations.forms import UnitChoiceField
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import units_where
+from satuatap.organizations.selectors import units_for
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the browser's month picker)."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = MONTH_RE.match(value.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2200:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return (int(match.group(1)), int(match.group(2)))
+
+
+def _units(user, capability):
+    return units_for(user, capability=capability)
+
+
+class ReportForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    start = MonthField(label=_("From month"))
+    end = MonthField(label=_("To month"))
+    consolidated = forms.BooleanField(label=_("Include the units below (consolidated)"), required=False)
+    compare = forms.BooleanField(label=_("Compare with the same months a year earlier"), required=False)
+
+    def __init__(self, data, *, user, active_unit, account_choices=None):
+        today = timezone.localdate()
+        initial = {
+            "unit": active_unit.pk if active_unit else None,
+            "start": f"{today.year}-01",
+            "end": f"{today.year}-{today.month:02d}",
+            "consolidated": True,
+        }
+        bound = {**{k: v for k, v in initial.items() if v is not None}, **data.dict()} if data else None
+        if bound is not None and "unit" in data and "consolidated" not in data:
+            bound.pop("consolidated", None)  # an unticked box after the form was submitted
+        super().__init__(bound, initial=initial)
+        self.fields["unit"].queryset = _units(user, "ledger.view")
+        if account_choices is not None:
+            self.fields["account"] = forms.ChoiceField(label=_("Account"), choices=account_choices)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The last month must not be before the first."))
+        return data
+
+    def period(self) -> MonthRange:
+        (sy, sm), (ey, em) = self.cleaned_data["start"], self.cleaned_data["end"]
+        return MonthRange(sy, sm, ey, em)
+
+
+class AccountForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Used for"), choices=AccountRole.choices)
+    fund_kind = forms.ChoiceField(label=_("Fund"), choices=[("", "—"), *FundKind.choices], required=False)
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Office (cash and bank accounts)"), required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    bank_account_number = forms.CharField(label=_("Account number"), max_length=40, required=False)
+    receipt_kind = forms.ChoiceField(label=_("Receipt kind"), choices=[("", "—"), *ReceiptKind.choices], required=False)
+    asnaf = forms.ChoiceField(label=_("Asnaf"), choices=[("", "—"), *Asnaf.choices], required=False)
+    pillar = forms.ChoiceField(label=_("Pillar"), choices=[("", "—"), *Pillar.choices], required=False)
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, "ledger.configure")
+        if editing:
+            for name in ("role", "fund_kind", "unit", "receipt_kind", "asnaf", "pillar"):
+                self.fields[name].disabled = True
+            self.fields["is_active"] = forms.BooleanField(label=_("Active"), required=False)
+
+
+class EntryForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    entry_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    memo = forms.CharField(label=_("Memo"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, "ledger.post")
+
+
+class EntryLineForm(forms.Form):
+    account = forms.ChoiceField(label=_("Account"), required=False)
+    fund = forms.ChoiceField(label=_("Fund"), choices=[("", "—"), *FundKind.choices], required=False)
+    restriction = forms.CharField(label=_("Program/campaign"), max_length=64, required=False)
+    debit = forms.IntegerField(label=_("Debit (Rp)"), min_value=0, required=False)
+    credit = forms.IntegerField(label=_("Credit (Rp)"), min_value=0, required=False)
+    memo = forms.CharField(label=_("Line memo"), max_length=200, required=False)
+
+    def __init__(self, *args, account_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", "—"), *account_choices]
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(k) for k in ("account", "fund", "debit", "credit"))
+
+
+EntryLineFormSet = forms.formset_factory(EntryLineForm, extra=0, min_num=2, max_num=200, validate_max=True)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    entry_date = forms.DateField(
+        label=_("Date of the reversal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class TransferForm(forms.Form):
+    from_unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("From office"))
+    to_unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("To office"))
+    fund = forms.ChoiceField(label=_("Fund"), choices=FundKind.choices)
+    restriction = forms.CharField(label=_("Program/campaign (restricted fund)"), max_length=64, required=False)
+    amount = forms.IntegerField(label=_("Amount (Rp)"), min_value=1)
+    entry_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    memo = forms.CharField(label=_("Memo"), max_length=500)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_unit"].queryset = _units(user, "ledger.post")
+        # Funds go up to an office above the sender or down to one below it: offer the
+        # user's own subtrees and the offices above them, nothing sideways.
+        tops = units_where(user, "ledger.post")
+        steplen = Unit.steplen
+        above = {top.path[: steplen * n] for top in tops for n in range(1, top.depth)}
+        self.fields["to_unit"].queryset = (
+            self.fields["from_unit"].queryset | Unit.objects.filter(path__in=above)
+        ).order_by("path")
+
+
+class AmilRateForm(forms.Form):
+    fund_kind = forms.ChoiceField(label=_("Fund"), choices=FundKind.choices)
+    percent = forms.DecimalField(label=_("Rate (%)"), min_value=0, max_value=100, decimal_places=2)
+
+
+class AmilRunForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    month = MonthField(label=_("Month"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, "ledger.post")
+
+
+class PeriodCloseForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2200)
+    month = forms.IntegerField(label=_("Month (empty for the whole year)"), min_value=1, max_value=12, required=False)
+
+
+class OpeningImportForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    as_of = forms.DateField(label=_("Balances as of"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: account_code, fund, debit, credit (whole rupiah), restriction (optional)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, "ledger.post")
+
+
+SOURCE_CHOICES = [("", _("All sources")), *Source.choices]
+
+
+def month_label(ym: tuple[int, int]) -> str:
+    from django.utils import formats
+
+    return formats.date_format(date(ym[0], ym[1], 1), "F Y")

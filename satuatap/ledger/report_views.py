@@ -1,0 +1,157 @@
+"""PSAK 109 statements as pages, PDF and XLSX, all from the same ``ledger.reports`` data."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from satuatap.core.exports import pdf_response, xlsx_response
+from satuatap.ledger import reports
+from satuatap.ledger.forms import ReportForm, month_label
+from satuatap.ledger.models import Asnaf, FundKind, Pillar, Source
+from satuatap.ledger.selectors import accounts_for
+
+TABS = {
+    "financial-position": gettext_lazy("Financial position"),
+    "changes-in-funds": gettext_lazy("Changes in funds"),
+    "cash-flows": gettext_lazy("Cash flows"),
+    "managed-assets": gettext_lazy("Managed assets"),
+    "trial-balance": gettext_lazy("Trial balance"),
+    "general-ledger": gettext_lazy("General ledger"),
+}
+REPORTS = {
+    "financial-position": gettext_lazy("Statement of financial position (Laporan Posisi Keuangan)"),
+    "changes-in-funds": gettext_lazy("Statement of changes in funds (Laporan Perubahan Dana)"),
+    "cash-flows": gettext_lazy("Statement of cash flows (Laporan Arus Kas)"),
+    "managed-assets": gettext_lazy("Statement of changes in managed assets (Laporan Perubahan Aset Kelolaan)"),
+    "trial-balance": gettext_lazy("Trial balance (Neraca Saldo)"),
+    "general-ledger": gettext_lazy("General ledger (Buku Besar)"),
+}
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or "—"
+
+
+def _build(slug, user, unit, period, consolidated, compare, account=None):
+    """(data for the template, sheets for XLSX) of one report."""
+    comparison = period.previous_year() if compare else None
+    if slug == "trial-balance":
+        result = reports.trial_balance(user, unit, period, consolidated=consolidated, compare=comparison)
+        tb = result.current
+        rows = [[r.account.code, r.account.name, r.opening, r.debit, r.credit, r.closing] for r in tb.rows]
+        header = [_("Code"), _("Account"), _("Opening (debit +)"), _("Debit"), _("Credit"), _("Closing (debit +)")]
+        return result, [(_("Trial balance"), header, rows)]
+    if slug == "financial-position":
+        result = reports.financial_position(user, unit, period, consolidated=consolidated, compare=comparison)
+        fp = result.current
+        rows = [[_("Assets"), r.account.code, r.account.name, r.amount] for r in fp.assets]
+        rows += [[_("Liabilities"), r.account.code, r.account.name, r.amount] for r in fp.liabilities]
+        rows += [[_("Fund balances"), k, _label(FundKind, k), v] for k, v in fp.fund_balances.items()]
+        return result, [(_("Financial position"), [_("Section"), _("Code"), _("Item"), _("Amount")], rows)]
+    if slug == "changes-in-funds":
+        result = reports.changes_in_funds(user, unit, period, consolidated=consolidated, compare=comparison)
+        rows = []
+        for kind, fc in result.current.items():
+            fund = _label(FundKind, kind)
+            rows.append([fund, _("Opening balance"), fc.opening])
+            rows += [[fund, r.account.name, r.amount] for r in fc.receipts + fc.amil_share_received]
+            if fc.amil_share_paid:
+                rows.append([fund, _("Amil share"), -fc.amil_share_paid])
+            rows += [[fund, _label(Asnaf, a), -v] for a, v in fc.distributions_by_asnaf.items()]
+            rows += [[fund, _label(Pillar, p), -v] for p, v in fc.distributions_by_pillar.items()]
+            rows += [[fund, r.account.name, -r.amount] for r in fc.other_distributions + fc.operating_expenses]
+            rows += [[fund, _("Transfers in"), fc.transfers_in], [fund, _("Transfers out"), -fc.transfers_out]]
+            if fc.other_changes:
+                rows.append([fund, _("Other changes"), fc.other_changes])
+            rows.append([fund, _("Closing balance"), fc.closing])
+        return result, [(_("Changes in funds"), [_("Fund"), _("Item"), _("Amount")], rows)]
+    if slug == "cash-flows":
+        result = reports.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
+        rows = []
+        for kind, cf in result.current.items():
+            fund = _label(FundKind, kind) if kind else _("All funds")
+            rows.append([fund, _("Opening cash"), "", "", cf.opening])
+            rows += [
+                [fund, _label(Source, li.source), li.inflow, li.outflow, li.inflow - li.outflow] for li in cf.lines
+            ]
+            rows.append([fund, _("Closing cash"), "", "", cf.closing])
+        header = [_("Fund"), _("Source"), _("In"), _("Out"), _("Net")]
+        return result, [(_("Cash flows"), header, rows)]
+    if slug == "managed-assets":
+        result = reports.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
+        rows = [
+            [r.account.code, r.account.name, r.opening, r.additions, r.reductions, r.closing] for r in result.current
+        ]
+        header = [_("Code"), _("Account"), _("Opening"), _("Additions"), _("Reductions"), _("Closing")]
+        return result, [(_("Managed assets"), header, rows)]
+    if slug == "general-ledger":
+        gl = reports.general_ledger(user, unit, account, period, consolidated=consolidated, limit=5000)
+        rows = [
+            [
+                li.entry_date.isoformat(),
+                li.entry_id,
+                _label(Source, li.source),
+                li.memo,
+                _label(FundKind, li.fund_kind),
+                li.debit,
+                li.credit,
+                li.balance,
+            ]
+            for li in gl.lines
+        ]
+        header = [_("Date"), _("Entry"), _("Source"), _("Memo"), _("Fund"), _("Debit"), _("Credit"), _("Balance")]
+        return reports.Comparative(gl), [(_("General ledger"), header, rows)]
+    raise Http404
+
+
+@login_required
+def report(request, slug):
+    if slug not in REPORTS:
+        raise Http404
+    unit = request.active_unit
+    if unit is None:
+        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    account_choices = None
+    if slug == "general-ledger":
+        account_choices = [(str(a.pk), f"{a.code} — {a.name}") for a in accounts_for(request.user, unit)]
+    form = ReportForm(request.GET or None, user=request.user, active_unit=unit, account_choices=account_choices)
+    context = {"form": form, "slug": slug, "title": REPORTS[slug], "reports": TABS}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        account = None
+        if slug == "general-ledger":
+            account = accounts_for(request.user, data["unit"]).get(pk=data["account"])
+        period = form.period()
+        result, sheets = _build(
+            slug, request.user, data["unit"], period, data["consolidated"], data["compare"], account
+        )
+        context.update(
+            {
+                "result": result,
+                "unit": data["unit"],
+                "period": period,
+                "period_label": f"{month_label(period.start)} – {month_label(period.end)}",
+                "consolidated": data["consolidated"],
+                "institution": data["unit"].institution,
+                "printed_at": timezone.localtime(),
+                "fund_labels": dict(FundKind.choices),
+                "asnaf_labels": dict(Asnaf.choices),
+                "pillar_labels": dict(Pillar.choices),
+                "source_labels": dict(Source.choices),
+            }
+        )
+        fmt = request.GET.get("format")
+        span = f"{period.start_year}{period.start_month:02d}-{period.end_year}{period.end_month:02d}"
+        filename = f"{slug}-{data['unit'].code}-{span}"
+        if fmt == "xlsx":
+            return xlsx_response(filename, sheets)
+        if fmt == "pdf":
+            return pdf_response("ledger/report_pdf.html", context, filename, request=request)
+    return render(request, "ledger/report.html", context)

@@ -1,0 +1,653 @@
+"""PSAK 109 statements as plain data (dataclasses of ints), for pages, PDF, XLSX and the API.
+
+Every report takes the reading ``user`` (checked for ``ledger.view`` on ``unit``
+through the organizations selectors: 404 if out of scope), a ``unit`` and
+``consolidated``: False reports that unit alone; True its whole subtree, with the
+inter-office (RAK) lines between two units of the subtree eliminated (lines of
+transfers with an office outside the subtree stay). Periods are month ranges
+(``MonthRange``); ``compare`` is an optional second range reported alongside
+(``Comparative.comparison``).
+
+Period totals come from the ``LedgerBalance`` rollup (one aggregate query per
+report); only the general ledger reads lines. Flows of a period exclude year-end
+closing entries (source close), which only move the year's result into the fund
+balance accounts; balances include them.
+
+Signs: ``opening``/``closing`` of a trial balance row are debit-positive; every
+other figure is positive in its natural direction (assets and distributions as
+debits, liabilities, fund balances and receipts as credits).
+"""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+from django.db.models import Q, Subquery, Sum
+
+from satuatap.ledger.models import (
+    DEBIT_NATURED,
+    Account,
+    AccountRole,
+    AccountType,
+    Fund,
+    FundKind,
+    FundPosition,
+    JournalLine,
+    LedgerBalance,
+    Source,
+)
+from satuatap.organizations.models import Unit
+from satuatap.organizations.selectors import unit_for
+
+T = TypeVar("T")
+
+EQUITY_TYPES = frozenset({AccountType.FUND_BALANCE, AccountType.RECEIPT, AccountType.DISTRIBUTION})
+MONEY_ROLES = frozenset({AccountRole.CASH, AccountRole.BANK})
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    """Whole months from (start_year, start_month) to (end_year, end_month), inclusive."""
+
+    start_year: int
+    start_month: int
+    end_year: int
+    end_month: int
+
+    def __post_init__(self):
+        if not (1 <= self.start_month <= 12 and 1 <= self.end_month <= 12) or self.start > self.end:
+            raise ValueError("invalid month range")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "MonthRange":
+        return cls(year, month, year, month)
+
+    @classmethod
+    def year(cls, year: int) -> "MonthRange":
+        return cls(year, 1, year, 12)
+
+    @property
+    def start(self) -> tuple[int, int]:
+        return (self.start_year, self.start_month)
+
+    @property
+    def end(self) -> tuple[int, int]:
+        return (self.end_year, self.end_month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.start_year, self.start_month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.end_year, self.end_month, calendar.monthrange(self.end_year, self.end_month)[1])
+
+    def previous_year(self) -> "MonthRange":
+        """The same months a year earlier: the usual comparison period."""
+        return MonthRange(self.start_year - 1, self.start_month, self.end_year - 1, self.end_month)
+
+
+@dataclass
+class Comparative(Generic[T]):
+    current: T
+    comparison: T | None = None
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    id: int
+    code: str
+    name: str
+    type: str
+    role: str
+    fund_kind: str
+
+
+@dataclass
+class _Totals:
+    opening: int = 0  # debit-positive, before the period
+    debit: int = 0  # within the period, closing entries excluded
+    credit: int = 0
+    close_debit: int = 0  # closing entries within the period
+    close_credit: int = 0
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.debit - self.credit + self.close_debit - self.close_credit
+
+
+def _before(ym: tuple[int, int]) -> Q:
+    return Q(year__lt=ym[0]) | Q(year=ym[0], month__lt=ym[1])
+
+
+def _until(ym: tuple[int, int]) -> Q:
+    return Q(year__lt=ym[0]) | Q(year=ym[0], month__lte=ym[1])
+
+
+def _scope(user, unit: Unit) -> Unit:
+    return unit_for(user, unit.pk, capability="ledger.view")
+
+
+def _scoped_rows(model, unit: Unit, consolidated: bool, counterparty_field: str):
+    """Rollup rows (or lines) of the unit or its subtree, inter-office lines inside the subtree eliminated."""
+    if not consolidated:
+        return model.objects.filter(unit=unit)
+    subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")
+    rows = model.objects.filter(institution_id=unit.institution_id, unit__path__startswith=unit.path)
+    internal = Q(account__role=AccountRole.INTER_OFFICE, **{f"{counterparty_field}__in": Subquery(subtree)})
+    return rows.exclude(internal)
+
+
+def _totals(unit: Unit, consolidated: bool, period: MonthRange, keys: tuple[str, ...]) -> dict[tuple, _Totals]:
+    rows = _scoped_rows(LedgerBalance, unit, consolidated, "counterparty_id").filter(_until(period.end))
+    within = ~_before(period.start)
+    closing = Q(source=Source.CLOSE)
+    aggregated = (
+        rows.values(*keys)
+        .annotate(
+            before_d=Sum("debit", filter=_before(period.start)),
+            before_c=Sum("credit", filter=_before(period.start)),
+            in_d=Sum("debit", filter=within & ~closing),
+            in_c=Sum("credit", filter=within & ~closing),
+            cl_d=Sum("debit", filter=within & closing),
+            cl_c=Sum("credit", filter=within & closing),
+        )
+        .order_by(*keys)
+    )
+    result = {}
+    for row in aggregated:
+        result[tuple(row[k] for k in keys)] = _Totals(
+            opening=(row["before_d"] or 0) - (row["before_c"] or 0),
+            debit=row["in_d"] or 0,
+            credit=row["in_c"] or 0,
+            close_debit=row["cl_d"] or 0,
+            close_credit=row["cl_c"] or 0,
+        )
+    return result
+
+
+def _accounts(institution_id: int) -> dict[int, Account]:
+    return {a.pk: a for a in Account.objects.filter(institution_id=institution_id)}
+
+
+def _funds(institution_id: int) -> dict[int, Fund]:
+    return {f.pk: f for f in Fund.objects.filter(institution_id=institution_id)}
+
+
+def _ref(account: Account) -> AccountRef:
+    return AccountRef(account.pk, account.code, account.name, account.type, account.role, account.fund_kind)
+
+
+def _natural(account: Account, debit_positive: int) -> int:
+    return debit_positive if account.type in DEBIT_NATURED else -debit_positive
+
+
+def _comparative(compute, period: MonthRange, compare: MonthRange | None):
+    return Comparative(current=compute(period), comparison=compute(compare) if compare is not None else None)
+
+
+# --- trial balance -------------------------------------------------------------------------
+
+
+@dataclass
+class TrialBalanceRow:
+    account: AccountRef
+    fund_kind: str | None  # None when not split by fund
+    opening: int
+    debit: int
+    credit: int
+    closing: int
+
+
+@dataclass
+class TrialBalance:
+    period: MonthRange
+    rows: list[TrialBalanceRow]
+    total_debit: int
+    total_credit: int
+    closing_debits: int  # sum of debit closing balances
+    closing_credits: int
+
+
+def trial_balance(
+    user,
+    unit: Unit,
+    period: MonthRange,
+    *,
+    consolidated: bool = False,
+    by_fund: bool = False,
+    include_closing: bool = False,
+    compare: MonthRange | None = None,
+) -> Comparative[TrialBalance]:
+    """Opening balance, period debits and credits, closing balance per account (and fund).
+
+    ``include_closing`` adds the year-end closing entries of the period (post-closing
+    balances); by default the balances are before closing.
+    """
+    unit = _scope(user, unit)
+    accounts = _accounts(unit.institution_id)
+    funds = _funds(unit.institution_id)
+
+    def compute(p: MonthRange) -> TrialBalance:
+        keys = ("account_id", "fund_id") if by_fund else ("account_id",)
+        rows = []
+        for key, t in _totals(unit, consolidated, p, keys).items():
+            debit = t.debit + (t.close_debit if include_closing else 0)
+            credit = t.credit + (t.close_credit if include_closing else 0)
+            closing = t.opening + debit - credit
+            if not (t.opening or debit or credit):
+                continue
+            account = accounts[key[0]]
+            rows.append(
+                TrialBalanceRow(
+                    _ref(account), funds[key[1]].kind if by_fund else None, t.opening, debit, credit, closing
+                )
+            )
+        rows.sort(key=lambda r: (r.account.code, r.fund_kind or ""))
+        return TrialBalance(
+            period=p,
+            rows=rows,
+            total_debit=sum(r.debit for r in rows),
+            total_credit=sum(r.credit for r in rows),
+            closing_debits=sum(r.closing for r in rows if r.closing > 0),
+            closing_credits=-sum(r.closing for r in rows if r.closing < 0),
+        )
+
+    return _comparative(compute, period, compare)
+
+
+# --- general ledger ------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerLine:
+    entry_id: int
+    line_id: int
+    entry_date: date
+    source: str
+    memo: str
+    unit_id: int
+    fund_kind: str
+    restriction: str
+    debit: int
+    credit: int
+    balance: int  # running, in the account's natural direction
+
+
+@dataclass
+class GeneralLedger:
+    account: AccountRef
+    period: MonthRange
+    opening: int
+    lines: list[LedgerLine]
+    total_debit: int
+    total_credit: int
+    closing: int
+
+
+def general_ledger(
+    user,
+    unit: Unit,
+    account: Account,
+    period: MonthRange,
+    *,
+    consolidated: bool = False,
+    fund: Fund | None = None,
+    limit: int | None = None,
+) -> GeneralLedger:
+    """The lines of one account in a period with their running balance (natural direction).
+
+    The opening balance comes from the rollup; only the period's lines are read.
+    ``limit`` caps the lines returned (pages); totals and closing always cover the period.
+    """
+    unit = _scope(user, unit)
+    if account.institution_id != unit.institution_id:
+        raise ValueError("account of another institution")
+    balances = _scoped_rows(LedgerBalance, unit, consolidated, "counterparty_id").filter(
+        account=account, **({"fund": fund} if fund else {})
+    )
+    before = balances.filter(_before(period.start)).aggregate(d=Sum("debit"), c=Sum("credit"))
+    opening = _natural(account, (before["d"] or 0) - (before["c"] or 0))
+    lines = (
+        _scoped_rows(JournalLine, unit, consolidated, "counterparty_id")
+        .filter(account=account, entry_date__gte=period.first_day, entry_date__lte=period.last_day)
+        .select_related("entry", "fund")
+        .order_by("entry_date", "entry_id", "pk")
+    )
+    if fund is not None:
+        lines = lines.filter(fund=fund)
+    running = opening
+    out = []
+    total_debit = total_credit = 0
+    for line in lines.iterator(chunk_size=2000):
+        running += _natural(account, line.debit - line.credit)
+        total_debit += line.debit
+        total_credit += line.credit
+        if limit is None or len(out) < limit:
+            out.append(
+                LedgerLine(
+                    line.entry_id,
+                    line.pk,
+                    line.entry_date,
+                    line.entry.source,
+                    line.memo or line.entry.memo,
+                    line.unit_id,
+                    line.fund.kind,
+                    line.restriction,
+                    line.debit,
+                    line.credit,
+                    running,
+                )
+            )
+    return GeneralLedger(_ref(account), period, opening, out, total_debit, total_credit, running)
+
+
+# --- statement of financial position (Laporan Posisi Keuangan) ---------------------------------
+
+
+@dataclass
+class PositionLine:
+    account: AccountRef
+    amount: int
+
+
+@dataclass
+class FinancialPosition:
+    as_of: date
+    assets: list[PositionLine]
+    liabilities: list[PositionLine]
+    fund_balances: dict[str, int]  # fund kind -> net assets of the fund
+    total_assets: int
+    total_liabilities: int
+    total_funds: int
+
+
+def financial_position(
+    user, unit: Unit, period: MonthRange, *, consolidated: bool = False, compare: MonthRange | None = None
+) -> Comparative[FinancialPosition]:
+    """Assets, liabilities and each fund's balance at the end of the period.
+
+    A fund's balance is its net assets: fund balance accounts plus the receipts and
+    minus the distributions not yet closed (so it is right before and after a year close).
+    """
+    unit = _scope(user, unit)
+    accounts = _accounts(unit.institution_id)
+    funds = _funds(unit.institution_id)
+
+    def compute(p: MonthRange) -> FinancialPosition:
+        totals = _totals(unit, consolidated, p, ("account_id", "fund_id"))
+        per_account: dict[int, int] = defaultdict(int)
+        fund_balances = {kind: 0 for kind in FundKind.values}
+        for (account_id, fund_id), t in totals.items():
+            account = accounts[account_id]
+            if account.type in EQUITY_TYPES:
+                fund_balances[funds[fund_id].kind] -= t.closing
+            else:
+                per_account[account_id] += t.closing
+        assets = [
+            PositionLine(_ref(accounts[a]), amount)
+            for a, amount in per_account.items()
+            if accounts[a].type == AccountType.ASSET and amount
+        ]
+        liabilities = [
+            PositionLine(_ref(accounts[a]), -amount)
+            for a, amount in per_account.items()
+            if accounts[a].type == AccountType.LIABILITY and amount
+        ]
+        assets.sort(key=lambda r: r.account.code)
+        liabilities.sort(key=lambda r: r.account.code)
+        return FinancialPosition(
+            as_of=p.last_day,
+            assets=assets,
+            liabilities=liabilities,
+            fund_balances=fund_balances,
+            total_assets=sum(r.amount for r in assets),
+            total_liabilities=sum(r.amount for r in liabilities),
+            total_funds=sum(fund_balances.values()),
+        )
+
+    return _comparative(compute, period, compare)
+
+
+# --- statement of changes in funds (Laporan Perubahan Dana) --------------------------------------
+
+
+@dataclass
+class FundChanges:
+    fund_kind: str
+    opening: int
+    receipts: list[PositionLine] = field(default_factory=list)
+    amil_share_received: list[PositionLine] = field(default_factory=list)
+    amil_share_paid: int = 0
+    distributions_by_asnaf: dict[str, int] = field(default_factory=dict)
+    distributions_by_pillar: dict[str, int] = field(default_factory=dict)
+    other_distributions: list[PositionLine] = field(default_factory=list)
+    operating_expenses: list[PositionLine] = field(default_factory=list)
+    transfers_in: int = 0
+    transfers_out: int = 0
+    other_changes: int = 0  # direct movements of the fund balance (opening balances, adjustments)
+    closing: int = 0
+
+    @property
+    def total_receipts(self) -> int:
+        return sum(r.amount for r in self.receipts) + sum(r.amount for r in self.amil_share_received)
+
+    @property
+    def total_distributions(self) -> int:
+        return (
+            self.amil_share_paid
+            + sum(self.distributions_by_asnaf.values())
+            + sum(self.distributions_by_pillar.values())
+            + sum(r.amount for r in self.other_distributions)
+            + sum(r.amount for r in self.operating_expenses)
+        )
+
+
+def changes_in_funds(
+    user, unit: Unit, period: MonthRange, *, consolidated: bool = False, compare: MonthRange | None = None
+) -> Comparative[dict[str, FundChanges]]:
+    """Per fund: opening balance, receipts by type, amil share, distributions by asnaf and
+    pillar, transfers between offices, closing balance. ``closing = opening + total_receipts
+    - total_distributions + transfers_in - transfers_out + other_changes``."""
+    unit = _scope(user, unit)
+    accounts = _accounts(unit.institution_id)
+    funds = _funds(unit.institution_id)
+
+    def compute(p: MonthRange) -> dict[str, FundChanges]:
+        result = {kind: FundChanges(kind, 0) for kind in FundKind.values}
+        for (account_id, fund_id), t in _totals(unit, consolidated, p, ("account_id", "fund_id")).items():
+            account = accounts[account_id]
+            if account.type not in EQUITY_TYPES:
+                continue
+            changes = result[funds[fund_id].kind]
+            changes.opening -= t.opening
+            flow = t.debit - t.credit  # debit-positive, closing entries excluded
+            if not flow:
+                continue
+            role = account.role
+            if role == AccountRole.RECEIPT:
+                changes.receipts.append(PositionLine(_ref(account), -flow))
+            elif role == AccountRole.AMIL_SHARE_RECEIVED:
+                changes.amil_share_received.append(PositionLine(_ref(account), -flow))
+            elif role == AccountRole.AMIL_SHARE_PAID:
+                changes.amil_share_paid += flow
+            elif role == AccountRole.OPERATING_EXPENSE:
+                changes.operating_expenses.append(PositionLine(_ref(account), flow))
+            elif role == AccountRole.DISTRIBUTION and account.asnaf:
+                changes.distributions_by_asnaf[account.asnaf] = (
+                    changes.distributions_by_asnaf.get(account.asnaf, 0) + flow
+                )
+            elif role == AccountRole.DISTRIBUTION and account.pillar:
+                by_pillar = changes.distributions_by_pillar
+                by_pillar[account.pillar] = by_pillar.get(account.pillar, 0) + flow
+            elif role == AccountRole.DISTRIBUTION:
+                changes.other_distributions.append(PositionLine(_ref(account), flow))
+            elif role == AccountRole.INTER_OFFICE:
+                if flow > 0:
+                    changes.transfers_out += flow
+                else:
+                    changes.transfers_in -= flow
+            else:
+                changes.other_changes -= flow
+        for changes in result.values():
+            changes.receipts.sort(key=lambda r: r.account.code)
+            changes.closing = (
+                changes.opening
+                + changes.total_receipts
+                - changes.total_distributions
+                + changes.transfers_in
+                - changes.transfers_out
+                + changes.other_changes
+            )
+        return result
+
+    return _comparative(compute, period, compare)
+
+
+# --- cash flows (Laporan Arus Kas, direct method) ------------------------------------------------
+
+
+@dataclass
+class CashFlowLine:
+    source: str
+    inflow: int
+    outflow: int
+
+
+@dataclass
+class CashFlow:
+    fund_kind: str | None  # None: all funds together
+    opening: int
+    lines: list[CashFlowLine]
+    closing: int
+
+    @property
+    def net(self) -> int:
+        return sum(r.inflow - r.outflow for r in self.lines)
+
+
+def cash_flows(
+    user, unit: Unit, period: MonthRange, *, consolidated: bool = False, compare: MonthRange | None = None
+) -> Comparative[dict[str | None, CashFlow]]:
+    """Money in and out of cash and bank accounts by where it came from (donations,
+    disbursements, transfers, amil share, manual, opening; a reversal counts under the
+    source it undoes), per fund and (key None) in total. Amil shares move money between
+    funds, so they net to zero in the total; transfers inside a consolidated subtree too."""
+    unit = _scope(user, unit)
+    funds = _funds(unit.institution_id)
+
+    def compute(p: MonthRange) -> dict[str | None, CashFlow]:
+        rows = (
+            _scoped_rows(LedgerBalance, unit, consolidated, "counterparty_id")
+            .filter(_until(p.end), account__role__in=list(MONEY_ROLES))
+            .values("fund_id", "source")
+            .annotate(
+                before_d=Sum("debit", filter=_before(p.start)),
+                before_c=Sum("credit", filter=_before(p.start)),
+                in_d=Sum("debit", filter=~_before(p.start)),
+                in_c=Sum("credit", filter=~_before(p.start)),
+            )
+            .order_by("fund_id", "source")
+        )
+        opening: dict[str | None, int] = defaultdict(int)
+        flows: dict[str | None, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        for row in rows:
+            kind = funds[row["fund_id"]].kind
+            for key in (kind, None):
+                opening[key] += (row["before_d"] or 0) - (row["before_c"] or 0)
+                flows[key][row["source"]][0] += row["in_d"] or 0
+                flows[key][row["source"]][1] += row["in_c"] or 0
+        result = {}
+        for key in [None, *FundKind.values]:
+            lines = [CashFlowLine(s, d, c) for s, (d, c) in sorted(flows[key].items()) if d or c]
+            result[key] = CashFlow(key, opening[key], lines, opening[key] + sum(li.inflow - li.outflow for li in lines))
+        return result
+
+    return _comparative(compute, period, compare)
+
+
+# --- changes in managed assets (Laporan Perubahan Aset Kelolaan) --------------------------------
+
+
+@dataclass
+class ManagedAssetRow:
+    account: AccountRef
+    opening: int
+    additions: int
+    reductions: int
+    closing: int
+
+
+def managed_assets(
+    user, unit: Unit, period: MonthRange, *, consolidated: bool = False, compare: MonthRange | None = None
+) -> Comparative[list[ManagedAssetRow]]:
+    """Opening, additions, reductions (incl. depreciation) and closing of managed-asset accounts; empty if none."""
+    unit = _scope(user, unit)
+    accounts = _accounts(unit.institution_id)
+
+    def compute(p: MonthRange) -> list[ManagedAssetRow]:
+        rows = []
+        for (account_id,), t in _totals(unit, consolidated, p, ("account_id",)).items():
+            account = accounts[account_id]
+            if account.role != AccountRole.MANAGED_ASSET or not (t.opening or t.debit or t.credit):
+                continue
+            rows.append(ManagedAssetRow(_ref(account), t.opening, t.debit, t.credit, t.opening + t.debit - t.credit))
+        return sorted(rows, key=lambda r: r.account.code)
+
+    return _comparative(compute, period, compare)
+
+
+# --- fund positions --------------------------------------------------------------------------
+
+
+@dataclass
+class FundPositionRow:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    fund_kind: str
+    balance: int  # net assets of the fund at the unit (all its assets less liabilities)
+    available: int  # what the unit may still distribute (see selectors.fund_available)
+    available_by_restriction: dict[str, int] = field(default_factory=dict)
+
+
+def fund_positions(user, unit: Unit, *, consolidated: bool = True) -> list[FundPositionRow]:
+    """Current balance and available-to-distribute per unit (of the subtree) and fund.
+
+    Rows are per unit, never netted across units: what one office may spend is its own.
+    """
+    unit = _scope(user, unit)
+    funds = _funds(unit.institution_id)
+    units_q = Unit.objects.filter(path__startswith=unit.path) if consolidated else Unit.objects.filter(pk=unit.pk)
+    units = {u.pk: u for u in units_q}
+    accounts = _accounts(unit.institution_id)
+    balances: dict[tuple, int] = defaultdict(int)
+    equity_ids = [a.pk for a in accounts.values() if a.type in EQUITY_TYPES]
+    rows = (
+        LedgerBalance.objects.filter(unit__in=units_q, account_id__in=equity_ids)
+        .values("unit_id", "fund_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    )
+    for row in rows:
+        balances[(row["unit_id"], row["fund_id"])] += (row["c"] or 0) - (row["d"] or 0)
+    available: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for position in FundPosition.objects.filter(unit__in=units_q):
+        available[(position.unit_id, position.fund_id)][position.restriction] = position.available
+    result = []
+    for key in sorted(set(balances) | set(available), key=lambda k: (units[k[0]].path, k[1])):
+        by_restriction = available.get(key, {})
+        result.append(
+            FundPositionRow(
+                unit_id=key[0],
+                unit_code=units[key[0]].code,
+                unit_name=units[key[0]].name,
+                fund_kind=funds[key[1]].kind,
+                balance=balances.get(key, 0),
+                available=sum(by_restriction.values()),
+                available_by_restriction={r: v for r, v in by_restriction.items() if r},
+            )
+        )
+    return result

@@ -1,0 +1,108 @@
+"""Reads of the fund ledger. User-facing reads are scoped with ``ledger.view``.
+
+``fund_available`` is an internal, unscoped read used by services (and by
+collection/distribution before they post); show it to a user only through a
+scoped report (``reports.fund_positions``).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+
+from satuatap.ledger.models import Account, EntryStatus, Fund, FundPosition, JournalEntry, JournalLine, Period
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import units_where
+from satuatap.organizations.selectors import subtree_q
+
+
+def fund_available(unit: Unit, fund: Fund, restriction: str | None = None) -> int:
+    """What ``unit`` may still spend from ``fund``: its cash, bank and goods-for-distribution
+    of that fund net of the fund's liabilities at that unit (fixed assets, managed assets
+    and receivables do not count). For a restricted fund, ``restriction`` narrows it to one
+    program; ``None`` sums all. Disbursements and transfers may never take it below zero."""
+    positions = FundPosition.objects.filter(unit=unit, fund=fund)
+    if restriction is not None:
+        positions = positions.filter(restriction=restriction)
+    return positions.aggregate(total=Sum("available"))["total"] or 0
+
+
+def _sees_institution(user, institution: Unit) -> bool:
+    return any(top.institution_id == institution.institution_id for top in units_where(user, "ledger.view"))
+
+
+def funds_for(user, institution: Unit) -> QuerySet[Fund]:
+    if not _sees_institution(user, institution):
+        return Fund.objects.none()
+    return Fund.objects.filter(institution_id=institution.institution_id).order_by("pk")
+
+
+def accounts_for(user, institution: Unit, *, active_only: bool = False) -> QuerySet[Account]:
+    """The institution's chart, if the user may read its ledger somewhere in it.
+
+    Shared accounts are the whole institution's; an office's own cash and bank
+    accounts appear only to those whose ``ledger.view`` subtree holds that office.
+    """
+    if not _sees_institution(user, institution):
+        return Account.objects.none()
+    accounts = (
+        Account.objects.filter(institution_id=institution.institution_id)
+        .filter(Q(unit__isnull=True) | subtree_q(user, "ledger.view"))
+        .select_related("unit")
+    )
+    if active_only:
+        accounts = accounts.filter(is_active=True)
+    return accounts.order_by("code")
+
+
+def entries_for(
+    user,
+    *,
+    unit: Unit | None = None,
+    status: str | None = EntryStatus.POSTED,
+    source: str | None = None,
+    date_from=None,
+    date_to=None,
+) -> QuerySet[JournalEntry]:
+    """Entries of units in the user's ``ledger.view`` subtrees, or with a line there
+    (a transfer is entered at the sender but the receiver sees it too)."""
+    in_scope_lines = JournalLine.objects.filter(subtree_q(user, "ledger.view"), entry=OuterRef("pk"))
+    entries = JournalEntry.objects.filter(subtree_q(user, "ledger.view") | Exists(in_scope_lines))
+    if unit is not None:
+        lines_here = JournalLine.objects.filter(entry=OuterRef("pk"), unit__path__startswith=unit.path)
+        entries = entries.filter(Q(unit__path__startswith=unit.path) | Exists(lines_here))
+    if status:
+        entries = entries.filter(status=status)
+    if source:
+        entries = entries.filter(source=source)
+    if date_from:
+        entries = entries.filter(entry_date__gte=date_from)
+    if date_to:
+        entries = entries.filter(entry_date__lte=date_to)
+    return entries.select_related("unit", "created_by", "approved_by").order_by("-entry_date", "-pk")
+
+
+def entry_for(user, pk, *, status: str | None = None) -> JournalEntry:
+    """One entry the user may read (any status unless ``status``); 404 otherwise."""
+    try:
+        return entries_for(user, status=status).get(pk=pk)
+    except (JournalEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def entry_lines(entry: JournalEntry) -> QuerySet[JournalLine]:
+    return (
+        JournalLine.objects.filter(entry=entry).select_related("account", "fund", "unit", "counterparty").order_by("pk")
+    )
+
+
+def drafts_for(user, *, unit: Unit | None = None) -> QuerySet[JournalEntry]:
+    """Manual drafts waiting for approval, for finance and heads."""
+    return entries_for(user, unit=unit, status=EntryStatus.DRAFT)
+
+
+def periods_for(user, institution: Unit, *, year: int | None = None) -> QuerySet[Period]:
+    if not _sees_institution(user, institution):
+        return Period.objects.none()
+    periods = Period.objects.filter(institution_id=institution.institution_id)
+    if year is not None:
+        periods = periods.filter(year=year)
+    return periods.order_by("year", "month")

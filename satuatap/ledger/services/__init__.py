@@ -1,0 +1,42 @@
+"""Every write to the fund ledger. Import services from here.
+
+Posting (for other apps): ``entry_post``, ``LineSpec``.
+Journal: ``entry_reverse``, ``manual_entry_draft``, ``manual_entry_update``,
+``manual_entry_approve``, ``manual_entry_discard``.
+Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set``.
+Amil share: ``amil_share_allocate`` (periodic batch), ``amil_share_allocate_receipt``.
+Transfers: ``transfer_post``. Periods: ``period_close``, ``opening_balance_import``.
+"""
+
+from satuatap.ledger.services.amil import amil_share_allocate, amil_share_allocate_receipt
+from satuatap.ledger.services.chart import account_create, account_update, amil_rate_set, chart_create_default
+from satuatap.ledger.services.journal import (
+    entry_reverse,
+    manual_entry_approve,
+    manual_entry_discard,
+    manual_entry_draft,
+    manual_entry_update,
+)
+from satuatap.ledger.services.periods import opening_balance_import, period_close
+from satuatap.ledger.services.posting import LineSpec, entry_post
+from satuatap.ledger.services.transfers import TransferKind, transfer_post
+
+__all__ = [
+    "LineSpec",
+    "TransferKind",
+    "account_create",
+    "account_update",
+    "amil_rate_set",
+    "amil_share_allocate",
+    "amil_share_allocate_receipt",
+    "chart_create_default",
+    "entry_post",
+    "entry_reverse",
+    "manual_entry_approve",
+    "manual_entry_discard",
+    "manual_entry_draft",
+    "manual_entry_update",
+    "opening_balance_import",
+    "period_close",
+    "transfer_post",
+]

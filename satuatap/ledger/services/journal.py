@@ -1,0 +1,242 @@
+"""Reversals and manual entries (maker-checker)."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record
+from satuatap.ledger.errors import (
+    ApprovalRefused,
+    EntryAlreadyReversed,
+    EntryImmutable,
+    EntryRefused,
+    ReversalRefused,
+)
+from satuatap.ledger.models import EntryStatus, JournalEntry, JournalLine, Source
+from satuatap.ledger.services.posting import (
+    EXTERNAL_SOURCES,
+    LineSpec,
+    ResolvedLine,
+    check_period_open,
+    check_works_in,
+    post_lines,
+    resolve_lines,
+    validate_lines,
+)
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
+
+
+@transaction.atomic
+def entry_reverse(*, actor, entry: JournalEntry, reason: str, entry_date: date | None = None) -> JournalEntry:
+    """Undo a posted entry by posting its mirror image (debits and credits swapped).
+
+    An entry is reversed at most once; closing entries and reversals are never
+    reversed. Ledger entries (manual, transfer, amil share, opening) need the
+    ``ledger.post`` capability; for donations and disbursements the calling app
+    authorises (e.g. a receipt void) and the actor must work in the entry's units.
+    The reversal is dated today (the unit's local date) unless ``entry_date`` is given.
+    """
+    entry = JournalEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    lines = list(JournalLine.objects.filter(entry=entry).select_related("account", "fund", "unit", "counterparty"))
+    if entry.source in EXTERNAL_SOURCES:
+        check_works_in(actor, [entry.unit, *{line.unit_id: line.unit for line in lines}.values()])
+    else:
+        require(actor, "ledger.post", entry.unit)
+    if entry.status != EntryStatus.POSTED:
+        raise ReversalRefused(_("Only a posted entry can be reversed; a draft can be changed or discarded."))
+    if entry.source == Source.CLOSE:
+        raise ReversalRefused(_("A year-end closing entry cannot be reversed."))
+    if entry.source == Source.AMIL_SHARE:
+        raise ReversalRefused(
+            _("An amil share allocation cannot be reversed; reverse the receipt and its share comes back.")
+        )
+    if entry.source == Source.REVERSAL:
+        raise ReversalRefused(_("A reversal cannot itself be reversed; post the original entry again instead."))
+    if hasattr(entry, "reversed_by"):
+        raise EntryAlreadyReversed(
+            _("This entry was already reversed by entry #%(pk)s.") % {"pk": entry.reversed_by.pk}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReversalRefused(_("Say why the entry is reversed."), field="reason")
+    if entry_date is None:
+        entry_date = max(timezone.localdate(timezone=entry.unit.tzinfo), entry.entry_date)
+    if entry_date < entry.entry_date:
+        raise ReversalRefused(_("A reversal cannot be dated before the entry it reverses."), field="entry_date")
+    mirrored = [
+        ResolvedLine(
+            account=line.account,
+            fund=line.fund,
+            unit=line.unit,
+            restriction=line.restriction,
+            counterparty=line.counterparty,
+            debit=line.credit,
+            credit=line.debit,
+            memo=line.memo,
+        )
+        for line in lines
+    ]
+    reversal = post_lines(
+        actor=actor,
+        unit=entry.unit,
+        entry_date=entry_date,
+        source=Source.REVERSAL,
+        flow_source=entry.flow_source,
+        source_ref=str(entry.pk),
+        idempotency_key=f"reversal:{entry.pk}",
+        memo=_("Reversal of entry #%(pk)s: %(reason)s") % {"pk": entry.pk, "reason": reason},
+        lines=mirrored,
+        reverses=entry,
+        reason=reason,
+        inter_office=True,
+        mirror=True,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEDGER_ENTRY_REVERSED,
+        target=entry,
+        unit=entry.unit,
+        changes={"reversed_by": [None, reversal.pk]},
+        note=reason,
+    )
+    return reversal
+
+
+def _check_draft(actor, unit: Unit, entry_date, memo: str, lines: list[LineSpec]) -> tuple[list, int]:
+    if not isinstance(entry_date, date):
+        raise EntryRefused(_("Enter a valid date."), field="entry_date")
+    if not (memo or "").strip():
+        raise EntryRefused(_("Explain the entry in the memo."), field="memo")
+    resolved = resolve_lines(unit.institution_id, unit, lines)
+    for line_unit in {line.unit.pk: line.unit for line in resolved}.values():
+        require(actor, "ledger.post", line_unit)
+    total = validate_lines(resolved)
+    check_period_open(unit.institution_id, entry_date)
+    draft_lines = [{**spec.as_json(), "unit": line.unit.pk} for spec, line in zip(lines, resolved, strict=True)]
+    return draft_lines, total
+
+
+@transaction.atomic
+def manual_entry_draft(*, actor, unit: Unit, entry_date: date, memo: str, lines: list[LineSpec]) -> JournalEntry:
+    """Finance prepares a manual entry; it is posted only when another person (the office head) approves it."""
+    require(actor, "ledger.post", unit)
+    draft_lines, total = _check_draft(actor, unit, entry_date, memo, lines)
+    return JournalEntry.objects.create(
+        institution_id=unit.institution_id,
+        unit=unit,
+        entry_date=entry_date,
+        status=EntryStatus.DRAFT,
+        source=Source.MANUAL,
+        flow_source=Source.MANUAL,
+        memo=memo.strip(),
+        total=total,
+        draft_lines=draft_lines,
+        created_by=actor,
+        updated_by=actor,
+    )
+
+
+def _lock_draft(entry: JournalEntry) -> JournalEntry:
+    entry = JournalEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    if entry.status == EntryStatus.POSTED:
+        raise EntryImmutable()
+    if entry.status != EntryStatus.DRAFT or entry.source != Source.MANUAL:
+        raise ApprovalRefused(_("This draft was discarded."))
+    return entry
+
+
+@transaction.atomic
+def manual_entry_update(
+    *,
+    actor,
+    entry: JournalEntry,
+    entry_date: date | None = None,
+    memo: str | None = None,
+    lines: list[LineSpec] | None = None,
+) -> JournalEntry:
+    """Change a draft (never a posted entry); the changer may not approve it either."""
+    require(actor, "ledger.post", entry.unit)
+    entry = _lock_draft(entry)
+    entry_date = entry.entry_date if entry_date is None else entry_date
+    memo = entry.memo if memo is None else memo
+    if lines is None:
+        lines = _specs_from_draft(entry)
+    draft_lines, total = _check_draft(actor, entry.unit, entry_date, memo, lines)
+    entry.entry_date, entry.memo, entry.draft_lines, entry.total = entry_date, memo.strip(), draft_lines, total
+    entry.updated_by = actor
+    entry.save(update_fields=["entry_date", "memo", "draft_lines", "total", "updated_by"])
+    return entry
+
+
+def _specs_from_draft(entry: JournalEntry) -> list[LineSpec]:
+    units = Unit.objects.in_bulk({row["unit"] for row in entry.draft_lines})
+    return [
+        LineSpec(
+            account=row["account"],
+            fund=row["fund"],
+            debit=row["debit"],
+            credit=row["credit"],
+            unit=units.get(row["unit"]),
+            restriction=row.get("restriction", ""),
+            memo=row.get("memo", ""),
+        )
+        for row in entry.draft_lines
+    ]
+
+
+@transaction.atomic
+def manual_entry_approve(*, actor, entry: JournalEntry) -> JournalEntry:
+    """The office head approves a draft, which posts it. Whoever prepared or last changed it cannot."""
+    require(actor, "ledger.approve", entry.unit)
+    entry = _lock_draft(entry)
+    if actor.pk in (entry.created_by_id, entry.updated_by_id):
+        raise ApprovalRefused(_("You prepared or changed this entry; another person must approve it."))
+    specs = _specs_from_draft(entry)
+    if any(spec.unit is None for spec in specs):
+        raise ApprovalRefused(_("A unit of this draft no longer exists; change the draft."))
+    resolved = resolve_lines(entry.institution_id, entry.unit, specs)
+    for line_unit in {line.unit.pk: line.unit for line in resolved}.values():
+        require(actor, "ledger.approve", line_unit)
+    posted = post_lines(
+        actor=actor,
+        unit=entry.unit,
+        entry_date=entry.entry_date,
+        source=Source.MANUAL,
+        idempotency_key=f"manual:{entry.pk}",
+        memo=entry.memo,
+        lines=resolved,
+        draft=entry,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEDGER_ENTRY_APPROVED,
+        target=posted,
+        unit=posted.unit,
+        changes={"status": [EntryStatus.DRAFT, EntryStatus.POSTED], "total": [None, posted.total]},
+    )
+    return posted
+
+
+@transaction.atomic
+def manual_entry_discard(*, actor, entry: JournalEntry) -> JournalEntry:
+    """Drop a draft (finance withdraws it or the head rejects it); it stays on record as discarded."""
+    from satuatap.organizations.permissions import can
+
+    if not (can(actor, "ledger.post", entry.unit) or can(actor, "ledger.approve", entry.unit)):
+        require(actor, "ledger.post", entry.unit)
+    entry = _lock_draft(entry)
+    entry.status = EntryStatus.DISCARDED
+    entry.updated_by = actor
+    entry.save(update_fields=["status", "updated_by"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.LEDGER_ENTRY_DISCARDED,
+        target=entry,
+        unit=entry.unit,
+        changes={"status": [EntryStatus.DRAFT, EntryStatus.DISCARDED]},
+    )
+    return entry

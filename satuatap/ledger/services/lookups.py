@@ -1,0 +1,43 @@
+"""Finding the accounts and funds the ledger's own services post to."""
+
+from django.utils.translation import gettext as _
+
+from satuatap.ledger.chart import cash_key
+from satuatap.ledger.errors import ChartMissing, EntryRefused
+from satuatap.ledger.models import Account, AccountRole, Fund
+from satuatap.organizations.models import Unit
+
+
+def system_accounts(institution_id: int, keys) -> dict[str, Account]:
+    """The accounts with these ``system_key``s; refused with a clear message if one is missing."""
+    keys = set(keys)
+    found = {a.system_key: a for a in Account.objects.filter(institution_id=institution_id, system_key__in=keys)}
+    missing = keys - set(found)
+    if missing:
+        raise ChartMissing(
+            _("The chart of accounts lacks %(keys)s; ask finance to set up the chart of accounts.")
+            % {"keys": ", ".join(sorted(missing))}
+        )
+    return found
+
+
+def cash_account(unit: Unit) -> Account:
+    return system_accounts(unit.institution_id, [cash_key(unit.pk)])[cash_key(unit.pk)]
+
+
+def fund_of(institution_id: int, fund) -> Fund:
+    """A ``Fund`` from a ``Fund`` or a ``FundKind`` value, checked to be the institution's."""
+    if isinstance(fund, Fund):
+        if fund.institution_id != institution_id:
+            raise EntryRefused(_("This fund belongs to another institution."), field="fund")
+        return fund
+    found = Fund.objects.filter(institution_id=institution_id, kind=fund).first()
+    if found is None:
+        raise EntryRefused(_("This institution has no such fund."), field="fund")
+    return found
+
+
+def check_money_account(account: Account, unit: Unit, field: str) -> Account:
+    if account.role not in (AccountRole.CASH, AccountRole.BANK) or account.unit_id != unit.pk:
+        raise EntryRefused(_("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field=field)
+    return account

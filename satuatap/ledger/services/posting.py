@@ -1,0 +1,548 @@
+"""Posting to the journal: the one path by which money enters the ledger.
+
+``entry_post`` is what other apps call (collection for donations, distribution
+for disbursements). The ledger's own services (transfers, amil share, periods,
+manual entries, reversals) use ``post_lines`` directly. Posting, in one
+transaction and in this lock order, so that concurrent postings never deadlock:
+
+1. the month's ``Period`` row, shared (a close takes it exclusively);
+2. the new entry row (its idempotency key is unique: a concurrent replay waits here);
+3. ``FundPosition`` rows, sorted, with the available-balance check for guarded sources;
+4. ``LedgerBalance`` rows, sorted.
+
+Steps 3 and 4 are single ``INSERT ... ON CONFLICT DO UPDATE`` statements (same
+syntax on PostgreSQL and SQLite), so a two-line entry costs about ten queries.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.core.errors import NotAllowed
+from satuatap.core.formatting import rupiah
+from satuatap.ledger.errors import (
+    EntryRefused,
+    EntryUnbalanced,
+    IdempotencyConflict,
+    InsufficientFunds,
+    PeriodClosed,
+    UnknownAccount,
+)
+from satuatap.ledger.models import (
+    Account,
+    AccountRole,
+    EntryStatus,
+    Fund,
+    FundPosition,
+    JournalEntry,
+    JournalLine,
+    LedgerBalance,
+    Period,
+    Source,
+)
+from satuatap.organizations.models import Role, Unit
+from satuatap.organizations.permissions import roles_on
+
+# Sources other apps may post through ``entry_post``; the rest belong to ledger services.
+EXTERNAL_SOURCES = frozenset({Source.DONATION, Source.DISBURSEMENT})
+# Entries of these (flow) sources may not take a fund of a unit below zero.
+GUARDED_SOURCES = frozenset({Source.DISBURSEMENT, Source.TRANSFER})
+MAX_AMOUNT = 10**15  # one quadrillion rupiah: far above any real line, far below overflow
+MAX_LINES = 5000
+MAX_RESTRICTION = 64
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One proposed line. ``account`` is a code or an ``Account``; ``fund`` a ``FundKind`` value or a ``Fund``.
+
+    ``unit`` defaults to the entry's unit. ``restriction`` names the program or
+    campaign a restricted infak/sedekah line is tied to (required for that fund,
+    empty for the others). Exactly one of ``debit``/``credit`` is a positive whole
+    number of rupiah.
+    """
+
+    account: "str | Account"
+    fund: "str | Fund"
+    debit: int = 0
+    credit: int = 0
+    unit: Unit | None = None
+    restriction: str = ""
+    memo: str = ""
+    counterparty: Unit | None = None  # inter-office lines only (set by transfer_post)
+
+    def as_json(self) -> dict:
+        """Plain form kept in a draft's ``draft_lines``."""
+        account = self.account.code if isinstance(self.account, Account) else self.account
+        fund = self.fund.kind if isinstance(self.fund, Fund) else self.fund
+        return {
+            "account": account,
+            "fund": fund,
+            "debit": self.debit,
+            "credit": self.credit,
+            "unit": self.unit.pk if self.unit is not None else None,
+            "restriction": self.restriction,
+            "memo": self.memo,
+        }
+
+
+@dataclass
+class ResolvedLine:
+    account: Account
+    fund: Fund
+    unit: Unit
+    restriction: str
+    counterparty: Unit | None
+    debit: int
+    credit: int
+    memo: str
+
+    @property
+    def key(self) -> tuple:
+        cp = self.counterparty.pk if self.counterparty is not None else 0
+        return (self.account.pk, self.fund.pk, self.unit.pk, self.restriction, cp, self.debit, self.credit, self.memo)
+
+
+def _line_error(number: int, message: str, cls=EntryRefused):
+    return cls(_("Line %(number)s: %(message)s") % {"number": number, "message": message}, field="lines")
+
+
+def _is_rupiah(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def resolve_lines(institution_id: int, entry_unit: Unit, specs, *, units: dict | None = None) -> list[ResolvedLine]:
+    """Look up the accounts, funds and units the specs name. Unknown names are refused here;
+    the bookkeeping rules are checked by ``validate_lines``."""
+    if not isinstance(specs, (list, tuple)) or not all(isinstance(s, LineSpec) for s in specs):
+        raise EntryRefused(_("The lines of an entry must be given as a list of lines."), field="lines")
+    if len(specs) > MAX_LINES:
+        raise EntryRefused(_("An entry may have at most %(max)s lines.") % {"max": MAX_LINES}, field="lines")
+    codes = {s.account for s in specs if isinstance(s.account, str)}
+    accounts = (
+        {a.code: a for a in Account.objects.filter(institution_id=institution_id, code__in=codes)} if codes else {}
+    )
+    funds = {f.kind: f for f in Fund.objects.filter(institution_id=institution_id)}
+    units = units or {}
+    resolved = []
+    for number, spec in enumerate(specs, start=1):
+        if isinstance(spec.account, Account):
+            account = spec.account
+            if account.institution_id != institution_id:
+                raise _line_error(number, _("the account belongs to another institution."), UnknownAccount)
+        else:
+            account = accounts.get(spec.account)
+            if account is None:
+                raise _line_error(
+                    number,
+                    _("there is no account with code %(code)s in this institution's chart.") % {"code": spec.account},
+                    UnknownAccount,
+                )
+        if isinstance(spec.fund, Fund):
+            fund = spec.fund
+            if fund.institution_id != institution_id:
+                raise _line_error(number, _("the fund belongs to another institution."))
+        else:
+            fund = funds.get(spec.fund)
+            if fund is None:
+                raise _line_error(number, _("there is no fund %(fund)s in this institution.") % {"fund": spec.fund})
+        unit = spec.unit if spec.unit is not None else entry_unit
+        if isinstance(unit, int):  # drafts store unit ids
+            unit = units.get(unit) or Unit.objects.filter(pk=unit).first()
+            if unit is None:
+                raise _line_error(number, _("the unit does not exist."))
+        if unit.institution_id != institution_id:
+            raise _line_error(number, _("the unit belongs to another institution."))
+        if spec.counterparty is not None and spec.counterparty.institution_id != institution_id:
+            raise _line_error(number, _("the other office belongs to another institution."))
+        resolved.append(
+            ResolvedLine(
+                account=account,
+                fund=fund,
+                unit=unit,
+                restriction=spec.restriction,
+                counterparty=spec.counterparty,
+                debit=spec.debit,
+                credit=spec.credit,
+                memo=spec.memo or "",
+            )
+        )
+    return resolved
+
+
+def validate_lines(lines: list[ResolvedLine], *, inter_office: bool = False, mirror: bool = False) -> int:
+    """Check every bookkeeping rule of an entry's lines; return the entry's total.
+
+    Inter-office accounts are posted only by transfers (``inter_office=True``),
+    because consolidation eliminates them by the office on the other side. A
+    reversal (``mirror=True``) may use accounts and units deactivated since.
+    """
+    if len(lines) < 2:
+        raise EntryUnbalanced(_("An entry needs at least two lines."), field="lines")
+    per_fund: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    total_debit = total_credit = 0
+    for number, line in enumerate(lines, start=1):
+        if not _is_rupiah(line.debit) or not _is_rupiah(line.credit):
+            raise _line_error(number, _("amounts must be whole rupiah."))
+        if line.debit < 0 or line.credit < 0:
+            raise _line_error(number, _("amounts cannot be negative."))
+        if (line.debit > 0) == (line.credit > 0):
+            raise _line_error(number, _("enter either a debit or a credit, not both and not neither."))
+        if max(line.debit, line.credit) > MAX_AMOUNT:
+            raise _line_error(number, _("the amount is too large."))
+        account = line.account
+        if not account.is_active and not mirror:
+            raise _line_error(
+                number, _("account %(code)s is no longer in use.") % {"code": account.code}, UnknownAccount
+            )
+        if account.fund_kind and account.fund_kind != line.fund.kind:
+            raise _line_error(
+                number,
+                _("account %(code)s belongs to %(account_fund)s and cannot take a line of %(fund)s.")
+                % {"code": account.code, "account_fund": account.get_fund_kind_display(), "fund": line.fund.name},
+            )
+        if account.unit_id is not None and account.unit_id != line.unit.pk:
+            raise _line_error(
+                number,
+                _("account %(code)s belongs to another office than %(unit)s.")
+                % {"code": account.code, "unit": line.unit.name},
+            )
+        if not line.unit.is_active and not mirror:
+            raise _line_error(number, _("%(unit)s is no longer active.") % {"unit": line.unit.name})
+        if not isinstance(line.restriction, str) or len(line.restriction) > MAX_RESTRICTION:
+            raise _line_error(number, _("the program reference must be text of at most 64 characters."))
+        line.restriction = line.restriction.strip()
+        if line.fund.is_restricted and not line.restriction:
+            raise _line_error(number, _("restricted infak/sedekah must name the program or campaign it is for."))
+        if not line.fund.is_restricted and line.restriction:
+            raise _line_error(number, _("only restricted infak/sedekah can name a program or campaign."))
+        is_inter_office = account.role == AccountRole.INTER_OFFICE
+        if is_inter_office and not inter_office:
+            raise _line_error(number, _("inter-office accounts are posted only by transfers between offices."))
+        if is_inter_office and (line.counterparty is None or line.counterparty.pk == line.unit.pk):
+            raise _line_error(number, _("an inter-office line must name the other office."))
+        if not is_inter_office and line.counterparty is not None:
+            raise _line_error(number, _("only inter-office lines name another office."))
+        if len(line.memo) > 200:
+            raise _line_error(number, _("the line memo is longer than 200 characters."))
+        per_fund[(line.fund.name, line.restriction)][0] += line.debit
+        per_fund[(line.fund.name, line.restriction)][1] += line.credit
+        total_debit += line.debit
+        total_credit += line.credit
+    if total_debit != total_credit:
+        raise EntryUnbalanced(
+            _("Debits (%(debit)s) and credits (%(credit)s) must be equal.")
+            % {"debit": rupiah(total_debit), "credit": rupiah(total_credit)},
+            field="lines",
+        )
+    for (fund_name, restriction), (debit, credit) in sorted(per_fund.items()):
+        if debit != credit:
+            name = f"{fund_name} ({restriction})" if restriction else fund_name
+            raise EntryUnbalanced(
+                _("The lines of %(fund)s do not balance: debits %(debit)s, credits %(credit)s. Each fund must balance.")
+                % {"fund": name, "debit": rupiah(debit), "credit": rupiah(credit)},
+                field="lines",
+            )
+    return total_debit
+
+
+def fingerprint(*, unit_id: int, entry_date: date, source: str, source_ref: str, memo: str, lines) -> str:
+    """Hash of an entry's content; a replayed key must bring the same one."""
+    payload = [unit_id, entry_date.isoformat(), source, source_ref, memo, sorted(line.key for line in lines)]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _fetch_period(queryset, lock: str):
+    if lock == "update":
+        return queryset.select_for_update().first()
+    if lock == "share" and connection.vendor == "postgresql":
+        sql, params = queryset.order_by().query.sql_with_params()
+        rows = list(Period.objects.raw(f"{sql} FOR SHARE", params))
+        return rows[0] if rows else None
+    return queryset.first()  # SQLite: the whole database is locked by the writing transaction
+
+
+def period_row(institution_id: int, year: int, month: int, *, lock: str = "share") -> Period:
+    """The period row (month 0 = the year), created open if missing, locked as asked ("share"/"update")."""
+    queryset = Period.objects.filter(institution_id=institution_id, year=year, month=month)
+    row = _fetch_period(queryset, lock)
+    if row is None:
+        Period.objects.bulk_create(
+            [Period(institution_id=institution_id, year=year, month=month)], ignore_conflicts=True
+        )
+        row = _fetch_period(queryset, lock)
+    return row
+
+
+def check_period_open(institution_id: int, entry_date: date) -> None:
+    if not isinstance(entry_date, date):
+        raise EntryRefused(_("Enter a valid date."), field="entry_date")
+    row = period_row(institution_id, entry_date.year, entry_date.month, lock="share")
+    if row.is_closed:
+        raise PeriodClosed(
+            _("The books for %(period)s are closed; post this in an open month.") % {"period": str(row)},
+            field="entry_date",
+        )
+
+
+def _upsert(
+    table: str, columns: list[str], conflict: list[str], increments: list[str], rows: list[tuple], returning=""
+):
+    """One INSERT ... ON CONFLICT DO UPDATE adding ``increments`` to existing rows (PostgreSQL and SQLite)."""
+    results = []
+    quote = connection.ops.quote_name
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+        updates = ", ".join(f"{quote(c)} = {quote(table)}.{quote(c)} + excluded.{quote(c)}" for c in increments)
+        sql = (
+            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES {placeholders} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {updates}"
+        )
+        if returning:
+            sql += f" RETURNING {returning}"
+        params = [value for row in chunk for value in row]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if returning:
+                results.extend(cursor.fetchall())
+    return results
+
+
+def _apply_positions(institution_id: int, lines: list[ResolvedLine], *, guard: bool) -> None:
+    deltas: dict[tuple, int] = defaultdict(int)
+    for line in lines:
+        if line.account.counts_available:
+            deltas[(line.unit.pk, line.fund.pk, line.restriction)] += line.debit - line.credit
+    rows = [(institution_id, *key, delta) for key, delta in sorted(deltas.items()) if delta != 0]
+    if not rows:
+        return
+    result = _upsert(
+        FundPosition._meta.db_table,
+        ["institution_id", "unit_id", "fund_id", "restriction", "available"],
+        ["unit_id", "fund_id", "restriction"],
+        ["available"],
+        rows,
+        returning="unit_id, fund_id, restriction, available",
+    )
+    if not guard:
+        return
+    for unit_id, fund_id, restriction, available in result:
+        delta = deltas[(unit_id, fund_id, restriction)]
+        if delta < 0 and available < 0:
+            line = next(
+                li for li in lines if (li.unit.pk, li.fund.pk, li.restriction) == (unit_id, fund_id, restriction)
+            )
+            fund_name = f"{line.fund.name} ({restriction})" if restriction else line.fund.name
+            raise InsufficientFunds(
+                _("%(unit)s has only %(available)s of %(fund)s available; this needs %(needed)s.")
+                % {
+                    "unit": line.unit.name,
+                    "available": rupiah(available - delta),
+                    "fund": fund_name,
+                    "needed": rupiah(-delta),
+                }
+            )
+
+
+def _apply_balances(institution_id: int, entry: JournalEntry, lines: list[ResolvedLine]) -> None:
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    year, month = entry.entry_date.year, entry.entry_date.month
+    for line in lines:
+        cp = line.counterparty.pk if line.counterparty is not None else 0
+        key = (line.unit.pk, line.account.pk, line.fund.pk, line.restriction, cp, entry.flow_source, year, month)
+        totals[key][0] += line.debit
+        totals[key][1] += line.credit
+    rows = [(institution_id, *key, debit, credit) for key, (debit, credit) in sorted(totals.items())]
+    _upsert(
+        LedgerBalance._meta.db_table,
+        [
+            "institution_id",
+            "unit_id",
+            "account_id",
+            "fund_id",
+            "restriction",
+            "counterparty_id",
+            "source",
+            "year",
+            "month",
+            "debit",
+            "credit",
+        ],
+        ["unit_id", "account_id", "fund_id", "restriction", "counterparty_id", "source", "year", "month"],
+        ["debit", "credit"],
+        rows,
+    )
+
+
+def _replay_or_conflict(existing: JournalEntry, print_: str) -> JournalEntry:
+    if existing.status == EntryStatus.POSTED and existing.fingerprint == print_:
+        existing.replayed = True
+        return existing
+    raise IdempotencyConflict(
+        _("This request key was already used for a different entry (#%(pk)s); nothing was posted.")
+        % {"pk": existing.pk},
+        field="idempotency_key",
+    )
+
+
+def post_lines(
+    *,
+    actor,
+    unit: Unit,
+    entry_date: date,
+    source: str,
+    source_ref: str = "",
+    idempotency_key: str,
+    memo: str = "",
+    lines: list[ResolvedLine],
+    flow_source: str | None = None,
+    reverses: JournalEntry | None = None,
+    reason: str = "",
+    inter_office: bool = False,
+    mirror: bool = False,
+    draft: JournalEntry | None = None,
+    period_locked: bool = False,
+) -> JournalEntry:
+    """Validate and post resolved lines as one entry (internal: callers have checked permissions).
+
+    Returns the new entry, or the existing one when the same ``idempotency_key``
+    is replayed with the same content (``entry.replayed`` is then True). A
+    ``draft`` is turned into the posted entry instead of creating a row.
+    """
+    institution_id = unit.institution_id
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip() or len(idempotency_key) > 200:
+        raise EntryRefused(_("A request key of 1 to 200 characters is required."), field="idempotency_key")
+    if not isinstance(entry_date, date):
+        raise EntryRefused(_("Enter a valid date."), field="entry_date")
+    flow_source = flow_source or source
+    print_ = fingerprint(
+        unit_id=unit.pk, entry_date=entry_date, source=source, source_ref=source_ref, memo=memo, lines=lines
+    )
+    existing = JournalEntry.objects.filter(institution_id=institution_id, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _replay_or_conflict(existing, print_)
+    total = validate_lines(lines, inter_office=inter_office, mirror=mirror)
+    if not period_locked:
+        check_period_open(institution_id, entry_date)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if draft is None:
+                entry = JournalEntry.objects.create(
+                    institution_id=institution_id,
+                    unit=unit,
+                    entry_date=entry_date,
+                    status=EntryStatus.POSTED,
+                    source=source,
+                    flow_source=flow_source,
+                    source_ref=source_ref,
+                    idempotency_key=idempotency_key,
+                    fingerprint=print_,
+                    memo=memo,
+                    total=total,
+                    created_by=actor if actor is not None and actor.is_authenticated else None,
+                    posted_at=now,
+                    reverses=reverses,
+                    reason=reason,
+                )
+            else:
+                entry = draft
+                changed = JournalEntry.objects.filter(pk=draft.pk, status=EntryStatus.DRAFT).update(
+                    status=EntryStatus.POSTED,
+                    idempotency_key=idempotency_key,
+                    fingerprint=print_,
+                    total=total,
+                    posted_at=now,
+                    approved_by=actor,
+                )
+                if changed != 1:
+                    from satuatap.ledger.errors import ApprovalRefused
+
+                    raise ApprovalRefused(_("This draft has already been approved or discarded."))
+                entry.status, entry.idempotency_key, entry.fingerprint = EntryStatus.POSTED, idempotency_key, print_
+                entry.total, entry.posted_at, entry.approved_by = total, now, actor
+            JournalLine.objects.bulk_create(
+                [
+                    JournalLine(
+                        entry=entry,
+                        account=line.account,
+                        fund=line.fund,
+                        unit=line.unit,
+                        restriction=line.restriction,
+                        counterparty=line.counterparty,
+                        entry_date=entry_date,
+                        debit=line.debit,
+                        credit=line.credit,
+                        memo=line.memo,
+                    )
+                    for line in lines
+                ]
+            )
+            _apply_positions(institution_id, lines, guard=flow_source in GUARDED_SOURCES)
+            _apply_balances(institution_id, entry, lines)
+    except IntegrityError:
+        # A concurrent request with the same key committed first.
+        existing = JournalEntry.objects.filter(institution_id=institution_id, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _replay_or_conflict(existing, print_)
+    entry.replayed = False
+    return entry
+
+
+def check_works_in(actor, units) -> None:
+    """The actor must hold a role other than auditor on every unit (system callers pass ``actor=None``)."""
+    if actor is None:
+        return
+    for unit in units:
+        if not roles_on(actor, unit) - {Role.AUDITOR}:
+            raise NotAllowed(_("You do not work in %(unit)s.") % {"unit": unit.name})
+
+
+@transaction.atomic
+def entry_post(
+    *,
+    actor,
+    unit: Unit,
+    entry_date: date,
+    source: str,
+    source_ref: str = "",
+    idempotency_key: str,
+    memo: str = "",
+    lines: list[LineSpec],
+) -> JournalEntry:
+    """Post a donation or disbursement entry for another app (collection, distribution).
+
+    The calling service authorises its own business action; here the actor must
+    work (in a role other than auditor) in every unit the lines touch
+    (``actor=None`` for system jobs). Every
+    entry balances in total and per fund; a disbursement may not take a fund of
+    a unit below zero. Replaying ``idempotency_key`` with the same content
+    returns the first entry (``entry.replayed`` True) and posts nothing; with
+    other content it raises ``IdempotencyConflict``.
+    """
+    if source not in EXTERNAL_SOURCES:
+        raise EntryRefused(
+            _("Entries of this source are posted by the ledger's own actions, not directly."), field="source"
+        )
+    if not isinstance(source_ref, str) or len(source_ref) > 100:
+        raise EntryRefused(_("The source reference must be text of at most 100 characters."), field="source_ref")
+    resolved = resolve_lines(unit.institution_id, unit, lines)
+    check_works_in(actor, [unit, *{line.unit.pk: line.unit for line in resolved}.values()])
+    return post_lines(
+        actor=actor,
+        unit=unit,
+        entry_date=entry_date,
+        source=source,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key,
+        memo=memo or "",
+        lines=resolved,
+    )

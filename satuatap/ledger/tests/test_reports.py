@@ -1,0 +1,142 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from satuatap.ledger import services
+from satuatap.ledger.models import Account
+from satuatap.ledger.reports import (
+    MonthRange,
+    cash_flows,
+    changes_in_funds,
+    financial_position,
+    fund_positions,
+    general_ledger,
+    managed_assets,
+    trial_balance,
+)
+from satuatap.ledger.services import LineSpec
+
+from .conftest import DAY, cash_code, disburse, donate
+
+MARCH = MonthRange.month(2025, 3)
+
+
+@pytest.fixture
+def books(ledger):
+    w = ledger.world
+    donate(w.branch_a, 1_000_000, entry_date=date(2025, 2, 5))
+    donate(w.branch_a, 400_000, account="4130")
+    donate(w.branch_a, 200_000, fund="infak", account="4210")
+    services.amil_share_allocate(actor=ledger.fiona, unit=w.branch_a, year=2025, month=3)
+    disburse(w.branch_a, 300_000, account="5102")
+    disburse(w.branch_a, 50_000, fund="infak", account="5201")
+    services.transfer_post(
+        actor=ledger.fiona,
+        from_unit=w.branch_a,
+        to_unit=w.region,
+        fund="zakat",
+        amount=100_000,
+        kind="remit",
+        idempotency_key="t",
+        entry_date=DAY,
+    )
+    draft = services.manual_entry_draft(
+        actor=ledger.fiona,
+        unit=w.branch_a,
+        entry_date=DAY,
+        memo="Mosque building held in trust",
+        lines=[LineSpec("1600", "infak", debit=10_000), LineSpec(cash_code(w.branch_a), "infak", credit=10_000)],
+    )
+    services.manual_entry_approve(actor=ledger.hank, entry=draft)
+    return ledger
+
+
+def test_trial_balance_balances_and_compares(books):
+    w = books.world
+    tb = trial_balance(books.fatma, w.branch_a, MARCH, compare=MonthRange.month(2025, 2))
+    assert tb.current.total_debit == tb.current.total_credit
+    assert tb.current.closing_debits == tb.current.closing_credits
+    opening = {r.account.code: r.opening for r in tb.current.rows}
+    assert opening["4110"] == -1_000_000
+    assert {r.account.code: r.closing for r in tb.comparison.rows} == {"1100.BRA": 1_000_000, "4110": -1_000_000}
+
+
+def test_financial_position_balances_with_funds_apart(books):
+    w = books.world
+    position = financial_position(books.fatma, w.branch_a, MARCH).current
+    assert position.total_assets == position.total_liabilities + position.total_funds
+    # the March batch takes 1/8 of March zakat (400k) and 1/5 of infak; February is not allocated
+    assert position.fund_balances["zakat"] == 1_400_000 - 50_000 - 300_000 - 100_000
+    assert position.fund_balances["infak"] == 110_000
+    assert position.fund_balances["amil"] == 90_000
+    consolidated = financial_position(books.fatma, w.alpha, MARCH, consolidated=True).current
+    assert consolidated.fund_balances["zakat"] == 1_050_000
+
+
+def test_changes_in_funds_add_up(books):
+    w = books.world
+    changes = changes_in_funds(books.fatma, w.branch_a, MARCH).current
+    zakat = changes["zakat"]
+    assert zakat.opening == 1_000_000
+    assert [(r.account.code, r.amount) for r in zakat.receipts] == [("4130", 400_000)]
+    assert zakat.amil_share_paid == 50_000
+    assert zakat.distributions_by_asnaf == {"miskin": 300_000}
+    assert zakat.transfers_out == 100_000
+    assert zakat.closing == 950_000
+    assert changes["infak"].distributions_by_pillar == {"education": 50_000}
+    assert sum(r.amount for r in changes["amil"].amil_share_received) == 90_000
+    consolidated = changes_in_funds(books.fatma, w.alpha, MARCH, consolidated=True).current["zakat"]
+    assert consolidated.transfers_out == consolidated.transfers_in == 0  # eliminated
+    position = financial_position(books.fatma, w.branch_a, MARCH).current
+    assert all(changes[k].closing == v for k, v in position.fund_balances.items())
+
+
+def test_cash_flows_by_source(books):
+    w = books.world
+    flows = cash_flows(books.fatma, w.branch_a, MARCH).current
+    total = flows[None]
+    by_source = {li.source: (li.inflow, li.outflow) for li in total.lines}
+    assert total.opening == 1_000_000
+    assert by_source["donation"] == (600_000, 0)
+    assert by_source["disbursement"] == (0, 350_000)
+    assert by_source["amil_share"][0] == by_source["amil_share"][1]  # moves between funds only
+    assert by_source["transfer"] == (0, 100_000)
+    assert total.closing == total.opening + total.net == 1_140_000
+    consolidated = cash_flows(books.fatma, w.alpha, MARCH, consolidated=True).current[None]
+    assert {li.source: li.inflow - li.outflow for li in consolidated.lines}["transfer"] == 0
+
+
+def test_managed_assets_and_general_ledger(books):
+    w = books.world
+    rows = managed_assets(books.fatma, w.branch_a, MARCH).current
+    assert [(r.account.code, r.additions, r.closing) for r in rows] == [("1600", 10_000, 10_000)]
+    cash = Account.objects.get(institution=w.alpha, code=cash_code(w.branch_a))
+    with CaptureQueriesContext(connection) as queries:
+        gl = general_ledger(books.fatma, w.branch_a, cash, MARCH)
+    assert len(queries) <= 6
+    assert gl.opening == 1_000_000 and gl.closing == 1_140_000
+    assert gl.lines[-1].balance == gl.closing
+    assert gl.opening + gl.total_debit - gl.total_credit == gl.closing
+
+
+def test_fund_positions_per_unit(books):
+    w = books.world
+    rows = {(r.unit_code, r.fund_kind): r for r in fund_positions(books.fatma, w.alpha)}
+    assert rows[("BRA", "zakat")].available == 950_000
+    assert rows[("R1", "zakat")].available == 100_000
+    assert rows[("BRA", "infak")].balance == 110_000 and rows[("BRA", "infak")].available == 100_000  # managed asset
+
+
+def test_reports_are_scoped(books):
+    w = books.world
+    with pytest.raises(Http404):
+        trial_balance(w.bob, w.branch_a, MARCH)  # admin of a sibling branch
+    with pytest.raises(Http404):
+        fund_positions(w.frank, w.branch_a)  # front office has no ledger.view
+    with pytest.raises(Http404):
+        financial_position(books.fiona, w.alpha, MARCH, consolidated=True)  # above her unit
+    assert trial_balance(w.audrey, w.branch_a, MARCH).current.rows
+    assert trial_balance(w.alice, w.branch_a, MARCH).current.rows

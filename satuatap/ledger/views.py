@@ -1,0 +1,548 @@
+"""Staff pages of the fund ledger: thin views over ledger.services, .selectors and .reports."""
+
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satuatap.core.exports import table_response
+from satuatap.core.formatting import rupiah
+from satuatap.core.views_helpers import apply_service_error
+from satuatap.ledger import reports, services
+from satuatap.ledger.forms import (
+    SOURCE_CHOICES,
+    AccountForm,
+    AmilRateForm,
+    AmilRunForm,
+    EntryForm,
+    EntryLineFormSet,
+    OpeningImportForm,
+    PeriodCloseForm,
+    ReverseForm,
+    TransferForm,
+)
+from satuatap.ledger.models import Account, AmilRate, EntryStatus, FundKind, Source
+from satuatap.ledger.selectors import accounts_for, entries_for, entry_for, entry_lines, funds_for, periods_for
+from satuatap.organizations.permissions import can, require
+
+
+def _top(request):
+    unit = request.active_unit
+    if unit is None:
+        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    require(request.user, "ledger.view", unit)
+    return unit
+
+
+def _institution(unit):
+    return unit.institution
+
+
+@login_required
+def overview(request):
+    top = _top(request)
+    has_chart = accounts_for(request.user, top).exists()
+    rows = reports.fund_positions(request.user, top, consolidated=True) if has_chart else []
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [_("Unit code"), _("Unit"), _("Fund"), _("Balance"), _("Available to distribute")]
+        data = [[r.unit_code, r.unit_name, FundKind(r.fund_kind).label, r.balance, r.available] for r in rows]
+        return table_response(fmt, f"fund-positions-{top.code}", _("Fund positions"), header, data)
+    totals = {}
+    for row in rows:
+        row.fund_label = FundKind(row.fund_kind).label
+        totals.setdefault(row.fund_kind, [0, 0])
+        totals[row.fund_kind][0] += row.balance
+        totals[row.fund_kind][1] += row.available
+    context = {
+        "top": top,
+        "has_chart": has_chart,
+        "rows": rows,
+        "totals": [(FundKind(k).label, v[0], v[1]) for k, v in totals.items()],
+        "can_configure": can(request.user, "ledger.configure", top.institution),
+        "can_post": can(request.user, "ledger.post", top),
+        "drafts": entries_for(request.user, unit=top, status=EntryStatus.DRAFT).count() if has_chart else 0,
+    }
+    return render(request, "ledger/overview.html", context)
+
+
+@login_required
+@require_POST
+def chart_setup(request):
+    top = _top(request)
+    try:
+        services.chart_create_default(actor=request.user, institution=top.institution)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The standard chart of accounts and funds is ready."))
+    return redirect("ledger:accounts")
+
+
+# --- chart of accounts ---------------------------------------------------------------------
+
+
+@login_required
+def accounts(request):
+    top = _top(request)
+    rows = accounts_for(request.user, top)
+    role = request.GET.get("role", "")
+    if role:
+        rows = rows.filter(role=role)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [
+            _("Code"),
+            _("Name"),
+            _("Type"),
+            _("Used for"),
+            _("Fund"),
+            _("Office"),
+            _("Bank"),
+            _("Account number"),
+            _("Active"),
+        ]
+        data = [
+            [
+                a.code,
+                a.name,
+                a.get_type_display(),
+                a.get_role_display(),
+                a.get_fund_kind_display(),
+                a.unit.code if a.unit else "",
+                a.bank_name,
+                a.bank_account_number,
+                _("yes") if a.is_active else _("no"),
+            ]
+            for a in rows
+        ]
+        return table_response(fmt, f"accounts-{top.institution.code}", _("Chart of accounts"), header, data)
+    return render(
+        request,
+        "ledger/accounts.html",
+        {
+            "accounts": rows,
+            "role": role,
+            "roles": Account._meta.get_field("role").choices,
+            "can_configure": can(request.user, "ledger.configure", top.institution),
+        },
+    )
+
+
+def _account_for(request, pk):
+    top = _top(request)
+    try:
+        return accounts_for(request.user, top).get(pk=pk)
+    except (Account.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def account_create(request):
+    top = _top(request)
+    require(request.user, "ledger.configure", top.institution)
+    form = AccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            account = services.account_create(actor=request.user, institution=top.institution, **data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Account %(code)s has been added.") % {"code": account.code})
+            return redirect("ledger:accounts")
+    return render(request, "ledger/form.html", {"form": form, "title": _("New account"), "back": "ledger:accounts"})
+
+
+@login_required
+def account_edit(request, pk):
+    account = _account_for(request, pk)
+    require(request.user, "ledger.configure", account.unit or account.institution)
+    initial = {
+        f: getattr(account, f)
+        for f in (
+            "code",
+            "name",
+            "role",
+            "fund_kind",
+            "bank_name",
+            "bank_account_number",
+            "receipt_kind",
+            "asnaf",
+            "pillar",
+            "is_active",
+        )
+    }
+    initial["unit"] = account.unit_id
+    form = AccountForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: form.cleaned_data[k] for k in ("code", "name", "bank_name", "bank_account_number", "is_active")}
+        changes = {k: v for k, v in changes.items() if v != initial[k]}
+        try:
+            services.account_update(actor=request.user, account=account, **changes)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Account %(code)s has been saved.") % {"code": form.cleaned_data["code"]})
+            return redirect("ledger:accounts")
+    return render(request, "ledger/form.html", {"form": form, "title": account, "back": "ledger:accounts"})
+
+
+# --- journal -------------------------------------------------------------------------------
+
+
+@login_required
+def entries(request):
+    top = _top(request)
+    status = request.GET.get("status", EntryStatus.POSTED)
+    source = request.GET.get("source", "")
+    dates = {}
+    for key in ("from", "to"):
+        raw = request.GET.get(key, "").strip()
+        try:
+            dates[key] = parse_date(raw) if raw else None
+        except ValueError:
+            dates[key] = None
+        if raw and dates[key] is None:
+            messages.error(request, _("“%(value)s” is not a date; use the date picker.") % {"value": raw})
+    rows = entries_for(
+        request.user,
+        unit=top,
+        status=status if status in EntryStatus.values else None,
+        source=source if source in Source.values else None,
+        date_from=dates["from"],
+        date_to=dates["to"],
+    )
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [_("No."), _("Date"), _("Unit"), _("Source"), _("Status"), _("Memo"), _("Total")]
+        data = (
+            [
+                e.pk,
+                e.entry_date.isoformat(),
+                e.unit.code,
+                e.get_source_display(),
+                e.get_status_display(),
+                e.memo,
+                e.total,
+            ]
+            for e in rows.iterator(chunk_size=2000)
+        )
+        return table_response(fmt, f"journal-{top.code}", _("Journal"), header, data)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/entries.html",
+        {
+            "page": page,
+            "status": status,
+            "source": source,
+            "statuses": EntryStatus.choices,
+            "sources": SOURCE_CHOICES,
+            "date_from": dates["from"] or "",
+            "date_to": dates["to"] or "",
+            "can_post": can(request.user, "ledger.post", top),
+        },
+    )
+
+
+@login_required
+def entry_detail(request, pk):
+    entry = entry_for(request.user, pk)
+    lines = entry_lines(entry) if entry.status == EntryStatus.POSTED else None
+    return render(
+        request,
+        "ledger/entry_detail.html",
+        {
+            "entry": entry,
+            "lines": lines,
+            "draft_lines": entry.draft_lines if entry.status == EntryStatus.DRAFT else None,
+            "can_approve": entry.status == EntryStatus.DRAFT and can(request.user, "ledger.approve", entry.unit),
+            "can_post": can(request.user, "ledger.post", entry.unit),
+            "reversed_by": getattr(entry, "reversed_by", None) if entry.status == EntryStatus.POSTED else None,
+        },
+    )
+
+
+def _account_choices(user, unit):
+    return [(a.code, f"{a.code} — {a.name}") for a in accounts_for(user, unit, active_only=True)]
+
+
+@login_required
+def entry_create(request):
+    top = _top(request)
+    require(request.user, "ledger.post", top)
+    choices = _account_choices(request.user, top)
+    form = EntryForm(request.POST or None, user=request.user, initial={"unit": top.pk})
+    lines = EntryLineFormSet(
+        request.POST or None, prefix="lines", form_kwargs={"account_choices": choices}, initial=[{}, {}, {}, {}]
+    )
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        specs = [
+            services.LineSpec(
+                account=line.cleaned_data["account"],
+                fund=line.cleaned_data["fund"],
+                debit=line.cleaned_data.get("debit") or 0,
+                credit=line.cleaned_data.get("credit") or 0,
+                restriction=line.cleaned_data.get("restriction") or "",
+                memo=line.cleaned_data.get("memo") or "",
+            )
+            for line in lines
+            if not line.is_blank()
+        ]
+        try:
+            entry = services.manual_entry_draft(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                entry_date=form.cleaned_data["entry_date"],
+                memo=form.cleaned_data["memo"],
+                lines=specs,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("Draft entry #%(pk)s saved; an office head must approve it.") % {"pk": entry.pk}
+            )
+            return redirect("ledger:entry_detail", pk=entry.pk)
+    return render(request, "ledger/entry_form.html", {"form": form, "lines": lines})
+
+
+@login_required
+@require_POST
+def entry_approve(request, pk):
+    entry = entry_for(request.user, pk, status=EntryStatus.DRAFT)
+    try:
+        services.manual_entry_approve(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Entry #%(pk)s is posted.") % {"pk": entry.pk})
+    return redirect("ledger:entry_detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_discard(request, pk):
+    entry = entry_for(request.user, pk, status=EntryStatus.DRAFT)
+    try:
+        services.manual_entry_discard(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ledger:entry_detail", pk=entry.pk)
+    messages.success(request, _("Draft #%(pk)s discarded.") % {"pk": entry.pk})
+    return redirect("ledger:entries")
+
+
+@login_required
+def entry_reverse(request, pk):
+    entry = entry_for(request.user, pk, status=EntryStatus.POSTED)
+    require(request.user, "ledger.post", entry.unit)
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = services.entry_reverse(
+                actor=request.user,
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                entry_date=form.cleaned_data["entry_date"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Entry #%(pk)s has been reversed.") % {"pk": entry.pk})
+            return redirect("ledger:entry_detail", pk=reversal.pk)
+    return render(
+        request,
+        "ledger/form.html",
+        {"form": form, "title": _("Reverse entry #%(pk)s") % {"pk": entry.pk}, "back": "ledger:entries"},
+    )
+
+
+# --- transfers, amil share, periods, opening balances --------------------------------------------
+
+
+@login_required
+def transfer_create(request):
+    top = _top(request)
+    require(request.user, "ledger.post", top)
+    form = TransferForm(
+        request.POST or None, user=request.user, initial={"from_unit": top.pk, "idempotency_key": uuid.uuid4().hex}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.transfer_post(
+                actor=request.user,
+                from_unit=data["from_unit"],
+                to_unit=data["to_unit"],
+                fund=data["fund"],
+                amount=data["amount"],
+                entry_date=data["entry_date"],
+                memo=data["memo"],
+                kind=services.TransferKind.REMIT
+                if data["to_unit"].contains(data["from_unit"])
+                else services.TransferKind.ALLOCATE,
+                restriction=data["restriction"],
+                idempotency_key=f"transfer:{data['idempotency_key']}",
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Transfer of %(amount)s posted.") % {"amount": rupiah(data["amount"])})
+            return redirect("ledger:entry_detail", pk=entry.pk)
+    return render(
+        request, "ledger/form.html", {"form": form, "title": _("Transfer between offices"), "back": "ledger:overview"}
+    )
+
+
+@login_required
+def amil(request):
+    top = _top(request)
+    institution = top.institution
+    can_configure = can(request.user, "ledger.configure", institution)
+    rate_form = AmilRateForm(request.POST if request.POST.get("action") == "rate" else None)
+    run_form = AmilRunForm(
+        request.POST if request.POST.get("action") == "run" else None, user=request.user, initial={"unit": top.pk}
+    )
+    if request.method == "POST" and request.POST.get("action") == "rate" and rate_form.is_valid():
+        basis_points = int(rate_form.cleaned_data["percent"] * 100)
+        try:
+            services.amil_rate_set(
+                actor=request.user,
+                institution=institution,
+                fund_kind=rate_form.cleaned_data["fund_kind"],
+                basis_points=basis_points,
+            )
+        except ValidationError as exc:
+            apply_service_error(rate_form, exc)
+        else:
+            messages.success(request, _("The amil share rate has been saved."))
+            return redirect("ledger:amil")
+    if request.method == "POST" and request.POST.get("action") == "run" and run_form.is_valid():
+        year, month = run_form.cleaned_data["month"]
+        try:
+            entry = services.amil_share_allocate(
+                actor=request.user, unit=run_form.cleaned_data["unit"], year=year, month=month
+            )
+        except ValidationError as exc:
+            apply_service_error(run_form, exc)
+        else:
+            if entry is None:
+                messages.info(request, _("Nothing to allocate: the month's receipts already carry their amil share."))
+                return redirect("ledger:amil")
+            messages.success(request, _("Amil share of %(total)s posted.") % {"total": rupiah(entry.total)})
+            return redirect("ledger:entry_detail", pk=entry.pk)
+    rates = (
+        AmilRate.objects.filter(institution_id=institution.pk).order_by("fund_kind")
+        if funds_for(request.user, top).exists()
+        else AmilRate.objects.none()
+    )
+    return render(
+        request,
+        "ledger/amil.html",
+        {
+            "rates": rates,
+            "rate_form": rate_form,
+            "run_form": run_form,
+            "can_configure": can_configure,
+            "can_post": can(request.user, "ledger.post", top),
+        },
+    )
+
+
+@login_required
+def periods(request):
+    top = _top(request)
+    institution = top.institution
+    form = PeriodCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_close(
+                actor=request.user,
+                institution=institution,
+                year=form.cleaned_data["year"],
+                month=form.cleaned_data["month"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The period has been closed."))
+            return redirect("ledger:periods")
+    return render(
+        request,
+        "ledger/periods.html",
+        {
+            "periods": periods_for(request.user, top),
+            "form": form,
+            "can_close": can(request.user, "ledger.close", institution),
+        },
+    )
+
+
+@login_required
+def opening_import(request):
+    top = _top(request)
+    require(request.user, "ledger.post", top)
+    form = OpeningImportForm(request.POST or None, request.FILES or None, user=request.user, initial={"unit": top.pk})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = _opening_rows(upload)
+            entry = services.opening_balance_import(
+                actor=request.user, unit=form.cleaned_data["unit"], as_of=form.cleaned_data["as_of"], rows=rows
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opening balances posted as entry #%(pk)s.") % {"pk": entry.pk})
+            return redirect("ledger:entry_detail", pk=entry.pk)
+    return render(
+        request,
+        "ledger/form.html",
+        {"form": form, "title": _("Import opening balances"), "back": "ledger:overview", "multipart": True},
+    )
+
+
+def _opening_rows(upload) -> list:
+    if upload.size > 5 * 1024 * 1024:
+        raise ValidationError({"file": [_("The file is larger than 5 MB.")]})
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": [_("Save the file as CSV in UTF-8.")]}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    needed = {"account_code", "fund", "debit", "credit"}
+    if not reader.fieldnames or not needed <= {f.strip() for f in reader.fieldnames}:
+        raise ValidationError({"file": [_("The first row must name the columns account_code, fund, debit, credit.")]})
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            debit = int(row["debit"].replace(".", "") or 0)
+            credit = int(row["credit"].replace(".", "") or 0)
+        except ValueError:
+            raise ValidationError(
+                {"file": [_("Row %(row)s: debit and credit must be whole rupiah.") % {"row": number}]}
+            ) from None
+        rows.append(
+            services.LineSpec(
+                account=row["account_code"],
+                fund=row["fund"],
+                debit=debit,
+                credit=credit,
+                restriction=row.get("restriction", ""),
+            )
+        )
+    if not rows:
+        raise ValidationError({"file": [_("The file has no rows.")]})
+    return rows

@@ -1,0 +1,25 @@
+"""Every model of ours keeps field-level history, unless it is append-only by design."""
+
+from django.apps import apps
+
+# Rows that are never changed after they are written: their own table is the history.
+APPEND_ONLY = {
+    "audit.AuditEvent",
+    "ledger.JournalLine",  # posted lines; corrections are reversing entries
+    "ledger.AmilShareMark",  # marks a receipt whose amil share was taken
+    "ledger.OpeningBalance",  # one per unit, written once
+}
+# Rollups recomputable from the journal lines, written in the same transaction as the lines.
+DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition"}
+
+
+def test_every_model_has_field_level_history_or_is_append_only():
+    missing = []
+    for model in apps.get_models():
+        label = f"{model._meta.app_label}.{model.__name__}"
+        if not model.__module__.startswith("satuatap.") or model.__name__.startswith("Historical"):
+            continue
+        if label in APPEND_ONLY or label in DERIVED or hasattr(model, "history"):
+            continue
+        missing.append(label)
+    assert not missing, f"add simple_history HistoricalRecords (or list as append-only): {missing}"
