@@ -147,9 +147,14 @@ class Command(BaseCommand):
                     if infak:
                         spec += [lines(cash, "infak", debit=infak), lines("4210", "infak", credit=infak)]
                     ledger.entry_post(
-                        actor=finance, unit=branch, entry_date=day, source="donation",
-                        source_ref=f"DEMO-{branch.code}-{month:02d}-{n}", idempotency_key=f"demo:{branch.code}:{month}:{n}",
-                        memo="Penerimaan zakat dan infak di loket", lines=spec,
+                        actor=finance,
+                        unit=branch,
+                        entry_date=day,
+                        source="donation",
+                        source_ref=f"DEMO-{branch.code}-{month:02d}-{n}",
+                        idempotency_key=f"demo:{branch.code}:{month}:{n}",
+                        memo="Penerimaan zakat dan infak di loket",
+                        lines=spec,
                     )
             if date(today.year, month, 28) <= today or month < today.month:
                 for branch in branches:
@@ -157,12 +162,23 @@ class Command(BaseCommand):
         branch = branches[0]
         paid = date(today.year, max(1, today.month - 1), 15)
         ledger.entry_post(
-            actor=finance, unit=branch, entry_date=paid, source="disbursement", source_ref="DEMO-SALUR-1",
-            idempotency_key="demo:disbursement:1", memo="Bantuan biaya hidup keluarga miskin",
+            actor=finance,
+            unit=branch,
+            entry_date=paid,
+            source="disbursement",
+            source_ref="DEMO-SALUR-1",
+            idempotency_key="demo:disbursement:1",
+            memo="Bantuan biaya hidup keluarga miskin",
             lines=[lines("5102", "zakat", debit=1_500_000), lines(f"1100.{branch.code}", "zakat", credit=1_500_000)],
         )
         ledger.transfer_post(
-            actor=finance, from_unit=branch, to_unit=units["regency_a"], fund="zakat", amount=2_000_000,
-            kind=ledger.TransferKind.REMIT, memo="Setoran zakat ke kantor kabupaten", idempotency_key="demo:transfer:1",
+            actor=finance,
+            from_unit=branch,
+            to_unit=units["regency_a"],
+            fund="zakat",
+            amount=2_000_000,
+            kind=ledger.TransferKind.REMIT,
+            memo="Setoran zakat ke kantor kabupaten",
+            idempotency_key="demo:transfer:1",
             entry_date=paid,
         )
