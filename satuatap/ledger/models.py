@@ -309,7 +309,7 @@ class JournalEntry(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why a reversal was made."))
 
-    history = HistoricalRecords(excluded_fields=['fingerprint'])
+    history = HistoricalRecords(excluded_fields=["fingerprint"])
 
     class Meta:
         verbose_name = _("journal entry")
