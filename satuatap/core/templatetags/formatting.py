@@ -47,3 +47,15 @@ def get_item(mapping, key):
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def basis_points(value):
+    """1250 -> '12,5%' (or '12.5%' in English): a rate kept in basis points."""
+    from decimal import Decimal
+
+    from django.utils import formats
+
+    if value in (None, ""):
+        return ""
+    return f"{formats.number_format(Decimal(int(value)) / 100)}%"

@@ -32,3 +32,13 @@ def test_datetimes_are_shown_in_the_active_zone():
     moment = datetime(2026, 1, 1, 17, 30, tzinfo=ZoneInfo("UTC"))
     with translation.override("id"), timezone.override(ZoneInfo("Asia/Jayapura")):
         assert tanggal(moment, with_time=True) == "2 Januari 2026, 02.30"
+
+
+def test_rates_in_basis_points_read_as_percentages():
+    from satuatap.core.templatetags.formatting import basis_points
+
+    with translation.override("id"):
+        assert basis_points(1250) == "12,5%"
+        assert basis_points(2000) == "20%"
+    with translation.override("en"):
+        assert basis_points(1250) == "12.5%"
