@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format lock messages browser-deps clean
+.PHONY: run test lint format lock messages browser-deps clean bench
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,15 @@ browser-deps:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+## Ledger benchmark on PostgreSQL (see bench/README.md): generates the data if missing, then prints
+## the figures. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench), BENCH_SCALE
+## (default 1 = 500 units, 1,000,000 lines), BENCH_REGENERATE=1 to rebuild the database.
+bench: $(VENV)/.dev
+	mkdir -p var/bench
+	$(PY) -m bench.generate --if-needed --scale $(or $(BENCH_SCALE),1) \
+		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
+		$(if $(filter 1,$(BENCH_REGENERATE)),--recreate)
+	BENCH_DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
+		$(PY) -m pytest -c bench/pytest.ini --rootdir . bench --benchmark-json var/bench/results.json $(PYTEST_ARGS)
+	$(PY) -m bench.report var/bench/results.json
