@@ -315,7 +315,7 @@ def create_transfer(
         to_unit = unit_for(request.user, payload.to_unit_id, capability="ledger.view")
     except Http404:
         # Remitting up names an office above the sender, which may lie outside the user's units.
-        to_unit = from_unit.get_ancestors().filter(pk=payload.to_unit_id).first()
+        to_unit = Unit.objects.get_ancestors(from_unit).filter(pk=payload.to_unit_id).first()
         if to_unit is None:
             raise
     try:

@@ -367,9 +367,10 @@ class JournalLine(models.Model):
     """A posted debit or credit of one account, fund and unit. Never changed."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    # account and unit lead the composite indexes below; separate single-column indexes would only slow posting.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines", db_index=False)
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="lines")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     # Program/campaign reference a restricted fund is tied to ("" when not restricted).
     restriction = models.CharField(_("restriction"), max_length=64, blank=True, default="")
     # Inter-office lines name the office on the other side, so consolidation can eliminate them.
@@ -421,8 +422,9 @@ class LedgerBalance(models.Model):
     part of the unique key the upsert conflicts on).
     """
 
-    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    # institution leads ledger_balance_period and unit leads ledger_balance_key: no single-column indexes.
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
     restriction = models.CharField(max_length=64, blank=True, default="")

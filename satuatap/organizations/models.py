@@ -95,10 +95,9 @@ class Unit(MP_Node):
             models.CheckConstraint(condition=models.Q(kind__in=UnitKind.values), name="unit_kind_known"),
             models.CheckConstraint(condition=models.Q(time_zone__in=TimeZone.values), name="unit_time_zone_known"),
         ]
-        indexes = [
-            # Prefix (subtree) lookups on PostgreSQL under any collation.
-            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
-        ]
+        # Subtree lookups are prefix matches on ``path``. Its unique constraint gives it a
+        # B-tree index, and on PostgreSQL Django adds a ``varchar_pattern_ops`` twin
+        # (``…_path_…_like``) that serves LIKE 'prefix%' under any collation.
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

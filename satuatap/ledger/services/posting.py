@@ -435,7 +435,7 @@ def post_lines(
     try:
         with transaction.atomic():
             if draft is None:
-                entry = JournalEntry.objects.create(
+                entry = JournalEntry(
                     institution_id=institution_id,
                     unit=unit,
                     entry_date=entry_date,
@@ -452,6 +452,10 @@ def post_lines(
                     reverses=reverses,
                     reason=reason,
                 )
+                # A posted entry never changes: its row is its own record, so it gets no history row.
+                # Drafts (which do change before approval) keep their field-level history.
+                entry.skip_history_when_saving = True
+                entry.save(force_insert=True)
             else:
                 entry = draft
                 changed = JournalEntry.objects.filter(pk=draft.pk, status=EntryStatus.DRAFT).update(
