@@ -75,3 +75,16 @@ def test_bad_database_url_is_a_clear_start_up_error():
     result = run_manage("check", env={"DATABASE_URL": "mysqlx://nowhere"})
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_operator_admin_pages_open_for_a_superuser(db, client, django_user_model):
+    operator = django_user_model.objects.create_superuser("operator", "op@example.test", "x-long-password-1")
+    client.force_login(operator)
+    for url in (
+        "/operator/",
+        "/operator/ledger/journalentry/",
+        "/operator/ledger/account/",
+        "/operator/organizations/unit/",
+        "/operator/audit/auditevent/",
+    ):
+        assert client.get(url).status_code == 200, url
