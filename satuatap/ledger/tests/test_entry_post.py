@@ -206,3 +206,42 @@ def test_posted_lines_and_entries_cannot_be_changed_or_deleted(ledger):
     with pytest.raises(EntryImmutable):
         entry.delete()
     assert sorted(JournalLine.objects.filter(entry=entry).values_list("debit", flat=True)) == [0, 100]
+
+
+def test_a_request_racing_on_the_same_key_writes_nothing_and_replays(ledger):
+    """The pre-check can miss a concurrent request; the write itself must still post once."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from satuatap.ledger.models import JournalLine
+    from satuatap.ledger.services import posting
+
+    w = ledger.world
+    first = donate(w.branch_a, 5_000, key="race-1")
+    lines_before = JournalLine.objects.count()
+    if connection.vendor == "postgresql":
+        resolved = posting.resolve_lines(
+            w.alpha.pk,
+            w.branch_a,
+            [LineSpec(cash_code(w.branch_a), "zakat", debit=5_000), LineSpec("4110", "zakat", credit=5_000)],
+        )
+        again = posting._post_pg(
+            actor=None,
+            unit=w.branch_a,
+            entry_date=first.entry_date,
+            source="donation",
+            flow_source="donation",
+            source_ref="test",
+            idempotency_key="race-1",
+            print_=first.fingerprint,
+            memo="",
+            total=5_000,
+            lines=resolved,
+            reverses=None,
+            reason="",
+            now=timezone.now(),
+        )
+    else:  # SQLite serialises writers; the ordinary replay path is all there is
+        again = donate(w.branch_a, 5_000, key="race-1")
+    assert again.pk == first.pk and again.replayed
+    assert JournalLine.objects.count() == lines_before
