@@ -31,6 +31,7 @@ from satuatap.ledger.errors import (
     EntryUnbalanced,
     IdempotencyConflict,
     InsufficientFunds,
+    LedgerError,
     PeriodClosed,
     UnknownAccount,
 )
@@ -415,6 +416,25 @@ ENTRY_INSERT_COLUMNS = [
     "reason",
 ]
 LINE_INSERT_COLUMNS = ["account_id", "fund_id", "unit_id", "restriction", "counterparty_id", "debit", "credit", "memo"]
+ENTRY_CASTS = [
+    "bigint",
+    "bigint",
+    "date",
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "text",
+    "bigint",
+    "jsonb",
+    "bigint",
+    "timestamptz",
+    "timestamptz",
+    "bigint",
+    "text",
+]
 LINE_CASTS = ["bigint", "bigint", "bigint", "varchar", "bigint", "bigint", "bigint", "varchar"]
 POSITION_CASTS = ["bigint", "bigint", "bigint", "varchar", "bigint"]
 BALANCE_CASTS = [
@@ -446,6 +466,7 @@ def _insert_posted_pg(
     positions: dict,
     balances: list[tuple],
     institution_id: int,
+    period: tuple[int, int] | None,
 ):
     """PostgreSQL: the entry, its lines and both rollups in ONE statement (chained CTEs).
 
@@ -469,14 +490,30 @@ def _insert_posted_pg(
         for li in lines
     ]
     lines_sql, lines_params = _values(line_rows, LINE_CASTS)
-    parts = [
-        f"e AS (INSERT INTO ledger_journalentry ({', '.join(ENTRY_INSERT_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(ENTRY_INSERT_COLUMNS))}) "
-        "ON CONFLICT (institution_id, idempotency_key) DO NOTHING RETURNING id)",
+    entry_sql = ", ".join(f"%s::{cast}" for cast in ENTRY_CASTS)
+    if period is not None:
+        # The month's row, share-locked as check_period_open would: a close waits for this posting.
+        parts = [
+            "per AS (SELECT is_closed FROM ledger_period WHERE institution_id = %s AND year = %s AND month = %s "
+            "FOR SHARE)",
+            f"e AS (INSERT INTO ledger_journalentry ({', '.join(ENTRY_INSERT_COLUMNS)}) SELECT {entry_sql} "
+            "WHERE EXISTS (SELECT 1 FROM per WHERE NOT is_closed) "
+            "ON CONFLICT (institution_id, idempotency_key) DO NOTHING RETURNING id)",
+        ]
+        params = [institution_id, *period]
+        period_sql = "(SELECT CASE WHEN is_closed THEN 1 ELSE 0 END FROM per)"
+    else:
+        parts = [
+            f"e AS (INSERT INTO ledger_journalentry ({', '.join(ENTRY_INSERT_COLUMNS)}) SELECT {entry_sql} "
+            "ON CONFLICT (institution_id, idempotency_key) DO NOTHING RETURNING id)",
+        ]
+        params = []
+        period_sql = "0"
+    parts += [
         f"l AS (INSERT INTO ledger_journalline (entry_id, entry_date, {', '.join(LINE_INSERT_COLUMNS)}) "
         f"SELECT e.id, %s::date, v.* FROM e, (VALUES {lines_sql}) AS v({', '.join(LINE_INSERT_COLUMNS)}))",
     ]
-    params = [*(entry_values[c] for c in ENTRY_INSERT_COLUMNS), entry_date, *lines_params]
+    params += [*(entry_values[c] for c in ENTRY_INSERT_COLUMNS), entry_date, *lines_params]
     select_positions = "SELECT NULL::bigint, NULL::bigint, NULL::varchar, NULL::bigint WHERE false"
     if positions:
         pos_sql, pos_params = _values([(institution_id, *k, d) for k, d in positions.items()], POSITION_CASTS)
@@ -498,14 +535,15 @@ def _insert_posted_pg(
     params += bal_params
     sql = (
         "WITH " + ", ".join(parts) + " "
-        "SELECT 'e', (SELECT id FROM e), NULL::bigint, NULL::bigint, NULL::varchar, NULL::bigint "
+        f"SELECT 'e', (SELECT id FROM e), {period_sql}::bigint, NULL::bigint, NULL::varchar, NULL::bigint "
         f"UNION ALL SELECT 'p', NULL, * FROM ({select_positions}) AS pos"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    entry_id = next(row[1] for row in rows if row[0] == "e")
-    return entry_id, [row[2:] for row in rows if row[0] == "p"]
+    head = next(row for row in rows if row[0] == "e")
+    # head[2]: 0 open, 1 closed, None no row for the month yet
+    return head[1], head[2], [row[2:] for row in rows if row[0] == "p"]
 
 
 def _post_pg(
@@ -524,8 +562,14 @@ def _post_pg(
     reverses,
     reason,
     now,
+    period_check: bool,
 ) -> JournalEntry:
-    """The posting write on PostgreSQL, in one round trip (see ``_insert_posted_pg``)."""
+    """The posting write on PostgreSQL, in one round trip (see ``_insert_posted_pg``).
+
+    The key pre-check and the period check ride in the same statement: nothing is
+    written when the key is taken or the month is closed, and only then is the
+    existing entry (a replay) or the period (its name for the message) looked up.
+    """
     institution_id = unit.institution_id
     created_by = actor if actor is not None and actor.is_authenticated else None
     values = {
@@ -549,18 +593,27 @@ def _post_pg(
     }
     positions = _position_deltas(lines)
     balances = _balance_rows(institution_id, entry_date, flow_source, lines)
-    entry_id, result = _insert_posted_pg(
-        entry_values=values,
-        lines=lines,
-        entry_date=entry_date,
-        positions=positions,
-        balances=balances,
-        institution_id=institution_id,
-    )
+    period = (entry_date.year, entry_date.month) if period_check else None
+    for _attempt in range(2):
+        entry_id, period_state, result = _insert_posted_pg(
+            entry_values=values,
+            lines=lines,
+            entry_date=entry_date,
+            positions=positions,
+            balances=balances,
+            institution_id=institution_id,
+            period=period,
+        )
+        if period is None or period_state is not None:
+            break
+        period_row(institution_id, *period)  # the month's first posting: create its period row, then again
     if entry_id is None:
-        # A concurrent request with the same key committed first: nothing was written.
-        existing = JournalEntry.objects.get(institution_id=institution_id, idempotency_key=idempotency_key)
-        return _replay_or_conflict(existing, print_)
+        # The key is taken (a retry, or a concurrent request that committed first), or the month is closed.
+        existing = _existing(institution_id, idempotency_key)
+        if existing is not None:
+            return _replay_or_conflict(existing, print_)
+        check_period_open(institution_id, entry_date)  # raises PeriodClosed with the period's name
+        raise EntryRefused(_("The entry could not be posted; try again."))
     if flow_source in GUARDED_SOURCES:
         _guard_positions(positions, result, lines)  # raising rolls the calling service's transaction back
     entry = JournalEntry(
@@ -575,6 +628,10 @@ def _post_pg(
     entry._state.db = connection.alias
     entry.replayed = False
     return entry
+
+
+def _existing(institution_id: int, idempotency_key: str) -> JournalEntry | None:
+    return JournalEntry.objects.filter(institution_id=institution_id, idempotency_key=idempotency_key).first()
 
 
 def _replay_or_conflict(existing: JournalEntry, print_: str) -> JournalEntry:
@@ -621,15 +678,24 @@ def post_lines(
     print_ = fingerprint(
         unit_id=unit.pk, entry_date=entry_date, source=source, source_ref=source_ref, memo=memo, lines=lines
     )
-    existing = JournalEntry.objects.filter(institution_id=institution_id, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _replay_or_conflict(existing, print_)
-    total = validate_lines(lines, inter_office=inter_office, mirror=mirror)
-    if not period_locked:
-        check_period_open(institution_id, entry_date)
+    fast = draft is None and connection.vendor == "postgresql"
+    if not fast:
+        existing = JournalEntry.objects.filter(institution_id=institution_id, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay_or_conflict(existing, print_)
+    try:
+        total = validate_lines(lines, inter_office=inter_office, mirror=mirror)
+    except LedgerError:
+        # The fast path looks for a replay only when it has to: a retried request whose
+        # content no longer passes (an account closed since) still gets its entry back.
+        existing = _existing(institution_id, idempotency_key) if fast else None
+        if existing is not None:
+            return _replay_or_conflict(existing, print_)
+        raise
     now = timezone.now()
-    if draft is None and connection.vendor == "postgresql":
+    if fast:
         return _post_pg(
+            period_check=not period_locked,
             actor=actor,
             unit=unit,
             entry_date=entry_date,
@@ -645,6 +711,8 @@ def post_lines(
             reason=reason,
             now=now,
         )
+    if not period_locked:
+        check_period_open(institution_id, entry_date)
     try:
         with transaction.atomic():
             if draft is None:

@@ -240,6 +240,7 @@ def test_a_request_racing_on_the_same_key_writes_nothing_and_replays(ledger):
             reverses=None,
             reason="",
             now=timezone.now(),
+            period_check=True,
         )
     else:  # SQLite serialises writers; the ordinary replay path is all there is
         again = donate(w.branch_a, 5_000, key="race-1")
