@@ -43,10 +43,6 @@ def _top(request):
     return unit
 
 
-def _institution(unit):
-    return unit.institution
-
-
 @login_required
 def overview(request):
     top = _top(request)

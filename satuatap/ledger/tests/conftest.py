@@ -61,6 +61,29 @@ def disburse(unit, amount, *, fund="zakat", account="5101", actor=None, key=None
     )
 
 
+def remit_and_hold_in_trust(ledger) -> None:
+    """Branch A remits Rp100.000 of zakat to the region, and records a managed asset (head-approved)."""
+    w = ledger.world
+    services.transfer_post(
+        actor=ledger.fiona,
+        from_unit=w.branch_a,
+        to_unit=w.region,
+        fund="zakat",
+        amount=100_000,
+        kind="remit",
+        idempotency_key="t",
+        entry_date=DAY,
+    )
+    draft = services.manual_entry_draft(
+        actor=ledger.fiona,
+        unit=w.branch_a,
+        entry_date=DAY,
+        memo="Mosque building held in trust",
+        lines=[LineSpec("1600", "infak", debit=10_000), LineSpec(cash_code(w.branch_a), "infak", credit=10_000)],
+    )
+    services.manual_entry_approve(actor=ledger.hank, entry=draft)
+
+
 @pytest.fixture
 def ledger(world):
     people = {}

@@ -32,7 +32,7 @@ from satuatap.organizations.models import Role
 from tests.factories import UserFactory, grant
 from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_OBJECT_KINDS, SECRET, ledger_matrix_ids
 
-from .conftest import DAY, cash_code, donate
+from .conftest import DAY, cash_code, donate, remit_and_hold_in_trust
 
 BASE = "/api/v1/ledger"
 WRITES = {"post", "put", "patch", "delete"}
@@ -423,24 +423,7 @@ def books(ledger):
     donate(w.branch_a, 400_000, account="4130")
     donate(w.branch_a, 200_000, fund="infak", account="4210")
     donate(w.branch_b, 300_000)
-    services.transfer_post(
-        actor=ledger.fiona,
-        from_unit=w.branch_a,
-        to_unit=w.region,
-        fund="zakat",
-        amount=100_000,
-        kind="remit",
-        idempotency_key="t",
-        entry_date=DAY,
-    )
-    draft = services.manual_entry_draft(
-        actor=ledger.fiona,
-        unit=w.branch_a,
-        entry_date=DAY,
-        memo="Mosque building held in trust",
-        lines=[LineSpec("1600", "infak", debit=10_000), LineSpec(cash_code(w.branch_a), "infak", credit=10_000)],
-    )
-    services.manual_entry_approve(actor=ledger.hank, entry=draft)
+    remit_and_hold_in_trust(ledger)
     return ledger
 
 

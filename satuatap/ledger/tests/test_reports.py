@@ -17,9 +17,8 @@ from satuatap.ledger.reports import (
     managed_assets,
     trial_balance,
 )
-from satuatap.ledger.services import LineSpec
 
-from .conftest import DAY, cash_code, disburse, donate
+from .conftest import cash_code, disburse, donate, remit_and_hold_in_trust
 
 MARCH = MonthRange.month(2025, 3)
 
@@ -33,24 +32,7 @@ def books(ledger):
     services.amil_share_allocate(actor=ledger.fiona, unit=w.branch_a, year=2025, month=3)
     disburse(w.branch_a, 300_000, account="5102")
     disburse(w.branch_a, 50_000, fund="infak", account="5201")
-    services.transfer_post(
-        actor=ledger.fiona,
-        from_unit=w.branch_a,
-        to_unit=w.region,
-        fund="zakat",
-        amount=100_000,
-        kind="remit",
-        idempotency_key="t",
-        entry_date=DAY,
-    )
-    draft = services.manual_entry_draft(
-        actor=ledger.fiona,
-        unit=w.branch_a,
-        entry_date=DAY,
-        memo="Mosque building held in trust",
-        lines=[LineSpec("1600", "infak", debit=10_000), LineSpec(cash_code(w.branch_a), "infak", credit=10_000)],
-    )
-    services.manual_entry_approve(actor=ledger.hank, entry=draft)
+    remit_and_hold_in_trust(ledger)
     return ledger
 
 
