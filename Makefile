@@ -23,6 +23,9 @@ run: $(VENV)/.base
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo --if-empty
 	@echo "Satu Atap: http://$(HOST):$(PORT)/  (log in with a demo login above)"
+	@# The background worker (imports, message delivery) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --queue-name default & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Lint and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL).

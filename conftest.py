@@ -24,6 +24,8 @@ SECRET = "SECRET"
 def _fast_passwords(settings):
     # Argon2 is the production hasher (tested in test_settings); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once, in the test's process and database (production: db_worker).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

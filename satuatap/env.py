@@ -68,3 +68,11 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
     return value
+
+
+def dev_fernet_key(secret: str) -> str:
+    """A Fernet key derived from ``secret``, for development runs only (production sets its own)."""
+    import base64
+    import hashlib
+
+    return base64.urlsafe_b64encode(hashlib.sha256(f"{secret}:fernet".encode()).digest()).decode()

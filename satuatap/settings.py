@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.env import dev_fernet_key as _dev_fernet_key
 from satuatap.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,17 @@ _DEV_SECRET = "dev-only-insecure-key-3f9c1a7e2b8d4c6e0a5f1b9d7e3c2a8f6b4d0e1c9a7
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
+
+# Personal identifiers (NIK, NPWP) are stored encrypted with these Fernet keys: the first
+# encrypts, all of them decrypt, so a key can be rotated by putting a new one first. They are
+# looked up by a keyed hash (IDENTIFIER_HASH_KEY), never by their plain value.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [] if PRODUCTION else [_dev_fernet_key(SECRET_KEY)])
+IDENTIFIER_HASH_KEY = env_str("IDENTIFIER_HASH_KEY", "" if PRODUCTION else SECRET_KEY + ":identifiers")
+if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or len(IDENTIFIER_HASH_KEY) < 32):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS (Fernet keys) and IDENTIFIER_HASH_KEY (at least 32 characters) "
+        "must be set in production."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -51,8 +63,22 @@ INSTALLED_APPS = [
     "satuatap.audit",
     "satuatap.organizations",
     "satuatap.ledger",
+    "satuatap.donors",
+    "satuatap.collection",
+    "satuatap.outbox",
     "satuatap.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (imports, batch PDFs): the database backend by default, so the embedded run
+# needs no extra service; `make run` starts `manage.py db_worker` beside the server.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

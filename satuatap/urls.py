@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("satuatap.organizations.urls")),
     path("", include("satuatap.audit.urls")),
     path("", include("satuatap.ledger.urls")),
+    path("", include("satuatap.donors.urls")),
+    path("", include("satuatap.collection.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operator/", admin.site.urls),
     *api_urlpatterns,

@@ -8,9 +8,12 @@ APPEND_ONLY = {
     "ledger.JournalLine",  # posted lines; corrections are reversing entries
     "ledger.AmilShareMark",  # marks a receipt whose amil share was taken
     "ledger.OpeningBalance",  # one per unit, written once
+    "collection.DonationLine",  # a donation's lines never change; a void keeps them
+    "collection.Receipt",  # number, year and token fixed at issue; voiding changes the donation
+    "collection.ReceiptPrint",  # the log of prints and sendings
 }
 # Rollups recomputable from the journal lines, written in the same transaction as the lines.
-DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition"}
+DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition", "core.Sequence"}  # Sequence: last number taken
 
 
 def test_every_model_has_field_level_history_or_is_append_only():

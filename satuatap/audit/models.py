@@ -21,6 +21,17 @@ class AuditAction(models.TextChoices):
     LEDGER_ENTRY_DISCARDED = "ledger.entry_discarded", _("Manual entry discarded")
     LEDGER_ENTRY_REVERSED = "ledger.entry_reversed", _("Entry reversed")
     LEDGER_OPENING_IMPORTED = "ledger.opening_imported", _("Opening balances imported")
+    DONOR_REGISTERED = "donor.registered", _("Donor registered")
+    DONOR_UPDATED = "donor.updated", _("Donor changed")
+    DONOR_MERGED = "donor.merged", _("Donors merged")
+    DONOR_IDENTIFIERS_VIEWED = "donor.identifiers_viewed", _("Donor identifiers viewed")
+    DONATION_RECORDED = "donation.recorded", _("Donation recorded")
+    RECEIPT_VOIDED = "receipt.voided", _("Receipt voided")
+    RECEIPT_PRINTED = "receipt.printed", _("Receipt printed")
+    RECEIPT_SENT = "receipt.sent", _("Receipt sent")
+    COLLECTION_CONFIGURED = "collection.configured", _("Collection settings changed")
+    CAMPAIGN_SAVED = "campaign.saved", _("Campaign saved")
+    IMPORT_COMMITTED = "import.committed", _("Import committed")
 
 
 class AuditEvent(models.Model):

@@ -19,6 +19,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "ledger.approve": frozenset({Role.HEAD}),
     "ledger.configure": frozenset({Role.ADMIN, Role.FINANCE}),
     "ledger.close": frozenset({Role.FINANCE, Role.HEAD}),
+    # Donors and collection.
+    "donors.view": ALL_ROLES,
+    "donors.manage": frozenset({Role.ADMIN, Role.FRONT_OFFICE, Role.FINANCE}),
+    # Full NIK/NPWP: finance needs them for tax receipts, auditors to check them; every read is audited.
+    "donors.identifiers": frozenset({Role.FINANCE, Role.AUDITOR}),
+    "donors.merge": frozenset({Role.ADMIN, Role.FINANCE}),
+    "collection.view": ALL_ROLES,
+    "collection.record": frozenset({Role.FRONT_OFFICE, Role.FINANCE}),
+    "collection.void": frozenset({Role.FINANCE}),
+    "collection.configure": frozenset({Role.ADMIN, Role.FINANCE}),
+    "collection.import": frozenset({Role.FINANCE}),
 }
 
 

@@ -15,6 +15,8 @@ PRODUCTION = {
     "SATUATAP_ENV": "production",
     "SECRET_KEY": "k3y-" + "x9Q2w" * 12,
     "ALLOWED_HOSTS": "zakat.example.org",
+    "FIELD_ENCRYPTION_KEYS": "Zm9yLXRlc3RzLW9ubHktMzItYnl0ZXMtbG9uZy1rZXk=",
+    "IDENTIFIER_HASH_KEY": "h" * 40,
     "DATABASE_URL": "sqlite:////tmp/satuatap-deploy-check.sqlite3",
     "SATUATAP_VAR_DIR": "/tmp/satuatap-deploy-var",
 }
@@ -69,6 +71,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_identifier_keys():
+    env = {**PRODUCTION, "FIELD_ENCRYPTION_KEYS": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_bad_database_url_is_a_clear_start_up_error():

@@ -17,6 +17,12 @@ from satuatap.ledger.services.journal import (
     manual_entry_draft,
     manual_entry_update,
 )
+from satuatap.ledger.services.lookups import (
+    cash_account,
+    check_money_account,
+    inventory_account,
+    receipt_accounts,
+)
 from satuatap.ledger.services.periods import opening_balance_import, period_close
 from satuatap.ledger.services.posting import LineSpec, entry_post
 from satuatap.ledger.services.transfers import TransferKind, transfer_post
@@ -29,7 +35,11 @@ __all__ = [
     "amil_rate_set",
     "amil_share_allocate",
     "amil_share_allocate_receipt",
+    "cash_account",
     "chart_create_default",
+    "check_money_account",
+    "inventory_account",
+    "receipt_accounts",
     "entry_post",
     "entry_reverse",
     "manual_entry_approve",

@@ -41,3 +41,27 @@ def check_money_account(account: Account, unit: Unit, field: str) -> Account:
     if account.role not in (AccountRole.CASH, AccountRole.BANK) or account.unit_id != unit.pk:
         raise EntryRefused(_("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field=field)
     return account
+
+
+def receipt_accounts(institution_id: int) -> dict[tuple[str, str], Account]:
+    """The active receipt account for each (fund kind, receipt kind) of the chart; the lowest code
+    wins when finance added several."""
+    found: dict[tuple[str, str], Account] = {}
+    accounts = Account.objects.filter(institution_id=institution_id, role=AccountRole.RECEIPT, is_active=True).order_by(
+        "-code"
+    )
+    for account in accounts:
+        found[(account.fund_kind, account.receipt_kind)] = account
+    return found
+
+
+def inventory_account(institution_id: int) -> Account:
+    """Where goods received for distribution are held (the lowest-coded active inventory account)."""
+    account = (
+        Account.objects.filter(institution_id=institution_id, role=AccountRole.INVENTORY, is_active=True)
+        .order_by("code")
+        .first()
+    )
+    if account is None:
+        raise ChartMissing(_("The chart of accounts has no account for goods held for distribution."))
+    return account

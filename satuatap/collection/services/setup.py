@@ -1,0 +1,221 @@
+"""Collection settings: accepted donation kinds per unit, zakat fitrah rates, gold price, campaigns."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from hijridate import Gregorian
+
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record, diff
+from satuatap.collection.errors import SettingsRefused
+from satuatap.collection.models import (
+    DONATION_KINDS,
+    AcceptedFunds,
+    Campaign,
+    CollectionSettings,
+    FitrahRate,
+    FitrahRateMode,
+)
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
+
+MAX_RUPIAH = 10**15
+
+
+def hijri_year(day: date) -> int:
+    """The Hijri (Umm al-Qura) year of a Gregorian date, from ``hijridate``."""
+    return Gregorian(day.year, day.month, day.day).to_hijri().year
+
+
+def _ancestors_first_deepest(unit: Unit) -> list[str]:
+    """The paths of ``unit`` and its ancestors, deepest first."""
+    steps = len(unit.path) // Unit.steplen
+    return [unit.path[: i * Unit.steplen] for i in range(steps, 0, -1)]
+
+
+def _nearest(queryset, unit: Unit):
+    """The row of ``queryset`` set on the unit nearest to ``unit`` (itself, then up the tree)."""
+    rows = {
+        row.unit.path: row
+        for row in queryset.filter(unit__path__in=_ancestors_first_deepest(unit)).select_related("unit")
+    }
+    for path in _ancestors_first_deepest(unit):
+        if path in rows:
+            return rows[path]
+    return None
+
+
+def accepted_kinds(unit: Unit) -> list[str]:
+    """The donation kinds ``unit`` accepts (its own list, its nearest ancestor's, or all)."""
+    row = _nearest(AcceptedFunds.objects.all(), unit)
+    return list(row.kinds) if row is not None else list(DONATION_KINDS)
+
+
+@transaction.atomic
+def accepted_kinds_set(*, actor, unit: Unit, kinds: list[str]) -> AcceptedFunds:
+    """Set which donation kinds a unit (and the units below it without their own list) accepts."""
+    require(actor, "collection.configure", unit)
+    kinds = sorted(set(kinds or []))
+    unknown = [k for k in kinds if k not in DONATION_KINDS]
+    if unknown or not kinds:
+        raise SettingsRefused(_("Choose at least one donation kind from the list."), field="kinds")
+    row, _created = AcceptedFunds.objects.select_for_update().get_or_create(unit=unit, defaults={"kinds": kinds})
+    before = list(row.kinds) if not _created else None
+    row.kinds = kinds
+    row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.COLLECTION_CONFIGURED,
+        target=row,
+        unit=unit,
+        changes={"kinds": [before, kinds]},
+    )
+    return row
+
+
+def fitrah_rate_for(unit: Unit, day: date) -> FitrahRate | None:
+    """The zakat fitrah rate for the Ramadan of ``day``'s Hijri year, set on ``unit`` or above it."""
+    return _nearest(FitrahRate.objects.filter(hijri_year=hijri_year(day)), unit)
+
+
+def _rupiah(value, field: str, *, allow_none: bool = False) -> int | None:
+    if value in (None, "") and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > MAX_RUPIAH:
+        raise SettingsRefused(_("Enter a positive amount in whole rupiah."), field=field)
+    return value
+
+
+@transaction.atomic
+def fitrah_rate_set(
+    *,
+    actor,
+    unit: Unit,
+    hijri_year: int,
+    mode: str,
+    amount: int | None = None,
+    rice_kg: Decimal | str | None = None,
+    rice_price_per_kg: int | None = None,
+) -> FitrahRate:
+    """Set a unit's zakat fitrah rate for one Hijri year: in rupiah, or rice (kg) × price per kg."""
+    require(actor, "collection.configure", unit)
+    if not isinstance(hijri_year, int) or not 1400 <= hijri_year <= 1600:
+        raise SettingsRefused(_("Enter a Hijri year such as 1447."), field="hijri_year")
+    if mode not in FitrahRateMode.values:
+        raise SettingsRefused(_("Choose rupiah per person or rice per person."), field="mode")
+    values = {"mode": mode, "amount": None, "rice_price_per_kg": None, "rice_kg": Decimal("2.5")}
+    if mode == FitrahRateMode.MONEY:
+        values["amount"] = _rupiah(amount, "amount")
+    else:
+        try:
+            kg = Decimal(str(rice_kg if rice_kg not in (None, "") else "2.5"))
+        except InvalidOperation:
+            raise SettingsRefused(_("Enter the rice per person in kg, e.g. 2.5."), field="rice_kg") from None
+        if not Decimal("0.5") <= kg <= Decimal("10"):
+            raise SettingsRefused(_("Rice per person must be between 0.5 and 10 kg."), field="rice_kg")
+        values["rice_kg"] = kg
+        values["rice_price_per_kg"] = _rupiah(rice_price_per_kg, "rice_price_per_kg")
+    row = FitrahRate.objects.select_for_update().filter(unit=unit, hijri_year=hijri_year).first()
+    before = {k: getattr(row, k) for k in values} if row else {}
+    if row is None:
+        row = FitrahRate(unit=unit, hijri_year=hijri_year)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.COLLECTION_CONFIGURED,
+        target=row,
+        unit=unit,
+        changes=diff(before, {k: getattr(row, k) for k in values}),
+        note=_("Zakat fitrah %(year)s H: %(amount)s per person") % {"year": hijri_year, "amount": row.per_person},
+    )
+    return row
+
+
+def collection_settings(institution_id: int) -> CollectionSettings:
+    row = CollectionSettings.objects.filter(institution_id=institution_id).first()
+    return row if row is not None else CollectionSettings(institution_id=institution_id)
+
+
+@transaction.atomic
+def collection_settings_set(
+    *, actor, institution: Unit, gold_price_per_gram: int, gold_price_date: date | None = None, receipt_note: str = ""
+) -> CollectionSettings:
+    """Set the institution's gold price (for nisab) and receipt footer."""
+    require(actor, "collection.configure", institution)
+    if institution.pk != institution.institution_id:
+        raise SettingsRefused(_("These settings belong to the institution, not to one office."))
+    _rupiah(gold_price_per_gram, "gold_price_per_gram")
+    receipt_note = (receipt_note or "").strip()
+    if len(receipt_note) > 300:
+        raise SettingsRefused(_("The receipt footer is longer than 300 characters."), field="receipt_note")
+    row, _created = CollectionSettings.objects.select_for_update().get_or_create(institution=institution)
+    before = {"gold_price_per_gram": row.gold_price_per_gram, "receipt_note": row.receipt_note}
+    row.gold_price_per_gram, row.gold_price_date, row.receipt_note = gold_price_per_gram, gold_price_date, receipt_note
+    row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.COLLECTION_CONFIGURED,
+        target=row,
+        unit=institution,
+        changes=diff(before, {"gold_price_per_gram": gold_price_per_gram, "receipt_note": receipt_note}),
+    )
+    return row
+
+
+CAMPAIGN_FIELDS = ("code", "name", "description", "target", "start_date", "end_date", "is_public")
+
+
+@transaction.atomic
+def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fields) -> Campaign:
+    """Create a campaign of ``unit`` or change one; its code cannot change once donations name it."""
+    require(actor, "collection.configure", unit)
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise SettingsRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if campaign is None:
+        campaign = Campaign(institution_id=unit.institution_id, unit=unit)
+        before = {}
+    else:
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.unit_id != unit.pk and not unit.contains(campaign.unit):
+            raise SettingsRefused(_("This campaign belongs to another office."))
+        before = {f: getattr(campaign, f) for f in fields}
+    code = fields.get("code", campaign.code)
+    code = (code or "").strip().lower()
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,46}", code or ""):
+        raise SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code")
+    if campaign.pk and code != campaign.code and campaign.lines.exists():
+        raise SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
+    if Campaign.objects.filter(institution_id=unit.institution_id, code=code).exclude(pk=campaign.pk).exists():
+        raise SettingsRefused(_("Another campaign already uses this code."), field="code")
+    fields["code"] = code
+    name = " ".join((fields.get("name", campaign.name) or "").split())
+    if not name or len(name) > 200:
+        raise SettingsRefused(_("Enter a name of at most 200 characters."), field="name")
+    fields["name"] = name
+    target = fields.get("target", campaign.target)
+    _rupiah(target, "target")
+    start, end = fields.get("start_date", campaign.start_date), fields.get("end_date", campaign.end_date)
+    if not isinstance(start, date):
+        raise SettingsRefused(_("Enter a valid date."), field="start_date")
+    if not isinstance(end, date):
+        raise SettingsRefused(_("Enter a valid date."), field="end_date")
+    if end < start:
+        raise SettingsRefused(_("The campaign cannot end before it starts."), field="end_date")
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    campaign.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CAMPAIGN_SAVED,
+        target=campaign,
+        unit=unit,
+        changes=diff(before, {f: getattr(campaign, f) for f in fields}),
+    )
+    return campaign

@@ -1,0 +1,3 @@
+"""URLs of the counter pages (included by collection/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the imports pages (included by collection/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the receipts pages (included by collection/urls.py)."""
+
+urlpatterns: list = []

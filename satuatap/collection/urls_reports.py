@@ -1,0 +1,3 @@
+"""URLs of the reports pages (included by collection/urls.py)."""
+
+urlpatterns: list = []

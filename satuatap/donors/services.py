@@ -1,0 +1,188 @@
+"""Writes on donors: register, change, read identifiers (audited), merge."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record, diff
+from satuatap.core.crypto import blind_index
+from satuatap.core.models import Sequence
+from satuatap.donors import identifiers
+from satuatap.donors.errors import DonorRefused
+from satuatap.donors.models import Channel, Donor, DonorKind
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
+
+# Fields a caller may set on a donor, besides the identifiers cleaned below.
+PLAIN_FIELDS = (
+    "kind",
+    "full_name",
+    "province",
+    "regency",
+    "district",
+    "village",
+    "street",
+    "postal_code",
+    "birth_date",
+    "preferred_channel",
+    "consent_whatsapp",
+    "consent_email",
+    "tags",
+    "note",
+)
+IDENTIFIER_FIELDS = ("nik", "npwp", "phone", "email")
+MAX_TAGS = 20
+
+
+def _clean(fields: dict) -> dict:
+    """Check and normalise donor fields; raise ``DonorRefused`` naming the first bad field."""
+    unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS)
+    if unknown:
+        raise DonorRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    out = dict(fields)
+    if "full_name" in out:
+        out["full_name"] = " ".join((out["full_name"] or "").split())
+        if not out["full_name"]:
+            raise DonorRefused(_("Enter the donor's full name."), field="full_name")
+        if len(out["full_name"]) > 200:
+            raise DonorRefused(_("The name is longer than 200 characters."), field="full_name")
+    if "kind" in out and out["kind"] not in DonorKind.values:
+        raise DonorRefused(_("Choose person or organisation."), field="kind")
+    if "preferred_channel" in out and out["preferred_channel"] not in Channel.values:
+        raise DonorRefused(_("Choose a contact channel from the list."), field="preferred_channel")
+    if "nik" in out:
+        out["nik"] = identifiers.clean_nik(out["nik"])
+    if "npwp" in out:
+        out["npwp"] = identifiers.clean_npwp(out["npwp"])
+    if "phone" in out:
+        out["phone"] = identifiers.clean_phone(out["phone"])
+    if "email" in out:
+        out["email"] = identifiers.clean_email(out["email"])
+    if "birth_date" in out and out["birth_date"] is not None:
+        if not isinstance(out["birth_date"], date):
+            raise DonorRefused(_("Enter a valid date."), field="birth_date")
+        if out["birth_date"] > timezone.localdate() or out["birth_date"].year < 1900:
+            raise DonorRefused(_("The birth date must be between 1900 and today."), field="birth_date")
+    if "postal_code" in out:
+        out["postal_code"] = (out["postal_code"] or "").strip()
+        if out["postal_code"] and not (out["postal_code"].isdigit() and len(out["postal_code"]) == 5):
+            raise DonorRefused(_("A postal code has 5 digits."), field="postal_code")
+    for field in ("province", "regency", "district", "village", "street", "note"):
+        if field in out:
+            out[field] = (out[field] or "").strip()
+            limit = Donor._meta.get_field(field).max_length
+            if limit and len(out[field]) > limit:
+                raise DonorRefused(
+                    _("This text is too long (at most %(max)s characters).") % {"max": limit}, field=field
+                )
+    if "tags" in out:
+        tags = out["tags"] or []
+        if isinstance(tags, str):
+            tags = tags.split(",")
+        tags = sorted({" ".join(str(t).split()).lower() for t in tags if str(t).strip()})
+        if len(tags) > MAX_TAGS or any(len(t) > 40 for t in tags):
+            raise DonorRefused(_("At most 20 tags of up to 40 characters each."), field="tags")
+        out["tags"] = tags
+    return out
+
+
+def _apply(donor: Donor, fields: dict) -> None:
+    for field, value in fields.items():
+        setattr(donor, field, value)
+        if field == "nik":
+            donor.nik_hash, donor.nik_last4 = blind_index("nik", value), value[-4:]
+        elif field == "npwp":
+            donor.npwp_hash, donor.npwp_last4 = blind_index("npwp", value), value[-4:]
+        elif field == "full_name":
+            donor.name_key = identifiers.name_key(value)
+
+
+def _check_unique_identifiers(donor: Donor, fields: dict) -> None:
+    """One NIK and one NPWP per donor in an institution: a second registration is a duplicate."""
+    for field in ("nik", "npwp"):
+        if fields.get(field):
+            taken = (
+                Donor.objects.filter(institution_id=donor.institution_id, merged_into__isnull=True)
+                .filter(**{f"{field}_hash": blind_index(field, fields[field])})
+                .exclude(pk=donor.pk)
+                .first()
+            )
+            if taken is not None:
+                raise DonorRefused(
+                    _("Donor %(number)s already has this %(field)s; open that donor instead.")
+                    % {"number": taken.number, "field": field.upper()},
+                    field=field,
+                )
+
+
+def donor_number_next(institution: Unit, year: int) -> str:
+    """The next donor number (NPWZ-style) of the institution: ``<code>-<year>-<seq>``, gapless."""
+    seq = Sequence.next_value("donor", str(institution.pk))
+    return f"{institution.code}-{year % 100:02d}{seq:07d}"
+
+
+@transaction.atomic
+def donor_register(*, actor, unit: Unit, **fields) -> Donor:
+    """Register a donor of ``unit``'s institution, recording ``unit`` as where they registered."""
+    require(actor, "donors.manage", unit)
+    if "full_name" not in fields:
+        raise DonorRefused(_("Enter the donor's full name."), field="full_name")
+    cleaned = _clean(fields)
+    institution = _institution(unit)
+    donor = Donor(institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None)
+    _check_unique_identifiers(donor, cleaned)
+    _apply(donor, cleaned)
+    donor.number = donor_number_next(institution, timezone.localdate().year)
+    donor.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.DONOR_REGISTERED,
+        target=donor,
+        unit=unit,
+        changes={"number": [None, donor.number], "full_name": [None, donor.full_name]},
+    )
+    return donor
+
+
+def _institution(unit: Unit) -> Unit:
+    return unit if unit.pk == unit.institution_id else Unit.objects.get(pk=unit.institution_id)
+
+
+@transaction.atomic
+def donor_update(*, actor, donor: Donor, **fields) -> Donor:
+    """Change a donor's data; identifiers are checked as on registration. Merged donors are frozen."""
+    require(actor, "donors.manage", donor.registered_unit)
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    if donor.is_merged:
+        raise DonorRefused(_("This donor was merged into another and can no longer be changed."))
+    cleaned = _clean(fields)
+    _check_unique_identifiers(donor, cleaned)
+    before = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
+    _apply(donor, cleaned)
+    after = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
+    changes = diff(before, after)
+    if changes:
+        donor.save()
+        audit_record(
+            actor=actor, action=AuditAction.DONOR_UPDATED, target=donor, unit=donor.registered_unit, changes=changes
+        )
+    return donor
+
+
+def _audit_value(field: str, value):
+    """Identifiers appear in the audit trail masked; the trail must not become a copy of them."""
+    if field in ("nik", "npwp") and value:
+        return "*" * (len(value) - 4) + value[-4:]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def donor_identifiers_read(*, actor, donor: Donor, unit: Unit) -> dict:
+    """The donor's full NIK and NPWP, for a role that needs them; every read is audited."""
+    require(actor, "donors.identifiers", unit)
+    audit_record(actor=actor, action=AuditAction.DONOR_IDENTIFIERS_VIEWED, target=donor, unit=unit)
+    return {"nik": donor.nik, "npwp": identifiers.format_npwp(donor.npwp) if donor.npwp else ""}
