@@ -1,11 +1,45 @@
 """Finding the accounts and funds the ledger's own services post to."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from satuatap.ledger.chart import cash_key
 from satuatap.ledger.errors import ChartMissing, EntryRefused
 from satuatap.ledger.models import Account, AccountRole, Fund
 from satuatap.organizations.models import Unit
+
+
+@dataclass(frozen=True)
+class ChartSnapshot:
+    accounts: dict[str, Account]  # by code
+    funds: dict[str, Fund]  # by kind
+
+
+# This process's copy of each institution's chart. Posting on PostgreSQL reads it instead of
+# querying accounts and funds every time; the posting statement re-checks every account it
+# writes (same id and code, still active), and a mismatch drops the copy and posts again from
+# fresh look-ups. So a change made by any process takes effect at once.
+_charts: dict[int, ChartSnapshot] = {}
+
+
+def chart_snapshot(institution_id: int) -> ChartSnapshot:
+    chart = _charts.get(institution_id)
+    if chart is None:
+        chart = ChartSnapshot(
+            accounts={a.code: a for a in Account.objects.filter(institution_id=institution_id)},
+            funds={f.kind: f for f in Fund.objects.filter(institution_id=institution_id)},
+        )
+        _charts[institution_id] = chart
+    return chart
+
+
+def chart_forget(institution_id: int | None = None) -> None:
+    """Drop the cached chart of one institution (or all)."""
+    if institution_id is None:
+        _charts.clear()
+    else:
+        _charts.pop(institution_id, None)
 
 
 def system_accounts(institution_id: int, keys) -> dict[str, Account]:

@@ -47,6 +47,7 @@ from satuatap.ledger.models import (
     Period,
     Source,
 )
+from satuatap.ledger.services.lookups import chart_forget, chart_snapshot
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import roles_on
 
@@ -110,6 +111,10 @@ class ResolvedLine:
         return (self.account.pk, self.fund.pk, self.unit.pk, self.restriction, cp, self.debit, self.credit, self.memo)
 
 
+class StaleChart(Exception):
+    """Internal: an account changed between its look-up and the posting statement; nothing was written."""
+
+
 def _line_error(number: int, message: str, cls=EntryRefused):
     return cls(_("Line %(number)s: %(message)s") % {"number": number, "message": message}, field="lines")
 
@@ -118,18 +123,29 @@ def _is_rupiah(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def resolve_lines(institution_id: int, entry_unit: Unit, specs, *, units: dict | None = None) -> list[ResolvedLine]:
+def resolve_lines(
+    institution_id: int, entry_unit: Unit, specs, *, units: dict | None = None, cached: bool = False
+) -> list[ResolvedLine]:
     """Look up the accounts, funds and units the specs name. Unknown names are refused here;
-    the bookkeeping rules are checked by ``validate_lines``."""
+    the bookkeeping rules are checked by ``validate_lines``.
+
+    ``cached`` reads accounts and funds from this process's copy of the chart
+    (``chart_snapshot``); only the PostgreSQL posting statement may use it, because it
+    re-checks every account it writes against the table (see ``_insert_posted_pg``).
+    """
     if not isinstance(specs, (list, tuple)) or not all(isinstance(s, LineSpec) for s in specs):
         raise EntryRefused(_("The lines of an entry must be given as a list of lines."), field="lines")
     if len(specs) > MAX_LINES:
         raise EntryRefused(_("An entry may have at most %(max)s lines.") % {"max": MAX_LINES}, field="lines")
     codes = {s.account for s in specs if isinstance(s.account, str)}
-    accounts = (
-        {a.code: a for a in Account.objects.filter(institution_id=institution_id, code__in=codes)} if codes else {}
-    )
-    funds = {f.kind: f for f in Fund.objects.filter(institution_id=institution_id)}
+    chart = chart_snapshot(institution_id) if cached else None
+    if chart is not None and codes <= chart.accounts.keys():
+        accounts, funds = chart.accounts, chart.funds
+    else:
+        accounts = (
+            {a.code: a for a in Account.objects.filter(institution_id=institution_id, code__in=codes)} if codes else {}
+        )
+        funds = {f.kind: f for f in Fund.objects.filter(institution_id=institution_id)}
     units = units or {}
     resolved = []
     for number, spec in enumerate(specs, start=1):
@@ -467,6 +483,7 @@ def _insert_posted_pg(
     balances: list[tuple],
     institution_id: int,
     period: tuple[int, int] | None,
+    allow_inactive: bool,
 ):
     """PostgreSQL: the entry, its lines and both rollups in ONE statement (chained CTEs).
 
@@ -474,7 +491,8 @@ def _insert_posted_pg(
     work it carries, so posting sends one statement instead of seven. The entry
     insert does nothing when the idempotency key is taken; every other part reads
     the new entry's id from it, so then nothing at all is written.
-    Returns (entry id or None, position rows after the upsert).
+    Returns (entry id or None, position rows after the upsert). Raises ``StaleChart``
+    when an account is gone, renamed or deactivated since the caller looked it up.
     """
     line_rows = [
         (
@@ -491,29 +509,40 @@ def _insert_posted_pg(
     ]
     lines_sql, lines_params = _values(line_rows, LINE_CASTS)
     entry_sql = ", ".join(f"%s::{cast}" for cast in ENTRY_CASTS)
+    # The accounts as the caller saw them (possibly from the cached chart): each must still
+    # exist with the same code and, unless this is a reversal, be active. Share-locked, so a
+    # deactivation commits before or after this posting, never during it.
+    checked = sorted({(li.account.pk, li.account.code) for li in lines})
+    parts = [
+        "acc AS (SELECT count(*) AS n FROM (SELECT id FROM ledger_account "
+        "WHERE (id, code) IN (SELECT * FROM unnest(%s::bigint[], %s::varchar[])) AND (is_active OR %s) "
+        "FOR SHARE) AS a)"
+    ]
+    params = [[pk for pk, _code in checked], [code for _pk, code in checked], allow_inactive]
+    guard = "(SELECT n FROM acc) = %s"
     if period is not None:
         # The month's row, share-locked as check_period_open would: a close waits for this posting.
-        parts = [
+        parts += [
             "per AS (SELECT is_closed FROM ledger_period WHERE institution_id = %s AND year = %s AND month = %s "
             "FOR SHARE)",
             f"e AS (INSERT INTO ledger_journalentry ({', '.join(ENTRY_INSERT_COLUMNS)}) SELECT {entry_sql} "
-            "WHERE EXISTS (SELECT 1 FROM per WHERE NOT is_closed) "
+            f"WHERE EXISTS (SELECT 1 FROM per WHERE NOT is_closed) AND {guard} "
             "ON CONFLICT (institution_id, idempotency_key) DO NOTHING RETURNING id)",
         ]
-        params = [institution_id, *period]
+        params += [institution_id, *period]
         period_sql = "(SELECT CASE WHEN is_closed THEN 1 ELSE 0 END FROM per)"
     else:
-        parts = [
+        parts += [
             f"e AS (INSERT INTO ledger_journalentry ({', '.join(ENTRY_INSERT_COLUMNS)}) SELECT {entry_sql} "
+            f"WHERE {guard} "
             "ON CONFLICT (institution_id, idempotency_key) DO NOTHING RETURNING id)",
         ]
-        params = []
         period_sql = "0"
     parts += [
         f"l AS (INSERT INTO ledger_journalline (entry_id, entry_date, {', '.join(LINE_INSERT_COLUMNS)}) "
         f"SELECT e.id, %s::date, v.* FROM e, (VALUES {lines_sql}) AS v({', '.join(LINE_INSERT_COLUMNS)}))",
     ]
-    params += [*(entry_values[c] for c in ENTRY_INSERT_COLUMNS), entry_date, *lines_params]
+    params += [*(entry_values[c] for c in ENTRY_INSERT_COLUMNS), len(checked), entry_date, *lines_params]
     select_positions = "SELECT NULL::bigint, NULL::bigint, NULL::varchar, NULL::bigint WHERE false"
     if positions:
         pos_sql, pos_params = _values([(institution_id, *k, d) for k, d in positions.items()], POSITION_CASTS)
@@ -535,14 +564,16 @@ def _insert_posted_pg(
     params += bal_params
     sql = (
         "WITH " + ", ".join(parts) + " "
-        f"SELECT 'e', (SELECT id FROM e), {period_sql}::bigint, NULL::bigint, NULL::varchar, NULL::bigint "
+        f"SELECT 'e', (SELECT id FROM e), {period_sql}::bigint, (SELECT n FROM acc), NULL::varchar, NULL::bigint "
         f"UNION ALL SELECT 'p', NULL, * FROM ({select_positions}) AS pos"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     head = next(row for row in rows if row[0] == "e")
-    # head[2]: 0 open, 1 closed, None no row for the month yet
+    # head[2]: 0 open, 1 closed, None no row for the month yet; head[3]: accounts that passed the check
+    if head[1] is None and head[3] != len(checked):
+        raise StaleChart(institution_id)
     return head[1], head[2], [row[2:] for row in rows if row[0] == "p"]
 
 
@@ -563,6 +594,7 @@ def _post_pg(
     reason,
     now,
     period_check: bool,
+    allow_inactive: bool = False,
 ) -> JournalEntry:
     """The posting write on PostgreSQL, in one round trip (see ``_insert_posted_pg``).
 
@@ -603,6 +635,7 @@ def _post_pg(
             balances=balances,
             institution_id=institution_id,
             period=period,
+            allow_inactive=allow_inactive,
         )
         if period is None or period_state is not None:
             break
@@ -662,6 +695,7 @@ def post_lines(
     mirror: bool = False,
     draft: JournalEntry | None = None,
     period_locked: bool = False,
+    cached_chart: bool = False,
 ) -> JournalEntry:
     """Validate and post resolved lines as one entry (internal: callers have checked permissions).
 
@@ -686,6 +720,8 @@ def post_lines(
     try:
         total = validate_lines(lines, inter_office=inter_office, mirror=mirror)
     except LedgerError:
+        if cached_chart:
+            raise StaleChart(institution_id) from None  # judge it again on fresh accounts before refusing
         # The fast path looks for a replay only when it has to: a retried request whose
         # content no longer passes (an account closed since) still gets its entry back.
         existing = _existing(institution_id, idempotency_key) if fast else None
@@ -694,23 +730,29 @@ def post_lines(
         raise
     now = timezone.now()
     if fast:
-        return _post_pg(
-            period_check=not period_locked,
-            actor=actor,
-            unit=unit,
-            entry_date=entry_date,
-            source=source,
-            flow_source=flow_source,
-            source_ref=source_ref,
-            idempotency_key=idempotency_key,
-            print_=print_,
-            memo=memo,
-            total=total,
-            lines=lines,
-            reverses=reverses,
-            reason=reason,
-            now=now,
-        )
+        try:
+            return _post_pg(
+                period_check=not period_locked,
+                allow_inactive=mirror,
+                actor=actor,
+                unit=unit,
+                entry_date=entry_date,
+                source=source,
+                flow_source=flow_source,
+                source_ref=source_ref,
+                idempotency_key=idempotency_key,
+                print_=print_,
+                memo=memo,
+                total=total,
+                lines=lines,
+                reverses=reverses,
+                reason=reason,
+                now=now,
+            )
+        except StaleChart:
+            if cached_chart:
+                raise  # entry_post looks the accounts up afresh and tries once more
+            raise EntryRefused(_("The chart of accounts changed while posting; try again.")) from None
     if not period_locked:
         check_period_open(institution_id, entry_date)
     try:
@@ -819,15 +861,24 @@ def entry_post(
         )
     if not isinstance(source_ref, str) or len(source_ref) > 100:
         raise EntryRefused(_("The source reference must be text of at most 100 characters."), field="source_ref")
-    resolved = resolve_lines(unit.institution_id, unit, lines)
-    check_works_in(actor, [unit, *{line.unit.pk: line.unit for line in resolved}.values()])
-    return post_lines(
-        actor=actor,
-        unit=unit,
-        entry_date=entry_date,
-        source=source,
-        source_ref=source_ref,
-        idempotency_key=idempotency_key,
-        memo=memo or "",
-        lines=resolved,
-    )
+    fast = connection.vendor == "postgresql"
+    for attempt in (1, 2):
+        resolved = resolve_lines(unit.institution_id, unit, lines, cached=fast and attempt == 1)
+        check_works_in(actor, [unit, *{line.unit.pk: line.unit for line in resolved}.values()])
+        try:
+            return post_lines(
+                actor=actor,
+                unit=unit,
+                entry_date=entry_date,
+                source=source,
+                source_ref=source_ref,
+                idempotency_key=idempotency_key,
+                memo=memo or "",
+                lines=resolved,
+                cached_chart=fast and attempt == 1,
+            )
+        except StaleChart:
+            chart_forget(unit.institution_id)  # then look everything up afresh, once
+            if attempt == 2:
+                raise EntryRefused(_("The chart of accounts changed while posting; try again.")) from None
+    raise AssertionError("unreachable")

@@ -59,6 +59,10 @@ def test_posting_a_two_line_entry_is_cheap(ledger):
     with CaptureQueriesContext(connection) as queries:
         _post(w.branch_a, [LineSpec(code, "zakat", debit=5), LineSpec("4110", "zakat", credit=5)])
     assert len(queries) <= 12, [q["sql"] for q in queries]
+    if connection.vendor == "postgresql":
+        # Warm chart: no account or fund look-up, just the posting statement inside its savepoint.
+        assert not [q for q in queries if "ledger_account" in q["sql"] and "INSERT" not in q["sql"]]
+        assert len(queries) <= 3, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize(
@@ -246,3 +250,25 @@ def test_a_request_racing_on_the_same_key_writes_nothing_and_replays(ledger):
         again = donate(w.branch_a, 5_000, key="race-1")
     assert again.pk == first.pk and again.replayed
     assert JournalLine.objects.count() == lines_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_chart_never_posts_to_an_account_deactivated_or_recoded_since(ledger):
+    """The chart is cached per process; a change made elsewhere (a plain UPDATE, as another
+    process would) must still take effect on the next posting, with the right message."""
+    from satuatap.ledger.models import Account
+    from satuatap.ledger.tests.conftest import cash_code, donate
+
+    world = ledger.world
+    donate(world.branch_a, 1_000)  # fills the cache
+    Account.objects.filter(institution=world.alpha, code="4110").update(is_active=False)
+    with pytest.raises(UnknownAccount, match="4110"):
+        donate(world.branch_a, 1_000)
+    Account.objects.filter(institution=world.alpha, code="4110").update(is_active=True, code="4111")
+    with pytest.raises(UnknownAccount, match="4110"):
+        donate(world.branch_a, 1_000)
+    entry = donate(world.branch_a, 2_000, account="4111")
+    assert entry.is_posted
+    Account.objects.filter(institution=world.alpha, code="4111").update(code="4110")
+    assert donate(world.branch_a, 3_000).is_posted
+    assert JournalLine.objects.filter(account__code=cash_code(world.branch_a)).count() == 3
