@@ -5,6 +5,8 @@ embedded run on SQLite under ``var/``; ``SATUATAP_ENV=production`` switches on
 the production hardening and refuses to start without the values it needs.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -136,7 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = None
+    # Tests use a file (one per test process), not shared-cache memory: threads in the
+    # concurrency tests then lock and wait as they do in the embedded production run.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"satuatap-test-{os.getpid()}.sqlite3"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
