@@ -1,7 +1,6 @@
 """Small shared tables: number sequences."""
 
-from django.db import models
-from django.db.models import F
+from django.db import connection, models
 
 
 class Sequence(models.Model):
@@ -25,8 +24,13 @@ class Sequence(models.Model):
     @classmethod
     def next_value(cls, scope: str, key: str) -> int:
         """The next number of (scope, key), starting at 1. Call inside a transaction."""
-        updated = cls.objects.filter(scope=scope, key=key).update(value=F("value") + 1)
-        if not updated:
-            cls.objects.bulk_create([cls(scope=scope, key=key, value=0)], ignore_conflicts=True)
-            cls.objects.filter(scope=scope, key=key).update(value=F("value") + 1)
-        return cls.objects.filter(scope=scope, key=key).values_list("value", flat=True).get()
+        table = cls._meta.db_table
+        sql = f"UPDATE {table} SET value = value + 1 WHERE scope = %s AND key = %s RETURNING value"  # noqa: S608 (table name from the model)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [scope, key])
+            row = cursor.fetchone()
+            if row is None:  # the first number of this key: create its row (a concurrent first waits here)
+                cls.objects.bulk_create([cls(scope=scope, key=key, value=0)], ignore_conflicts=True)
+                cursor.execute(sql, [scope, key])
+                row = cursor.fetchone()
+        return row[0]

@@ -105,7 +105,9 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
         for row in rows:
             batch.append(
                 [
-                    value if value is None or f.get_internal_type() == "JSONField" else f.get_db_prep_save(value, connection)
+                    value
+                    if value is None or f.get_internal_type() == "JSONField"
+                    else f.get_db_prep_save(value, connection)
                     for f, value in zip(prepare, row, strict=True)
                 ]
             )

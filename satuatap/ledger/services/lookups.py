@@ -1,7 +1,8 @@
 """Finding the accounts and funds the ledger's own services post to."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from satuatap.ledger.chart import cash_key
@@ -14,6 +15,12 @@ from satuatap.organizations.models import Unit
 class ChartSnapshot:
     accounts: dict[str, Account]  # by code
     funds: dict[str, Fund]  # by kind
+    system: dict[str, Account] = field(default_factory=dict)  # by system_key
+
+
+def cached_chart_usable() -> bool:
+    """The cached chart may be used only where posting re-checks it (PostgreSQL's posting statement)."""
+    return connection.vendor == "postgresql"
 
 
 # This process's copy of each institution's chart. Posting on PostgreSQL reads it instead of
@@ -26,9 +33,11 @@ _charts: dict[int, ChartSnapshot] = {}
 def chart_snapshot(institution_id: int) -> ChartSnapshot:
     chart = _charts.get(institution_id)
     if chart is None:
+        accounts = list(Account.objects.filter(institution_id=institution_id))
         chart = ChartSnapshot(
-            accounts={a.code: a for a in Account.objects.filter(institution_id=institution_id)},
+            accounts={a.code: a for a in accounts},
             funds={f.kind: f for f in Fund.objects.filter(institution_id=institution_id)},
+            system={a.system_key: a for a in accounts if a.system_key},
         )
         _charts[institution_id] = chart
     return chart
@@ -56,7 +65,12 @@ def system_accounts(institution_id: int, keys) -> dict[str, Account]:
 
 
 def cash_account(unit: Unit) -> Account:
-    return system_accounts(unit.institution_id, [cash_key(unit.pk)])[cash_key(unit.pk)]
+    key = cash_key(unit.pk)
+    if cached_chart_usable():
+        account = chart_snapshot(unit.institution_id).system.get(key)
+        if account is not None:
+            return account
+    return system_accounts(unit.institution_id, [key])[key]
 
 
 def fund_of(institution_id: int, fund) -> Fund:
@@ -80,12 +94,14 @@ def check_money_account(account: Account, unit: Unit, field: str) -> Account:
 def receipt_accounts(institution_id: int) -> dict[tuple[str, str], Account]:
     """The active receipt account for each (fund kind, receipt kind) of the chart; the lowest code
     wins when finance added several."""
+    if cached_chart_usable():
+        accounts = sorted(chart_snapshot(institution_id).accounts.values(), key=lambda a: a.code, reverse=True)
+    else:
+        accounts = Account.objects.filter(institution_id=institution_id).order_by("-code")
     found: dict[tuple[str, str], Account] = {}
-    accounts = Account.objects.filter(institution_id=institution_id, role=AccountRole.RECEIPT, is_active=True).order_by(
-        "-code"
-    )
     for account in accounts:
-        found[(account.fund_kind, account.receipt_kind)] = account
+        if account.role == AccountRole.RECEIPT and account.is_active:
+            found[(account.fund_kind, account.receipt_kind)] = account
     return found
 
 

@@ -17,7 +17,7 @@ syntax on PostgreSQL and SQLite), so a two-line entry costs about ten queries.
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
@@ -124,7 +124,13 @@ def _is_rupiah(value) -> bool:
 
 
 def resolve_lines(
-    institution_id: int, entry_unit: Unit, specs, *, units: dict | None = None, cached: bool = False
+    institution_id: int,
+    entry_unit: Unit,
+    specs,
+    *,
+    units: dict | None = None,
+    cached: bool = False,
+    refresh: bool = False,
 ) -> list[ResolvedLine]:
     """Look up the accounts, funds and units the specs name. Unknown names are refused here;
     the bookkeeping rules are checked by ``validate_lines``.
@@ -132,12 +138,19 @@ def resolve_lines(
     ``cached`` reads accounts and funds from this process's copy of the chart
     (``chart_snapshot``); only the PostgreSQL posting statement may use it, because it
     re-checks every account it writes against the table (see ``_insert_posted_pg``).
+    ``refresh`` re-reads accounts given as objects (they may come from that copy).
     """
     if not isinstance(specs, (list, tuple)) or not all(isinstance(s, LineSpec) for s in specs):
         raise EntryRefused(_("The lines of an entry must be given as a list of lines."), field="lines")
     if len(specs) > MAX_LINES:
         raise EntryRefused(_("An entry may have at most %(max)s lines.") % {"max": MAX_LINES}, field="lines")
     codes = {s.account for s in specs if isinstance(s.account, str)}
+    given = {s.account.pk for s in specs if isinstance(s.account, Account)}
+    if given and refresh:
+        # Accounts handed over as objects may come from the cached chart: read them afresh.
+        fresh = Account.objects.in_bulk(given)
+        specs = [replace(s, account=fresh.get(s.account.pk, s.account)) if isinstance(s.account, Account) else s
+                 for s in specs]  # fmt: skip
     chart = chart_snapshot(institution_id) if cached else None
     if chart is not None and codes <= chart.accounts.keys():
         accounts, funds = chart.accounts, chart.funds
@@ -863,7 +876,9 @@ def entry_post(
         raise EntryRefused(_("The source reference must be text of at most 100 characters."), field="source_ref")
     fast = connection.vendor == "postgresql"
     for attempt in (1, 2):
-        resolved = resolve_lines(unit.institution_id, unit, lines, cached=fast and attempt == 1)
+        resolved = resolve_lines(
+            unit.institution_id, unit, lines, cached=fast and attempt == 1, refresh=fast and attempt == 2
+        )
         check_works_in(actor, [unit, *{line.unit.pk: line.unit for line in resolved}.values()])
         try:
             return post_lines(
