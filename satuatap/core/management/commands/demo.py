@@ -120,6 +120,81 @@ class Command(BaseCommand):
             services.membership_grant(actor=admin, user=staff[username], unit=units[unit_key], role=role)
         self._ledger(admin, staff["keuangan"], units)
 
+    def _collection(self, admin, finance, units, rng, fake):
+        """Donors with valid-looking (fictional) identifiers, a bank account, fitrah rates and a campaign."""
+        from datetime import date
+
+        from django.utils import timezone
+
+        from satuatap.collection import services as collection
+        from satuatap.donors.services import donor_register
+        from satuatap.ledger import services as ledger
+        from satuatap.ledger.models import AccountRole
+
+        today = timezone.localdate()
+        branch = units["branch_a1"]
+        bank = ledger.account_create(
+            actor=finance,
+            institution=units["root"],
+            code=f"1210.{branch.code}",
+            name=f"BSI {branch.name}",
+            role=AccountRole.BANK,
+            unit=branch,
+            bank_name="Bank Syariah Indonesia",
+            bank_account_number="7001234567",
+        )
+        hijri = collection.hijri_year(today)
+        collection.fitrah_rate_set(
+            actor=finance, unit=units["regency_a"], hijri_year=hijri - 1, mode="money", amount=45_000
+        )
+        collection.fitrah_rate_set(
+            actor=finance,
+            unit=units["regency_a"],
+            hijri_year=hijri,
+            mode="rice",
+            rice_kg="2.5",
+            rice_price_per_kg=16_000,
+        )
+        collection.collection_settings_set(
+            actor=admin,
+            institution=units["root"],
+            gold_price_per_gram=1_650_000,
+            gold_price_date=today,
+            receipt_note="Semoga Allah memberikan pahala atas apa yang engkau berikan dan memberkahi hartamu.",
+        )
+        collection.campaign_save(
+            actor=finance,
+            unit=units["regency_a"],
+            code="peduli-banjir-pati",
+            name="Peduli Banjir Pati",
+            description="Bantuan pangan dan perbaikan rumah warga terdampak banjir.",
+            target=150_000_000,
+            start_date=date(today.year, 1, 1),
+            end_date=date(today.year, 12, 31),
+        )
+        donors = []
+        for n in range(40):
+            birth = fake.date_of_birth(minimum_age=22, maximum_age=70)
+            female = n % 2 == 1
+            day = birth.day + (40 if female else 0)
+            nik = f"331801{day:02d}{birth.month:02d}{birth.year % 100:02d}{n + 1:04d}"
+            donors.append(
+                donor_register(
+                    actor=finance,
+                    unit=units[rng.choice(["branch_a1", "branch_a2", "branch_a3"])],
+                    full_name=fake.name_female() if female else fake.name_male(),
+                    nik=nik if n % 3 else "",
+                    phone=f"08{rng.choice(['12', '13', '21', '52', '57', '77'])}{rng.randint(10_000_000, 99_999_999)}",
+                    email=f"donatur{n + 1}@contoh.invalid" if n % 4 == 0 else "",
+                    birth_date=birth,
+                    regency="Kabupaten Pati",
+                    province="Jawa Tengah",
+                    consent_whatsapp=n % 2 == 0,
+                    consent_email=n % 4 == 0,
+                )
+            )
+        return donors, bank
+
     def _ledger(self, admin, finance, units):
         """A year of small, plausible books for the Pati offices, so the ledger pages have something to show."""
         import random
@@ -127,13 +202,18 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
+        from satuatap.collection.services import DonationLineSpec, donation_record
         from satuatap.ledger import services as ledger
 
         ledger.chart_create_default(actor=admin, institution=units["root"])
         rng = random.Random(2026)
+        fake = Faker("id_ID")
+        fake.seed_instance(109)
         today = timezone.localdate()
         branches = [units[f"branch_a{n}"] for n in (1, 2, 3)]
         lines = ledger.LineSpec
+        donors, bank = self._collection(admin, finance, units, rng, fake)
+        amil = get_user_model().objects.get(username="amil")
         for month in range(1, today.month + 1):
             for branch in branches:
                 for n in range(rng.randint(3, 6)):
@@ -142,19 +222,20 @@ class Command(BaseCommand):
                         continue
                     zakat = rng.choice([250_000, 500_000, 1_250_000, 2_500_000, 5_000_000])
                     infak = rng.choice([0, 50_000, 100_000, 250_000])
-                    cash = f"1100.{branch.code}"
-                    spec = [lines(cash, "zakat", debit=zakat), lines("4110", "zakat", credit=zakat)]
+                    donation_lines = [DonationLineSpec(rng.choice(["zakat_maal", "zakat_income"]), zakat)]
                     if infak:
-                        spec += [lines(cash, "infak", debit=infak), lines("4210", "infak", credit=infak)]
-                    ledger.entry_post(
-                        actor=finance,
+                        donation_lines.append(DonationLineSpec("infak", infak))
+                    by_bank = branch == branches[0] and n % 3 == 0
+                    donation_record(
+                        actor=amil if branch == branches[0] else finance,
                         unit=branch,
-                        entry_date=day,
-                        source="donation",
-                        source_ref=f"DEMO-{branch.code}-{month:02d}-{n}",
+                        donor=rng.choice(donors),
+                        donation_date=day,
+                        channel="bank_transfer" if by_bank else "cash",
+                        bank_account=bank if by_bank else None,
+                        bank_reference=f"TRF{month:02d}{n:03d}" if by_bank else "",
+                        lines=donation_lines,
                         idempotency_key=f"demo:{branch.code}:{month}:{n}",
-                        memo="Penerimaan zakat dan infak di loket",
-                        lines=spec,
                     )
             if date(today.year, month, 28) <= today or month < today.month:
                 for branch in branches:
