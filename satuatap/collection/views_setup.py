@@ -1,0 +1,418 @@
+"""Zakat calculator (public and staff), campaigns (staff and public) and the collection settings page.
+
+Thin views: the reckoning is in ``collection.calculator``, reads in ``selectors_campaigns``,
+writes in ``collection.services``.
+"""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from satuatap.collection import selectors_campaigns as campaigns_sel
+from satuatap.collection import services
+from satuatap.collection.calculator import FITRAH, INCOME, MAAL, zakat_fitrah
+from satuatap.collection.forms_setup import (
+    AcceptedKindsForm,
+    CampaignForm,
+    FitrahRateForm,
+    InstitutionSettingsForm,
+    ZakatFitrahForm,
+    ZakatIncomeForm,
+    ZakatMaalForm,
+)
+from satuatap.collection.models import AcceptedFunds, FitrahRate
+from satuatap.core.exports import table_response
+from satuatap.core.formatting import rupiah
+from satuatap.core.views_helpers import apply_service_error
+from satuatap.donors.models import Donor
+from satuatap.ledger.models import ReceiptKind
+from satuatap.organizations.permissions import can, require
+from satuatap.organizations.selectors import units_for
+
+
+def _top(request, capability: str):
+    unit = request.active_unit
+    if unit is None:
+        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    require(request.user, capability, unit)
+    return unit
+
+
+def _today(unit):
+    return timezone.localdate(timezone=unit.tzinfo)
+
+
+# --- zakat calculator ----------------------------------------------------------------------------
+
+TABS = {
+    "maal": (gettext_lazy("Zakat maal"), ZakatMaalForm, MAAL),
+    "income": (gettext_lazy("Zakat penghasilan"), ZakatIncomeForm, INCOME),
+    "fitrah": (gettext_lazy("Zakat fitrah"), ZakatFitrahForm, FITRAH),
+}
+
+
+def _calculate(request, *, institution, unit, offices=None) -> dict:
+    """Bind the chosen calculator to the query string and compute; shared by the public and staff pages.
+
+    The forms use GET: a calculation changes nothing, and its link can be shared or bookmarked.
+    """
+    tab = request.GET.get("type", "maal")
+    if tab not in TABS:
+        tab = "maal"
+    _label, form_class, _kind = TABS[tab]
+    data = request.GET if "calc" in request.GET else None
+    kwargs = {"offices": offices} if form_class is ZakatFitrahForm else {}
+    if form_class is ZakatFitrahForm and offices is not None and data is None:
+        kwargs["initial"] = {"office": institution.code}
+    form = form_class(data, **kwargs)
+    today = _today(unit)
+    year = services.hijri_year(today)
+    gold = services.collection_settings(institution.pk)
+    result = None
+    fitrah_unit = unit
+    if form_class is ZakatFitrahForm and offices is not None and form.is_bound and form.is_valid():
+        fitrah_unit = form.cleaned_data.get("office") or institution
+    fitrah_rate = services.fitrah_rate_for(fitrah_unit, today) if tab == "fitrah" else None
+    if form.is_bound and form.is_valid():
+        if tab == "fitrah":
+            result = zakat_fitrah(persons=form.cleaned_data["persons"], rate=fitrah_rate, hijri_year=year)
+        else:
+            result = form.compute(gold.gold_price_per_gram)
+    return {
+        "tab": tab,
+        "tabs": [(key, label) for key, (label, _f, _k) in TABS.items()],
+        "form": form,
+        "result": result,
+        "institution": institution,
+        "gold_price": gold.gold_price_per_gram,
+        "gold_price_date": gold.gold_price_date,
+        "hijri_year": year,
+        "fitrah_rate": fitrah_rate,
+        "fitrah_unit": fitrah_unit,
+    }
+
+
+def calculator_public(request, institution):
+    """The public zakat calculator of one institution (no login): maal, penghasilan and fitrah."""
+    root = campaigns_sel.institution_public(institution)
+    offices = campaigns_sel.fitrah_offices(root, services.hijri_year(_today(root)))
+    context = _calculate(request, institution=root, unit=root, offices=offices)
+    return render(request, "collection/calculator_public.html", context)
+
+
+def _donor_for_counter(request, unit):
+    """The donor named by ``?donor=`` if this user may see donors of the institution; else None (no hint)."""
+    raw = request.GET.get("donor", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18) or not can(request.user, "donors.view", unit):
+        return None
+    return Donor.objects.filter(pk=int(raw), institution_id=unit.institution_id, merged_into__isnull=True).first()
+
+
+@login_required
+def calculator(request):
+    """The staff calculator: the active unit's gold price and fitrah rate, and a link to record the zakat."""
+    top = _top(request, "collection.view")
+    context = _calculate(request, institution=top.institution, unit=top)
+    donor = _donor_for_counter(request, top)
+    result = context["result"]
+    counter_query = ""
+    if result is not None and result.is_due and result.zakat > 0 and can(request.user, "collection.record", top):
+        params = {"kind": result.kind, "amount": result.zakat}
+        if donor is not None:
+            params = {"donor": donor.pk, **params}
+        if result.persons:
+            params["persons"] = result.persons
+        counter_query = urlencode(params)
+    context.update(
+        {
+            "donor": donor,
+            "base_query": f"donor={donor.pk}&" if donor else "",
+            "counter_query": counter_query,
+            "kind_label": ReceiptKind(result.kind).label if result else "",
+            "public_url": request.build_absolute_uri(
+                reverse("collection:calculator_public", args=[top.institution.code])
+            ),
+        }
+    )
+    return render(request, "collection/calculator.html", context)
+
+
+# --- campaigns ----------------------------------------------------------------------------------
+
+
+def _campaign_rows(campaigns, today):
+    rows = []
+    for campaign in campaigns:
+        campaign.progress = campaigns_sel.progress(campaign, today)
+        rows.append(campaign)
+    return rows
+
+
+def _state_label(progress) -> str:
+    if progress.state == "upcoming":
+        return _("Starts in %(days)s days") % {"days": progress.days_left}
+    if progress.state == "ended":
+        return _("Ended")
+    return _("%(days)s days left") % {"days": progress.days_left}
+
+
+@login_required
+def campaigns(request):
+    top = _top(request, "collection.view")
+    rows = campaigns_sel.campaigns_for(request.user, top)
+    today = _today(top)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [
+            _("Code"),
+            _("Name"),
+            _("Office"),
+            _("Start"),
+            _("End"),
+            _("Target"),
+            _("Collected"),
+            _("Progress (%)"),
+            _("Donors"),
+            _("Status"),
+            _("Public"),
+        ]
+        data = []
+        for c in _campaign_rows(rows, today):
+            data.append(
+                [
+                    c.code,
+                    c.name,
+                    c.unit.code,
+                    c.start_date.isoformat(),
+                    c.end_date.isoformat(),
+                    c.target,
+                    c.collected,
+                    c.progress.percent,
+                    c.donor_count,
+                    _state_label(c.progress),
+                    _("yes") if c.is_public else _("no"),
+                ]
+            )
+        return table_response(fmt, f"campaigns-{top.code}", _("Campaigns"), header, data)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = _campaign_rows(page.object_list, today)
+    for campaign in page.object_list:
+        campaign.state_label = _state_label(campaign.progress)
+    return render(
+        request,
+        "collection/campaign_list.html",
+        {"page": page, "top": top, "can_configure": can(request.user, "collection.configure", top)},
+    )
+
+
+def _save_campaign(request, form, *, unit, campaign=None):
+    try:
+        saved = services.campaign_save(actor=request.user, unit=unit, campaign=campaign, **form.campaign_fields())
+    except ValidationError as exc:
+        apply_service_error(form, exc)
+        return None
+    messages.success(request, _("Campaign “%(name)s” has been saved.") % {"name": saved.name})
+    return redirect("collection:campaign_detail", pk=saved.pk)
+
+
+@login_required
+def campaign_create(request):
+    top = _top(request, "collection.configure")
+    units = units_for(request.user, within=top, capability="collection.configure")
+    today = _today(top)
+    form = CampaignForm(
+        request.POST or None,
+        units=units,
+        initial={"unit": top.pk, "start_date": today, "end_date": today, "is_public": True},
+    )
+    if request.method == "POST" and form.is_valid():
+        response = _save_campaign(request, form, unit=form.cleaned_data["unit"])
+        if response is not None:
+            return response
+    return render(request, "collection/campaign_form.html", {"form": form, "title": _("New campaign")})
+
+
+@login_required
+def campaign_edit(request, pk):
+    campaign = campaigns_sel.campaign_for(request.user, pk)
+    require(request.user, "collection.configure", campaign.unit)
+    fields = ("code", "name", "description", "target", "start_date", "end_date", "is_public")
+    form = CampaignForm(request.POST or None, initial={f: getattr(campaign, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        response = _save_campaign(request, form, unit=campaign.unit, campaign=campaign)
+        if response is not None:
+            return response
+    return render(
+        request, "collection/campaign_form.html", {"form": form, "title": campaign.name, "campaign": campaign}
+    )
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = campaigns_sel.campaign_for(request.user, pk)
+    campaign.progress = campaigns_sel.progress(campaign, _today(campaign.unit))
+    donations = campaigns_sel.campaign_donations(request.user, campaign)
+    page = Paginator(donations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "collection/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "state_label": _state_label(campaign.progress),
+            "page": page,
+            "can_configure": can(request.user, "collection.configure", campaign.unit),
+            "public_url": request.build_absolute_uri(
+                reverse("collection:campaign_public", args=[campaign.institution.code, campaign.code])
+            )
+            if campaign.is_public
+            else "",
+        },
+    )
+
+
+def campaign_public(request, institution, code):
+    """A public campaign page: target, total collected and a progress bar; no donor's personal data."""
+    campaign = campaigns_sel.campaign_public(institution, code)
+    campaign.progress = campaigns_sel.progress(campaign, _today(campaign.unit))
+    context = {
+        "campaign": campaign,
+        "state_label": _state_label(campaign.progress),
+        "institution": campaign.institution,
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "collection/campaign_progress.html", context)
+    return render(request, "collection/campaign_public.html", context)
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+def _ancestor_paths(unit) -> list[str]:
+    steps = len(unit.path) // unit.steplen
+    return [unit.path[: i * unit.steplen] for i in range(steps, 0, -1)]
+
+
+@login_required
+def settings_page(request):
+    """Zakat fitrah rates and accepted kinds of the active unit; gold price and receipt footer of the institution."""
+    top = _top(request, "collection.configure")
+    user = request.user
+    today = _today(top)
+    year = services.hijri_year(today)
+    institution = top.institution
+    can_institution = can(user, "collection.configure", institution)
+    section = request.POST.get("section") if request.method == "POST" else None
+
+    own_rates = list(FitrahRate.objects.filter(unit=top).order_by("-hijri_year"))
+    edit_year = request.GET.get("year", "")
+    edit_rate = next((r for r in own_rates if str(r.hijri_year) == edit_year), None)
+    rate_initial = {"hijri_year": year, "mode": "money", "rice_kg": Decimal("2.5")}
+    if edit_rate is not None:
+        rate_initial = {
+            "hijri_year": edit_rate.hijri_year,
+            "mode": edit_rate.mode,
+            "amount": edit_rate.amount,
+            "rice_kg": edit_rate.rice_kg,
+            "rice_price_per_kg": edit_rate.rice_price_per_kg,
+        }
+    rate_form = FitrahRateForm(request.POST if section == "fitrah" else None, initial=rate_initial)
+
+    kinds_row = (
+        AcceptedFunds.objects.filter(unit__path__in=_ancestor_paths(top))
+        .select_related("unit")
+        .order_by("-unit__depth")
+        .first()
+    )
+    kinds_form = AcceptedKindsForm(
+        request.POST if section == "kinds" else None, initial={"kinds": services.accepted_kinds(top)}
+    )
+    gold = services.collection_settings(institution.pk)
+    institution_form = None
+    if can_institution:
+        institution_form = InstitutionSettingsForm(
+            request.POST if section == "institution" else None,
+            initial={
+                "gold_price_per_gram": gold.gold_price_per_gram,
+                "gold_price_date": gold.gold_price_date,
+                "receipt_note": gold.receipt_note,
+            },
+        )
+
+    if section == "fitrah" and rate_form.is_valid():
+        data = rate_form.cleaned_data
+        try:
+            rate = services.fitrah_rate_set(
+                actor=user,
+                unit=top,
+                hijri_year=data["hijri_year"],
+                mode=data["mode"],
+                amount=data.get("amount"),
+                rice_kg=data.get("rice_kg"),
+                rice_price_per_kg=data.get("rice_price_per_kg"),
+            )
+        except ValidationError as exc:
+            apply_service_error(rate_form, exc)
+        else:
+            messages.success(
+                request,
+                _("Zakat fitrah for %(year)s H at %(unit)s is now %(amount)s per person.")
+                % {"year": rate.hijri_year, "unit": top.name, "amount": rupiah(rate.per_person)},
+            )
+            return redirect("collection:settings")
+    elif section == "kinds" and kinds_form.is_valid():
+        try:
+            services.accepted_kinds_set(actor=user, unit=top, kinds=kinds_form.cleaned_data["kinds"])
+        except ValidationError as exc:
+            apply_service_error(kinds_form, exc)
+        else:
+            messages.success(request, _("The accepted donation kinds of %(unit)s are saved.") % {"unit": top.name})
+            return redirect("collection:settings")
+    elif section == "institution":
+        if institution_form is None:
+            raise PermissionDenied(_("Only the institution's administrators or finance can change these settings."))
+        if institution_form.is_valid():
+            data = institution_form.cleaned_data
+            try:
+                services.collection_settings_set(
+                    actor=user,
+                    institution=institution,
+                    gold_price_per_gram=data["gold_price_per_gram"],
+                    gold_price_date=data.get("gold_price_date"),
+                    receipt_note=data.get("receipt_note", ""),
+                )
+            except ValidationError as exc:
+                apply_service_error(institution_form, exc)
+            else:
+                messages.success(request, _("The institution's collection settings are saved."))
+                return redirect("collection:settings")
+
+    current = services.fitrah_rate_for(top, today)
+    return render(
+        request,
+        "collection/settings.html",
+        {
+            "top": top,
+            "institution": institution,
+            "hijri_year": year,
+            "current_rate": current,
+            "current_inherited": current is not None and current.unit_id != top.pk,
+            "own_rates": own_rates,
+            "rate_form": rate_form,
+            "editing_year": edit_rate.hijri_year if edit_rate else None,
+            "kinds_form": kinds_form,
+            "kinds_row": kinds_row,
+            "kinds_inherited": kinds_row is not None and kinds_row.unit_id != top.pk,
+            "gold": gold,
+            "institution_form": institution_form,
+            "section": section,
+        },
+    )
