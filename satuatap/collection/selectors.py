@@ -1,0 +1,146 @@
+"""Reads of collection, always scoped: a user sees the donations of the units in the subtrees
+where their role has ``collection.view`` (``organizations.selectors.subtree_q``), and the counter
+finds donors of the institutions where they may record donations.
+"""
+
+import re
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from satuatap.collection.models import Campaign, Donation, DonationLine
+from satuatap.core.crypto import blind_index
+from satuatap.donors import identifiers
+from satuatap.donors.errors import DonorRefused
+from satuatap.donors.models import Donor
+from satuatap.ledger.models import Account, AccountRole
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import can, units_where
+from satuatap.organizations.selectors import scoped
+
+SEARCH_LIMIT = 10
+
+
+def donations_for(
+    user,
+    unit: Unit | None = None,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    search: str = "",
+) -> QuerySet[Donation]:
+    """Donations of the user's ``collection.view`` subtrees, narrowed to ``unit``'s subtree and the
+    filters given, newest first, with what a list row shows joined in."""
+    donations = scoped(Donation.objects.all(), user, "collection.view")
+    if unit is not None:
+        donations = donations.filter(unit__path__startswith=unit.path)
+    if date_from:
+        donations = donations.filter(donation_date__gte=date_from)
+    if date_to:
+        donations = donations.filter(donation_date__lte=date_to)
+    if channel:
+        donations = donations.filter(channel=channel)
+    if status:
+        donations = donations.filter(status=status)
+    if kind:
+        donations = donations.filter(Exists(DonationLine.objects.filter(donation=OuterRef("pk"), kind=kind)))
+    search = " ".join((search or "").split())
+    if search:
+        matches = Q(receipt__number__icontains=search) | Q(donor__number__icontains=search)
+        key = identifiers.name_key(search)
+        if key:
+            matches |= Q(donor__name_key__contains=key)
+        donations = donations.filter(matches)
+    return donations.select_related("unit", "donor", "receipt").order_by("-donation_date", "-pk")
+
+
+def donation_for(user, pk) -> Donation:
+    """One donation the user may see (``collection.view`` on its unit); 404 otherwise."""
+    try:
+        return (
+            donations_for(user)
+            .select_related("collector", "bank_account", "voided_by", "entry", "void_entry")
+            .get(pk=pk)
+        )
+    except (Donation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def donation_lines(donation: Donation) -> QuerySet[DonationLine]:
+    return donation.lines.select_related("campaign").order_by("position", "pk")
+
+
+# --- what the counter screen reads ---------------------------------------------------------------
+
+
+def counter_donors(user, unit: Unit) -> QuerySet[Donor]:
+    """Donors the counter at ``unit`` may record a donation for: the (unmerged) donors of its
+    institution, if the user may record donations there."""
+    if unit is None or not can(user, "collection.record", unit):
+        return Donor.objects.none()
+    institutions = {top.institution_id for top in units_where(user, "collection.record")}
+    if unit.institution_id not in institutions:
+        return Donor.objects.none()
+    return Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
+
+
+def counter_donor(user, unit: Unit, pk) -> Donor | None:
+    """The donor with ``pk`` if the counter at ``unit`` may take a donation from them."""
+    try:
+        return counter_donors(user, unit).get(pk=pk)
+    except (Donor.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def counter_donor_search(user, unit: Unit, query: str, limit: int = SEARCH_LIMIT) -> list[Donor]:
+    """Donors matching what the clerk typed: a NIK or NPWP (by its keyed hash), a phone number,
+    a donor number, or a name (normalised, so Moh./Muhammad and old spellings match)."""
+    query = " ".join((query or "").split())
+    if len(query) < 2:
+        return []
+    donors = counter_donors(user, unit)
+    digits = _digits(query)
+    only_number = digits and not re.sub(r"[\d\s.\-+()]", "", query)
+    matches = Q(pk__in=[])
+    if re.search(r"[\d-]", query):  # donor numbers look like ALPHA-260000001
+        matches |= Q(number__istartswith=query)
+    if only_number and len(digits) >= 15:
+        matches |= Q(nik_hash=blind_index("nik", digits)) | Q(npwp_hash=blind_index("npwp", digits))
+    if only_number and len(digits) >= 8:
+        try:
+            phone = identifiers.clean_phone(query)
+        except DonorRefused:
+            phone = ""
+        if phone:
+            matches |= Q(phone=phone)
+    key = identifiers.name_key(query)
+    if key and not only_number:
+        matches |= Q(name_key__startswith=key) | Q(name_key__contains=f" {key}")
+    found = list(donors.filter(matches).order_by("name_key", "pk")[: limit * 3])
+    # Names that start with what was typed first, then the rest, each alphabetically.
+    found.sort(key=lambda d: (not d.name_key.startswith(key) if key else False, d.name_key, d.pk))
+    return found[:limit]
+
+
+def counter_bank_accounts(unit: Unit) -> QuerySet[Account]:
+    """The active bank accounts of ``unit`` itself (where transfers to this counter arrive)."""
+    return Account.objects.filter(
+        institution_id=unit.institution_id, role=AccountRole.BANK, unit=unit, is_active=True
+    ).order_by("code")
+
+
+def counter_campaigns(unit: Unit, day: date | None = None) -> QuerySet[Campaign]:
+    """The institution's campaigns running on ``day`` (today in the unit's zone by default)."""
+    day = day or timezone.localdate(timezone=unit.tzinfo)
+    return Campaign.objects.filter(institution_id=unit.institution_id, start_date__lte=day, end_date__gte=day).order_by(
+        "name", "pk"
+    )
