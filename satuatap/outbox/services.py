@@ -1,0 +1,222 @@
+"""Writing to the outbox and delivering from it.
+
+``message_queue`` writes the message in the caller's transaction and asks for
+delivery once that transaction commits. ``outbox_deliver`` sends what is due:
+each message is claimed with a conditional UPDATE (so two workers never send it
+twice), sent, and marked sent; a failure is retried with exponential back-off
+until ``MAX_ATTEMPTS``, then marked failed with its last error.
+
+WhatsApp has no gateway: its messages wait until a staff member opens the
+``wa.me`` link (``message_whatsapp_open``), which counts as sending them.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.core.errors import DomainError
+from satuatap.organizations.models import Unit
+from satuatap.outbox.models import Message, MessageChannel, MessageStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=6)
+# How long a claimed message is kept from other workers while it is being sent.
+LEASE = timedelta(minutes=10)
+MAX_ATTACHMENT = 5 * 1024 * 1024
+BATCH = 100
+
+
+class MessageRefused(DomainError):
+    """A message that cannot be queued as given."""
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure: 1, 2, 4, 8 ... minutes, at most six hours."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+def whatsapp_number(phone: str) -> str:
+    """``+62 812-3456-7890`` -> ``6281234567890``: the digits wa.me expects."""
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def whatsapp_link(phone: str, text: str) -> str:
+    return f"https://wa.me/{whatsapp_number(phone)}?text={quote(text, safe='')}"
+
+
+def _clean_recipient(channel: str, recipient: str) -> str:
+    recipient = (recipient or "").strip()
+    if channel == MessageChannel.EMAIL:
+        try:
+            validate_email(recipient)
+        except ValidationError:
+            raise MessageRefused(_("This is not an email address."), field="recipient") from None
+    elif channel == MessageChannel.WHATSAPP:
+        if not 8 <= len(whatsapp_number(recipient)) <= 15:
+            raise MessageRefused(_("This is not a phone number."), field="recipient")
+    else:
+        raise MessageRefused(_("Choose email or WhatsApp."), field="channel")
+    return recipient
+
+
+def message_queue(
+    *,
+    actor,
+    unit: Unit,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    attachment: bytes | None = None,
+    attachment_name: str = "",
+    attachment_type: str = "application/octet-stream",
+    reference: str = "",
+) -> Message:
+    """Put a message in the outbox; an email is delivered once the caller's transaction commits.
+
+    The caller checks that the actor may send it and that the recipient agreed to be contacted.
+    """
+    recipient = _clean_recipient(channel, recipient)
+    body = (body or "").strip()
+    if not body:
+        raise MessageRefused(_("The message is empty."), field="body")
+    subject = " ".join((subject or "").split())[:200]
+    if attachment is not None and len(attachment) > MAX_ATTACHMENT:
+        raise MessageRefused(_("The attachment is larger than 5 MB."), field="attachment")
+    message = Message.objects.create(
+        unit=unit,
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        attachment=attachment,
+        attachment_name=attachment_name[:100] if attachment is not None else "",
+        attachment_type=attachment_type[:100] if attachment is not None else "",
+        reference=reference[:100],
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        # WhatsApp waits for a person to open its link; nothing is due for a worker.
+        next_attempt_at=timezone.now() if channel == MessageChannel.EMAIL else None,
+    )
+    if channel == MessageChannel.EMAIL:
+        transaction.on_commit(delivery_schedule)
+    return message
+
+
+def delivery_schedule(run_after: datetime | None = None) -> None:
+    """Ask the task backend for a delivery run (now, or at ``run_after`` where the backend can wait).
+
+    A backend that is down must not undo the caller's work: the messages stay queued and the next
+    run (the worker, or ``manage.py outbox_send`` from cron) picks them up.
+    """
+    from satuatap.outbox.tasks import outbox_send_task
+
+    try:
+        task = outbox_send_task
+        if run_after is not None:
+            if not task.get_backend().supports_defer:
+                return
+            task = task.using(run_after=run_after)
+        task.enqueue()
+    except Exception:
+        logger.exception("Could not schedule outbox delivery; messages stay queued for the next run.")
+
+
+def _due(now: datetime):
+    return Message.objects.filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
+        channel=MessageChannel.EMAIL,
+        status=MessageStatus.QUEUED,
+    ).order_by("next_attempt_at", "pk")
+
+
+def _claim(message: Message, now: datetime) -> bool:
+    """Take the message for this worker; False when another worker took it first."""
+    taken = (
+        Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED)
+        .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+        .update(next_attempt_at=now + LEASE)
+    )
+    return taken == 1
+
+
+def _email(message: Message, connection) -> None:
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+        connection=connection,
+    )
+    if message.attachment:
+        email.attach(message.attachment_name or "attachment", bytes(message.attachment), message.attachment_type)
+    email.send(fail_silently=False)
+
+
+def outbox_deliver(*, now: datetime | None = None, limit: int = BATCH) -> dict[str, int]:
+    """Send the emails that are due; returns how many were sent, will be retried, and failed for good."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    due = list(_due(now).only("pk")[:limit])
+    if not due:
+        return counts
+    connection = get_connection(fail_silently=False)
+    earliest_retry = None
+    for candidate in due:
+        if not _claim(candidate, now):
+            continue
+        message = Message.objects.get(pk=candidate.pk)
+        message.attempts += 1
+        try:
+            _email(message, connection)
+        except Exception as exc:  # any failure of the mail server or the network: try again later
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = MessageStatus.FAILED
+                message.next_attempt_at = None
+                counts["failed"] += 1
+                logger.warning("Outbox message %s failed for good: %s", message.pk, message.last_error)
+            else:
+                message.next_attempt_at = now + retry_delay(message.attempts)
+                earliest_retry = min(earliest_retry or message.next_attempt_at, message.next_attempt_at)
+                counts["retrying"] += 1
+        else:
+            message.status = MessageStatus.SENT
+            message.sent_at = timezone.now()
+            message.next_attempt_at = None
+            message.last_error = ""
+            counts["sent"] += 1
+        message.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+    if earliest_retry is not None:
+        delivery_schedule(run_after=earliest_retry)
+    return counts
+
+
+def message_whatsapp_link(message: Message) -> str:
+    return whatsapp_link(message.recipient, message.body)
+
+
+@transaction.atomic
+def message_whatsapp_open(*, actor, message: Message) -> str:
+    """The ``wa.me`` link of a WhatsApp message, marking it sent: with no gateway, the staff member
+    opening the link (and pressing send in WhatsApp) is the delivery."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.channel != MessageChannel.WHATSAPP:
+        raise MessageRefused(_("Only a WhatsApp message has a WhatsApp link."))
+    if message.status != MessageStatus.SENT:
+        message.status = MessageStatus.SENT
+        message.sent_at = timezone.now()
+        message.attempts += 1
+        message.save(update_fields=["status", "sent_at", "attempts"])
+    return message_whatsapp_link(message)
