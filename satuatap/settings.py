@@ -221,6 +221,22 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# --- public links and outgoing email -------------------------------------------
+# The address printed in receipt QR codes and emailed links (https://zakat.example.org);
+# empty: taken from the request that makes the link.
+SATUATAP_PUBLIC_URL = env_str("PUBLIC_URL", "").rstrip("/")
+# Email leaves through the outbox (retried when the server is down). Development prints it.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Satu Atap <no-reply@localhost>")
+
 # --- logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,
