@@ -7,6 +7,7 @@ through the app's scoped selectors and writes through its services.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
@@ -53,12 +54,62 @@ def error(request, status: int, code: str, message: str, fields: dict | None = N
     )
 
 
+# Pydantic's messages are English only: the common ones are said again in the request's language.
+SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "greater_than": gettext_lazy("Enter a number greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Enter a number of at least %(ge)s."),
+    "less_than": gettext_lazy("Enter a number less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Enter a number of at most %(le)s."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_short": gettext_lazy("Enter at least %(min_length)s characters."),
+    "string_too_long": gettext_lazy("Enter at most %(max_length)s characters."),
+    "string_pattern_mismatch": gettext_lazy("The value does not have the expected form."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_type": gettext_lazy("Enter a date and time in ISO 8601 form."),
+    "datetime_parsing": gettext_lazy("Enter a date and time in ISO 8601 form."),
+    "datetime_from_date_parsing": gettext_lazy("Enter a date and time in ISO 8601 form."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "list_type": gettext_lazy("Send a list."),
+    "too_short": gettext_lazy("Too few items: at least %(min_length)s."),
+    "too_long": gettext_lazy("Too many items: at most %(max_length)s."),
+    "model_type": gettext_lazy("Send an object."),
+    "model_attributes_type": gettext_lazy("Send an object."),
+    "dict_type": gettext_lazy("Send an object."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "extra_forbidden": gettext_lazy("This field is not accepted."),
+}
+
+
+def _schema_message(item: dict) -> str:
+    template = SCHEMA_MESSAGES.get(item.get("type", ""))
+    if template is None:
+        return item.get("msg") or _("Invalid value.")
+    try:
+        return str(template) % {key: value for key, value in (item.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return item.get("msg") or _("Invalid value.")
+
+
 @api.exception_handler(SchemaValidationError)
 def on_schema_error(request, exc):
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(item.get("msg", _("Invalid value.")))
+        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query", "path", "header")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(_schema_message(item))
     return error(request, 422, "invalid_input", _("Some values are missing or invalid."), fields)
 
 
@@ -88,19 +139,29 @@ def on_unauthenticated(request, exc):
     return error(request, 401, "unauthenticated", _("Send a valid API token: Authorization: Bearer <token>."))
 
 
+HTTP_CODES = {409: "conflict"}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    return error(request, exc.status_code, "error", str(exc))
+    return error(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc))
 
 
 def _register_routers():
     from satuatap.audit.api import router as audit_router
+    from satuatap.collection.api import router as donations_router
+    from satuatap.collection.api_receipts import router as receipts_router
+    from satuatap.donors.api import router as donors_router
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
 
     api.add_router("/", organizations_router)
     api.add_router("/", audit_router)
     api.add_router("/ledger", ledger_router)
+    api.add_router("/donors", donors_router)
+    api.add_router("/donations", donations_router)
+    # The receipts router names its own paths (/receipts/..., and the public verification).
+    api.add_router("/", receipts_router)
 
 
 _register_routers()

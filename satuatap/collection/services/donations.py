@@ -356,7 +356,9 @@ def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
     """Void a donation and its receipt (finance only): its ledger entry is reversed, the receipt
     keeps its number and shows as void."""
     require(actor, "collection.void", donation.unit)
-    donation = Donation.objects.select_for_update().select_related("unit", "receipt", "entry").get(pk=donation.pk)
+    donation = (
+        Donation.objects.select_for_update(of=("self",)).select_related("unit", "receipt", "entry").get(pk=donation.pk)
+    )
     if donation.status == DonationStatus.VOID:
         raise VoidRefused(
             _("Receipt %(number)s is already void.") % {"number": donation.receipt.number}, field="reason"

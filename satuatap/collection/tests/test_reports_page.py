@@ -1,0 +1,118 @@
+"""The collection reports page: chooser, tables with totals, CSV/XLSX/PDF downloads, scope.
+
+Personas from ``world`` and ``desk``; the ``season`` fixture (from test_reports) records March
+2026 at branch A and its service unit, March 2025 at branch A, one void, and a SECRET donor's
+gift at branch B.
+"""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.test import Client
+from openpyxl import load_workbook
+
+from satuatap.collection.tests.test_reports import season  # noqa: F401  (fixture)
+from tests.scoping import response_text
+
+URL = "/collection/reports/"
+MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+
+
+def as_user(user, language="en"):
+    """A logged-in client reading the pages in English (the messages the tests match on)."""
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def workbook(response):
+    return load_workbook(BytesIO(response.content), read_only=True)
+
+
+def test_overview_shows_headline_figures_and_void_apart(world, season):  # noqa: F811
+    page = as_user(world.frank).get(URL, MARCH).content.decode()
+    assert "Rp1.340.000" in page  # collected in March at branch A and its service unit
+    assert "Rp777.000" in page  # the void donation, apart
+    assert "SECRET" not in page
+
+
+def test_every_table_has_a_total_and_downloads_as_csv_and_xlsx(world, season):  # noqa: F811
+    client = as_user(world.frank)
+    for slug in ("units", "funds", "kinds", "channels", "campaigns", "donors", "days", "months"):
+        page = client.get(URL, {**MARCH, "report": slug, "compare": "previous_year"})
+        assert page.status_code == 200
+        assert 'data-testid="report-table"' in page.content.decode()
+        csv = client.get(URL, {**MARCH, "report": slug, "format": "csv"})
+        assert csv["Content-Type"].startswith("text/csv")
+        assert csv.content.decode("utf-8-sig").splitlines()[-1].startswith("Total,"), slug
+        xlsx = client.get(URL, {**MARCH, "report": slug, "compare": "previous_year", "format": "xlsx"})
+        rows = list(workbook(xlsx).worksheets[0].iter_rows(values_only=True))
+        assert len(rows[0]) == (10 if slug in ("days", "months") else 9), slug
+        assert b"SECRET" not in response_text(xlsx)
+
+
+def test_funds_table_lists_amounts_per_fund(world, season):  # noqa: F811
+    xlsx = as_user(world.frank).get(URL, {**MARCH, "report": "funds", "format": "xlsx"})
+    rows = list(workbook(xlsx).worksheets[0].iter_rows(values_only=True))
+    amounts = {row[0]: row[1] for row in rows[1:]}
+    assert amounts["Zakat"] == 1_000_000
+    assert max(amounts.values()) == 1_340_000  # the total row
+
+
+def test_all_tables_download_as_one_workbook(world, season):  # noqa: F811
+    xlsx = as_user(world.carol).get(URL, {**MARCH, "unit": world.area.pk, "format": "xlsx-all"})
+    book = workbook(xlsx)
+    assert len(book.worksheets) == 9
+    assert b"Xenon" not in response_text(xlsx)
+
+
+def test_pdf_of_a_table(world, season):  # noqa: F811
+    response = as_user(world.frank).get(URL, {**MARCH, "report": "kinds", "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_bad_dates_are_explained_next_to_the_field(world, season):  # noqa: F811
+    client = as_user(world.frank)
+    page = client.get(URL, {"start": "2026-03-31", "end": "2026-03-01"}).content.decode()
+    assert "The last day must not be before the first." in page
+    assert 'data-testid="report-body"' not in page
+    custom = client.get(URL, {**MARCH, "compare": "custom"}).content.decode()
+    assert "Enter the first day of the comparison range." in custom
+    junk = client.get(URL, {"start": "kemarin", "end": "2026-03-01"})
+    assert junk.status_code == 200 and 'data-testid="report-body"' not in junk.content.decode()
+
+
+def test_another_branch_cannot_be_chosen(world, season):  # noqa: F811
+    client = as_user(world.frank)
+    page = client.get(URL, {**MARCH, "unit": world.branch_b.pk, "format": "xlsx"})
+    assert page["Content-Type"].startswith("text/html")  # the form refuses the unit: no download
+    assert b"SECRET" not in page.content and b"5.000.000" not in page.content
+    beta = client.get(URL, {**MARCH, "unit": world.beta.pk})
+    assert b"Xenon" not in beta.content
+
+
+def test_people_without_a_role_and_anonymous_visitors_are_refused(world):
+    assert as_user(world.nina).get(URL).status_code == 403
+    response = Client().get(URL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_unknown_table_or_format_is_not_found(world):
+    client = as_user(world.frank)
+    assert client.get(URL, {"report": "secrets"}).status_code == 404
+    assert client.get(URL, {"format": "docx"}).status_code == 404
+
+
+def test_the_page_costs_the_same_queries_however_many_donations(world, season, django_assert_max_num_queries):  # noqa: F811
+    from datetime import date
+
+    from satuatap.collection.tests.conftest import give
+
+    client = as_user(world.carol)
+    query = {**MARCH, "unit": world.alpha.pk, "report": "units", "compare": "previous_year"}
+    client.get(URL, query)
+    for i in range(5):
+        give(world.branch_a, season.donor, world.frank, ("infak", 1_000 + i), day=date(2026, 3, 2 + i))
+    with django_assert_max_num_queries(12):
+        assert client.get(URL, query).status_code == 200

@@ -1,0 +1,237 @@
+"""The collection reports page: one page, a chooser of tables, CSV/XLSX/PDF of what is shown.
+
+All figures come from ``collection.reports`` (scoped with ``collection.view``); this module
+only reads the chooser's form and lays the data out for the page and the downloads.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from satuatap.collection.reports import MAX_RANGE_DAYS, TABLES, CollectionReport, DateRange, Table, collection_report
+from satuatap.core.exports import csv_response, pdf_response, xlsx_response
+from satuatap.core.formatting import tanggal
+from satuatap.organizations.forms import UnitChoiceField
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
+from satuatap.organizations.selectors import units_for
+
+OVERVIEW = "overview"
+CHOICES = {OVERVIEW: gettext_lazy("Overview"), **{slug: title for slug, (title, _build) in TABLES.items()}}
+FORMATS = ("csv", "xlsx", "pdf", "xlsx-all")
+
+
+class CompareTo:
+    NONE = ""
+    PREVIOUS_PERIOD = "previous_period"
+    PREVIOUS_YEAR = "previous_year"
+    CUSTOM = "custom"
+
+    choices = [
+        (NONE, gettext_lazy("No comparison")),
+        (PREVIOUS_PERIOD, gettext_lazy("The same number of days just before")),
+        (PREVIOUS_YEAR, gettext_lazy("The same dates a year earlier")),
+        (CUSTOM, gettext_lazy("Another range (below)")),
+    ]
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CollectionReportForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Unit (with the units below it)"))
+    start = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    end = forms.DateField(label=gettext_lazy("To"), widget=_date_input())
+    compare = forms.ChoiceField(label=gettext_lazy("Compare with"), choices=CompareTo.choices, required=False)
+    compare_start = forms.DateField(label=gettext_lazy("Comparison from"), widget=_date_input(), required=False)
+    compare_end = forms.DateField(label=gettext_lazy("Comparison to"), widget=_date_input(), required=False)
+
+    def __init__(self, data, *, user, active_unit: Unit):
+        today = timezone.localdate(timezone=active_unit.tzinfo)
+        initial = {"unit": active_unit.pk, "start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+        wanted = {k: v for k, v in data.items() if k in self.base_fields} if data else {}
+        super().__init__({**initial, **wanted}, initial=initial)
+        self.fields["unit"].queryset = units_for(user, capability="collection.view")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", _("The last day must not be before the first."))
+            elif (end - start).days + 1 > MAX_RANGE_DAYS:
+                self.add_error("end", _("A report covers at most ten years."))
+        if data.get("compare") == CompareTo.CUSTOM:
+            first, last = data.get("compare_start"), data.get("compare_end")
+            if not first:
+                self.add_error("compare_start", _("Enter the first day of the comparison range."))
+            if not last:
+                self.add_error("compare_end", _("Enter the last day of the comparison range."))
+            if first and last:
+                if first > last:
+                    self.add_error("compare_end", _("The last day must not be before the first."))
+                elif (last - first).days + 1 > MAX_RANGE_DAYS:
+                    self.add_error("compare_end", _("A report covers at most ten years."))
+        return data
+
+    def period(self) -> DateRange:
+        return DateRange(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    def comparison(self) -> DateRange | None:
+        period, compare = self.period(), self.cleaned_data.get("compare")
+        if compare == CompareTo.PREVIOUS_PERIOD:
+            return period.previous_period()
+        if compare == CompareTo.PREVIOUS_YEAR:
+            return period.previous_year()
+        if compare == CompareTo.CUSTOM:
+            return DateRange(self.cleaned_data["compare_start"], self.cleaned_data["compare_end"])
+        return None
+
+
+def range_label(period: DateRange | None) -> str:
+    if period is None:
+        return ""
+    if period.start == period.end:
+        return tanggal(period.start)
+    return f"{tanggal(period.start)} – {tanggal(period.end)}"
+
+
+def _percent(value) -> float | str:
+    """A percentage as a number (a spreadsheet can compute with it); blank when there is none."""
+    return "" if value is None else float(value)
+
+
+def _table_sheet(table: Table, report: CollectionReport) -> tuple[str, list, list]:
+    """(title, header, rows) of one table for CSV/XLSX: the same figures as on the page, with totals."""
+    compared = report.comparison_period is not None
+    timeline = table.slug in ("days", "months")
+    header = [table.key_label, _("Amount"), _("Donations"), _("Donors")]
+    if compared:
+        if timeline:
+            header.append(_("Compared with"))
+        header += [
+            _("Amount (comparison)"),
+            _("Donations (comparison)"),
+            _("Donors (comparison)"),
+            _("Difference"),
+            _("Difference (%)"),
+        ]
+    rows = []
+    for row in table.rows:
+        line = [row.label, row.current.amount, row.current.donations, row.current.donors]
+        if compared:
+            if timeline:
+                line.append(row.comparison_label)
+            line += [
+                row.comparison.amount,
+                row.comparison.donations,
+                row.comparison.donors,
+                row.change,
+                _percent(row.change_percent),
+            ]
+        rows.append(line)
+    total = [_("Total"), table.total.amount, table.total.donations, table.total.donors]
+    if compared:
+        if timeline:
+            total.append("")
+        cmp = table.comparison_total
+        total += [cmp.amount, cmp.donations, cmp.donors, table.change, _percent(table.change_percent)]
+    rows.append(total)
+    return str(table.title), header, rows
+
+
+def overview_rows(report: CollectionReport) -> list[tuple[str, int, int | None, int | None, bool]]:
+    """(label, figure, comparison figure, change, is money) of the headline figures."""
+    current, previous = report.current, report.comparison
+
+    def figures(attribute):
+        figure = getattr(current, attribute)
+        if previous is None:
+            return figure, None, None
+        before = getattr(previous, attribute)
+        return figure, before, figure - before
+
+    items = [
+        (_("Collected"), "amount", True),
+        (_("Donations"), "donations", False),
+        (_("Average donation"), "average", True),
+        (_("Donors"), "donors", False),
+        (_("New donors"), "new_donors", False),
+        (_("Returning donors"), "returning_donors", False),
+        (_("Void donations (not counted above)"), "void_donations", False),
+        (_("Amount of void donations"), "void_amount", True),
+    ]
+    return [(label, *figures(attribute), money) for label, attribute, money in items]
+
+
+def _overview_sheet(report: CollectionReport) -> tuple[str, list, list]:
+    compared = report.comparison is not None
+    header = [_("Figure"), range_label(report.period)]
+    if compared:
+        header += [range_label(report.comparison_period), _("Difference")]
+    rows = []
+    for label, figure, previous, change, _money in overview_rows(report):
+        rows.append([label, figure, previous, change] if compared else [label, figure])
+    return str(CHOICES[OVERVIEW]), header, rows
+
+
+def _sheets(report: CollectionReport, slug: str) -> list:
+    if slug == OVERVIEW:
+        return [_overview_sheet(report)]
+    return [_table_sheet(report.tables[0], report)]
+
+
+@login_required
+@require_GET
+def reports(request):
+    unit = request.active_unit
+    if unit is None:
+        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    require(request.user, "collection.view", unit)
+    slug = request.GET.get("report") or OVERVIEW
+    fmt = request.GET.get("format", "")
+    if slug not in CHOICES or (fmt and fmt not in FORMATS):
+        raise Http404
+    form = CollectionReportForm(request.GET, user=request.user, active_unit=unit)
+    query = request.GET.copy()
+    for key in ("report", "format"):
+        query.pop(key, None)
+    context = {"form": form, "slug": slug, "choices": CHOICES, "query": query.urlencode()}
+    if form.is_valid():
+        tables = [] if slug == OVERVIEW else [slug]
+        if fmt == "xlsx-all":
+            tables = list(TABLES)
+        report = collection_report(
+            request.user, form.cleaned_data["unit"], form.period(), comparison=form.comparison(), tables=tables
+        )
+        context.update(
+            {
+                "report": report,
+                "table": report.tables[0] if len(report.tables) == 1 else None,
+                "overview": overview_rows(report) if slug == OVERVIEW else None,
+                "period_label": range_label(report.period),
+                "comparison_label": range_label(report.comparison_period),
+                "institution": report.unit.institution,
+                "printed_at": timezone.localtime(),
+                "title": _("Collection report: %(table)s") % {"table": CHOICES[slug]},
+            }
+        )
+        filename = f"collection-{slug}-{report.unit.code}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}"
+        if fmt == "csv":
+            _title, header, rows = _sheets(report, slug)[0]
+            return csv_response(filename, header, rows)
+        if fmt == "xlsx":
+            return xlsx_response(filename, _sheets(report, slug))
+        if fmt == "xlsx-all":
+            sheets = [_overview_sheet(report)] + [_table_sheet(t, report) for t in report.tables]
+            return xlsx_response(f"collection-{report.unit.code}-{report.period.start:%Y%m%d}", sheets)
+        if fmt == "pdf":
+            return pdf_response("collection/report_pdf.html", context, filename, request=request)
+    return render(request, "collection/report.html", context)

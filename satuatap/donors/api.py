@@ -1,0 +1,262 @@
+"""Donors over the REST API: search, read, register and change, and the audited read of identifiers.
+
+A user sees the donors registered in their units and those who gave there (``donors_visible_to``).
+NIK and NPWP are always masked in these answers; a role with ``donors.identifiers`` on a unit
+where the donor is visible reads the full values from ``/donors/{donor_id}/identifiers``, and
+every such read is in the audit trail. Writes go through ``donors.services``.
+"""
+
+import contextlib
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from satuatap.api.schemas import ErrorOut
+from satuatap.core.crypto import blind_index
+from satuatap.donors import identifiers, services
+from satuatap.donors.errors import DonorRefused
+from satuatap.donors.models import Channel, Donor, DonorKind
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import units_where
+from satuatap.organizations.selectors import subtree_q, unit_for
+
+router = Router(tags=["donors"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def _gave_within(user, capability: str) -> Exists:
+    # Donations live in collection; the API layer may read across apps, the donors models may not.
+    from satuatap.collection.models import Donation
+
+    return Exists(Donation.objects.filter(subtree_q(user, capability), donor=OuterRef("pk")))
+
+
+def donors_visible_to(user) -> QuerySet[Donor]:
+    """Donors registered in the user's units, or who gave a donation there."""
+    return Donor.objects.filter(
+        subtree_q(user, "donors.view", "registered_unit") | Q(_gave_within(user, "collection.view"))
+    )
+
+
+def donor_for(user, donor_id) -> Donor:
+    """One donor the user may see; 404 otherwise (no hint that it exists)."""
+    donor = donors_visible_to(user).select_related("registered_unit").filter(pk=donor_id).first()
+    if donor is None:
+        raise Http404
+    return donor
+
+
+def identifiers_unit(user, donor: Donor) -> Unit | None:
+    """A unit on which the user holds ``donors.identifiers`` and where ``donor`` is visible."""
+    tops = units_where(user, "donors.identifiers")
+    for top in tops:
+        if top.contains(donor.registered_unit):
+            return top
+    if not tops:
+        return None
+    from satuatap.collection.models import Donation
+
+    for top in tops:
+        if Donation.objects.filter(donor=donor, unit__path__startswith=top.path).exists():
+            return top
+    return None
+
+
+def _search(donors: QuerySet[Donor], q: str) -> QuerySet[Donor]:
+    """Name (tolerant of spelling variants), donor number, NIK, NPWP, phone or email."""
+    q = " ".join(q.split())[:100]
+    if not q:
+        return donors
+    match = Q(number__iexact=q)
+    digits = re.sub(r"[\s.\-]", "", q)
+    if digits.isdigit():
+        if len(digits) == 16:
+            match |= Q(nik_hash=blind_index("nik", digits)) | Q(npwp_hash=blind_index("npwp", digits))
+        elif len(digits) == 15:
+            match |= Q(npwp_hash=blind_index("npwp", digits))
+    if "@" in q:
+        match |= Q(email__iexact=q)
+    if re.fullmatch(r"\+?[\d\s\-().]{8,}", q):
+        with contextlib.suppress(DonorRefused):  # not a phone number after all: the other matches stand
+            match |= Q(phone=identifiers.clean_phone(q))
+    words = identifiers.name_key(q).split()
+    if words:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(name_key__contains=word)
+        match |= by_name
+    return donors.filter(match)
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class DonorOut(Schema):
+    id: int
+    number: str = Field(description="Donor number (NPWZ-style), unique in the institution.")
+    kind: DonorKind
+    full_name: str
+    nik_masked: str = Field(description="NIK with all but the last 4 digits hidden; empty when unknown.")
+    npwp_masked: str = Field(description="NPWP with all but the last 4 digits hidden; empty when unknown.")
+    phone: str
+    email: str
+    province: str
+    regency: str
+    district: str
+    village: str
+    street: str
+    postal_code: str
+    birth_date: date | None
+    preferred_channel: Channel
+    consent_whatsapp: bool
+    consent_email: bool
+    tags: list[str]
+    registered_unit_id: int
+    merged_into_id: int | None = Field(description="Set when merged into another donor (takes no new donations).")
+    created_at: datetime
+
+
+class DonorDetailOut(DonorOut):
+    note: str
+    identifiers_readable: bool = Field(
+        False, description="True when GET /donors/{donor_id}/identifiers would give you the full NIK and NPWP."
+    )
+
+
+class DonorIdentifiersOut(Schema):
+    nik: str
+    npwp: str
+
+
+class DonorFilter(Schema):
+    q: str | None = Field(None, max_length=100, description="Name, donor number, NIK, NPWP, phone or email.")
+    unit_id: int | None = Field(None, description="Donors registered in this unit's subtree.")
+    kind: DonorKind | None = None
+    include_merged: bool = Field(False, description="Also list donors merged into another.")
+
+
+class DonorFields(Schema):
+    kind: DonorKind = DonorKind.PERSON
+    nik: str = Field("", max_length=40)
+    npwp: str = Field("", max_length=40)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    province: str = Field("", max_length=100)
+    regency: str = Field("", max_length=100)
+    district: str = Field("", max_length=100)
+    village: str = Field("", max_length=100)
+    street: str = Field("", max_length=300)
+    postal_code: str = Field("", max_length=10)
+    birth_date: date | None = None
+    preferred_channel: Channel = Channel.WHATSAPP
+    consent_whatsapp: bool = False
+    consent_email: bool = False
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    note: str = Field("", max_length=5000)
+
+
+class DonorIn(DonorFields):
+    unit_id: int | None = Field(None, description="Where the donor registers; default: your first unit for donors.")
+    full_name: str = Field(max_length=200)
+
+
+class DonorPatch(Schema):
+    kind: DonorKind | None = None
+    full_name: str | None = Field(None, max_length=200)
+    nik: str | None = Field(None, max_length=40)
+    npwp: str | None = Field(None, max_length=40)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    province: str | None = Field(None, max_length=100)
+    regency: str | None = Field(None, max_length=100)
+    district: str | None = Field(None, max_length=100)
+    village: str | None = Field(None, max_length=100)
+    street: str | None = Field(None, max_length=300)
+    postal_code: str | None = Field(None, max_length=10)
+    birth_date: date | None = None
+    preferred_channel: Channel | None = None
+    consent_whatsapp: bool | None = None
+    consent_email: bool | None = None
+    tags: list[str] | None = Field(None, max_length=20)
+    note: str | None = Field(None, max_length=5000)
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+
+def _detail(user, donor: Donor) -> Donor:
+    donor.identifiers_readable = bool(donor.nik_last4 or donor.npwp_last4) and identifiers_unit(user, donor) is not None
+    return donor
+
+
+def _require_somewhere(user, capability: str) -> None:
+    if not units_where(user, capability):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+@router.get("", response={200: list[DonorOut], **ERRORS}, summary="Search donors in your units")
+@paginate(LimitOffsetPagination)
+def list_donors(request, filters: Query[DonorFilter]):
+    donors = donors_visible_to(request.user)
+    if filters.unit_id is not None:
+        unit = unit_for(request.user, filters.unit_id, capability="donors.view")
+        donors = donors.filter(registered_unit__path__startswith=unit.path)
+    if filters.kind:
+        donors = donors.filter(kind=filters.kind)
+    if not filters.include_merged:
+        donors = donors.filter(merged_into__isnull=True)
+    return _search(donors, filters.q or "").order_by("full_name", "id")
+
+
+@router.get("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="One donor (identifiers masked)")
+def get_donor(request, donor_id: int):
+    return _detail(request.user, donor_for(request.user, donor_id))
+
+
+@router.get(
+    "/{donor_id}/identifiers",
+    response={200: DonorIdentifiersOut, **ERRORS},
+    summary="The donor's full NIK and NPWP (finance and auditors; every read is audited)",
+)
+def get_donor_identifiers(request, donor_id: int):
+    donor = donor_for(request.user, donor_id)
+    unit = identifiers_unit(request.user, donor)
+    if unit is None:
+        raise PermissionDenied(_("Your role does not allow reading full NIK and NPWP."))
+    return services.donor_identifiers_read(actor=request.user, donor=donor, unit=unit)
+
+
+@router.post("", response={201: DonorDetailOut, **ERRORS}, summary="Register a donor")
+def create_donor(request, payload: DonorIn):
+    _require_somewhere(request.user, "donors.manage")
+    if payload.unit_id is not None:
+        unit = unit_for(request.user, payload.unit_id, capability="donors.view")
+    else:
+        unit = units_where(request.user, "donors.manage")[0]
+    donor = services.donor_register(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"}))
+    return Status(201, _detail(request.user, donor_for(request.user, donor.pk)))
+
+
+@router.patch("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="Change a donor's data")
+def update_donor(request, donor_id: int, payload: DonorPatch):
+    _require_somewhere(request.user, "donors.manage")
+    donor = donor_for(request.user, donor_id)
+    fields = payload.dict(exclude_unset=True)
+    # An explicit null clears a text field; it never removes a name or switches off a choice.
+    for key, value in list(fields.items()):
+        if value is None and key not in ("birth_date",):
+            if key in ("full_name", "kind", "preferred_channel", "consent_whatsapp", "consent_email"):
+                del fields[key]
+            else:
+                fields[key] = [] if key == "tags" else ""
+    donor = services.donor_update(actor=request.user, donor=donor, **fields)
+    return _detail(request.user, donor_for(request.user, donor.pk))
