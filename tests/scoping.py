@@ -9,6 +9,12 @@ otherwise the matrix fails and names it, so no view or endpoint escapes it.
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.scoping_collection import (
+    COLLECTION_API_BODIES,
+    COLLECTION_API_PARAMS,
+    COLLECTION_LIST_VARIANTS,
+    COLLECTION_PUBLIC_API,
+)
 from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS
 
 # URL name -> kind of object its <pk> names.
@@ -27,10 +33,20 @@ OBJECT_KINDS = {
     "ledger:entry_discard": "entry",
     "ledger:entry_reverse": "entry",
     "ledger:report": "report",
+    "collection:donation_detail": "donation",
+    "collection:receipt_detail": "receipt",
+    "collection:receipt_pdf": "receipt",
+    "collection:receipt_void": "receipt",
+    "collection:receipt_send": "receipt",
+    "collection:campaign_detail": "campaign",
+    "collection:campaign_edit": "campaign",
+    **{f"donors:{name}": "donor" for name in ("detail", "edit", "identifiers", "merge", "history", "statement")},
+    **{f"collection:import_{name}": "import" for name in ("detail", "commit", "cancel", "errors")},
 }
 
 # URL name -> the values its <slug> takes; each value is checked like a list page.
 SLUGS = {
+    "collection:import_template": ["donors", "donations"],
     "ledger:report": [
         "trial-balance",
         "financial-position",
@@ -63,10 +79,24 @@ LIST_VARIANTS = {
     "ledger:accounts": ["", "?format=csv", "?format=xlsx"],
     "ledger:entries": ["", "?status=draft", "?format=csv", "?format=xlsx", "?status=posted&source=transfer"],
     **{f"ledger:report:{slug}": _REPORT_QUERIES for slug in SLUGS["ledger:report"]},
+    "collection:donations": ["", "?format=csv", "?format=xlsx", "?unit={unit_b}", "?unit={unit_beta}", "?q=Donor"],
+    "collection:counter": ["", "?donor={donor_b}", "?donor={donor_beta}"],
+    "collection:counter_donor_search": ["?q=Donor", "?q=Dua"],
+    "collection:counter_fitrah_rate": ["?date=2026-03-10"],
+    "collection:campaigns": ["", "?format=csv", "?format=xlsx"],
+    "collection:calculator": ["", "?type=fitrah&calc=1&persons=1", "?donor={donor_b}"],
+    "collection:settings": [""],
+    **COLLECTION_LIST_VARIANTS,
 }
 
 # Views anyone may reach without logging in.
-PUBLIC = {"accounts:login", "set_language"}
+PUBLIC = {
+    "accounts:login",
+    "set_language",
+    "collection:calculator_public",
+    "collection:campaign_public",
+    "collection:receipt_verify",
+}
 
 # URL prefixes covered elsewhere: the API by its schema, the operator admin by test_operator_admin_*.
 SKIP_PREFIXES = ("api/v1/", "operator/", "static/")
@@ -91,6 +121,9 @@ API_BODIES = {
 
 API_PARAMS.update(LEDGER_API_PARAMS)
 API_BODIES.update(LEDGER_API_BODIES)
+API_PARAMS.update(COLLECTION_API_PARAMS)
+API_BODIES.update(COLLECTION_API_BODIES)
+PUBLIC_API = set(COLLECTION_PUBLIC_API)
 
 
 def iter_patterns(resolver=None, prefix="", namespace=""):
@@ -116,9 +149,9 @@ def staff_views():
         if route.startswith(SKIP_PREFIXES):
             continue
         kwargs = list(pattern.pattern.converters)
-        if kwargs == ["slug"] and name in SLUGS:
+        if len(kwargs) == 1 and name in SLUGS:
             for slug in SLUGS[name]:
-                views.append((route.replace("<slug:slug>", slug), f"{name}:{slug}", []))
+                views.append((route.replace(f"<slug:{kwargs[0]}>", slug), f"{name}:{slug}", []))
             continue
         views.append((route, name, kwargs))
     return views

@@ -10,7 +10,15 @@ from datetime import date
 
 SECRET = "SECRET"  # the marker of conftest.world: what a branch-A persona must never see
 
-COLLECTION_OBJECT_KINDS = {"donor_id": "donor", "donation_id": "donation"}
+COLLECTION_OBJECT_KINDS = {
+    "donor_id": "donor",
+    "donation_id": "donation",
+    "receipt_id": "receipt",
+    "token": "receipt_token",
+}
+
+# Operations anyone may call without a token (they show no personal data).
+COLLECTION_PUBLIC_API = {("get", "/api/v1/public/receipts/{token}")}
 
 COLLECTION_API_PARAMS: dict[str, str] = COLLECTION_OBJECT_KINDS
 
@@ -25,6 +33,7 @@ COLLECTION_API_BODIES: dict = {
         "channel": "cash",
         "lines": [{"kind": "infak", "amount": 1000}],
     },
+    ("post", "/api/v1/receipts/{receipt_id}/void"): lambda ids: {"reason": "matrix"},
 }
 
 # The reports page takes no object id: its queries name other units (filled in by test_scoping_matrix).
@@ -67,7 +76,7 @@ def collection_matrix_ids(world) -> dict:
     clerk_beta = UserFactory(username="matrix-clerk-beta")
     grant(clerk_beta, world.beta, Role.FRONT_OFFICE)
 
-    def gift(unit, clerk, name):
+    def gift(unit, clerk, name, note=f"{SECRET} note"):
         donor = donor_register(actor=clerk, unit=unit, full_name=name)
         donation = donation_record(
             actor=clerk,
@@ -77,16 +86,30 @@ def collection_matrix_ids(world) -> dict:
             channel="cash",
             lines=[DonationLineSpec("infak", 25_000)],
             idempotency_key=f"matrix-{unit.pk}-{name}",
-            note=f"{SECRET} note",
+            note=note,
         )
-        return {"donor": donor.pk, "donation": donation.pk}
+        receipt = donation.receipt
+        return {
+            "donor": donor.pk,
+            "donation": donation.pk,
+            "receipt": receipt.pk,
+            "receipt_token": receipt.verify_token,
+        }
 
-    b = gift(world.branch_b, clerk_alpha, f"{SECRET} Donor Bakung")
-    b_sub = gift(world.branch_b_sub, clerk_alpha, f"{SECRET} Donor Layanan Bakung")
+    # Donors belong to the whole institution (any of its counters may record a gift from them),
+    # so branch B's donors are not secret to branch A; their donations are (see the note).
+    b = gift(world.branch_b, clerk_alpha, "Donor Bakung")
+    b_sub = gift(world.branch_b_sub, clerk_alpha, "Donor Layanan Bakung")
     beta = gift(world.beta_branch, clerk_beta, f"{SECRET} Donor Xenon")
     beta_2 = gift(world.beta_branch, clerk_beta, f"{SECRET} Donor Xenon Dua")
-    own = gift(world.branch_a_sub, clerk_alpha, "Own Donor")
+    own = gift(world.branch_a_sub, clerk_alpha, "Own Donor", note="own note")
     return {
-        "foreign": [b, b_sub, beta, beta_2, {"donor": 987654321, "donation": 987654321}],
+        "foreign": [
+            b,
+            b_sub,
+            beta,
+            beta_2,
+            {"donor": 987654321, "donation": 987654321, "receipt": 987654321, "receipt_token": "no-such-token"},
+        ],
         "own": own,
     }
