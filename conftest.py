@@ -17,6 +17,8 @@ import pytest
 from satuatap.organizations.models import Role, UnitKind
 from tests.factories import PASSWORD, UserFactory, grant, make_institution, make_unit
 
+pytest_plugins = ["tests.browser_support"]
+
 SECRET = "SECRET"
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from satuatap.ledger import services as ledger
 from satuatap.ledger.models import EntryStatus, JournalEntry
 from satuatap.ledger.tests.conftest import DAY, cash_code, donate
-from tests.browser.conftest import ARTIFACTS
+from tests.browser_support import ARTIFACTS
 from tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

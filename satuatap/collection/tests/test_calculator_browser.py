@@ -11,7 +11,7 @@ from satuatap.collection import services
 from satuatap.collection.models import Campaign
 from satuatap.collection.services import DonationLineSpec
 from satuatap.collection.tests.conftest import give
-from tests.browser.conftest import ARTIFACTS, browser  # noqa: F401  (the browser fixture)
+from tests.browser_support import ARTIFACTS
 from tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

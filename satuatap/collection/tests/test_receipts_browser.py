@@ -9,7 +9,7 @@ from satuatap.collection.models import ReceiptPrint
 from satuatap.collection.tests.conftest import give
 from satuatap.donors.models import Donor
 from satuatap.organizations.models import Unit
-from tests.browser.conftest import ARTIFACTS, browser  # noqa: F401  (the Chromium fixture)
+from tests.browser_support import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,8 @@
-"""Real Chromium (Debian's package) driven by Playwright against the live test server."""
+"""Real Chromium (Debian's package) driven by Playwright against the live test server.
+
+A pytest plugin (registered in the root conftest), so every test module shares the one
+session-wide browser: a second sync Playwright in the same thread would fail.
+"""
 
 import os
 import shutil
