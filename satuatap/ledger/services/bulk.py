@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,23 +93,19 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            # psycopg's own errors, as Django's (IntegrityError, DataError, ...), like any query's.
+            with connection.wrap_database_errors, cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
                     count += 1
             return count
         fields = {f.column: f for f in model._meta.concrete_fields}
-        prepare = [fields[c] for c in columns]
+        convert = [_converter(fields[c]) for c in columns]
         sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         batch = []
         for row in rows:
             batch.append(
-                [
-                    value
-                    if value is None or f.get_internal_type() == "JSONField"
-                    else f.get_db_prep_save(value, connection)
-                    for f, value in zip(prepare, row, strict=True)
-                ]
+                [value if value is None or to is None else to(value) for to, value in zip(convert, row, strict=True)]
             )
             if len(batch) >= 1000:
                 cursor.executemany(sql, batch)
@@ -119,6 +115,18 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _converter(field):
+    """How a value of ``field`` is written by a plain INSERT (None: as it is; JSON arrives as text)."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return connection.ops.adapt_datefield_value
+    if kind in ("DecimalField", "BooleanField"):
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
 
 
 # --- posting -----------------------------------------------------------------------------------------------
@@ -156,7 +164,9 @@ LINE_COLUMNS = [
 ]
 
 
-def _check_keys(institution_id: int, entries: list[BulkEntry]) -> None:
+def _check_keys(entries: list[BulkEntry]) -> None:
+    """Each key well formed and used once in the batch; a key used before is refused by the unique
+    index when the entries are written (checking 100,000 keys first would cost a second pass)."""
     seen = set()
     for entry in entries:
         key = entry.idempotency_key
@@ -171,19 +181,35 @@ def _check_keys(institution_id: int, entries: list[BulkEntry]) -> None:
             raise EntryRefused(_("The source reference must be text of at most 100 characters."), field="source_ref")
         if not isinstance(entry.entry_date, date):
             raise EntryRefused(_("Enter a valid date."), field="entry_date")
-    keys = list(seen)
-    for start in range(0, len(keys), CHUNK):
-        taken = (
-            JournalEntry.objects.filter(institution_id=institution_id, idempotency_key__in=keys[start : start + CHUNK])
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if taken is not None:
-            raise IdempotencyConflict(
-                _("This request key was already used for a different entry (#%(pk)s); nothing was posted.")
-                % {"pk": taken},
-                field="idempotency_key",
+
+
+def _insert_entries(ids, institution_id, unit, entries, totals, prints, source, created_by, now) -> None:
+    insert_rows(
+        JournalEntry,
+        ENTRY_COLUMNS,
+        (
+            (
+                pk,
+                institution_id,
+                unit.pk,
+                entry.entry_date,
+                EntryStatus.POSTED.value,
+                source,
+                source,
+                entry.source_ref,
+                entry.idempotency_key,
+                print_,
+                entry.memo,
+                total,
+                "[]",
+                created_by,
+                now,
+                now,
+                "",
             )
+            for pk, entry, total, print_ in zip(ids, entries, totals, prints, strict=True)
+        ),
+    )
 
 
 def _resolve_all(institution_id: int, unit: Unit, entries: list[BulkEntry]) -> list[list]:
@@ -220,15 +246,15 @@ def entries_post_bulk(*, actor, unit: Unit, entries: list[BulkEntry], source: st
     Each entry is checked as ``entry_post`` checks it (accounts, funds and units of the
     institution, balanced in total and per fund, open month, the actor works in every unit
     touched). Any refusal refuses the whole batch and nothing is written. A request key
-    already used, or used twice in the batch, refuses the batch too: a bulk post is never
-    a replay.
+    already used, or used twice in the batch, refuses the batch too (``IdempotencyConflict``):
+    a bulk post is never a replay.
     """
     if source != Source.DONATION:
         raise EntryRefused(_("Only donations can be posted in bulk."), field="source")
     if not entries:
         return []
     institution_id = unit.institution_id
-    _check_keys(institution_id, entries)
+    _check_keys(entries)
     resolved = _resolve_all(institution_id, unit, entries)
     units = {unit.pk: unit}
     for lines in resolved:
@@ -253,43 +279,26 @@ def entries_post_bulk(*, actor, unit: Unit, entries: list[BulkEntry], source: st
     now = timezone.now()
     created_by = actor.pk if actor is not None and actor.is_authenticated else None
     ids = allocate_ids(JournalEntry, len(entries))
-    insert_rows(
-        JournalEntry,
-        ENTRY_COLUMNS,
-        (
-            (
-                pk,
-                institution_id,
-                unit.pk,
-                entry.entry_date,
-                EntryStatus.POSTED.value,
-                source,
-                source,
-                entry.source_ref,
-                entry.idempotency_key,
-                print_,
-                entry.memo,
-                total,
-                "[]",
-                created_by,
-                now,
-                now,
-                "",
-            )
-            for pk, entry, total, print_ in zip(ids, entries, totals, prints, strict=True)
-        ),
-    )
+    try:
+        with transaction.atomic():
+            _insert_entries(ids, institution_id, unit, entries, totals, prints, source, created_by, now)
+    except IntegrityError:
+        # The unique (institution, request key) index refused a key already used: the batch goes.
+        raise IdempotencyConflict(
+            _("A request key of this batch was already used for another entry; nothing was posted."),
+            field="idempotency_key",
+        ) from None
     insert_rows(
         JournalLine,
         LINE_COLUMNS,
         (
             (
                 pk,
-                line.account.pk,
-                line.fund.pk,
-                line.unit.pk,
+                line.account.id,
+                line.fund.id,
+                line.unit.id,
                 line.restriction,
-                line.counterparty.pk if line.counterparty is not None else None,
+                line.counterparty.id if line.counterparty is not None else None,
                 entry.entry_date,
                 line.debit,
                 line.credit,

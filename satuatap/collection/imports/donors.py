@@ -1,0 +1,221 @@
+"""Importing donors: each row checked by the donor service's own cleaning (``donors.services._clean``)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from satuatap.collection.imports.common import (
+    PREVIEW_ROWS,
+    PROGRESS_EVERY,
+    Checked,
+    Progress,
+    donors_create_bulk,
+    no_progress,
+    refusal,
+    sentence,
+)
+from satuatap.collection.imports.reading import (
+    CellError,
+    Column,
+    Sheet,
+    choice_map,
+    digits_text,
+    parse_choice,
+    parse_date,
+    text,
+)
+from satuatap.core.crypto import blind_index
+from satuatap.donors.errors import DonorRefused
+from satuatap.donors.models import Donor, DonorKind
+from satuatap.donors.services import _check_unique_identifiers, _clean
+from satuatap.organizations.models import Unit
+
+COLUMNS = [
+    Column(
+        "full_name",
+        gettext_lazy("Full name"),
+        "Siti Aminah",
+        ("nama", "nama lengkap", "name", "nama donatur", "muzakki"),
+        required=True,
+        help=gettext_lazy("As on the identity card."),
+    ),
+    Column(
+        "kind",
+        gettext_lazy("Donor kind"),
+        gettext_lazy("Person"),
+        ("jenis", "jenis donatur", "kind", "tipe"),
+        help=gettext_lazy("Person or Organisation; empty means a person."),
+    ),
+    Column("nik", gettext_lazy("NIK"), "3171015708850002", ("no ktp", "ktp"), help=gettext_lazy("16 digits.")),
+    Column("npwp", gettext_lazy("NPWP"), "", (), help=gettext_lazy("15 or 16 digits.")),
+    Column(
+        "phone",
+        gettext_lazy("Phone"),
+        "0812-3456-7890",
+        ("hp", "no hp", "nomor hp", "telepon", "telp", "whatsapp", "wa", "no wa"),
+        help=gettext_lazy("08xx or +62 8xx."),
+    ),
+    Column("email", gettext_lazy("Email"), "siti@example.id", ("e-mail", "surel")),
+    Column("province", gettext_lazy("Province"), "DKI Jakarta", ("provinsi",)),
+    Column("regency", gettext_lazy("Regency/city"), "Jakarta Pusat", ("kabupaten", "kota", "kabupaten/kota")),
+    Column("district", gettext_lazy("District"), "Gambir", ("kecamatan",)),
+    Column("village", gettext_lazy("Village"), "Cideng", ("kelurahan", "desa", "kelurahan/desa")),
+    Column("street", gettext_lazy("Street address"), "Jl. Merdeka 1", ("alamat", "jalan", "address")),
+    Column("postal_code", gettext_lazy("Postal code"), "10150", ("kode pos", "kodepos")),
+    Column(
+        "birth_date",
+        gettext_lazy("Birth date"),
+        "1985-08-17",
+        ("tanggal lahir", "tgl lahir"),
+        help=gettext_lazy("2026-03-17 or 17/03/2026."),
+    ),
+    Column(
+        "tags",
+        gettext_lazy("Tags"),
+        "alumni, korporat",
+        ("tag", "label"),
+        help=gettext_lazy("Separated by commas."),
+    ),
+]
+CAPABILITY = "donors.manage"
+TEXT_FIELDS = ("full_name", "email", "province", "regency", "district", "village", "street", "tags")
+# The donor service names its fields as this import's columns do.
+FIELD_COLUMN = {c.key: c.key for c in COLUMNS}
+
+
+@dataclass
+class DonorRow:
+    row: int
+    fields: dict
+
+
+def _kinds() -> dict[str, str]:
+    return choice_map(
+        DonorKind.choices,
+        {
+            "perorangan": DonorKind.PERSON,
+            "individu": DonorKind.PERSON,
+            "pribadi": DonorKind.PERSON,
+            "lembaga": DonorKind.ORGANISATION,
+            "organisasi": DonorKind.ORGANISATION,
+            "perusahaan": DonorKind.ORGANISATION,
+            "company": DonorKind.ORGANISATION,
+        },
+    )
+
+
+def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: str):
+    values = sheet.values(cells)
+    fields: dict = {}
+    errors: list[tuple[str, str]] = []
+    for key in TEXT_FIELDS:
+        if key in values:
+            fields[key] = text(values[key])
+    for key in ("nik", "npwp", "phone", "postal_code"):
+        if key in values:
+            fields[key] = digits_text(values[key])
+    if fields.get("phone") and fields["phone"].isdigit() and fields["phone"].startswith("8"):
+        fields["phone"] = "0" + fields["phone"]  # Excel drops the leading zero of 0812...
+    try:
+        fields["kind"] = parse_choice(values.get("kind"), kinds, kind_labels) or DonorKind.PERSON
+    except CellError as exc:
+        errors.append(("kind", sentence(exc.message)))
+    try:
+        fields["birth_date"] = parse_date(values.get("birth_date"))
+    except CellError as exc:
+        errors.append(("birth_date", sentence(exc.message)))
+    # One call per field, so that a row shows every bad cell at once, not only the first.
+    cleaned = {}
+    for key, value in fields.items():
+        try:
+            cleaned.update(_clean({key: value}))
+        except DonorRefused as exc:
+            for name, message in refusal(exc):
+                errors.append((FIELD_COLUMN.get(name or key, key), message))
+    return cleaned, errors
+
+
+def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Checked:
+    """Check every row as ``donor_register`` would; a NIK or NPWP already registered (or twice in
+    the file) refuses the row."""
+    kinds = _kinds()
+    kind_labels = ", ".join(str(label) for _value, label in DonorKind.choices)
+    result = Checked(total=len(sheet.rows))
+    candidates: list[DonorRow] = []
+    problems: dict[int, list] = {}
+    for done, (number, cells) in enumerate(sheet.rows, start=1):
+        cleaned, errors = _parse(sheet, number, cells, kinds, kind_labels)
+        if errors:
+            problems[number] = errors
+        else:
+            candidates.append(DonorRow(number, cleaned))
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+    # Identifiers: once in the file, and not already registered.
+    first_seen: dict[tuple[str, str], int] = {}
+    for candidate in candidates:
+        for field in ("nik", "npwp"):
+            value = candidate.fields.get(field)
+            if not value:
+                continue
+            seen = first_seen.setdefault((field, value), candidate.row)
+            if seen != candidate.row:
+                problems.setdefault(candidate.row, []).append(
+                    (
+                        field,
+                        _("Row %(row)s of this file already has this %(field)s.")
+                        % {"row": seen, "field": field.upper()},
+                    )
+                )
+    hashes = {blind_index(field, value): (field, value) for (field, value) in first_seen}
+    taken = set()
+    keys = list(hashes)
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        registered = Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True).filter(
+            Q(nik_hash__in=chunk) | Q(npwp_hash__in=chunk)
+        )
+        taken.update(h for pair in registered.values_list("nik_hash", "npwp_hash") for h in pair)
+    for candidate in candidates:
+        identifiers = {f: candidate.fields[f] for f in ("nik", "npwp") if candidate.fields.get(f)}
+        if any(blind_index(f, v) in taken for f, v in identifiers.items()):
+            try:  # the donor service's own rule and message
+                _check_unique_identifiers(Donor(institution_id=unit.institution_id), identifiers)
+            except DonorRefused as exc:
+                for name, message in refusal(exc):
+                    problems.setdefault(candidate.row, []).append((name or "nik", message))
+    headers = {c.key: sheet.headers.get(c.key, str(c.label)) for c in COLUMNS}
+    for number in sorted(problems):
+        for column, message in problems[number]:
+            result.errors.append([number, headers.get(column, column), message])
+    result.valid = [c for c in candidates if c.row not in problems]
+    result.summary = {
+        "preview": [_preview(c) for c in result.valid[:PREVIEW_ROWS]],
+        "unknown_columns": sheet.unknown,
+    }
+    progress(result.total)
+    return result
+
+
+def _preview(row: DonorRow) -> dict:
+    fields = row.fields
+    return {
+        "row": row.row,
+        "name": fields.get("full_name", ""),
+        "kind": str(DonorKind(fields.get("kind", DonorKind.PERSON)).label),
+        "nik": "*" * 12 + fields["nik"][-4:] if fields.get("nik") else "",
+        "phone": fields.get("phone", ""),
+        "email": fields.get("email", ""),
+        "regency": fields.get("regency", ""),
+        "birth_date": fields["birth_date"].isoformat() if fields.get("birth_date") else "",
+    }
+
+
+def commit(*, actor, unit: Unit, rows: list[DonorRow], job_id: int) -> dict:
+    """Register the checked donors in one block of numbers (the caller holds the transaction)."""
+    donors = donors_create_bulk(actor=actor, unit=unit, rows=[row.fields for row in rows])
+    if not donors:
+        return {"donors": 0}
+    return {"donors": len(donors), "first_number": donors[0].number, "last_number": donors[-1].number}

@@ -1,0 +1,249 @@
+"""The life of an import: upload, check (a task), then save all valid rows at once (a task) or cancel.
+
+    uploaded -> validating -> validated -> committing -> committed
+                          \\-> failed              \\-> failed
+    uploaded / validated / failed -> cancelled
+
+Each step moves the status with a conditional UPDATE (``WHERE status = <expected>``), so
+a double click, a second worker or a retried task finds nothing to do: saving the same
+job twice saves nothing the second time. Saving checks every row again inside the
+saving transaction: if a row that was valid at the preview no longer is (a donor merged,
+a month closed since), nothing is saved and the job says which row and why.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record
+from satuatap.collection.imports import donations, donors
+from satuatap.collection.imports.common import ImportRefused
+from satuatap.collection.imports.reading import FileRefused, read_sheet
+from satuatap.collection.models import ImportJob, ImportKind, ImportStatus
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
+
+logger = logging.getLogger(__name__)
+
+MODULES = {ImportKind.DONORS: donors, ImportKind.DONATIONS: donations}
+MAX_NAME = 200
+COMMITTING = ImportStatus.COMMITTING
+
+
+def capability(kind: str) -> str:
+    return MODULES[kind].CAPABILITY
+
+
+def columns(kind: str):
+    return MODULES[kind].COLUMNS
+
+
+def _move(job: ImportJob, expected, status, **fields) -> bool:
+    """Move the job from one of ``expected`` to ``status`` unless someone else did first."""
+    expected = [expected] if isinstance(expected, str) else list(expected)
+    moved = ImportJob.objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
+    if moved:
+        job.refresh_from_db()
+        job.save(update_fields=["status"])  # a history row for the step
+    return bool(moved)
+
+
+def import_upload(*, actor, unit: Unit, kind: str, filename: str, content: bytes, language: str = "id") -> ImportJob:
+    """Keep an uploaded file as a new import of ``unit`` and queue its check."""
+    if kind not in ImportKind.values:
+        raise ImportRefused(_("Choose what the file holds: donors or donations."), field="kind")
+    require(actor, capability(kind), unit)
+    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME]
+    if not filename.lower().endswith((".xlsx", ".csv", ".txt")):
+        raise ImportRefused(_("Upload an Excel (.xlsx) or CSV (.csv) file."), field="file")
+    if not content:
+        raise ImportRefused(_("The file is empty."), field="file")
+    job = ImportJob.objects.create(
+        institution_id=unit.institution_id,
+        unit=unit,
+        kind=kind,
+        content=content,
+        original_filename=filename,
+        language=language if language in ("id", "en") else "id",
+        created_by=actor,
+    )
+    _enqueue("validate", job.pk)
+    return job
+
+
+def _enqueue(step: str, job_id: int) -> None:
+    from satuatap.collection.imports import tasks
+
+    task = tasks.import_validate if step == "validate" else tasks.import_commit
+    transaction.on_commit(lambda: task.enqueue(job_id))
+
+
+class _Progress:
+    """Writes the rows processed to the job as the work goes on.
+
+    Inside the saving transaction the count would stay invisible until the end, so on
+    PostgreSQL it goes through a second connection of its own; SQLite has one writer at
+    a time, so there the bar shows no count while saving.
+    """
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.side = None
+
+    def __call__(self, done: int) -> None:
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(progress=done)
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute("UPDATE collection_importjob SET progress = %s WHERE id = %s", [done, self.job_id])
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _read(job: ImportJob):
+    return read_sheet(bytes(job.content), job.original_filename, columns(job.kind))
+
+
+def import_validate(job_id: int) -> ImportJob | None:
+    """Check every row of an uploaded file (the task's body); the job then shows the preview."""
+    job = ImportJob.objects.select_related("unit").filter(pk=job_id).first()
+    if job is None or not _move(job, ImportStatus.UPLOADED, ImportStatus.VALIDATING, progress=0):
+        return job
+    progress = _Progress(job)
+    with translation.override(job.language):
+        try:
+            sheet = _read(job)
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
+            checked = MODULES[job.kind].check(unit=job.unit, sheet=sheet, progress=progress)
+        except FileRefused as exc:
+            _fail(job, exc.message, ImportStatus.VALIDATING)
+            return job
+        except Exception:
+            logger.exception("import %s: the check stopped", job.pk)
+            _fail(
+                job,
+                _("The check stopped on an unexpected error; nothing was saved. Try again or tell support."),
+                ImportStatus.VALIDATING,
+            )
+            raise
+        finally:
+            progress.close()
+    job.total_rows = checked.total
+    job.valid_rows = len(checked.valid)
+    job.error_rows = len(checked.error_rows)
+    job.errors = checked.errors
+    job.summary = checked.summary
+    job.progress = checked.total
+    job.status = ImportStatus.VALIDATED
+    job.save(update_fields=["total_rows", "valid_rows", "error_rows", "errors", "summary", "progress", "status"])
+    return job
+
+
+def _fail(job: ImportJob, message: str, running: str) -> None:
+    """Mark the ``running`` step failed, unless another run of it has finished meanwhile (a task
+    delivered twice: the run that lost the race must not undo the one that won)."""
+    _move(job, running, ImportStatus.FAILED, message=message)
+
+
+def import_commit_request(*, actor, job: ImportJob) -> bool:
+    """Ask for the valid rows of a checked import to be saved; False if it was already asked or is done."""
+    require(actor, capability(job.kind), job.unit)
+    if job.kind == ImportKind.DONATIONS:
+        require(actor, "collection.record", job.unit)
+    if job.status == ImportStatus.VALIDATED and not job.valid_rows:
+        raise ImportRefused(_("This file has no valid rows to save."))
+    if not _move(job, ImportStatus.VALIDATED, ImportStatus.COMMITTING, committed_by=actor, progress=0):
+        return False
+    _enqueue("commit", job.pk)
+    return True
+
+
+def import_cancel(*, actor, job: ImportJob) -> bool:
+    """Drop an import that was not saved; nothing of it is kept but the record that it was cancelled."""
+    require(actor, capability(job.kind), job.unit)
+    moved = _move(
+        job,
+        [ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED],
+        ImportStatus.CANCELLED,
+        content=b"",
+    )
+    if not moved and job.status != ImportStatus.CANCELLED:
+        raise ImportRefused(_("An import that is being saved or was saved cannot be cancelled."))
+    return moved
+
+
+def _lost_rows(checked, chosen: set[int]) -> str:
+    """Why rows chosen at the preview are refused now (the first five), or ''."""
+    lost = [error for error in checked.errors if error[0] in chosen]
+    if not lost:
+        return ""
+    shown = "; ".join(
+        _("Row %(row)s, column %(column)s: %(message)s") % {"row": r, "column": c, "message": m} for r, c, m in lost[:5]
+    )
+    return _(
+        "Nothing was saved: %(count)s rows that were valid at the preview are refused now (%(rows)s). "
+        "Upload the file again to check it anew."
+    ) % {"count": len({e[0] for e in lost}), "rows": shown}
+
+
+def import_commit(job_id: int) -> ImportJob | None:
+    """Save every row that was valid at the preview, all or nothing (the task's body)."""
+    job = ImportJob.objects.select_related("unit", "committed_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.COMMITTING:
+        return job
+    module = MODULES[job.kind]
+    actor = job.committed_by
+    progress = _Progress(job)
+    refused = {row for row, _column, _message in job.errors}
+    with translation.override(job.language):
+        try:
+            with transaction.atomic():
+                if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.COMMITTING).exists():
+                    return job  # another run of this task saved it meanwhile
+                sheet = _read(job)
+                chosen = {number for number, _cells in sheet.rows} - refused
+                checked = module.check(unit=job.unit, sheet=sheet, progress=progress)
+                reason = _lost_rows(checked, chosen)
+                if reason:
+                    raise ImportRefused(reason)
+                rows = [row for row in checked.valid if row.row in chosen]
+                require(actor, module.CAPABILITY, job.unit)
+                outcome = module.commit(actor=actor, unit=job.unit, rows=rows, job_id=job.pk)
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.IMPORT_COMMITTED,
+                    target=job,
+                    unit=job.unit,
+                    changes={"status": [ImportStatus.VALIDATED, ImportStatus.COMMITTED], "rows": [None, len(rows)]},
+                    note=job.original_filename,
+                )
+                job.summary = {**job.summary, "saved": outcome}
+                job.status = ImportStatus.COMMITTED
+                job.committed_at = timezone.now()
+                job.progress = job.total_rows
+                job.message = ""
+                job.save(update_fields=["summary", "status", "committed_at", "progress", "message"])
+        except (ValidationError, FileRefused) as exc:
+            _fail(job, exc.message if isinstance(exc, FileRefused) else " ".join(exc.messages), COMMITTING)
+        except PermissionDenied as exc:
+            _fail(job, str(exc) or _("Your role does not allow saving this import."), COMMITTING)
+        except DatabaseError:
+            logger.exception("import %s: saving failed", job.pk)
+            _fail(job, _("Saving failed on a database error; nothing was saved. Try again in a moment."), COMMITTING)
+        except Exception:
+            logger.exception("import %s: saving stopped", job.pk)
+            _fail(job, _("Saving stopped on an unexpected error; nothing was saved. Tell support."), COMMITTING)
+            raise
+        finally:
+            progress.close()
+    return job
