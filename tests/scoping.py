@@ -86,6 +86,7 @@ LIST_VARIANTS = {
     "collection:campaigns": ["", "?format=csv", "?format=xlsx"],
     "collection:calculator": ["", "?type=fitrah&calc=1&persons=1", "?donor={donor_b}"],
     "collection:settings": [""],
+    "collection:imports": ["", "?page=2"],
     **COLLECTION_LIST_VARIANTS,
 }
 

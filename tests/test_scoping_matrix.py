@@ -102,6 +102,8 @@ def books(world):
     from satuatap.collection.services import campaign_save
     from tests.scoping_collection import collection_matrix_ids
 
+    from satuatap.collection.tests.test_import_views import import_matrix_jobs
+
     gifts = collection_matrix_ids(world)
 
     def campaign(actor, unit, code, name):
@@ -111,6 +113,7 @@ def books(world):
         )
 
     return SimpleNamespace(
+        imports=import_matrix_jobs(world),
         gifts=gifts,
         campaign_own=campaign(world.alice, world.branch_a, "own-campaign", "Kampanye Anggrek"),
         campaigns_foreign=[
@@ -150,6 +153,7 @@ def foreign(world, books):
         "receipt": [_Id(ids["receipt"]) for ids in books.gifts["foreign"]],
         "donor": [_Id(ids["donor"]) for ids in books.gifts["foreign"]],
         "campaign": books.campaigns_foreign,
+        "import": books.imports["foreign"],
     }
 
 
@@ -287,6 +291,7 @@ def test_auditor_cannot_write_anything(world, books, route, name, kwargs):
         "receipt": books.gifts["own"]["receipt"],
         "donor": books.gifts["own"]["donor"],
         "campaign": books.campaign_own.pk,
+        "import": books.imports["own"].pk,
     }
     url = url_for(route, own[OBJECT_KINDS[name]] if kwargs else 0)
     audit = name not in AUDITED_READS
