@@ -2,19 +2,21 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.apps import apps
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
 from satuatap.core.crypto import blind_index
+from satuatap.core.errors import NotAllowed
 from satuatap.core.models import Sequence
 from satuatap.donors import identifiers
-from satuatap.donors.errors import DonorRefused
+from satuatap.donors.errors import DonorRefused, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import require
+from satuatap.organizations.permissions import can, require
 
 # Fields a caller may set on a donor, besides the identifiers cleaned below.
 PLAIN_FIELDS = (
@@ -186,3 +188,170 @@ def donor_identifiers_read(*, actor, donor: Donor, unit: Unit) -> dict:
     require(actor, "donors.identifiers", unit)
     audit_record(actor=actor, action=AuditAction.DONOR_IDENTIFIERS_VIEWED, target=donor, unit=unit)
     return {"nik": donor.nik, "npwp": identifiers.format_npwp(donor.npwp) if donor.npwp else ""}
+
+
+# Fields a merge copies from the duplicate when the survivor has none (consent and the preferred
+# channel are never inferred: they stay as the survivor's donor gave them).
+MERGE_FILLED = (
+    "nik",
+    "npwp",
+    "phone",
+    "email",
+    "birth_date",
+    "province",
+    "regency",
+    "district",
+    "village",
+    "street",
+    "postal_code",
+    "note",
+)
+
+
+def _is_history_model(model) -> bool:
+    from simple_history.models import HistoricalChanges
+
+    return issubclass(model, HistoricalChanges)
+
+
+def donor_references() -> list[tuple[type, object]]:
+    """Every (model, foreign key) that points at a donor, found from the model registry, so that
+    donors needs to know nothing of the apps that keep donors' records (donations, sponsorships).
+    History rows are left alone: they record what was true then."""
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        if _is_history_model(model):
+            continue
+        for field in model._meta.local_fields:
+            if (
+                field.is_relation
+                and field.related_model is Donor
+                and not (model is Donor and field.name == "merged_into")
+            ):
+                found.append((model, field))
+    return found
+
+
+def _move_references(actor, duplicate: Donor, survivor: Donor, reason: str) -> dict[str, int]:
+    from simple_history.utils import bulk_update_with_history
+
+    moved = {}
+    for model, field in donor_references():
+        rows = model._default_manager.filter(**{field.name: duplicate})
+        label = model._meta.label_lower
+        try:
+            with transaction.atomic():
+                if hasattr(model, "history") and not model._meta.auto_created:
+                    objs = list(rows)
+                    for obj in objs:
+                        setattr(obj, field.name, survivor)
+                    bulk_update_with_history(
+                        objs, model, [field.name], batch_size=500, default_user=actor, default_change_reason=reason
+                    )
+                    count = len(objs)
+                else:
+                    count = rows.update(**{field.name: survivor})
+        except IntegrityError:
+            raise MergeRefused(
+                _("Both donors have a %(what)s that can exist only once per donor; resolve that first.")
+                % {"what": model._meta.verbose_name}
+            ) from None
+        if count:
+            moved[label] = moved.get(label, 0) + count
+    return moved
+
+
+def _fill_from(survivor: Donor, duplicate: Donor) -> dict:
+    """The survivor's empty fields, filled from the duplicate (tags: both sets)."""
+    filled = {}
+    for field in MERGE_FILLED:
+        if getattr(survivor, field) in ("", None) and getattr(duplicate, field) not in ("", None):
+            filled[field] = getattr(duplicate, field)
+    tags = sorted(set(survivor.tags or []) | set(duplicate.tags or []))[:MAX_TAGS]
+    if tags != sorted(survivor.tags or []):
+        filled["tags"] = tags
+    return filled
+
+
+@transaction.atomic
+def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Donor:
+    """Merge ``duplicate`` into ``survivor``: everything recorded for the duplicate (donations and
+    with them receipts, and any other record pointing at a donor) moves to the survivor, the
+    survivor's empty fields are filled from the duplicate, and the duplicate is kept, frozen, as
+    ``merged_into`` the survivor so that its number still leads there. Audited on both donors."""
+    from satuatap.donors.selectors import donors_for
+
+    require(actor, "donors.merge", unit)
+    if survivor.pk == duplicate.pk:
+        raise MergeRefused(_("A donor cannot be merged into itself; choose another donor."), field="duplicate")
+    locked = {
+        d.pk: d for d in Donor.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk]).order_by("pk")
+    }
+    if len(locked) != 2:
+        raise MergeRefused(_("One of these donors no longer exists."))
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if survivor.institution_id != duplicate.institution_id or survivor.institution_id != unit.institution_id:
+        raise MergeRefused(_("Only donors of the same institution can be merged."), field="duplicate")
+    if donors_for(actor, capability="donors.merge").filter(pk__in=[survivor.pk, duplicate.pk]).count() != 2:
+        raise NotAllowed(_("You may merge only donors of your own units."))
+    for donor in (duplicate, survivor):
+        if donor.is_merged:
+            raise MergeRefused(
+                _("Donor %(number)s was already merged into %(into)s; work with %(into)s instead.")
+                % {"number": donor.number, "into": Donor.objects.get(pk=donor.merged_into_id).number},
+                field="duplicate",
+            )
+    if survivor.nik_hash and duplicate.nik_hash and survivor.nik_hash != duplicate.nik_hash:
+        raise MergeRefused(
+            _("These donors have different NIKs, so they are two people; they cannot be merged."), field="duplicate"
+        )
+    reason = _("Merged from donor %(from)s into %(into)s") % {"from": duplicate.number, "into": survivor.number}
+    moved = _move_references(actor, duplicate, survivor, reason)
+    # Donors merged earlier into the duplicate now lead straight to the survivor.
+    relinked = Donor.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    filled = _fill_from(survivor, duplicate)
+    before = {f: _audit_value(f, getattr(survivor, f)) for f in filled}
+    _apply(survivor, filled)
+    survivor._change_reason = reason
+    survivor.save()
+    duplicate.merged_into = survivor
+    duplicate._change_reason = reason
+    duplicate.save(update_fields=["merged_into"])
+    counts = {"donations": moved.pop("collection.donation", 0), **moved, "relinked_merged_donors": relinked}
+    audit_record(
+        actor=actor,
+        action=AuditAction.DONOR_MERGED,
+        target=survivor,
+        unit=unit,
+        changes={
+            "merged_from": [None, duplicate.number],
+            **{k: [None, v] for k, v in counts.items() if v},
+            **diff(before, {f: _audit_value(f, getattr(survivor, f)) for f in filled}),
+        },
+        note=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.DONOR_MERGED,
+        target=duplicate,
+        unit=unit,
+        changes={"merged_into": [None, survivor.number]},
+        note=reason,
+    )
+    survivor.merge_counts = counts
+    return survivor
+
+
+def donor_statement_issue(*, actor, donor: Donor, unit: Unit, year: int) -> dict:
+    """Issue a donor's yearly statement: it carries the full NPWP (the donor files it with their tax
+    return), so it is for staff who serve donors or need identifiers, and every issue is audited."""
+    if not (can(actor, "donors.manage", unit) or can(actor, "donors.identifiers", unit)):
+        raise NotAllowed(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
+    audit_record(
+        actor=actor,
+        action=AuditAction.DONOR_IDENTIFIERS_VIEWED,
+        target=donor,
+        unit=unit,
+        note=_("Yearly statement %(year)s issued") % {"year": year},
+    )
+    return {"npwp": identifiers.format_npwp(donor.npwp) if donor.npwp else ""}
