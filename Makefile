@@ -68,6 +68,8 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.generate --if-needed --scale $(or $(BENCH_SCALE),1) \
 		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
 		$(if $(filter 1,$(BENCH_REGENERATE)),--recreate)
+	$(PY) -m bench.donors_generate --if-needed --count $(or $(BENCH_DONORS),1000000) \
+		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
 	BENCH_DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
 		$(PY) -m pytest -c bench/pytest.ini --rootdir . bench --benchmark-json var/bench/results.json $(PYTEST_ARGS)
 	$(PY) -m bench.report var/bench/results.json
