@@ -11,8 +11,8 @@ and its entry and fingerprint are exactly those ``donation_record`` gives, so
 recording the same row again through the counter or the API is a replay.
 """
 
+import functools
 import secrets
-import types
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -262,13 +262,8 @@ class _Context:
 
 def _clean_lines_cached():
     """``donation_record``'s own ``_clean_lines``, with its two look-ups (the unit's accepted kinds and
-    the fitrah rate of the Hijri year) answered once per unit and year for the whole file.
-
-    The function keeps the service's code object, so every rule it applies is the service's;
-    only the names it looks up are bound to memoised versions, in a globals dict of its own
-    (the service module is not touched, so other threads are not affected). Without this,
-    the two queries it makes per call (20 lines at most) dominate a large import.
-    """
+    the fitrah rate of the Hijri year) answered once per unit and year for the whole file: without
+    this, the two queries it makes per call dominate a large import."""
     kinds: dict[int, list[str]] = {}
     rates: dict[tuple[int, int], object] = {}
 
@@ -283,11 +278,9 @@ def _clean_lines_cached():
             rates[key] = fitrah_rate_for(unit, day)
         return rates[key]
 
-    function = donation_service._clean_lines
     # An import row is a donation of one line, so the limit of lines per donation never binds;
     # lifting it lets one call check every row of the same date and channel at once.
-    names = {**function.__globals__, "accepted_kinds": accepted, "fitrah_rate_for": rate, "MAX_LINES": 10**9}
-    return types.FunctionType(function.__code__, names, function.__name__, function.__defaults__, function.__closure__)
+    return functools.partial(donation_service._clean_lines, accepted_for=accepted, rate_for=rate, max_lines=10**9)
 
 
 def _parse(sheet: Sheet, number: int, cells: tuple, ctx: _Context) -> tuple[DonationRow, list]:

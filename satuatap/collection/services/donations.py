@@ -68,12 +68,24 @@ def _unit_today(unit: Unit) -> date:
     return timezone.localdate(timezone=unit.tzinfo)
 
 
-def _clean_lines(unit: Unit, donation_date: date, channel: str, specs) -> list[DonationLine]:
+def _clean_lines(
+    unit: Unit,
+    donation_date: date,
+    channel: str,
+    specs,
+    *,
+    accepted_for=accepted_kinds,
+    rate_for=fitrah_rate_for,
+    max_lines: int = MAX_LINES,
+) -> list[DonationLine]:
+    """Check a donation's lines and build them (unsaved). An import checks many one-line
+    donations in one call: it lifts ``max_lines`` and passes memoised ``accepted_for`` and
+    ``rate_for`` look-ups."""
     if not isinstance(specs, (list, tuple)) or not specs:
         raise DonationRefused(_("Add at least one line (zakat, infak, ...)."), field="lines")
-    if len(specs) > MAX_LINES:
-        raise DonationRefused(_("A donation may have at most %(max)s lines.") % {"max": MAX_LINES}, field="lines")
-    accepted = set(accepted_kinds(unit))
+    if len(specs) > max_lines:
+        raise DonationRefused(_("A donation may have at most %(max)s lines.") % {"max": max_lines}, field="lines")
+    accepted = set(accepted_for(unit))
     campaign_ids = {s.campaign for s in specs if isinstance(s.campaign, int) and not isinstance(s.campaign, bool)}
     campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=campaign_ids, institution_id=unit.institution_id)}
     fitrah_rate = None
@@ -123,7 +135,7 @@ def _clean_lines(unit: Unit, donation_date: date, channel: str, specs) -> list[D
             if not _is_rupiah(spec.persons) or spec.persons <= 0 or spec.persons > 1000:
                 raise _line_error(number, _("zakat fitrah needs the number of persons (1 to 1000)."), "persons")
             if fitrah_rate is None:
-                fitrah_rate = fitrah_rate_for(unit, donation_date)
+                fitrah_rate = rate_for(unit, donation_date)
             if fitrah_rate is None:
                 raise _line_error(
                     number,

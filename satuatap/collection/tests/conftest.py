@@ -76,3 +76,14 @@ def give(unit, donor, actor, *lines, channel="cash", key=None, day=DAY, **kwargs
         idempotency_key=key or next_key(),
         **kwargs,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """These tests read messages in English: the services' (gettext) and the pages' (language cookie).
+    Indonesian, the default, is checked by the translation tests and the browser tests."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

@@ -4,6 +4,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ RATE = "/collection/counter/fitrah-rate/"
 
 def as_user(user):
     client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages below are checked in English
     client.force_login(user)
     return client
 

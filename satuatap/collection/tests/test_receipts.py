@@ -83,6 +83,7 @@ def test_printed_receipt_carries_what_a_zakat_tax_deduction_needs(licensed, desk
         "2 persons × Rp45.000",
     ):
         assert expected in text, expected
+
     # The verification link is printed under the QR code (broken over lines where it is long).
     def squeezed(value: str) -> str:  # a long link breaks over lines, at a dash or anywhere
         return "".join(value.split()).replace("-", "")
