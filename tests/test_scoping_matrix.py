@@ -100,9 +100,8 @@ def books(world):
         ],
     )
     from satuatap.collection.services import campaign_save
-    from tests.scoping_collection import collection_matrix_ids
-
     from satuatap.collection.tests.test_import_views import import_matrix_jobs
+    from tests.scoping_collection import collection_matrix_ids
 
     gifts = collection_matrix_ids(world)
 
