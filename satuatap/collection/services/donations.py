@@ -325,6 +325,7 @@ def donation_record(
                 idempotency_key=f"donation:{idempotency_key}",
                 memo=_("Donation from %(donor)s") % {"donor": donor.full_name},
                 lines=specs,
+                savepoint=False,
             )
             if entry.replayed:
                 # The ledger has this key but collection does not: only a concurrent first

@@ -16,6 +16,7 @@ class ChartSnapshot:
     accounts: dict[str, Account]  # by code
     funds: dict[str, Fund]  # by kind
     system: dict[str, Account] = field(default_factory=dict)  # by system_key
+    receipts: dict[tuple[str, str], Account] = field(default_factory=dict)  # see receipt_accounts
 
 
 def cached_chart_usable() -> bool:
@@ -38,6 +39,7 @@ def chart_snapshot(institution_id: int) -> ChartSnapshot:
             accounts={a.code: a for a in accounts},
             funds={f.kind: f for f in Fund.objects.filter(institution_id=institution_id)},
             system={a.system_key: a for a in accounts if a.system_key},
+            receipts=_receipt_map(accounts),
         )
         _charts[institution_id] = chart
     return chart
@@ -91,18 +93,20 @@ def check_money_account(account: Account, unit: Unit, field: str) -> Account:
     return account
 
 
+def _receipt_map(accounts) -> dict[tuple[str, str], Account]:
+    found: dict[tuple[str, str], Account] = {}
+    for account in sorted(accounts, key=lambda a: a.code, reverse=True):  # the lowest code wins
+        if account.role == AccountRole.RECEIPT and account.is_active:
+            found[(account.fund_kind, account.receipt_kind)] = account
+    return found
+
+
 def receipt_accounts(institution_id: int) -> dict[tuple[str, str], Account]:
     """The active receipt account for each (fund kind, receipt kind) of the chart; the lowest code
     wins when finance added several."""
     if cached_chart_usable():
-        accounts = sorted(chart_snapshot(institution_id).accounts.values(), key=lambda a: a.code, reverse=True)
-    else:
-        accounts = Account.objects.filter(institution_id=institution_id).order_by("-code")
-    found: dict[tuple[str, str], Account] = {}
-    for account in accounts:
-        if account.role == AccountRole.RECEIPT and account.is_active:
-            found[(account.fund_kind, account.receipt_kind)] = account
-    return found
+        return chart_snapshot(institution_id).receipts
+    return _receipt_map(Account.objects.filter(institution_id=institution_id))
 
 
 def inventory_account(institution_id: int) -> Account:

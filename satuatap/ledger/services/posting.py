@@ -846,7 +846,6 @@ def check_works_in(actor, units) -> None:
             raise NotAllowed(_("You do not work in %(unit)s.") % {"unit": unit.name})
 
 
-@transaction.atomic
 def entry_post(
     *,
     actor,
@@ -857,6 +856,7 @@ def entry_post(
     idempotency_key: str,
     memo: str = "",
     lines: list[LineSpec],
+    savepoint: bool = True,
 ) -> JournalEntry:
     """Post a donation or disbursement entry for another app (collection, distribution).
 
@@ -868,32 +868,35 @@ def entry_post(
     returns the first entry (``entry.replayed`` True) and posts nothing; with
     other content it raises ``IdempotencyConflict``.
     """
-    if source not in EXTERNAL_SOURCES:
-        raise EntryRefused(
-            _("Entries of this source are posted by the ledger's own actions, not directly."), field="source"
-        )
-    if not isinstance(source_ref, str) or len(source_ref) > 100:
-        raise EntryRefused(_("The source reference must be text of at most 100 characters."), field="source_ref")
-    fast = connection.vendor == "postgresql"
-    for attempt in (1, 2):
-        resolved = resolve_lines(
-            unit.institution_id, unit, lines, cached=fast and attempt == 1, refresh=fast and attempt == 2
-        )
-        check_works_in(actor, [unit, *{line.unit.pk: line.unit for line in resolved}.values()])
-        try:
-            return post_lines(
-                actor=actor,
-                unit=unit,
-                entry_date=entry_date,
-                source=source,
-                source_ref=source_ref,
-                idempotency_key=idempotency_key,
-                memo=memo or "",
-                lines=resolved,
-                cached_chart=fast and attempt == 1,
+    # A caller already in its own transaction (a donation) may skip the savepoint: two round
+    # trips fewer, and any error here rolls the caller's whole transaction back anyway.
+    with transaction.atomic(savepoint=savepoint):
+        if source not in EXTERNAL_SOURCES:
+            raise EntryRefused(
+                _("Entries of this source are posted by the ledger's own actions, not directly."), field="source"
             )
-        except StaleChart:
-            chart_forget(unit.institution_id)  # then look everything up afresh, once
-            if attempt == 2:
-                raise EntryRefused(_("The chart of accounts changed while posting; try again.")) from None
-    raise AssertionError("unreachable")
+        if not isinstance(source_ref, str) or len(source_ref) > 100:
+            raise EntryRefused(_("The source reference must be text of at most 100 characters."), field="source_ref")
+        fast = connection.vendor == "postgresql"
+        for attempt in (1, 2):
+            resolved = resolve_lines(
+                unit.institution_id, unit, lines, cached=fast and attempt == 1, refresh=fast and attempt == 2
+            )
+            check_works_in(actor, [unit, *{line.unit.pk: line.unit for line in resolved}.values()])
+            try:
+                return post_lines(
+                    actor=actor,
+                    unit=unit,
+                    entry_date=entry_date,
+                    source=source,
+                    source_ref=source_ref,
+                    idempotency_key=idempotency_key,
+                    memo=memo or "",
+                    lines=resolved,
+                    cached_chart=fast and attempt == 1,
+                )
+            except StaleChart:
+                chart_forget(unit.institution_id)  # then look everything up afresh, once
+                if attempt == 2:
+                    raise EntryRefused(_("The chart of accounts changed while posting; try again.")) from None
+        raise AssertionError("unreachable")
