@@ -523,7 +523,8 @@ def main(argv=None) -> int:
     if root is None:
         raise SystemExit("no benchmark institution: run `python -m bench.generate` first")
     have = existing_donors(root.pk)
-    if args.if_needed and have == args.count:
+    # The other benchmarks add a few donors of their own (the counter's, the import's): more is fine.
+    if args.if_needed and have >= args.count:
         ensure_clerk(root)
         log(f"benchmark donors present ({have:,}): not regenerating")
         return 0
