@@ -3,7 +3,6 @@ where their role has ``collection.view`` (``organizations.selectors.subtree_q``)
 finds donors of the institutions where they may record donations.
 """
 
-import re
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,10 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from satuatap.collection.models import Campaign, Donation, DonationLine
-from satuatap.core.crypto import blind_index
 from satuatap.donors import identifiers
-from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor
+from satuatap.donors.selectors import search_donors
 from satuatap.ledger.models import Account, AccountRole
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, units_where
@@ -97,38 +95,10 @@ def counter_donor(user, unit: Unit, pk) -> Donor | None:
         return None
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
 def counter_donor_search(user, unit: Unit, query: str, limit: int = SEARCH_LIMIT) -> list[Donor]:
-    """Donors matching what the clerk typed: a NIK or NPWP (by its keyed hash), a phone number,
-    a donor number, or a name (normalised, so Moh./Muhammad and old spellings match)."""
-    query = " ".join((query or "").split())
-    if len(query) < 2:
-        return []
-    donors = counter_donors(user, unit)
-    digits = _digits(query)
-    only_number = digits and not re.sub(r"[\d\s.\-+()]", "", query)
-    matches = Q(pk__in=[])
-    if re.search(r"[\d-]", query):  # donor numbers look like ALPHA-260000001
-        matches |= Q(number__istartswith=query)
-    if only_number and len(digits) >= 15:
-        matches |= Q(nik_hash=blind_index("nik", digits)) | Q(npwp_hash=blind_index("npwp", digits))
-    if only_number and len(digits) >= 8:
-        try:
-            phone = identifiers.clean_phone(query)
-        except DonorRefused:
-            phone = ""
-        if phone:
-            matches |= Q(phone=phone)
-    key = identifiers.name_key(query)
-    if key and not only_number:
-        matches |= Q(name_key__startswith=key) | Q(name_key__contains=f" {key}")
-    found = list(donors.filter(matches).order_by("name_key", "pk")[: limit * 3])
-    # Names that start with what was typed first, then the rest, each alphabetically.
-    found.sort(key=lambda d: (not d.name_key.startswith(key) if key else False, d.name_key, d.pk))
-    return found[:limit]
+    """Donors matching what the clerk typed (name, donor number, phone, NIK or NPWP), found by the
+    donors app's search engine over every donor of the institution."""
+    return search_donors([counter_donors(user, unit)], query, limit=limit).rows
 
 
 def counter_bank_accounts(unit: Unit) -> QuerySet[Account]:
