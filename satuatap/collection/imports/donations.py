@@ -15,7 +15,7 @@ import functools
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,6 @@ from satuatap.collection.imports.sequences import sequence_take_block
 from satuatap.collection.models import DONATION_KINDS, Campaign, Donation, DonationLine, PaymentChannel, Receipt
 from satuatap.collection.services import donations as donation_service
 from satuatap.collection.services.donations import (
-    MAX_BACKDATE_DAYS,
     DonationLineSpec,
     _fingerprint,
     _journal_lines,
@@ -327,22 +326,13 @@ def _parse(sheet: Sheet, number: int, cells: tuple, ctx: _Context) -> tuple[Dona
     return row, errors
 
 
+_HEADER_COLUMN = {"donation_date": "date", "bank_reference": "reference", "note": "note"}
+
+
 def _check_header(row: DonationRow, ctx: _Context, bad_date: bool) -> list:
-    """The checks ``donation_record`` makes on the date, reference and note, with its messages."""
-    errors = []
-    if bad_date:
-        pass
-    elif not isinstance(row.donation_date, date):
-        errors.append(("date", _("Enter a valid date.")))
-    elif row.donation_date > ctx.today:
-        errors.append(("date", _("The date cannot be in the future.")))
-    elif row.donation_date < ctx.today - timedelta(days=MAX_BACKDATE_DAYS):
-        errors.append(("date", _("The date is more than two years ago.")))
-    if len(row.bank_reference) > 100:
-        errors.append(("reference", _("The bank reference is longer than 100 characters.")))
-    if len(row.note) > 300:
-        errors.append(("note", _("The note is longer than 300 characters.")))
-    return errors
+    """The checks ``donation_record`` makes on the date, reference and note (its own function)."""
+    problems = donation_service.header_problems(ctx.today, row.donation_date, row.bank_reference, row.note)
+    return [(_HEADER_COLUMN[f], m) for f, m in problems if not (bad_date and f == "donation_date")]
 
 
 def _refused(exc, default: str) -> list:

@@ -218,6 +218,23 @@ def _journal_lines(institution_id: int, money: Account, lines: list[DonationLine
     return specs
 
 
+def header_problems(today: date, donation_date, bank_reference: str, note: str) -> list[tuple[str, str]]:
+    """What is wrong with a donation's date, bank reference and note, as (field, message) pairs;
+    ``donation_record`` refuses the first, an import lists them all."""
+    problems = []
+    if not isinstance(donation_date, date):
+        problems.append(("donation_date", _("Enter a valid date.")))
+    elif donation_date > today:
+        problems.append(("donation_date", _("The date cannot be in the future.")))
+    elif donation_date < today - timedelta(days=MAX_BACKDATE_DAYS):
+        problems.append(("donation_date", _("The date is more than two years ago.")))
+    if len(bank_reference) > 100:
+        problems.append(("bank_reference", _("The bank reference is longer than 100 characters.")))
+    if len(note) > 300:
+        problems.append(("note", _("The note is longer than 300 characters.")))
+    return problems
+
+
 def receipt_number_take(unit: Unit, year: int) -> tuple[int, str]:
     """The next receipt number of ``unit`` in ``year``: ``<unit code>-<year>-<6 digits>``.
 
@@ -299,17 +316,10 @@ def donation_record(
             % {"number": donor.merged_into.number},
             field="donor",
         )
-    today = _unit_today(unit)
-    if donation_date > today:
-        raise DonationRefused(_("The date cannot be in the future."), field="donation_date")
-    if donation_date < today - timedelta(days=MAX_BACKDATE_DAYS):
-        raise DonationRefused(_("The date is more than two years ago."), field="donation_date")
     bank_reference = " ".join((bank_reference or "").split())
     note = " ".join((note or "").split())
-    if len(bank_reference) > 100:
-        raise DonationRefused(_("The bank reference is longer than 100 characters."), field="bank_reference")
-    if len(note) > 300:
-        raise DonationRefused(_("The note is longer than 300 characters."), field="note")
+    for field, message in header_problems(_unit_today(unit), donation_date, bank_reference, note):
+        raise DonationRefused(message, field=field)
     money = _money_account(unit, channel, bank_account)
     donation_lines = _clean_lines(unit, donation_date, channel, lines)
     specs = _journal_lines(unit.institution_id, money, donation_lines)
