@@ -27,6 +27,7 @@ from satuatap.ledger.models import EntryStatus, FundPosition, JournalEntry, Jour
 from satuatap.ledger.services.posting import (
     BALANCE_COLUMNS,
     BALANCE_KEY,
+    ENTRY_INSERT_COLUMNS,
     MAX_LINES,
     POSITION_COLUMNS,
     POSITION_KEY,
@@ -131,25 +132,8 @@ def _converter(field):
 
 # --- posting -----------------------------------------------------------------------------------------------
 
-ENTRY_COLUMNS = [
-    "id",
-    "institution_id",
-    "unit_id",
-    "entry_date",
-    "status",
-    "source",
-    "flow_source",
-    "source_ref",
-    "idempotency_key",
-    "fingerprint",
-    "memo",
-    "total",
-    "draft_lines",
-    "created_by_id",
-    "created_at",
-    "posted_at",
-    "reason",
-]
+# Posting's own column list, with the id taken ahead and no reversal (imports post donations only).
+ENTRY_COLUMNS = ["id", *(c for c in ENTRY_INSERT_COLUMNS if c != "reverses_id")]
 LINE_COLUMNS = [
     "entry_id",
     "account_id",
