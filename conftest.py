@@ -23,11 +23,14 @@ SECRET = "SECRET"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _fast_passwords(settings, tmp_path_factory):
     # Argon2 is the production hasher (tested in test_settings); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, in the test's process and database (production: db_worker).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Uploaded documents go to a temporary folder, never to var/.
+    private = dict(settings.STORAGES["private"], OPTIONS={"location": tmp_path_factory.getbasetemp() / "private"})
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 @pytest.fixture

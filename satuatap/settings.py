@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "satuatap.ledger",
     "satuatap.donors",
     "satuatap.collection",
+    "satuatap.beneficiaries",
     "satuatap.outbox",
     "satuatap.api",
     "django_tasks",
@@ -197,6 +198,12 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    # Beneficiaries' documents (KTP/KK scans, photos): outside the web root, with no URL of their
+    # own; a view that checks the permission and logs the read streams them.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -206,6 +213,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Largest document a beneficiary's file may hold (scans and photos from a phone).
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # --- security ---------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

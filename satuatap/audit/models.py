@@ -32,6 +32,21 @@ class AuditAction(models.TextChoices):
     COLLECTION_CONFIGURED = "collection.configured", _("Collection settings changed")
     CAMPAIGN_SAVED = "campaign.saved", _("Campaign saved")
     IMPORT_COMMITTED = "import.committed", _("Import committed")
+    BENEFICIARY_REGISTERED = "beneficiary.registered", _("Beneficiary registered")
+    BENEFICIARY_UPDATED = "beneficiary.updated", _("Beneficiary changed")
+    BENEFICIARY_STATUS = "beneficiary.status", _("Beneficiary status changed")
+    BENEFICIARY_ASSESSED = "beneficiary.assessed", _("Beneficiary assessed")
+    BENEFICIARY_MERGED = "beneficiary.merged", _("Beneficiaries merged")
+    BENEFICIARY_NOT_DUPLICATE = "beneficiary.not_duplicate", _("Marked as not a duplicate")
+    BENEFICIARY_IDENTIFIERS_VIEWED = "beneficiary.identifiers_viewed", _("Beneficiary identifiers viewed")
+    BENEFICIARY_DOCUMENT_ADDED = "beneficiary.document_added", _("Beneficiary document added")
+    BENEFICIARY_DOCUMENT_VIEWED = "beneficiary.document_viewed", _("Beneficiary document viewed")
+    BENEFICIARY_CONSENT = "beneficiary.consent", _("Consent recorded")
+    BENEFICIARY_EXPORTED = "beneficiary.exported", _("Personal data exported (data-subject request)")
+    BENEFICIARY_ERASED = "beneficiary.erased", _("Personal data erased (data-subject request)")
+    BENEFICIARY_AID = "beneficiary.aid", _("Aid recorded")
+    NEEDS_STANDARD_SAVED = "beneficiary.standard_saved", _("Needs standard saved")
+    DEDUP_RUN = "beneficiary.dedup_run", _("Registry deduplication run")
 
 
 class AuditEvent(models.Model):

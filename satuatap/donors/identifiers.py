@@ -5,9 +5,7 @@ message for the person at the counter, naming the field.
 """
 
 import re
-import unicodedata
 
-import phonenumbers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -15,25 +13,14 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 from stdnum.id import nik as stdnum_nik
 from stdnum.id import npwp as stdnum_npwp
 
+from satuatap.core import identifiers as core_identifiers
+from satuatap.core.names import name_key  # noqa: F401 - donors' one name normaliser
 from satuatap.donors.errors import DonorRefused
 
 
 def clean_nik(value: str | None) -> str:
     """16 digits whose region and birth-date parts are real (python-stdnum ``id.nik``)."""
-    raw = (value or "").strip()
-    if not raw:
-        return ""
-    try:
-        return stdnum_nik.validate(raw)
-    except InvalidLength:
-        message = _("A NIK has 16 digits; this one has %(count)s.") % {"count": len(re.sub(r"\D", "", raw))}
-    except InvalidFormat:
-        message = _("A NIK contains digits only.")
-    except InvalidComponent:
-        message = _("This NIK's region code or birth date (digits 7 to 12) is not valid.")
-    except ValidationError:
-        message = _("This is not a valid NIK.")
-    raise DonorRefused(message, field="nik")
+    return core_identifiers.clean_nik(value, DonorRefused)
 
 
 def clean_npwp(value: str | None) -> str:
@@ -65,25 +52,10 @@ def format_npwp(value: str) -> str:
 
 def clean_phone(value: str | None) -> str:
     """An Indonesian (or international, with +) number in E.164 form: ``+628123456789``."""
-    raw = (value or "").strip()
-    if not raw:
-        return ""
-    try:
-        number = phonenumbers.parse(raw, "ID")
-    except phonenumbers.NumberParseException:
-        raise DonorRefused(_("This is not a phone number."), field="phone") from None
-    if not phonenumbers.is_valid_number(number):
-        raise DonorRefused(
-            _("This phone number is not valid; write it as 08xx or +62 8xx with all its digits."), field="phone"
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return core_identifiers.clean_phone(value, DonorRefused)
 
 
-def format_phone(value: str) -> str:
-    if not value:
-        return ""
-    number = phonenumbers.parse(value, "ID")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+format_phone = core_identifiers.format_phone
 
 
 def clean_email(value: str | None) -> str:
@@ -96,52 +68,3 @@ def clean_email(value: str | None) -> str:
         raise DonorRefused(_("This is not a valid email address."), field="email") from None
     local, _at, domain = raw.rpartition("@")
     return f"{local}@{domain.lower()}"
-
-
-# Spelling variants of common Indonesian name parts, mapped to one form, so that
-# "Moh. Nur Hidayat", "Muhammad Noor Hidayat" and "MUH NUR HIDAJAT" match.
-_NAME_VARIANTS = {
-    "muhammad": "muhammad",
-    "muhamad": "muhammad",
-    "mohammad": "muhammad",
-    "mohamad": "muhammad",
-    "mochammad": "muhammad",
-    "mochamad": "muhammad",
-    "muhammed": "muhammad",
-    "mohammed": "muhammad",
-    "moh": "muhammad",
-    "mohd": "muhammad",
-    "muh": "muhammad",
-    "mhd": "muhammad",
-    "moch": "muhammad",
-    "m": "muhammad",
-    "siti": "siti",
-    "sitti": "siti",
-    "st": "siti",
-    "nur": "nur",
-    "noor": "nur",
-    "nuur": "nur",
-    "nurul": "nurul",
-    "abd": "abdul",
-    "abdoel": "abdul",
-    "achmad": "ahmad",
-    "akhmad": "ahmad",
-    "ahmat": "ahmad",
-}
-# Old (pre-1972) spelling still found on documents: Soekarno = Sukarno, Djoko = Joko, Tjipto = Cipto.
-_OLD_SPELLING = [("oe", "u"), ("dj", "j"), ("tj", "c"), ("nj", "ny"), ("sj", "sy"), ("ch", "kh")]
-
-
-def name_key(name: str | None) -> str:
-    """A normalised form of a name for matching: lower case, no accents or punctuation, old
-    spelling modernised and common variants of Muhammad/Siti/Nur made one."""
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    words = []
-    for word in text.split():
-        word = _NAME_VARIANTS.get(word, word)
-        if word not in _NAME_VARIANTS.values():
-            for old, new in _OLD_SPELLING:
-                word = word.replace(old, new)
-        words.append(word)
-    return " ".join(words)

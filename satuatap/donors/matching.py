@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from satuatap.core import names
 from satuatap.core.crypto import blind_index
 from satuatap.donors import identifiers
 from satuatap.donors.errors import DonorRefused
@@ -26,7 +27,7 @@ MIN_QUERY = 2
 # A phone number typed in part is looked up from this many digits on (fewer match too many donors).
 PHONE_PREFIX_MIN = 8
 
-_VARIANT_KEYS = sorted(identifiers._NAME_VARIANTS)  # noqa: SLF001 - the one list of spelling variants
+_VARIANT_KEYS = sorted(names.NAME_VARIANTS)
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9]{2,10}-\d+$")
 _DIGITS_RE = re.compile(r"^[+\d\s().\-]+$")
 
@@ -128,7 +129,7 @@ def _lower_words(text: str) -> list[str]:
 
 def _modern(word: str) -> str:
     """A word in today's spelling (``name_key`` without the variant table)."""
-    for old, new in identifiers._OLD_SPELLING:  # noqa: SLF001 - the one table of old spellings
+    for old, new in names.OLD_SPELLING:
         word = word.replace(old, new)
     return word
 
@@ -146,7 +147,7 @@ def name_query(text: str) -> NameQuery | None:
     raw = typed[-1]
     last = [words[-1], _modern(raw)]
     if len(raw) >= 2:
-        last += [identifiers._NAME_VARIANTS[key] for key in _VARIANT_KEYS if key.startswith(raw)]  # noqa: SLF001
+        last += [names.NAME_VARIANTS[key] for key in _VARIANT_KEYS if key.startswith(raw)]
     last_alternatives = tuple(dict.fromkeys(w for w in last if w))
     head = words[:-1]
     candidates = sorted(dict.fromkeys(" ".join([*head, alt]) for alt in last_alternatives), key=len)

@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
+from satuatap.core import merging
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import NotAllowed
 from satuatap.core.models import Sequence
@@ -208,57 +208,19 @@ MERGE_FILLED = (
 )
 
 
-def _is_history_model(model) -> bool:
-    from simple_history.models import HistoricalChanges
-
-    return issubclass(model, HistoricalChanges)
-
-
 def donor_references() -> list[tuple[type, object]]:
-    """Every (model, foreign key) that points at a donor, found from the model registry, so that
-    donors needs to know nothing of the apps that keep donors' records (donations, sponsorships).
-    History rows are left alone: they record what was true then."""
-    found = []
-    for model in apps.get_models(include_auto_created=True):
-        if _is_history_model(model):
-            continue
-        for field in model._meta.local_fields:
-            if (
-                field.is_relation
-                and field.related_model is Donor
-                and not (model is Donor and field.name == "merged_into")
-            ):
-                found.append((model, field))
-    return found
+    """Every (model, foreign key) that points at a donor (donations, sponsorships, ...)."""
+    return merging.references_to(Donor, skip=((Donor, "merged_into"),))
 
 
 def _move_references(actor, duplicate: Donor, survivor: Donor, reason: str) -> dict[str, int]:
-    from simple_history.utils import bulk_update_with_history
+    def refused(model):
+        return MergeRefused(
+            _("Both donors have a %(what)s that can exist only once per donor; resolve that first.")
+            % {"what": model._meta.verbose_name}
+        )
 
-    moved = {}
-    for model, field in donor_references():
-        rows = model._default_manager.filter(**{field.name: duplicate})
-        label = model._meta.label_lower
-        try:
-            with transaction.atomic():
-                if hasattr(model, "history") and not model._meta.auto_created:
-                    objs = list(rows)
-                    for obj in objs:
-                        setattr(obj, field.name, survivor)
-                    bulk_update_with_history(
-                        objs, model, [field.name], batch_size=500, default_user=actor, default_change_reason=reason
-                    )
-                    count = len(objs)
-                else:
-                    count = rows.update(**{field.name: survivor})
-        except IntegrityError:
-            raise MergeRefused(
-                _("Both donors have a %(what)s that can exist only once per donor; resolve that first.")
-                % {"what": model._meta.verbose_name}
-            ) from None
-        if count:
-            moved[label] = moved.get(label, 0) + count
-    return moved
+    return merging.move_references(actor, donor_references(), duplicate, survivor, reason, refused)
 
 
 def _fill_from(survivor: Donor, duplicate: Donor) -> dict:

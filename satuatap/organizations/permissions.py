@@ -30,6 +30,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "collection.void": frozenset({Role.FINANCE}),
     "collection.configure": frozenset({Role.ADMIN, Role.FINANCE}),
     "collection.import": frozenset({Role.FINANCE}),
+    # Beneficiaries (mustahik). Front office takes applications; program officers assess and verify.
+    "beneficiaries.view": ALL_ROLES,
+    "beneficiaries.manage": frozenset({Role.ADMIN, Role.FRONT_OFFICE, Role.PROGRAM}),
+    "beneficiaries.assess": frozenset({Role.PROGRAM}),
+    "beneficiaries.verify": frozenset({Role.PROGRAM, Role.HEAD}),
+    # Full NIK/KK and the documents: program officers work with them, auditors check them; every read is audited.
+    "beneficiaries.identifiers": frozenset({Role.PROGRAM, Role.AUDITOR}),
+    "beneficiaries.documents": frozenset({Role.PROGRAM, Role.HEAD, Role.AUDITOR}),
+    "beneficiaries.merge": frozenset({Role.ADMIN, Role.PROGRAM}),
+    "beneficiaries.configure": frozenset({Role.ADMIN, Role.HEAD}),
+    "beneficiaries.import": frozenset({Role.ADMIN, Role.PROGRAM}),
+    # Data-subject requests (UU 27/2022): export everything held on a person, erase on request.
+    "beneficiaries.privacy": frozenset({Role.ADMIN}),
+    "beneficiaries.dedup": frozenset({Role.ADMIN, Role.PROGRAM}),
 }
 
 

@@ -1,0 +1,214 @@
+"""Online duplicate detection: who in the institution's registry may this person already be?
+
+When a person is registered or verified, the candidates come from the whole institution,
+not only the user's scope: a family must not collect from three branches. Retrieval uses
+only indexed look-ups, each answering a few dozen rows even at a million people: the
+same NIK (keyed hash), the same KK (keyed hash), the same phone, the same birth date
+(also with day and month swapped, a common slip), and the same normalised name. The
+rows found are then scored in Python with evidence a person can read ("same KK; name
+0.93; same village"); the best five are shown.
+
+The score is a weighted sum of the evidence, kept simple so that it can be explained:
+an identifier that agrees counts much, one that disagrees counts against; names are
+compared after ``core.names.name_key`` (titles dropped, Muhammad/Moh./M., Siti/St.,
+Nur/Noor, Abdul/Abd., old spelling made one) with Jaro-Winkler from rapidfuzz.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.fuzz import token_set_ratio
+
+from satuatap.beneficiaries.models import Beneficiary, NotDuplicate
+from satuatap.core.crypto import blind_index
+from satuatap.core.names import name_key
+
+TOP = 5
+# Rows scored per look-up at most: a very common birth date or name must not make the search slow.
+PER_LOOKUP = 200
+# Below this score a record is not shown as a candidate.
+MIN_SCORE = 0.35
+# Nurul is Nur with the article: the same person writes both.
+_COMPARE_ALIASES = {"nurul": "nur"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What is known of the person being registered or verified (identifiers already cleaned)."""
+
+    full_name: str = ""
+    nik: str = ""
+    kk: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+    phone: str = ""
+    village: str = ""
+    exclude: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return name_key(self.full_name, drop_titles=True)
+
+
+@dataclass
+class Candidate:
+    beneficiary: Beneficiary
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def _compare_form(key: str) -> str:
+    return " ".join(_COMPARE_ALIASES.get(word, word) for word in key.split())
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0 to 1 for two ``name_key`` forms. Word order does not matter ("Aminah Siti"); a single
+    name that is one of the other's words counts nearly as the same ("Suparman" and "Suparman
+    Hadi"), but only for a distinctive word (five letters or more)."""
+    a, b = _compare_form(a), _compare_form(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    sorted_a, sorted_b = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
+    similarity = max(JaroWinkler.similarity(a, b), JaroWinkler.similarity(sorted_a, sorted_b))
+    shorter = min(a.split(), b.split(), key=len)
+    if len(shorter) == 1 and len(shorter[0]) >= 5:
+        similarity = max(similarity, 0.9 * token_set_ratio(a, b) / 100)
+    return similarity
+
+
+def _swapped(day: date | None) -> date | None:
+    if day is None or day.day > 12 or day.day == day.month:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
+
+
+def _same_village(a: str, b: str) -> bool:
+    a, b = name_key(a), name_key(b)
+    return bool(a) and (a == b or JaroWinkler.similarity(a, b) >= 0.92)
+
+
+def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidate:
+    """How likely ``other`` is the probed person, with the reasons, readable by staff."""
+    total, reasons = 0.0, []
+    nik_hash = blind_index("nik", probe.nik)
+    if nik_hash and other.nik_hash:
+        if nik_hash == other.nik_hash:
+            total += 0.55
+            reasons.append(_("same NIK"))
+        else:
+            total -= 0.35
+            reasons.append(_("different NIK"))
+    kk_hash = blind_index("kk", probe.kk)
+    if kk_hash and other_kk_hash == kk_hash:
+        total += 0.1
+        reasons.append(_("same KK"))
+    similarity = name_similarity(probe.key, other.name_key)
+    total += 0.4 * similarity - 0.15
+    reasons.append(_("name %(similarity).2f") % {"similarity": similarity})
+    if probe.birth_date and other.birth_date:
+        if probe.birth_date == other.birth_date:
+            total += 0.25
+            reasons.append(_("same birth date"))
+        elif _swapped(probe.birth_date) == other.birth_date:
+            total += 0.15
+            reasons.append(_("birth date with day and month swapped"))
+        elif probe.birth_date.year == other.birth_date.year:
+            total += 0.02
+            reasons.append(_("same birth year"))
+        else:
+            total -= 0.2
+            reasons.append(_("different birth date"))
+    if probe.sex and other.sex and probe.sex != other.sex:
+        total -= 0.3
+        reasons.append(_("different sex"))
+    if probe.phone and probe.phone == other.phone:
+        total += 0.2
+        reasons.append(_("same phone"))
+    if probe.village and _same_village(probe.village, other.village):
+        total += 0.07
+        reasons.append(_("same village"))
+    return Candidate(other, max(0.0, min(1.0, total)), reasons)
+
+
+def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Candidate]:
+    """The ``top`` records of the institution most likely to be the probed person, best first."""
+    lookups = []
+    nik_hash = blind_index("nik", probe.nik)
+    if nik_hash:
+        lookups.append(Q(nik_hash=nik_hash))
+    kk_hash = blind_index("kk", probe.kk)
+    if kk_hash:
+        lookups.append(Q(household__kk_hash=kk_hash))
+    if probe.phone:
+        lookups.append(Q(phone=probe.phone))
+    if probe.birth_date:
+        lookups.append(Q(birth_date=probe.birth_date))
+        swapped = _swapped(probe.birth_date)
+        if swapped:
+            lookups.append(Q(birth_date=swapped))
+    key = probe.key
+    if key:
+        lookups.append(Q(name_key=key))
+    if not lookups:
+        return []
+    base = (
+        Beneficiary.objects.filter(institution_id=institution_id, merged_into__isnull=True)
+        .exclude(pk__in=probe.exclude)
+        .select_related("registered_unit")
+        .only(
+            "id",
+            "number",
+            "full_name",
+            "name_key",
+            "nik_hash",
+            "nik_first4",
+            "nik_last4",
+            "birth_date",
+            "sex",
+            "phone",
+            "village",
+            "status",
+            "household_id",
+            "household__kk_hash",
+            "registered_unit__name",
+            "registered_unit__code",
+            "registered_unit__path",
+            "institution_id",
+        )
+    )
+    found: dict[int, Beneficiary] = {}
+    # One query per look-up: each stays on its own index (an OR of them would scan).
+    for lookup in lookups:
+        for row in base.filter(lookup).select_related("household")[:PER_LOOKUP]:
+            found.setdefault(row.pk, row)
+    rejected = _not_duplicates(probe.exclude, found)
+    scored = [
+        score(probe, row, row.household.kk_hash if row.household_id else "")
+        for pk, row in found.items()
+        if pk not in rejected
+    ]
+    scored = [c for c in scored if c.score >= MIN_SCORE]
+    scored.sort(key=lambda c: (-c.score, c.beneficiary.pk))
+    return scored[:top]
+
+
+def _not_duplicates(ids: tuple[int, ...], found: dict) -> set[int]:
+    """Records a person already decided are not the same as any of ``ids``."""
+    if not ids or not found:
+        return set()
+    pairs = NotDuplicate.objects.filter(
+        Q(first_id__in=ids, second_id__in=found) | Q(second_id__in=ids, first_id__in=found)
+    ).values_list("first_id", "second_id")
+    return {pk for pair in pairs for pk in pair if pk not in ids}

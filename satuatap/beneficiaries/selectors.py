@@ -1,0 +1,115 @@
+"""Reads of the registry, always scoped.
+
+The scope rule: a user sees a beneficiary when the unit that registered them lies in one
+of the user's subtrees, or when a unit of those subtrees has helped them (an aid record).
+Duplicate candidates are the one exception: they are searched across the whole
+institution, and a candidate outside the user's scope is shown only as "a match exists
+at unit X" (``CandidateView.visible`` is False).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+
+from satuatap.beneficiaries import matching
+from satuatap.beneficiaries.models import AidRecord, Beneficiary, Household, NeedsStandard, Status
+from satuatap.core.names import name_key
+from satuatap.organizations.models import Unit
+from satuatap.organizations.selectors import subtree_q
+
+
+def beneficiaries_for(user, *, within: Unit | None = None, capability: str = "beneficiaries.view") -> QuerySet:
+    helped_here = AidRecord.objects.filter(subtree_q(user, capability), beneficiary=OuterRef("pk"))
+    rows = Beneficiary.objects.filter(subtree_q(user, capability, "registered_unit") | Exists(helped_here))
+    if within is not None:
+        rows = rows.filter(registered_unit__path__startswith=within.path)
+    return rows
+
+
+def beneficiary_for(user, pk, *, capability: str = "beneficiaries.view") -> Beneficiary:
+    """The beneficiary with ``pk`` if the user may see it; 404 otherwise (no hint that it exists)."""
+    try:
+        return (
+            beneficiaries_for(user, capability=capability)
+            .select_related("institution", "registered_unit", "household", "merged_into", "created_by")
+            .get(pk=pk)
+        )
+    except (Beneficiary.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def search(user, *, within: Unit | None = None, q: str = "", status: str = "", asnaf: str = "") -> QuerySet:
+    """The registry list: by name (normalised, any word start), number, or phone digits."""
+    rows = beneficiaries_for(user, within=within).filter(merged_into__isnull=True)
+    q = " ".join((q or "").split())
+    if q:
+        digits = "".join(c for c in q if c.isdigit())
+        if digits and len(digits) == len(q.replace(" ", "").replace("-", "").replace("+", "")):
+            from satuatap.core.crypto import blind_index
+
+            rows = rows.filter(
+                Q(nik_hash=blind_index("nik", digits)) | Q(phone__endswith=digits[-9:]) | Q(number__endswith=digits)
+            )
+        elif "-" in q and q.upper() == q.replace(" ", "").upper():
+            rows = rows.filter(number__istartswith=q)
+        else:
+            for word in name_key(q, drop_titles=True).split():
+                rows = rows.filter(Q(name_key__startswith=word) | Q(name_key__contains=f" {word}"))
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    if asnaf:
+        rows = rows.filter(asnaf=asnaf)
+    return rows.select_related("registered_unit", "household").order_by("name_key", "pk")
+
+
+@dataclass
+class CandidateView:
+    """A duplicate candidate as the user may see it: the person, or only where a match is held."""
+
+    candidate: matching.Candidate
+    visible: bool
+
+    @property
+    def unit(self) -> Unit:
+        return self.candidate.beneficiary.registered_unit
+
+
+def candidates_for(user, institution_id: int, probe: matching.Probe) -> list[CandidateView]:
+    candidates = matching.candidates(institution_id, probe)
+    if not candidates:
+        return []
+    visible = set(
+        beneficiaries_for(user).filter(pk__in=[c.beneficiary.pk for c in candidates]).values_list("pk", flat=True)
+    )
+    return [CandidateView(c, c.beneficiary.pk in visible) for c in candidates]
+
+
+def standard_for(unit: Unit, on: date) -> NeedsStandard | None:
+    """The needs standard in force at ``unit`` on ``on``: its own, else its nearest ancestor's."""
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    standards = NeedsStandard.objects.filter(unit__path__in=ancestors, valid_from__lte=on).select_related("unit")
+    best = None
+    for standard in standards:
+        key = (len(standard.unit.path), standard.valid_from)
+        if best is None or key > (len(best.unit.path), best.valid_from):
+            best = standard
+    return best
+
+
+def aid_history(beneficiary: Beneficiary) -> QuerySet:
+    """Every aid record of the person and of their household, from any unit of the institution."""
+    query = Q(beneficiary=beneficiary)
+    if beneficiary.household_id:
+        query |= Q(household_id=beneficiary.household_id)
+    return AidRecord.objects.filter(query).select_related("unit", "beneficiary").order_by("-given_on", "-id")
+
+
+def aid_totals(beneficiary: Beneficiary) -> dict:
+    history = aid_history(beneficiary)
+    return history.aggregate(total=Sum("amount")) | {"count": history.count()}
+
+
+def household_members(household: Household) -> QuerySet:
+    return household.members.filter(merged_into__isnull=True).order_by("relation", "birth_date", "pk")
