@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("satuatap.ledger.urls")),
     path("", include("satuatap.donors.urls")),
     path("", include("satuatap.collection.urls")),
+    path("", include("satuatap.beneficiaries.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operator/", admin.site.urls),
     *api_urlpatterns,

@@ -149,6 +149,7 @@ def on_http_error(request, exc):
 
 def _register_routers():
     from satuatap.audit.api import router as audit_router
+    from satuatap.beneficiaries.api import router as beneficiaries_router
     from satuatap.collection.api import router as donations_router
     from satuatap.collection.api_receipts import router as receipts_router
     from satuatap.donors.api import router as donors_router
@@ -160,6 +161,7 @@ def _register_routers():
     api.add_router("/ledger", ledger_router)
     api.add_router("/donors", donors_router)
     api.add_router("/donations", donations_router)
+    api.add_router("/beneficiaries", beneficiaries_router)
     # The receipts router names its own paths (/receipts/..., and the public verification).
     api.add_router("/", receipts_router)
 

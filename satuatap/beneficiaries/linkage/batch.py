@@ -8,7 +8,6 @@ closed at the end; DuckDB's spill directory (used only when memory runs short) i
 directory removed with it.
 """
 
-import logging
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -19,13 +18,150 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from . import settings as model
-from .prepare import prepare
-
-logger = logging.getLogger(__name__)
+from .prepare import COLUMNS, prepare
 
 SCHEMA = pa.schema(
-    [("id", pa.int64()), ("name_tokens", pa.list_(pa.string()))]
-    + [(column, pa.string()) for column in model_columns]
-    if False
-    else []
+    [
+        (column, pa.int64() if column == "id" else pa.list_(pa.string()) if column == "name_tokens" else pa.string())
+        for column in COLUMNS
+    ]
 )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one comparison says about a pair: a reason and its weight (log2 of the Bayes factor:
+    positive for a duplicate, negative against)."""
+
+    reason: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two records that may be the same person (``id_l`` < ``id_r``), strongest evidence first."""
+
+    id_l: int
+    id_r: int
+    match_probability: float
+    match_weight: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [item.reason for item in self.evidence]
+
+
+@dataclass
+class BatchResult:
+    """Clusters of at least two records (each sorted, largest cluster first), the scored pairs
+    at or above the threshold (most probable first) and seconds per step."""
+
+    clusters: list[list[int]] = field(default_factory=list)
+    pairs: list[ScoredPair] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _records(records) -> Iterable[Mapping]:
+    """Dicts from a list of dicts or a pandas DataFrame (without importing pandas)."""
+    return records.to_dict("records") if hasattr(records, "to_dict") else records
+
+
+def _train(linker: Linker, size: int) -> None:
+    """Estimate the model on the records: the prior match probability from near-certain rules,
+    u from random pairs (seeded), m by EM on blocks that each leave some comparisons free."""
+    if size < model.MIN_TRAINING_RECORDS:
+        return
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
+    )
+    training.estimate_u_using_random_sampling(max_pairs=model.U_SAMPLE_PAIRS, seed=model.SEED)
+    for rule in model.TRAINING_RULES:
+        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+
+
+def _pairs(connection: duckdb.DuckDBPyConnection, table: str) -> list[ScoredPair]:
+    reasons = model.reasons()
+    outputs = list(reasons)
+    columns = ", ".join(f"gamma_{output}, mw_{output}" for output in outputs)
+    rows = connection.sql(
+        f"SELECT id_l, id_r, match_probability, match_weight, {columns}, "  # noqa: S608 - constant identifiers
+        "coalesce(mw_tf_adj_name, 0), jaro_winkler_similarity(name_key_l, name_key_r) "
+        f"FROM {table} ORDER BY match_probability DESC, id_l, id_r"
+    ).fetchall()
+    pairs = []
+    for row in rows:
+        id_l, id_r, probability, weight = row[:4]
+        tf_name, similarity = row[-2:]
+        evidence = []
+        for index, output in enumerate(outputs):
+            gamma, level_weight = row[4 + 2 * index], row[5 + 2 * index]
+            if gamma < 0:  # null on either side: no evidence
+                continue
+            if output == "name":
+                level_weight += tf_name
+            evidence.append(Evidence(reasons[output][gamma].format(similarity=similarity), round(level_weight, 2)))
+        evidence.sort(key=lambda item: -item.weight)
+        pairs.append(ScoredPair(id_l, id_r, probability, weight, tuple(evidence)))
+    return pairs
+
+
+def _clusters(pairs: list[ScoredPair]) -> list[list[int]]:
+    """Connected components of the pairs (union-find): transitive groups for review."""
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for pair in pairs:
+        left, right = root(pair.id_l), root(pair.id_r)
+        if left != right:
+            parent[max(left, right)] = min(left, right)
+    groups: dict[int, list[int]] = {}
+    for node in parent:
+        groups.setdefault(root(node), []).append(node)
+    return sorted((sorted(group) for group in groups.values()), key=lambda group: (-len(group), group[0]))
+
+
+def deduplicate(records, *, threshold: float = model.MATCH_THRESHOLD) -> BatchResult:
+    """Find the records that are probably the same person, without changing anything.
+
+    ``records``: dicts (or a pandas DataFrame) with ``id``, ``full_name`` and optionally
+    ``nik_key``, ``kk_key`` (opaque keys: equal key = same number), ``birth_date``, ``sex``,
+    ``phone``, ``village``, ``district``, ``regency`` (see ``prepare``). ``threshold``: the
+    match probability from which a pair is reported and joins a cluster.
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    rows = prepare(_records(records))
+    timings["prepare"] = time.perf_counter() - started
+    if len(rows) < 2:
+        return BatchResult(timings=timings)
+    with tempfile.TemporaryDirectory(prefix="satuatap-linkage-") as spill:
+        connection = duckdb.connect(":memory:", config={"temp_directory": spill})
+        try:
+            step = time.perf_counter()
+            database = DuckDBAPI(connection)
+            linker = Linker(
+                database.register(pa.Table.from_pylist(rows, schema=SCHEMA), table_name="registry"),
+                model.settings(),
+                log_level=None,
+            )
+            _train(linker, len(rows))
+            timings["train"] = time.perf_counter() - step
+            step = time.perf_counter()
+            predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+            pairs = _pairs(connection, predictions.physical_name)
+            timings["predict"] = time.perf_counter() - step
+        finally:
+            connection.close()
+    step = time.perf_counter()
+    clusters = _clusters(pairs)
+    timings["cluster"] = time.perf_counter() - step
+    timings["total"] = time.perf_counter() - started
+    return BatchResult(clusters=clusters, pairs=pairs, timings=timings)
