@@ -60,7 +60,7 @@ browser-deps:
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
-## Ledger benchmark on PostgreSQL (see bench/README.md): generates the data if missing, then prints
+## Benchmarks on PostgreSQL (see bench/README.md): ledger, collection, donors, registry. Generates the data if missing, prints
 ## the figures. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench), BENCH_SCALE
 ## (default 1 = 500 units, 1,000,000 lines), BENCH_REGENERATE=1 to rebuild the database.
 bench: $(VENV)/.dev
@@ -70,6 +70,9 @@ bench: $(VENV)/.dev
 		$(if $(filter 1,$(BENCH_REGENERATE)),--recreate)
 	$(PY) -m bench.donors_generate --if-needed --count $(or $(BENCH_DONORS),1000000) \
 		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
+	$(PY) -m bench.registry_load --if-needed --count $(or $(BENCH_PEOPLE),1000000) \
+		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
 	BENCH_DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
 		$(PY) -m pytest -c bench/pytest.ini --rootdir . bench --benchmark-json var/bench/results.json $(PYTEST_ARGS)
 	$(PY) -m bench.report var/bench/results.json
+	$(PY) -m bench.registry_batch --count $(or $(BENCH_BATCH),100000)

@@ -17,10 +17,10 @@ Nur/Noor, Abdul/Abd., old spelling made one) with Jaro-Winkler from rapidfuzz.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import JaroWinkler
-from rapidfuzz.fuzz import token_set_ratio
 
 from satuatap.beneficiaries.models import Beneficiary, NotDuplicate
 from satuatap.core.crypto import blind_index
@@ -29,10 +29,16 @@ from satuatap.core.names import name_key
 TOP = 5
 # Rows scored per look-up at most: a very common birth date or name must not make the search slow.
 PER_LOOKUP = 200
+# Names from this length on are also looked up by trigram similarity, from this similarity on.
+NAME_TRIGRAM_MIN = 5
+NAME_TRIGRAM_THRESHOLD = 0.5
 # Below this score a record is not shown as a candidate.
-MIN_SCORE = 0.35
+MIN_SCORE = 0.2
 # Nurul is Nur with the article: the same person writes both.
 _COMPARE_ALIASES = {"nurul": "nur"}
+# Name words that half the registry shares: agreeing on them says little, so they weigh less.
+_COMMON_WORDS = frozenset({"siti", "muhammad", "nur", "abdul", "ahmad", "sri", "dewi", "putri", "binti", "bin"})
+_COMMON_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -68,20 +74,33 @@ def _compare_form(key: str) -> str:
     return " ".join(_COMPARE_ALIASES.get(word, word) for word in key.split())
 
 
+def _word_similarity(words: list[str], others: list[str]) -> float:
+    """Each word against its best match among the other name's words, common words weighing less."""
+    total = weight = 0.0
+    for word in words:
+        w = _COMMON_WEIGHT if word in _COMMON_WORDS else 1.0
+        total += w * max(JaroWinkler.similarity(word, other) for other in others)
+        weight += w
+    return total / weight
+
+
 def name_similarity(a: str, b: str) -> float:
-    """0 to 1 for two ``name_key`` forms. Word order does not matter ("Aminah Siti"); a single
-    name that is one of the other's words counts nearly as the same ("Suparman" and "Suparman
-    Hadi"), but only for a distinctive word (five letters or more)."""
+    """0 to 1 for two ``name_key`` forms. Word order does not matter ("Aminah Siti"); a word's
+    typo costs little ("Nruhaliza"); sharing only a common word (Siti, Muhammad) counts little;
+    a single name that is one of the other's words counts nearly as the same ("Suparman" and
+    "Suparman Hadi"), but only for a distinctive word (five letters or more)."""
     a, b = _compare_form(a), _compare_form(b)
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    sorted_a, sorted_b = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
-    similarity = max(JaroWinkler.similarity(a, b), JaroWinkler.similarity(sorted_a, sorted_b))
-    shorter = min(a.split(), b.split(), key=len)
+    words_a, words_b = a.split(), b.split()
+    longer, shorter = (words_a, words_b) if len(words_a) >= len(words_b) else (words_b, words_a)
+    similarity = min(_word_similarity(longer, shorter), _word_similarity(shorter, longer))
+    if len(words_a) != len(words_b):  # words joined or split: "Nurhidayat" and "Nur Hidayat"
+        similarity = max(similarity, JaroWinkler.similarity(a.replace(" ", ""), b.replace(" ", "")) - 0.05)
     if len(shorter) == 1 and len(shorter[0]) >= 5:
-        similarity = max(similarity, 0.9 * token_set_ratio(a, b) / 100)
+        similarity = max(similarity, 0.9 * _word_similarity(shorter, longer))
     return similarity
 
 
@@ -107,15 +126,19 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
         if nik_hash == other.nik_hash:
             total += 0.55
             reasons.append(_("same NIK"))
+        elif probe.nik[:4] == other.nik_first4 and probe.nik[-4:] == other.nik_last4:
+            # Same region and serial, different middle digits: a birth date or district mistyped.
+            total -= 0.05
+            reasons.append(_("NIK differs in its middle digits"))
         else:
-            total -= 0.35
+            total -= 0.3
             reasons.append(_("different NIK"))
     kk_hash = blind_index("kk", probe.kk)
     if kk_hash and other_kk_hash == kk_hash:
         total += 0.1
         reasons.append(_("same KK"))
     similarity = name_similarity(probe.key, other.name_key)
-    total += 0.4 * similarity - 0.15
+    total += 0.55 * similarity - 0.2
     reasons.append(_("name %(similarity).2f") % {"similarity": similarity})
     if probe.birth_date and other.birth_date:
         if probe.birth_date == other.birth_date:
@@ -124,6 +147,9 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
         elif _swapped(probe.birth_date) == other.birth_date:
             total += 0.15
             reasons.append(_("birth date with day and month swapped"))
+        elif (probe.birth_date.month, probe.birth_date.day) == (other.birth_date.month, other.birth_date.day):
+            total += 0.1
+            reasons.append(_("same birth day, other year"))
         elif probe.birth_date.year == other.birth_date.year:
             total += 0.02
             reasons.append(_("same birth year"))
@@ -188,6 +214,9 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
             "institution_id",
         )
     )
+    similar = _similar_names(institution_id, key)
+    if similar:
+        lookups.append(Q(pk__in=similar))
     found: dict[int, Beneficiary] = {}
     # One query per look-up: each stays on its own index (an OR of them would scan).
     for lookup in lookups:
@@ -202,6 +231,21 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
     scored = [c for c in scored if c.score >= MIN_SCORE]
     scored.sort(key=lambda c: (-c.score, c.beneficiary.pk))
     return scored[:top]
+
+
+def _similar_names(institution_id: int, key: str) -> list[int]:
+    """Ids of records whose name is like ``key`` with a typo ("Fbei Nasyidah", "Paman"), from the
+    trigram index on PostgreSQL (migration 0002); nothing on SQLite, where the exact look-ups serve."""
+    if connection.vendor != "postgresql" or len(key) < NAME_TRIGRAM_MIN:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:  # the setting lasts for this transaction
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(NAME_TRIGRAM_THRESHOLD)])
+        cursor.execute(
+            "SELECT id FROM beneficiaries_beneficiary WHERE name_key %% %s AND institution_id = %s "
+            "AND merged_into_id IS NULL LIMIT %s",
+            [key, institution_id, PER_LOOKUP],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _not_duplicates(ids: tuple[int, ...], found: dict) -> set[int]:
