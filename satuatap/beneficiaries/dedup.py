@@ -66,14 +66,14 @@ def registry_records(institution_id: int):
 def _clusters_json(result, rejected: set[tuple[int, int]]) -> list[dict]:
     """The result's clusters with their pairs, without the pairs a person said are different people;
     a cluster held together only by such pairs falls apart."""
-    from satuatap.beneficiaries.linkage.batch import _clusters  # noqa: PLC2701 - the one clustering rule
+    from satuatap.beneficiaries.linkage.batch import clusters_of
 
     pairs = [p for p in result.pairs if (p.id_l, p.id_r) not in rejected]
     by_member: dict[int, list] = {}
     for pair in pairs:
         by_member.setdefault(pair.id_l, []).append(pair)
     out = []
-    for ids in _clusters(pairs):
+    for ids in clusters_of(pairs):
         members = set(ids)
         cluster_pairs = [p for i in ids for p in by_member.get(i, []) if p.id_r in members]
         out.append(

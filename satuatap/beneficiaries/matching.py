@@ -32,6 +32,8 @@ PER_LOOKUP = 200
 # Names from this length on are also looked up by trigram similarity, from this similarity on.
 NAME_TRIGRAM_MIN = 5
 NAME_TRIGRAM_THRESHOLD = 0.5
+# From this score on a candidate found by the exact look-ups is strong enough to skip the trigram one.
+STRONG = 0.6
 # Below this score a record is not shown as a candidate.
 MIN_SCORE = 0.2
 # Nurul is Nur with the article: the same person writes both.
@@ -214,14 +216,26 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
             "institution_id",
         )
     )
-    similar = _similar_names(institution_id, key)
-    if similar:
-        lookups.append(Q(pk__in=similar))
-    found: dict[int, Beneficiary] = {}
-    # One query per look-up: each stays on its own index (an OR of them would scan).
-    for lookup in lookups:
-        for row in base.filter(lookup).select_related("household")[:PER_LOOKUP]:
-            found.setdefault(row.pk, row)
+    scored = _scored(probe, base, lookups)
+    # A typo'd name is looked up by trigram only when the exact look-ups found no strong candidate:
+    # the trigram search is the slow one, and a strong candidate is already the answer to show.
+    if not scored or scored[0].score < STRONG:
+        similar = _similar_names(institution_id, key)
+        known = {c.beneficiary.pk for c in scored}
+        if set(similar) - known:
+            scored = _scored(probe, base, [*lookups, Q(pk__in=similar)])
+    return scored[:top]
+
+
+def _scored(probe: Probe, base, lookups: list[Q]) -> list[Candidate]:
+    # Each look-up stays on its own index (an OR of them would scan): a UNION of their ids, then
+    # one read of the rows.
+    ids = [base.filter(lookup).values_list("pk", flat=True)[:PER_LOOKUP] for lookup in lookups]
+    if connection.features.supports_slicing_ordering_in_compound:
+        pks = list(ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
+    else:  # SQLite: no LIMIT inside a UNION
+        pks = [pk for query in ids for pk in query]
+    found = {row.pk: row for row in base.filter(pk__in=pks).select_related("household")}
     rejected = _not_duplicates(probe.exclude, found)
     scored = [
         score(probe, row, row.household.kk_hash if row.household_id else "")
@@ -230,7 +244,7 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
     ]
     scored = [c for c in scored if c.score >= MIN_SCORE]
     scored.sort(key=lambda c: (-c.score, c.beneficiary.pk))
-    return scored[:top]
+    return scored
 
 
 def _similar_names(institution_id: int, key: str) -> list[int]:

@@ -8,6 +8,7 @@ closed at the end; DuckDB's spill directory (used only when memory runs short) i
 directory removed with it.
 """
 
+import logging
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from . import settings as model
 from .prepare import COLUMNS, prepare
@@ -67,28 +69,42 @@ def _records(records) -> Iterable[Mapping]:
     return records.to_dict("records") if hasattr(records, "to_dict") else records
 
 
-def _train(linker: Linker, size: int) -> None:
-    """Estimate the model on the records: the prior match probability from near-certain rules,
-    u from random pairs (seeded), m by EM on blocks that each leave some comparisons free."""
-    if size < model.MIN_TRAINING_RECORDS:
-        return
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
-        model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
+def _pair_count(table, rules: list) -> int:
+    """How many distinct pairs ``rules`` admit, counted exactly."""
+    counts = count_comparisons_from_blocking_rules(
+        table, blocking_rules=rules, link_type="dedupe_only", unique_id_column_name="id", record_sample_proportion=1.0
     )
-    training.estimate_u_using_random_sampling(max_pairs=model.U_SAMPLE_PAIRS, seed=model.SEED)
+    return counts[-1]["cumulative_comparison_count"]
+
+
+def _train(linker: Linker, table) -> None:
+    """Estimate the model on the records: the prior match probability from near-certain rules,
+    u from random pairs (seeded), m by EM on blocks that each leave some comparisons free.
+    A step without pairs enough is left out: its parameters keep their priors."""
+    training = linker.training
+    if _pair_count(table, model.DETERMINISTIC_RULES):  # none found would make every match impossible
+        training.estimate_probability_two_random_records_match(
+            model.DETERMINISTIC_RULES, recall=model.DETERMINISTIC_RECALL
+        )
+    # One pass per comparison over the whole sample: it is small enough not to need chunks, and
+    # Splink's early stop (every level seen 100 times) never comes, "same NIK" being that rare.
+    training.estimate_u_using_random_sampling(max_pairs=model.U_SAMPLE_PAIRS, seed=model.SEED, num_chunks=1)
     for rule in model.TRAINING_RULES:
-        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        if _pair_count(table, [rule]) >= model.MIN_TRAINING_PAIRS:
+            training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
 
 
-def _pairs(connection: duckdb.DuckDBPyConnection, table: str) -> list[ScoredPair]:
+def _pairs(connection: duckdb.DuckDBPyConnection, predictions) -> list[ScoredPair]:
+    """The pairs of Splink's predictions table, each with one piece of evidence per comparison
+    that had values on both sides (the name's includes its term-frequency adjustment)."""
     reasons = model.reasons()
     outputs = list(reasons)
     columns = ", ".join(f"gamma_{output}, mw_{output}" for output in outputs)
+    tf_name = "coalesce(mw_tf_adj_name, 0)" if "mw_tf_adj_name" in predictions.columns_escaped else "0"
     rows = connection.sql(
-        f"SELECT id_l, id_r, match_probability, match_weight, {columns}, "  # noqa: S608 - constant identifiers
-        "coalesce(mw_tf_adj_name, 0), jaro_winkler_similarity(name_key_l, name_key_r) "
-        f"FROM {table} ORDER BY match_probability DESC, id_l, id_r"
+        f"SELECT id_l, id_r, match_probability, match_weight, {columns}, {tf_name}, "  # noqa: S608 - constant identifiers
+        "jaro_winkler_similarity(name_key_l, name_key_r) "
+        f"FROM {predictions.physical_name}"
     ).fetchall()
     pairs = []
     for row in rows:
@@ -103,11 +119,12 @@ def _pairs(connection: duckdb.DuckDBPyConnection, table: str) -> list[ScoredPair
                 level_weight += tf_name
             evidence.append(Evidence(reasons[output][gamma].format(similarity=similarity), round(level_weight, 2)))
         evidence.sort(key=lambda item: -item.weight)
-        pairs.append(ScoredPair(id_l, id_r, probability, weight, tuple(evidence)))
-    return pairs
+        # Rounded: the last digits vary from run to run with DuckDB's parallel summation order.
+        pairs.append(ScoredPair(id_l, id_r, round(probability, 6), round(weight, 2), tuple(evidence)))
+    return sorted(pairs, key=lambda pair: (-pair.match_probability, pair.id_l, pair.id_r))
 
 
-def _clusters(pairs: list[ScoredPair]) -> list[list[int]]:
+def clusters_of(pairs: list[ScoredPair]) -> list[list[int]]:
     """Connected components of the pairs (union-find): transitive groups for review."""
     parent: dict[int, int] = {}
 
@@ -146,22 +163,21 @@ def deduplicate(records, *, threshold: float = model.MATCH_THRESHOLD) -> BatchRe
         connection = duckdb.connect(":memory:", config={"temp_directory": spill})
         try:
             step = time.perf_counter()
-            database = DuckDBAPI(connection)
-            linker = Linker(
-                database.register(pa.Table.from_pylist(rows, schema=SCHEMA), table_name="registry"),
-                model.settings(),
-                log_level=None,
-            )
-            _train(linker, len(rows))
+            table = DuckDBAPI(connection).register(pa.Table.from_pylist(rows, schema=SCHEMA), table_name="registry")
+            trainable = len(rows) >= model.MIN_TRAINING_RECORDS
+            # Splink logs every EM iteration at INFO: a worker's log needs only its warnings.
+            linker = Linker(table, model.settings(term_frequencies=trainable), log_level=logging.WARNING)
+            if trainable:
+                _train(linker, table)
             timings["train"] = time.perf_counter() - step
             step = time.perf_counter()
             predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-            pairs = _pairs(connection, predictions.physical_name)
+            pairs = _pairs(connection, predictions)
             timings["predict"] = time.perf_counter() - step
         finally:
             connection.close()
     step = time.perf_counter()
-    clusters = _clusters(pairs)
+    clusters = clusters_of(pairs)
     timings["cluster"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
     return BatchResult(clusters=clusters, pairs=pairs, timings=timings)

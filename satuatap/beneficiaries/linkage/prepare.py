@@ -42,13 +42,13 @@ def phone_key(value: str | None) -> str | None:
 
 def _text(value) -> str | None:
     """The value as text, or None when missing (None, "", or the NaN/NaT of a pandas frame)."""
-    if value is None or value != value or value == "":  # noqa: PLR0124 - NaN is not equal to itself
+    if value is None or value != value or value == "":  # NaN is not equal to itself
         return None
     return str(value)
 
 
 def _iso_date(value: date | str | None) -> str | None:
-    if value is None or value != value:  # noqa: PLR0124 - pandas NaT is not equal to itself
+    if value is None or value != value:  # pandas NaT is not equal to itself
         return None
     if isinstance(value, datetime):
         return value.date().isoformat()

@@ -18,33 +18,74 @@ SEED = 2026
 # Pairs at or above this match probability are reported and clustered.
 MATCH_THRESHOLD = 0.9
 # Random pairs sampled to estimate u (how often non-matches agree by chance).
-U_SAMPLE_PAIRS = 2_000_000
-# Below this many records there is too little to train on: the prior m and u below are used.
+U_SAMPLE_PAIRS = 1_500_000
+# Below this many records there is too little to train on (nor to count how common a name is):
+# the prior m and u below are used, without term-frequency adjustment.
 MIN_TRAINING_RECORDS = 500
+# An EM session needs at least this many pairs from its rule; with fewer (a registry without
+# NIKs, say) the comparisons it would train keep their priors.
+MIN_TRAINING_PAIRS = 50
+
+
+def _same(column: str) -> cll.ExactMatchLevel:
+    return cll.ExactMatchLevel(column)
+
+
+def _district_agrees() -> cll.CustomLevel:
+    """Village names repeat across districts (every regency has a Sukamaju), so a village match
+    needs the district to match too, or to be unknown on one side."""
+    return cll.CustomLevel("(district_key_l = district_key_r OR district_key_l IS NULL OR district_key_r IS NULL)")
+
+
+def _same_village() -> cll.And:
+    return cll.And(_same("village_key"), _district_agrees())
+
+
+def _similar_village() -> cll.And:
+    """Village names a typo apart ("Sukamaju", "Sukamajuu")."""
+    return cll.And(cll.JaroWinklerLevel("village_key", 0.9), _district_agrees())
+
+
+def _null_in_all(*columns: str) -> cll.CustomLevel:
+    """No evidence only when every one of ``columns`` is missing on one side or the other."""
+    return cll.CustomLevel(" AND ".join(f"({column}_l IS NULL OR {column}_r IS NULL)" for column in columns))
 
 
 def _exact(column: str, same: str, different: str, m: float, u: float) -> tuple:
-    return column, column, [(cll.ExactMatchLevel(column), same, m, u), (cll.ElseLevel(), different, 1 - m, 1 - u)]
+    return column, cll.NullLevel(column), [(_same(column), same, m, u), (cll.ElseLevel(), different, 1 - m, 1 - u)]
 
 
-def _model() -> list[tuple]:
-    """The comparisons as (output column, column whose null means "no evidence", levels), each
-    level as (level, reason, prior m, prior u), from the most to the least alike.
+def _model(term_frequencies: bool) -> list[tuple]:
+    """The comparisons as (output column, level meaning "no evidence", levels), each
+    level as (level, reason, prior m, prior u), from the most to the least alike; a level
+    without a reason is another "no evidence" one.
 
     The prior m and u are domain guesses: training replaces them when there is enough data, and
-    they make EM start from a sensible point. Fresh objects each time: Splink configures levels
-    in place.
+    they make EM start from a sensible point. With ``term_frequencies`` an exact name match
+    counts for more when the name is rare ("Cakrawala Sihombing") than when it is common ("Siti
+    Aminah"). Fresh objects each time: Splink configures levels in place.
     """
-    same_district = cll.ExactMatchLevel("district_key")
+    same_name = cll.ExactMatchLevel("name_key")
+    if term_frequencies:
+        same_name.configure(tf_adjustment_column="name_key")
     return [
         _exact("nik_key", "same NIK", "different NIK", 0.95, 0.00001),
         (
             "name",
-            "name_key",
+            cll.NullLevel("name_key"),
             [
-                (cll.ExactMatchLevel("name_key").configure(tf_adjustment_column="name_key"), "same name", 0.55, 0.0005),
+                (same_name, "same name", 0.55, 0.0005),
                 (cll.ExactMatchLevel("name_sorted"), "same name parts in another order", 0.05, 0.00001),
-                (cll.JaroWinklerLevel("name_key", 0.92), "name {similarity:.2f}", 0.25, 0.002),
+                # Jaro-Winkler first: it is cheap and rules out most pairs before the costly
+                # Damerau-Levenshtein (a typo, a doubled or a transposed letter is one edit).
+                (
+                    cll.And(cll.JaroWinklerLevel("name_key", 0.8), cll.DamerauLevenshteinLevel("name_key", 1)),
+                    "name one letter apart",
+                    0.15,
+                    0.0002,
+                ),
+                (cll.JaroWinklerLevel("name_key", 0.92), "name {similarity:.2f}", 0.1, 0.002),
+                (cll.JaroWinklerLevel("name_sorted", 0.92), "similar name parts in another order", 0.02, 0.0005),
                 (cll.ArrayIntersectLevel("name_tokens", 2), "two name parts in common", 0.05, 0.0005),
                 (cll.JaroWinklerLevel("name_key", 0.8), "name {similarity:.2f}", 0.07, 0.05),
                 (cll.ElseLevel(), "different name", 0.03, 0.947),
@@ -52,7 +93,7 @@ def _model() -> list[tuple]:
         ),
         (
             "birth_date",
-            "birth_date",
+            cll.NullLevel("birth_date"),
             [
                 (cll.ExactMatchLevel("birth_date"), "same birth date", 0.85, 0.0001),
                 (cll.CustomLevel("birth_date_swapped_l = birth_date_r"), "birth day and month swapped", 0.05, 0.00001),
@@ -61,39 +102,55 @@ def _model() -> list[tuple]:
             ],
         ),
         _exact("sex", "same sex", "different sex", 0.99, 0.5),
-        _exact("phone", "same phone", "different phone", 0.6, 0.0001),
-        _exact("kk_key", "same KK", "different KK", 0.9, 0.0001),
         (
-            "place",
-            "village_key",
+            # One comparison for KK, phone and place, because they are not independent: the
+            # members of a household share all three, so three separate comparisons would count
+            # "same household" three times as evidence of "same person".
+            "household",
+            _null_in_all("kk_key", "phone", "village_key"),
             [
-                (cll.And(cll.ExactMatchLevel("village_key"), same_district), "same village", 0.8, 0.005),
-                (cll.And(cll.JaroWinklerLevel("village_key", 0.9), same_district), "similar village name", 0.08, 0.005),
-                (cll.ExactMatchLevel("district_key"), "same district", 0.05, 0.02),
-                (cll.ExactMatchLevel("regency_key"), "same regency", 0.05, 0.1),
-                (cll.ElseLevel(), "different regency", 0.02, 0.87),
+                (cll.And(_same("kk_key"), _same("phone")), "same KK and phone", 0.3, 0.000005),
+                (_same("kk_key"), "same KK", 0.3, 0.00001),
+                (cll.And(_same("phone"), _same_village()), "same phone and village", 0.15, 0.000005),
+                (_same("phone"), "same phone", 0.05, 0.00001),
+                (_same_village(), "same village", 0.15, 0.005),
+                (_similar_village(), "similar village name", 0.02, 0.005),
+                (_same("district_key"), "same district", 0.01, 0.02),
+                (cll.ExactMatchLevel("regency_key"), "same regency", 0.01, 0.1),
+                # Without a regency on both sides, "different" would be a guess: no evidence.
+                (cll.NullLevel("regency_key"), None, None, None),
+                (cll.ElseLevel(), "different regency", 0.01, 0.87),
             ],
         ),
     ]
 
 
-def comparisons() -> list[cl.CustomComparison]:
+def comparisons(term_frequencies: bool = True) -> list[cl.CustomComparison]:
+    """Splink comparisons of ``_model``: a null level first, then the levels with their reasons."""
     return [
         cl.CustomComparison(
             comparison_levels=[
-                cll.NullLevel(null_column),
-                *(level.configure(label_for_charts=reason, m_probability=m, u_probability=u) for level, reason, m, u in levels),
+                null_level.configure(is_null_level=True),
+                *(
+                    level.configure(is_null_level=True)
+                    if reason is None
+                    else level.configure(label_for_charts=reason, m_probability=m, u_probability=u)
+                    for level, reason, m, u in levels
+                ),
             ],
             output_column_name=output,
         )
-        for output, null_column, levels in _model()
+        for output, null_level, levels in _model(term_frequencies)
     ]
 
 
 def reasons() -> dict[str, list[str]]:
     """Per comparison output column, its levels' reasons indexed by comparison vector value
     (gamma): Splink numbers the non-null levels from the most alike (highest) down to 0."""
-    return {output: [level[1] for level in reversed(levels)] for output, _null, levels in _model()}
+    return {
+        output: [reason for _level, reason, _m, _u in reversed(levels) if reason is not None]
+        for output, _null, levels in _model(False)
+    }
 
 
 # Candidate pairs: a pair is scored when it agrees on at least one of these. Each is an equality
@@ -104,7 +161,10 @@ BLOCKING_RULES = [
     block_on("kk_key"),
     block_on("phone"),
     block_on("name_sorted", "regency_key"),
-    block_on("birth_date", "district_key"),
+    block_on("birth_date", "regency_key"),
+    block_on("village_key", "district_key", "substr(name_key, 1, 3)"),
+    block_on("name_tokens", "village_key", "district_key", arrays_to_explode=["name_tokens"]),
+    block_on("birth_date", "substr(name_key, 1, 1)"),
     CustomRule("l.birth_date_swapped = r.birth_date and l.district_key = r.district_key"),
 ]
 # EM sessions: each trains the m of every comparison but those its rule blocks on.
@@ -116,18 +176,19 @@ TRAINING_RULES = [
 # find (a domain estimate fixed once, not measured at run time), for the prior match probability.
 DETERMINISTIC_RULES = [
     block_on("nik_key"),
-    block_on("name_key", "birth_date", "village_key"),
+    block_on("name_key", "birth_date", "village_key", "district_key"),
 ]
 DETERMINISTIC_RECALL = 0.75
 
 
-def settings() -> SettingsCreator:
+def settings(*, term_frequencies: bool = True) -> SettingsCreator:
+    """The model for a deduplication of one table (an institution's whole registry)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="id",
-        comparisons=comparisons(),
+        comparisons=comparisons(term_frequencies),
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         retain_matching_columns=True,
+        # The per-comparison match weights: the evidence shown to reviewers.
         retain_intermediate_calculation_columns=True,
-        max_iterations=25,
     )
