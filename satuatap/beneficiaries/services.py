@@ -162,7 +162,7 @@ def _check_rules(beneficiary: Beneficiary, fields: dict) -> None:
     """Rules across fields: the NIK's birth date and sex agree with the form; an asnaf has a reason;
     one NIK per person in the institution."""
     nik = fields.get("nik", beneficiary.nik if beneficiary.pk else "")
-    if fields.get("nik"):
+    if nik:  # a changed birth date or sex is checked against the NIK already held, too
         from stdnum.id import nik as stdnum_nik
 
         born = stdnum_nik.get_birth_date(nik)
@@ -252,12 +252,14 @@ def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> None:
                 household=beneficiary.household, relation=Relation.HEAD, merged_into__isnull=True
             )
             .exclude(pk=beneficiary.pk)
+            .select_related("registered_unit")
             .first()
         )
         if head is not None:
+            # Number and unit, not the name: the head may be registered outside the user's units.
             raise BeneficiaryRefused(
-                _("This household already has a head: %(name)s (%(number)s). A household has one head.")
-                % {"name": head.full_name, "number": head.number},
+                _("This household already has a head, %(number)s registered at %(unit)s. A household has one head.")
+                % {"number": head.number, "unit": head.registered_unit.name},
                 field="relation",
             )
 
@@ -357,7 +359,7 @@ def beneficiary_register(*, actor, unit: Unit, consent: dict | None = None, **fi
 
 
 def _locked(beneficiary: Beneficiary) -> Beneficiary:
-    locked = Beneficiary.objects.select_for_update().select_related("household").get(pk=beneficiary.pk)
+    locked = Beneficiary.objects.select_for_update(of=("self",)).select_related("household").get(pk=beneficiary.pk)
     if locked.is_merged:
         raise BeneficiaryRefused(_("This record was merged into another and can no longer be changed."))
     if locked.erased_at:

@@ -1,297 +1,38 @@
-"""Reading an uploaded spreadsheet: XLSX (openpyxl, read-only) or CSV (UTF-8, ``;`` or ``,``).
+"""Reading an uploaded spreadsheet: the generic reader lives in ``core.tabular`` (shared with the
+beneficiaries import); this module keeps collection's imports reading from their usual place."""
 
-A sheet is a header row and data rows. Headers are matched to the import's
-columns by their English or Indonesian name (or a common alias), ignoring case,
-spaces and punctuation, so a branch's own spreadsheet with "Tanggal" and
-"Nominal" reads as well as our template. Row numbers are those the spreadsheet
-shows: the header is row 1.
-
-Cell parsers turn what people type (``17/03/2026``, ``Rp1.250.000``, ``Zakat
-maal``) into values; they raise ``CellError`` with a message for the person.
-"""
-
-import csv
-import io
-import re
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
-from xml.etree import ElementTree
-
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-MAX_ROWS = 200_000
-MAX_BYTES = 25 * 1024 * 1024
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read (not a spreadsheet, no header, too large)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class CellError(Exception):
-    """One cell's value cannot be used; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: object  # a lazy translation: the header in the reader's language
-    example: object = ""
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    help: object = ""
-
-    def names(self) -> set[str]:
-        names = {normalise(self.key), *(normalise(a) for a in self.aliases)}
-        for language in ("en", "id"):
-            with translation.override(language):
-                names.add(normalise(str(self.label)))
-        return names
-
-
-@dataclass
-class Sheet:
-    """The header mapping and the data rows of an uploaded file."""
-
-    columns: dict[str, int]  # column key -> position in the row
-    headers: dict[str, str]  # column key -> header as written in the file
-    unknown: list[str]
-    rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, cells)
-
-    def values(self, cells: tuple) -> dict:
-        return {key: cells[i] if i < len(cells) else None for key, i in self.columns.items()}
-
-
-@lru_cache(maxsize=4096)
-def _normalise(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def normalise(text) -> str:
-    return _normalise(str(text or ""))
-
-
-def _csv_rows(content: bytes) -> Iterator[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused(_("The CSV file is not in UTF-8; save it again as “CSV UTF-8”.")) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileRefused(_("This file cannot be read as an Excel (XLSX) workbook.")) from None
-    try:
-        sheet = book.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        book.close()
-
-
-def _is_blank(cells) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-def read_sheet(content: bytes, filename: str, columns: list[Column]) -> Sheet:
-    """Read the file's header and rows; refuse a file that is not a spreadsheet or lacks a required column."""
-    try:
-        return _read_sheet(content, filename, columns)
-    except (
-        csv.Error,
-        zipfile.BadZipFile,
-        ElementTree.ParseError,
-        KeyError,
-        IndexError,
-        ValueError,
-        OSError,
-        TypeError,
-    ):
-        # A file that opens but breaks further on (a damaged sheet inside a workbook, say).
-        raise FileRefused(
-            _("This file is damaged or not a spreadsheet; save it again from Excel and upload it anew.")
-        ) from None
-
-
-def _read_sheet(content: bytes, filename: str, columns: list[Column]) -> Sheet:
-    if len(content) > MAX_BYTES:
-        raise FileRefused(_("The file is larger than 25 MB; split it into smaller files."))
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or content[:2] == b"PK":
-        rows = _xlsx_rows(content)
-    elif name.endswith((".csv", ".txt")):
-        rows = _csv_rows(content)
-    else:
-        raise FileRefused(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
-    number = 0
-    header = None
-    for cells in rows:
-        number += 1
-        if not _is_blank(cells):
-            header = cells
-            break
-    if header is None:
-        raise FileRefused(_("The file is empty."))
-    by_name = {name: column.key for column in columns for name in column.names()}
-    positions: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    unknown = []
-    for position, text in enumerate(header):
-        key = by_name.get(normalise(text))
-        if key is None:
-            if text not in (None, ""):
-                unknown.append(str(text))
-        elif key not in positions:
-            positions[key] = position
-            headers[key] = str(text).strip()
-    missing = [str(c.label) for c in columns if c.required and c.key not in positions]
-    if missing:
-        raise FileRefused(
-            _("The file has no column %(columns)s (row %(row)s is read as the header); use the template.")
-            % {"columns": ", ".join(missing), "row": number}
-        )
-    sheet = Sheet(columns=positions, headers=headers, unknown=unknown)
-    for cells in rows:
-        number += 1
-        if _is_blank(cells):
-            continue
-        if len(sheet.rows) >= MAX_ROWS:
-            raise FileRefused(
-                _("The file has more than %(max)s rows; split it into smaller files.") % {"max": f"{MAX_ROWS:,}"}
-            )
-        sheet.rows.append((number, tuple(cells)))
-    return sheet
-
-
-# --- cell parsers -------------------------------------------------------------------------------
-
-
-def text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    return " ".join(str(value).split())
-
-
-def digits_text(value) -> str:
-    """Identifiers typed as numbers in Excel arrive as int/float; keep their digits."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return text(value)
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
-
-
-def parse_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = text(value)
-    if not raw:
-        return None
-    raw = raw.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", raw) else raw
-    try:
-        if len(raw) == 10 and raw[4] == "-":
-            return date.fromisoformat(raw)
-        if len(raw) == 10 and raw[2] == raw[5] and raw[2] in "/-.":
-            return date(int(raw[6:]), int(raw[3:5]), int(raw[:2]))
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise CellError(_("write the date as 2026-03-17 or 17/03/2026."))
-
-
-_RUPIAH_FORMS = (
-    re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,0{1,2})?", re.ASCII),  # 1.250.000 or 1.250.000,00
-    re.compile(r"(\d{1,3}(?:,\d{3})+)(?:\.0{1,2})?", re.ASCII),  # 1,250,000 or 1,250,000.00
-    re.compile(r"(\d+)(?:[.,]0{1,2})?", re.ASCII),  # 1250000 or 1250000,00
+from satuatap.core.tabular import (
+    MAX_BYTES,
+    MAX_ROWS,
+    CellError,
+    Column,
+    FileRefused,
+    Sheet,
+    choice_map,
+    digits_text,
+    normalise,
+    parse_choice,
+    parse_count,
+    parse_date,
+    parse_rupiah,
+    read_sheet,
+    text,
 )
 
-
-def parse_rupiah(value) -> int | None:
-    """Whole rupiah: 1250000, 1.250.000, 1,250,000, Rp1.250.000 or 1.250.000,00."""
-    if isinstance(value, bool):
-        raise CellError(_("enter the amount in whole rupiah, e.g. 1250000 or 1.250.000."))
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise CellError(_("enter the amount in whole rupiah, without cents."))
-        return int(value)
-    raw = text(value).replace(" ", "")
-    if raw.isascii() and raw.isdigit():
-        return int(raw)
-    if not raw:
-        return None
-    raw = re.sub(r"^(rp\.?|idr)", "", raw, flags=re.IGNORECASE)
-    sign = -1 if raw.startswith("-") else 1
-    raw = raw.removeprefix("-")
-    for form in _RUPIAH_FORMS:
-        match = form.fullmatch(raw)
-        if match:
-            return sign * int(re.sub(r"[.,]", "", match.group(1)))
-    raise CellError(_("enter the amount in whole rupiah, e.g. 1250000 or 1.250.000."))
-
-
-def parse_count(value) -> int | None:
-    if isinstance(value, bool):
-        raise CellError(_("enter a whole number."))
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raw = text(value)
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()):
-        raise CellError(_("enter a whole number."))
-    return int(raw)
-
-
-def choice_map(choices, aliases: dict[str, str] | None = None) -> dict[str, str]:
-    """Normalised value, English label and Indonesian label of each choice -> its value."""
-    found = {}
-    for value, label in choices:
-        found[normalise(value)] = value
-        for language in ("en", "id"):
-            with translation.override(language):
-                found[normalise(str(label))] = value
-    for alias, value in (aliases or {}).items():
-        found[normalise(alias)] = value
-    return found
-
-
-def parse_choice(value, mapping: dict[str, str], labels) -> str | None:
-    raw = text(value)
-    if not raw:
-        return None
-    found = mapping.get(normalise(raw))
-    if found is None:
-        raise CellError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": labels})
-    return found
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "CellError",
+    "Column",
+    "FileRefused",
+    "Sheet",
+    "choice_map",
+    "digits_text",
+    "normalise",
+    "parse_choice",
+    "parse_count",
+    "parse_date",
+    "parse_rupiah",
+    "read_sheet",
+    "text",
+]

@@ -1,0 +1,28 @@
+"""Importing a branch's or care unit's existing list of beneficiaries from XLSX/CSV.
+
+Upload (``import_upload``) keeps the file and queues a check (``tasks_imports.import_validate``);
+the check reads every row with the registration rules and flags possible duplicates, against
+the registry and within the file; the user then saves the valid rows all at once, choosing
+which flagged rows to include (``import_commit_request``, then ``tasks_imports.import_commit``),
+or cancels (``import_cancel``). ``rows.template_bytes`` gives the blank list to fill.
+"""
+
+from satuatap.beneficiaries.imports.jobs import (
+    CAPABILITY,
+    ImportRefused,
+    import_cancel,
+    import_commit,
+    import_commit_request,
+    import_upload,
+    import_validate,
+)
+
+__all__ = [
+    "CAPABILITY",
+    "ImportRefused",
+    "import_cancel",
+    "import_commit",
+    "import_commit_request",
+    "import_upload",
+    "import_validate",
+]

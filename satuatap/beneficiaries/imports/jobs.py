@@ -1,0 +1,305 @@
+"""The life of a beneficiaries import: upload, check (a task), then save the chosen rows at once
+(a task) or cancel.
+
+    uploaded -> validating -> validated -> committing -> committed
+                          \\-> failed              \\-> failed
+    uploaded / validated / failed -> cancelled
+
+Each step moves the status with a conditional UPDATE (``WHERE status = <expected>``), so a
+double click, a second worker or a retried task finds nothing to do. Saving registers every
+chosen row through ``services.beneficiary_register`` inside one transaction: if any row is
+refused now (a head registered meanwhile, say), nothing is saved and the job says which row
+and why.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record
+from satuatap.beneficiaries import services
+from satuatap.beneficiaries.errors import BeneficiaryRefused
+from satuatap.beneficiaries.imports import rows as rows_module
+from satuatap.beneficiaries.models import BeneficiaryImport
+from satuatap.core.tabular import FileRefused, read_sheet
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
+
+logger = logging.getLogger(__name__)
+
+CAPABILITY = "beneficiaries.import"
+# A branch's or care unit's list is a few thousand people; larger files are split.
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_NAME = 200
+EXTENSIONS = (".xlsx", ".csv", ".txt")
+Job = BeneficiaryImport
+S = BeneficiaryImport.JobStatus
+
+
+class ImportRefused(BeneficiaryRefused):
+    """An import that cannot be uploaded, saved or cancelled as asked."""
+
+
+def too_large_message() -> str:
+    return _("The file is larger than %(max)s MB; split it into smaller files.") % {"max": MAX_BYTES // (1024 * 1024)}
+
+
+def _move(job: Job, expected, status, **fields) -> bool:
+    """Move the job from one of ``expected`` to ``status`` unless someone else did first."""
+    expected = [expected] if isinstance(expected, str) else list(expected)
+    moved = Job.objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
+    if moved:
+        job.refresh_from_db()
+    return bool(moved)
+
+
+def import_upload(*, actor, unit: Unit, filename: str, content: bytes, language: str = "id") -> Job:
+    """Keep an uploaded list as a new import of ``unit`` and queue its check."""
+    require(actor, CAPABILITY, unit)
+    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME]
+    if not filename.lower().endswith(EXTENSIONS):
+        raise ImportRefused(_("Upload an Excel (.xlsx) or CSV (.csv) file."), field="file")
+    if not content:
+        raise ImportRefused(_("The file is empty."), field="file")
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(too_large_message(), field="file")
+    job = Job.objects.create(
+        institution_id=unit.institution_id,
+        unit=unit,
+        content=content,
+        original_filename=filename,
+        language=language if language in ("id", "en") else "id",
+        created_by=actor,
+    )
+    _enqueue("validate", job.pk)
+    return job
+
+
+def _enqueue(step: str, job_id: int) -> None:
+    from satuatap.beneficiaries import tasks_imports
+
+    task = tasks_imports.import_validate if step == "validate" else tasks_imports.import_commit
+    transaction.on_commit(lambda: task.enqueue(job_id))
+
+
+class _Progress:
+    """Writes the rows processed to the job as the work goes on.
+
+    Inside the saving transaction the count would stay invisible until the end, so on
+    PostgreSQL it goes through a second connection of its own; SQLite has one writer at
+    a time, so there the bar shows no count while saving.
+    """
+
+    def __init__(self, job: Job):
+        self.job_id = job.pk
+        self.side = None
+
+    def __call__(self, done: int) -> None:
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job_id).update(progress=done)
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE beneficiaries_beneficiaryimport SET progress = %s WHERE id = %s", [done, self.job_id]
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _read(job: Job):
+    return read_sheet(bytes(job.content), job.original_filename, rows_module.COLUMNS, max_rows=MAX_ROWS)
+
+
+def import_validate(job_id: int) -> Job | None:
+    """Check every row of an uploaded list (the task's body); the job then shows the preview."""
+    job = Job.objects.select_related("unit").filter(pk=job_id).first()
+    if job is None or not _move(job, S.UPLOADED, S.VALIDATING, progress=0):
+        return job
+    progress = _Progress(job)
+    with translation.override(job.language):
+        try:
+            sheet = _read(job)
+            Job.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows))
+            if not sheet.rows:
+                raise FileRefused(_("The file has a header but no rows."))
+            checked = rows_module.check(unit=job.unit, sheet=sheet, progress=progress)
+        except FileRefused as exc:
+            _move(job, S.VALIDATING, S.FAILED, message=exc.message)
+            return job
+        except Exception:
+            logger.exception("beneficiaries import %s: the check stopped", job.pk)
+            _move(
+                job,
+                S.VALIDATING,
+                S.FAILED,
+                message=_("The check stopped on an unexpected error; nothing was saved. Try again or tell support."),
+            )
+            raise
+        finally:
+            progress.close()
+    flagged = checked.flagged_rows
+    Job.objects.filter(pk=job.pk, status=S.VALIDATING).update(
+        total_rows=checked.total,
+        valid_rows=len(checked.valid),
+        error_rows=len(checked.error_rows),
+        duplicate_rows=len(flagged),
+        errors=checked.errors,
+        duplicates=checked.duplicates,
+        summary=checked.summary,
+        progress=checked.total,
+        status=S.VALIDATED,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def includable(job: Job) -> set[int]:
+    """The flagged rows that could be saved if the user chooses to (those without errors)."""
+    return {d["row"] for d in job.duplicates or [] if d.get("valid")}
+
+
+def rows_to_save(job: Job) -> int:
+    flagged = {d["row"] for d in job.duplicates or []}
+    return job.valid_rows - len(includable(job)) + len(set(job.include or []) & flagged)
+
+
+def import_commit_request(*, actor, job: Job, include=()) -> bool:
+    """Ask for the valid rows of a checked import to be saved, with the flagged rows in ``include``;
+    False if it was already asked or is done."""
+    require(actor, CAPABILITY, job.unit)
+    if job.status != S.VALIDATED:
+        return False
+    try:
+        chosen = sorted({int(row) for row in include})
+    except (TypeError, ValueError):
+        raise ImportRefused(_("Choose the rows to include from the list.")) from None
+    allowed = includable(job)
+    if not set(chosen) <= allowed:
+        raise ImportRefused(_("Only rows flagged as possible duplicates and without errors can be included."))
+    job.include = chosen
+    if not rows_to_save(job):
+        raise ImportRefused(_("No row would be saved: the file has no valid rows, or only flagged ones not chosen."))
+    if not _move(job, S.VALIDATED, S.COMMITTING, committed_by=actor, include=chosen, progress=0, message=""):
+        return False
+    _enqueue("commit", job.pk)
+    return True
+
+
+def import_cancel(*, actor, job: Job) -> bool:
+    """Drop an import that was not saved; the file is removed, the record that it was cancelled stays."""
+    require(actor, CAPABILITY, job.unit)
+    moved = _move(job, [S.UPLOADED, S.VALIDATED, S.FAILED], S.CANCELLED, content=b"")
+    if not moved and job.status != S.CANCELLED:
+        raise ImportRefused(_("An import that is being saved or was saved cannot be cancelled."))
+    return moved
+
+
+def _refused(number: int, exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        pairs = [(name, message) for name, messages in exc.message_dict.items() for message in messages]
+    else:
+        pairs = [(None, message) for message in exc.messages]
+    name, message = pairs[0]
+    key = rows_module.FIELD_COLUMN.get(name or "", name or "")
+    column = rows_module.HEADERS.get(key, key or "-")
+    return _(
+        "Nothing was saved: row %(row)s (column %(column)s) is refused now: %(message)s "
+        "Correct the file and upload it again."
+    ) % {"row": number, "column": column, "message": message}
+
+
+def import_commit(job_id: int) -> Job | None:
+    """Register the chosen rows, all or nothing (the task's body)."""
+    job = Job.objects.select_related("unit", "committed_by").filter(pk=job_id).first()
+    if job is None or job.status != S.COMMITTING:
+        return job
+    actor = job.committed_by
+    progress = _Progress(job)
+    errors = {row for row, _column, _message in job.errors or []}
+    flagged = {d["row"] for d in job.duplicates or []}
+    include = set(job.include or [])
+    with translation.override(job.language):
+        try:
+            with transaction.atomic():
+                if not Job.objects.filter(pk=job.pk, status=S.COMMITTING).exists():
+                    return job  # another run of this task saved it meanwhile
+                require(actor, CAPABILITY, job.unit)
+                sheet = _read(job)
+                read = rows_module.read_rows(sheet, job.unit.institution_id, rules=False)
+                chosen = [
+                    row for row, _e in read if row.row not in errors and (row.row not in flagged or row.row in include)
+                ]
+                unreadable = sorted({row.row for row, cell_errors in read if cell_errors} - errors)
+                if unreadable:
+                    raise ImportRefused(
+                        _("Nothing was saved: row %(row)s can no longer be read; upload the file again.")
+                        % {"row": unreadable[0]}
+                    )
+                saved = []
+                for done, row in enumerate(chosen, start=1):
+                    try:
+                        beneficiary = services.beneficiary_register(
+                            actor=actor, unit=job.unit, consent=row.consent, **row.fields
+                        )
+                    except BeneficiaryRefused as exc:
+                        raise ImportRefused(_refused(row.row, exc)) from None
+                    saved.append(beneficiary)
+                    if done % rows_module.PROGRESS_EVERY == 0:
+                        progress(done)
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.IMPORT_COMMITTED,
+                    target=job,
+                    unit=job.unit,
+                    changes={"status": [S.VALIDATED, S.COMMITTED], "rows": [None, len(saved)]},
+                    note=job.original_filename,
+                )
+                summary = dict(job.summary or {})
+                if saved:
+                    summary["saved"] = {"count": len(saved), "first": saved[0].number, "last": saved[-1].number}
+                Job.objects.filter(pk=job.pk).update(
+                    status=S.COMMITTED,
+                    committed_at=timezone.now(),
+                    saved_rows=len(saved),
+                    progress=job.total_rows,
+                    summary=summary,
+                    message="",
+                    content=b"",  # the list holds NIKs in the clear; the registry now holds them encrypted
+                )
+        except (ValidationError, FileRefused) as exc:
+            message = exc.message if isinstance(exc, FileRefused) else " ".join(exc.messages)
+            _move(job, S.COMMITTING, S.FAILED, message=message)
+        except PermissionDenied as exc:
+            _move(job, S.COMMITTING, S.FAILED, message=str(exc) or _("Your role does not allow saving this import."))
+        except DatabaseError:
+            logger.exception("beneficiaries import %s: saving failed", job.pk)
+            _move(
+                job,
+                S.COMMITTING,
+                S.FAILED,
+                message=_("Saving failed on a database error; nothing was saved. Try again in a moment."),
+            )
+        except Exception:
+            logger.exception("beneficiaries import %s: saving stopped", job.pk)
+            _move(
+                job,
+                S.COMMITTING,
+                S.FAILED,
+                message=_("Saving stopped on an unexpected error; nothing was saved. Tell support."),
+            )
+            raise
+        finally:
+            progress.close()
+    job.refresh_from_db()
+    return job
