@@ -9,6 +9,12 @@ otherwise the matrix fails and names it, so no view or endpoint escapes it.
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.scoping_beneficiaries import (
+    BENEFICIARY_API_BODIES,
+    BENEFICIARY_API_PARAMS,
+    BENEFICIARY_LIST_VARIANTS,
+    BENEFICIARY_OBJECT_KINDS,
+)
 from tests.scoping_collection import (
     COLLECTION_API_BODIES,
     COLLECTION_API_PARAMS,
@@ -42,6 +48,7 @@ OBJECT_KINDS = {
     "collection:campaign_edit": "campaign",
     **{f"donors:{name}": "donor" for name in ("detail", "edit", "identifiers", "merge", "history", "statement")},
     **{f"collection:import_{name}": "import" for name in ("detail", "commit", "cancel", "errors")},
+    **BENEFICIARY_OBJECT_KINDS,
 }
 
 # URL name -> the values its <slug> takes; each value is checked like a list page.
@@ -88,6 +95,7 @@ LIST_VARIANTS = {
     "collection:settings": [""],
     "collection:imports": ["", "?page=2"],
     **COLLECTION_LIST_VARIANTS,
+    **BENEFICIARY_LIST_VARIANTS,
 }
 
 # Views anyone may reach without logging in.
@@ -124,6 +132,8 @@ API_PARAMS.update(LEDGER_API_PARAMS)
 API_BODIES.update(LEDGER_API_BODIES)
 API_PARAMS.update(COLLECTION_API_PARAMS)
 API_BODIES.update(COLLECTION_API_BODIES)
+API_PARAMS.update(BENEFICIARY_API_PARAMS)
+API_BODIES.update(BENEFICIARY_API_BODIES)
 PUBLIC_API = set(COLLECTION_PUBLIC_API)
 
 

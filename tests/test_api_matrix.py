@@ -8,6 +8,7 @@ from django.test import Client
 from satuatap.api.services import api_token_create
 from satuatap.organizations.models import Membership
 from tests.scoping import API_BODIES, API_PARAMS, PUBLIC_API, api_operations
+from tests.scoping_beneficiaries import beneficiary_matrix_ids
 from tests.scoping_collection import collection_matrix_ids
 from tests.scoping_ledger import ledger_matrix_ids
 from tests.test_scoping_matrix import snapshot
@@ -35,12 +36,17 @@ def fill(path: str, ids: dict) -> str:
 
 
 def matrix_ids(world) -> dict:
-    """Ledger and collection objects of other units and institutions, merged per id set."""
+    """Ledger, collection and registry objects of other units and institutions, merged per id set."""
     led = ledger_matrix_ids(world)
     col = collection_matrix_ids(world)
+    reg = beneficiary_matrix_ids(world)
+    registry = reg["foreign"]
     return {
-        "foreign": [{**lf, **cf} for lf, cf in zip(led["foreign"], col["foreign"], strict=True)],
-        "own": {**led["own"], **col["own"]},
+        "foreign": [
+            {**lf, **cf, **registry[i % len(registry)]}
+            for i, (lf, cf) in enumerate(zip(led["foreign"], col["foreign"], strict=True))
+        ],
+        "own": {**led["own"], **col["own"], **reg["own"]},
     }
 
 

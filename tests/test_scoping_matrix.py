@@ -37,7 +37,13 @@ def url_for(route: str, pk) -> str:
 
 
 # Reads that write an audit event (a full NIK/NPWP shown or printed): an auditor may do them.
-AUDITED_READS = {"donors:identifiers", "donors:statement"}
+AUDITED_READS = {
+    "donors:identifiers",
+    "donors:statement",
+    "beneficiaries:identifiers",
+    "beneficiaries:document",
+    "beneficiaries:privacy",
+}
 
 
 def snapshot(audit: bool = True):
@@ -62,6 +68,24 @@ def snapshot(audit: bool = True):
         list(Campaign.objects.order_by("pk").values_list("pk", "name", "target", "code")),
         list(FitrahRate.objects.order_by("pk").values_list("pk", "amount")),
         ReceiptPrint.objects.count(),
+        *_registry_snapshot(),
+    )
+
+
+def _registry_snapshot():
+    from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary, Consent, Document, NotDuplicate
+
+    return (
+        list(
+            Beneficiary.objects.order_by("pk").values_list(
+                "pk", "full_name", "status", "note", "merged_into", "erased_at"
+            )
+        ),
+        list(Consent.objects.order_by("pk").values_list("pk", "withdrawn_on")),
+        Assessment.objects.count(),
+        Document.objects.count(),
+        AidRecord.objects.count(),
+        NotDuplicate.objects.count(),
     )
 
 
@@ -104,6 +128,9 @@ def books(world):
     from tests.scoping_collection import collection_matrix_ids
 
     gifts = collection_matrix_ids(world)
+    from tests.scoping_beneficiaries import beneficiary_matrix_ids
+
+    registry = beneficiary_matrix_ids(world)
 
     def campaign(actor, unit, code, name):
         day = date(2026, 1, 1)
@@ -114,6 +141,7 @@ def books(world):
     return SimpleNamespace(
         imports=import_matrix_jobs(world),
         gifts=gifts,
+        registry=registry,
         campaign_own=campaign(world.alice, world.branch_a, "own-campaign", "Kampanye Anggrek"),
         campaigns_foreign=[
             campaign(
@@ -153,6 +181,10 @@ def foreign(world, books):
         "donor": [_Id(ids["donor"]) for ids in books.gifts["foreign"]],
         "campaign": books.campaigns_foreign,
         "import": books.imports["foreign"],
+        **{
+            kind: [_Id(ids[kind]) for ids in books.registry["foreign"]]
+            for kind in ("beneficiary", "assessment", "document", "consent", "dedup_run", "beneficiary_import")
+        },
     }
 
 
@@ -291,6 +323,7 @@ def test_auditor_cannot_write_anything(world, books, route, name, kwargs):
         "donor": books.gifts["own"]["donor"],
         "campaign": books.campaign_own.pk,
         "import": books.imports["own"].pk,
+        **books.registry["own"],
     }
     url = url_for(route, own[OBJECT_KINDS[name]] if kwargs else 0)
     audit = name not in AUDITED_READS

@@ -36,7 +36,7 @@ from satuatap.beneficiaries.errors import BeneficiaryRefused
 from satuatap.beneficiaries.models import AidRecord, Beneficiary
 from satuatap.core import identifiers
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import units_where
+from satuatap.organizations.permissions import require, units_where
 from satuatap.organizations.selectors import unit_for
 
 router = Router(tags=["beneficiaries"])
@@ -71,7 +71,9 @@ def _unit(user, unit_id: int | None, capability: str) -> Unit:
     """The unit asked for (404 outside the user's units), else their first unit with ``capability``."""
     if unit_id is None:
         return _require_somewhere(user, capability)
-    return unit_for(user, unit_id, capability="beneficiaries.view")
+    unit = unit_for(user, unit_id, capability="beneficiaries.view")
+    require(user, capability, unit)
+    return unit
 
 
 def _detail(user, beneficiary: Beneficiary) -> Beneficiary:

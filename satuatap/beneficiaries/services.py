@@ -501,7 +501,10 @@ def standard_save(*, actor, unit: Unit, name: str, valid_from: date, amounts: di
         action=AuditAction.NEEDS_STANDARD_SAVED,
         target=standard,
         unit=unit,
-        changes={"amounts": [None, clean], "valid_from": [None, valid_from.isoformat()]},
+        changes={
+            "amounts": [None, ", ".join(f"{k} {v['base']:,}+{v['per_member']:,}" for k, v in clean.items())],
+            "valid_from": [None, valid_from.isoformat()],
+        },
         note=_("created") if created else _("replaced"),
     )
     return standard

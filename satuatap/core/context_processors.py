@@ -14,6 +14,7 @@ NAVIGATION = [
     ("collection:counter", _("Counter"), "collection.record"),
     ("collection:donations", _("Donations"), "collection.view"),
     ("donors:list", _("Donors"), "donors.view"),
+    ("beneficiaries:list", _("Beneficiaries"), "beneficiaries.view"),
     ("collection:reports", _("Collection reports"), "collection.view"),  # campaigns, imports: from Donations
     ("ledger:overview", _("Fund ledger"), "ledger.view"),
     ("audit:event_list", _("Audit trail"), "audit.view"),

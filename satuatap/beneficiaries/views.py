@@ -1,0 +1,364 @@
+"""Staff pages of the mustahik registry: list and search, register, one beneficiary, change,
+status. Thin views over ``beneficiaries.services`` and ``.selectors``; the other pages are in
+``views_records`` (consents, documents, merge, aid, privacy), ``views_assess`` (assessment,
+needs standard) and ``views_dedup`` (batch deduplication).
+
+Every beneficiary fetched by id goes through ``selectors.beneficiary_for`` (404 outside the
+user's scope); every page needs a capability on the active unit (the unit switcher).
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satuatap.beneficiaries import selectors, services
+from satuatap.beneficiaries.forms import (
+    BeneficiaryForm,
+    ConsentForm,
+    DocumentForm,
+    StatusForm,
+    initial_from,
+    probe_from,
+    probe_is_empty,
+)
+from satuatap.beneficiaries.models import TRANSITIONS, Asnaf, Beneficiary, Status
+from satuatap.beneficiaries.services import STATUS_CAPABILITY
+from satuatap.core.exports import table_response
+from satuatap.core.identifiers import format_phone
+from satuatap.core.views_helpers import apply_service_error
+from satuatap.organizations.permissions import can, require
+
+PAGE = 25
+
+
+def _unit(request, capability: str = "beneficiaries.view"):
+    unit = request.active_unit
+    if unit is None:
+        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    require(request.user, capability, unit)
+    return unit
+
+
+def _int(value, default=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+def _phone(value: str) -> str:
+    try:
+        return format_phone(value)
+    except Exception:  # noqa: BLE001 - an odd stored number is shown as stored, never a 500
+        return value
+
+
+def _can_change(user, beneficiary) -> bool:
+    return (
+        not beneficiary.is_merged
+        and not beneficiary.erased_at
+        and can(user, "beneficiaries.manage", beneficiary.registered_unit)
+    )
+
+
+def _closed_redirect(request, beneficiary):
+    """Merged and erased records are kept as they are: say so and go back to the record."""
+    if beneficiary.is_merged:
+        messages.error(request, _("This record was merged into another and can no longer be changed."))
+    else:
+        messages.error(request, _("This person's data was erased at their request; the record cannot be changed."))
+    return redirect("beneficiaries:detail", pk=beneficiary.pk)
+
+
+# --- list and search ------------------------------------------------------------------------------------
+
+
+def _filters(request) -> dict:
+    status = request.GET.get("status", "")
+    asnaf = request.GET.get("asnaf", "")
+    return {
+        "q": request.GET.get("q", "")[:200],
+        "status": status if status in Status.values else "",
+        "asnaf": asnaf if asnaf in Asnaf.values else "",
+    }
+
+
+def _query(filters: dict) -> str:
+    return urlencode({k: v for k, v in filters.items() if v})
+
+
+@login_required
+def beneficiary_list(request):
+    unit = _unit(request)
+    filters = _filters(request)
+    rows = selectors.search(request.user, within=unit, **filters)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [
+            _("Beneficiary number"),
+            _("Name"),
+            _("Kind"),
+            _("NIK"),
+            _("KK"),
+            _("Village"),
+            _("District"),
+            _("Regency/city"),
+            _("Asnaf"),
+            _("Status"),
+            _("Registered at"),
+        ]
+        data = (
+            [
+                b.number,
+                b.full_name,
+                b.get_kind_display(),
+                b.nik_masked,
+                b.household.kk_masked if b.household_id else "",
+                b.village,
+                b.district,
+                b.regency,
+                b.get_asnaf_display(),
+                b.get_status_display(),
+                b.registered_unit.code,
+            ]
+            for b in rows.iterator(chunk_size=2000)
+        )
+        return table_response(fmt, f"beneficiaries-{unit.code}", _("Beneficiaries"), header, data)
+    return render(
+        request,
+        "beneficiaries/list.html",
+        {
+            "unit": unit,
+            "filters": filters,
+            "query": _query(filters),
+            "page": Paginator(rows, PAGE).get_page(request.GET.get("page")),
+            "statuses": Status.choices,
+            "asnafs": Asnaf.choices,
+            "can_manage": can(request.user, "beneficiaries.manage", unit),
+            "can_configure": can(request.user, "beneficiaries.configure", unit),
+            "can_dedup": can(request.user, "beneficiaries.dedup", unit),
+        },
+    )
+
+
+@login_required
+def beneficiary_search(request):
+    """The results fragment of the search box and filters (htmx)."""
+    unit = _unit(request)
+    filters = _filters(request)
+    rows = selectors.search(request.user, within=unit, **filters)
+    query = _query(filters)
+    response = render(
+        request,
+        "beneficiaries/_results.html",
+        {"page": Paginator(rows, PAGE).get_page(request.GET.get("page")), "filters": filters, "query": query},
+    )
+    if request.htmx:
+        # The list page keeps its address in step with the box, so reload and back work.
+        response["HX-Replace-Url"] = reverse("beneficiaries:list") + (f"?{query}" if query else "")
+    return response
+
+
+# --- register and edit --------------------------------------------------------------------------------
+
+
+@login_required
+def beneficiary_create(request):
+    unit = _unit(request, "beneficiaries.manage")
+    form = BeneficiaryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            beneficiary = services.beneficiary_register(
+                actor=request.user, unit=unit, consent=form.consent(), **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered as %(number)s.")
+                % {"name": beneficiary.full_name, "number": beneficiary.number},
+            )
+            return redirect("beneficiaries:detail", pk=beneficiary.pk)
+    return render(
+        request, "beneficiaries/form.html", {"form": form, "unit": unit, "title": _("Register a beneficiary")}
+    )
+
+
+@login_required
+@require_POST
+def beneficiary_candidates(request):
+    """Likely duplicates of the person being typed in, from the whole institution (htmx side panel):
+    a record outside the user's scope shows only the office that holds it."""
+    unit = _unit(request, "beneficiaries.manage")
+    exclude = _int(request.POST.get("exclude"))
+    probe = probe_from(request.POST, exclude=(exclude,) if exclude else ())
+    candidates = [] if probe_is_empty(probe) else selectors.candidates_for(request.user, unit.institution_id, probe)
+    return render(request, "beneficiaries/_candidates.html", {"candidates": candidates, "empty": probe_is_empty(probe)})
+
+
+@login_required
+def beneficiary_edit(request, pk):
+    beneficiary = selectors.beneficiary_for(request.user, pk)
+    require(request.user, "beneficiaries.manage", beneficiary.registered_unit)
+    if beneficiary.is_merged or beneficiary.erased_at:
+        return _closed_redirect(request, beneficiary)
+    form = BeneficiaryForm(request.POST or None, editing=beneficiary, initial=initial_from(beneficiary))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_update(
+                actor=request.user, beneficiary=beneficiary, **form.changed_service_fields(beneficiary)
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The beneficiary's data has been saved."))
+            return redirect("beneficiaries:detail", pk=beneficiary.pk)
+    return render(
+        request,
+        "beneficiaries/form.html",
+        {
+            "form": form,
+            "beneficiary": beneficiary,
+            "unit": beneficiary.registered_unit,
+            "title": _("Change %(name)s") % {"name": beneficiary.full_name},
+        },
+    )
+
+
+# --- one beneficiary ------------------------------------------------------------------------------------
+
+
+def _probe_of(beneficiary: Beneficiary):
+    from satuatap.beneficiaries.matching import Probe
+
+    return Probe(
+        full_name=beneficiary.full_name,
+        nik=beneficiary.nik or "",
+        kk=beneficiary.household.kk if beneficiary.household_id else "",
+        birth_date=beneficiary.birth_date,
+        sex=beneficiary.sex,
+        phone=beneficiary.phone,
+        village=beneficiary.village,
+        exclude=(beneficiary.pk,),
+    )
+
+
+def _members(user, beneficiary):
+    """The household's members; one the user may not see shows only the office that holds it."""
+    if not beneficiary.household_id:
+        return []
+    members = list(selectors.household_members(beneficiary.household).select_related("registered_unit"))
+    visible = set(selectors.beneficiaries_for(user).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True))
+    return [{"person": m, "visible": m.pk in visible} for m in members]
+
+
+@login_required
+def beneficiary_detail(request, pk):
+    unit = _unit(request)
+    user = request.user
+    beneficiary = selectors.beneficiary_for(user, pk)
+    open_record = not beneficiary.is_merged and not beneficiary.erased_at
+    aid = selectors.aid_history(beneficiary)
+    candidates = []
+    if open_record and beneficiary.kind == "person":
+        candidates = selectors.candidates_for(user, beneficiary.institution_id, _probe_of(beneficiary))
+    can_manage_here = can(user, "beneficiaries.manage", beneficiary.registered_unit)
+    next_statuses = [
+        (s, Status(s).label)
+        for s in Status.values
+        if s in TRANSITIONS[beneficiary.status] and can(user, STATUS_CAPABILITY[s], beneficiary.registered_unit)
+    ]
+    return render(
+        request,
+        "beneficiaries/detail.html",
+        {
+            "b": beneficiary,
+            "unit": unit,
+            "phone": _phone(beneficiary.phone),
+            "members": _members(user, beneficiary),
+            "status_changes": beneficiary.status_changes.select_related("changed_by", "unit"),
+            "assessments": beneficiary.assessments.select_related("unit", "assessed_by", "standard"),
+            "consents": beneficiary.consents.select_related("recorded_by"),
+            "documents": beneficiary.documents.select_related("uploaded_by", "assessment"),
+            "aid": Paginator(aid, 50).get_page(request.GET.get("page")),
+            "aid_totals": selectors.aid_totals(beneficiary),
+            "candidates": candidates,
+            "merged_from": selectors.beneficiaries_for(user).filter(merged_into=beneficiary).order_by("number"),
+            "open_record": open_record,
+            "can_edit": open_record and can_manage_here,
+            "can_status": open_record and bool(next_statuses),
+            "can_identifiers": can(user, "beneficiaries.identifiers", unit)
+            and bool(beneficiary.nik_last4 or beneficiary.household_id),
+            "can_documents": can(user, "beneficiaries.documents", unit),
+            "can_upload": open_record
+            and (can_manage_here or can(user, "beneficiaries.assess", beneficiary.registered_unit)),
+            "can_assess": open_record and can(user, "beneficiaries.assess", unit),
+            "can_aid": open_record and can(user, "beneficiaries.manage", unit),
+            "can_merge": open_record and can(user, "beneficiaries.merge", unit),
+            "can_not_duplicate": open_record and can(user, "beneficiaries.manage", unit),
+            "can_consent": open_record and can_manage_here,
+            "can_privacy": can(user, "beneficiaries.privacy", unit) and not beneficiary.is_merged,
+            "document_form": DocumentForm(),
+            "consent_form": ConsentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def beneficiary_identifiers(request, pk):
+    """The full NIK and KK, for roles that need them; each read is audited."""
+    unit = _unit(request)
+    beneficiary = selectors.beneficiary_for(request.user, pk)
+    values = services.identifiers_read(actor=request.user, beneficiary=beneficiary, unit=unit)
+    template = "beneficiaries/_identifiers.html" if request.htmx else "beneficiaries/identifiers.html"
+    return render(request, template, {"b": beneficiary, "values": values})
+
+
+# --- status -------------------------------------------------------------------------------------------
+
+
+@login_required
+def beneficiary_status(request, pk):
+    """Move the beneficiary along the lifecycle: only to the statuses that may follow, with a reason."""
+    _unit(request)
+    beneficiary = selectors.beneficiary_for(request.user, pk)
+    if beneficiary.is_merged or beneficiary.erased_at:
+        return _closed_redirect(request, beneficiary)
+    choices = [
+        (s, Status(s).label)
+        for s in Status.values
+        if s in TRANSITIONS[beneficiary.status] and can(request.user, STATUS_CAPABILITY[s], beneficiary.registered_unit)
+    ]
+    if not choices:
+        raise PermissionDenied(
+            _("Your role on %(unit)s does not allow this action.") % {"unit": beneficiary.registered_unit.name}
+        )
+    form = StatusForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_change(
+                actor=request.user,
+                beneficiary=beneficiary,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(status)s.")
+                % {"name": beneficiary.full_name, "status": Status(form.cleaned_data["to_status"]).label.lower()},
+            )
+            return redirect("beneficiaries:detail", pk=beneficiary.pk)
+    return render(request, "beneficiaries/status.html", {"b": beneficiary, "form": form})

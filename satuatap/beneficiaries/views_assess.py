@@ -1,0 +1,197 @@
+"""The field assessment (mobile-first), its page with the score explained, and the needs standard
+(had kifayah) it is scored against."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.beneficiaries import scoring, selectors, services
+from satuatap.beneficiaries.forms import AssessmentForm, DocumentForm, StandardForm, standard_initial
+from satuatap.beneficiaries.models import Asnaf, Assessment, DocumentKind, HousingCondition, NeedCategory, NeedsStandard
+from satuatap.beneficiaries.views import _closed_redirect, _unit
+from satuatap.core.views_helpers import apply_service_error
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import can
+
+
+def _initial(beneficiary) -> dict:
+    """Start from the last assessment, else from the household as registered."""
+    initial = {"assessed_on": timezone.localdate(), "dependants": 0, "assets_value": 0, "debts": 0}
+    last = beneficiary.assessments.first()
+    if last is not None:
+        for name in ("household_size", "dependants", "income_sources", "housing", "housing_condition"):
+            initial[name] = getattr(last, name)
+    elif beneficiary.household_id:
+        initial["household_size"] = selectors.household_members(beneficiary.household).count()
+    if beneficiary.latitude is not None:
+        initial["latitude"], initial["longitude"] = beneficiary.latitude, beneficiary.longitude
+    return initial
+
+
+@login_required
+def assess(request, pk):
+    unit = _unit(request, "beneficiaries.assess")
+    beneficiary = selectors.beneficiary_for(request.user, pk)
+    if beneficiary.is_merged or beneficiary.erased_at:
+        return _closed_redirect(request, beneficiary)
+    form = AssessmentForm(request.POST or None, request.FILES or None, initial=_initial(beneficiary))
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The assessment and its photos are one thing to the officer: both are kept, or neither.
+            with transaction.atomic():
+                assessment = services.assessment_record(
+                    actor=request.user,
+                    beneficiary=beneficiary,
+                    unit=unit,
+                    assessed_on=form.cleaned_data.get("assessed_on"),
+                    **form.service_fields(),
+                )
+                for photo in form.cleaned_data["photos"]:
+                    services.document_add(
+                        actor=request.user,
+                        beneficiary=beneficiary,
+                        kind=DocumentKind.PHOTO,
+                        upload=photo,
+                        assessment=assessment,
+                    )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "file" in exc.error_dict:
+                exc = ValidationError({"photos": exc.error_dict["file"]})
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The assessment is saved: score %(score)s of 100.") % {"score": assessment.score},
+            )
+            return redirect("beneficiaries:assessment", pk=assessment.pk)
+    return render(
+        request,
+        "beneficiaries/assess.html",
+        {
+            "b": beneficiary,
+            "unit": unit,
+            "form": form,
+            "standard": selectors.standard_for(unit, timezone.localdate()),
+            "can_configure": can(request.user, "beneficiaries.configure", unit),
+        },
+    )
+
+
+@login_required
+def assessment_detail(request, pk):
+    unit = _unit(request)
+    try:
+        assessment = Assessment.objects.select_related(
+            "beneficiary__registered_unit", "beneficiary__household", "unit", "assessed_by", "standard__unit"
+        ).get(pk=pk, beneficiary__in=selectors.beneficiaries_for(request.user))
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+    beneficiary = assessment.beneficiary
+    steps = {step.get("step"): step for step in assessment.breakdown or []}
+    needs = steps.get("needs", {})
+    need_lines = [
+        dict(line, label=NeedCategory(line["category"]).label if line.get("category") in NeedCategory.values else "")
+        for line in needs.get("lines", [])
+    ]
+    open_record = not beneficiary.is_merged and not beneficiary.erased_at
+    return render(
+        request,
+        "beneficiaries/assessment.html",
+        {
+            "a": assessment,
+            "b": beneficiary,
+            "steps": steps,
+            "further": max(assessment.household_size - 1, 0),
+            "need_lines": need_lines,
+            "rules": {
+                "shortfall": scoring.SHORTFALL_POINTS,
+                "housing": scoring.HOUSING_MAX,
+                "unfit": scoring.HOUSING_POINTS[HousingCondition.UNFIT],
+                "poor": scoring.HOUSING_POINTS[HousingCondition.POOR],
+                "fair": scoring.HOUSING_POINTS[HousingCondition.FAIR],
+                "no_home": scoring.NO_HOME_POINTS,
+                "vulnerability_each": scoring.VULNERABILITY_POINTS,
+                "vulnerability": scoring.VULNERABILITY_MAX,
+                "debt": scoring.DEBT_POINTS,
+            },
+            "recommended": Asnaf(assessment.recommended_asnaf).label if assessment.recommended_asnaf else "",
+            "documents": assessment.documents.select_related("uploaded_by"),
+            "can_documents": can(request.user, "beneficiaries.documents", unit),
+            "can_upload": open_record
+            and (
+                can(request.user, "beneficiaries.manage", beneficiary.registered_unit)
+                or can(request.user, "beneficiaries.assess", beneficiary.registered_unit)
+            ),
+            "document_form": DocumentForm(initial={"kind": DocumentKind.PHOTO}),
+        },
+    )
+
+
+# --- needs standard -------------------------------------------------------------------------------------
+
+
+def _standards(unit: Unit):
+    """The standards that apply at ``unit`` (its own and its ancestors') and those set below it."""
+    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    return (
+        NeedsStandard.objects.filter(Q(unit__path__in=ancestors) | Q(unit__path__startswith=unit.path))
+        .select_related("unit", "created_by")
+        .order_by("unit__path", "-valid_from", "-id")
+    )
+
+
+@login_required
+def standards(request):
+    unit = _unit(request)
+    today = timezone.localdate()
+    in_force = selectors.standard_for(unit, today)
+    can_configure = can(request.user, "beneficiaries.configure", unit)
+    form = None
+    if can_configure:
+        initial = standard_initial(in_force) if in_force else {}
+        initial["valid_from"] = today
+        form = StandardForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                standard = services.standard_save(
+                    actor=request.user,
+                    unit=unit,
+                    name=form.cleaned_data["name"],
+                    region=form.cleaned_data["region"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    amounts=form.amounts(),
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("The needs standard %(name)s is saved.") % {"name": standard.name})
+                return redirect("beneficiaries:standards")
+    elif request.method == "POST":
+        raise PermissionDenied(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
+    rows = []
+    for standard in _standards(unit):
+        size_four, _lines = scoring.need_amount(standard.amounts, 4)
+        rows.append(
+            {
+                "standard": standard,
+                "in_force": in_force is not None and standard.pk == in_force.pk,
+                "amounts": [
+                    (c.label, parts.get("base", 0), parts.get("per_member", 0))
+                    for c in NeedCategory
+                    for parts in [standard.amounts.get(c.value) or {}]
+                ],
+                "first_person": sum(int((p or {}).get("base", 0)) for p in standard.amounts.values()),
+                "family_of_four": size_four,
+            }
+        )
+    return render(
+        request,
+        "beneficiaries/standards.html",
+        {"unit": unit, "rows": rows, "form": form, "in_force": in_force, "categories": NeedCategory.choices},
+    )
