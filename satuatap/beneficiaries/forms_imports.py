@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.beneficiaries.imports import jobs
+from satuatap.core.import_jobs import EXTENSIONS
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.selectors import units_for
@@ -28,7 +29,7 @@ class BeneficiaryImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(jobs.EXTENSIONS):
+        if not upload.name.lower().endswith(EXTENSIONS):
             raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
         if upload.size > jobs.MAX_BYTES:
             raise forms.ValidationError(jobs.too_large_message())

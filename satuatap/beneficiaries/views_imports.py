@@ -18,6 +18,7 @@ from satuatap.beneficiaries.imports.selectors import import_job_for, import_jobs
 from satuatap.beneficiaries.models import BeneficiaryImport
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.exports import XLSX_TYPE, table_response
+from satuatap.core.import_jobs import inert
 from satuatap.core.views_helpers import apply_service_error
 from satuatap.organizations.permissions import can
 
@@ -165,12 +166,6 @@ def import_template(request):
     return response
 
 
-def _inert(text: str) -> str:
-    """Text from an uploaded file, made safe to open in a spreadsheet (no formula can start it)."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _flag_lines(user, job):
     for flag in _flags(user, job):
         for twin in flag["file"]:
@@ -200,8 +195,8 @@ def import_errors(request, pk):
     _top(request)
     job = import_job_for(request.user, pk)
     header = [_("Row"), _("Column"), _("Reason")]
-    lines = [[row, _inert(column), _inert(message)] for row, column, message in job.errors or []]
-    lines += [[row, column, _inert(message)] for row, column, message in _flag_lines(request.user, job)]
+    lines = [[row, inert(column), inert(message)] for row, column, message in job.errors or []]
+    lines += [[row, column, inert(message)] for row, column, message in _flag_lines(request.user, job)]
     lines.sort(key=lambda line: line[0])
     response = table_response(
         request.GET.get("format", "csv"), f"mustahik-import-{job.pk}-errors", _("Errors"), header, lines

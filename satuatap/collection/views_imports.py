@@ -15,6 +15,7 @@ from satuatap.collection.imports.selectors import import_job_for, import_jobs_fo
 from satuatap.collection.imports.templates import template_bytes
 from satuatap.collection.models import ImportKind, ImportStatus
 from satuatap.core.exports import XLSX_TYPE, table_response
+from satuatap.core.import_jobs import inert
 from satuatap.core.views_helpers import apply_service_error
 from satuatap.organizations.permissions import can, require
 
@@ -132,17 +133,12 @@ def import_template(request, kind):
     return response
 
 
-def _inert(text: str) -> str:
-    """Text from an uploaded file, made safe to open in a spreadsheet (no formula can start it)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def import_errors(request, pk):
     _top(request)
     job = import_job_for(request.user, pk)
     header = [_("Row"), _("Column"), _("Reason")]
-    rows = ([row, _inert(column), _inert(message)] for row, column, message in job.errors or [])
+    rows = ([row, inert(column), inert(message)] for row, column, message in job.errors or [])
     response = table_response(request.GET.get("format", "xlsx"), f"import-{job.pk}-errors", _("Errors"), header, rows)
     if response is None:
         raise Http404

@@ -15,7 +15,7 @@ and why.
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
 from satuatap.beneficiaries.imports import rows as rows_module
 from satuatap.beneficiaries.models import BeneficiaryImport
+from satuatap.core.import_jobs import Progress, job_move, upload_name
 from satuatap.core.tabular import FileRefused, read_sheet
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -35,8 +36,6 @@ CAPABILITY = "beneficiaries.import"
 # A branch's or care unit's list is a few thousand people; larger files are split.
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-MAX_NAME = 200
-EXTENSIONS = (".xlsx", ".csv", ".txt")
 Job = BeneficiaryImport
 S = BeneficiaryImport.JobStatus
 
@@ -49,23 +48,10 @@ def too_large_message() -> str:
     return _("The file is larger than %(max)s MB; split it into smaller files.") % {"max": MAX_BYTES // (1024 * 1024)}
 
 
-def _move(job: Job, expected, status, **fields) -> bool:
-    """Move the job from one of ``expected`` to ``status`` unless someone else did first."""
-    expected = [expected] if isinstance(expected, str) else list(expected)
-    moved = Job.objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
-    if moved:
-        job.refresh_from_db()
-    return bool(moved)
-
-
 def import_upload(*, actor, unit: Unit, filename: str, content: bytes, language: str = "id") -> Job:
     """Keep an uploaded list as a new import of ``unit`` and queue its check."""
     require(actor, CAPABILITY, unit)
-    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME]
-    if not filename.lower().endswith(EXTENSIONS):
-        raise ImportRefused(_("Upload an Excel (.xlsx) or CSV (.csv) file."), field="file")
-    if not content:
-        raise ImportRefused(_("The file is empty."), field="file")
+    filename = upload_name(filename, content, ImportRefused)
     if len(content) > MAX_BYTES:
         raise ImportRefused(too_large_message(), field="file")
     job = Job.objects.create(
@@ -87,36 +73,6 @@ def _enqueue(step: str, job_id: int) -> None:
     transaction.on_commit(lambda: task.enqueue(job_id))
 
 
-class _Progress:
-    """Writes the rows processed to the job as the work goes on.
-
-    Inside the saving transaction the count would stay invisible until the end, so on
-    PostgreSQL it goes through a second connection of its own; SQLite has one writer at
-    a time, so there the bar shows no count while saving.
-    """
-
-    def __init__(self, job: Job):
-        self.job_id = job.pk
-        self.side = None
-
-    def __call__(self, done: int) -> None:
-        if not connection.in_atomic_block:
-            Job.objects.filter(pk=self.job_id).update(progress=done)
-            return
-        if connection.vendor != "postgresql":
-            return
-        if self.side is None:
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.side.cursor() as cursor:
-            cursor.execute(
-                "UPDATE beneficiaries_beneficiaryimport SET progress = %s WHERE id = %s", [done, self.job_id]
-            )
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-
-
 def _read(job: Job):
     return read_sheet(bytes(job.content), job.original_filename, rows_module.COLUMNS, max_rows=MAX_ROWS)
 
@@ -124,9 +80,9 @@ def _read(job: Job):
 def import_validate(job_id: int) -> Job | None:
     """Check every row of an uploaded list (the task's body); the job then shows the preview."""
     job = Job.objects.select_related("unit").filter(pk=job_id).first()
-    if job is None or not _move(job, S.UPLOADED, S.VALIDATING, progress=0):
+    if job is None or not job_move(job, S.UPLOADED, S.VALIDATING, progress=0):
         return job
-    progress = _Progress(job)
+    progress = Progress(job)
     with translation.override(job.language):
         try:
             sheet = _read(job)
@@ -135,11 +91,11 @@ def import_validate(job_id: int) -> Job | None:
                 raise FileRefused(_("The file has a header but no rows."))
             checked = rows_module.check(unit=job.unit, sheet=sheet, progress=progress)
         except FileRefused as exc:
-            _move(job, S.VALIDATING, S.FAILED, message=exc.message)
+            job_move(job, S.VALIDATING, S.FAILED, message=exc.message)
             return job
         except Exception:
             logger.exception("beneficiaries import %s: the check stopped", job.pk)
-            _move(
+            job_move(
                 job,
                 S.VALIDATING,
                 S.FAILED,
@@ -190,7 +146,7 @@ def import_commit_request(*, actor, job: Job, include=()) -> bool:
     job.include = chosen
     if not rows_to_save(job):
         raise ImportRefused(_("No row would be saved: the file has no valid rows, or only flagged ones not chosen."))
-    if not _move(job, S.VALIDATED, S.COMMITTING, committed_by=actor, include=chosen, progress=0, message=""):
+    if not job_move(job, S.VALIDATED, S.COMMITTING, committed_by=actor, include=chosen, progress=0, message=""):
         return False
     _enqueue("commit", job.pk)
     return True
@@ -199,7 +155,7 @@ def import_commit_request(*, actor, job: Job, include=()) -> bool:
 def import_cancel(*, actor, job: Job) -> bool:
     """Drop an import that was not saved; the file is removed, the record that it was cancelled stays."""
     require(actor, CAPABILITY, job.unit)
-    moved = _move(job, [S.UPLOADED, S.VALIDATED, S.FAILED], S.CANCELLED, content=b"")
+    moved = job_move(job, [S.UPLOADED, S.VALIDATED, S.FAILED], S.CANCELLED, content=b"")
     if not moved and job.status != S.CANCELLED:
         raise ImportRefused(_("An import that is being saved or was saved cannot be cancelled."))
     return moved
@@ -225,7 +181,7 @@ def import_commit(job_id: int) -> Job | None:
     if job is None or job.status != S.COMMITTING:
         return job
     actor = job.committed_by
-    progress = _Progress(job)
+    progress = Progress(job)
     errors = {row for row, _column, _message in job.errors or []}
     flagged = {d["row"] for d in job.duplicates or []}
     include = set(job.include or [])
@@ -279,12 +235,12 @@ def import_commit(job_id: int) -> Job | None:
                 )
         except (ValidationError, FileRefused) as exc:
             message = exc.message if isinstance(exc, FileRefused) else " ".join(exc.messages)
-            _move(job, S.COMMITTING, S.FAILED, message=message)
+            job_move(job, S.COMMITTING, S.FAILED, message=message)
         except PermissionDenied as exc:
-            _move(job, S.COMMITTING, S.FAILED, message=str(exc) or _("Your role does not allow saving this import."))
+            job_move(job, S.COMMITTING, S.FAILED, message=str(exc) or _("Your role does not allow saving this import."))
         except DatabaseError:
             logger.exception("beneficiaries import %s: saving failed", job.pk)
-            _move(
+            job_move(
                 job,
                 S.COMMITTING,
                 S.FAILED,
@@ -292,7 +248,7 @@ def import_commit(job_id: int) -> Job | None:
             )
         except Exception:
             logger.exception("beneficiaries import %s: saving stopped", job.pk)
-            _move(
+            job_move(
                 job,
                 S.COMMITTING,
                 S.FAILED,

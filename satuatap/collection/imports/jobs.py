@@ -14,7 +14,7 @@ a month closed since), nothing is saved and the job says which row and why.
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,13 +24,13 @@ from satuatap.collection.imports import donations, donors
 from satuatap.collection.imports.common import ImportRefused
 from satuatap.collection.imports.reading import FileRefused, read_sheet
 from satuatap.collection.models import ImportJob, ImportKind, ImportStatus
+from satuatap.core.import_jobs import Progress, job_move, upload_name
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
 logger = logging.getLogger(__name__)
 
 MODULES = {ImportKind.DONORS: donors, ImportKind.DONATIONS: donations}
-MAX_NAME = 200
 COMMITTING = ImportStatus.COMMITTING
 
 
@@ -43,13 +43,7 @@ def columns(kind: str):
 
 
 def _move(job: ImportJob, expected, status, **fields) -> bool:
-    """Move the job from one of ``expected`` to ``status`` unless someone else did first."""
-    expected = [expected] if isinstance(expected, str) else list(expected)
-    moved = ImportJob.objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
-    if moved:
-        job.refresh_from_db()
-        job.save(update_fields=["status"])  # a history row for the step
-    return bool(moved)
+    return job_move(job, expected, status, history=True, **fields)  # a history row for each step
 
 
 def import_upload(*, actor, unit: Unit, kind: str, filename: str, content: bytes, language: str = "id") -> ImportJob:
@@ -57,11 +51,7 @@ def import_upload(*, actor, unit: Unit, kind: str, filename: str, content: bytes
     if kind not in ImportKind.values:
         raise ImportRefused(_("Choose what the file holds: donors or donations."), field="kind")
     require(actor, capability(kind), unit)
-    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME]
-    if not filename.lower().endswith((".xlsx", ".csv", ".txt")):
-        raise ImportRefused(_("Upload an Excel (.xlsx) or CSV (.csv) file."), field="file")
-    if not content:
-        raise ImportRefused(_("The file is empty."), field="file")
+    filename = upload_name(filename, content, ImportRefused)
     job = ImportJob.objects.create(
         institution_id=unit.institution_id,
         unit=unit,
@@ -82,34 +72,6 @@ def _enqueue(step: str, job_id: int) -> None:
     transaction.on_commit(lambda: task.enqueue(job_id))
 
 
-class _Progress:
-    """Writes the rows processed to the job as the work goes on.
-
-    Inside the saving transaction the count would stay invisible until the end, so on
-    PostgreSQL it goes through a second connection of its own; SQLite has one writer at
-    a time, so there the bar shows no count while saving.
-    """
-
-    def __init__(self, job: ImportJob):
-        self.job_id = job.pk
-        self.side = None
-
-    def __call__(self, done: int) -> None:
-        if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(progress=done)
-            return
-        if connection.vendor != "postgresql":
-            return
-        if self.side is None:
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-        with self.side.cursor() as cursor:
-            cursor.execute("UPDATE collection_importjob SET progress = %s WHERE id = %s", [done, self.job_id])
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-
-
 def _read(job: ImportJob):
     return read_sheet(bytes(job.content), job.original_filename, columns(job.kind))
 
@@ -119,7 +81,7 @@ def import_validate(job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_related("unit").filter(pk=job_id).first()
     if job is None or not _move(job, ImportStatus.UPLOADED, ImportStatus.VALIDATING, progress=0):
         return job
-    progress = _Progress(job)
+    progress = Progress(job)
     with translation.override(job.language):
         try:
             sheet = _read(job)
@@ -203,7 +165,7 @@ def import_commit(job_id: int) -> ImportJob | None:
         return job
     module = MODULES[job.kind]
     actor = job.committed_by
-    progress = _Progress(job)
+    progress = Progress(job)
     refused = {row for row, _column, _message in job.errors}
     with translation.override(job.language):
         try:

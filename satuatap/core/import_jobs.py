@@ -1,0 +1,71 @@
+"""The mechanics every spreadsheet import shares (donors and donations in collection, the
+beneficiary registry): naming the uploaded file, moving a job between statuses so that a double
+click or a task delivered twice finds nothing to do, showing progress from inside the saving
+transaction, and writing uploaded text back to a spreadsheet without letting it become a formula.
+Each app keeps its own job model, rows and rules."""
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils.translation import gettext as _
+
+MAX_NAME = 200
+EXTENSIONS = (".xlsx", ".csv", ".txt")
+
+
+def upload_name(filename: str | None, content: bytes, error) -> str:
+    """The file's own name (no folders, at most ``MAX_NAME`` characters) once the file is one we read;
+    otherwise ``error`` (a ``DomainError`` class) naming the field "file"."""
+    filename = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME]
+    if not filename.lower().endswith(EXTENSIONS):
+        raise error(_("Upload an Excel (.xlsx) or CSV (.csv) file."), field="file")
+    if not content:
+        raise error(_("The file is empty."), field="file")
+    return filename
+
+
+def job_move(job, expected, status, *, history: bool = False, **fields) -> bool:
+    """Move ``job`` from one of ``expected`` to ``status`` (with ``fields``) unless someone else did
+    first: a conditional UPDATE, so only one of two concurrent callers wins. ``history``: save the
+    status once more, for a model whose history records each step."""
+    expected = [expected] if isinstance(expected, str) else list(expected)
+    moved = type(job).objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
+    if moved:
+        job.refresh_from_db()
+        if history:
+            job.save(update_fields=["status"])
+    return bool(moved)
+
+
+class Progress:
+    """Writes the rows processed to the job's ``progress`` as the work goes on.
+
+    Inside the saving transaction the count would stay invisible until the end, so on
+    PostgreSQL it goes through a second connection of its own; SQLite has one writer at
+    a time, so there the bar shows no count while saving.
+    """
+
+    def __init__(self, job):
+        self.model = type(job)
+        self.job_id = job.pk
+        self.side = None
+
+    def __call__(self, done: int) -> None:
+        if not connection.in_atomic_block:
+            self.model.objects.filter(pk=self.job_id).update(progress=done)
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            table = self.model._meta.db_table
+            cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [done, self.job_id])  # noqa: S608
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def inert(text) -> str:
+    """Text from an uploaded file, made safe to open in a spreadsheet (no formula can start it)."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
