@@ -32,18 +32,14 @@ from satuatap.beneficiaries.models import TRANSITIONS, Asnaf, Beneficiary, Statu
 from satuatap.beneficiaries.services import STATUS_CAPABILITY
 from satuatap.core.exports import table_response
 from satuatap.core.identifiers import format_phone
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.organizations.permissions import can, require
 
 PAGE = 25
 
 
 def _unit(request, capability: str = "beneficiaries.view"):
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
-    require(request.user, capability, unit)
-    return unit
+    return active_unit(request, capability)
 
 
 def _int(value, default=None):

@@ -6,7 +6,7 @@ import json
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import JsonResponse
@@ -28,7 +28,7 @@ from satuatap.collection.forms_counter import (
 from satuatap.collection.models import BANK_CHANNELS, DonationStatus, PaymentChannel
 from satuatap.collection.services import accepted_kinds, donation_record, fitrah_rate_for
 from satuatap.core.exports import table_response
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.services import donor_register
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.permissions import can, require
@@ -41,11 +41,7 @@ PAGE_SIZE = 50
 
 
 def _active_unit(request, capability: str):
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
-    require(request.user, capability, unit)
-    return unit
+    return active_unit(request, capability)
 
 
 def _thousands(amount: int) -> str:

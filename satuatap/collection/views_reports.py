@@ -6,7 +6,6 @@ only reads the chooser's form and lays the data out for the page and the downloa
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,9 +16,9 @@ from django.views.decorators.http import require_GET
 from satuatap.collection.reports import MAX_RANGE_DAYS, TABLES, CollectionReport, DateRange, Table, collection_report
 from satuatap.core.exports import csv_response, pdf_response, xlsx_response
 from satuatap.core.formatting import tanggal
+from satuatap.core.views_helpers import active_unit
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import units_for
 
 OVERVIEW = "overview"
@@ -191,10 +190,7 @@ def _sheets(report: CollectionReport, slug: str) -> list:
 @login_required
 @require_GET
 def reports(request):
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
-    require(request.user, "collection.view", unit)
+    unit = active_unit(request, "collection.view")
     slug = request.GET.get("report") or OVERVIEW
     fmt = request.GET.get("format", "")
     if slug not in CHOICES or (fmt and fmt not in FORMATS):

@@ -32,7 +32,7 @@ from satuatap.collection.forms_setup import (
 from satuatap.collection.models import AcceptedFunds, FitrahRate
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.models import Donor
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.permissions import can, require
@@ -40,11 +40,7 @@ from satuatap.organizations.selectors import units_for
 
 
 def _top(request, capability: str):
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
-    require(request.user, capability, unit)
-    return unit
+    return active_unit(request, capability)
 
 
 def _today(unit):

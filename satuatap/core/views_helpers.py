@@ -1,6 +1,9 @@
 """Small helpers shared by the thin views of every app."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from satuatap.organizations.permissions import require
 
 
 def apply_service_error(form, exc: ValidationError) -> None:
@@ -10,3 +13,12 @@ def apply_service_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def active_unit(request, capability: str):
+    """The unit chosen in the unit switcher, if the user's role there has ``capability``; 403 otherwise."""
+    unit = request.active_unit
+    if unit is None:
+        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    require(request.user, capability, unit)
+    return unit

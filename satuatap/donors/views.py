@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -20,7 +20,7 @@ from num2words import num2words
 
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import pdf_response, table_response
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors import matching, selectors, services
 from satuatap.donors.forms import DonorForm, MergeForm, initial_from
 from satuatap.donors.identifiers import format_phone
@@ -52,11 +52,7 @@ HISTORY_FIELDS = (
 
 
 def _unit(request, capability: str = "donors.view"):
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
-    require(request.user, capability, unit)
-    return unit
+    return active_unit(request, capability)
 
 
 def _int(value, default=0) -> int:

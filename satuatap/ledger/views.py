@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.ledger import reports, services
 from satuatap.ledger.forms import (
     SOURCE_CHOICES,
@@ -36,11 +36,7 @@ from satuatap.organizations.permissions import can, require
 
 
 def _top(request):
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
-    require(request.user, "ledger.view", unit)
-    return unit
+    return active_unit(request, "ledger.view")
 
 
 @login_required
