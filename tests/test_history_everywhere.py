@@ -11,6 +11,7 @@ APPEND_ONLY = {
     "collection.DonationLine",  # a donation's lines never change; a void keeps them
     "collection.Receipt",  # number, year and token fixed at issue; voiding changes the donation
     "collection.ReceiptPrint",  # the log of prints and sendings
+    "beneficiaries.StatusChange",  # a beneficiary's lifecycle, one row per step
 }
 # Rollups recomputable from the journal lines, written in the same transaction as the lines.
 DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition", "core.Sequence"}  # Sequence: last number taken

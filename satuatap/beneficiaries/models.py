@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from satuatap.core.crypto import EncryptedTextField
+from satuatap.core.import_jobs import ImportStatus
 
 # Ages from which a person counts as elderly (lansia, UU 13/1998) and until which as a child.
 ELDERLY_AGE = 60
@@ -296,6 +297,8 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords(excluded_fields=["guardian_name"])
+
     class Meta:
         ordering = ["-given_on", "-id"]
 
@@ -332,6 +335,8 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["original_name"])
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -421,6 +426,8 @@ class Assessment(models.Model):
     reassess_on = models.DateField(_("re-assess on"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords(excluded_fields=["breakdown", "income_sources", "health", "education", "notes"])
+
     class Meta:
         ordering = ["-assessed_on", "-id"]
 
@@ -436,6 +443,8 @@ class NotDuplicate(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -463,6 +472,8 @@ class AidRecord(models.Model):
     source = models.CharField(max_length=60, default="manual")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-given_on", "-id"]
@@ -493,6 +504,8 @@ class DedupRun(models.Model):
     clusters = models.JSONField(default=list)
     error = models.TextField(blank=True)
 
+    history = HistoricalRecords(excluded_fields=["clusters", "error"])
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -511,14 +524,7 @@ class BeneficiaryImport(models.Model):
     another row of the file; ``include`` the flagged rows the user chose to save anyway.
     """
 
-    class JobStatus(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded")
-        VALIDATING = "validating", _("Checking")
-        VALIDATED = "validated", _("Checked")
-        COMMITTING = "committing", _("Saving")
-        COMMITTED = "committed", _("Saved")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+    JobStatus = ImportStatus
 
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -546,15 +552,15 @@ class BeneficiaryImport(models.Model):
     )
     committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["content", "errors", "duplicates", "summary", "progress"])
+
     class Meta:
         verbose_name = _("beneficiary import")
         verbose_name_plural = _("beneficiary imports")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["uploaded", "validating", "validated", "committing", "committed", "failed", "cancelled"]
-                ),
+                condition=Q(status__in=ImportStatus.values),
                 name="beneficiaries_import_status_known",
             ),
         ]

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from satuatap.core.import_jobs import ImportStatus
 from satuatap.ledger.models import FundKind, ReceiptKind
 
 
@@ -325,16 +326,6 @@ class ReceiptPrint(models.Model):
 class ImportKind(models.TextChoices):
     DONORS = "donors", _("Donors")
     DONATIONS = "donations", _("Donations")
-
-
-class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Uploaded")
-    VALIDATING = "validating", _("Checking")
-    VALIDATED = "validated", _("Checked")
-    COMMITTING = "committing", _("Saving")
-    COMMITTED = "committed", _("Saved")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ImportJob(models.Model):

@@ -4,11 +4,24 @@ click or a task delivered twice finds nothing to do, showing progress from insid
 transaction, and writing uploaded text back to a spreadsheet without letting it become a formula.
 Each app keeps its own job model, rows and rules."""
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_NAME = 200
 EXTENSIONS = (".xlsx", ".csv", ".txt")
+
+
+class ImportStatus(models.TextChoices):
+    """uploaded -> validating -> validated -> committing -> committed (or failed); cancelled."""
+
+    UPLOADED = "uploaded", gettext_lazy("Uploaded")
+    VALIDATING = "validating", gettext_lazy("Checking")
+    VALIDATED = "validated", gettext_lazy("Checked")
+    COMMITTING = "committing", gettext_lazy("Saving")
+    COMMITTED = "committed", gettext_lazy("Saved")
+    FAILED = "failed", gettext_lazy("Failed")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 def upload_name(filename: str | None, content: bytes, error) -> str:
@@ -22,15 +35,15 @@ def upload_name(filename: str | None, content: bytes, error) -> str:
     return filename
 
 
-def job_move(job, expected, status, *, history: bool = False, **fields) -> bool:
+def job_move(job, expected, status, **fields) -> bool:
     """Move ``job`` from one of ``expected`` to ``status`` (with ``fields``) unless someone else did
-    first: a conditional UPDATE, so only one of two concurrent callers wins. ``history``: save the
-    status once more, for a model whose history records each step."""
+    first: a conditional UPDATE, so only one of two concurrent callers wins. A model with a field
+    history gets a history row for the step."""
     expected = [expected] if isinstance(expected, str) else list(expected)
     moved = type(job).objects.filter(pk=job.pk, status__in=expected).update(status=status, **fields)
     if moved:
         job.refresh_from_db()
-        if history:
+        if hasattr(type(job), "history"):
             job.save(update_fields=["status"])
     return bool(moved)
 

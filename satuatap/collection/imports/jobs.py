@@ -42,10 +42,6 @@ def columns(kind: str):
     return MODULES[kind].COLUMNS
 
 
-def _move(job: ImportJob, expected, status, **fields) -> bool:
-    return job_move(job, expected, status, history=True, **fields)  # a history row for each step
-
-
 def import_upload(*, actor, unit: Unit, kind: str, filename: str, content: bytes, language: str = "id") -> ImportJob:
     """Keep an uploaded file as a new import of ``unit`` and queue its check."""
     if kind not in ImportKind.values:
@@ -79,7 +75,7 @@ def _read(job: ImportJob):
 def import_validate(job_id: int) -> ImportJob | None:
     """Check every row of an uploaded file (the task's body); the job then shows the preview."""
     job = ImportJob.objects.select_related("unit").filter(pk=job_id).first()
-    if job is None or not _move(job, ImportStatus.UPLOADED, ImportStatus.VALIDATING, progress=0):
+    if job is None or not job_move(job, ImportStatus.UPLOADED, ImportStatus.VALIDATING, progress=0):
         return job
     progress = Progress(job)
     with translation.override(job.language):
@@ -114,7 +110,7 @@ def import_validate(job_id: int) -> ImportJob | None:
 def _fail(job: ImportJob, message: str, running: str) -> None:
     """Mark the ``running`` step failed, unless another run of it has finished meanwhile (a task
     delivered twice: the run that lost the race must not undo the one that won)."""
-    _move(job, running, ImportStatus.FAILED, message=message)
+    job_move(job, running, ImportStatus.FAILED, message=message)
 
 
 def import_commit_request(*, actor, job: ImportJob) -> bool:
@@ -124,7 +120,7 @@ def import_commit_request(*, actor, job: ImportJob) -> bool:
         require(actor, "collection.record", job.unit)
     if job.status == ImportStatus.VALIDATED and not job.valid_rows:
         raise ImportRefused(_("This file has no valid rows to save."))
-    if not _move(job, ImportStatus.VALIDATED, ImportStatus.COMMITTING, committed_by=actor, progress=0):
+    if not job_move(job, ImportStatus.VALIDATED, ImportStatus.COMMITTING, committed_by=actor, progress=0):
         return False
     _enqueue("commit", job.pk)
     return True
@@ -133,7 +129,7 @@ def import_commit_request(*, actor, job: ImportJob) -> bool:
 def import_cancel(*, actor, job: ImportJob) -> bool:
     """Drop an import that was not saved; nothing of it is kept but the record that it was cancelled."""
     require(actor, capability(job.kind), job.unit)
-    moved = _move(
+    moved = job_move(
         job,
         [ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED],
         ImportStatus.CANCELLED,
