@@ -161,17 +161,7 @@ def list_aid(request, beneficiary_id: int):
 )
 def list_candidates(request, beneficiary_id: int):
     b = selectors.beneficiary_for(request.user, beneficiary_id)
-    probe = matching.Probe(
-        full_name=b.full_name,
-        nik=b.nik or "",
-        kk=b.household.kk if b.household_id else "",
-        birth_date=b.birth_date,
-        sex=b.sex,
-        phone=b.phone,
-        village=b.village,
-        exclude=(b.pk,),
-    )
-    return _candidates(request.user, b.institution_id, probe)
+    return _candidates(request.user, b.institution_id, matching.Probe.of_record(b))
 
 
 @router.post(
@@ -190,7 +180,7 @@ def probe_candidates(request, payload: ProbeIn):
         phone=identifiers.clean_phone(payload.phone, BeneficiaryRefused),
         village=payload.village,
     )
-    if not (probe.full_name or probe.nik or probe.kk or probe.phone or probe.birth_date):
+    if probe.is_empty:
         raise BeneficiaryRefused(_("Give at least a name, NIK, KK, phone or birth date to look for."), field="name")
     return _candidates(request.user, unit.institution_id, probe)
 

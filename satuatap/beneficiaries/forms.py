@@ -320,10 +320,6 @@ def probe_from(data, exclude: tuple[int, ...] = ()) -> matching.Probe:
     )
 
 
-def probe_is_empty(probe: matching.Probe) -> bool:
-    return not (probe.key or probe.nik or probe.kk or probe.birth_date or probe.phone)
-
-
 # --- the lifecycle -------------------------------------------------------------------------------------
 
 

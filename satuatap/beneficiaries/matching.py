@@ -60,6 +60,38 @@ class Probe:
     def key(self) -> str:
         return name_key(self.full_name, drop_titles=True)
 
+    @property
+    def is_empty(self) -> bool:
+        return not (self.key or self.nik or self.kk or self.birth_date or self.phone)
+
+    @classmethod
+    def of_fields(cls, fields: dict, exclude: tuple[int, ...] = ()) -> "Probe":
+        """From cleaned registration fields (``services.beneficiary_register``'s)."""
+        return cls(
+            full_name=fields.get("full_name") or "",
+            nik=fields.get("nik") or "",
+            kk=fields.get("kk") or "",
+            birth_date=fields.get("birth_date"),
+            sex=fields.get("sex") or "",
+            phone=fields.get("phone") or "",
+            village=fields.get("village") or "",
+            exclude=exclude,
+        )
+
+    @classmethod
+    def of_record(cls, beneficiary: Beneficiary) -> "Probe":
+        """A registered person, to find the other records that may be them."""
+        return cls(
+            full_name=beneficiary.full_name,
+            nik=beneficiary.nik or "",
+            kk=beneficiary.household.kk if beneficiary.household_id else "",
+            birth_date=beneficiary.birth_date,
+            sex=beneficiary.sex,
+            phone=beneficiary.phone,
+            village=beneficiary.village,
+            exclude=(beneficiary.pk,),
+        )
+
 
 @dataclass
 class Candidate:

@@ -88,8 +88,9 @@ def candidates_for(user, institution_id: int, probe: matching.Probe) -> list[Can
 
 def standard_for(unit: Unit, on: date) -> NeedsStandard | None:
     """The needs standard in force at ``unit`` on ``on``: its own, else its nearest ancestor's."""
-    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    standards = NeedsStandard.objects.filter(unit__path__in=ancestors, valid_from__lte=on).select_related("unit")
+    standards = NeedsStandard.objects.filter(unit__path__in=unit.lineage_paths, valid_from__lte=on).select_related(
+        "unit"
+    )
     best = None
     for standard in standards:
         key = (len(standard.unit.path), standard.valid_from)

@@ -528,9 +528,12 @@ ASSESSMENT_FIELDS = (
 
 
 @transaction.atomic
-def assessment_record(*, actor, beneficiary: Beneficiary, unit: Unit, assessed_on: date | None = None, **fields):
-    """Record a field assessment, scored against the standard in force at ``unit``; an applicant
-    becomes assessed. Returns the assessment (``breakdown`` shows how the score came about)."""
+def assessment_record(
+    *, actor, beneficiary: Beneficiary, unit: Unit, assessed_on: date | None = None, photos=(), **fields
+):
+    """Record a field assessment, scored against the standard in force at ``unit``, with the
+    ``photos`` taken on the visit (kept with it, or neither is kept); an applicant becomes
+    assessed. Returns the assessment (``breakdown`` shows how the score came about)."""
     from satuatap.beneficiaries.selectors import standard_for
 
     require(actor, "beneficiaries.assess", unit)
@@ -612,6 +615,8 @@ def assessment_record(*, actor, beneficiary: Beneficiary, unit: Unit, assessed_o
     if beneficiary.latitude is None and values["latitude"] is not None:
         beneficiary.latitude, beneficiary.longitude = values["latitude"], values["longitude"]
         beneficiary.save(update_fields=["latitude", "longitude"])
+    for photo in photos:
+        document_add(actor=actor, beneficiary=beneficiary, kind=DocumentKind.PHOTO, upload=photo, assessment=assessment)
     if beneficiary.status == Status.APPLICANT:
         status_change(
             actor=actor,
@@ -690,14 +695,17 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def may_add_documents(user, beneficiary: Beneficiary) -> bool:
+    """Who registers or assesses the person at their unit may add their scans and photos."""
+    unit = beneficiary.registered_unit
+    return can(user, "beneficiaries.manage", unit) or can(user, "beneficiaries.assess", unit)
+
+
 @transaction.atomic
 def document_add(*, actor, beneficiary: Beneficiary, kind: str, upload, assessment: Assessment | None = None):
     """Keep an uploaded scan or photo (PDF, JPEG, PNG, WebP up to ``DOCUMENT_MAX_BYTES``) in the
     private storage under a random name."""
-    if not (
-        can(actor, "beneficiaries.manage", beneficiary.registered_unit)
-        or can(actor, "beneficiaries.assess", beneficiary.registered_unit)
-    ):
+    if not may_add_documents(actor, beneficiary):
         raise NotAllowed(
             _("Your role on %(unit)s does not allow this action.") % {"unit": beneficiary.registered_unit.name}
         )

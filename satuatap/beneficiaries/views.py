@@ -26,9 +26,9 @@ from satuatap.beneficiaries.forms import (
     StatusForm,
     initial_from,
     probe_from,
-    probe_is_empty,
 )
-from satuatap.beneficiaries.models import TRANSITIONS, Asnaf, Beneficiary, Status
+from satuatap.beneficiaries.matching import Probe
+from satuatap.beneficiaries.models import TRANSITIONS, Asnaf, Status
 from satuatap.beneficiaries.services import STATUS_CAPABILITY
 from satuatap.core.exports import table_response
 from satuatap.core.identifiers import format_phone
@@ -197,8 +197,8 @@ def beneficiary_candidates(request):
     unit = _unit(request, "beneficiaries.manage")
     exclude = _int(request.POST.get("exclude"))
     probe = probe_from(request.POST, exclude=(exclude,) if exclude else ())
-    candidates = [] if probe_is_empty(probe) else selectors.candidates_for(request.user, unit.institution_id, probe)
-    return render(request, "beneficiaries/_candidates.html", {"candidates": candidates, "empty": probe_is_empty(probe)})
+    candidates = [] if probe.is_empty else selectors.candidates_for(request.user, unit.institution_id, probe)
+    return render(request, "beneficiaries/_candidates.html", {"candidates": candidates, "empty": probe.is_empty})
 
 
 @login_required
@@ -233,21 +233,6 @@ def beneficiary_edit(request, pk):
 # --- one beneficiary ------------------------------------------------------------------------------------
 
 
-def _probe_of(beneficiary: Beneficiary):
-    from satuatap.beneficiaries.matching import Probe
-
-    return Probe(
-        full_name=beneficiary.full_name,
-        nik=beneficiary.nik or "",
-        kk=beneficiary.household.kk if beneficiary.household_id else "",
-        birth_date=beneficiary.birth_date,
-        sex=beneficiary.sex,
-        phone=beneficiary.phone,
-        village=beneficiary.village,
-        exclude=(beneficiary.pk,),
-    )
-
-
 def _members(user, beneficiary):
     """The household's members; one the user may not see shows only the office that holds it."""
     if not beneficiary.household_id:
@@ -255,6 +240,15 @@ def _members(user, beneficiary):
     members = list(selectors.household_members(beneficiary.household).select_related("registered_unit"))
     visible = set(selectors.beneficiaries_for(user).filter(pk__in=[m.pk for m in members]).values_list("pk", flat=True))
     return [{"person": m, "visible": m.pk in visible} for m in members]
+
+
+def _next_statuses(user, beneficiary) -> list[tuple[str, str]]:
+    """The statuses that may follow the beneficiary's, among those the user's role may set."""
+    return [
+        (s, Status(s).label)
+        for s in Status.values
+        if s in TRANSITIONS[beneficiary.status] and can(user, STATUS_CAPABILITY[s], beneficiary.registered_unit)
+    ]
 
 
 @login_required
@@ -266,13 +260,9 @@ def beneficiary_detail(request, pk):
     aid = selectors.aid_history(beneficiary)
     candidates = []
     if open_record and beneficiary.kind == "person":
-        candidates = selectors.candidates_for(user, beneficiary.institution_id, _probe_of(beneficiary))
+        candidates = selectors.candidates_for(user, beneficiary.institution_id, Probe.of_record(beneficiary))
     can_manage_here = can(user, "beneficiaries.manage", beneficiary.registered_unit)
-    next_statuses = [
-        (s, Status(s).label)
-        for s in Status.values
-        if s in TRANSITIONS[beneficiary.status] and can(user, STATUS_CAPABILITY[s], beneficiary.registered_unit)
-    ]
+    next_statuses = _next_statuses(user, beneficiary)
     return render(
         request,
         "beneficiaries/detail.html",
@@ -295,8 +285,7 @@ def beneficiary_detail(request, pk):
             "can_identifiers": can(user, "beneficiaries.identifiers", unit)
             and bool(beneficiary.nik_last4 or beneficiary.household_id),
             "can_documents": can(user, "beneficiaries.documents", unit),
-            "can_upload": open_record
-            and (can_manage_here or can(user, "beneficiaries.assess", beneficiary.registered_unit)),
+            "can_upload": open_record and services.may_add_documents(user, beneficiary),
             "can_assess": open_record and can(user, "beneficiaries.assess", unit),
             "can_aid": open_record and can(user, "beneficiaries.manage", unit),
             "can_merge": open_record and can(user, "beneficiaries.merge", unit),
@@ -330,11 +319,7 @@ def beneficiary_status(request, pk):
     beneficiary = selectors.beneficiary_for(request.user, pk)
     if beneficiary.is_merged or beneficiary.erased_at:
         return _closed_redirect(request, beneficiary)
-    choices = [
-        (s, Status(s).label)
-        for s in Status.values
-        if s in TRANSITIONS[beneficiary.status] and can(request.user, STATUS_CAPABILITY[s], beneficiary.registered_unit)
-    ]
+    choices = _next_statuses(request.user, beneficiary)
     if not choices:
         raise PermissionDenied(
             _("Your role on %(unit)s does not allow this action.") % {"unit": beneficiary.registered_unit.name}

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -43,23 +42,14 @@ def assess(request, pk):
     form = AssessmentForm(request.POST or None, request.FILES or None, initial=_initial(beneficiary))
     if request.method == "POST" and form.is_valid():
         try:
-            # The assessment and its photos are one thing to the officer: both are kept, or neither.
-            with transaction.atomic():
-                assessment = services.assessment_record(
-                    actor=request.user,
-                    beneficiary=beneficiary,
-                    unit=unit,
-                    assessed_on=form.cleaned_data.get("assessed_on"),
-                    **form.service_fields(),
-                )
-                for photo in form.cleaned_data["photos"]:
-                    services.document_add(
-                        actor=request.user,
-                        beneficiary=beneficiary,
-                        kind=DocumentKind.PHOTO,
-                        upload=photo,
-                        assessment=assessment,
-                    )
+            assessment = services.assessment_record(
+                actor=request.user,
+                beneficiary=beneficiary,
+                unit=unit,
+                assessed_on=form.cleaned_data.get("assessed_on"),
+                photos=form.cleaned_data["photos"],
+                **form.service_fields(),
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "file" in exc.error_dict:
                 exc = ValidationError({"photos": exc.error_dict["file"]})
@@ -123,11 +113,7 @@ def assessment_detail(request, pk):
             "recommended": Asnaf(assessment.recommended_asnaf).label if assessment.recommended_asnaf else "",
             "documents": assessment.documents.select_related("uploaded_by"),
             "can_documents": can(request.user, "beneficiaries.documents", unit),
-            "can_upload": open_record
-            and (
-                can(request.user, "beneficiaries.manage", beneficiary.registered_unit)
-                or can(request.user, "beneficiaries.assess", beneficiary.registered_unit)
-            ),
+            "can_upload": open_record and services.may_add_documents(request.user, beneficiary),
             "document_form": DocumentForm(initial={"kind": DocumentKind.PHOTO}),
         },
     )
@@ -138,9 +124,8 @@ def assessment_detail(request, pk):
 
 def _standards(unit: Unit):
     """The standards that apply at ``unit`` (its own and its ancestors') and those set below it."""
-    ancestors = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
     return (
-        NeedsStandard.objects.filter(Q(unit__path__in=ancestors) | Q(unit__path__startswith=unit.path))
+        NeedsStandard.objects.filter(Q(unit__path__in=unit.lineage_paths) | Q(unit__path__startswith=unit.path))
         .select_related("unit", "created_by")
         .order_by("unit__path", "-valid_from", "-id")
     )

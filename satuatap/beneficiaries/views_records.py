@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,15 +18,16 @@ from satuatap.beneficiaries.forms import AidForm, ConsentForm, DocumentForm, Era
 from satuatap.beneficiaries.models import Assessment, Consent, Document
 from satuatap.beneficiaries.views import _closed_redirect, _int, _phone, _unit
 from satuatap.core.views_helpers import apply_service_error
-from satuatap.organizations.permissions import can, require
+from satuatap.organizations.permissions import require
 
 
 def _detail_url(beneficiary) -> str:
     return reverse("beneficiaries:detail", args=[beneficiary.pk])
 
 
-def _errors_as_messages(request, exc: ValidationError) -> None:
-    for text in exc.messages:
+def _errors_as_messages(request, errors: list[str]) -> None:
+    """A refused form or service on a page that redirects back: each reason as a message."""
+    for text in errors:
         messages.error(request, text)
 
 
@@ -41,14 +42,12 @@ def consent_add(request, pk):
     require(request.user, "beneficiaries.manage", beneficiary.registered_unit)
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+        _errors_as_messages(request, [text for errors in form.errors.values() for text in errors])
     else:
         try:
             services.consent_record(actor=request.user, beneficiary=beneficiary, **form.service_fields())
         except ValidationError as exc:
-            _errors_as_messages(request, exc)
+            _errors_as_messages(request, exc.messages)
         else:
             messages.success(request, _("The consent has been recorded."))
     return redirect(f"{_detail_url(beneficiary)}#consents")
@@ -67,7 +66,7 @@ def consent_withdraw(request, pk):
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
     except ValidationError as exc:
-        _errors_as_messages(request, exc)
+        _errors_as_messages(request, exc.messages)
     else:
         messages.success(
             request,
@@ -85,11 +84,10 @@ def document_upload(request, pk):
     """A scan or photo of the beneficiary, optionally of one of their assessments."""
     _unit(request)
     beneficiary = selectors.beneficiary_for(request.user, pk)
-    if not (
-        can(request.user, "beneficiaries.manage", beneficiary.registered_unit)
-        or can(request.user, "beneficiaries.assess", beneficiary.registered_unit)
-    ):
-        require(request.user, "beneficiaries.manage", beneficiary.registered_unit)
+    if not services.may_add_documents(request.user, beneficiary):
+        raise PermissionDenied(
+            _("Your role on %(unit)s does not allow this action.") % {"unit": beneficiary.registered_unit.name}
+        )
     assessment = None
     if request.POST.get("assessment"):
         assessment = Assessment.objects.filter(beneficiary=beneficiary, pk=_int(request.POST["assessment"])).first()
@@ -102,9 +100,7 @@ def document_upload(request, pk):
         else redirect(f"{_detail_url(beneficiary)}#documents")
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+        _errors_as_messages(request, [text for errors in form.errors.values() for text in errors])
         return back
     try:
         document = services.document_add(
@@ -115,7 +111,7 @@ def document_upload(request, pk):
             assessment=assessment,
         )
     except ValidationError as exc:
-        _errors_as_messages(request, exc)
+        _errors_as_messages(request, exc.messages)
     else:
         messages.success(request, _("%(document)s is kept.") % {"document": document})
     return back
@@ -201,7 +197,7 @@ def not_duplicate(request, pk):
             actor=request.user, first=first, second=second, unit=unit, reason=request.POST.get("reason", "")[:2000]
         )
     except ValidationError as exc:
-        _errors_as_messages(request, exc)
+        _errors_as_messages(request, exc.messages)
     else:
         messages.success(
             request,
@@ -253,16 +249,13 @@ def privacy(request, pk):
             response["Cache-Control"] = "private, no-store"
             return response
         if action == "erase" and form.is_valid():
-            if beneficiary.is_merged:
-                form.add_error(None, _("This record was merged into another; erase the record it was merged into."))
+            try:
+                services.subject_erase(
+                    actor=request.user, beneficiary=beneficiary, unit=unit, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
             else:
-                try:
-                    services.subject_erase(
-                        actor=request.user, beneficiary=beneficiary, unit=unit, reason=form.cleaned_data["reason"]
-                    )
-                except ValidationError as exc:
-                    apply_service_error(form, exc)
-                else:
-                    messages.success(request, _("The person's identifying data has been erased."))
-                    return redirect("beneficiaries:detail", pk=beneficiary.pk)
+                messages.success(request, _("The person's identifying data has been erased."))
+                return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(request, "beneficiaries/privacy.html", {"b": beneficiary, "form": form})

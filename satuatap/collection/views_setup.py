@@ -292,11 +292,6 @@ def campaign_public(request, institution, code):
 # --- settings -----------------------------------------------------------------------------------
 
 
-def _ancestor_paths(unit) -> list[str]:
-    steps = len(unit.path) // unit.steplen
-    return [unit.path[: i * unit.steplen] for i in range(steps, 0, -1)]
-
-
 @login_required
 def settings_page(request):
     """Zakat fitrah rates and accepted kinds of the active unit; gold price and receipt footer of the institution."""
@@ -323,7 +318,7 @@ def settings_page(request):
     rate_form = FitrahRateForm(request.POST if section == "fitrah" else None, initial=rate_initial)
 
     kinds_row = (
-        AcceptedFunds.objects.filter(unit__path__in=_ancestor_paths(top))
+        AcceptedFunds.objects.filter(unit__path__in=top.lineage_paths)
         .select_related("unit")
         .order_by("-unit__depth")
         .first()

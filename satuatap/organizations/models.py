@@ -114,6 +114,13 @@ class Unit(MP_Node):
         """True if ``other`` is this unit or lies below it."""
         return other.path.startswith(self.path)
 
+    @property
+    def lineage_paths(self) -> list[str]:
+        """The paths of this unit and its ancestors, nearest first: where a setting inherited
+        down the tree is looked for."""
+        steps = len(self.path) // self.steplen
+        return [self.path[: i * self.steplen] for i in range(steps, 0, -1)]
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")

@@ -485,17 +485,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     # Against the registry: who may this person already be?
     valid = [row for row in readable if row.row not in problems]
     for done, row in enumerate(valid, start=1):
-        fields = row.fields
-        probe = matching.Probe(
-            full_name=fields.get("full_name", ""),
-            nik=fields.get("nik", ""),
-            kk=fields.get("kk", ""),
-            birth_date=fields.get("birth_date"),
-            sex=fields.get("sex", ""),
-            phone=fields.get("phone", ""),
-            village=fields.get("village", ""),
-        )
-        for candidate in matching.candidates(institution_id, probe):
+        for candidate in matching.candidates(institution_id, matching.Probe.of_fields(row.fields)):
             if candidate.score >= FLAG_SCORE:
                 flag(row)["registry"].append(
                     {

@@ -29,19 +29,10 @@ def hijri_year(day: date) -> int:
     return Gregorian(day.year, day.month, day.day).to_hijri().year
 
 
-def _ancestors_first_deepest(unit: Unit) -> list[str]:
-    """The paths of ``unit`` and its ancestors, deepest first."""
-    steps = len(unit.path) // Unit.steplen
-    return [unit.path[: i * Unit.steplen] for i in range(steps, 0, -1)]
-
-
 def _nearest(queryset, unit: Unit):
     """The row of ``queryset`` set on the unit nearest to ``unit`` (itself, then up the tree)."""
-    rows = {
-        row.unit.path: row
-        for row in queryset.filter(unit__path__in=_ancestors_first_deepest(unit)).select_related("unit")
-    }
-    for path in _ancestors_first_deepest(unit):
+    rows = {row.unit.path: row for row in queryset.filter(unit__path__in=unit.lineage_paths).select_related("unit")}
+    for path in unit.lineage_paths:
         if path in rows:
             return rows[path]
     return None
