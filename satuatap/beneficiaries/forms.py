@@ -2,7 +2,6 @@
 consent, amounts) is ``beneficiaries.services``'s, whose refusals the views put next to the field
 they name (the form fields carry the services' field names)."""
 
-import re
 from datetime import date
 
 from django import forms
@@ -27,53 +26,19 @@ from satuatap.beneficiaries.models import (
 )
 from satuatap.core import identifiers
 from satuatap.core.errors import DomainError
+from satuatap.core.forms import DateInput
+from satuatap.core.forms import RupiahField as _RupiahField
 
 MAX_RUPIAH = 10**13
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d{1,3}(,\d{3})+$|^\d+$")
 
 
 def _blank(choices, label=""):
     return [("", label or "—"), *choices]
 
 
-class DateInput(forms.DateInput):
-    """A browser date picker; its value is always ISO, whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class RupiahField(forms.CharField):
-    """Whole rupiah as people type it: 1500000, 1.500.000 or Rp 1.500.000."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in rupiah, for example 1.500.000."),
-        "max_value": _("This amount is too large."),
-    }
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "30"})
-        return attrs
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        text = re.sub(r"^rp\.?", "", text.strip().lower()).replace(" ", "").replace("\u00a0", "")
-        if not _GROUPED.match(text):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        amount = int(re.sub(r"[.,]", "", text))
-        if amount > MAX_RUPIAH:
-            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
-        return amount
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}".replace(",", ".")
-        return value
+def RupiahField(**kwargs):  # noqa: N802 - a field, as the other form fields
+    """Whole rupiah up to what the registry's services accept."""
+    return _RupiahField(max_value=MAX_RUPIAH, **kwargs)
 
 
 def _text(label, max_length, **kwargs):

@@ -29,10 +29,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from satuatap.core.formatting import rupiah
+from satuatap.core.money import MAX_RUPIAH
 
 GOLD_NISAB_GRAMS = 85
 RATE = Fraction(1, 40)  # 2.5%
-MAX_RUPIAH = 10**15
 MAX_PERSONS = 1000
 
 MAAL = "zakat_maal"

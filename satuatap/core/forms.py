@@ -1,4 +1,16 @@
+"""The form renderer and the form fields every app's pages share."""
+
+import re
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.formatting import rupiah
+from satuatap.core.money import MAX_RUPIAH
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d{1,3}(,\d{3})+$|^\d+$")
+_CENTS = re.compile(r"^[\d.,]*[.,]\d{1,2}$")
 
 
 class FormRenderer(TemplatesSetting):
@@ -6,3 +18,60 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+class RupiahField(forms.CharField):
+    """Whole rupiah as people type it: 1500000, 1.500.000 or Rp 1.500.000 (no cents)."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in rupiah, for example 1.500.000."),
+        "cents": _("Enter whole rupiah, without cents."),
+        "min_value": _("The amount must be at least %(limit)s."),
+        "max_value": _("The amount is too large."),
+    }
+
+    is_rupiah = True  # the templates put an "Rp" prefix before it
+
+    def __init__(self, *, min_value: int = 0, max_value: int = MAX_RUPIAH, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "30", "data-rupiah": ""})
+        return attrs
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        text = re.sub(r"^rp\.?", "", text.strip().lower()).replace(" ", "").replace("\u00a0", "")
+        if _GROUPED.match(text):
+            amount = int(re.sub(r"[.,]", "", text))
+        elif _CENTS.match(text):
+            raise forms.ValidationError(self.error_messages["cents"], code="cents")
+        else:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount < self.min_value:
+            raise forms.ValidationError(
+                self.error_messages["min_value"], code="min_value", params={"limit": rupiah(self.min_value)}
+            )
+        if amount > self.max_value:
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        return amount
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; its value is always ISO, whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -8,6 +8,9 @@ no rupiah is created or lost by rounding.
 from decimal import Decimal
 from fractions import Fraction
 
+# The largest amount a form or a setting accepts: far above any real donation or budget.
+MAX_RUPIAH = 10**15
+
 
 def allocate(total: int, weights: list[int | Decimal]) -> list[int]:
     """Split ``total`` rupiah in proportion to ``weights``; the parts sum to ``total``.

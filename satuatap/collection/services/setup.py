@@ -18,10 +18,9 @@ from satuatap.collection.models import (
     FitrahRate,
     FitrahRateMode,
 )
+from satuatap.core.money import MAX_RUPIAH
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
-
-MAX_RUPIAH = 10**15
 
 
 def hijri_year(day: date) -> int:
