@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from satuatap.core.crypto import EncryptedTextField
-from satuatap.core.import_jobs import ImportStatus
+from satuatap.core.import_jobs import ImportJobBase, ImportStatus
 
 # Ages from which a person counts as elderly (lansia, UU 13/1998) and until which as a child.
 ELDERLY_AGE = 60
@@ -513,69 +513,32 @@ class DedupRun(models.Model):
         return f"{self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class BeneficiaryImport(models.Model):
-    """One uploaded list of beneficiaries (a branch's or care unit's own spreadsheet): every row is
-    checked as registration would check it and compared with the registry and the rest of the file;
-    the user then saves the valid rows all at once, or cancels.
-
-    The file is kept in the row (``content``) so a background worker can read it, and blanked once
-    the import is saved or cancelled (it holds NIKs in the clear). ``errors`` holds every refused row as
-    ``[row, column, message]``; ``duplicates`` every row that may be a person already registered or
-    another row of the file; ``include`` the flagged rows the user chose to save anyway.
+class BeneficiaryImport(ImportJobBase):
+    """One uploaded list of beneficiaries (a branch's or care unit's own spreadsheet, ``ImportJobBase``):
+    every row is checked as registration would check it and compared with the registry and the rest
+    of the file; the user then saves the valid rows all at once, or cancels. The file is blanked once
+    the import is saved or cancelled (it holds NIKs in the clear). ``duplicates`` holds every row that
+    may be a person already registered or another row of the file; ``include`` the flagged rows the
+    user chose to save anyway.
     """
 
     JobStatus = ImportStatus
 
-    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    content = models.BinaryField(editable=False)
-    original_filename = models.CharField(_("file"), max_length=200)
-    language = models.CharField(max_length=8, default="id")
-    status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.UPLOADED)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     duplicate_rows = models.PositiveIntegerField(_("possible duplicates"), default=0)
     saved_rows = models.PositiveIntegerField(_("rows saved"), default=0)
-    progress = models.PositiveIntegerField(_("rows processed"), default=0)
-    errors = models.JSONField(default=list, blank=True)
     # [{"row": n, "name": ..., "valid": bool, "file": [{"row": m, "reason": ...}],
     #   "registry": [{"id": pk, "unit": name, "score": 0.8, "reasons": [...]}]}]
     duplicates = models.JSONField(default=list, blank=True)
     include = models.JSONField(default=list, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["content", "errors", "duplicates", "summary", "progress"])
 
-    class Meta:
+    class Meta(ImportJobBase.Meta):
         verbose_name = _("beneficiary import")
         verbose_name_plural = _("beneficiary imports")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ImportStatus.values),
-                name="beneficiaries_import_status_known",
+                condition=Q(status__in=ImportStatus.values), name="beneficiaries_import_status_known"
             ),
         ]
         indexes = [models.Index(fields=["unit", "created_at"], name="beneficiaries_import_unit")]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.original_filename}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (self.JobStatus.UPLOADED, self.JobStatus.VALIDATING, self.JobStatus.COMMITTING)
-
-    @property
-    def percent(self) -> int:
-        """Progress of the running pass, 0 to 100."""
-        if not self.total_rows:
-            return 0
-        return min(100, self.progress * 100 // self.total_rows)

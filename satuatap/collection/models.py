@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from satuatap.core.import_jobs import ImportStatus
+from satuatap.core.import_jobs import ImportJobBase, ImportStatus
 from satuatap.ledger.models import FundKind, ReceiptKind
 
 
@@ -328,59 +328,20 @@ class ImportKind(models.TextChoices):
     DONATIONS = "donations", _("Donations")
 
 
-class ImportJob(models.Model):
-    """One uploaded spreadsheet of donors or donations: checked row by row, then saved all at once.
+class ImportJob(ImportJobBase):
+    """One uploaded spreadsheet of donors or donations (``ImportJobBase``); rows are saved
+    all-or-nothing, each donation with the request key ``import:<job id>:<row>``."""
 
-    The file is kept in the row (``content``) so a background worker on another
-    process can read it. ``errors`` holds every refused row as ``[row, column, message]``;
-    ``summary`` the counts and the first valid rows for the preview. Rows are saved
-    all-or-nothing, each donation with the request key ``import:<job id>:<row>``.
-    """
-
-    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     kind = models.CharField(_("what"), max_length=12, choices=ImportKind.choices)
-    content = models.BinaryField(editable=False)
-    original_filename = models.CharField(_("file"), max_length=200)
-    language = models.CharField(max_length=8, default="id")
-    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
-    progress = models.PositiveIntegerField(_("rows processed"), default=0)
-    errors = models.JSONField(default=list, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
     # The file, the error list and the progress counter change too often or weigh too much to copy
     # into every history row; the status changes are what the history tells.
     history = HistoricalRecords(excluded_fields=["content", "errors", "summary", "progress"])
 
-    class Meta:
+    class Meta(ImportJobBase.Meta):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="collection_import_kind_known"),
             models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="collection_import_status_known"),
         ]
         indexes = [models.Index(fields=["unit", "created_at"], name="collection_import_unit_created")]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.original_filename}"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
-
-    @property
-    def percent(self) -> int:
-        """Progress of the running pass, 0 to 100."""
-        if not self.total_rows:
-            return 0
-        return min(100, self.progress * 100 // self.total_rows)

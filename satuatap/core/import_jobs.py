@@ -4,6 +4,7 @@ click or a task delivered twice finds nothing to do, showing progress from insid
 transaction, and writing uploaded text back to a spreadsheet without letting it become a formula.
 Each app keeps its own job model, rows and rules."""
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,58 @@ class ImportStatus(models.TextChoices):
     COMMITTED = "committed", gettext_lazy("Saved")
     FAILED = "failed", gettext_lazy("Failed")
     CANCELLED = "cancelled", gettext_lazy("Cancelled")
+
+
+class ImportJobBase(models.Model):
+    """One uploaded spreadsheet: checked row by row in the background, then saved all at once.
+
+    The file is kept in the row (``content``) so a background worker on another process can read
+    it. ``errors`` holds every refused row as ``[row, column, message]``; ``summary`` the counts
+    and the first valid rows for the preview. A concrete job adds what its rows need, its
+    constraints and its history.
+    """
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("unit")
+    )
+    content = models.BinaryField(editable=False)
+    original_filename = models.CharField(gettext_lazy("file"), max_length=200)
+    language = models.CharField(max_length=8, default="id")
+    status = models.CharField(
+        gettext_lazy("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(gettext_lazy("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(gettext_lazy("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(gettext_lazy("rows with errors"), default=0)
+    progress = models.PositiveIntegerField(gettext_lazy("rows processed"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    message = models.TextField(gettext_lazy("message"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(gettext_lazy("uploaded at"), auto_now_add=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    committed_at = models.DateTimeField(gettext_lazy("saved at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_filename}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+    @property
+    def percent(self) -> int:
+        """Progress of the running pass, 0 to 100."""
+        if not self.total_rows:
+            return 0
+        return min(100, self.progress * 100 // self.total_rows)
 
 
 def upload_name(filename: str | None, content: bytes, error) -> str:
