@@ -382,4 +382,5 @@ def test_a_running_check_shows_its_progress_to_the_poll(world, registry, login, 
     text = poll.content.decode()
     assert poll.status_code == 200 and "1,000 of 4,000 rows" in text and 'hx-trigger="every 1s"' in text
     assert "<html" not in text and 'id="import-badge" hx-swap-oob="true"' in text
+    assert f'hx-get="{url}"' in text and "looking for duplicates in the registry" in text
     assert 'data-testid="import-progress"' in client.get(url).content.decode()
