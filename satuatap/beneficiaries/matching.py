@@ -16,6 +16,7 @@ Nur/Noor, Abdul/Abd., old spelling made one) with Jaro-Winkler from rapidfuzz.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -56,9 +57,22 @@ class Probe:
     village: str = ""
     exclude: tuple[int, ...] = ()
 
-    @property
+    # Computed once per search, not once per record scored.
+    @cached_property
     def key(self) -> str:
         return name_key(self.full_name, drop_titles=True)
+
+    @cached_property
+    def nik_hash(self) -> str:
+        return blind_index("nik", self.nik)
+
+    @cached_property
+    def kk_hash(self) -> str:
+        return blind_index("kk", self.kk)
+
+    @cached_property
+    def village_key(self) -> str:
+        return name_key(self.village)
 
     @property
     def is_empty(self) -> bool:
@@ -148,16 +162,15 @@ def _swapped(day: date | None) -> date | None:
 
 
 def _same_village(a: str, b: str) -> bool:
-    a, b = name_key(a), name_key(b)
+    """Two village names in ``name_key`` form: the same, or one mistyped."""
     return bool(a) and (a == b or JaroWinkler.similarity(a, b) >= 0.92)
 
 
 def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidate:
     """How likely ``other`` is the probed person, with the reasons, readable by staff."""
     total, reasons = 0.0, []
-    nik_hash = blind_index("nik", probe.nik)
-    if nik_hash and other.nik_hash:
-        if nik_hash == other.nik_hash:
+    if probe.nik_hash and other.nik_hash:
+        if probe.nik_hash == other.nik_hash:
             total += 0.55
             reasons.append(_("same NIK"))
         elif probe.nik[:4] == other.nik_first4 and probe.nik[-4:] == other.nik_last4:
@@ -167,8 +180,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
         else:
             total -= 0.3
             reasons.append(_("different NIK"))
-    kk_hash = blind_index("kk", probe.kk)
-    if kk_hash and other_kk_hash == kk_hash:
+    if probe.kk_hash and other_kk_hash == probe.kk_hash:
         total += 0.1
         reasons.append(_("same KK"))
     similarity = name_similarity(probe.key, other.name_key)
@@ -196,7 +208,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
     if probe.phone and probe.phone == other.phone:
         total += 0.2
         reasons.append(_("same phone"))
-    if probe.village and _same_village(probe.village, other.village):
+    if probe.village_key and _same_village(probe.village_key, name_key(other.village)):
         total += 0.07
         reasons.append(_("same village"))
     return Candidate(other, max(0.0, min(1.0, total)), reasons)
@@ -205,12 +217,10 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
 def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Candidate]:
     """The ``top`` records of the institution most likely to be the probed person, best first."""
     lookups = []
-    nik_hash = blind_index("nik", probe.nik)
-    if nik_hash:
-        lookups.append(Q(nik_hash=nik_hash))
-    kk_hash = blind_index("kk", probe.kk)
-    if kk_hash:
-        lookups.append(Q(household__kk_hash=kk_hash))
+    if probe.nik_hash:
+        lookups.append(Q(nik_hash=probe.nik_hash))
+    if probe.kk_hash:
+        lookups.append(Q(household__kk_hash=probe.kk_hash))
     if probe.phone:
         lookups.append(Q(phone=probe.phone))
     if probe.birth_date:

@@ -10,7 +10,7 @@ at unit X" (``CandidateView.visible`` is False).
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from satuatap.beneficiaries import matching
@@ -108,8 +108,7 @@ def aid_history(beneficiary: Beneficiary) -> QuerySet:
 
 
 def aid_totals(beneficiary: Beneficiary) -> dict:
-    history = aid_history(beneficiary)
-    return history.aggregate(total=Sum("amount")) | {"count": history.count()}
+    return aid_history(beneficiary).aggregate(total=Sum("amount"), count=Count("id"))
 
 
 def household_members(household: Household) -> QuerySet:
