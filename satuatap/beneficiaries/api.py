@@ -33,7 +33,7 @@ from satuatap.beneficiaries.api_schemas import (
     StatusIn,
 )
 from satuatap.beneficiaries.errors import BeneficiaryRefused
-from satuatap.beneficiaries.models import AidRecord, Beneficiary
+from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core import identifiers
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require, units_where
@@ -45,18 +45,6 @@ CANDIDATES = {200: list[CandidateOut | HiddenCandidateOut], **ERRORS}
 
 
 # --- scope ------------------------------------------------------------------------------------
-
-
-def identifiers_unit(user, beneficiary: Beneficiary) -> Unit | None:
-    """A unit on which the user holds ``beneficiaries.identifiers`` and where the person is visible."""
-    tops = units_where(user, "beneficiaries.identifiers")
-    for top in tops:
-        if top.contains(beneficiary.registered_unit):
-            return top
-    for top in tops:
-        if AidRecord.objects.filter(beneficiary=beneficiary, unit__path__startswith=top.path).exists():
-            return top
-    return None
 
 
 def _require_somewhere(user, capability: str) -> Unit:
@@ -79,7 +67,7 @@ def _unit(user, unit_id: int | None, capability: str) -> Unit:
 def _detail(user, beneficiary: Beneficiary) -> Beneficiary:
     beneficiary.identifiers_readable = (
         bool(beneficiary.nik_last4 or (beneficiary.household_id and beneficiary.household.kk_last4))
-        and identifiers_unit(user, beneficiary) is not None
+        and selectors.unit_over(user, beneficiary, "beneficiaries.identifiers") is not None
     )
     return beneficiary
 
@@ -138,10 +126,7 @@ def get_beneficiary(request, beneficiary_id: int):
 )
 def get_identifiers(request, beneficiary_id: int):
     beneficiary = selectors.beneficiary_for(request.user, beneficiary_id)
-    unit = identifiers_unit(request.user, beneficiary)
-    if unit is None:
-        raise PermissionDenied(_("Your role does not allow reading full NIK and KK numbers."))
-    return services.identifiers_read(actor=request.user, beneficiary=beneficiary, unit=unit)
+    return services.identifiers_read(actor=request.user, beneficiary=beneficiary)
 
 
 @router.get(

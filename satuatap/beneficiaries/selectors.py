@@ -17,6 +17,7 @@ from satuatap.beneficiaries import matching
 from satuatap.beneficiaries.models import AidRecord, Beneficiary, Household, NeedsStandard, Status
 from satuatap.core.names import name_key
 from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q
 
 
@@ -26,6 +27,19 @@ def beneficiaries_for(user, *, within: Unit | None = None, capability: str = "be
     if within is not None:
         rows = rows.filter(registered_unit__path__startswith=within.path)
     return rows
+
+
+def unit_over(user, beneficiary: Beneficiary, capability: str) -> Unit | None:
+    """A top unit on which the user holds ``capability`` and from which ``beneficiary`` is in scope
+    (registered in its subtree or helped from it); None when there is none."""
+    tops = units_where(user, capability)
+    for top in tops:
+        if top.contains(beneficiary.registered_unit):
+            return top
+    for top in tops:
+        if AidRecord.objects.filter(beneficiary=beneficiary, unit__path__startswith=top.path).exists():
+            return top
+    return None
 
 
 def beneficiary_for(user, pk, *, capability: str = "beneficiaries.view") -> Beneficiary:

@@ -671,9 +671,20 @@ def consent_withdraw(*, actor, consent: Consent, on: date | None = None) -> Cons
 # --- identifiers and documents ----------------------------------------------------------------------
 
 
-def identifiers_read(*, actor, beneficiary: Beneficiary, unit: Unit) -> dict:
-    """The full NIK and KK for a role that needs them; every read is audited."""
-    require(actor, "beneficiaries.identifiers", unit)
+def _unit_over(actor, beneficiary: Beneficiary, capability: str) -> Unit:
+    """The unit from which the actor's role covers this person, for a read of their personal data."""
+    from satuatap.beneficiaries.selectors import unit_over
+
+    unit = unit_over(actor, beneficiary, capability)
+    if unit is None:
+        raise NotAllowed(_("Your role does not allow this for %(number)s.") % {"number": beneficiary.number})
+    return unit
+
+
+def identifiers_read(*, actor, beneficiary: Beneficiary) -> dict:
+    """The full NIK and KK for a role that needs them, over a unit that covers the person; every
+    read is audited."""
+    unit = _unit_over(actor, beneficiary, "beneficiaries.identifiers")
     audit_record(actor=actor, action=AuditAction.BENEFICIARY_IDENTIFIERS_VIEWED, target=beneficiary, unit=unit)
     return {"nik": beneficiary.nik, "kk": beneficiary.household.kk if beneficiary.household_id else ""}
 
@@ -753,9 +764,10 @@ def document_add(*, actor, beneficiary: Beneficiary, kind: str, upload, assessme
     return document
 
 
-def document_open(*, actor, document: Document, unit: Unit):
-    """The document's file for a role that may see documents; every view is audited."""
-    require(actor, "beneficiaries.documents", unit)
+def document_open(*, actor, document: Document):
+    """The document's file for a role that may see documents over a unit that covers the person;
+    every view is audited."""
+    unit = _unit_over(actor, document.beneficiary, "beneficiaries.documents")
     audit_record(
         actor=actor,
         action=AuditAction.BENEFICIARY_DOCUMENT_VIEWED,
@@ -975,9 +987,9 @@ def aid_record(
 # --- data-subject requests (UU 27/2022) -------------------------------------------------------------
 
 
-def subject_export(*, actor, beneficiary: Beneficiary, unit: Unit) -> dict:
+def subject_export(*, actor, beneficiary: Beneficiary) -> dict:
     """Everything the registry holds on a person, for their request to see it; audited."""
-    require(actor, "beneficiaries.privacy", unit)
+    unit = _unit_over(actor, beneficiary, "beneficiaries.privacy")
     b = beneficiary
     data = {
         "number": b.number,
@@ -1051,12 +1063,12 @@ ERASED_FIELDS = (
 
 
 @transaction.atomic
-def subject_erase(*, actor, beneficiary: Beneficiary, unit: Unit, reason: str) -> Beneficiary:
+def subject_erase(*, actor, beneficiary: Beneficiary, reason: str) -> Beneficiary:
     """Erase a person's identifying data at their request, keeping what the ledger and the statistics
     need: the record, its number, asnaf, status, region (down to the village), birth year and sex,
     and the amounts of aid. Name, NIK, phone, street, coordinates, documents, notes and the old
     values in the field history are removed; the name becomes a pseudonym."""
-    require(actor, "beneficiaries.privacy", unit)
+    unit = _unit_over(actor, beneficiary, "beneficiaries.privacy")
     reason = (reason or "").strip()
     if not reason:
         raise BeneficiaryRefused(_("Give the reason (the person's request and its date)."), field="reason")

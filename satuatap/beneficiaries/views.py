@@ -282,16 +282,17 @@ def beneficiary_detail(request, pk):
             "open_record": open_record,
             "can_edit": open_record and can_manage_here,
             "can_status": open_record and bool(next_statuses),
-            "can_identifiers": can(user, "beneficiaries.identifiers", unit)
+            "can_identifiers": selectors.unit_over(user, beneficiary, "beneficiaries.identifiers") is not None
             and bool(beneficiary.nik_last4 or beneficiary.household_id),
-            "can_documents": can(user, "beneficiaries.documents", unit),
+            "can_documents": selectors.unit_over(user, beneficiary, "beneficiaries.documents") is not None,
             "can_upload": open_record and services.may_add_documents(user, beneficiary),
             "can_assess": open_record and can(user, "beneficiaries.assess", unit),
             "can_aid": open_record and can(user, "beneficiaries.manage", unit),
             "can_merge": open_record and can(user, "beneficiaries.merge", unit),
             "can_not_duplicate": open_record and can(user, "beneficiaries.manage", unit),
             "can_consent": open_record and can_manage_here,
-            "can_privacy": can(user, "beneficiaries.privacy", unit) and not beneficiary.is_merged,
+            "can_privacy": not beneficiary.is_merged
+            and selectors.unit_over(user, beneficiary, "beneficiaries.privacy") is not None,
             "document_form": DocumentForm(),
             "consent_form": ConsentForm(),
         },
@@ -302,9 +303,9 @@ def beneficiary_detail(request, pk):
 @require_POST
 def beneficiary_identifiers(request, pk):
     """The full NIK and KK, for roles that need them; each read is audited."""
-    unit = _unit(request)
+    _unit(request)
     beneficiary = selectors.beneficiary_for(request.user, pk)
-    values = services.identifiers_read(actor=request.user, beneficiary=beneficiary, unit=unit)
+    values = services.identifiers_read(actor=request.user, beneficiary=beneficiary)
     template = "beneficiaries/_identifiers.html" if request.htmx else "beneficiaries/identifiers.html"
     return render(request, template, {"b": beneficiary, "values": values})
 

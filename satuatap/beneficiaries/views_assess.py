@@ -75,7 +75,7 @@ def assess(request, pk):
 
 @login_required
 def assessment_detail(request, pk):
-    unit = _unit(request)
+    _unit(request)
     try:
         assessment = Assessment.objects.select_related(
             "beneficiary__registered_unit", "beneficiary__household", "unit", "assessed_by", "standard__unit"
@@ -112,7 +112,7 @@ def assessment_detail(request, pk):
             },
             "recommended": Asnaf(assessment.recommended_asnaf).label if assessment.recommended_asnaf else "",
             "documents": assessment.documents.select_related("uploaded_by"),
-            "can_documents": can(request.user, "beneficiaries.documents", unit),
+            "can_documents": selectors.unit_over(request.user, beneficiary, "beneficiaries.documents") is not None,
             "can_upload": open_record and services.may_add_documents(request.user, beneficiary),
             "document_form": DocumentForm(initial={"kind": DocumentKind.PHOTO}),
         },

@@ -120,14 +120,14 @@ def document_upload(request, pk):
 @login_required
 def document_open(request, pk):
     """The document's file, for roles that may see documents; every view is audited."""
-    unit = _unit(request)
+    _unit(request)
     try:
         document = Document.objects.select_related("beneficiary").get(
             pk=pk, beneficiary__in=selectors.beneficiaries_for(request.user)
         )
     except Document.DoesNotExist:
         raise Http404 from None
-    handle = services.document_open(actor=request.user, document=document, unit=unit)
+    handle = services.document_open(actor=request.user, document=document)
     response = FileResponse(handle, content_type=document.content_type, filename=document.original_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -233,13 +233,13 @@ def aid_new(request, pk):
 @login_required
 def privacy(request, pk):
     """Export everything held on the person, or erase it, at their request."""
-    unit = _unit(request, "beneficiaries.privacy")
+    _unit(request, "beneficiaries.privacy")
     beneficiary = selectors.beneficiary_for(request.user, pk)
     form = EraseForm(request.POST if request.POST.get("action") == "erase" else None)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "export":
-            data = services.subject_export(actor=request.user, beneficiary=beneficiary, unit=unit)
+            data = services.subject_export(actor=request.user, beneficiary=beneficiary)
             response = HttpResponse(
                 json.dumps(data, ensure_ascii=False, indent=2, default=str),
                 content_type="application/json; charset=utf-8",
@@ -250,9 +250,7 @@ def privacy(request, pk):
             return response
         if action == "erase" and form.is_valid():
             try:
-                services.subject_erase(
-                    actor=request.user, beneficiary=beneficiary, unit=unit, reason=form.cleaned_data["reason"]
-                )
+                services.subject_erase(actor=request.user, beneficiary=beneficiary, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:

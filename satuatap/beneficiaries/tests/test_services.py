@@ -138,11 +138,25 @@ def test_erasure_keeps_statistics_and_drops_identity(world, registry):
         program="Sembako",
         amount=250_000,
     )
-    erased = services.subject_erase(
-        actor=world.alice, beneficiary=registry.siti, unit=world.branch_a, reason="request 1 Mar"
-    )
+    erased = services.subject_erase(actor=world.alice, beneficiary=registry.siti, reason="request 1 Mar")
     erased = Beneficiary.objects.get(pk=erased.pk)
     assert erased.full_name.startswith("Erased") and erased.nik == "" and erased.phone == ""
     assert erased.birth_date == date(1980, 1, 1) and erased.village == "Kayen"
     assert erased.aid.get().amount == 250_000
     assert not erased.history.filter(full_name__icontains="Aminah").exists()
+
+
+def test_full_identifiers_need_the_role_over_the_persons_own_unit(world, registry):
+    """Seeing a person through one role does not lend them another role's reach: a program officer
+    of branch A who is front office at branch B sees B's people, but not their full NIK."""
+    from tests.factories import UserFactory, grant
+
+    both = UserFactory(username="both")
+    grant(both, world.branch_a, "program")
+    grant(both, world.branch_b, "front_office")
+    b_person = person(registry.bella, world.branch_b, "Budi", nik=NIK_BUDI)
+    with pytest.raises(NotAllowed):
+        services.identifiers_read(actor=both, beneficiary=b_person)
+    assert services.identifiers_read(actor=both, beneficiary=registry.siti)["nik"] == NIK_SITI
+    event = AuditEvent.objects.filter(action=AuditAction.BENEFICIARY_IDENTIFIERS_VIEWED).latest("pk")
+    assert event.unit_id == world.branch_a.pk and event.target_id == str(registry.siti.pk)
