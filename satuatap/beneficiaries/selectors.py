@@ -15,6 +15,7 @@ from django.http import Http404
 
 from satuatap.beneficiaries import matching
 from satuatap.beneficiaries.models import AidRecord, Beneficiary, Household, NeedsStandard, Status
+from satuatap.core.crypto import blind_index
 from satuatap.core.names import name_key
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
@@ -61,8 +62,6 @@ def search(user, *, within: Unit | None = None, q: str = "", status: str = "", a
     if q:
         digits = "".join(c for c in q if c.isdigit())
         if digits and len(digits) == len(q.replace(" ", "").replace("-", "").replace("+", "")):
-            from satuatap.core.crypto import blind_index
-
             rows = rows.filter(
                 Q(nik_hash=blind_index("nik", digits)) | Q(phone__endswith=digits[-9:]) | Q(number__endswith=digits)
             )
