@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import JaroWinkler
 
+from satuatap.beneficiaries.linkage.prepare import place_key
 from satuatap.beneficiaries.models import Beneficiary, NotDuplicate
 from satuatap.core.crypto import blind_index
 from satuatap.core.names import name_key
@@ -72,7 +73,7 @@ class Probe:
 
     @cached_property
     def village_key(self) -> str:
-        return name_key(self.village)
+        return place_key(self.village) or ""
 
     @property
     def is_empty(self) -> bool:
@@ -162,7 +163,8 @@ def _swapped(day: date | None) -> date | None:
 
 
 def _same_village(a: str, b: str) -> bool:
-    """Two village names in ``name_key`` form: the same, or one mistyped."""
+    """Two village names in ``linkage.prepare.place_key`` form ("Kel. Suka Maju" = "Sukamaju"):
+    the same, or one mistyped."""
     return bool(a) and (a == b or JaroWinkler.similarity(a, b) >= 0.92)
 
 
@@ -208,7 +210,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
     if probe.phone and probe.phone == other.phone:
         total += 0.2
         reasons.append(_("same phone"))
-    if probe.village_key and _same_village(probe.village_key, name_key(other.village)):
+    if probe.village_key and _same_village(probe.village_key, place_key(other.village) or ""):
         total += 0.07
         reasons.append(_("same village"))
     return Candidate(other, max(0.0, min(1.0, total)), reasons)
