@@ -104,7 +104,7 @@ def _rt_rw(value, field: str) -> str:
     return text.zfill(3) if text else ""
 
 
-def _clean(fields: dict) -> dict:
+def clean_fields(fields: dict) -> dict:
     """Check and normalise beneficiary fields; raise ``BeneficiaryRefused`` naming the first bad one."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS) - set(HOUSEHOLD_FIELDS)
     if unknown:
@@ -308,6 +308,36 @@ def _audit_value(field: str, value):
     return value
 
 
+def registration_problems(institution_id: int, cleaned: dict, consent: dict | None) -> list[BeneficiaryRefused]:
+    """Every rule across fields that registering these cleaned fields (``clean_fields``) with this consent
+    would break, one refusal per rule: registration stops at the first, an import lists them all.
+    The NIK agrees with the birth date and sex and is new to the institution; an asnaf has its
+    reason; a relation to the head needs the KK; a person's consent is recorded (for a child, the
+    guardian's)."""
+    beneficiary = Beneficiary(institution_id=institution_id)
+    _apply(beneficiary, cleaned)
+    problems = []
+
+    def relation_needs_kk():
+        if cleaned.get("relation") and not cleaned.get("kk"):
+            raise BeneficiaryRefused(_("Enter the KK number to place this person in a household."), field="kk")
+
+    def consent_recorded():
+        if beneficiary.kind != BeneficiaryKind.ORGANISATION and consent is None:
+            raise BeneficiaryRefused(
+                _("Record how the person (or, for a child, the guardian) consented to their data being kept."),
+                field="consent_method",
+            )
+        _consent_clean(consent, beneficiary)
+
+    for rule in (lambda: _check_rules(beneficiary, cleaned), relation_needs_kk, consent_recorded):
+        try:
+            rule()
+        except BeneficiaryRefused as exc:
+            problems.append(exc)
+    return problems
+
+
 @transaction.atomic
 def beneficiary_register(*, actor, unit: Unit, consent: dict | None = None, **fields) -> Beneficiary:
     """Register a person or organisation of ``unit``'s institution as an applicant. A person needs a
@@ -315,21 +345,17 @@ def beneficiary_register(*, actor, unit: Unit, consent: dict | None = None, **fi
     require(actor, "beneficiaries.manage", unit)
     if "full_name" not in fields:
         raise BeneficiaryRefused(_("Enter the full name."), field="full_name")
-    cleaned = _clean(fields)
+    cleaned = clean_fields(fields)
+    problems = registration_problems(unit.institution_id, cleaned, consent)
+    if problems:
+        raise problems[0]
     institution = _institution(unit)
     beneficiary = Beneficiary(
         institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None
     )
-    _check_rules(beneficiary, cleaned)
     _apply(beneficiary, cleaned)
-    if beneficiary.kind == BeneficiaryKind.ORGANISATION:
-        if not beneficiary.organisation_type:
-            beneficiary.organisation_type = OrganisationType.OTHER
-    elif consent is None:
-        raise BeneficiaryRefused(
-            _("Record how the person (or, for a child, the guardian) consented to their data being kept."),
-            field="consent_method",
-        )
+    if beneficiary.kind == BeneficiaryKind.ORGANISATION and not beneficiary.organisation_type:
+        beneficiary.organisation_type = OrganisationType.OTHER
     consent_fields = _consent_clean(consent, beneficiary)
     _household(beneficiary, unit, cleaned)
     beneficiary.number = beneficiary_number_next(institution)
@@ -371,7 +397,7 @@ def _locked(beneficiary: Beneficiary) -> Beneficiary:
 def beneficiary_update(*, actor, beneficiary: Beneficiary, **fields) -> Beneficiary:
     require(actor, "beneficiaries.manage", beneficiary.registered_unit)
     beneficiary = _locked(beneficiary)
-    cleaned = _clean(fields)
+    cleaned = clean_fields(fields)
     _check_rules(beneficiary, cleaned)
     before = {f: _audit_value(f, getattr(beneficiary, f, None)) for f in cleaned if f not in HOUSEHOLD_FIELDS}
     before_household = beneficiary.household_id

@@ -20,3 +20,10 @@ class DomainError(ValidationError):
 
 class NotAllowed(PermissionDenied):
     """The acting user's role on the unit does not allow this action."""
+
+
+def refusal_messages(exc: ValidationError) -> list[tuple[str | None, str]]:
+    """(field, message) of each message a refusal carries; field None for one about the whole."""
+    if hasattr(exc, "error_dict"):
+        return [(name, message) for name, messages in exc.message_dict.items() for message in messages]
+    return [(None, message) for message in exc.messages]

@@ -25,6 +25,7 @@ from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
 from satuatap.beneficiaries.imports import rows as rows_module
 from satuatap.beneficiaries.models import BeneficiaryImport
+from satuatap.core.errors import refusal_messages
 from satuatap.core.import_jobs import Progress, job_move, upload_name
 from satuatap.core.tabular import FileRefused, read_sheet
 from satuatap.organizations.models import Unit
@@ -162,11 +163,7 @@ def import_cancel(*, actor, job: Job) -> bool:
 
 
 def _refused(number: int, exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        pairs = [(name, message) for name, messages in exc.message_dict.items() for message in messages]
-    else:
-        pairs = [(None, message) for message in exc.messages]
-    name, message = pairs[0]
+    name, message = refusal_messages(exc)[0]
     key = rows_module.FIELD_COLUMN.get(name or "", name or "")
     column = rows_module.HEADERS.get(key, key or "-")
     return _(

@@ -1,7 +1,7 @@
 """The rows of a beneficiaries list: its columns, reading each row, and checking the whole file.
 
-Each row is cleaned by the registration service's own rules (``services._clean`` field by field,
-so a row shows every bad cell at once, then ``services._check_rules`` and ``_consent_clean``);
+Each row is cleaned by the registration service's own rules (``services.clean_fields`` field by field,
+so a row shows every bad cell at once, then ``services.registration_problems``);
 the rules that need the whole file or the registry are checked here: one head per household
 (KK) within the file and against the registry, and one NIK per person within the file. Rows
 that may be a person already registered (``matching.candidates``) or another row of the same
@@ -20,6 +20,7 @@ from satuatap.beneficiaries import matching, services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
 from satuatap.beneficiaries.models import Asnaf, Beneficiary, ConsentMethod, Relation, Sex
 from satuatap.core.crypto import blind_index
+from satuatap.core.errors import refusal_messages
 from satuatap.core.exports import xlsx_bytes
 from satuatap.core.names import name_key
 from satuatap.core.tabular import (
@@ -294,12 +295,6 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def _refusals(exc) -> list[tuple[str | None, str]]:
-    if hasattr(exc, "error_dict"):
-        return [(name, message) for name, messages in exc.message_dict.items() for message in messages]
-    return [(None, message) for message in exc.messages]
-
-
 def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, list[tuple[str, str]]]:
     """The cleaned fields and consent of one row, and its errors as (column key, message)."""
     values = sheet.values(cells)
@@ -336,9 +331,9 @@ def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, li
     cleaned: dict = {}
     for key, value in raw.items():
         try:
-            cleaned.update(services._clean({key: value}))
+            cleaned.update(services.clean_fields({key: value}))
         except BeneficiaryRefused as exc:
-            errors.extend((name or key, message) for name, message in _refusals(exc))
+            errors.extend((name or key, message) for name, message in refusal_messages(exc))
     consent = None
     if method:
         consent = {
@@ -351,28 +346,11 @@ def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, li
 
 def _rules(institution_id: int, cleaned: dict, consent: dict | None) -> list[tuple[str, str]]:
     """The registration rules across fields, with the service's own messages."""
-    errors = []
-    probe = Beneficiary(institution_id=institution_id, full_name=cleaned.get("full_name", ""))
-    try:
-        services._check_rules(probe, cleaned)
-    except BeneficiaryRefused as exc:
-        errors.extend((name or "full_name", message) for name, message in _refusals(exc))
-    if cleaned.get("relation") and not cleaned.get("kk"):
-        errors.append(("kk", _("Enter the KK number to place this person in a household.")))
-    if consent is None:
-        errors.append(
-            (
-                "consent_method",
-                _("Record how the person (or, for a child, the guardian) consented to their data being kept."),
-            )
-        )
-    else:
-        probe.birth_date = cleaned.get("birth_date")
-        try:
-            services._consent_clean(consent, probe)
-        except BeneficiaryRefused as exc:
-            errors.extend((name or "consent_method", message) for name, message in _refusals(exc))
-    return errors
+    return [
+        (name or "full_name", message)
+        for exc in services.registration_problems(institution_id, cleaned, consent)
+        for name, message in refusal_messages(exc)
+    ]
 
 
 def _mask(value: str, keep_first: bool = False) -> str:

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,13 +44,6 @@ class Checked:
     @property
     def error_rows(self) -> set[int]:
         return {row for row, _column, _message in self.errors}
-
-
-def refusal(exc: ValidationError) -> list[tuple[str | None, str]]:
-    """(field, message) of each message a service's refusal carries."""
-    if hasattr(exc, "error_dict"):
-        return [(name, message) for name, messages in exc.message_dict.items() for message in messages]
-    return [(None, message) for message in exc.messages]
 
 
 def without_line_prefix(message: str) -> str:

@@ -30,7 +30,6 @@ from satuatap.collection.imports.common import (
     donors_create_bulk,
     insert_history,
     no_progress,
-    refusal,
     sentence,
     without_line_prefix,
 )
@@ -58,6 +57,7 @@ from satuatap.collection.services.donations import (
 )
 from satuatap.collection.services.setup import accepted_kinds, fitrah_rate_for, hijri_year
 from satuatap.core.crypto import blind_index
+from satuatap.core.errors import refusal_messages
 from satuatap.donors import identifiers
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor
@@ -336,7 +336,7 @@ def _check_header(row: DonationRow, ctx: _Context, bad_date: bool) -> list:
 
 
 def _refused(exc, default: str) -> list:
-    return [(FIELD_COLUMN.get(name, default), without_line_prefix(message)) for name, message in refusal(exc)]
+    return [(FIELD_COLUMN.get(name, default), without_line_prefix(message)) for name, message in refusal_messages(exc)]
 
 
 def _find_donors(rows: list[DonationRow], unit: Unit, problems: dict) -> None:
@@ -507,7 +507,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
                 check_period_open(unit.institution_id, row.donation_date)
                 months[month] = None
             except PeriodClosed as exc:
-                months[month] = refusal(exc)[0][1]
+                months[month] = refusal_messages(exc)[0][1]
         if months[month]:
             problems[row.row].append(("date", months[month]))
             continue

@@ -13,7 +13,6 @@ from satuatap.collection.imports.common import (
     Progress,
     donors_create_bulk,
     no_progress,
-    refusal,
     sentence,
 )
 from satuatap.collection.imports.reading import (
@@ -27,6 +26,7 @@ from satuatap.collection.imports.reading import (
     text,
 )
 from satuatap.core.crypto import blind_index
+from satuatap.core.errors import refusal_messages
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor, DonorKind
 from satuatap.donors.services import _check_unique_identifiers, _clean
@@ -132,7 +132,7 @@ def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: st
         try:
             cleaned.update(_clean({key: value}))
         except DonorRefused as exc:
-            for name, message in refusal(exc):
+            for name, message in refusal_messages(exc):
                 errors.append((FIELD_COLUMN.get(name or key, key), message))
     return cleaned, errors
 
@@ -184,7 +184,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
             try:  # the donor service's own rule and message
                 _check_unique_identifiers(Donor(institution_id=unit.institution_id), identifiers)
             except DonorRefused as exc:
-                for name, message in refusal(exc):
+                for name, message in refusal_messages(exc):
                     problems.setdefault(candidate.row, []).append((name or "nik", message))
     headers = {c.key: sheet.headers.get(c.key, str(c.label)) for c in COLUMNS}
     for number in sorted(problems):
