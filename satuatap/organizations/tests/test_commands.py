@@ -18,6 +18,20 @@ def test_demo_is_idempotent(db):
     assert roles == {"admin", "front_office", "finance", "program", "head", "auditor"}
 
 
+def test_demo_registry_has_households_assessments_aid_and_a_likely_duplicate(db):
+    from satuatap.beneficiaries.matching import Probe, candidates
+    from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary
+
+    call_command("demo")
+    heads = Beneficiary.objects.filter(relation="head")
+    assert heads.count() == 12 and Beneficiary.objects.filter(relation="child").count() == 12
+    assert Assessment.objects.count() == 8 and AidRecord.objects.count() == 5
+    assert Beneficiary.objects.filter(status="active").count() == 5
+    first = heads.order_by("pk").first()
+    found = candidates(first.institution_id, Probe.of_record(first))
+    assert found and found[0].beneficiary.full_name == first.full_name.upper()
+
+
 def test_institution_create_command(db):
     UserFactory(username="op")
     call_command("institution_create", "--name", "LAZ Contoh", "--code", "CTH", "--admin", "op")
