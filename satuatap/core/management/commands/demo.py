@@ -265,7 +265,7 @@ class Command(BaseCommand):
                 actor=officer,
                 unit=branch,
                 consent={**consent, "guardian_name": head.full_name, "guardian_relation": "orang tua"},
-                full_name=fake.first_name() + " " + head.full_name.split()[-1],
+                full_name=f"{fake.first_name()} {fake.last_name()}",
                 kk=kk,
                 relation="child",
                 birth_date=child_birth,
