@@ -47,6 +47,13 @@ def test_an_officer_registers_a_person_and_is_shown_the_duplicate_while_typing(b
     page.goto("/beneficiaries/")
     page.get_by_test_id("register").click()
     expect(page).to_have_url(re.compile(r"/beneficiaries/new/$"))
+    # Choosing "organisation" hides what only a person has (app.js), and choosing "person" shows it again.
+    expect(page.locator("#id_organisation_type")).to_be_hidden()
+    page.locator("input[name=kind][value=organisation]").check()
+    expect(page.locator("#id_sex")).to_be_hidden()
+    expect(page.locator("#id_organisation_type")).to_be_visible()
+    page.locator("input[name=kind][value=person]").check()
+    expect(page.locator("#id_sex")).to_be_visible()
     page.locator("#id_full_name").press_sequentially("Ahmad Fauzi", delay=20)
     page.locator("#id_kk").press_sequentially(KK_SITI, delay=10)
     page.locator("#id_relation").select_option("child")
