@@ -5,21 +5,42 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.organizations.permissions import active_memberships, can
 
-# Navigation for every module of DESIGN.md. An entry appears once its app exists
-# and the user's role on the active unit allows it.
+# Navigation for every module of DESIGN.md, in groups so the bar fits a 1280-pixel screen. An entry
+# appears once its app exists and the user's role on the active unit allows it; a group of one
+# visible entry shows as that entry.
 NAVIGATION = [
     ("core:home", _("Home"), None),
-    ("organizations:unit_tree", _("Units"), "unit.view"),
-    ("organizations:membership_list", _("Staff & roles"), "membership.view"),
-    ("collection:counter", _("Counter"), "collection.record"),
-    ("collection:donations", _("Donations"), "collection.view"),
-    ("donors:list", _("Donors"), "donors.view"),
+    (
+        _("Collection"),
+        [
+            ("collection:counter", _("Counter"), "collection.record"),
+            ("collection:donations", _("Donations"), "collection.view"),  # campaigns, imports: from Donations
+            ("donors:list", _("Donors"), "donors.view"),
+            ("collection:reports", _("Collection reports"), "collection.view"),
+        ],
+    ),
     ("beneficiaries:list", _("Beneficiaries"), "beneficiaries.view"),
-    ("collection:reports", _("Collection reports"), "collection.view"),  # campaigns, imports: from Donations
     ("ledger:overview", _("Fund ledger"), "ledger.view"),
-    ("audit:event_list", _("Audit trail"), "audit.view"),
-    ("api:tokens", _("API tokens"), "unit.view"),
+    (
+        _("Organisation"),
+        [
+            ("organizations:unit_tree", _("Units"), "unit.view"),
+            ("organizations:membership_list", _("Staff & roles"), "membership.view"),
+            ("audit:event_list", _("Audit trail"), "audit.view"),
+            ("api:tokens", _("API tokens"), "unit.view"),
+        ],
+    ),
 ]
+
+
+def _items(request, user, unit, entries) -> list[dict]:
+    items = []
+    for url_name, label, capability in entries:
+        if capability is None or (unit is not None and can(user, capability, unit)):
+            url = reverse(url_name)
+            active = request.path.startswith(url) and url != "/" or request.path == url
+            items.append({"url": url, "label": label, "active": active})
+    return items
 
 
 def shell(request):
@@ -28,16 +49,16 @@ def shell(request):
         return {}
     unit = getattr(request, "active_unit", None)
     nav = []
-    for url_name, label, capability in NAVIGATION:
-        if capability is None or (unit is not None and can(user, capability, unit)):
-            url = reverse(url_name)
-            nav.append(
-                {
-                    "url": url,
-                    "label": label,
-                    "active": request.path.startswith(url) and url != "/" or request.path == url,
-                }
-            )
+    for entry in NAVIGATION:
+        if isinstance(entry[1], list):
+            label, entries = entry
+            items = _items(request, user, unit, entries)
+            if len(items) > 1:
+                nav.append({"label": label, "children": items, "active": any(i["active"] for i in items)})
+            else:
+                nav.extend(items)
+        else:
+            nav.extend(_items(request, user, unit, [entry]))
     return {
         "nav": nav,
         "memberships": active_memberships(user),
