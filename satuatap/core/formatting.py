@@ -15,7 +15,7 @@ def rupiah(amount) -> str:
 
 
 def tanggal(value, with_time: bool = False) -> str:
-    """A date in the active language's long form: '22 November 2026' in Indonesian."""
+    """A date (or an ISO date string) in the active language's long form: '22 November 2026'."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
@@ -25,4 +25,9 @@ def tanggal(value, with_time: bool = False) -> str:
         return formats.date_format(value, fmt)
     if isinstance(value, date):
         return formats.date_format(value, "j F Y")
+    if isinstance(value, str):  # an ISO date kept in JSON (an import's preview)
+        try:
+            return formats.date_format(date.fromisoformat(value), "j F Y")
+        except ValueError:
+            pass
     return str(value)

@@ -26,6 +26,9 @@ def test_dates_in_indonesian_and_english():
         assert tanggal(date(2026, 8, 17)) == "17 Agustus 2026"
     with translation.override("en"):
         assert tanggal(date(2026, 8, 17)) == "17 August 2026"
+    with translation.override("id"):  # as kept in JSON (an import's preview); other text as it is
+        assert tanggal("2026-08-17") == "17 Agustus 2026"
+        assert tanggal("17/08/2026") == "17/08/2026"
 
 
 def test_datetimes_are_shown_in_the_active_zone():
