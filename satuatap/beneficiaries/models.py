@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from satuatap.core.asnaf import Asnaf
 from satuatap.core.crypto import EncryptedTextField
 from satuatap.core.import_jobs import ImportJobBase, ImportStatus
 
@@ -39,19 +40,6 @@ class OrganisationType(models.TextChoices):
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
-
-
-class Asnaf(models.TextChoices):
-    """The eight groups entitled to zakat (QS At-Taubah 60)."""
-
-    FAKIR = "fakir", _("Fakir (destitute)")
-    MISKIN = "miskin", _("Miskin (poor)")
-    AMIL = "amil", _("Amil (zakat worker)")
-    MUALAF = "mualaf", _("Mualaf (new to Islam)")
-    RIQAB = "riqab", _("Riqab (in bondage)")
-    GHARIMIN = "gharimin", _("Gharimin (in debt)")
-    FISABILILLAH = "fisabilillah", _("Fisabilillah (in God's cause)")
-    IBNU_SABIL = "ibnu_sabil", _("Ibnu sabil (stranded traveller)")
 
 
 class Status(models.TextChoices):

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from satuatap.core.asnaf import Asnaf
+
 
 class FundKind(models.TextChoices):
     ZAKAT = "zakat", _("Zakat")
@@ -117,17 +119,6 @@ class ReceiptKind(models.TextChoices):
     NON_HALAL_OTHER = "non_halal_other", _("Other non-halal income")
     AMIL_SHARE = "amil_share", _("Amil share")
     AMIL_OTHER = "amil_other", _("Other amil income")
-
-
-class Asnaf(models.TextChoices):
-    FAKIR = "fakir", _("Fakir")
-    MISKIN = "miskin", _("Miskin")
-    AMIL = "amil", _("Amil")
-    MUALAF = "mualaf", _("Mualaf")
-    RIQAB = "riqab", _("Riqab")
-    GHARIMIN = "gharimin", _("Gharimin")
-    FISABILILLAH = "fisabilillah", _("Fisabilillah")
-    IBNU_SABIL = "ibnu_sabil", _("Ibnu sabil")
 
 
 class Pillar(models.TextChoices):
