@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "satuatap.donors",
     "satuatap.collection",
     "satuatap.beneficiaries",
+    "satuatap.distribution",
     "satuatap.outbox",
     "satuatap.api",
     "django_tasks",

@@ -12,6 +12,7 @@ APPEND_ONLY = {
     "collection.Receipt",  # number, year and token fixed at issue; voiding changes the donation
     "collection.ReceiptPrint",  # the log of prints and sendings
     "beneficiaries.StatusChange",  # a beneficiary's lifecycle, one row per step
+    "distribution.ApplicationStep",  # an application's workflow, one row per step
 }
 # Rollups recomputable from the journal lines, written in the same transaction as the lines.
 DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition", "core.Sequence"}  # Sequence: last number taken

@@ -47,6 +47,10 @@ class AuditAction(models.TextChoices):
     BENEFICIARY_AID = "beneficiary.aid", _("Aid recorded")
     NEEDS_STANDARD_SAVED = "beneficiary.standard_saved", _("Needs standard saved")
     DEDUP_RUN = "beneficiary.dedup_run", _("Registry deduplication run")
+    PROGRAM_SAVED = "program.saved", _("Program saved")
+    AUTHORITY_LIMIT_SET = "program.authority_limit", _("Authority limit set")
+    APPLICATION_STEP = "application.step", _("Aid application step")
+    DISBURSEMENT_PAID = "disbursement.paid", _("Disbursement paid")
 
 
 class AuditEvent(models.Model):

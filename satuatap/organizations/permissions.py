@@ -44,6 +44,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Data-subject requests (UU 27/2022): export everything held on a person, erase on request.
     "beneficiaries.privacy": frozenset({Role.ADMIN}),
     "beneficiaries.dedup": frozenset({Role.ADMIN, Role.PROGRAM}),
+    # Distribution: the counter takes applications, program officers assess and recommend, heads
+    # approve within their authority limit, finance pays.
+    "distribution.view": ALL_ROLES,
+    "distribution.apply": frozenset({Role.FRONT_OFFICE, Role.PROGRAM}),
+    "distribution.assess": frozenset({Role.PROGRAM}),
+    "distribution.recommend": frozenset({Role.PROGRAM}),
+    "distribution.approve": frozenset({Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN}),
+    "distribution.pay": frozenset({Role.FINANCE}),
+    "distribution.configure": frozenset({Role.ADMIN, Role.HEAD}),
 }
 
 

@@ -20,6 +20,7 @@ from satuatap.ledger.services.journal import (
 from satuatap.ledger.services.lookups import (
     cash_account,
     check_money_account,
+    distribution_account,
     inventory_account,
     receipt_accounts,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "cash_account",
     "chart_create_default",
     "check_money_account",
+    "distribution_account",
     "inventory_account",
     "receipt_accounts",
     "entry_post",

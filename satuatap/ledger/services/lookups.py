@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.ledger.chart import cash_key
 from satuatap.ledger.errors import ChartMissing, EntryRefused
-from satuatap.ledger.models import Account, AccountRole, Fund
+from satuatap.ledger.models import Account, AccountRole, Fund, FundKind
 from satuatap.organizations.models import Unit
 
 
@@ -118,4 +118,20 @@ def inventory_account(institution_id: int) -> Account:
     )
     if account is None:
         raise ChartMissing(_("The chart of accounts has no account for goods held for distribution."))
+    return account
+
+
+def distribution_account(institution_id: int, fund_kind: str, *, asnaf: str = "", pillar: str = "") -> Account:
+    """Where a disbursement from a fund is recorded: for zakat the account of the recipient's asnaf,
+    for the other funds the account of the program's pillar (the lowest-coded active one)."""
+    query = Account.objects.filter(
+        institution_id=institution_id, role=AccountRole.DISTRIBUTION, fund_kind=fund_kind, is_active=True
+    )
+    query = query.filter(asnaf=asnaf) if fund_kind == FundKind.ZAKAT else query.filter(pillar=pillar)
+    account = query.order_by("code").first()
+    if account is None:
+        raise ChartMissing(
+            _("The chart of accounts has no distribution account for this fund and %(what)s; ask finance to add one.")
+            % {"what": _("asnaf") if fund_kind == FundKind.ZAKAT else _("pillar")}
+        )
     return account

@@ -1,0 +1,221 @@
+"""Distribution (penyaluran): programs under a pillar, aid applications and their workflow, the
+authority limits of approvers, and the disbursements that post to the ledger.
+
+An application moves submitted → screened → assessed → recommended → approved (or rejected)
+→ disbursed; every step is a row of ``ApplicationStep`` with who, when and a note. A
+disbursement pays (part of) an approved application: one balanced journal entry through
+``ledger.services.entry_post`` (idempotent per disbursement) and one aid-history row in the
+registry, in the same transaction.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from satuatap.core.asnaf import Asnaf
+from satuatap.ledger.models import FundKind, Pillar
+
+# The funds a program may spend: never amil (the organisation's own) or non-halal (public good only).
+PROGRAM_FUNDS = (FundKind.ZAKAT, FundKind.INFAK, FundKind.INFAK_RESTRICTED, FundKind.DSKL)
+
+
+class AidKind(models.TextChoices):
+    CASH = "cash", _("Cash")
+    TRANSFER = "transfer", _("Bank transfer")
+    GOODS = "goods", _("Goods")
+    THIRD_PARTY = "third_party", _("Paid to a third party (school, hospital)")
+    PRODUCTIVE = "productive", _("Productive capital")
+    LOAN = "loan", _("Interest-free loan (qardhul hasan)")
+
+
+class Program(models.Model):
+    """A program of a unit: what it gives, from which fund, to whom, within which budget and rules."""
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    pillar = models.CharField(_("pillar"), max_length=16, choices=Pillar.choices)
+    fund_kind = models.CharField(_("fund"), max_length=20, choices=[(k.value, k.label) for k in PROGRAM_FUNDS])
+    # Zakat programs: the asnaf the program may help (at least one).
+    asnaf = models.JSONField(_("asnaf allowed"), default=list, blank=True)
+    aid_kind = models.CharField(_("kind of aid"), max_length=16, choices=AidKind.choices, default=AidKind.CASH)
+    budget = models.BigIntegerField(_("budget"))
+    target_people = models.PositiveIntegerField(_("target number of beneficiaries"), default=0)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    # Eligibility and the fair-share rules (empty: no rule).
+    min_score = models.PositiveSmallIntegerField(_("minimum need score"), null=True, blank=True)
+    once_per_months = models.PositiveSmallIntegerField(
+        _("at most once per person in this many months"), null=True, blank=True
+    )
+    household_yearly_cap = models.BigIntegerField(_("at most this much per household per year"), null=True, blank=True)
+    # Days each step may take before the application is flagged as overdue.
+    step_days = models.PositiveSmallIntegerField(_("days allowed per step"), default=7)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "code"], name="distribution_program_code_unique"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="distribution_program_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="distribution_program_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def restriction(self) -> str:
+        """The ledger restriction of a restricted-infak program: its code."""
+        return self.code if self.fund_kind == FundKind.INFAK_RESTRICTED else ""
+
+    def asnaf_labels(self) -> list[str]:
+        return [str(Asnaf(a).label) for a in self.asnaf if a in Asnaf.values]
+
+
+class AuthorityLimit(models.Model):
+    """Up to which amount an approval by ``role`` at ``unit`` (and below it) is final; larger
+    amounts go to a unit higher up. No limit row: the role does not approve there."""
+
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=20)
+    max_amount = models.BigIntegerField(_("up to (Rp)"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("authority limit")
+        verbose_name_plural = _("authority limits")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "role"], name="distribution_limit_unit_role"),
+            models.CheckConstraint(condition=Q(max_amount__gt=0), name="distribution_limit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.role}: {self.max_amount}"
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    PUBLIC = "public", _("Online form")
+    REFERRAL = "referral", _("Referred by a partner")
+
+
+class AppStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENED = "screened", _("Screened")
+    ASSESSED = "assessed", _("Assessed")
+    RECOMMENDED = "recommended", _("Recommended")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    DISBURSED = "disbursed", _("Disbursed")
+
+
+# The statuses from which an application is still waiting for someone.
+OPEN_STATUSES = (AppStatus.SUBMITTED, AppStatus.SCREENED, AppStatus.ASSESSED, AppStatus.RECOMMENDED, AppStatus.APPROVED)
+
+
+class Application(models.Model):
+    """A request for help for a registered person, under a program."""
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    beneficiary = models.ForeignKey("beneficiaries.Beneficiary", on_delete=models.PROTECT, related_name="+")
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.COUNTER)
+    need = models.TextField(_("need"))
+    requested_amount = models.BigIntegerField(_("amount requested"))
+    status = models.CharField(_("status"), max_length=16, choices=AppStatus.choices, default=AppStatus.SUBMITTED)
+    assessment = models.ForeignKey(
+        "beneficiaries.Assessment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recommended_amount = models.BigIntegerField(_("amount recommended"), null=True, blank=True)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_amount = models.BigIntegerField(_("amount approved"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Why the approver went past a fair-share warning (audited).
+    override_reason = models.TextField(_("reason for overriding the fair-share rule"), blank=True)
+    paid_amount = models.BigIntegerField(_("amount paid"), default=0)
+    # When the current step should be done by (the program's days per step).
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("aid application")
+        verbose_name_plural = _("aid applications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=AppStatus.values), name="distribution_app_status_known"),
+            models.CheckConstraint(condition=Q(requested_amount__gt=0), name="distribution_app_requested_positive"),
+            models.CheckConstraint(condition=Q(paid_amount__gte=0), name="distribution_app_paid_positive"),
+        ]
+        indexes = [models.Index(fields=["unit", "status"], name="distribution_app_unit_status")]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def left_to_pay(self) -> int:
+        return max((self.approved_amount or 0) - self.paid_amount, 0)
+
+
+class ApplicationStep(models.Model):
+    """One step of an application: who moved it from which status to which, when, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    from_status = models.CharField(max_length=16, choices=AppStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=AppStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class Disbursement(models.Model):
+    """A payment to (or on behalf of) a beneficiary under an approved application."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="disbursements")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField(_("amount"))
+    paid_on = models.DateField(_("paid on"))
+    money_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("reference (transfer number, receipt)"), max_length=100, blank=True)
+    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        ordering = ["-paid_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="distribution_disbursement_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.application.tracking_code}: {self.amount}"
