@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("satuatap.donors.urls")),
     path("", include("satuatap.collection.urls")),
     path("", include("satuatap.beneficiaries.urls")),
+    path("", include("satuatap.distribution.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("operator/", admin.site.urls),
     *api_urlpatterns,

@@ -152,6 +152,7 @@ def _register_routers():
     from satuatap.beneficiaries.api import router as beneficiaries_router
     from satuatap.collection.api import router as donations_router
     from satuatap.collection.api_receipts import router as receipts_router
+    from satuatap.distribution.api import router as distribution_router
     from satuatap.donors.api import router as donors_router
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
@@ -162,6 +163,7 @@ def _register_routers():
     api.add_router("/donors", donors_router)
     api.add_router("/donations", donations_router)
     api.add_router("/beneficiaries", beneficiaries_router)
+    api.add_router("/distribution", distribution_router)
     # The receipts router names its own paths (/receipts/..., and the public verification).
     api.add_router("/", receipts_router)
 
