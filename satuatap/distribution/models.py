@@ -109,6 +109,7 @@ class AuthorityLimit(models.Model):
 
 class Channel(models.TextChoices):
     COUNTER = "counter", _("At the counter")
+    BATCH = "batch", _("In a batch of the program")
     PUBLIC = "public", _("Online form")
     REFERRAL = "referral", _("Referred by a partner")
 
@@ -127,12 +128,50 @@ class AppStatus(models.TextChoices):
 OPEN_STATUSES = (AppStatus.SUBMITTED, AppStatus.SCREENED, AppStatus.ASSESSED, AppStatus.RECOMMENDED, AppStatus.APPROVED)
 
 
+class Batch(models.Model):
+    """Many recipients of one program helped at once (200 scholarships): prepared by a program
+    officer, approved once by an approver within their limit, paid by finance in one journal entry
+    with a line per recipient. Its recipients are ordinary applications (``Application.batch``)."""
+
+    class BatchStatus(models.TextChoices):
+        PREPARED = "prepared", _("Prepared")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="batches")
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.PREPARED)
+    total = models.BigIntegerField(_("total"), default=0)
+    count = models.PositiveIntegerField(_("recipients"), default=0)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_reason = models.TextField(_("reason for overriding the fair-share rule"), blank=True)
+    entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disbursement batch")
+        verbose_name_plural = _("disbursement batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Application(models.Model):
     """A request for help for a registered person, under a program."""
 
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="applications")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="applications")
     beneficiary = models.ForeignKey("beneficiaries.Beneficiary", on_delete=models.PROTECT, related_name="+")
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.COUNTER)
@@ -205,7 +244,8 @@ class Disbursement(models.Model):
     paid_on = models.DateField(_("paid on"))
     money_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("reference (transfer number, receipt)"), max_length=100, blank=True)
-    entry = models.OneToOneField("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    # A batch pays all its recipients in one entry; a single payment has its own.
+    entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
