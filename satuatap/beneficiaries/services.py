@@ -2,14 +2,9 @@
 aid history, data-subject requests. One function per business action, in a transaction,
 taking the acting user; each checks the role on the unit and leaves an audit event."""
 
-import hashlib
-import secrets
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +43,7 @@ from satuatap.core.crypto import blind_index
 from satuatap.core.errors import NotAllowed
 from satuatap.core.models import Sequence
 from satuatap.core.names import name_key
+from satuatap.core.uploads import forget_kept, keep_upload, open_kept
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
 
@@ -715,23 +711,6 @@ def identifiers_read(*, actor, beneficiary: Beneficiary) -> dict:
     return {"nik": beneficiary.nik, "kk": beneficiary.household.kk if beneficiary.household_id else ""}
 
 
-# The file types a document may be, recognised by their first bytes (never by the name alone).
-DOCUMENT_TYPES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
-
-def _sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, extension in DOCUMENT_TYPES:
-        if head.startswith(magic):
-            return content_type, extension
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    return None
-
-
 def may_add_documents(user, beneficiary: Beneficiary) -> bool:
     """Who registers or assesses the person at their unit may add their scans and photos."""
     unit = beneficiary.registered_unit
@@ -749,35 +728,16 @@ def document_add(*, actor, beneficiary: Beneficiary, kind: str, upload, assessme
     beneficiary = _locked(beneficiary)
     if kind not in DocumentKind.values:
         raise DocumentRefused(_("Choose the kind of document."), field="kind")
-    if upload is None:
-        raise DocumentRefused(_("Choose a file to upload."), field="file")
-    limit = settings.DOCUMENT_MAX_BYTES
-    if upload.size > limit:
-        raise DocumentRefused(
-            _("This file is %(size)s MB; a document may be at most %(max)s MB.")
-            % {"size": round(upload.size / 1048576, 1), "max": round(limit / 1048576, 1)},
-            field="file",
-        )
-    if not upload.size:
-        raise DocumentRefused(_("This file is empty."), field="file")
-    data = upload.read()
-    sniffed = _sniff(data[:16])
-    if sniffed is None:
-        raise DocumentRefused(_("Upload a PDF, JPEG, PNG or WebP file; this file is of another type."), field="file")
-    content_type, extension = sniffed
-    storage = storages["private"]
-    path = storage.save(
-        f"beneficiaries/{beneficiary.institution_id}/{secrets.token_hex(16)}{extension}", ContentFile(data)
-    )
+    kept = keep_upload(upload, f"beneficiaries/{beneficiary.institution_id}", DocumentRefused)
     document = Document.objects.create(
         beneficiary=beneficiary,
         assessment=assessment,
         kind=kind,
-        path=path,
-        original_name=(getattr(upload, "name", "") or "document")[-200:],
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        path=kept.path,
+        original_name=kept.original_name,
+        content_type=kept.content_type,
+        size=kept.size,
+        sha256=kept.sha256,
         uploaded_by=actor,
     )
     audit_record(
@@ -801,7 +761,7 @@ def document_open(*, actor, document: Document):
         unit=unit,
         note=f"{document.get_kind_display()}: {document.original_name}",
     )
-    return storages["private"].open(document.path, "rb")
+    return open_kept(document.path)
 
 
 # --- duplicates -------------------------------------------------------------------------------------
@@ -1121,9 +1081,8 @@ def subject_erase(*, actor, beneficiary: Beneficiary, reason: str) -> Beneficiar
         longitude=None,
     )
     b.history.update(nik_hash="", nik_first4="", nik_last4="")
-    storage = storages["private"]
     for document in b.documents.all():
-        storage.delete(document.path)
+        forget_kept(document.path)
     b.documents.all().delete()
     b.assessments.update(notes="", health="", latitude=None, longitude=None)
     b.consents.update(guardian_name="")

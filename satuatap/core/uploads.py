@@ -1,0 +1,77 @@
+"""Scans and photos people upload (KTP/KK, certificates, aid receipts, transfer proofs): checked by
+their first bytes and size, kept in the private storage (``STORAGES["private"]``, outside the web
+root, with no URL) under a random name, and served only by views that check a permission."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.utils.translation import gettext as _
+
+from satuatap.core.errors import DomainError
+
+# The file types an upload may be, recognised by their first bytes (never by the name alone).
+FILE_TYPES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    path: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, JPEG, PNG or WebP file from its first bytes; None otherwise."""
+    for magic, content_type, extension in FILE_TYPES:
+        if head.startswith(magic):
+            return content_type, extension
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    return None
+
+
+def keep_upload(upload, folder: str, error: type[DomainError] = DomainError, field: str = "file") -> Kept:
+    """Check ``upload`` (type, at most ``DOCUMENT_MAX_BYTES``, not empty) and keep it under ``folder``
+    of the private storage; ``error`` names ``field`` when it is refused."""
+    if upload is None:
+        raise error(_("Choose a file to upload."), field=field)
+    limit = settings.DOCUMENT_MAX_BYTES
+    if upload.size > limit:
+        raise error(
+            _("This file is %(size)s MB; a document may be at most %(max)s MB.")
+            % {"size": round(upload.size / 1048576, 1), "max": round(limit / 1048576, 1)},
+            field=field,
+        )
+    if not upload.size:
+        raise error(_("This file is empty."), field=field)
+    data = upload.read()
+    sniffed = sniff(data[:16])
+    if sniffed is None:
+        raise error(_("Upload a PDF, JPEG, PNG or WebP file; this file is of another type."), field=field)
+    content_type, extension = sniffed
+    path = storages["private"].save(f"{folder}/{secrets.token_hex(16)}{extension}", ContentFile(data))
+    return Kept(
+        path=path,
+        original_name=(getattr(upload, "name", "") or "document")[-200:],
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def open_kept(path: str):
+    return storages["private"].open(path, "rb")
+
+
+def forget_kept(path: str) -> None:
+    storages["private"].delete(path)
