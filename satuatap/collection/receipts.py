@@ -32,7 +32,7 @@ from satuatap.collection.models import (
 )
 from satuatap.collection.services import collection_settings
 from satuatap.core.errors import DomainError
-from satuatap.core.formatting import rupiah, tanggal
+from satuatap.core.formatting import amount_in_words, rupiah, tanggal
 from satuatap.donors.identifiers import format_npwp
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
@@ -62,13 +62,6 @@ def _require_print(user, unit: Unit) -> None:
 
 
 # --- content --------------------------------------------------------------------------------------
-
-
-def amount_in_words(amount: int) -> str:
-    """1250000 -> 'satu juta dua ratus lima puluh ribu rupiah' (Indonesian, as the receipt needs)."""
-    from num2words import num2words
-
-    return f"{num2words(int(amount), lang='id')} rupiah"
 
 
 def verify_path(receipt: Receipt) -> str:

@@ -14,6 +14,13 @@ def rupiah(amount) -> str:
     return f"{sign}Rp{abs(value):,}".replace(",", ".")
 
 
+def amount_in_words(amount: int) -> str:
+    """1250000 -> 'satu juta dua ratus lima puluh ribu rupiah': the terbilang every receipt carries."""
+    from num2words import num2words
+
+    return f"{num2words(int(amount), lang='id')} rupiah"
+
+
 def tanggal(value, with_time: bool = False) -> str:
     """A date (or an ISO date string) in the active language's long form: '22 November 2026'."""
     if value is None or value == "":
