@@ -216,6 +216,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Largest document a beneficiary's file may hold (scans and photos from a phone).
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Days after a payment by which its evidence (photo, signed receipt, transfer proof) should be in.
+EVIDENCE_DAYS = env_int("EVIDENCE_DAYS", 14, minimum=1)
 
 # --- security ---------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -51,6 +51,8 @@ class AuditAction(models.TextChoices):
     AUTHORITY_LIMIT_SET = "program.authority_limit", _("Authority limit set")
     APPLICATION_STEP = "application.step", _("Aid application step")
     DISBURSEMENT_PAID = "disbursement.paid", _("Disbursement paid")
+    EVIDENCE_ADDED = "disbursement.evidence_added", _("Evidence of aid added")
+    EVIDENCE_VIEWED = "disbursement.evidence_viewed", _("Evidence of aid viewed")
 
 
 class AuditEvent(models.Model):

@@ -53,6 +53,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "distribution.approve": frozenset({Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN}),
     "distribution.pay": frozenset({Role.FINANCE}),
     "distribution.configure": frozenset({Role.ADMIN, Role.HEAD}),
+    # Evidence of help given (photos, signed receipts): who hands help over, who pays, who checks.
+    "distribution.evidence": frozenset({Role.PROGRAM, Role.FINANCE, Role.HEAD, Role.AUDITOR}),
 }
 
 
