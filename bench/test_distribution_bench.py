@@ -17,6 +17,7 @@ import pytest
 from bench.test_ledger_bench import _info
 
 TARGET = 10.0
+DASHBOARD_TARGET = 1.0
 RECIPIENTS = 1_000
 AMOUNT = 250_000
 
@@ -103,3 +104,29 @@ def test_h_batch_disbursement_of_1000(benchmark, world, desk):
 
     batch = benchmark.pedantic(run, setup=setup, rounds=3)
     assert batch.status == "paid" and batch.count == RECIPIENTS and batch.total == RECIPIENTS * AMOUNT
+
+
+@pytest.fixture(scope="session")
+def payments(world):
+    from satuatap.distribution.models import Disbursement
+
+    count = Disbursement.objects.filter(unit__institution_id=world.root.pk).count()
+    if count < 100_000:
+        pytest.skip(f"{count:,} benchmark disbursements: run `python -m bench.distribution_generate` first")
+    return count
+
+
+@pytest.mark.parametrize("scope", ["institution", "region"])
+def test_i_distribution_report(benchmark, world, payments, scope):
+    from satuatap.distribution.reports import distribution_report
+
+    unit = world.root if scope == "institution" else world.region
+    _info(
+        benchmark,
+        world,
+        f"distribution report, {'whole institution' if scope == 'institution' else 'one region'} "
+        f"({payments:,} disbursements)",
+        DASHBOARD_TARGET,
+    )
+    report = benchmark.pedantic(distribution_report, args=(unit, world.year), rounds=10, warmup_rounds=1)
+    assert report.payments > 0 and report.people > 0 and any(row.distributed for row in report.funds)

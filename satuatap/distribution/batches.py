@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries.models import AidRecord, Beneficiary
+from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.errors import NotAllowed
 from satuatap.core.formatting import rupiah
 from satuatap.distribution import services
@@ -69,8 +70,15 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
         raise DistributionRefused(_("The program belongs to another institution."), field="program")
     if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
         raise DistributionRefused(_("This program is not open for applications now."), field="program")
+    if not program.unit.contains(unit):
+        raise DistributionRefused(_("This program is run by another office; choose one of this office or above it."))
+    visible = set(
+        beneficiaries_for(actor).filter(pk__in=[person.pk for person, _a, _n in rows]).values_list("pk", flat=True)
+    )
     problems, seen = [], set()
     for number, (person, amount, need) in enumerate(rows, start=1):
+        if person.pk not in visible:
+            problems.append(_row_refusal(number, person, _("this person is not registered in your units.")))
         if person.pk in seen:
             problems.append(_row_refusal(number, person, _("this person is already in the batch.")))
         seen.add(person.pk)
@@ -159,8 +167,8 @@ def _recipients(batch: Batch) -> list[Application]:
 def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override_reason: str = "") -> Batch:
     """Approve the whole batch (or reject it with a reason), as ``services.application_decide``
     approves one application, for the batch's total."""
-    batch = _locked(batch, Batch.BatchStatus.PREPARED)
     require(actor, "distribution.approve", batch.unit)
+    batch = _locked(batch, Batch.BatchStatus.PREPARED)
     if batch.prepared_by_id == actor.pk:
         raise NotAllowed(_("You prepared this batch; another person approves it."))
     recipients = _recipients(batch)
@@ -230,8 +238,8 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
 @transaction.atomic
 def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None, reference: str = "") -> Batch:
     """Pay every recipient of an approved batch in one journal entry, with their aid-history rows."""
-    batch = _locked(batch, Batch.BatchStatus.APPROVED)
     require(actor, "distribution.pay", batch.unit)
+    batch = _locked(batch, Batch.BatchStatus.APPROVED)
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
         raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
@@ -258,7 +266,7 @@ def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None
         entry_date=paid_on,
         source=Source.DISBURSEMENT,
         source_ref=f"batch/{batch.pk}",
-        idempotency_key=f"disbursement-batch:{batch.pk}",
+        idempotency_key=f"disbursement-batch:{batch.pk}:{batch.created_at:%Y%m%d%H%M%S%f}",
         memo=_("%(program)s: %(batch)s, %(count)s recipients")
         % {"program": program.name, "batch": batch.name, "count": batch.count},
         lines=lines,
@@ -268,7 +276,11 @@ def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None
         [
             Disbursement(
                 application=a,
+                institution_id=batch.institution_id,
                 unit=batch.unit,
+                program=program,
+                beneficiary=a.beneficiary,
+                household_id=a.beneficiary.household_id,
                 amount=a.approved_amount,
                 paid_on=paid_on,
                 money_account=money_account,

@@ -236,10 +236,20 @@ class ApplicationStep(models.Model):
 
 
 class Disbursement(models.Model):
-    """A payment to (or on behalf of) a beneficiary under an approved application."""
+    """A payment to (or on behalf of) a beneficiary under an approved application.
+
+    ``institution``, ``program``, ``beneficiary`` and ``household`` repeat the application's (and
+    its person's, as at payment) so that the distribution report counts people, households and
+    programs over hundreds of thousands of payments without joining three tables."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="disbursements")
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    beneficiary = models.ForeignKey("beneficiaries.Beneficiary", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "beneficiaries.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount = models.BigIntegerField(_("amount"))
     paid_on = models.DateField(_("paid on"))
     money_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
@@ -256,6 +266,7 @@ class Disbursement(models.Model):
         verbose_name_plural = _("disbursements")
         ordering = ["-paid_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="distribution_disbursement_positive")]
+        indexes = [models.Index(fields=["institution", "paid_on"], name="distribution_paid_inst_date")]
 
     def __str__(self) -> str:
         return f"{self.application.tracking_code}: {self.amount}"

@@ -135,19 +135,19 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     report.asnaf = sorted(asnaf.items(), key=lambda item: -item[1])
 
     payments = Disbursement.objects.filter(
-        unit__path__startswith=unit.path, paid_on__gte=period.first_day, paid_on__lte=period.last_day
+        institution_id=unit.institution_id, paid_on__gte=period.first_day, paid_on__lte=period.last_day
     )
+    if unit.pk != unit.institution_id:
+        payments = payments.filter(unit__in=Unit.objects.filter(path__startswith=unit.path).values("pk"))
     totals = payments.aggregate(
-        people=Count("application__beneficiary", distinct=True),
-        households=Count("application__beneficiary__household", distinct=True),
-        payments=Count("id"),
+        people=Count("beneficiary", distinct=True), households=Count("household", distinct=True), payments=Count("id")
     )
     report.people, report.households, report.payments = totals["people"], totals["households"], totals["payments"]
     by_program = {
-        row["application__program"]: row
-        for row in payments.values("application__program").annotate(
-            paid=Sum("amount"), people=Count("application__beneficiary", distinct=True)
-        )
+        row["program"]: row
+        for row in payments.order_by()
+        .values("program")
+        .annotate(paid=Sum("amount"), people=Count("beneficiary", distinct=True))
     }
     programs = Program.objects.filter(institution_id=unit.institution_id, unit__path__startswith=unit.path).filter(
         Q(pk__in=by_program) | Q(is_active=True, start_date__lte=period.last_day, end_date__gte=period.first_day)

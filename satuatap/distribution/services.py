@@ -20,6 +20,7 @@ from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services as registry
 from satuatap.beneficiaries.models import AidRecord, Beneficiary, Status
+from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.errors import NotAllowed
 from satuatap.core.formatting import rupiah
@@ -247,6 +248,10 @@ def application_submit(
     require(actor, "distribution.apply", unit)
     if program.institution_id != unit.institution_id or beneficiary.institution_id != unit.institution_id:
         raise DistributionRefused(_("The program and the person must belong to this institution."))
+    if not program.unit.contains(unit):
+        raise DistributionRefused(_("This program is run by another office; choose one of this office or above it."))
+    if not beneficiaries_for(actor).filter(pk=beneficiary.pk).exists():
+        raise NotAllowed(_("This person is not registered in your units."))
     if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
         raise DistributionRefused(_("This program is not open for applications now."), field="program")
     if beneficiary.is_merged or beneficiary.erased_at or beneficiary.status == Status.DECEASED:
@@ -286,8 +291,8 @@ def application_submit(
 @transaction.atomic
 def application_screen(*, actor, application: Application, note: str = "", reject: bool = False) -> Application:
     """First look: complete and within the program (or rejected with the reason)."""
-    application = _locked(application, AppStatus.SUBMITTED)
     require(actor, "distribution.assess", application.unit)
+    application = _locked(application, AppStatus.SUBMITTED)
     if reject:
         return _reject(actor, application, note)
     _step(application, actor, AppStatus.SCREENED, _text(note, "note", 2000))
@@ -298,8 +303,8 @@ def application_screen(*, actor, application: Application, note: str = "", rejec
 @transaction.atomic
 def application_assess(*, actor, application: Application, note: str = "") -> Application:
     """Link the person's latest field assessment (made in the registry) to the application."""
-    application = _locked(application, AppStatus.SCREENED)
     require(actor, "distribution.assess", application.unit)
+    application = _locked(application, AppStatus.SCREENED)
     latest = application.beneficiary.assessments.order_by("-assessed_on", "-id").first()
     if latest is None:
         raise DistributionRefused(_("Assess the person first (on their page in the registry)."))
@@ -312,8 +317,8 @@ def application_assess(*, actor, application: Application, note: str = "") -> Ap
 @transaction.atomic
 def application_recommend(*, actor, application: Application, amount: int, note: str = "") -> Application:
     """The program officer's recommendation: how much, with the reason."""
-    application = _locked(application, AppStatus.ASSESSED)
     require(actor, "distribution.recommend", application.unit)
+    application = _locked(application, AppStatus.ASSESSED)
     application.recommended_amount = _amount(amount, "amount")
     application.recommended_by = actor
     _step(application, actor, AppStatus.RECOMMENDED, _text(note, "note", 2000))
@@ -408,8 +413,8 @@ def application_decide(
 ) -> Application:
     """Approve (within the approver's authority limit, never one's own recommendation, the person
     eligible, the fund able to pay, the fair-share rules kept or overridden with a reason) or reject."""
-    application = _locked(application, AppStatus.RECOMMENDED)
     require(actor, "distribution.approve", application.unit)
+    application = _locked(application, AppStatus.RECOMMENDED)
     if application.recommended_by_id == actor.pk:
         raise NotAllowed(_("You recommended this application; another person approves it."))
     if not approve:
@@ -459,8 +464,8 @@ def disbursement_pay(
     """Pay (part of) an approved application from a cash or bank account of its unit: the journal
     entry (distribution account of the asnaf for zakat, of the pillar otherwise, against the money
     account), the aid-history row, and the application disbursed once fully paid."""
-    application = _locked(application, AppStatus.APPROVED)
     require(actor, "distribution.pay", application.unit)
+    application = _locked(application, AppStatus.APPROVED)
     person, program = application.beneficiary, application.program
     amount = _amount(amount, "amount")
     if amount > application.left_to_pay:
@@ -486,7 +491,7 @@ def disbursement_pay(
         entry_date=paid_on,
         source=Source.DISBURSEMENT,
         source_ref=f"{application.tracking_code}/{number}",
-        idempotency_key=f"disbursement:{application.pk}:{number}",
+        idempotency_key=f"disbursement:{application.tracking_code}:{number}",
         memo=_("%(program)s: %(name)s") % {"program": program.name, "name": person.number},
         lines=[
             ledger.LineSpec(account, program.fund_kind, debit=amount, restriction=program.restriction),
@@ -495,7 +500,11 @@ def disbursement_pay(
     )
     disbursement = Disbursement.objects.create(
         application=application,
+        institution_id=application.institution_id,
         unit=application.unit,
+        program=program,
+        beneficiary=person,
+        household_id=person.household_id,
         amount=amount,
         paid_on=paid_on,
         money_account=money_account,

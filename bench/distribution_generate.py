@@ -1,0 +1,163 @@
+"""Generate 500,000 disbursements (with their applications) for the benchmark institution, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python -m bench.distribution_generate [--count 500000]
+
+Run after ``bench.generate`` (the year of journal entries, whose disbursement entries these
+payments belong to) and ``bench.registry_load`` (the people they help). Six programs per pillar
+are made through ``distribution.services.program_save``; the applications and disbursements are
+written set-wise in SQL (``INSERT ... SELECT`` over the generated disbursement entries, several
+payments per entry as a batch pays), each application disbursed in full to a person of the
+registry. The ledger is not touched: the report reads money from its rollups, and people and
+programs from these rows (their amounts are not split from the entries' exactly).
+
+``--if-needed`` skips generation when the institution already has ``--count`` disbursements.
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+
+from bench.generate import DEFAULT_URL, INSTITUTION_CODE, YEAR, log, setup_django
+
+PILLARS = ["education", "health", "economy", "social_dawah", "humanitarian", "environment"]
+
+APPLICATIONS_SQL = """
+INSERT INTO distribution_application (
+    tracking_code, channel, need, requested_amount, status, recommended_amount, approved_amount,
+    override_reason, paid_amount, due_on, created_at, beneficiary_id, institution_id, unit_id, program_id
+)
+SELECT 'BENCH' || lpad(n::text, 9, '0'), 'counter', 'Bantuan', amount, 'disbursed', amount, amount, '', amount,
+       NULL, now(), %(first_person)s + (n * 7919) %% %(people)s, %(institution)s, unit_id,
+       (%(programs)s::bigint[])[1 + n %% %(program_count)s]
+FROM (
+    SELECT row_number() OVER (ORDER BY e.id, g) AS n, e.unit_id, e.id AS entry_id,
+           50000 + ((e.id * 31 + g) %% 40) * 25000 AS amount
+    FROM ledger_journalentry e CROSS JOIN generate_series(1, %(per_entry)s) g
+    WHERE e.institution_id = %(institution)s AND e.source = 'disbursement'
+) payments
+WHERE n <= %(count)s
+"""
+
+DISBURSEMENTS_SQL = """
+INSERT INTO distribution_disbursement (application_id, institution_id, unit_id, program_id, beneficiary_id,
+                                       household_id, amount, paid_on, money_account_id, reference, entry_id, created_at)
+SELECT a.id, a.institution_id, a.unit_id, a.program_id, a.beneficiary_id, b.household_id, a.approved_amount,
+       e.entry_date, cash.id, '', e.id, now()
+FROM (
+    SELECT a.*, row_number() OVER (ORDER BY a.id) AS n
+    FROM distribution_application a WHERE a.tracking_code LIKE 'BENCH%%'
+) a
+JOIN (
+    SELECT e.id, e.entry_date, e.unit_id, row_number() OVER (ORDER BY e.id, g) AS n
+    FROM ledger_journalentry e CROSS JOIN generate_series(1, %(per_entry)s) g
+    WHERE e.institution_id = %(institution)s AND e.source = 'disbursement'
+) e ON e.n = a.n
+JOIN ledger_account cash ON cash.institution_id = %(institution)s AND cash.system_key = 'cash:' || a.unit_id
+JOIN beneficiaries_beneficiary b ON b.id = a.beneficiary_id
+"""
+
+
+def existing(institution_id: int) -> int:
+    from satuatap.distribution.models import Disbursement
+
+    return Disbursement.objects.filter(unit__institution_id=institution_id).count()
+
+
+def generate(count: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from satuatap.beneficiaries.models import Beneficiary
+    from satuatap.distribution import services
+    from satuatap.distribution.models import Program
+    from satuatap.ledger.models import JournalEntry
+    from satuatap.organizations.models import Membership, Role, Unit, UnitKind
+
+    started = time.monotonic()
+    root = Unit.objects.get(code=INSTITUTION_CODE, depth=1)
+    admin = get_user_model().objects.get(username="bench-admin")
+    Membership.objects.get_or_create(user=admin, unit=root, role=Role.HEAD, defaults={"is_active": True})
+    admin = get_user_model().objects.get(pk=admin.pk)
+    people = Beneficiary.objects.filter(institution=root)
+    first_person = people.order_by("pk").values_list("pk", flat=True).first()
+    if first_person is None:
+        raise SystemExit("no benchmark registry: run `python -m bench.registry_load` first")
+    entries = JournalEntry.objects.filter(institution=root, source="disbursement").count()
+    per_entry = max(1, -(-count // max(entries, 1)))
+    regions = list(Unit.objects.filter(institution=root, kind=UnitKind.REGION).order_by("path")[:6])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM distribution_disbursement WHERE application_id IN "
+            "(SELECT id FROM distribution_application WHERE tracking_code LIKE 'BENCH%%')"
+        )
+        cursor.execute("DELETE FROM distribution_application WHERE tracking_code LIKE 'BENCH%%'")
+        programs = []
+        for n, pillar in enumerate(PILLARS):
+            for m, region in enumerate(regions):
+                code = f"bench-{pillar.replace('_', '-')}-{m}"
+                program = Program.objects.filter(institution=root, code=code).first()
+                programs.append(
+                    program
+                    or services.program_save(
+                        actor=admin,
+                        unit=region,
+                        code=code,
+                        name=f"Program {pillar} {region.code}",
+                        pillar=pillar,
+                        fund_kind="infak" if n % 2 else "zakat",
+                        asnaf=[] if n % 2 else ["fakir", "miskin"],
+                        budget=10_000_000_000,
+                        start_date=date(YEAR, 1, 1),
+                        end_date=date(YEAR, 12, 31),
+                    )
+                )
+        params = {
+            "first_person": first_person,
+            "people": people.count(),
+            "institution": root.pk,
+            "programs": [p.pk for p in programs],
+            "program_count": len(programs),
+            "per_entry": per_entry,
+            "count": count,
+        }
+        cursor.execute(APPLICATIONS_SQL, params)
+        log(f"applications: {cursor.rowcount:,}")
+        cursor.execute(DISBURSEMENTS_SQL, params)
+        log(f"disbursements: {cursor.rowcount:,}")
+    with connection.cursor() as cursor:
+        for table in ("distribution_application", "distribution_disbursement"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    seconds = time.monotonic() - started
+    log(f"generated {count:,} disbursements in {seconds:.1f}s")
+    return {"disbursements": count, "seconds": round(seconds, 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.distribution_generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=500_000, help="disbursements (default 500,000)")
+    parser.add_argument("--if-needed", action="store_true", help="skip if the institution has --count of them")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    args = parser.parse_args(argv)
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("the benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+    setup_django(args.database_url)
+    from django.core.management import call_command
+
+    from satuatap.organizations.models import Unit
+
+    call_command("migrate", verbosity=0, interactive=False)
+    root = Unit.objects.filter(code=INSTITUTION_CODE, depth=1).first()
+    if root is None:
+        raise SystemExit("no benchmark institution: run `python -m bench.generate` first")
+    have = existing(root.pk)
+    if args.if_needed and have >= args.count:
+        log(f"benchmark disbursements present ({have:,}): not generating")
+        return 0
+    generate(args.count)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
