@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.collection.models import DONATION_KINDS, Donation, DonationLine, DonationStatus, PaymentChannel
-from satuatap.ledger.forms import month_label
+from satuatap.core.forms import month_label
 from satuatap.ledger.models import FundKind, ReceiptKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.selectors import unit_for

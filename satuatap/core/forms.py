@@ -1,9 +1,11 @@
 """The form renderer and the form fields every app's pages share."""
 
 import re
+from datetime import date
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.formatting import rupiah
@@ -75,3 +77,27 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the browser's month picker)."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = MONTH_RE.match(value.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2200:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return (int(match.group(1)), int(match.group(2)))
+
+
+def month_label(ym: tuple[int, int]) -> str:
+    """(2026, 3) -> "Maret 2026" in the active language."""
+    return formats.date_format(date(ym[0], ym[1], 1), "F Y")

@@ -1,34 +1,14 @@
-import re
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.forms import MonthField
 from satuatap.ledger.models import AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
 from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import units_for
-
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class MonthField(forms.CharField):
-    """A month as YYYY-MM (the browser's month picker)."""
-
-    widget = forms.TextInput(attrs={"type": "month"})
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        match = MONTH_RE.match(value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2200:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return (int(match.group(1)), int(match.group(2)))
 
 
 def _units(user, capability):
@@ -184,9 +164,3 @@ class OpeningImportForm(forms.Form):
 
 
 SOURCE_CHOICES = [("", _("All sources")), *Source.choices]
-
-
-def month_label(ym: tuple[int, int]) -> str:
-    from django.utils import formats
-
-    return formats.date_format(date(ym[0], ym[1], 1), "F Y")

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.exports import pdf_response, xlsx_response
+from satuatap.core.forms import month_label
 from satuatap.ledger import reports
-from satuatap.ledger.forms import ReportForm, month_label
+from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Pillar, Source
 from satuatap.ledger.selectors import accounts_for
 
