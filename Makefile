@@ -72,6 +72,8 @@ bench: $(VENV)/.dev
 		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
 	$(PY) -m bench.registry_load --if-needed --count $(or $(BENCH_PEOPLE),1000000) \
 		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
+	$(PY) -m bench.distribution_generate --if-needed --count $(or $(BENCH_PAYMENTS),500000) \
+		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
 	BENCH_DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
 		$(PY) -m pytest -c bench/pytest.ini --rootdir . bench --benchmark-json var/bench/results.json $(PYTEST_ARGS)
 	$(PY) -m bench.report var/bench/results.json

@@ -21,6 +21,8 @@ from tests.scoping_collection import (
     COLLECTION_LIST_VARIANTS,
     COLLECTION_PUBLIC_API,
 )
+from tests.scoping_distribution import DISTRIBUTION_LIST_VARIANTS, DISTRIBUTION_OBJECT_KINDS
+from tests.scoping_distribution_api import DISTRIBUTION_API_BODIES, DISTRIBUTION_API_PARAMS
 from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS
 
 # URL name -> kind of object its <pk> names.
@@ -49,6 +51,7 @@ OBJECT_KINDS = {
     **{f"donors:{name}": "donor" for name in ("detail", "edit", "identifiers", "merge", "history", "statement")},
     **{f"collection:import_{name}": "import" for name in ("detail", "commit", "cancel", "errors")},
     **BENEFICIARY_OBJECT_KINDS,
+    **DISTRIBUTION_OBJECT_KINDS,
 }
 
 # URL name -> the values its <slug> takes; each value is checked like a list page.
@@ -96,6 +99,7 @@ LIST_VARIANTS = {
     "collection:imports": ["", "?page=2"],
     **COLLECTION_LIST_VARIANTS,
     **BENEFICIARY_LIST_VARIANTS,
+    **DISTRIBUTION_LIST_VARIANTS,
 }
 
 # Views anyone may reach without logging in.
@@ -134,6 +138,8 @@ API_PARAMS.update(COLLECTION_API_PARAMS)
 API_BODIES.update(COLLECTION_API_BODIES)
 API_PARAMS.update(BENEFICIARY_API_PARAMS)
 API_BODIES.update(BENEFICIARY_API_BODIES)
+API_PARAMS.update(DISTRIBUTION_API_PARAMS)
+API_BODIES.update(DISTRIBUTION_API_BODIES)
 PUBLIC_API = set(COLLECTION_PUBLIC_API)
 
 

@@ -10,6 +10,7 @@ from satuatap.organizations.models import Membership
 from tests.scoping import API_BODIES, API_PARAMS, PUBLIC_API, api_operations
 from tests.scoping_beneficiaries import beneficiary_matrix_ids
 from tests.scoping_collection import collection_matrix_ids
+from tests.scoping_distribution import distribution_matrix_ids
 from tests.scoping_ledger import ledger_matrix_ids
 from tests.test_scoping_matrix import snapshot
 
@@ -41,12 +42,14 @@ def matrix_ids(world) -> dict:
     col = collection_matrix_ids(world)
     reg = beneficiary_matrix_ids(world)
     registry = reg["foreign"]
+    dist = distribution_matrix_ids(world)
+    payouts = dist["foreign"]
     return {
         "foreign": [
-            {**lf, **cf, **registry[i % len(registry)]}
+            {**lf, **cf, **registry[i % len(registry)], **payouts[i % len(payouts)], "money_account": lf["account"]}
             for i, (lf, cf) in enumerate(zip(led["foreign"], col["foreign"], strict=True))
         ],
-        "own": {**led["own"], **col["own"], **reg["own"]},
+        "own": {**led["own"], **col["own"], **reg["own"], **dist["own"], "money_account": led["own"]["account"]},
     }
 
 

@@ -43,6 +43,7 @@ AUDITED_READS = {
     "beneficiaries:identifiers",
     "beneficiaries:document",
     "beneficiaries:privacy",
+    "distribution:evidence",
 }
 
 
@@ -131,6 +132,9 @@ def books(world):
     from tests.scoping_beneficiaries import beneficiary_matrix_ids
 
     registry = beneficiary_matrix_ids(world)
+    from tests.scoping_distribution import distribution_matrix_ids
+
+    distribution = distribution_matrix_ids(world)
 
     def campaign(actor, unit, code, name):
         day = date(2026, 1, 1)
@@ -142,6 +146,7 @@ def books(world):
         imports=import_matrix_jobs(world),
         gifts=gifts,
         registry=registry,
+        distribution=distribution,
         campaign_own=campaign(world.alice, world.branch_a, "own-campaign", "Kampanye Anggrek"),
         campaigns_foreign=[
             campaign(
@@ -184,6 +189,10 @@ def foreign(world, books):
         **{
             kind: [_Id(ids[kind]) for ids in books.registry["foreign"]]
             for kind in ("beneficiary", "assessment", "document", "consent", "dedup_run", "beneficiary_import")
+        },
+        **{
+            kind: [_Id(ids[kind]) for ids in books.distribution["foreign"]]
+            for kind in ("program", "application", "evidence")
         },
     }
 
@@ -324,6 +333,7 @@ def test_auditor_cannot_write_anything(world, books, route, name, kwargs):
         "campaign": books.campaign_own.pk,
         "import": books.imports["own"].pk,
         **books.registry["own"],
+        **books.distribution["own"],
     }
     url = url_for(route, own[OBJECT_KINDS[name]] if kwargs else 0)
     audit = name not in AUDITED_READS

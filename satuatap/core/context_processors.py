@@ -20,6 +20,7 @@ NAVIGATION = [
         ],
     ),
     ("beneficiaries:list", _("Beneficiaries"), "beneficiaries.view"),
+    ("distribution:applications", _("Distribution"), "distribution.view"),
     ("ledger:overview", _("Fund ledger"), "ledger.view"),
     (
         _("Organisation"),

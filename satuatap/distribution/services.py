@@ -23,7 +23,7 @@ from satuatap.beneficiaries.models import AidRecord, Beneficiary, Status
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.errors import NotAllowed
-from satuatap.core.formatting import rupiah
+from satuatap.core.formatting import rupiah, tanggal
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import (
@@ -378,7 +378,7 @@ def fair_share_warnings(application: Application, amount: int, on: date | None =
         if last is not None:
             warnings.append(
                 _("%(name)s was already helped by this program on %(date)s; the rule is once in %(months)s months.")
-                % {"name": person.full_name, "date": last.given_on.isoformat(), "months": program.once_per_months}
+                % {"name": person.full_name, "date": tanggal(last.given_on), "months": program.once_per_months}
             )
     if program.household_yearly_cap:
         year_ago = on - timedelta(days=365)

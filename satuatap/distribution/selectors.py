@@ -1,0 +1,199 @@
+"""Reads of distribution, always scoped.
+
+The scope rule: a program, an application or a disbursement is visible to a user who holds
+``distribution.view`` on a unit whose subtree contains the object's unit. Every page fetches
+objects by id through ``program_for`` / ``application_for`` (404 outside the scope).
+"""
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from satuatap.distribution.models import (
+    OPEN_STATUSES,
+    Application,
+    AppStatus,
+    AuthorityLimit,
+    Disbursement,
+    Program,
+)
+from satuatap.ledger.models import Account, AccountRole
+from satuatap.organizations.models import Role, Unit
+from satuatap.organizations.selectors import subtree_q, units_for
+
+# The roles an authority limit may be set for (services.authority_limit_set).
+APPROVING_ROLES = (Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN)
+
+
+def _within(rows: QuerySet, within: Unit | None) -> QuerySet:
+    return rows if within is None else rows.filter(unit__path__startswith=within.path)
+
+
+# --- programs ---------------------------------------------------------------------------------------
+
+
+def programs_for(user, *, within: Unit | None = None, capability: str = "distribution.view") -> QuerySet:
+    return _within(Program.objects.filter(subtree_q(user, capability)), within)
+
+
+def program_for(user, pk, *, capability: str = "distribution.view") -> Program:
+    """The program with ``pk`` if the user may see it; 404 otherwise (no hint that it exists)."""
+    try:
+        return programs_for(user, capability=capability).select_related("unit").get(pk=pk)
+    except (Program.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def with_budget_use(programs: QuerySet) -> QuerySet:
+    """Each program with what its applications took of the budget: ``committed`` (approved amounts
+    of approved or paid applications), ``paid`` and ``applications`` (their number)."""
+    taken = Q(applications__status__in=(AppStatus.APPROVED, AppStatus.DISBURSED))
+    return programs.annotate(
+        committed=Sum("applications__approved_amount", filter=taken, default=0),
+        paid=Sum("applications__paid_amount", default=0),
+        application_count=Count("applications"),
+    )
+
+
+def programs_to_filter(user, within: Unit) -> QuerySet:
+    """The programs the applications list may be filtered by: those in scope, and those (of an office
+    above) that applications in scope name."""
+    named = applications_for(user, within=within).values("program_id")
+    return Program.objects.filter(
+        Q(pk__in=named) | (subtree_q(user, "distribution.view") & Q(unit__path__startswith=within.path))
+    ).order_by("name", "pk")
+
+
+def programs_open_at(user, unit: Unit, on: date) -> QuerySet:
+    """Programs an application taken at ``unit`` may name: active and running on ``on``, of the
+    unit's institution, run by the unit itself, an office above it (a region's program reaches
+    its branches) or an office below it that the user sees."""
+    return (
+        Program.objects.filter(
+            Q(unit__path__in=unit.lineage_paths)
+            | (subtree_q(user, "distribution.view") & Q(unit__path__startswith=unit.path)),
+            institution_id=unit.institution_id,
+            is_active=True,
+            start_date__lte=on,
+            end_date__gte=on,
+        )
+        .select_related("unit")
+        .order_by("name", "pk")
+    )
+
+
+# --- applications -----------------------------------------------------------------------------------
+
+
+def applications_for(user, *, within: Unit | None = None, capability: str = "distribution.view") -> QuerySet:
+    return _within(Application.objects.filter(subtree_q(user, capability)), within)
+
+
+def application_for(user, pk, *, capability: str = "distribution.view") -> Application:
+    """The application with ``pk`` if the user may see it; 404 otherwise (no hint that it exists)."""
+    try:
+        return (
+            applications_for(user, capability=capability)
+            .select_related(
+                "unit",
+                "program",
+                "beneficiary__household",
+                "beneficiary__registered_unit",
+                "assessment",
+                "recommended_by",
+                "decided_by",
+                "created_by",
+            )
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def overdue_q(today: date) -> Q:
+    """Applications still waiting for someone past the day their current step was due."""
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+
+
+def application_list(
+    user, *, within: Unit, today: date, status: str = "", program: int | None = None, overdue: bool = False, q: str = ""
+) -> QuerySet:
+    rows = applications_for(user, within=within)
+    if program:
+        rows = rows.filter(program_id=program)
+    if overdue:
+        rows = rows.filter(overdue_q(today))
+    q = " ".join((q or "").split())
+    if q:
+        rows = rows.filter(
+            Q(tracking_code__iexact=q.replace(" ", ""))
+            | Q(beneficiary__number__iexact=q)
+            | Q(beneficiary__full_name__icontains=q)
+            | Q(need__icontains=q)
+        )
+    if status in AppStatus.values:
+        rows = rows.filter(status=status)
+    return rows.select_related("unit", "program", "beneficiary").order_by("-created_at", "-pk")
+
+
+def status_counts(rows: QuerySet) -> dict[str, int]:
+    """How many of ``rows`` are in each status (every status present, 0 when none)."""
+    counts = dict.fromkeys(AppStatus.values, 0)
+    for row in rows.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def steps_of(application: Application) -> QuerySet:
+    return application.steps.select_related("actor").order_by("at", "pk")
+
+
+# --- disbursements and money accounts ------------------------------------------------------------------
+
+
+def disbursements_for(user, *, within: Unit | None = None, capability: str = "distribution.view") -> QuerySet:
+    rows = _within(Disbursement.objects.filter(subtree_q(user, capability)), within)
+    return rows.select_related(
+        "unit", "application__program", "application__beneficiary", "money_account", "entry"
+    ).order_by("-paid_on", "-pk")
+
+
+def money_accounts(unit: Unit) -> QuerySet:
+    """The cash and bank accounts a payment of ``unit`` may come from."""
+    return Account.objects.filter(
+        institution_id=unit.institution_id, unit=unit, role__in=(AccountRole.CASH, AccountRole.BANK), is_active=True
+    ).order_by("code")
+
+
+# --- authority limits -----------------------------------------------------------------------------
+
+
+def limit_grid(user, within: Unit) -> list[dict]:
+    """Per unit the user configures (within ``within``), per approving role: the unit's own limit
+    and the one in force there (its own, else the nearest unit's above)."""
+    units = list(units_for(user, within=within, capability="distribution.configure")[:500])
+    paths = {path for unit in units for path in unit.lineage_paths}
+    limits = {
+        (limit.unit.path, limit.role): limit
+        for limit in AuthorityLimit.objects.filter(unit__path__in=paths).select_related("unit")
+    }
+    rows = []
+    for unit in units:
+        cells = []
+        for role in APPROVING_ROLES:
+            own = limits.get((unit.path, role))
+            inherited = None
+            if own is None:
+                inherited = next((limits[(p, role)] for p in unit.lineage_paths[1:] if (p, role) in limits), None)
+            cells.append({"role": role, "own": own, "inherited": inherited})
+        rows.append({"unit": unit, "depth": unit.depth - within.depth, "cells": cells})
+    return rows
+
+
+def amount_shown(application: Application) -> int:
+    """The amount an application is about now: approved, else recommended, else requested."""
+    for value in (application.approved_amount, application.recommended_amount):
+        if value is not None:
+            return value
+    return application.requested_amount

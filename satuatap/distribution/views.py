@@ -1,0 +1,440 @@
+"""Staff pages of distribution (penyaluran): the applications list, taking an application at the
+counter, and one application with the action its status and the user's role allow. Programs,
+authority limits and disbursements are in ``views_setup``.
+
+Thin views over ``distribution.services`` and ``.selectors``: every application fetched by id goes
+through ``selectors.application_for`` (404 outside the user's scope); each action is a POST that
+calls one service, shows a refusal next to the field it names (the page re-rendered with what was
+typed), and answers 403 when the user's role does not allow it.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satuatap.beneficiaries import selectors as registry
+from satuatap.beneficiaries.models import Beneficiary
+from satuatap.core.exports import table_response
+from satuatap.core.formatting import rupiah
+from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.distribution import evidence, selectors, services
+from satuatap.distribution.forms import (
+    ApplicationForm,
+    ApproveForm,
+    AssessForm,
+    PayForm,
+    RecommendForm,
+    RejectForm,
+    ScreenForm,
+)
+from satuatap.distribution.models import OPEN_STATUSES, AppStatus
+from satuatap.distribution.views_evidence import EvidenceForm
+from satuatap.organizations.permissions import can, require
+
+PAGE = 25
+# Statuses before the decision: the fair-share rules are still a question.
+UNDECIDED = (AppStatus.SUBMITTED, AppStatus.SCREENED, AppStatus.ASSESSED, AppStatus.RECOMMENDED)
+
+
+def _int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+# --- the list ---------------------------------------------------------------------------------------------
+
+
+def _filters(request) -> dict:
+    status = request.GET.get("status", "")
+    return {
+        "q": request.GET.get("q", "")[:100],
+        "status": status if status in AppStatus.values else "",
+        "program": _int(request.GET.get("program")),
+        "overdue": request.GET.get("overdue") in ("1", "on", "true"),
+    }
+
+
+def _query(filters: dict, **changes) -> str:
+    merged = {**filters, **changes}
+    return urlencode({k: ("1" if v is True else v) for k, v in merged.items() if v})
+
+
+@login_required
+def application_list(request):
+    unit = active_unit(request, "distribution.view")
+    today = timezone.localdate()
+    filters = _filters(request)
+    rows = selectors.application_list(request.user, within=unit, today=today, **filters)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = [
+            _("Tracking code"),
+            _("Submitted on"),
+            _("Beneficiary number"),
+            _("Name"),
+            _("Program"),
+            _("Unit"),
+            _("Requested"),
+            _("Recommended"),
+            _("Approved"),
+            _("Paid"),
+            _("Status"),
+            _("Due on"),
+            _("Overdue"),
+        ]
+        data = (
+            [
+                a.tracking_code,
+                timezone.localtime(a.created_at).date().isoformat(),
+                a.beneficiary.number,
+                a.beneficiary.full_name,
+                a.program.name,
+                a.unit.code,
+                a.requested_amount,
+                a.recommended_amount,
+                a.approved_amount,
+                a.paid_amount,
+                a.get_status_display(),
+                a.due_on.isoformat() if a.due_on else "",
+                _("yes") if a.status in OPEN_STATUSES and a.due_on and a.due_on < today else "",
+            ]
+            for a in rows.iterator(chunk_size=2000)
+        )
+        return table_response(fmt, f"applications-{unit.code}", _("Aid applications"), header, data)
+    counted = selectors.application_list(request.user, within=unit, today=today, **{**filters, "status": ""})
+    counts = selectors.status_counts(counted)
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    for application in page:
+        application.amount_now = selectors.amount_shown(application)
+        application.is_overdue = application.status in OPEN_STATUSES and bool(
+            application.due_on and application.due_on < today
+        )
+    return render(
+        request,
+        "distribution/applications.html",
+        {
+            "unit": unit,
+            "filters": filters,
+            "query": _query(filters),
+            "page": page,
+            "tabs": [
+                {
+                    "value": "",
+                    "label": _("All"),
+                    "count": sum(counts.values()),
+                    "query": _query(filters, status=""),
+                },
+                *[
+                    {"value": value, "label": label, "count": counts[value], "query": _query(filters, status=value)}
+                    for value, label in AppStatus.choices
+                ],
+            ],
+            "programs": selectors.programs_to_filter(request.user, unit),
+            "can_apply": can(request.user, "distribution.apply", unit),
+            "can_configure": can(request.user, "distribution.configure", unit),
+        },
+    )
+
+
+# --- taking an application ------------------------------------------------------------------------------
+
+
+def _person(user, pk) -> Beneficiary | None:
+    """The person with ``pk`` if the user may see them in the registry; None otherwise."""
+    if _int(pk) is None:
+        return None
+    try:
+        return registry.beneficiary_for(user, pk)
+    except Http404:
+        return None
+
+
+def _people(request, unit, q: str):
+    q = " ".join((q or "").split())[:100]
+    if len(q) < 2:
+        return []
+    return list(registry.search(request.user, within=unit, q=q)[:10])
+
+
+@login_required
+def application_new(request):
+    """At the counter: find the person in the registry, then the program, the need and the amount."""
+    unit = active_unit(request, "distribution.apply")
+    today = timezone.localdate()
+    programs = selectors.programs_open_at(request.user, unit, today)
+    source = request.POST if request.method == "POST" else request.GET
+    person = _person(request.user, source.get("beneficiary"))
+    initial = {"beneficiary": person.pk if person else None}
+    wanted = _int(request.GET.get("program"))
+    if wanted and programs.filter(pk=wanted).exists():
+        initial["program"] = wanted
+    form = ApplicationForm(request.POST or None, programs=programs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if person is None or person.pk != form.cleaned_data["beneficiary"]:
+            form.add_error("beneficiary", _("Choose the person from the registry first."))
+        else:
+            try:
+                application = services.application_submit(
+                    actor=request.user,
+                    unit=unit,
+                    program=form.cleaned_data["program"],
+                    beneficiary=person,
+                    need=form.cleaned_data["need"],
+                    requested_amount=form.cleaned_data["requested_amount"],
+                    channel=form.cleaned_data["channel"],
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The application of %(name)s is taken; its tracking code is %(code)s.")
+                    % {"name": person.full_name, "code": application.tracking_code},
+                )
+                return redirect("distribution:application", pk=application.pk)
+    asked = source.get("beneficiary")
+    return render(
+        request,
+        "distribution/application_new.html",
+        {
+            "unit": unit,
+            "form": form,
+            "person": person,
+            "person_helpable": person is not None and person.status in services.HELPABLE,
+            "unknown_person": bool(asked) and person is None,
+            "q": request.GET.get("q", "")[:100],
+            "people": _people(request, unit, request.GET.get("q", "")) if person is None else [],
+            "no_programs": not programs.exists(),
+        },
+    )
+
+
+@login_required
+def people_search(request):
+    """The person picker's results (htmx): the registry of the active unit, by name, number, NIK or phone."""
+    unit = active_unit(request, "distribution.apply")
+    q = request.GET.get("q", "")
+    return render(request, "distribution/_people.html", {"people": _people(request, unit, q), "q": q[:100]})
+
+
+# --- one application --------------------------------------------------------------------------------------
+
+
+def _latest_assessment(person):
+    return person.assessments.order_by("-assessed_on", "-id").first()
+
+
+def _detail(request, application, bound: dict | None = None):
+    """The application page; ``bound``: the action form the user just sent, shown with its errors."""
+    user, unit = request.user, application.unit
+    person, status = application.beneficiary, application.status
+    amount = selectors.amount_shown(application)
+    problems = services.eligibility_problems(application) if status in OPEN_STATUSES else []
+    warnings = services.fair_share_warnings(application, amount) if status in UNDECIDED else []
+    actions: dict = {}
+    if status == AppStatus.SUBMITTED and can(user, "distribution.assess", unit):
+        actions["screen"] = ScreenForm(prefix="screen")
+    if status == AppStatus.SCREENED and can(user, "distribution.assess", unit):
+        actions["assess"] = AssessForm(prefix="assess")
+    if status == AppStatus.ASSESSED and can(user, "distribution.recommend", unit):
+        actions["recommend"] = RecommendForm(prefix="recommend", initial={"amount": application.requested_amount})
+    own_recommendation = application.recommended_by_id == user.pk
+    may_approve = status == AppStatus.RECOMMENDED and can(user, "distribution.approve", unit)
+    if may_approve and not own_recommendation:
+        actions["approve"] = ApproveForm(prefix="approve", initial={"amount": amount})
+        actions["reject"] = RejectForm(prefix="reject")
+    if status == AppStatus.APPROVED and can(user, "distribution.pay", unit):
+        actions["pay"] = PayForm(
+            prefix="pay",
+            accounts=selectors.money_accounts(unit),
+            initial={"amount": application.left_to_pay, "paid_on": timezone.localdate()},
+        )
+    for name, form in (bound or {}).items():
+        if name in actions:
+            actions[name] = form
+        else:  # the step is not open any more (someone else moved the application): say why
+            for error in [e for errors in form.errors.values() for e in errors]:
+                messages.error(request, error)
+    limit = services.approval_limit(user, unit) if may_approve else None
+    approver = services.approver_unit(unit, amount) if status == AppStatus.RECOMMENDED else None
+    aid = registry.aid_history(person)
+    return render(
+        request,
+        "distribution/application.html",
+        {
+            "a": application,
+            "person": person,
+            "program": application.program,
+            "amount": amount,
+            "steps": selectors.steps_of(application),
+            "problems": problems,
+            "warnings": warnings,
+            "actions": actions,
+            "show_override": bool(warnings)
+            or ("approve" in actions and bool(actions["approve"]["override_reason"].errors)),
+            "own_recommendation": may_approve and own_recommendation,
+            "limit": limit,
+            "above_limit": limit is not None and amount > limit,
+            "approver": approver,
+            "latest_assessment": _latest_assessment(person) if "assess" in actions else None,
+            "aid": aid[:50],
+            "aid_totals": registry.aid_totals(person),
+            "disbursements": application.disbursements.select_related("money_account", "entry").order_by("pk"),
+            "can_ledger": can(user, "ledger.view", unit),
+            "can_evidence": can(user, "distribution.evidence", application.unit),
+            "evidence": application.evidence.select_related("uploaded_by"),
+            "evidence_form": EvidenceForm(),
+            "evidence_missing": evidence.without_evidence(application.disbursements.all()).exists(),
+            "evidence_days": settings.EVIDENCE_DAYS,
+            "is_overdue": status in OPEN_STATUSES
+            and bool(application.due_on and application.due_on < timezone.localdate()),
+        },
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    active_unit(request, "distribution.view")
+    return _detail(request, selectors.application_for(request.user, pk))
+
+
+def _act(request, application, name: str, form, call, done):
+    """Run one step: a valid form calls the service; a refusal shows on the page, next to its field."""
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, done(result, form.cleaned_data))
+            return redirect("distribution:application", pk=application.pk)
+    return _detail(request, application, bound={name: form})
+
+
+def _application(request, pk, capability: str):
+    active_unit(request, "distribution.view")
+    application = selectors.application_for(request.user, pk)
+    require(request.user, capability, application.unit)
+    return application
+
+
+@login_required
+@require_POST
+def application_screen(request, pk):
+    application = _application(request, pk, "distribution.assess")
+    reject = request.POST.get("decision") == "reject"
+    return _act(
+        request,
+        application,
+        "screen",
+        ScreenForm(request.POST, prefix="screen"),
+        lambda data: services.application_screen(
+            actor=request.user, application=application, note=data["note"], reject=reject
+        ),
+        lambda result, data: _("The application is rejected.") if reject else _("The application is screened."),
+    )
+
+
+@login_required
+@require_POST
+def application_assess(request, pk):
+    application = _application(request, pk, "distribution.assess")
+    return _act(
+        request,
+        application,
+        "assess",
+        AssessForm(request.POST, prefix="assess"),
+        lambda data: services.application_assess(actor=request.user, application=application, note=data["note"]),
+        lambda result, data: (
+            _("The assessment of %(date)s (need score %(score)s) is linked to the application.")
+            % {"date": result.assessment.assessed_on.isoformat(), "score": result.assessment.score}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def application_recommend(request, pk):
+    application = _application(request, pk, "distribution.recommend")
+    return _act(
+        request,
+        application,
+        "recommend",
+        RecommendForm(request.POST, prefix="recommend"),
+        lambda data: services.application_recommend(
+            actor=request.user, application=application, amount=data["amount"], note=data["note"]
+        ),
+        lambda result, data: _("Recommended: %(amount)s.") % {"amount": rupiah(result.recommended_amount)},
+    )
+
+
+@login_required
+@require_POST
+def application_decide(request, pk):
+    application = _application(request, pk, "distribution.approve")
+    if request.POST.get("decision") == "reject":
+        return _act(
+            request,
+            application,
+            "reject",
+            RejectForm(request.POST, prefix="reject"),
+            lambda data: services.application_decide(
+                actor=request.user, application=application, approve=False, note=data["note"]
+            ),
+            lambda result, data: _("The application is rejected."),
+        )
+    return _act(
+        request,
+        application,
+        "approve",
+        ApproveForm(request.POST, prefix="approve"),
+        lambda data: services.application_decide(
+            actor=request.user,
+            application=application,
+            approve=True,
+            amount=data["amount"],
+            note=data["note"],
+            override_reason=data["override_reason"],
+        ),
+        lambda result, data: _("Approved: %(amount)s.") % {"amount": rupiah(result.approved_amount)},
+    )
+
+
+@login_required
+@require_POST
+def application_pay(request, pk):
+    application = _application(request, pk, "distribution.pay")
+    return _act(
+        request,
+        application,
+        "pay",
+        PayForm(request.POST, prefix="pay", accounts=selectors.money_accounts(application.unit)),
+        lambda data: services.disbursement_pay(
+            actor=request.user,
+            application=application,
+            amount=data["amount"],
+            money_account=data["money_account"],
+            paid_on=data["paid_on"],
+            reference=data["reference"],
+        ),
+        lambda result, data: (
+            _("%(amount)s is paid to %(name)s; journal entry %(entry)s is posted.")
+            % {
+                "amount": rupiah(result.amount),
+                "name": application.beneficiary.full_name,
+                "entry": f"#{result.entry.pk}",
+            }
+        ),
+    )
