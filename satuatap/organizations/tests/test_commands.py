@@ -18,6 +18,15 @@ def test_demo_is_idempotent(db):
     assert roles == {"admin", "front_office", "finance", "program", "head", "auditor"}
 
 
+def test_demo_distribution_has_a_program_and_applications_at_every_stage(db):
+    from satuatap.distribution.models import Application, Disbursement, Program
+
+    call_command("demo")
+    assert Program.objects.get().code == "sembako-pati"
+    assert sorted(Application.objects.values_list("status", flat=True)) == ["approved", "disbursed", "recommended"]
+    assert Disbursement.objects.get().amount == 300_000
+
+
 def test_demo_registry_has_households_assessments_aid_and_a_likely_duplicate(db):
     from satuatap.beneficiaries.matching import Probe, candidates
     from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary
@@ -25,7 +34,7 @@ def test_demo_registry_has_households_assessments_aid_and_a_likely_duplicate(db)
     call_command("demo")
     heads = Beneficiary.objects.filter(relation="head")
     assert heads.count() == 12 and Beneficiary.objects.filter(relation="child").count() == 12
-    assert Assessment.objects.count() == 8 and AidRecord.objects.count() == 5
+    assert Assessment.objects.count() == 8 and AidRecord.objects.filter(source="manual").count() == 5
     assert Beneficiary.objects.filter(status="active").count() == 5
     first = heads.order_by("pk").first()
     found = candidates(first.institution_id, Probe.of_record(first))

@@ -120,6 +120,7 @@ class Command(BaseCommand):
             services.membership_grant(actor=admin, user=staff[username], unit=units[unit_key], role=role)
         self._ledger(admin, staff["keuangan"], units)
         self._registry(admin, staff["program"], units, fake)
+        self._distribution(admin, staff, units)
 
     def _collection(self, admin, finance, units, rng, fake):
         """Donors with valid-looking (fictional) identifiers, a bank account, fitrah rates and a campaign."""
@@ -316,6 +317,63 @@ class Command(BaseCommand):
             village=first.village,
             phone=first.phone,
         )
+
+    def _distribution(self, admin, staff, units):
+        """A zakat food-aid program of the Pati office, authority limits, and applications of the
+        verified people at every stage: one paid, one approved, one waiting for the head."""
+        from datetime import date
+
+        from django.utils import timezone
+
+        from satuatap.beneficiaries.models import Beneficiary, Status
+        from satuatap.distribution import services as distribution
+        from satuatap.ledger.services import cash_account
+        from satuatap.organizations.models import Role
+
+        today = timezone.localdate()
+        distribution.authority_limit_set(actor=admin, unit=units["regency_a"], role=Role.HEAD, max_amount=10_000_000)
+        distribution.authority_limit_set(actor=admin, unit=units["root"], role=Role.HEAD, max_amount=500_000_000)
+        program = distribution.program_save(
+            actor=admin,
+            unit=units["regency_a"],
+            code="sembako-pati",
+            name="Santunan sembako Pati",
+            pillar="humanitarian",
+            fund_kind="zakat",
+            asnaf=["fakir", "miskin"],
+            budget=60_000_000,
+            target_people=120,
+            start_date=date(today.year, 1, 1),
+            end_date=date(today.year, 12, 31),
+            once_per_months=3,
+        )
+        people = Beneficiary.objects.filter(status=Status.ACTIVE).order_by("pk")[:3]
+        officer, head, finance = staff["program"], staff["kepala"], staff["keuangan"]
+        for n, person in enumerate(people):
+            application = distribution.application_submit(
+                actor=officer,
+                unit=person.registered_unit,
+                program=program,
+                beneficiary=person,
+                need="Paket sembako dan uang belanja bulan ini",
+                requested_amount=350_000,
+            )
+            application = distribution.application_screen(actor=officer, application=application, note="Berkas lengkap")
+            application = distribution.application_assess(actor=officer, application=application)
+            application = distribution.application_recommend(
+                actor=officer, application=application, amount=300_000, note="Sesuai hasil asesmen"
+            )
+            if n == 2:
+                continue  # waiting for the head
+            application = distribution.application_decide(actor=head, application=application, approve=True)
+            if n == 0:
+                distribution.disbursement_pay(
+                    actor=finance,
+                    application=application,
+                    amount=300_000,
+                    money_account=cash_account(application.unit),
+                    reference="Tunai di kantor",
+                )
 
     def _ledger(self, admin, finance, units):
         """A year of small, plausible books for the Pati offices, so the ledger pages have something to show."""
