@@ -24,6 +24,11 @@ from satuatap.organizations.models import Unit
 RATIO_FUNDS = (FundKind.ZAKAT, FundKind.INFAK, FundKind.INFAK_RESTRICTED, FundKind.DSKL)
 
 
+def percent_text(ratio: float | None) -> str:
+    """0.1234 -> "12,3%" (Indonesian decimal comma); "—" when there is nothing to divide by."""
+    return "—" if ratio is None else f"{ratio * 100:.1f}%".replace(".", ",")
+
+
 @dataclass
 class FundRow:
     fund_kind: str
@@ -36,6 +41,10 @@ class FundRow:
         """Distributed ÷ collected in the period (the allocation-to-collection ratio), None without collection."""
         return self.distributed / self.collected if self.collected else None
 
+    @property
+    def percent(self) -> str:
+        return percent_text(self.ratio)
+
 
 @dataclass
 class ProgramRow:
@@ -46,6 +55,10 @@ class ProgramRow:
     @property
     def used(self) -> float | None:
         return self.paid / self.program.budget if self.program.budget else None
+
+    @property
+    def percent(self) -> str:
+        return percent_text(self.used)
 
 
 @dataclass

@@ -275,9 +275,7 @@ def application_submit(
         if not Application.objects.filter(tracking_code=application.tracking_code).exists():
             break
     application.save()
-    ApplicationStep.objects.create(
-        application=application, to_status=AppStatus.SUBMITTED, actor=application.created_by, note=_("Submitted")
-    )
+    ApplicationStep.objects.create(application=application, to_status=AppStatus.SUBMITTED, actor=application.created_by)
     audit_record(
         actor=actor,
         action=AuditAction.APPLICATION_STEP,
@@ -526,7 +524,7 @@ def disbursement_pay(
     )
     application.paid_amount += amount
     if application.left_to_pay == 0:
-        _step(application, actor, AppStatus.DISBURSED, _("Paid in full"))
+        _step(application, actor, AppStatus.DISBURSED)
         application.due_on = None
     application.save()
     audit_record(

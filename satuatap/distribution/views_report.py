@@ -16,21 +16,20 @@ from satuatap.core.views_helpers import active_unit
 from satuatap.distribution.reports import distribution_report
 from satuatap.ledger.models import Pillar
 from satuatap.ledger.reports import MonthRange
+from satuatap.organizations.permissions import can
+
+MONTH_INPUT = {"type": "month", "class": "form-control form-control-sm"}
 
 
 class PeriodForm(forms.Form):
-    start = MonthField(label=gettext_lazy("From month"))
-    end = MonthField(label=gettext_lazy("To month"))
+    start = MonthField(label=gettext_lazy("From month"), widget=forms.TextInput(attrs=MONTH_INPUT))
+    end = MonthField(label=gettext_lazy("To month"), widget=forms.TextInput(attrs=MONTH_INPUT))
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The last month must not be before the first."))
         return data
-
-
-def _percent(ratio) -> str:
-    return "—" if ratio is None else f"{ratio * 100:.1f}%".replace(".", ",")
 
 
 @login_required
@@ -54,14 +53,14 @@ def report(request):
                 (
                     _("Funds"),
                     [_("Fund"), _("Collected"), _("Distributed"), _("Distributed / collected")],
-                    [[r.label, r.collected, r.distributed, _percent(r.ratio)] for r in result.funds],
+                    [[r.label, r.collected, r.distributed, r.percent] for r in result.funds],
                 ),
                 (_("Pillars"), [_("Pillar"), _("Distributed")], pillars),
                 (_("Asnaf"), [_("Asnaf"), _("Zakat distributed")], asnaf),
                 (
                     _("Programs"),
                     [_("Program"), _("Budget"), _("Paid"), _("Used"), _("People")],
-                    [[r.program.name, r.program.budget, r.paid, _percent(r.used), r.people] for r in result.programs],
+                    [[r.program.name, r.program.budget, r.paid, r.percent, r.people] for r in result.programs],
                 ),
             ],
         )
@@ -76,5 +75,6 @@ def report(request):
             "asnaf": asnaf,
             "period_label": f"{month_label(period.start)} – {month_label(period.end)}",
             "query": request.GET.urlencode(),
+            "can_configure": can(request.user, "distribution.configure", unit),
         },
     )
