@@ -93,11 +93,7 @@ def distribution_matrix_ids(world) -> dict:
         evidence = Evidence.objects.create(
             application=application,
             kind="photo",
-            path=kept.path,
-            original_name=f"{marker}.png",
-            content_type=kept.content_type,
-            size=kept.size,
-            sha256=kept.sha256,
+            **Evidence.fields_of(kept),
         )
         return {"program": program.pk, "application": application.pk, "evidence": evidence.pk}
 

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.crypto import EncryptedTextField
 from satuatap.core.import_jobs import ImportJobBase, ImportStatus
+from satuatap.core.uploads import KeptFileBase
 
 # Ages from which a person counts as elderly (lansia, UU 13/1998) and until which as a child.
 ELDERLY_AGE = 60
@@ -306,31 +307,20 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-class Document(models.Model):
-    """A scan or photo, stored outside the web root (``PRIVATE_MEDIA_ROOT``) and served only
-    through a permission check that logs every view."""
+class Document(KeptFileBase):
+    """A scan or photo of a beneficiary, kept privately (``core.uploads``) and served only through a
+    permission check that logs every view."""
 
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="documents")
     assessment = models.ForeignKey(
         "Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
-    # Path relative to PRIVATE_MEDIA_ROOT; the name is random, never the uploaded one.
-    path = models.CharField(max_length=200, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["original_name"])
 
-    class Meta:
-        ordering = ["-uploaded_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.original_name}"
+    class Meta(KeptFileBase.Meta):
+        pass
 
 
 class NeedCategory(models.TextChoices):

@@ -733,12 +733,8 @@ def document_add(*, actor, beneficiary: Beneficiary, kind: str, upload, assessme
         beneficiary=beneficiary,
         assessment=assessment,
         kind=kind,
-        path=kept.path,
-        original_name=kept.original_name,
-        content_type=kept.content_type,
-        size=kept.size,
-        sha256=kept.sha256,
         uploaded_by=actor,
+        **Document.fields_of(kept),
     )
     audit_record(
         actor=actor,

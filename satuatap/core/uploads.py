@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satuatap.core.errors import DomainError
 
@@ -28,6 +30,37 @@ class Kept:
     content_type: str
     size: int
     sha256: str
+
+
+class KeptFileBase(models.Model):
+    """A file kept by ``keep_upload``: where it is in the private storage (a random name, never the
+    uploaded one), what it was called, its type, size and checksum, who uploaded it and when."""
+
+    path = models.CharField(max_length=200, editable=False)
+    original_name = models.CharField(gettext_lazy("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:  # each concrete model has a ``kind`` field with choices
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    @staticmethod
+    def fields_of(kept: "Kept") -> dict:
+        """The model fields of a kept upload, to create a row with."""
+        return {
+            "path": kept.path,
+            "original_name": kept.original_name,
+            "content_type": kept.content_type,
+            "size": kept.size,
+            "sha256": kept.sha256,
+        }
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:

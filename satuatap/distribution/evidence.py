@@ -38,12 +38,8 @@ def evidence_add(*, actor, application: Application, kind: str, upload, disburse
         application=application,
         disbursement=disbursement,
         kind=kind,
-        path=kept.path,
-        original_name=kept.original_name,
-        content_type=kept.content_type,
-        size=kept.size,
-        sha256=kept.sha256,
         uploaded_by=actor,
+        **Evidence.fields_of(kept),
     )
     audit_record(
         actor=actor,

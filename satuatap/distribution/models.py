@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from satuatap.core.asnaf import Asnaf
+from satuatap.core.uploads import KeptFileBase
 from satuatap.ledger.models import FundKind, Pillar
 
 # The funds a program may spend: never amil (the organisation's own) or non-halal (public good only).
@@ -280,28 +281,17 @@ class EvidenceKind(models.TextChoices):
     OTHER = "other", _("Other evidence")
 
 
-class Evidence(models.Model):
-    """Proof that help reached the person, kept in the private storage (``core.uploads``)."""
+class Evidence(KeptFileBase):
+    """Proof that help reached the person, kept privately (``core.uploads``)."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="evidence")
     disbursement = models.ForeignKey(
         Disbursement, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
-    path = models.CharField(max_length=200, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["original_name"])
 
-    class Meta:
+    class Meta(KeptFileBase.Meta):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        ordering = ["-uploaded_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.original_name}"
