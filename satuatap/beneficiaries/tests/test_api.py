@@ -114,7 +114,7 @@ def test_outsiders_get_not_found_or_forbidden_and_never_the_data(world, registry
         ]
         for response in responses:
             assert response.status_code in (403, 404), (user, response.content)
-            assert b"Siti" not in response.content and NIK_SITI.encode() not in response.content
+            assert b"Siti Aminah" not in response.content and NIK_SITI.encode() not in response.content
     # And branch A's people never see branch B's SECRET person or unit through any endpoint.
     paula = Api(registry.paula)
     for path in ("", f"/{registry.secret.pk}", f"/{registry.secret.pk}/aid", f"/{registry.secret.pk}/candidates"):

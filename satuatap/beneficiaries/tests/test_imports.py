@@ -333,7 +333,7 @@ def test_outsiders_cannot_see_or_act_on_another_units_job(world, registry, mixed
         login(outsider)
         for url in urls:
             response = client.get(url)
-            assert response.status_code in (403, 404) and b"Siti" not in response.content, (outsider, url)
+            assert response.status_code in (403, 404) and b"Siti Aminah" not in response.content, (outsider, url)
         for url in actions:
             assert client.post(url, {"include": ["7"]}).status_code in (403, 404)
         listing = client.get(reverse("beneficiaries:import_list"))
