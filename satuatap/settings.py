@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    # Two-factor authentication: TOTP apps on a phone, and one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "ninja",
     "satuatap.core",
@@ -85,7 +89,10 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    # First: answers 503 with a message while the database is unreachable, instead of a 500.
+    "satuatap.core.db_errors.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "satuatap.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satuatap.core.middleware.LanguageMiddleware",
@@ -93,10 +100,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "satuatap.accounts.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "satuatap.organizations.middleware.ActiveUnitMiddleware",
+    # After the unit middleware, which has read the user's roles (2FA depends on them).
+    "satuatap.accounts.middleware.TwoFactorMiddleware",
     # Axes goes last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,7 +138,10 @@ _default_db = f"sqlite:///{VAR_DIR / 'satuatap.sqlite3'}"
 _database_url = env_str("DATABASE_URL", _default_db)
 try:
     DATABASES = {
-        "default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+        # Health checks: a kept connection that died in a database restart is replaced, not used.
+        "default": dj_database_url.parse(
+            _database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
+        )
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL this server understands: {exc}") from None
@@ -145,6 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         Path(tempfile.gettempdir()) / f"satuatap-test-{os.getpid()}.sqlite3"
     )
+else:
+    # A database host that drops packets answers 503 after a few seconds instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,8 +192,24 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Failed logins from one address (any username), per 15 minutes, before its login attempts are
+# refused for the rest of the window: against password spraying, which the per-username lockout
+# above does not see. High enough for an office whose staff share one public address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+
+# A session ends SESSION_AGE_MINUTES after login whatever happens, after SESSION_IDLE_MINUTES
+# without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_AGE_MINUTES", 8 * 60, minimum=5) * 60
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor authentication (TOTP, django-otp). Required of administrators, finance staff, office
+# heads and operators (Django admin) unless REQUIRE_2FA=false; anyone who has set it up is asked
+# for a code at every login either way.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = env_str("TOTP_ISSUER", "Satu Atap")
+# How many one-time backup codes an enrolment gives (for a lost phone).
+TWO_FACTOR_BACKUP_CODES = 10
 
 # --- internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -223,6 +256,8 @@ EVIDENCE_DAYS = env_int("EVIDENCE_DAYS", 14, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy, Permissions-Policy: satuatap.core.security.SecurityHeadersMiddleware.
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,35 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code from the phone's authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your backup codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class TwoFactorSetupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code shown by the app"),
+        max_length=12,
+        help_text=_("Enter the 6-digit code the app shows for Satu Atap."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("For example: phone lost on 3 March. Kept in the audit trail."),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": _("Say why, for the audit trail.")},
+    )

@@ -28,6 +28,7 @@ NAVIGATION = [
             ("organizations:unit_tree", _("Units"), "unit.view"),
             ("organizations:membership_list", _("Staff & roles"), "membership.view"),
             ("audit:event_list", _("Audit trail"), "audit.view"),
+            ("accounts:two_factor_staff", _("Two-factor authentication of staff"), "membership.view"),
             ("api:tokens", _("API tokens"), "unit.view"),
         ],
     ),
