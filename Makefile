@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The local demo (make run) skips the two-factor requirement; set REQUIRE_2FA=true to try it.
+REQUIRE_2FA ?= false
 
-.PHONY: run test lint format lock messages browser-deps clean bench
+.PHONY: run test lint format lock messages browser-deps clean bench load
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,10 +25,11 @@ run: $(VENV)/.base
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo --if-empty
 	@echo "Satu Atap: http://$(HOST):$(PORT)/  (log in with a demo login above)"
+	@echo "Second factor for admin, finance and head logins: REQUIRE_2FA=$(REQUIRE_2FA) (production requires it)."
 	@# The background worker (imports, message delivery) runs beside the server and stops with it.
-	$(PY) manage.py db_worker --queue-name default & WORKER=$$!; \
+	REQUIRE_2FA=$(REQUIRE_2FA) $(PY) manage.py db_worker --queue-name default & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	REQUIRE_2FA=$(REQUIRE_2FA) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Lint and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL).
 test: $(VENV)/.dev lint
@@ -60,21 +63,35 @@ browser-deps:
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
-## Benchmarks on PostgreSQL (see bench/README.md): ledger, collection, donors, registry. Generates the data if missing, prints
-## the figures. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench), BENCH_SCALE
-## (default 1 = 500 units, 1,000,000 lines), BENCH_REGENERATE=1 to rebuild the database.
+## Benchmarks on PostgreSQL (docs/performance.md): generates the data if missing, runs the pytest-benchmark suite,
+## the side-by-side figures (HTTP posting vs a bare INSERT, reports vs DuckDB, worker memory, dedup vs Splink's
+## defaults) and prints one table. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench),
+## BENCH_PROFILE (bench = 500 units, 1,000,000 lines in a year; national = 3,535 units, 10,000,000 lines in three
+## years), BENCH_SCALE (default 1; 0.01 for a quick check), BENCH_REGENERATE=1 to rebuild the database.
+BENCH_URL = $(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)
+BENCH_RESULTS = $(or $(BENCH_RESULTS_DIR),var/bench)
+BENCH_SCALED = $(shell awk 'BEGIN { n = int($(1) * $(or $(BENCH_SCALE),1) + 0.5); print (n < $(2) ? $(2) : n) }')
 bench: $(VENV)/.dev
-	mkdir -p var/bench
-	$(PY) -m bench.generate --if-needed --scale $(or $(BENCH_SCALE),1) \
-		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
-		$(if $(filter 1,$(BENCH_REGENERATE)),--recreate)
-	$(PY) -m bench.donors_generate --if-needed --count $(or $(BENCH_DONORS),1000000) \
-		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
-	$(PY) -m bench.registry_load --if-needed --count $(or $(BENCH_PEOPLE),1000000) \
-		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
-	$(PY) -m bench.distribution_generate --if-needed --count $(or $(BENCH_PAYMENTS),500000) \
-		--database-url "$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)"
-	BENCH_DATABASE_URL="$(or $(BENCH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/bench)" \
-		$(PY) -m pytest -c bench/pytest.ini --rootdir . bench --benchmark-json var/bench/results.json $(PYTEST_ARGS)
-	$(PY) -m bench.report var/bench/results.json
-	$(PY) -m bench.registry_batch --count $(or $(BENCH_BATCH),100000)
+	mkdir -p $(BENCH_RESULTS)
+	rm -f $(BENCH_RESULTS)/failed
+	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.generate --if-needed --all --profile $(or $(BENCH_PROFILE),bench) \
+		--scale $(or $(BENCH_SCALE),1) --database-url "$(BENCH_URL)" $(if $(filter 1,$(BENCH_REGENERATE)),--recreate) \
+		$(if $(BENCH_DONORS),--donors $(BENCH_DONORS)) $(if $(BENCH_PEOPLE),--people $(BENCH_PEOPLE)) \
+		$(if $(BENCH_PAYMENTS),--payments $(BENCH_PAYMENTS))
+	BENCH_DATABASE_URL="$(BENCH_URL)" BENCH_RESULTS_DIR=$(BENCH_RESULTS) \
+		BENCH_IMPORT_ROWS=$(or $(BENCH_IMPORT_ROWS),$(call BENCH_SCALED,100000,2000)) \
+		$(PY) -m pytest -c bench/pytest.ini --rootdir . bench --benchmark-json $(BENCH_RESULTS)/results.json $(PYTEST_ARGS) \
+		|| echo "pytest-benchmark suite" >> $(BENCH_RESULTS)/failed
+	$(PY) -m bench.registry_batch --count $(or $(BENCH_BATCH),$(call BENCH_SCALED,100000,5000)) --baseline \
+		--json $(BENCH_RESULTS)/registry_batch.json || echo "bench.registry_batch" >> $(BENCH_RESULTS)/failed
+	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.side_by_side --database-url "$(BENCH_URL)" \
+		--seconds $(or $(BENCH_HTTP_SECONDS),20) || echo "bench.side_by_side" >> $(BENCH_RESULTS)/failed
+	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.report $(BENCH_RESULTS)/results.json
+	@# The table is printed whatever failed; then make fails if a step did (its output is above).
+	@if [ -e $(BENCH_RESULTS)/failed ]; then echo "failed: $$(tr '\n' ' ' < $(BENCH_RESULTS)/failed)"; exit 1; fi
+
+## The load test at full length (a busy office network at 10x the Ramadan peak for LOAD_SECONDS, default 600) against
+## gunicorn on a PostgreSQL test database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test_load).
+load: $(VENV)/.dev
+	DATABASE_URL="$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test_load)" LOAD_FULL=1 \
+		$(PY) -m pytest -p no:randomly --create-db tests/test_load.py $(PYTEST_ARGS)

@@ -58,3 +58,25 @@ def world():
         units=Unit.objects.filter(institution=root).count(),
         server=server,
     )
+
+
+def signed_in_client(user):
+    """A test client logged in as ``user`` who has passed the second factor, as after a real login:
+    administrators, finance and heads must use two-factor authentication (``TwoFactorMiddleware``),
+    so the pages are measured with the middleware checking a verified session."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from satuatap.accounts.two_factor import SESSION_ENROLLED
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_ENROLLED] = True
+    session.save()
+    return client

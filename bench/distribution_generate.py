@@ -2,13 +2,16 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python -m bench.distribution_generate [--count 500000]
 
-Run after ``bench.generate`` (the year of journal entries, whose disbursement entries these
-payments belong to) and ``bench.registry_load`` (the people they help). Six programs per pillar
-are made through ``distribution.services.program_save``; the applications and disbursements are
-written set-wise in SQL (``INSERT ... SELECT`` over the generated disbursement entries, several
-payments per entry as a batch pays), each application disbursed in full to a person of the
-registry. The ledger is not touched: the report reads money from its rollups, and people and
-programs from these rows (their amounts are not split from the entries' exactly).
+Run after ``bench.generate`` (the journal, whose distribution entries these payments belong
+to) and ``bench.registry_load`` (the people they help). Six programs per pillar are made through
+``distribution.services.program_save``; the applications and disbursements are written set-wise
+in SQL (``INSERT ... SELECT`` over the generated distribution entries of the zakat and infak
+funds), each application disbursed in full to a person of the registry under a program of the
+entry's fund. The payments are shared out evenly over the whole journal, every year of it: an
+entry pays none, one or several people (as a batch pays) so that there are ``--count`` in all;
+their amounts add up to the entry's distribution line exactly, and each disbursement names its
+entry, date and unit. The ledger is
+not touched: the report reads money from its rollups, and people and programs from these rows.
 
 ``--if-needed`` skips generation when the institution already has ``--count`` disbursements.
 """
@@ -23,6 +26,36 @@ from bench.generate import DEFAULT_URL, INSTITUTION_CODE, YEAR, log, setup_djang
 
 PILLARS = ["education", "health", "economy", "social_dawah", "humanitarian", "environment"]
 
+# One row per payment. The distribution entries of the zakat and infak funds, in posting order, share
+# the payments out evenly over the whole journal (entry rn pays floor(rn*count/E) - floor((rn-1)*count/E)
+# people: none, one or several), and an entry's payments add up to its distribution line exactly.
+PAYMENTS_SQL = """
+CREATE TEMP TABLE bench_payments ON COMMIT DROP AS
+WITH entries AS (
+    SELECT row_number() OVER (ORDER BY e.id) AS rn, e.id AS entry_id, e.unit_id, e.entry_date, f.kind AS fund_kind,
+           l.debit
+    FROM ledger_journalentry e
+    JOIN ledger_journalline l ON l.entry_id = e.id AND l.debit > 0
+    JOIN ledger_account a ON a.id = l.account_id AND a.role = 'distribution'
+    JOIN ledger_fund f ON f.id = l.fund_id AND f.kind IN ('zakat', 'infak')
+    WHERE e.institution_id = %(institution)s AND e.source = 'disbursement'
+), shares AS (
+    SELECT *, (rn * %(count)s) / %(entries)s - ((rn - 1) * %(count)s) / %(entries)s AS parts FROM entries
+)
+SELECT row_number() OVER (ORDER BY entry_id, g) AS n, entry_id, unit_id, entry_date, fund_kind,
+       debit / parts + CASE WHEN g = 1 THEN debit %% parts ELSE 0 END AS amount
+FROM shares CROSS JOIN LATERAL generate_series(1, parts::int) g
+WHERE parts > 0
+"""
+ENTRIES_SQL = """
+SELECT count(*) FROM ledger_journalentry e
+JOIN ledger_journalline l ON l.entry_id = e.id AND l.debit > 0
+JOIN ledger_account a ON a.id = l.account_id AND a.role = 'distribution'
+JOIN ledger_fund f ON f.id = l.fund_id AND f.kind IN ('zakat', 'infak')
+WHERE e.institution_id = %(institution)s AND e.source = 'disbursement'
+"""
+
+# A program of the payment's fund; a person of the registry spread by a multiplicative step.
 APPLICATIONS_SQL = """
 INSERT INTO distribution_application (
     tracking_code, channel, need, requested_amount, status, recommended_amount, approved_amount,
@@ -30,32 +63,21 @@ INSERT INTO distribution_application (
 )
 SELECT 'BENCH' || lpad(n::text, 9, '0'), 'counter', 'Bantuan', amount, 'disbursed', amount, amount, '', amount,
        NULL, now(), %(first_person)s + (n * 7919) %% %(people)s, %(institution)s, unit_id,
-       (%(programs)s::bigint[])[1 + n %% %(program_count)s]
-FROM (
-    SELECT row_number() OVER (ORDER BY e.id, g) AS n, e.unit_id, e.id AS entry_id,
-           50000 + ((e.id * 31 + g) %% 40) * 25000 AS amount
-    FROM ledger_journalentry e CROSS JOIN generate_series(1, %(per_entry)s) g
-    WHERE e.institution_id = %(institution)s AND e.source = 'disbursement'
-) payments
-WHERE n <= %(count)s
+       CASE WHEN fund_kind = 'zakat' THEN (%(zakat_programs)s::bigint[])[1 + n %% %(zakat_count)s]
+            ELSE (%(infak_programs)s::bigint[])[1 + n %% %(infak_count)s] END
+FROM bench_payments ORDER BY n
 """
 
 DISBURSEMENTS_SQL = """
 INSERT INTO distribution_disbursement (application_id, institution_id, unit_id, program_id, beneficiary_id,
                                        household_id, amount, paid_on, money_account_id, reference, entry_id, created_at)
 SELECT a.id, a.institution_id, a.unit_id, a.program_id, a.beneficiary_id, b.household_id, a.approved_amount,
-       e.entry_date, cash.id, '', e.id, now()
-FROM (
-    SELECT a.*, row_number() OVER (ORDER BY a.id) AS n
-    FROM distribution_application a WHERE a.tracking_code LIKE 'BENCH%%'
-) a
-JOIN (
-    SELECT e.id, e.entry_date, e.unit_id, row_number() OVER (ORDER BY e.id, g) AS n
-    FROM ledger_journalentry e CROSS JOIN generate_series(1, %(per_entry)s) g
-    WHERE e.institution_id = %(institution)s AND e.source = 'disbursement'
-) e ON e.n = a.n
+       p.entry_date, cash.id, '', p.entry_id, now()
+FROM bench_payments p
+JOIN distribution_application a ON a.tracking_code = 'BENCH' || lpad(p.n::text, 9, '0')
 JOIN ledger_account cash ON cash.institution_id = %(institution)s AND cash.system_key = 'cash:' || a.unit_id
 JOIN beneficiaries_beneficiary b ON b.id = a.beneficiary_id
+ORDER BY p.n
 """
 
 
@@ -65,14 +87,14 @@ def existing(institution_id: int) -> int:
     return Disbursement.objects.filter(unit__institution_id=institution_id).count()
 
 
-def generate(count: int) -> dict:
+def generate(count: int, *, vacuum: bool = True) -> dict:
+    """``vacuum``: VACUUM ANALYZE afterwards (not inside a transaction: off in tests)."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
     from satuatap.beneficiaries.models import Beneficiary
     from satuatap.distribution import services
     from satuatap.distribution.models import Program
-    from satuatap.ledger.models import JournalEntry
     from satuatap.organizations.models import Membership, Role, Unit, UnitKind
 
     started = time.monotonic()
@@ -84,8 +106,11 @@ def generate(count: int) -> dict:
     first_person = people.order_by("pk").values_list("pk", flat=True).first()
     if first_person is None:
         raise SystemExit("no benchmark registry: run `python -m bench.registry_load` first")
-    entries = JournalEntry.objects.filter(institution=root, source="disbursement").count()
-    per_entry = max(1, -(-count // max(entries, 1)))
+    with connection.cursor() as cursor:
+        cursor.execute(ENTRIES_SQL, {"institution": root.pk})
+        entries = cursor.fetchone()[0]
+    if not entries:
+        raise SystemExit("no distribution entries in the journal: run `python -m bench.generate` first")
     regions = list(Unit.objects.filter(institution=root, kind=UnitKind.REGION).order_by("path")[:6])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -113,22 +138,28 @@ def generate(count: int) -> dict:
                         end_date=date(YEAR, 12, 31),
                     )
                 )
+        zakat = [p.pk for p in programs if p.fund_kind == "zakat"]
+        infak = [p.pk for p in programs if p.fund_kind != "zakat"]
         params = {
             "first_person": first_person,
             "people": people.count(),
             "institution": root.pk,
-            "programs": [p.pk for p in programs],
-            "program_count": len(programs),
-            "per_entry": per_entry,
+            "zakat_programs": zakat,
+            "zakat_count": len(zakat),
+            "infak_programs": infak,
+            "infak_count": len(infak),
+            "entries": entries,
             "count": count,
         }
+        cursor.execute(PAYMENTS_SQL, params)
         cursor.execute(APPLICATIONS_SQL, params)
         log(f"applications: {cursor.rowcount:,}")
         cursor.execute(DISBURSEMENTS_SQL, params)
         log(f"disbursements: {cursor.rowcount:,}")
-    with connection.cursor() as cursor:
-        for table in ("distribution_application", "distribution_disbursement"):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    if vacuum:
+        with connection.cursor() as cursor:
+            for table in ("distribution_application", "distribution_disbursement"):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
     seconds = time.monotonic() - started
     log(f"generated {count:,} disbursements in {seconds:.1f}s")
     return {"disbursements": count, "seconds": round(seconds, 1)}

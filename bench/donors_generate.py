@@ -18,8 +18,12 @@ entries). Donors are simulated in Python and loaded with PostgreSQL COPY (psycop
 
 Then every donation entry of the generated journal that has no ``Donation`` yet gets one (COPY),
 from a donor of that branch four times in five, otherwise from anywhere in the institution, so
-the search scope "registered in my subtree or gave in it" is measured on realistic data. Lines
-and receipts are not generated (the search does not read them), nor history rows.
+the search scope "registered in my subtree or gave in it" is measured on realistic data; bank
+interest (also posted as a receipt) is not a donation and gets none. Each donation gets its
+``DonationLine`` from the entry's receipt line (kind from the account, fund, program of a
+restricted infak, persons of a zakat fitrah) in one ``INSERT ... SELECT``, so the collection
+reports read the same money as the ledger. Receipts are not generated (no report reads them),
+nor history rows. A database generated before the lines existed gets them on the next run.
 
 The donor table's indexes (but those of its constraints) are dropped during the load and rebuilt
 after it, in the same transaction; the COPY runs without foreign-key triggers and a check of every
@@ -40,6 +44,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from bench.generate import DEFAULT_URL, INSTITUTION_CODE, YEAR, log, setup_django
+from bench.progress import Progress
 
 SEED = 4242
 NUMBER_YEAR = YEAR % 100
@@ -205,6 +210,7 @@ DONATION_COLUMNS = [
     *("entry_id", "void_entry_id", "void_reason", "voided_at", "voided_by_id", "created_at"),
 ]
 KEY_PREFIX = "bench-donation:"
+FITRAH_PER_PERSON = 45_000  # the generator's zakat fitrah: 45,000 rupiah a person
 SETVAL = "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
 
 
@@ -342,6 +348,11 @@ def drop_indexes(cursor) -> list[tuple[str, str]]:
 
 def remove(cursor, institution_id: int) -> None:
     cursor.execute(
+        "DELETE FROM collection_donationline WHERE donation_id IN (SELECT id FROM collection_donation "
+        "WHERE institution_id = %s AND idempotency_key LIKE %s)",
+        [institution_id, f"{KEY_PREFIX}%"],
+    )
+    cursor.execute(
         "DELETE FROM collection_donation WHERE institution_id = %s AND idempotency_key LIKE %s",
         [institution_id, f"{KEY_PREFIX}%"],
     )
@@ -364,7 +375,8 @@ def ensure_clerk(root):
     return clerk, branch
 
 
-def generate(count: int) -> dict:
+def generate(count: int, *, vacuum: bool = True) -> dict:
+    """``vacuum``: VACUUM ANALYZE afterwards (not inside a transaction: off in tests)."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
@@ -396,28 +408,31 @@ def generate(count: int) -> dict:
         created = datetime(YEAR - 3, 1, 1, tzinfo=UTC)
         step = timedelta(seconds=(4 * 365 * 86400) / count)
         batch = 100_000
-        for start in range(0, count, batch):
-            with raw.copy(f"COPY donors_donor ({', '.join(DONOR_COLUMNS)}) FROM STDIN") as copy:
-                for i in range(start, min(count, start + batch)):
-                    unit = rng.choice(branches) if rng.random() < 0.9 else rng.choice(areas)
-                    pk = first + i
-                    by_unit.setdefault(unit, []).append(pk)
-                    copy.write_row(people.row(pk, root.pk, unit, i + 1, created + step * i, admin.pk))
-            log(f"donors: {min(count, start + batch):>9,} (COPY)")
+        with Progress(count, "donors", unit="donors (COPY)") as progress:
+            for start in range(0, count, batch):
+                with raw.copy(f"COPY donors_donor ({', '.join(DONOR_COLUMNS)}) FROM STDIN") as copy:
+                    for i in range(start, min(count, start + batch)):
+                        unit = rng.choice(branches) if rng.random() < 0.9 else rng.choice(areas)
+                        pk = first + i
+                        by_unit.setdefault(unit, []).append(pk)
+                        copy.write_row(people.row(pk, root.pk, unit, i + 1, created + step * i, admin.pk))
+                progress.update(min(count, start + batch))
         cursor.execute(SETVAL.format(table="donors_donor"))
         for _name, definition in indexes:
             cursor.execute(definition)
         log(f"indexes rebuilt: {', '.join(name for name, _d in indexes)}")
         Sequence.objects.update_or_create(scope="donor", key=str(root.pk), defaults={"value": count})
         donations = _donations(cursor, root, admin, by_unit, first, count, rng)
+        donation_lines(cursor, root.pk)
         cursor.execute("SET LOCAL session_replication_role = origin")
         bad = check_references(cursor, root.pk)
         if bad:
             raise SystemExit(f"generated rows with broken references: {bad}")
     log("committed; VACUUM ANALYZE")
-    with connection.cursor() as cursor:
-        for table in ("donors_donor", "collection_donation", "core_sequence"):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    if vacuum:
+        with connection.cursor() as cursor:
+            for table in ("donors_donor", "collection_donation", "collection_donationline", "core_sequence"):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
     ensure_clerk(root)
     seconds = time.monotonic() - started
     log(f"generated {count:,} donors and {donations:,} donations in {seconds:.1f}s")
@@ -431,6 +446,13 @@ REFERENCE_CHECKS = {
         LEFT JOIN accounts_user a ON a.id = d.created_by_id
         WHERE d.institution_id = %(institution)s
           AND (u.id IS NULL OR (d.created_by_id IS NOT NULL AND a.id IS NULL))""",
+    "donation lines equal their donation and its ledger entry": """
+        SELECT count(*) FROM collection_donation x
+        LEFT JOIN (SELECT donation_id, sum(amount) AS amount FROM collection_donationline GROUP BY 1) l
+          ON l.donation_id = x.id
+        LEFT JOIN ledger_journalentry e ON e.id = x.entry_id
+        WHERE x.institution_id = %(institution)s AND x.idempotency_key LIKE 'bench-donation:%%'
+          AND (l.amount IS DISTINCT FROM x.total OR e.total IS DISTINCT FROM x.total)""",
     "donations point at donors, units and entries of the institution": """
         SELECT count(*) FROM collection_donation x
         LEFT JOIN donors_donor d ON d.id = x.donor_id AND d.institution_id = x.institution_id
@@ -458,6 +480,8 @@ def _donations(cursor, root, admin, by_unit, first, count, rng) -> int:
         """SELECT e.id, e.unit_id, e.entry_date, e.total, e.posted_at FROM ledger_journalentry e
            WHERE e.institution_id = %s AND e.source = 'donation' AND e.status = 'posted'
              AND NOT EXISTS (SELECT 1 FROM collection_donation d WHERE d.entry_id = e.id)
+             AND NOT EXISTS (SELECT 1 FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id
+                             WHERE l.entry_id = e.id AND a.receipt_kind = 'bank_interest')
            ORDER BY e.id""",
         [root.pk],
     )
@@ -499,8 +523,42 @@ def _donations(cursor, root, admin, by_unit, first, count, rng) -> int:
             )
     if entries:
         cursor.execute(SETVAL.format(table="collection_donation"))
-    log(f"donations: {len(entries):,} (COPY), one per donation entry")
+    log(f"donations: {len(entries):,} (COPY), one per donation entry but bank interest")
     return len(entries)
+
+
+DONATION_LINES_SQL = f"""
+INSERT INTO collection_donationline (donation_id, kind, fund_kind, amount, campaign_id, program, persons, fitrah_rate,
+                                     goods_description, goods_quantity, goods_unit, position)
+SELECT d.id, a.receipt_kind, f.kind, l.credit, NULL, l.restriction,
+       CASE WHEN a.receipt_kind = 'zakat_fitrah' THEN l.credit / {FITRAH_PER_PERSON} END,
+       CASE WHEN a.receipt_kind = 'zakat_fitrah' THEN {FITRAH_PER_PERSON} END, '', NULL, '', 0
+FROM collection_donation d
+JOIN ledger_journalline l ON l.entry_id = d.entry_id AND l.credit > 0
+JOIN ledger_account a ON a.id = l.account_id
+JOIN ledger_fund f ON f.id = l.fund_id
+WHERE d.institution_id = %s AND d.idempotency_key LIKE %s
+  AND NOT EXISTS (SELECT 1 FROM collection_donationline x WHERE x.donation_id = d.id)
+"""  # noqa: S608
+
+
+def donation_lines(cursor, institution_id: int) -> int:
+    """The line of every generated donation that has none: its entry's receipt line, set-wise."""
+    cursor.execute(DONATION_LINES_SQL, [institution_id, f"{KEY_PREFIX}%"])
+    log(f"donation lines: {cursor.rowcount:,} (INSERT ... SELECT from the receipt lines)")
+    return cursor.rowcount
+
+
+def missing_lines(institution_id: int) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM collection_donation d WHERE d.institution_id = %s AND d.idempotency_key "
+            "LIKE %s AND NOT EXISTS (SELECT 1 FROM collection_donationline x WHERE x.donation_id = d.id))",
+            [institution_id, f"{KEY_PREFIX}%"],
+        )
+        return cursor.fetchone()[0]
 
 
 def main(argv=None) -> int:
@@ -527,6 +585,11 @@ def main(argv=None) -> int:
     if args.if_needed and have >= args.count:
         ensure_clerk(root)
         log(f"benchmark donors present ({have:,}): not regenerating")
+        if missing_lines(root.pk):  # generated before donations had their lines
+            from django.db import connection, transaction
+
+            with transaction.atomic(), connection.cursor() as cursor:
+                donation_lines(cursor, root.pk)
         return 0
     generate(args.count)
     return 0

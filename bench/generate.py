@@ -1,6 +1,20 @@
-"""Generate one year of fund-ledger data for an institution of 500 units, on PostgreSQL.
+"""Generate fund-ledger data for a benchmark institution, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python -m bench.generate [--scale 0.01]
+    python -m bench.generate --profile national [--scale 0.01] [--all] --database-url postgres://...
+
+Two shapes (``--profile``), both multiplied by ``--scale``:
+
+* ``bench`` (the default, what ``make bench`` has always measured): one year (2025) of
+  1,000,000 lines in an institution of 500 units, months weighted by the 2025 calendar;
+* ``national``: 34 provinces, 500 regency offices, 2,000 branches and 1,000 service units
+  below them, three years (2023-2025) and 10,000,000 lines; every day weighted by the Hijri
+  calendar (Ramadan doubles the counter, its last ten days and 1 Syawal bring the zakat-fitrah
+  spike, Dzulhijjah the qurban, December the year-end zakat maal). With ``--all`` the same run
+  then adds the profile's donors (2,000,000, each donation with its line), beneficiaries
+  (1,000,000 in households, with injected duplicates) and disbursements (500,000), scaled
+  likewise, with ``bench.donors_generate``, ``bench.registry_load`` and
+  ``bench.distribution_generate``.
 
 The tree (institution > 10 regions > 50 areas > 439 branches) is built with
 treebeard's ``load_bulk(bulk_create=True)`` and the chart with
@@ -13,10 +27,11 @@ scale 1) is simulated in Python in posting order and loaded with PostgreSQL COPY
   pillar, amil operating expenses, non-halal; never more than the unit has
   available of the fund (as ``entry_post``'s guard demands), else the event
   becomes a donation;
-* at each month end, per branch, the amil share entry of the month's zakat and
-  infak receipts (exactly what ``amil_share_allocate`` posts, with its
-  ``AmilShareMark`` rows), then remittances branch -> area and area -> region
-  with the inter-office (RAK) accounts, as ``transfer_post`` writes them.
+* at each month end, per branch (and service unit), the amil share entry of the
+  month's zakat and infak receipts (exactly what ``amil_share_allocate`` posts, with
+  its ``AmilShareMark`` rows), then remittances service unit -> branch, branch -> area
+  and area -> region with the inter-office (RAK) accounts, as ``transfer_post`` writes
+  them.
 
 Every entry balances in total and per fund (asserted while generating). The
 rollups are then filled from the lines with one ``INSERT ... SELECT ... GROUP BY``
@@ -24,7 +39,7 @@ each, on the same keys as ``ledger.services.posting``; ``check()`` compares them
 with the lines again at the end (and the benchmark suite runs it after posting).
 
 ``--if-needed`` skips generation when the database already holds this scale's
-year; ``--recreate`` drops and recreates the database first (only a database
+units and lines; ``--recreate`` drops and recreates the database first (only a database
 that is empty or holds the benchmark institution).
 """
 
@@ -46,7 +61,8 @@ YEAR = 2025
 INSTITUTION_CODE = "BENCH"
 SEED = 109
 FULL_LINES = 1_000_000
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
+# Where the figures go (generate.json, results.json, side_by_side.json...); BENCH_RESULTS_DIR moves them.
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent.parent / "var" / "bench")
 
 REGIONS = [
     "Aceh",
@@ -60,6 +76,29 @@ REGIONS = [
     "Sulawesi Selatan",
     "Kalimantan Timur",
 ]
+# The national profile: the 34 provinces (before the 2022 split of Papua).
+PROVINCES = [
+    *("Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Jambi", "Sumatera Selatan", "Bengkulu", "Lampung"),
+    *("Kepulauan Bangka Belitung", "Kepulauan Riau", "DKI Jakarta", "Jawa Barat", "Jawa Tengah"),
+    *("DI Yogyakarta", "Jawa Timur", "Banten", "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur"),
+    *("Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara"),
+    *("Sulawesi Utara", "Sulawesi Tengah", "Sulawesi Selatan", "Sulawesi Tenggara", "Gorontalo"),
+    *("Sulawesi Barat", "Maluku", "Maluku Utara", "Papua Barat", "Papua"),
+]
+# Sizes at scale 1. ``lines`` are journal lines of all years; ``donors``, ``people`` and
+# ``payments`` are what ``--all`` (and ``make bench``) give the other generators.
+PROFILES = {
+    "bench": SimpleNamespace(
+        regions=10, areas=50, branches=439, services=0, lines=1_000_000, years=1,
+        donors=1_000_000, people=1_000_000, payments=500_000,
+    ),
+    "national": SimpleNamespace(
+        regions=34, areas=500, branches=2_000, services=1_000, lines=10_000_000, years=3,
+        donors=2_000_000, people=1_000_000, payments=500_000,
+    ),
+}  # fmt: skip
+# Smallest counts at a small scale: the suites need a few thousand people (three batches of 1,000).
+MIN_DONORS, MIN_PEOPLE, MIN_PAYMENTS = 1_000, 5_000, 1_000
 PROGRAMS = ["BEASISWA-2025", "PALESTINA", "BANJIR-DEMAK", "SUMUR-NTT"]
 # Relative activity per month: Ramadan 1446 H is March 2025 (zakat fitrah), Iduladha in June (qurban),
 # and December brings the year-end zakat maal.
@@ -82,19 +121,135 @@ def log(message: str) -> None:
 # --- sizes ---------------------------------------------------------------------------------------
 
 
-def shape(scale: float) -> SimpleNamespace:
-    """Units and lines at a scale (1 = 10 regions, 50 areas, 439 branches, 1,000,000 lines)."""
+def shape(scale: float, profile: str = "bench") -> SimpleNamespace:
+    """Units, lines and counts of a profile at a scale (``bench`` at 1 = 10 regions, 50 areas, 439
+    branches, 1,000,000 lines in one year; ``national`` at 1 = 34 provinces, 500 regency offices,
+    2,000 branches, 1,000 service units, 10,000,000 lines in three years)."""
     if not 0 < scale <= 10:
         raise SystemExit("--scale must be in (0, 10]")
-    regions = max(2, round(10 * scale))
-    areas = max(4, round(50 * scale), regions)
-    branches = max(8, round(439 * scale), areas)
-    structural = 12 * (16 * branches + 8 * areas)  # amil share (8 lines) + 2 remittances (4 each) a month
-    lines = max(round(FULL_LINES * scale), structural + 12 * 4 * branches + 2)
+    if profile not in PROFILES:
+        raise SystemExit(f"--profile must be one of {', '.join(PROFILES)}")
+    full = PROFILES[profile]
+    regions = max(2, round(full.regions * scale))
+    areas = max(4, round(full.areas * scale), regions)
+    branches = max(8, round(full.branches * scale), areas)
+    services = round(full.services * scale)
+    collecting = branches + services  # units that receive donations and remit upwards
+    months = 12 * full.years
+    # Amil share (8 lines) + 2 remittances (4 each) per collecting unit, 2 remittances per area, each month.
+    structural = months * (16 * collecting + 8 * areas)
+    lines = max(round(full.lines * scale), structural + months * 4 * collecting + 2)
     lines += lines % 2  # every free event is a two-line entry
     return SimpleNamespace(
-        scale=scale, regions=regions, areas=areas, branches=branches, lines=lines, structural=structural
+        profile=profile,
+        scale=scale,
+        regions=regions,
+        areas=areas,
+        branches=branches,
+        services=services,
+        units=1 + regions + areas + branches + services,
+        lines=lines,
+        structural=structural,
+        years=full.years,
+        first_year=YEAR - full.years + 1,
+        donors=max(MIN_DONORS, round(full.donors * scale)),
+        people=max(MIN_PEOPLE, round(full.people * scale)),
+        payments=max(MIN_PAYMENTS, round(full.payments * scale)),
     )
+
+
+# --- calendars -------------------------------------------------------------------------------------
+
+
+class MonthCalendar:
+    """The ``bench`` profile's year: each month weighted (``MONTH_WEIGHT``), its days alike; the
+    season of a day, which weights the kinds of donation, is its month."""
+
+    def __init__(self, first_year: int = YEAR, last_year: int = YEAR):
+        self.years = list(range(first_year, last_year + 1))
+
+    def months(self) -> list[tuple[int, int]]:
+        return [(year, month) for year in self.years for month in range(1, 13)]
+
+    def weight(self, year: int, month: int) -> float:
+        return MONTH_WEIGHT[month]
+
+    def day(self, rng: random.Random, year: int, month: int) -> int:
+        return rng.randint(1, calendar.monthrange(year, month)[1])
+
+    def season(self, day: date):
+        return day.month
+
+    def seasons(self) -> list:
+        return list(range(1, 13))
+
+
+# Day weights of the national profile (how busy the counters are) and, per season, the weights of
+# the kinds of donation (account code -> weight; kinds not named keep ``NATIONAL_BASE``).
+DAY_WEIGHT = {"plain": 1.0, "december": 1.4, "ramadan": 2.0, "fitrah": 3.5, "qurban": 1.6}
+NATIONAL_BASE = {"4110": 14, "4130": 20, "4210": 30, "4310": 12, "4610": 3, "4620": 1, "4690": 2, "4510": 1}
+NATIONAL_SEASONS = {
+    "plain": {},
+    "december": {"4110": 30},
+    "ramadan": {"4110": 30, "4120": 25, "4210": 40, "4610": 8},
+    "fitrah": {"4110": 20, "4120": 120, "4210": 35, "4610": 8},
+    "qurban": {"4630": 60},
+}
+
+
+class HijriCalendar(MonthCalendar):
+    """The ``national`` profile's years, day by day from the Hijri calendar (``hijridate``):
+    Ramadan doubles the counters' work, its last ten days and the morning of 1 Syawal (zakat
+    fitrah is due before the Idulfitri prayer) bring the fitrah spike, 1-13 Dzulhijjah the qurban,
+    December the year-end zakat maal. A month weighs the sum of its days."""
+
+    def __init__(self, first_year: int, last_year: int = YEAR):
+        from datetime import timedelta
+
+        from hijridate import Gregorian, Hijri
+
+        super().__init__(first_year, last_year)
+        self._season: dict[date, str] = {}
+        day, last = date(first_year, 1, 1), date(last_year, 12, 31)
+        while day <= last:
+            hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+            ramadan_days = Hijri(hijri.year, 9, 1).month_length()
+            if hijri.month == 9 and hijri.day > ramadan_days - 10 or (hijri.month == 10 and hijri.day == 1):
+                season = "fitrah"
+            elif hijri.month == 9:
+                season = "ramadan"
+            elif hijri.month == 12 and hijri.day <= 13:
+                season = "qurban"
+            elif day.month == 12:
+                season = "december"
+            else:
+                season = "plain"
+            self._season[day] = season
+            day += timedelta(days=1)
+        self._days: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+        for day, season in self._season.items():
+            days, weights = self._days.setdefault((day.year, day.month), ([], []))
+            days.append(day.day)
+            weights.append(DAY_WEIGHT[season])
+
+    def weight(self, year: int, month: int) -> float:
+        return sum(self._days[(year, month)][1])
+
+    def day(self, rng: random.Random, year: int, month: int) -> int:
+        days, weights = self._days[(year, month)]
+        return rng.choices(days, weights)[0]
+
+    def season(self, day: date) -> str:
+        return self._season[day]
+
+    def seasons(self) -> list:
+        return list(NATIONAL_SEASONS)
+
+
+def calendar_of(size: SimpleNamespace) -> MonthCalendar:
+    if size.profile == "national":
+        return HijriCalendar(size.first_year, YEAR)
+    return MonthCalendar(size.first_year, YEAR)
 
 
 def _split(items: list, parts: int) -> list[list]:
@@ -180,19 +335,34 @@ def build_institution(size: SimpleNamespace):
     branch_numbers = list(range(1, size.branches + 1))
     area_numbers = list(range(1, size.areas + 1))
     branches_of_area = dict(zip(area_numbers, _split(branch_numbers, size.areas), strict=True))
+    # Service units hang below branches, spread evenly over them (national profile).
+    services_of_branch: dict[int, list[int]] = defaultdict(list)
+    for s in range(1, size.services + 1):
+        services_of_branch[1 + (s - 1) * size.branches // size.services].append(s)
+    national = size.profile == "national"
+    area_names = _regency_names(size) if national else {}
+
+    def branch_node(b: int) -> dict:
+        node = {"data": _unit_data(root, UnitKind.BRANCH, f"Cabang {b:03d}", f"B{b:03d}")}
+        if services_of_branch.get(b):
+            node["children"] = [
+                {"data": _unit_data(root, UnitKind.SERVICE, f"Unit Layanan {s:04d}", f"S{s:04d}")}
+                for s in services_of_branch[b]
+            ]
+        return node
+
     tree = []
     for r, areas in enumerate(_split(area_numbers, size.regions), start=1):
-        province = REGIONS[(r - 1) % len(REGIONS)]
+        province = (PROVINCES if national else REGIONS)[(r - 1) % len(PROVINCES if national else REGIONS)]
         tree.append(
             {
                 "data": _unit_data(root, UnitKind.REGION, f"Wilayah {province}", f"R{r:02d}"),
                 "children": [
                     {
-                        "data": _unit_data(root, UnitKind.AREA, f"Area {a:02d} {province}", f"A{a:02d}"),
-                        "children": [
-                            {"data": _unit_data(root, UnitKind.BRANCH, f"Cabang {b:03d}", f"B{b:03d}")}
-                            for b in branches_of_area[a]
-                        ],
+                        "data": _unit_data(
+                            root, UnitKind.AREA, area_names.get(a) or f"Area {a:02d} {province}", f"A{a:02d}"
+                        ),
+                        "children": [branch_node(b) for b in branches_of_area[a]],
                     }
                     for a in areas
                 ],
@@ -203,8 +373,27 @@ def build_institution(size: SimpleNamespace):
     log(f"units: {Unit.objects.filter(institution=root).count()} (treebeard load_bulk)")
     accounts = chart_create_default(actor=admin, institution=root)
     log(f"chart: {len(accounts)} accounts (chart_create_default)")
-    Period.objects.bulk_create([Period(institution=root, year=YEAR, month=m) for m in range(1, 13)])
+    Period.objects.bulk_create(
+        [Period(institution=root, year=y, month=m) for y in range(size.first_year, YEAR + 1) for m in range(1, 13)]
+    )
     return root, admin
+
+
+def _regency_names(size: SimpleNamespace) -> dict[int, str]:
+    """Area number -> "Kantor Kabupaten X": real regency names (python-stdnum's table of NIK places)
+    of the area's province where it has them, else numbered."""
+    from bench.registry_generate import _regencies
+
+    by_province: dict[str, list[str]] = defaultdict(list)
+    for _code, province, regency in _regencies():
+        by_province[province.lower()].append(regency)
+    names = {}
+    for r, areas in enumerate(_split(list(range(1, size.areas + 1)), size.regions), start=1):
+        province = PROVINCES[(r - 1) % len(PROVINCES)]
+        known = by_province.get(province.lower(), [])
+        for i, a in enumerate(areas):
+            names[a] = f"Kantor {known[i]}" if i < len(known) else f"Kantor Kabupaten {province} {i + 1:02d}"
+    return names
 
 
 # --- the journal ---------------------------------------------------------------------------------------
@@ -226,12 +415,13 @@ LINE_COLUMNS = [
 class Journal:
     """Posts simulated entries in order, keeping available balances as ``FundPosition`` would."""
 
-    def __init__(self, root, admin, size, cursor, via_services=False):
+    def __init__(self, root, admin, size, cursor, via_services=False, calendar_=None):
         from satuatap.ledger.chart import INTER_OFFICE_RECEIVED, INTER_OFFICE_SENT, amil_paid_key, amil_received_key
         from satuatap.ledger.models import AVAILABLE_ROLES, Account, AmilRate, Fund, FundKind
         from satuatap.organizations.models import Unit, UnitKind
 
         self.rng = random.Random(SEED)
+        self.calendar = calendar_ or MonthCalendar()
         self.via_services = via_services
         self.root, self.admin, self.size, self.cursor = root, admin, size, cursor
         accounts = list(Account.objects.filter(institution=root))
@@ -252,7 +442,11 @@ class Journal:
         by_path = {u.path: u for u in units}
         self.unit_code = {u.pk: u.code for u in units}
         self.parent = {u.pk: by_path[u.path[: -Unit.steplen]].pk for u in units if u.depth > 1}
-        self.branches = [u.pk for u in units if u.kind == UnitKind.BRANCH]
+        # Branches and service units receive donations ("branches" below); in path order.
+        self.branches = [u.pk for u in units if u.kind in (UnitKind.BRANCH, UnitKind.SERVICE)]
+        # They remit upwards deepest first: a service unit to its branch before the branch to its area.
+        depth = {u.pk: u.depth for u in units}
+        self.remitting = sorted(self.branches, key=lambda pk: -depth[pk])
         self.areas = [u.pk for u in units if u.kind == UnitKind.AREA]
         self.regions = [u.pk for u in units if u.kind == UnitKind.REGION]
         self.cash = {u.pk: self.key[f"cash:{u.pk}"] for u in units}
@@ -306,7 +500,7 @@ class Journal:
         def rounded(factor=1):
             return lambda: rng.choices(ROUND_AMOUNTS, ROUND_WEIGHTS)[0] * factor
 
-        # (account code, fund kind, weight by month, amount, restricted?)
+        # (account code, fund kind, weight by month (bench profile), amount, restricted?)
         self.donation_kinds = [
             ("4110", "zakat", lambda m: 14 if m != 12 else 30, rounded(4), False),
             ("4120", "zakat", lambda m: {3: 60, 4: 8}.get(m, 0), lambda: 45_000 * rng.randint(1, 8), False),
@@ -319,7 +513,13 @@ class Journal:
             ("4690", "dskl", lambda m: 2, rounded(), False),
             ("4510", "non_halal", lambda m: 1, lambda: rng.randint(5_000, 150_000), False),
         ]
-        self.donation_weights = {m: [k[2](m) for k in self.donation_kinds] for m in range(1, 13)}
+        if isinstance(self.calendar, HijriCalendar):  # by season: NATIONAL_BASE, then the season's own
+            self.donation_weights = {
+                season: [{**NATIONAL_BASE, **NATIONAL_SEASONS[season]}.get(k[0], 0) for k in self.donation_kinds]
+                for season in self.calendar.seasons()
+            }
+        else:
+            self.donation_weights = {m: [k[2](m) for k in self.donation_kinds] for m in range(1, 13)}
 
     def _disbursement_kinds(self):
         asnaf = {"5101": 30, "5102": 35, "5104": 3, "5105": 1, "5106": 10, "5107": 15, "5108": 6}
@@ -438,12 +638,12 @@ class Journal:
         self.stats[source] += 1
         return entry.pk
 
-    def donate(self, unit, day, month, forced_kind=None):
+    def donate(self, unit, day, forced_kind=None):
         rng = self.rng
         if forced_kind is not None:
             kind = next(k for k in self.donation_kinds if k[0] == forced_kind)
         else:
-            kind = rng.choices(self.donation_kinds, self.donation_weights[month])[0]
+            kind = rng.choices(self.donation_kinds, self.donation_weights[self.calendar.season(day)])[0]
         code, fund_kind, _weight, amount_of, restricted = kind
         amount = amount_of()
         restriction = rng.choice(PROGRAMS) if restricted else ""
@@ -473,7 +673,7 @@ class Journal:
             return 0
         return self.month_receipts[(unit, fund_kind)] * self.rates[fund_kind] // 10_000 + 1
 
-    def disburse(self, unit, day, month, level):
+    def disburse(self, unit, day, level):
         rng = self.rng
         funds, weights = self.disbursement_funds[level]
         fund_kind = rng.choices(funds, weights)[0]
@@ -487,7 +687,7 @@ class Journal:
             # Not enough money: what would have been refused becomes a receipt instead.
             self.stats["fallback"] += 1
             if level == "branch":
-                return self.donate(unit, day, month)
+                return self.donate(unit, day)
             return self._receipt(unit, day, "4690", "dskl", self.fund["dskl"], "", rng.choice(ROUND_AMOUNTS))
         self.post(
             unit=unit,
@@ -522,7 +722,7 @@ class Journal:
                 (cash, amil, unit, "", None, share, 0),
                 (self.amil_received[fund_kind], amil, unit, "", None, 0, share),
             ]
-        period = f"{YEAR}-{month:02d}"
+        period = f"{day.year}-{month:02d}"
         digest = hashlib.sha256(",".join(str(pk) for pk in entry_ids).encode()).hexdigest()[:24]
         allocation = self.post(
             unit=unit,
@@ -558,17 +758,18 @@ class Journal:
 
     # -- a month ----------------------------------------------------------------------------------------
 
-    def month(self, month: int, events: int) -> None:
+    def month(self, year: int, month: int, events: int) -> None:
         rng = self.rng
-        days = calendar.monthrange(YEAR, month)[1]
+        days = calendar.monthrange(year, month)[1]
+        pick_day = self.calendar.day
         self.month_donations = {b: [] for b in self.branches}
         self.month_receipts: dict[tuple, int] = defaultdict(int)
         plan = []
         for branch in self.branches:  # every branch receives zakat and infak every month
-            plan.append((rng.randint(1, days), rng.random(), "don", branch, "4130"))
-            plan.append((rng.randint(1, days), rng.random(), "don", branch, "4210"))
+            plan.append((pick_day(rng, year, month), rng.random(), "don", branch, "4130"))
+            plan.append((pick_day(rng, year, month), rng.random(), "don", branch, "4210"))
         for _ in range(events - len(plan)):
-            day, order = rng.randint(1, days), rng.random()
+            day, order = pick_day(rng, year, month), rng.random()
             if rng.random() < P_DONATION:
                 plan.append((day, order, "don", rng.choice(self.branches), None))
             else:
@@ -581,15 +782,15 @@ class Journal:
                     plan.append((day, order, "upper", rng.choice(self.regions), None))
         plan.sort()
         for day_number, _order, what, unit, forced in plan:
-            day = date(YEAR, month, day_number)
+            day = date(year, month, day_number)
             if what == "don":
-                self.donate(unit, day, month, forced)
+                self.donate(unit, day, forced)
             else:
-                self.disburse(unit, day, month, what)
-        last = date(YEAR, month, days)
+                self.disburse(unit, day, what)
+        last = date(year, month, days)
         for branch in self.branches:
             self.amil_share(branch, last, month)
-        for branch in self.branches:
+        for branch in self.remitting:
             for fund_kind in ("zakat", "infak"):
                 self.remit(branch, self.parent[branch], last, fund_kind, 0.3)
         for area in self.areas:
@@ -716,8 +917,11 @@ CHECKS = [
 ]  # noqa: S608
 
 
-def check(institution_id: int | None = None, *, expected_lines: int | None = None) -> list[tuple[str, bool, str]]:
-    """Compare the rollups with the lines; returns (check, passed, detail) and prints them."""
+def check(
+    institution_id: int | None = None, *, expected_lines: int | None = None, first_year: int = YEAR, quiet: bool = False
+) -> list[tuple[str, bool, str]]:
+    """Compare the rollups with the lines; returns (check, passed, detail) and prints them (unless
+    ``quiet``). ``expected_lines``: the lines dated from ``first_year`` to ``YEAR``."""
     from django.db import connection
 
     from satuatap.organizations.models import Unit
@@ -734,11 +938,12 @@ def check(institution_id: int | None = None, *, expected_lines: int | None = Non
             cursor.execute(
                 "SELECT count(*) FROM ledger_journalline l JOIN ledger_journalentry e ON e.id = l.entry_id "
                 "WHERE e.institution_id = %s AND l.entry_date BETWEEN %s AND %s",
-                [institution_id, date(YEAR, 1, 1), date(YEAR, 12, 31)],
+                [institution_id, date(first_year, 1, 1), date(YEAR, 12, 31)],
             )
             lines = cursor.fetchone()[0]
-            results.append((f"{YEAR} has {expected_lines:,} lines", lines == expected_lines, f"{lines:,} lines"))
-    for name, passed, detail in results:
+            years = f"{first_year}-{YEAR}" if first_year != YEAR else f"{YEAR}"
+            results.append((f"{years} has {expected_lines:,} lines", lines == expected_lines, f"{lines:,} lines"))
+    for name, passed, detail in [] if quiet else results:
         log(f"  check {'PASS' if passed else 'FAIL'}: {name} ({detail})")
     return results
 
@@ -746,22 +951,42 @@ def check(institution_id: int | None = None, *, expected_lines: int | None = Non
 # --- main --------------------------------------------------------------------------------------------
 
 
-def year_lines(institution_id: int) -> int:
+def year_lines(institution_id: int, first_year: int = YEAR) -> int:
+    """Journal lines of the institution dated from ``first_year`` to ``YEAR``."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM ledger_journalline WHERE unit_id IN "
             "(SELECT id FROM organizations_unit WHERE institution_id = %s) AND entry_date BETWEEN %s AND %s",
-            [institution_id, date(YEAR, 1, 1), date(YEAR, 12, 31)],
+            [institution_id, date(first_year, 1, 1), date(YEAR, 12, 31)],
         )
         return cursor.fetchone()[0]
 
 
-def generate(size: SimpleNamespace, *, via_services: bool = False) -> dict:
+def generated_years(institution_id: int) -> tuple[int, int] | None:
+    """(first, last) year of the institution's journal, None when it has none."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(entry_date), max(entry_date) FROM ledger_journalentry WHERE institution_id = %s "
+            "AND entry_date <= %s",
+            [institution_id, date(YEAR, 12, 31)],
+        )
+        first, last = cursor.fetchone()
+    return None if first is None else (first.year, last.year)
+
+
+def generate(size: SimpleNamespace, *, via_services: bool = False, vacuum: bool = True) -> dict:
+    """Build the institution and its journal in one transaction, then VACUUM ANALYZE the tables
+    (``vacuum=False``: ANALYZE only, which, unlike VACUUM, may run inside a test's transaction)."""
     from django.db import connection, transaction
 
+    from bench.progress import Progress
+
     started = time.monotonic()
+    cal = calendar_of(size)
     with transaction.atomic():
         root, admin = build_institution(size)
         with connection.cursor() as cursor:
@@ -774,17 +999,22 @@ def generate(size: SimpleNamespace, *, via_services: bool = False) -> dict:
 
                 Membership.objects.create(user=admin, unit=root, role=Role.FINANCE)
                 admin.__dict__.pop("_satuatap_memberships", None)
-            journal = Journal(root, admin, size, cursor, via_services=via_services)
+            journal = Journal(root, admin, size, cursor, via_services=via_services, calendar_=cal)
             free_events = (size.lines - size.structural) // 2
-            total_weight = sum(MONTH_WEIGHT.values())
-            per_month = {m: int(free_events * w / total_weight) for m, w in MONTH_WEIGHT.items()}
-            per_month[12] += free_events - sum(per_month.values())
-            for month in range(1, 13):
-                journal.month(month, per_month[month])
-                log(
-                    f"{YEAR}-{month:02d}: {journal.next_line - journal.first_line:>9,} lines, "
-                    f"{journal.next_entry - journal.first_entry:>8,} entries (COPY)"
-                )
+            months = cal.months()
+            weights = {ym: cal.weight(*ym) for ym in months}
+            total_weight = sum(weights.values())
+            per_month = {ym: int(free_events * w / total_weight) for ym, w in weights.items()}
+            per_month[months[-1]] += free_events - sum(per_month.values())
+            with Progress(size.lines, "journal", unit="lines (COPY)") as progress:
+                for year, month in months:
+                    journal.month(year, month, per_month[(year, month)])
+                    progress.update(journal.next_line - journal.first_line)
+                    if size.years == 1 or month == 12:
+                        log(
+                            f"{year}-{month:02d}: {journal.next_line - journal.first_line:>10,} lines, "
+                            f"{journal.next_entry - journal.first_entry:>9,} entries (COPY)"
+                        )
             lines = journal.next_line - journal.first_line
             assert lines == size.lines, (lines, size.lines)
             cursor.execute("SET LOCAL session_replication_role = origin")
@@ -794,7 +1024,7 @@ def generate(size: SimpleNamespace, *, via_services: bool = False) -> dict:
                 )
             if not via_services:
                 fill_rollups(cursor, root.pk)
-    log("committed; VACUUM ANALYZE")
+    log("committed; VACUUM ANALYZE" if vacuum else "ANALYZE")
     with connection.cursor() as cursor:
         for table in (
             "ledger_journalentry",
@@ -806,7 +1036,8 @@ def generate(size: SimpleNamespace, *, via_services: bool = False) -> dict:
             "ledger_account",
             *([journal.history_table] if journal.history_table else []),
         ):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+            # Without statistics the checks' joins are planned for empty tables (minutes instead of seconds).
+            cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")
     seconds = time.monotonic() - started
     stats = dict(journal.stats)
     log(
@@ -818,11 +1049,48 @@ def generate(size: SimpleNamespace, *, via_services: bool = False) -> dict:
     return {"institution": root.pk, "seconds": round(seconds, 1), "stats": stats}
 
 
+def _present(size: SimpleNamespace, institution_id: int) -> tuple[bool, str]:
+    """Whether the database holds this profile and scale's data (units and lines), and what it holds."""
+    from satuatap.organizations.models import Unit
+
+    units = Unit.objects.filter(institution_id=institution_id).count()
+    lines = year_lines(institution_id, size.first_year)
+    years = generated_years(institution_id)
+    same = units == size.units and lines == size.lines and years == (size.first_year, YEAR)
+    span = f"{years[0]}-{years[1]}" if years else "no years"
+    return same, f"{units:,} units, {lines:,} lines in {span}"
+
+
+def _generate_rest(url: str, size: SimpleNamespace, if_needed: bool) -> int:
+    """``--all``: the profile's donors, registry and disbursements, each by its own module."""
+    from bench import distribution_generate, donors_generate, registry_load
+
+    steps = [
+        (donors_generate.main, ["--count", str(size.donors)]),
+        (registry_load.main, ["--count", str(size.people)]),
+        (distribution_generate.main, ["--count", str(size.payments)]),
+    ]
+    for run, arguments in steps:
+        code = run([*arguments, *(["--if-needed"] if if_needed else []), "--database-url", url])
+        if code:
+            return code
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1 = 500 units and 1,000,000 lines (default)")
-    parser.add_argument("--if-needed", action="store_true", help="skip if this scale's year is already there")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="bench", help="bench (default) or national")
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = the profile's full size (default)")
+    parser.add_argument("--if-needed", action="store_true", help="skip what this profile and scale already has")
     parser.add_argument("--recreate", action="store_true", help="drop and recreate the database first")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="then the profile's donors, beneficiaries and disbursements (bench.donors_generate, registry_load, "
+        "distribution_generate), scaled likewise",
+    )
+    for name, what in (("donors", "donors"), ("people", "beneficiaries"), ("payments", "disbursements")):
+        parser.add_argument(f"--{name}", type=int, help=f"with --all: {what} (default: the profile's, scaled)")
     parser.add_argument(
         "--via-services",
         action="store_true",
@@ -833,10 +1101,15 @@ def main(argv=None) -> int:
     url = args.database_url
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
-    size = shape(args.scale)
+    size = shape(args.scale, args.profile)
+    for name in ("donors", "people", "payments"):
+        if getattr(args, name) is not None:
+            setattr(size, name, getattr(args, name))
+    years = f"{size.first_year}-{YEAR}" if size.years > 1 else f"{YEAR}"
+    services = f", {size.services} service units" if size.services else ""
     log(
-        f"scale {size.scale:g}: 1 institution, {size.regions} regions, {size.areas} areas, {size.branches} branches, "
-        f"{size.lines:,} lines in {YEAR}, database {_admin_url(url)[1]}"
+        f"{size.profile} profile, scale {size.scale:g}: 1 institution, {size.regions} regions, {size.areas} areas, "
+        f"{size.branches} branches{services}, {size.lines:,} lines in {years}, database {_admin_url(url)[1]}"
     )
     ensure_database(url, args.recreate)
     setup_django(url)
@@ -847,11 +1120,11 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     existing = Unit.objects.filter(code=INSTITUTION_CODE, depth=1).first()
     if existing is not None:
-        have = year_lines(existing.pk)
-        if args.if_needed and have == size.lines:
-            log(f"benchmark data present ({have:,} lines in {YEAR}): not regenerating (BENCH_REGENERATE=1 forces it)")
-            return 0
-        log(f"the database holds {have:,} lines in {YEAR}, not {size.lines:,}: recreating it")
+        same, holds = _present(size, existing.pk)
+        if args.if_needed and same:
+            log(f"benchmark data present ({holds}): not regenerating (BENCH_REGENERATE=1 forces it)")
+            return _generate_rest(url, size, if_needed=True) if args.all else 0
+        log(f"the database holds {holds}, not {size.units:,} units and {size.lines:,} lines: recreating it")
         from django.db import connections
 
         connections.close_all()
@@ -860,14 +1133,16 @@ def main(argv=None) -> int:
     elif Unit.objects.exists():
         raise SystemExit("this database already holds other institutions: use a database of its own for the benchmark")
     result = generate(size, via_services=args.via_services)
-    results = check(result["institution"], expected_lines=size.lines)
+    results = check(result["institution"], expected_lines=size.lines, first_year=size.first_year)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / "generate.json").write_text(
         json.dumps(
             {
+                "profile": size.profile,
                 "scale": size.scale,
-                "units": 1 + size.regions + size.areas + size.branches,
+                "units": size.units,
                 "lines": size.lines,
+                "years": [size.first_year, YEAR],
                 "seconds": round(time.monotonic() - _t0, 1),  # the whole run: database, data, rollups, checks
                 "load_seconds": result["seconds"],
                 "stats": result["stats"],
@@ -880,6 +1155,11 @@ def main(argv=None) -> int:
         log("consistency check FAILED")
         return 1
     log("consistency check passed")
+    if args.all:
+        from django.db import connections
+
+        connections.close_all()
+        return _generate_rest(url, size, if_needed=args.if_needed)
     return 0
 
 

@@ -25,6 +25,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from bench.generate import DEFAULT_URL, INSTITUTION_CODE, log, setup_django
+from bench.progress import Progress
 
 SEED = 2026
 PROBES = 2_000
@@ -61,7 +62,8 @@ def _remove(cursor, institution_id: int) -> None:
         cursor.execute(sql, [institution_id])
 
 
-def load(count: int) -> dict:
+def load(count: int, *, vacuum: bool = True) -> dict:
+    """``vacuum``: VACUUM ANALYZE afterwards (not inside a transaction: off in tests)."""
     from django.db import connection, transaction
 
     from bench.registry_generate import generate
@@ -100,6 +102,7 @@ def load(count: int) -> dict:
         cursor.execute("SELECT coalesce(max(id), 0) FROM beneficiaries_beneficiary")
         offset = cursor.fetchone()[0]
         batch = 100_000
+        progress = Progress(len(records), "registry", unit="beneficiaries (COPY)")
         for start in range(0, len(records), batch):
             with raw.copy(f"COPY beneficiaries_beneficiary ({', '.join(BENEFICIARY_COLUMNS)}) FROM STDIN") as copy:
                 for r in records[start : start + batch]:
@@ -112,7 +115,8 @@ def load(count: int) -> dict:
                          r["village"], r["street"], r["rt"], r["rw"], households.get(r["kk"]),
                          "other" if r["kk"] else "", False, False, False, "", "", "applicant", "", now, None]
                     )  # fmt: skip
-            log(f"beneficiaries: {min(len(records), start + batch):>9,} (COPY)")
+            progress.update(min(len(records), start + batch))
+        progress.close()
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('beneficiaries_beneficiary', 'id'), "
             "(SELECT max(id) FROM beneficiaries_beneficiary))"
@@ -136,10 +140,11 @@ def load(count: int) -> dict:
         with raw.copy(f"COPY bench_registry_probe ({', '.join(PROBE_COLUMNS)}) FROM STDIN") as copy:
             for r in sample:
                 copy.write_row([offset + r["id"], *(r[c] for c in PROBE_COLUMNS[1:])])
-    log("committed; VACUUM ANALYZE")
-    with connection.cursor() as cursor:
-        for table in ("beneficiaries_beneficiary", "beneficiaries_household", "bench_registry_truth"):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    if vacuum:
+        log("committed; VACUUM ANALYZE")
+        with connection.cursor() as cursor:
+            for table in ("beneficiaries_beneficiary", "beneficiaries_household", "bench_registry_truth"):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
     seconds = time.monotonic() - started
     log(f"loaded {len(records):,} beneficiaries ({len(duplicated):,} in duplicate groups) in {seconds:.1f}s")
     return {"beneficiaries": len(records), "seconds": round(seconds, 1)}

@@ -93,10 +93,9 @@ def test_e_trial_balance_institution(benchmark, world):
 
 def test_f_changes_in_funds_page(benchmark, world):
     """The whole HTML page (middleware, form, report, template), as a browser gets it."""
-    from django.test import Client
+    from bench.conftest import signed_in_client
 
-    client = Client()
-    client.force_login(world.user)
+    client = signed_in_client(world.user)
     query = {"unit": world.root.pk, "start": f"{YEAR}-01", "end": f"{YEAR}-12", "consolidated": "on"}
     _info(benchmark, world, "Perubahan Dana page (HTML), whole institution", 1.0)
     response = benchmark.pedantic(

@@ -1,0 +1,1 @@
+"""Load test helpers: a gunicorn launcher and the locust scenario (see tests/test_load.py)."""
