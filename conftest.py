@@ -33,6 +33,14 @@ def _fast_passwords(settings, tmp_path_factory):
     settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):
+    """The suite logs its personas in with force_login and no phone: two-factor authentication is not
+    required of them. Its enforcement is tested in satuatap/accounts/tests/test_two_factor.py, which
+    turns REQUIRE_2FA back on (someone who has set up a phone is asked for a code either way)."""
+    settings.REQUIRE_2FA = False
+
+
 @pytest.fixture
 def world(db):
     carol = UserFactory(username="carol")

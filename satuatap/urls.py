@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 import satuatap.core.admin_site  # noqa: F401  (restricts the admin to superusers)
+from satuatap.accounts.views import operator_login, set_language
 from satuatap.api.urls import urlpatterns as api_urlpatterns
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("satuatap.beneficiaries.urls")),
     path("", include("satuatap.distribution.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Before the admin's own URLs: its login goes through the per-address limit of failed logins.
+    path("operator/login/", operator_login),
     path("operator/", admin.site.urls),
     *api_urlpatterns,
 ]

@@ -9,6 +9,7 @@ otherwise the matrix fails and names it, so no view or endpoint escapes it.
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.scoping_accounts import OBJECT_KINDS as ACCOUNTS_OBJECT_KINDS
 from tests.scoping_beneficiaries import (
     BENEFICIARY_API_BODIES,
     BENEFICIARY_API_PARAMS,
@@ -21,7 +22,7 @@ from tests.scoping_collection import (
     COLLECTION_LIST_VARIANTS,
     COLLECTION_PUBLIC_API,
 )
-from tests.scoping_distribution import DISTRIBUTION_LIST_VARIANTS, DISTRIBUTION_OBJECT_KINDS
+from tests.scoping_distribution import DISTRIBUTION_AREAS, DISTRIBUTION_LIST_VARIANTS, DISTRIBUTION_OBJECT_KINDS
 from tests.scoping_distribution_api import DISTRIBUTION_API_BODIES, DISTRIBUTION_API_PARAMS
 from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS
 
@@ -52,6 +53,7 @@ OBJECT_KINDS = {
     **{f"collection:import_{name}": "import" for name in ("detail", "commit", "cancel", "errors")},
     **BENEFICIARY_OBJECT_KINDS,
     **DISTRIBUTION_OBJECT_KINDS,
+    **ACCOUNTS_OBJECT_KINDS,
 }
 
 # URL name -> the values its <slug> takes; each value is checked like a list page.
@@ -141,6 +143,13 @@ API_BODIES.update(BENEFICIARY_API_BODIES)
 API_PARAMS.update(DISTRIBUTION_API_PARAMS)
 API_BODIES.update(DISTRIBUTION_API_BODIES)
 PUBLIC_API = set(COLLECTION_PUBLIC_API)
+for _area in DISTRIBUTION_AREAS:
+    OBJECT_KINDS.update(_area.OBJECT_KINDS)
+    LIST_VARIANTS.update(_area.LIST_VARIANTS)
+    PUBLIC |= _area.PUBLIC
+    API_PARAMS.update(_area.API_PARAMS)
+    API_BODIES.update(_area.API_BODIES)
+    PUBLIC_API |= _area.PUBLIC_API
 
 
 def iter_patterns(resolver=None, prefix="", namespace=""):

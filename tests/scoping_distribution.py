@@ -7,12 +7,27 @@ alice (admin of branch A) must never reach, and the same at branch A for the own
 
 from datetime import date
 
+from tests import (
+    scoping_distribution_batch,
+    scoping_distribution_loans,
+    scoping_distribution_public,
+    scoping_distribution_stock,
+)
+
+# The areas of distribution that keep their own matrix entries (merged by tests/scoping.py).
+DISTRIBUTION_AREAS = (
+    scoping_distribution_public,
+    scoping_distribution_stock,
+    scoping_distribution_loans,
+    scoping_distribution_batch,
+)
+
 SECRET = "SECRET"
 
 DISTRIBUTION_OBJECT_KINDS = {
     **{
         f"distribution:{name}": "application"
-        for name in ("application", "screen", "assess", "recommend", "decide", "pay")
+        for name in ("application", "screen", "assess", "recommend", "decide", "pay", "evidence_complete", "follow_up")
     },
     "distribution:program_edit": "program",
     "distribution:evidence_upload": "application",
@@ -32,8 +47,9 @@ DISTRIBUTION_LIST_VARIANTS = {
     "distribution:programs": ["", "?format=csv", "?format=xlsx"],
     "distribution:program_new": ["", "?fund_kind=zakat"],
     "distribution:limits": [""],
+    "distribution:pillars": [""],
     "distribution:disbursements": ["", "?format=csv", "?format=xlsx", "?start=2020-01-01&end=2099-12-31"],
-    "distribution:report": ["", "?format=xlsx", "?start=2020-01&end=2099-12"],
+    "distribution:report": ["", "?format=xlsx", "?format=pdf", "?part=regencies", "?start=2020-01&end=2099-12"],
 }  # fmt: skip
 
 
@@ -95,7 +111,10 @@ def distribution_matrix_ids(world) -> dict:
             kind="photo",
             **Evidence.fields_of(kept),
         )
-        return {"program": program.pk, "application": application.pk, "evidence": evidence.pk}
+        ids = {"program": program.pk, "application": application.pk, "evidence": evidence.pk, "person": person.pk}
+        for area in DISTRIBUTION_AREAS:
+            ids.update(area.matrix_ids(unit, officer, marker, dict(ids)))
+        return ids
 
     b = build(world.branch_b, "secret-b", f"{SECRET} Bakung")
     beta = build(world.beta_branch, "secret-beta", f"{SECRET} Xenon")

@@ -13,9 +13,13 @@ APPEND_ONLY = {
     "collection.ReceiptPrint",  # the log of prints and sendings
     "beneficiaries.StatusChange",  # a beneficiary's lifecycle, one row per step
     "distribution.ApplicationStep",  # an application's workflow, one row per step
+    "distribution.StockMove",  # goods in and out; a mistake is corrected by another move
+    "distribution.LoanRepayment",  # money received back, posted to the ledger
 }
 # Rollups recomputable from the journal lines, written in the same transaction as the lines.
-DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition", "core.Sequence"}  # Sequence: last number taken
+# Sequence: the last number taken. LoanInstallment: its "paid" is the loan's repayments set against
+# the installments oldest first.
+DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition", "core.Sequence", "distribution.LoanInstallment"}
 
 
 def test_every_model_has_field_level_history_or_is_append_only():

@@ -191,8 +191,7 @@ def foreign(world, books):
             for kind in ("beneficiary", "assessment", "document", "consent", "dedup_run", "beneficiary_import")
         },
         **{
-            kind: [_Id(ids[kind]) for ids in books.distribution["foreign"]]
-            for kind in ("program", "application", "evidence")
+            kind: [_Id(ids[kind]) for ids in books.distribution["foreign"]] for kind in books.distribution["foreign"][0]
         },
     }
 

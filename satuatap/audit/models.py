@@ -53,6 +53,10 @@ class AuditAction(models.TextChoices):
     DISBURSEMENT_PAID = "disbursement.paid", _("Disbursement paid")
     EVIDENCE_ADDED = "disbursement.evidence_added", _("Evidence of aid added")
     EVIDENCE_VIEWED = "disbursement.evidence_viewed", _("Evidence of aid viewed")
+    PILLAR_SAVED = "program.pillar_saved", _("Pillar saved")
+    STOCK_MOVED = "stock.moved", _("Goods stock moved")
+    LOAN_REPAID = "loan.repaid", _("Loan repayment received")
+    TWO_FACTOR_RESET = "account.two_factor_reset", _("Two-factor authentication reset")
 
 
 class AuditEvent(models.Model):

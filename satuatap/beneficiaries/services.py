@@ -339,6 +339,18 @@ def beneficiary_register(*, actor, unit: Unit, consent: dict | None = None, **fi
     """Register a person or organisation of ``unit``'s institution as an applicant. A person needs a
     record of consent to the processing of their data (for a child, their guardian's)."""
     require(actor, "beneficiaries.manage", unit)
+    return _register(actor, unit, consent, fields)
+
+
+@transaction.atomic
+def beneficiary_register_online(*, unit: Unit, consent: dict, **fields) -> Beneficiary:
+    """Register a person who applied for help on the public online form of a program of ``unit``.
+    Nobody on the staff acts, so no role is checked (and nobody is recorded as having registered
+    them); every other rule of ``beneficiary_register`` holds, with the consent given on the form."""
+    return _register(None, unit, consent, fields)
+
+
+def _register(actor, unit: Unit, consent: dict | None, fields: dict) -> Beneficiary:
     if "full_name" not in fields:
         raise BeneficiaryRefused(_("Enter the full name."), field="full_name")
     cleaned = clean_fields(fields)
@@ -347,7 +359,9 @@ def beneficiary_register(*, actor, unit: Unit, consent: dict | None = None, **fi
         raise problems[0]
     institution = _institution(unit)
     beneficiary = Beneficiary(
-        institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None
+        institution=institution,
+        registered_unit=unit,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     _apply(beneficiary, cleaned)
     if beneficiary.kind == BeneficiaryKind.ORGANISATION and not beneficiary.organisation_type:
@@ -656,6 +670,16 @@ def assessment_record(
 @transaction.atomic
 def consent_record(*, actor, beneficiary: Beneficiary, **consent) -> Consent:
     require(actor, "beneficiaries.manage", beneficiary.registered_unit)
+    return _consent_add(actor, beneficiary, consent)
+
+
+@transaction.atomic
+def consent_record_online(*, beneficiary: Beneficiary, **consent) -> Consent:
+    """Record the consent a registered person gave on the public online form (no staff actor)."""
+    return _consent_add(None, beneficiary, consent)
+
+
+def _consent_add(actor, beneficiary: Beneficiary, consent: dict) -> Consent:
     beneficiary = _locked(beneficiary)
     fields = _consent_clean(consent, beneficiary)
     if fields is None:
@@ -725,6 +749,17 @@ def document_add(*, actor, beneficiary: Beneficiary, kind: str, upload, assessme
         raise NotAllowed(
             _("Your role on %(unit)s does not allow this action.") % {"unit": beneficiary.registered_unit.name}
         )
+    return _document_keep(actor, beneficiary, kind, upload, assessment)
+
+
+@transaction.atomic
+def document_add_online(*, beneficiary: Beneficiary, kind: str, upload):
+    """Keep a document the person uploaded with an application on the public online form (no staff
+    actor; the same checks of type and size as ``document_add``)."""
+    return _document_keep(None, beneficiary, kind, upload, None)
+
+
+def _document_keep(actor, beneficiary: Beneficiary, kind: str, upload, assessment: Assessment | None):
     beneficiary = _locked(beneficiary)
     if kind not in DocumentKind.values:
         raise DocumentRefused(_("Choose the kind of document."), field="kind")

@@ -6,6 +6,7 @@ memory). PDFs are HTML templates rendered by WeasyPrint.
 """
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 
@@ -41,7 +42,8 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
 
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
-        sheet = book.create_sheet(title=str(title)[:31])
+        # A sheet's name may not hold []:*?/\ (e.g. "Kabupaten/kota"), nor pass 31 characters.
+        sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31])
         bold = []
         for text in header:
             cell = WriteOnlyCell(sheet, value=str(text))

@@ -1,4 +1,5 @@
-"""Distribution over the REST API: programs, aid applications and their workflow, disbursements.
+"""Distribution over the REST API: programs and pillars, aid applications and their workflow to the
+follow-up, evidence, batches of many recipients, disbursements and the distribution report.
 
 A user sees the programs, applications and disbursements of the units in whose subtree they hold
 ``distribution.view``; an id outside them answers 404. Each workflow step checks the role it
@@ -6,6 +7,7 @@ needs on the application's unit before anything else (403), then goes through
 ``distribution.services``; their refusals become the API's one error shape (400 with the message
 and the field). Approving past a fair-share warning without ``override_reason`` answers 409 with
 the warnings. Of a beneficiary, answers carry only the number, the full name and the masked NIK.
+Evidence is uploaded as multipart form data (``kind``, ``file``); auditors may read it but keep none.
 """
 
 import contextlib
@@ -20,28 +22,54 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from satuatap.api.schemas import ErrorOut
-from satuatap.beneficiaries.selectors import beneficiary_for
-from satuatap.distribution import services
+from satuatap.beneficiaries.selectors import beneficiaries_for, beneficiary_for
+from satuatap.core.asnaf import Asnaf
+from satuatap.distribution import batches, services
 from satuatap.distribution.api_schemas import (
     ApplicationDetailOut,
     ApplicationFilter,
     ApplicationIn,
     ApplicationOut,
     AssessIn,
+    BatchDecideIn,
+    BatchDetailOut,
+    BatchFilter,
+    BatchIn,
+    BatchOut,
+    BatchPayIn,
     DecideIn,
     DisbursementFilter,
     DisbursementOut,
+    EvidenceCompleteIn,
+    EvidenceOut,
+    FollowUpIn,
     PayIn,
+    PillarOut,
     ProgramFilter,
     ProgramIn,
     ProgramOut,
     ProgramPatch,
     RecommendIn,
+    ReportOut,
+    ReportQuery,
     ScreenIn,
 )
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
-from satuatap.distribution.models import OPEN_STATUSES, Application, AppStatus, Disbursement, Program
+from satuatap.distribution.evidence import evidence_add
+from satuatap.distribution.models import (
+    OPEN_STATUSES,
+    Application,
+    AppStatus,
+    Batch,
+    Disbursement,
+    EvidenceKind,
+    Program,
+)
+from satuatap.distribution.reports import distribution_report, regency_breakdown
+from satuatap.distribution.selectors import overdue_q
 from satuatap.ledger.models import Account
+from satuatap.ledger.pillars import pillar_labels, pillars_of
+from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require, units_where
 from satuatap.organizations.selectors import subtree_q, unit_for
@@ -51,7 +79,13 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 VIEW = "distribution.view"
 
 # Service field names -> the names of the request body.
-_FIELDS = {"program": "program_id", "beneficiary": "beneficiary_id", "money_account": "money_account_id"}
+_FIELDS = {
+    "program": "program_id",
+    "beneficiary": "beneficiary_id",
+    "money_account": "money_account_id",
+    "rows": "recipients",
+    "disbursement": "disbursement_id",
+}
 
 # Statuses before the decision: when the fair-share rules and the authority limit still matter.
 UNDECIDED = (AppStatus.SUBMITTED, AppStatus.SCREENED, AppStatus.ASSESSED, AppStatus.RECOMMENDED)
@@ -124,8 +158,9 @@ def _acting_on(user, application_id: int, capability: str) -> Application:
 
 
 @contextlib.contextmanager
-def _refusals() -> Iterator[None]:
-    """The service's refusal with the field names of the request body."""
+def _refusals(names: dict | None = None) -> Iterator[None]:
+    """The service's refusal with the field names of the request body (``names``: service field ->
+    body field; the application endpoints' by default)."""
     try:
         yield
     except FairShareWarning:
@@ -135,7 +170,7 @@ def _refusals() -> Iterator[None]:
             raise
         fields: dict[str, list] = {}
         for field, errors in exc.error_dict.items():
-            fields.setdefault(_FIELDS.get(field, field), []).extend(errors)
+            fields.setdefault((names or _FIELDS).get(field, field), []).extend(errors)
         raise ValidationError(fields) from exc
 
 
@@ -191,7 +226,8 @@ def create_program(request, payload: ProgramIn):
 CLEARABLE = ("min_score", "once_per_months", "household_yearly_cap")
 PROGRAM_FIELDS = (
     "code", "name", "pillar", "fund_kind", "asnaf", "aid_kind", "budget", "target_people", "start_date", "end_date",
-    "min_score", "once_per_months", "household_yearly_cap", "step_days", "is_active",
+    "min_score", "once_per_months", "household_yearly_cap", "step_days", "regions", "required_documents",
+    "is_public", "installments", "is_active",
 )  # fmt: skip
 
 
@@ -222,7 +258,7 @@ def list_applications(request, filters: Query[ApplicationFilter]):
     if filters.program_id is not None:
         applications = applications.filter(program_id=filters.program_id)
     if filters.overdue is not None:
-        late = Q(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())
+        late = overdue_q(timezone.localdate())
         applications = applications.filter(late) if filters.overdue else applications.exclude(late)
     return applications.order_by("-created_at", "-id")
 
@@ -291,6 +327,13 @@ def recommend_application(request, application_id: int, payload: RecommendIn):
     return _detail(request.user, application)
 
 
+def _fair_share_conflict(exc: FairShareWarning) -> Status:
+    """409 with the fair-share warnings: the approver sends ``override_reason`` to approve anyway."""
+    message = " ".join(exc.messages)
+    body = {"code": "fair_share_warning", "message": message, "fields": {"override_reason": [message]}}
+    return Status(409, {"error": body})
+
+
 @router.post(
     "/applications/{int:application_id}/decide",
     response={200: ApplicationDetailOut, 409: ErrorOut, **ERRORS},
@@ -314,9 +357,7 @@ def decide_application(request, application_id: int, payload: DecideIn):
             override_reason=payload.override_reason,
         )
     except FairShareWarning as exc:
-        message = " ".join(exc.messages)
-        body = {"code": "fair_share_warning", "message": message, "fields": {"override_reason": [message]}}
-        return Status(409, {"error": body})
+        return _fair_share_conflict(exc)
     return _detail(request.user, application)
 
 
@@ -360,3 +401,285 @@ def list_disbursements(request, filters: Query[DisbursementFilter]):
     if filters.application_id is not None:
         disbursements = disbursements.filter(application_id=filters.application_id)
     return disbursements.order_by("-paid_on", "-id")
+
+
+@router.get(
+    "/pillars",
+    response={200: list[PillarOut], **ERRORS},
+    summary="The pillars of your institution (the program areas a program is filed under)",
+)
+def list_pillars(request, unit_id: int | None = None):
+    unit = _unit(request.user, unit_id, VIEW)
+    return [{"code": code, "name": name} for code, name in pillars_of(unit.institution_id)]
+
+
+# --- after the payment: evidence, evidence complete, follow-up ----------------------------------
+
+
+def _keeping_evidence(user, application_id: int) -> Application:
+    """The application, once the user's role may keep evidence on its unit (auditors open
+    evidence; they neither add any nor close the step)."""
+    return _acting_on(user, application_id, "distribution.evidence_keep")
+
+
+_MULTIPART = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["kind", "file"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": [str(k) for k in EvidenceKind.values]},
+                        "file": {"type": "string", "format": "binary", "description": "PDF, JPEG, PNG or WebP."},
+                        "disbursement_id": {"type": "integer", "description": "The payment it proves (optional)."},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/applications/{int:application_id}/evidence",
+    response={201: EvidenceOut, **ERRORS},
+    summary="Keep evidence of an approved or paid application (multipart: kind, file)",
+    openapi_extra=_MULTIPART,
+)
+def add_evidence(request, application_id: int):
+    application = _keeping_evidence(request.user, application_id)
+    # Read here, after the scope and role checks: an outsider learns nothing from how the body is refused.
+    disbursement = None
+    raw = request.POST.get("disbursement_id", "")
+    if raw:
+        disbursement = Disbursement.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if disbursement is None or disbursement.application_id != application.pk:
+            raise DistributionRefused(_("This payment belongs to another application."), field="disbursement_id")
+    with _refusals():
+        kept = evidence_add(
+            actor=request.user,
+            application=application,
+            kind=request.POST.get("kind", ""),
+            upload=request.FILES.get("file"),
+            disbursement=disbursement,
+        )
+    return Status(201, kept)
+
+
+@router.get(
+    "/applications/{int:application_id}/evidence",
+    response={200: list[EvidenceOut], **ERRORS},
+    summary="The evidence kept for an application",
+)
+def list_evidence(request, application_id: int):
+    application = application_for(request.user, application_id)
+    return list(application.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
+
+
+@router.post(
+    "/applications/{int:application_id}/evidence-complete",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Mark a disbursed application's evidence complete (the follow-up is due next)",
+)
+def complete_evidence(request, application_id: int, payload: EvidenceCompleteIn):
+    application = _keeping_evidence(request.user, application_id)
+    application = services.application_evidence_complete(actor=request.user, application=application, note=payload.note)
+    return _detail(request.user, application)
+
+
+@router.post(
+    "/applications/{int:application_id}/follow-up",
+    response={200: ApplicationDetailOut, **ERRORS},
+    summary="Record the follow-up after the aid (what was found); the application is then done",
+)
+def follow_up(request, application_id: int, payload: FollowUpIn):
+    application = _acting_on(request.user, application_id, "distribution.assess")
+    application = services.application_follow_up(
+        actor=request.user, application=application, note=payload.note, on=payload.on
+    )
+    return _detail(request.user, application)
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+
+def _batch(user, batch_id: int, capability: str = VIEW) -> Batch:
+    """The batch (404 outside the user's units) once the user's role on its unit allows ``capability``."""
+    batch = batches.batch_for(user, batch_id)
+    require(user, capability, batch.unit)
+    return batch
+
+
+@router.get("/batches", response={200: list[BatchOut], **ERRORS}, summary="Disbursement batches in your units")
+@paginate(LimitOffsetPagination)
+def list_batches(request, filters: Query[BatchFilter]):
+    rows = batches.batches_for(request.user)
+    if filters.unit_id is not None:
+        unit = unit_for(request.user, filters.unit_id, capability=VIEW)
+        rows = rows.filter(unit__path__startswith=unit.path)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.program_id is not None:
+        rows = rows.filter(program_id=filters.program_id)
+    return rows.order_by("-created_at", "-id")
+
+
+@router.get(
+    "/batches/{int:batch_id}", response={200: BatchDetailOut, **ERRORS}, summary="One batch with its recipients"
+)
+def get_batch(request, batch_id: int):
+    return _batch(request.user, batch_id)
+
+
+@router.post(
+    "/batches",
+    response={201: BatchDetailOut, **ERRORS},
+    summary="Prepare a batch: each recipient becomes an application of it, recommended by you",
+    description=(
+        "All or nothing: when a recipient is refused (not in your registry, twice in the list, not eligible under "
+        "the program, a bad amount), nothing is saved and the answer (400, field `recipients`) names every refused "
+        "row by its position in the list. Goods and loan programs are given one by one, not in batches."
+    ),
+)
+def create_batch(request, payload: BatchIn):
+    unit = _unit(request.user, payload.unit_id, "distribution.recommend")
+    program = _program_at(request.user, payload.program_id, unit)
+    wanted = [r.beneficiary_id for r in payload.recipients]
+    people = beneficiaries_for(request.user).in_bulk(wanted)
+    unknown = [
+        _("Row %(row)s: no person with id %(id)s in your registry.") % {"row": n, "id": pk}
+        for n, pk in enumerate(wanted, start=1)
+        if pk not in people
+    ]
+    if unknown:
+        raise DistributionRefused(" ".join(unknown[:20]), field="recipients")
+    rows = [(people[r.beneficiary_id], r.amount, r.need or payload.need) for r in payload.recipients]
+    with _refusals():
+        batch = batches.batch_prepare(actor=request.user, unit=unit, program=program, name=payload.name, rows=rows)
+    return Status(201, _batch(request.user, batch.pk))
+
+
+@router.post(
+    "/batches/{int:batch_id}/decide",
+    response={200: BatchDetailOut, 409: ErrorOut, **ERRORS},
+    summary="Approve or reject a prepared batch as a whole",
+    description=(
+        "As for one application: above your authority limit for the batch's total, or your own batch, 403; a "
+        "recipient not eligible or a fund that cannot pay the total, 400; fair-share warnings for any recipient, "
+        "409 (code `fair_share_warning`): send `override_reason` to approve anyway."
+    ),
+)
+def decide_batch(request, batch_id: int, payload: BatchDecideIn):
+    batch = _batch(request.user, batch_id, "distribution.approve")
+    try:
+        batch = batches.batch_decide(
+            actor=request.user,
+            batch=batch,
+            approve=payload.approve,
+            note=payload.note,
+            override_reason=payload.override_reason,
+        )
+    except FairShareWarning as exc:
+        return _fair_share_conflict(exc)
+    return _batch(request.user, batch.pk)
+
+
+@router.post(
+    "/batches/{int:batch_id}/pay",
+    response={200: BatchDetailOut, **ERRORS},
+    summary="Pay an approved batch: one journal entry, a disbursement and an aid-history row per recipient",
+)
+def pay_batch(request, batch_id: int, payload: BatchPayIn):
+    batch = _batch(request.user, batch_id, "distribution.pay")
+    money_account = Account.objects.filter(pk=payload.money_account_id, institution_id=batch.institution_id).first()
+    if money_account is None:
+        raise DistributionRefused(
+            _("Choose a cash or bank account of %(unit)s.") % {"unit": batch.unit.name}, field="money_account_id"
+        )
+    with _refusals():
+        batch = batches.batch_pay(
+            actor=request.user,
+            batch=batch,
+            money_account=money_account,
+            paid_on=payload.paid_on,
+            reference=payload.reference,
+            payee_name=payload.payee_name,
+            payee_account=payload.payee_account,
+        )
+    return _batch(request.user, batch.pk)
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def _month(value: str) -> tuple[int, int]:
+    year, month = value.split("-")
+    return int(year), int(month)
+
+
+@router.get(
+    "/report",
+    response={200: ReportOut, **ERRORS},
+    summary="The distribution report of a unit's subtree over whole months (as on the report page)",
+)
+def get_report(request, query: Query[ReportQuery]):
+    unit = _unit(request.user, query.unit_id, VIEW)
+    if query.end:
+        end = _month(query.end)
+    else:
+        today = timezone.localdate()
+        end = (today.year, today.month)
+    start = _month(query.start) if query.start else (end[0], 1)
+    if start > end:
+        raise DistributionRefused(_("The first month must not be after the last."), field="start")
+    period = MonthRange(*start, *end)
+    result = distribution_report(unit, period)
+    labels = pillar_labels(unit.institution_id)
+    return {
+        "unit": unit,
+        "start": f"{start[0]}-{start[1]:02d}",
+        "end": f"{end[0]}-{end[1]:02d}",
+        "distributed": result.distributed,
+        "payments": result.payments,
+        "people": result.people,
+        "households": result.households,
+        "zakat_held": result.zakat_held,
+        "zakat_held_over_a_year": result.zakat_held_over_a_year,
+        "open_applications": result.open_applications,
+        "overdue_applications": result.overdue_applications,
+        "loans": result.loans,
+        "loans_outstanding": result.loans_outstanding,
+        "funds": [
+            {"fund_kind": f.fund_kind, "label": f.label, "collected": f.collected, "distributed": f.distributed,
+             "ratio": f.ratio}
+            for f in result.funds
+        ],
+        "pillars": [{"key": k, "label": labels.get(k, k), "amount": a} for k, a in result.pillars],
+        "asnaf": [
+            {"key": k, "label": str(Asnaf(k).label) if k in Asnaf.values else k, "amount": a} for k, a in result.asnaf
+        ],
+        "programs": [
+            {"program": p.program, "budget": p.program.budget, "paid": p.paid, "used": p.used, "people": p.people}
+            for p in result.programs
+        ],
+        "regions": [
+            {
+                "unit": r.unit,
+                "code": r.unit.code,
+                "is_self": r.is_self,
+                "distributed": r.distributed,
+                "payments": r.payments,
+                "people": r.people,
+                "households": r.households,
+                "open_applications": r.open_applications,
+                "overdue_applications": r.overdue_applications,
+            }
+            for r in result.regions
+        ],
+        "regencies": [
+            {"name": r.name, "distributed": r.distributed, "payments": r.payments, "people": r.people}
+            for r in regency_breakdown(unit, period)
+        ],
+    }  # fmt: skip

@@ -10,25 +10,39 @@ entry through ``ledger.services.entry_post``: a debit line per recipient on the 
 account of their asnaf (zakat) or of the program's pillar, one credit on the money account; then
 the disbursements, the aid-history rows and the steps are written in bulk. The entry's key is the
 batch's, so a retried payment posts nothing twice.
+
+Goods and interest-free loans are not paid in batches: goods leave the stock one handover at a
+time, and every loan has its own repayment schedule. A list of recipients comes from the staff
+pages' picker or from a spreadsheet (``batch_rows_read``: NIK or beneficiary number, amount), whose
+rows are checked all at once, with the file's row numbers, before anything is saved.
 """
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import F, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
-from satuatap.beneficiaries.models import AidRecord, Beneficiary
+from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary
 from satuatap.beneficiaries.selectors import beneficiaries_for
+from satuatap.core.crypto import blind_index
 from satuatap.core.errors import NotAllowed
 from satuatap.core.formatting import rupiah
+from satuatap.core.money import MAX_RUPIAH
+from satuatap.core.tabular import CellError, Column, FileRefused, digits_text, parse_rupiah, read_sheet, text
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import (
+    AidKind,
     Application,
     ApplicationStep,
     AppStatus,
@@ -38,13 +52,16 @@ from satuatap.distribution.models import (
     Program,
 )
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import FundKind, Source
+from satuatap.ledger.models import AccountRole, FundKind, Source
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
+from satuatap.organizations.selectors import subtree_q
 
 MAX_RECIPIENTS = 4000  # one journal entry holds a line per recipient, and the ledger takes 5,000 lines
+# Given one by one: goods from the stock, loans with their own repayment schedule.
+NOT_IN_BATCHES = (AidKind.GOODS, AidKind.LOAN)
 
 
 def _row_refusal(number: int, person: Beneficiary | None, message: str) -> str:
@@ -52,44 +69,113 @@ def _row_refusal(number: int, person: Beneficiary | None, message: str) -> str:
     return _("Row %(row)s (%(who)s): %(message)s") % {"row": number, "who": who, "message": message}
 
 
+def _latest_assessments(people) -> dict[int, Assessment]:
+    """Each person's latest field assessment (linked to their application, as ``application_assess`` does)."""
+    latest: dict[int, Assessment] = {}
+    rows = (
+        Assessment.objects.filter(beneficiary__in=[p.pk for p in people])
+        .only("pk", "beneficiary_id", "assessed_on", "score")
+        .order_by("beneficiary_id", "-assessed_on", "-id")
+    )
+    for assessment in rows:
+        latest.setdefault(assessment.beneficiary_id, assessment)
+    return latest
+
+
+def _valid_amount(amount) -> bool:
+    return not isinstance(amount, bool) and isinstance(amount, int) and 0 < amount <= MAX_RUPIAH
+
+
+# What the checks read of a person (not their encrypted identifiers): a batch checks thousands at once.
+_CHECKED_FIELDS = (
+    "pk", "institution", "kind", "full_name", "status", "asnaf", "province", "regency", "district",
+    "household", "merged_into", "erased_at",
+)  # fmt: skip
+
+
+def _check_rows(actor, unit: Unit, program: Program, rows: list[tuple]):
+    """``(problems, latest assessments)`` of ``rows``, see ``row_problems``."""
+    # The records as they are now (the caller's copies may be older), only those the actor may see.
+    fresh = (
+        beneficiaries_for(actor).filter(pk__in=[person.pk for person, _a, _n in rows]).only(*_CHECKED_FIELDS).in_bulk()
+    )
+    latest = _latest_assessments(list(fresh.values()))
+    problems: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for number, (given, amount, need) in enumerate(rows, start=1):
+        person = fresh.get(given.pk)
+        if person is None:
+            problems.append((number, _("this person is not registered in your units.")))
+            continue
+        if person.pk in seen:
+            problems.append((number, _("this person is already in the batch.")))
+        seen.add(person.pk)
+        if person.institution_id != unit.institution_id or person.is_merged or person.erased_at:
+            problems.append((number, _("the record is closed or of another institution.")))
+            continue
+        if not _valid_amount(amount):
+            problems.append((number, _("enter a positive amount in whole rupiah.")))
+        if not " ".join(str(need or "").split()):
+            problems.append((number, _("describe the need.")))
+        # What ``services.eligibility_problems`` reads of an application, without building one per row.
+        assessment = latest.get(person.pk)
+        draft = SimpleNamespace(
+            beneficiary=person, program=program, assessment=assessment, assessment_id=assessment and assessment.pk
+        )
+        problems += [(number, problem) for problem in services.eligibility_problems(draft)]
+    return problems, latest
+
+
+def row_problems(*, actor, unit: Unit, program: Program, rows: list[tuple]) -> list[tuple[int, str]]:
+    """What refuses each of ``rows`` = [(beneficiary, amount, need), ...] from a batch of ``program`` at
+    ``unit``: ``[(position from 1, message), ...]``. The person must be in the actor's registry, once
+    in the list, open, and eligible under the program (status, asnaf, region, documents, need score)."""
+    return _check_rows(actor, unit, program, rows)[0]
+
+
+def _check_program(unit: Unit, program: Program) -> None:
+    if program.institution_id != unit.institution_id:
+        raise DistributionRefused(_("The program belongs to another institution."), field="program")
+    if program.aid_kind in NOT_IN_BATCHES:
+        raise DistributionRefused(
+            _(
+                "%(kind)s is given one by one (goods from the stock, loans with their own repayment "
+                "schedule), not in a batch; take an application per person."
+            )
+            % {"kind": program.get_aid_kind_display()},
+            field="program",
+        )
+    if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
+        raise DistributionRefused(_("This program is not open for applications now."), field="program")
+    if not program.unit.contains(unit):
+        raise DistributionRefused(
+            _("This program is run by another office; choose one of this office or above it."), field="program"
+        )
+
+
 @transaction.atomic
 def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[tuple]) -> Batch:
     """A batch of ``rows`` = [(beneficiary, amount, need), ...]: each becomes an application of the
-    batch, recommended by ``actor``. Nothing is saved when a row is refused; the refusal lists them."""
+    batch, recommended by ``actor``, linked to the person's latest assessment. Nothing is saved when
+    a row is refused; the refusal lists them."""
     require(actor, "distribution.recommend", unit)
     name = " ".join((name or "").split())[:200]
     if not name:
         raise DistributionRefused(_("Name the batch."), field="name")
+    _check_program(unit, program)
     if not rows:
         raise DistributionRefused(_("A batch needs at least one recipient."), field="rows")
     if len(rows) > MAX_RECIPIENTS:
         raise DistributionRefused(
             _("A batch holds at most %(max)s recipients; split the list.") % {"max": MAX_RECIPIENTS}, field="rows"
         )
-    if program.institution_id != unit.institution_id:
-        raise DistributionRefused(_("The program belongs to another institution."), field="program")
-    if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
-        raise DistributionRefused(_("This program is not open for applications now."), field="program")
-    if not program.unit.contains(unit):
-        raise DistributionRefused(_("This program is run by another office; choose one of this office or above it."))
-    visible = set(
-        beneficiaries_for(actor).filter(pk__in=[person.pk for person, _a, _n in rows]).values_list("pk", flat=True)
-    )
-    problems, seen = [], set()
-    for number, (person, amount, need) in enumerate(rows, start=1):
-        if person.pk not in visible:
-            problems.append(_row_refusal(number, person, _("this person is not registered in your units.")))
-        if person.pk in seen:
-            problems.append(_row_refusal(number, person, _("this person is already in the batch.")))
-        seen.add(person.pk)
-        if person.institution_id != unit.institution_id or person.is_merged or person.erased_at:
-            problems.append(_row_refusal(number, person, _("the record is closed or of another institution.")))
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            problems.append(_row_refusal(number, person, _("enter a positive amount in whole rupiah.")))
-        if not " ".join(str(need or "").split()):
-            problems.append(_row_refusal(number, person, _("describe the need.")))
+    problems, latest = _check_rows(actor, unit, program, rows)
     if problems:
-        raise DistributionRefused(" ".join(problems[:20]), field="rows")
+        people = [person for person, _a, _n in rows]
+        messages = [_row_refusal(number, people[number - 1], message) for number, message in problems[:20]]
+        if len(problems) > 20:
+            messages.append(_("And %(count)s more.") % {"count": len(problems) - 20})
+        raise DistributionRefused(" ".join(messages), field="rows")
     batch = Batch.objects.create(
         institution_id=unit.institution_id,
         unit=unit,
@@ -99,7 +185,7 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
         count=len(rows),
         prepared_by=actor,
     )
-    today = timezone.localdate()
+    due = timezone.localdate() + timedelta(days=program.step_days)
     applications = [
         Application(
             institution_id=unit.institution_id,
@@ -113,9 +199,10 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
             requested_amount=amount,
             recommended_amount=amount,
             recommended_by=actor,
+            assessment=latest.get(person.pk),
             status=AppStatus.RECOMMENDED,
             created_by=actor,
-            due_on=today,
+            due_on=due,
         )
         for person, amount, need in rows
     ]
@@ -141,8 +228,15 @@ def _steps(applications, actor, from_status: str, to_status: str, note: str) -> 
     )
 
 
-def _update(applications: list[Application], fields: list[str], actor) -> None:
-    bulk_update_with_history(applications, Application, fields, batch_size=500, default_user=actor)
+def _update(batch: Batch, applications: list[Application], fields: list[str], actor) -> None:
+    """Write ``fields`` of every application of ``batch`` (set alike on each in memory by the caller,
+    or, for the amounts, copied from another column of the same row) with their history rows: one
+    UPDATE, where ``bulk_update`` would write a CASE per row and field."""
+    copied = {"approved_amount": F("recommended_amount"), "paid_amount": F("approved_amount")}
+    first = applications[0]
+    values = {name: copied.get(name, getattr(first, name)) for name in fields}
+    Application.objects.filter(batch=batch).update(**values)
+    Application.history.bulk_history_create(applications, batch_size=500, update=True, default_user=actor)
 
 
 def _locked(batch: Batch, expected: str) -> Batch:
@@ -181,7 +275,7 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
         batch.save(update_fields=["status", "approved_by"])
         for application in recipients:
             application.status, application.decided_by, application.due_on = AppStatus.REJECTED, actor, None
-        _update(recipients, ["status", "decided_by", "due_on"], actor)
+        _update(batch, recipients, ["status", "decided_by", "due_on"], actor)
         _steps(recipients, actor, AppStatus.RECOMMENDED, AppStatus.REJECTED, note)
         return batch
     problems, warnings = [], []
@@ -218,11 +312,12 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
     batch.approved_by = actor
     batch.override_reason = override_reason if warnings else ""
     batch.save(update_fields=["status", "approved_by", "override_reason"])
+    due = timezone.localdate() + timedelta(days=program.step_days)
     for application in recipients:
-        application.status, application.decided_by = AppStatus.APPROVED, actor
+        application.status, application.decided_by, application.due_on = AppStatus.APPROVED, actor, due
         application.approved_amount = application.recommended_amount
         application.override_reason = batch.override_reason
-    _update(recipients, ["status", "decided_by", "approved_amount", "override_reason"], actor)
+    _update(batch, recipients, ["status", "decided_by", "approved_amount", "override_reason", "due_on"], actor)
     _steps(recipients, actor, AppStatus.RECOMMENDED, AppStatus.APPROVED, note)
     audit_record(
         actor=actor,
@@ -236,14 +331,43 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
 
 
 @transaction.atomic
-def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None, reference: str = "") -> Batch:
-    """Pay every recipient of an approved batch in one journal entry, with their aid-history rows."""
+def batch_pay(
+    *,
+    actor,
+    batch: Batch,
+    money_account,
+    paid_on: date | None = None,
+    reference: str = "",
+    payee_name: str = "",
+    payee_account: str = "",
+) -> Batch:
+    """Pay every recipient of an approved batch in one journal entry, with their aid-history rows. A
+    program that pays a third party (a school for 200 scholarships) names it once for the batch."""
     require(actor, "distribution.pay", batch.unit)
     batch = _locked(batch, Batch.BatchStatus.APPROVED)
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
         raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
     ledger.check_money_account(money_account, batch.unit, "money_account")
+    payee_name = " ".join((payee_name or "").split())
+    payee_account = " ".join((payee_account or "").split())
+    if len(payee_name) > 200 or len(payee_account) > 200:
+        raise DistributionRefused(
+            _("This text is too long (at most %(max)s characters).") % {"max": 200},
+            field="payee_name" if len(payee_name) > 200 else "payee_account",
+        )
+    if batch.program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
+        raise DistributionRefused(
+            _("Name the school, hospital or shop paid on the recipients' behalf."), field="payee_name"
+        )
+    if batch.program.aid_kind in NOT_IN_BATCHES:  # prepared before the program's kind was changed
+        raise DistributionRefused(_("Goods and loans are given one by one, not in a batch."))
+    if payee_name:
+        kind = AidKind.THIRD_PARTY
+    elif batch.program.aid_kind in (AidKind.CASH, AidKind.TRANSFER):
+        kind = AidKind.TRANSFER if money_account.role == AccountRole.BANK else AidKind.CASH
+    else:
+        kind = batch.program.aid_kind
     program = batch.program
     recipients = _recipients(batch)
     accounts: dict[str, object] = {}
@@ -285,6 +409,9 @@ def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None
                 paid_on=paid_on,
                 money_account=money_account,
                 reference=reference,
+                kind=kind,
+                payee_name=payee_name,
+                payee_account=payee_account,
                 entry=entry,
                 created_by=actor,
             )
@@ -314,10 +441,11 @@ def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None
         batch_size=1000,
         default_user=actor,
     )
+    due = timezone.localdate() + timedelta(days=program.step_days)  # the evidence is due next
     for application in recipients:
-        application.status, application.due_on = AppStatus.DISBURSED, None
+        application.status, application.due_on = AppStatus.DISBURSED, due
         application.paid_amount = application.approved_amount
-    _update(recipients, ["status", "paid_amount", "due_on"], actor)
+    _update(batch, recipients, ["status", "paid_amount", "due_on"], actor)
     _steps(
         recipients, actor, AppStatus.APPROVED, AppStatus.DISBURSED, _("Paid in batch %(name)s") % {"name": batch.name}
     )
@@ -332,3 +460,191 @@ def batch_pay(*, actor, batch: Batch, money_account, paid_on: date | None = None
         changes={"total": [None, batch.total], "recipients": [None, batch.count], "entry": [None, entry.pk]},
     )
     return batch
+
+
+# --- a list of recipients from a spreadsheet ---------------------------------------------------
+
+IMPORT_COLUMNS = [
+    Column(
+        "nik",
+        gettext_lazy("NIK"),
+        "3318015508900003",
+        ("no ktp", "ktp", "no nik", "nomor nik", "nomor ktp"),
+        help=gettext_lazy("16 digits; or leave empty and give the beneficiary number."),
+    ),
+    Column(
+        "number",
+        gettext_lazy("Beneficiary number"),
+        "LAZ-M0000001",
+        ("nomor", "no", "nomor mustahik", "no mustahik", "nomor penerima", "no penerima", "nomor penerima manfaat"),
+        help=gettext_lazy("As in the registry; or leave empty and give the NIK."),
+    ),
+    Column(
+        "amount",
+        gettext_lazy("Amount"),
+        "300000",
+        ("jumlah", "nominal", "nilai", "besaran", "jumlah bantuan", "rupiah", "amount rp", "jumlah rp"),
+        help=gettext_lazy("Whole rupiah; empty: the default amount of the batch."),
+    ),
+    Column(
+        "need",
+        gettext_lazy("Need"),
+        "",
+        ("kebutuhan", "keterangan", "uraian", "description", "note", "catatan"),
+        help=gettext_lazy("Empty: the need written for the whole batch."),
+    ),
+]
+
+
+@dataclass
+class ImportedRow:
+    row: int  # the row number the spreadsheet shows
+    person: Beneficiary
+    amount: int
+    need: str
+
+
+@dataclass
+class RowError:
+    row: int
+    value: str  # what identified the person in the file (a NIK shown masked)
+    message: str
+    name: str = ""  # the person found, when one was
+
+
+def _shown_nik(nik: str) -> str:
+    return nik[:4] + "•" * 8 + nik[-4:] if len(nik) == 16 else nik
+
+
+def batch_rows_read(
+    *, actor, unit: Unit, program: Program, content: bytes, filename: str, default_amount: int | None, need: str
+) -> tuple[list[ImportedRow], list[RowError]]:
+    """Read a list of recipients (NIK or beneficiary number, amount, need) and check every row as
+    ``batch_prepare`` will, with the file's row numbers: the rows in order, and every problem. Nothing
+    is saved; a file that cannot be read at all is refused (field "file")."""
+    require(actor, "distribution.recommend", unit)
+    _check_program(unit, program)
+    try:
+        sheet = read_sheet(content, filename, IMPORT_COLUMNS, max_rows=MAX_RECIPIENTS)
+    except FileRefused as exc:
+        raise DistributionRefused(exc.message, field="file") from None
+    if "nik" not in sheet.columns and "number" not in sheet.columns:
+        raise DistributionRefused(
+            _("The file needs a column NIK or Beneficiary number (row 1 is read as the header)."), field="file"
+        )
+    if not sheet.rows:
+        raise DistributionRefused(_("The file has no rows below its header."), field="file")
+    need = " ".join((need or "").split())
+    parsed, errors = [], []
+    for number, cells in sheet.rows:
+        values = sheet.values(cells)
+        nik = "".join(c for c in digits_text(values.get("nik")) if c.isdigit())
+        code = text(values.get("number"))
+        shown = code or _shown_nik(nik)
+        if not nik and not code:
+            errors.append(RowError(number, "", _("give the NIK or the beneficiary number.")))
+            continue
+        if nik and len(nik) != 16:
+            errors.append(
+                RowError(number, shown, _("a NIK has 16 digits; this one has %(count)s.") % {"count": len(nik)})
+            )
+            continue
+        try:
+            amount = parse_rupiah(values.get("amount"))
+        except CellError as exc:
+            errors.append(RowError(number, shown, exc.message))
+            continue
+        if amount is None:
+            amount = default_amount
+        if amount is None:
+            errors.append(RowError(number, shown, _("no amount, and the batch has no default amount.")))
+            continue
+        parsed.append((number, nik, code, shown, amount, text(values.get("need"))[:5000] or need))
+    people = beneficiaries_for(actor).filter(institution_id=unit.institution_id)
+    by_nik: dict[str, list[Beneficiary]] = defaultdict(list)
+    hashes = {blind_index("nik", nik): nik for _n, nik, _c, _s, _a, _d in parsed if nik}
+    for person in people.filter(nik_hash__in=list(hashes), merged_into__isnull=True):
+        by_nik[hashes[person.nik_hash]].append(person)
+    # Numbers are upper case (``<institution code>-M<seq>``); a list typed in lower case still matches.
+    codes = {v for _n, _k, code, _s, _a, _d in parsed if code for v in (code, code.upper())}
+    by_number = {p.number.upper(): p for p in people.filter(number__in=codes).select_related("merged_into")}
+    resolved: list[tuple[int, str, Beneficiary, int, str]] = []
+    for number, nik, code, shown, amount, row_need in parsed:
+        person = by_number.get(code.upper()) if code else None
+        if code and person is None:
+            errors.append(RowError(number, shown, _("no person with this number in your registry.")))
+            continue
+        if nik:
+            found = by_nik.get(nik, [])
+            if person is not None and found and person not in found:
+                errors.append(RowError(number, shown, _("the NIK and the number are of different people.")))
+                continue
+            if person is None:
+                if not found:
+                    errors.append(RowError(number, shown, _("no person with this NIK in your registry.")))
+                    continue
+                if len(found) > 1:
+                    errors.append(
+                        RowError(number, shown, _("several records have this NIK; give the beneficiary number."))
+                    )
+                    continue
+                person = found[0]
+        if person.is_merged:
+            errors.append(
+                RowError(
+                    number,
+                    shown,
+                    _("this record was merged into %(other)s; use that number.")
+                    % {"other": person.merged_into.number if person.merged_into_id else "?"},
+                )
+            )
+            continue
+        resolved.append((number, shown, person, amount, row_need))
+    rows = [(person, amount, row_need) for _n, _s, person, amount, row_need in resolved]
+    refused: set[int] = set()
+    for position, message in row_problems(actor=actor, unit=unit, program=program, rows=rows):
+        number, shown, person, _a, _d = resolved[position - 1]
+        errors.append(RowError(number, shown, message, person.full_name))
+        refused.add(position)
+    errors.sort(key=lambda e: e.row)
+    fine = [
+        ImportedRow(number, person, amount, row_need)
+        for position, (number, _s, person, amount, row_need) in enumerate(resolved, start=1)
+        if position not in refused
+    ]
+    return fine, errors
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def batches_for(user, *, within: Unit | None = None) -> QuerySet[Batch]:
+    """The batches of the units in whose subtree the user holds ``distribution.view``."""
+    rows = Batch.objects.filter(subtree_q(user, "distribution.view"))
+    if within is not None:
+        rows = rows.filter(unit__path__startswith=within.path)
+    return rows.select_related("unit", "program", "prepared_by", "approved_by")
+
+
+def batch_for(user, pk) -> Batch:
+    """The batch with ``pk`` if the user may see it; 404 otherwise (no hint that it exists)."""
+    try:
+        return batches_for(user).get(pk=pk)
+    except (Batch.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def recipients_of(batch: Batch) -> QuerySet[Application]:
+    return batch.applications.select_related("beneficiary", "beneficiary__household", "program", "assessment").order_by(
+        "pk"
+    )
+
+
+def recipient_checks(batch: Batch, applications) -> None:
+    """Set ``problems`` and ``warnings`` on each of ``applications`` of a batch still to be decided:
+    the eligibility and fair-share checks ``batch_decide`` will make (empty once decided)."""
+    for application in applications:
+        application.problems, application.warnings = [], []
+        if batch.status == Batch.BatchStatus.PREPARED:
+            application.problems = services.eligibility_problems(application)
+            application.warnings = services.fair_share_warnings(application, application.recommended_amount)

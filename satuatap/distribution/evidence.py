@@ -20,13 +20,13 @@ from satuatap.distribution.models import Application, AppStatus, Disbursement, E
 from satuatap.organizations.permissions import require
 
 # Evidence belongs to help approved or given.
-EVIDENCE_STATUSES = (AppStatus.APPROVED, AppStatus.DISBURSED)
+EVIDENCE_STATUSES = (AppStatus.APPROVED, AppStatus.DISBURSED, AppStatus.EVIDENCED, AppStatus.FOLLOWED_UP)
 
 
 @transaction.atomic
 def evidence_add(*, actor, application: Application, kind: str, upload, disbursement: Disbursement | None = None):
     """Keep a photo, the signed aid receipt or a transfer proof of an approved or paid application."""
-    require(actor, "distribution.evidence", application.unit)
+    require(actor, "distribution.evidence_keep", application.unit)
     if application.status not in EVIDENCE_STATUSES:
         raise DistributionRefused(_("Evidence is kept for help that was approved or paid."))
     if kind not in EvidenceKind.values:

@@ -6,12 +6,12 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.forms import DateInput, RupiahField
 from satuatap.distribution.models import PROGRAM_FUNDS, AidKind, Channel
 from satuatap.distribution.selectors import APPROVING_ROLES
 from satuatap.distribution.services import PROGRAM_ASNAF
-from satuatap.ledger.models import Pillar
 from satuatap.organizations.models import Role
 
 
@@ -51,7 +51,24 @@ class ApplicationForm(forms.Form):
         min_value=1,
         error_messages={"required": _("Enter the amount asked for.")},
     )
-    channel = forms.ChoiceField(label=capfirst(_("channel")), choices=Channel.choices, initial=Channel.COUNTER)
+    channel = forms.ChoiceField(
+        label=capfirst(_("channel")),
+        choices=[(c.value, c.label) for c in (Channel.COUNTER, Channel.REFERRAL)],
+        initial=Channel.COUNTER,
+    )
+    referrer_name = forms.CharField(
+        label=capfirst(_("referred by")),
+        max_length=200,
+        required=False,
+        help_text=_("For a referral: who sent the person."),
+    )
+    referrer_organisation = forms.CharField(
+        label=capfirst(_("referring organisation")),
+        max_length=200,
+        required=False,
+        help_text=_("A partner, a mosque, a village office, a hospital."),
+    )
+    referrer_phone = forms.CharField(label=capfirst(_("referrer's phone")), max_length=20, required=False)
 
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,8 +109,9 @@ class RejectForm(forms.Form):
     note = _note(capfirst(_("reason for rejecting")), required=True, message=_("Give the reason for rejecting."))
 
 
-class PayForm(forms.Form):
-    amount = RupiahField(label=capfirst(_("amount")), min_value=1, error_messages={"required": _("Enter the amount.")})
+class PaymentForm(forms.Form):
+    """Where a payment comes from, when, and (to a third party) to whom; one application or a batch."""
+
     money_account = forms.ModelChoiceField(
         label=capfirst(_("paid from")),
         queryset=None,
@@ -111,10 +129,42 @@ class PayForm(forms.Form):
     reference = forms.CharField(
         label=capfirst(_("reference (transfer number, receipt)")), required=False, max_length=100
     )
+    payee_name = forms.CharField(
+        label=capfirst(_("paid to")),
+        required=False,
+        max_length=200,
+        help_text=_("Only when paying a school, hospital or shop on the person's behalf."),
+    )
+    payee_account = forms.CharField(
+        label=capfirst(_("payee's bank and account number")), required=False, max_length=200
+    )
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["money_account"].queryset = accounts
+
+
+class PayForm(PaymentForm):
+    amount = RupiahField(label=capfirst(_("amount")), min_value=1, error_messages={"required": _("Enter the amount.")})
+    field_order = ["amount", "money_account", "paid_on", "reference", "payee_name", "payee_account"]
+
+
+class EvidenceCompleteForm(forms.Form):
+    note = _note(capfirst(_("note")))
+
+
+class FollowUpForm(forms.Form):
+    on = forms.DateField(
+        label=capfirst(_("followed up on")),
+        widget=DateInput,
+        error_messages={"required": _("Enter the day of the follow-up."), "invalid": _("Enter a valid date.")},
+    )
+    note = forms.CharField(
+        label=capfirst(_("what the follow-up found")),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the follow-up found.")},
+    )
 
 
 # --- programs and authority limits ------------------------------------------------------------------
@@ -122,7 +172,8 @@ class PayForm(forms.Form):
 
 PROGRAM_FIELDS = (
     "code", "name", "pillar", "fund_kind", "asnaf", "aid_kind", "budget", "target_people", "start_date", "end_date",
-    "min_score", "once_per_months", "household_yearly_cap", "step_days", "is_active",
+    "min_score", "once_per_months", "household_yearly_cap", "step_days", "regions", "required_documents",
+    "is_public", "installments", "is_active",
 )  # fmt: skip
 
 
@@ -143,7 +194,7 @@ class ProgramForm(forms.Form):
     name = forms.CharField(
         label=capfirst(_("name")), max_length=200, error_messages={"required": _("Name the program.")}
     )
-    pillar = forms.ChoiceField(label=capfirst(_("pillar")), choices=Pillar.choices)
+    pillar = forms.ChoiceField(label=capfirst(_("pillar")), choices=())
     fund_kind = forms.ChoiceField(
         label=capfirst(_("fund")),
         choices=[(k.value, k.label) for k in PROGRAM_FUNDS],
@@ -191,11 +242,34 @@ class ProgramForm(forms.Form):
         label=capfirst(_("days allowed per step")), min_value=1, max_value=90, initial=7,
         error_messages={"required": _("Enter the days allowed per step.")},
     )  # fmt: skip
+    regions = forms.CharField(
+        label=capfirst(_("regions served")),
+        required=False,
+        max_length=2000,
+        help_text=_("Provinces, regencies/cities or districts, separated by commas. Empty: anywhere."),
+    )
+    required_documents = forms.MultipleChoiceField(
+        label=capfirst(_("required documents")),
+        required=False,
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The person must have these in the registry before the decision."),
+    )
+    installments = forms.IntegerField(
+        label=capfirst(_("monthly installments (loans)")),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("Only for interest-free loans."),
+    )
+    is_public = forms.BooleanField(label=capfirst(_("open to online applications")), required=False)
     is_active = forms.BooleanField(label=capfirst(_("open for applications")), required=False, initial=True)
 
-    def __init__(self, *args, units=None, **kwargs):
-        """``units``: where a new program may be placed; None when editing (a program keeps its unit)."""
+    def __init__(self, *args, units=None, pillars=(), **kwargs):
+        """``units``: where a new program may be placed; None when editing (a program keeps its unit).
+        ``pillars``: the institution's pillars, ``[(code, name), ...]``."""
         super().__init__(*args, **kwargs)
+        self.fields["pillar"].choices = list(pillars)
         if units is None:
             del self.fields["unit"]
         else:
@@ -211,11 +285,15 @@ class ProgramForm(forms.Form):
         data = {name: self.cleaned_data.get(name) for name in PROGRAM_FIELDS}
         data["asnaf"] = list(data["asnaf"] or [])
         data["target_people"] = data["target_people"] or 0
+        data["regions"] = [r.strip() for r in (data["regions"] or "").split(",") if r.strip()]
+        data["required_documents"] = list(data["required_documents"] or [])
         return data
 
 
 def program_initial(program) -> dict:
-    return {name: getattr(program, name) for name in PROGRAM_FIELDS}
+    initial = {name: getattr(program, name) for name in PROGRAM_FIELDS}
+    initial["regions"] = ", ".join(program.regions)
+    return initial
 
 
 class LimitForm(forms.Form):
@@ -240,3 +318,16 @@ class LimitForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class PillarForm(forms.Form):
+    code = forms.SlugField(
+        label=capfirst(_("code")),
+        max_length=16,
+        help_text=_("An existing pillar's code renames it; a new code adds a pillar."),
+        error_messages={"required": _("Give the pillar a short code."), "invalid": _("Use letters, digits, - and _.")},
+    )
+    name = forms.CharField(
+        label=capfirst(_("name")), max_length=100, error_messages={"required": _("Name the pillar.")}
+    )
+    is_active = forms.BooleanField(label=capfirst(_("active")), required=False, initial=True)

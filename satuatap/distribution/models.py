@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.uploads import KeptFileBase
-from satuatap.ledger.models import FundKind, Pillar
+from satuatap.ledger.models import FundKind
 
 # The funds a program may spend: never amil (the organisation's own) or non-halal (public good only).
 PROGRAM_FUNDS = (FundKind.ZAKAT, FundKind.INFAK, FundKind.INFAK_RESTRICTED, FundKind.DSKL)
@@ -38,7 +38,8 @@ class Program(models.Model):
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    pillar = models.CharField(_("pillar"), max_length=16, choices=Pillar.choices)
+    # One of the institution's pillars (``ledger.pillars.pillars_of``).
+    pillar = models.CharField(_("pillar"), max_length=16)
     fund_kind = models.CharField(_("fund"), max_length=20, choices=[(k.value, k.label) for k in PROGRAM_FUNDS])
     # Zakat programs: the asnaf the program may help (at least one).
     asnaf = models.JSONField(_("asnaf allowed"), default=list, blank=True)
@@ -53,6 +54,14 @@ class Program(models.Model):
         _("at most once per person in this many months"), null=True, blank=True
     )
     household_yearly_cap = models.BigIntegerField(_("at most this much per household per year"), null=True, blank=True)
+    # Where the person must live: names of provinces, regencies/cities or districts (empty: anywhere).
+    regions = models.JSONField(_("regions served"), default=list, blank=True)
+    # Registry documents (``beneficiaries.DocumentKind``) the person must have before a decision.
+    required_documents = models.JSONField(_("required documents"), default=list, blank=True)
+    # Shown on the public application form.
+    is_public = models.BooleanField(_("open to online applications"), default=False)
+    # Interest-free loans: repaid in this many monthly installments.
+    installments = models.PositiveSmallIntegerField(_("monthly installments (loans)"), null=True, blank=True)
     # Days each step may take before the application is flagged as overdue.
     step_days = models.PositiveSmallIntegerField(_("days allowed per step"), default=7)
     is_active = models.BooleanField(_("active"), default=True)
@@ -80,6 +89,11 @@ class Program(models.Model):
     def restriction(self) -> str:
         """The ledger restriction of a restricted-infak program: its code."""
         return self.code if self.fund_kind == FundKind.INFAK_RESTRICTED else ""
+
+    def get_pillar_display(self) -> str:
+        from satuatap.ledger.pillars import pillar_labels
+
+        return pillar_labels(self.institution_id).get(self.pillar, self.pillar)
 
     def asnaf_labels(self) -> list[str]:
         return [str(Asnaf(a).label) for a in self.asnaf if a in Asnaf.values]
@@ -123,10 +137,14 @@ class AppStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     DISBURSED = "disbursed", _("Disbursed")
+    EVIDENCED = "evidenced", _("Evidence complete")
+    FOLLOWED_UP = "followed_up", _("Followed up")
 
 
 # The statuses from which an application is still waiting for someone.
 OPEN_STATUSES = (AppStatus.SUBMITTED, AppStatus.SCREENED, AppStatus.ASSESSED, AppStatus.RECOMMENDED, AppStatus.APPROVED)
+# The statuses with a deadline: the open ones, then the evidence after payment and the follow-up.
+WAITING_STATUSES = (*OPEN_STATUSES, AppStatus.DISBURSED, AppStatus.EVIDENCED)
 
 
 class Batch(models.Model):
@@ -177,6 +195,10 @@ class Application(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.COUNTER)
     need = models.TextField(_("need"))
+    # A referral: who sent the person (a partner, a mosque, a village office) and how to reach them.
+    referrer_name = models.CharField(_("referred by"), max_length=200, blank=True, db_default="")
+    referrer_organisation = models.CharField(_("referring organisation"), max_length=200, blank=True, db_default="")
+    referrer_phone = models.CharField(_("referrer's phone"), max_length=20, blank=True, db_default="")
     requested_amount = models.BigIntegerField(_("amount requested"))
     status = models.CharField(_("status"), max_length=16, choices=AppStatus.choices, default=AppStatus.SUBMITTED)
     assessment = models.ForeignKey(
@@ -193,6 +215,8 @@ class Application(models.Model):
     # Why the approver went past a fair-share warning (audited).
     override_reason = models.TextField(_("reason for overriding the fair-share rule"), blank=True)
     paid_amount = models.BigIntegerField(_("amount paid"), default=0)
+    # The follow-up after the aid: when it was done and what was found.
+    followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
     # When the current step should be done by (the program's days per step).
     due_on = models.DateField(_("due on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -253,8 +277,16 @@ class Disbursement(models.Model):
     )
     amount = models.BigIntegerField(_("amount"))
     paid_on = models.DateField(_("paid on"))
+    # Where the value left from: a cash or bank account, the inventory (goods) or, for a loan, it is
+    # still the money account (the loan is a receivable of the fund, not an expense).
     money_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("reference (transfer number, receipt)"), max_length=100, blank=True)
+    kind = models.CharField(
+        _("kind of aid"), max_length=16, choices=AidKind.choices, default=AidKind.CASH, db_default=AidKind.CASH
+    )
+    # Paid to a third party on the person's behalf (a school, a hospital): who and their account.
+    payee_name = models.CharField(_("paid to"), max_length=200, blank=True, db_default="")
+    payee_account = models.CharField(_("payee's bank and account number"), max_length=200, blank=True, db_default="")
     # A batch pays all its recipients in one entry; a single payment has its own.
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -295,3 +327,151 @@ class Evidence(KeptFileBase):
     class Meta(KeptFileBase.Meta):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+
+
+class StockItem(models.Model):
+    """A kind of goods an institution keeps to give out (rice, a food parcel, a school kit)."""
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    measure = models.CharField(_("unit of measure"), max_length=20)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("goods item")
+        verbose_name_plural = _("goods items")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["institution", "name"], name="distribution_item_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.measure})"
+
+
+class StockMoveKind(models.TextChoices):
+    DONATION = "donation", _("Received as an in-kind donation")
+    PURCHASE = "purchase", _("Bought with the fund's money")
+    OUT = "out", _("Given out")
+
+
+class StockMove(models.Model):
+    """Goods into or out of a unit's stock, with their value in rupiah.
+
+    ``quantity`` and ``value`` are positive for goods coming in and negative for goods going out,
+    so the stock on hand and its value are plain sums. Goods go out at the average value of what
+    is on hand. A purchase and a handover post to the ledger (``entry``); goods received as an
+    in-kind donation were posted by the donation (``donation_line``)."""
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    item = models.ForeignKey(StockItem, on_delete=models.PROTECT, related_name="moves", verbose_name=_("goods"))
+    kind = models.CharField(_("kind"), max_length=16, choices=StockMoveKind.choices)
+    fund_kind = models.CharField(_("fund"), max_length=20, choices=[(k.value, k.label) for k in PROGRAM_FUNDS])
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    value = models.BigIntegerField(_("value (Rp)"))
+    moved_on = models.DateField(_("date"))
+    donation_line = models.OneToOneField(
+        "collection.DonationLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    disbursement = models.OneToOneField(
+        Disbursement, on_delete=models.PROTECT, null=True, blank=True, related_name="stock_move"
+    )
+    entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-moved_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="distribution_stock_quantity_nonzero"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["donation", "purchase"], quantity__gt=0, value__gte=0)
+                | Q(kind="out", quantity__lt=0, value__lte=0),
+                name="distribution_stock_sign",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "item"], name="distribution_stock_unit_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.quantity}"
+
+
+class Loan(models.Model):
+    """An interest-free loan (qardhul hasan) paid by a disbursement: a receivable of the fund,
+    repaid in monthly installments that flow back into the fund."""
+
+    disbursement = models.OneToOneField(Disbursement, on_delete=models.PROTECT, related_name="loan")
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    beneficiary = models.ForeignKey("beneficiaries.Beneficiary", on_delete=models.PROTECT, related_name="+")
+    principal = models.BigIntegerField(_("principal"))
+    repaid = models.BigIntegerField(_("repaid"), default=0)
+    started_on = models.DateField(_("paid out on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(principal__gt=0), name="distribution_loan_principal_positive"),
+            models.CheckConstraint(
+                condition=Q(repaid__gte=0, repaid__lte=models.F("principal")), name="distribution_loan_repaid_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disbursement_id}: {self.principal}"
+
+    @property
+    def outstanding(self) -> int:
+        return self.principal - self.repaid
+
+
+class LoanInstallment(models.Model):
+    """One month's installment of a loan: how much is due when, and how much of it is paid."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
+    number = models.PositiveSmallIntegerField(_("installment"))
+    due_on = models.DateField(_("due on"))
+    amount = models.BigIntegerField(_("amount due"))
+    paid = models.BigIntegerField(_("paid"), default=0)
+
+    class Meta:
+        ordering = ["loan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "number"], name="distribution_installment_unique"),
+            models.CheckConstraint(
+                condition=Q(paid__gte=0, paid__lte=models.F("amount")), name="distribution_installment_paid_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}#{self.number}"
+
+
+class LoanRepayment(models.Model):
+    """Money received back on a loan: posted to the ledger (Dr cash or bank, Cr the receivable)."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments")
+    amount = models.BigIntegerField(_("amount"))
+    paid_on = models.DateField(_("paid on"))
+    money_account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("loan repayment")
+        verbose_name_plural = _("loan repayments")
+        ordering = ["-paid_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="distribution_repayment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}: {self.amount}"

@@ -2,26 +2,35 @@
 distributed (and the ratio zakat bodies are measured by), distribution by pillar and asnaf,
 programs' budgets against what they paid, the people and households helped, the zakat still
 held and how much of it is older than a year, and the work waiting (open and overdue
-applications, payments without evidence).
+applications, payments without evidence), per office just below the unit (each with its whole
+subtree), and the interest-free loans still to be repaid. ``regency_breakdown`` adds where the
+people helped live (their regency or city); it joins the registry, so the dashboard asks for it
+apart, once the rest is on screen.
 
 Money by fund, pillar and asnaf comes from the ledger's monthly rollup (``LedgerBalance``), never
 from the journal lines, so the report reads a few thousand rows whatever the number of payments;
-people and programs come from the disbursements of the period.
+people, programs and regions come from the disbursements of the period, each figure one aggregate
+query (grouped by the child office's path prefix, or by the person's regency), never a loop over
+payments.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from satuatap.distribution.models import OPEN_STATUSES, Application, Disbursement, Program
+from satuatap.distribution.models import OPEN_STATUSES, Application, Disbursement, Loan, Program
+from satuatap.distribution.selectors import overdue_q
 from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
 from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.models import Unit
 
 RATIO_FUNDS = (FundKind.ZAKAT, FundKind.INFAK, FundKind.INFAK_RESTRICTED, FundKind.DSKL)
+# Regencies and cities listed by name; the rest are summed as one "other" row.
+TOP_REGENCIES = 20
 
 
 def percent_text(ratio: float | None) -> str:
@@ -62,6 +71,32 @@ class ProgramRow:
 
 
 @dataclass
+class RegionRow:
+    """An office just below the report's unit with everything under it (or, ``is_self``, payments
+    made and applications taken at the report's unit itself)."""
+
+    unit: Unit
+    is_self: bool = False
+    distributed: int = 0
+    payments: int = 0
+    people: int = 0
+    households: int = 0
+    open_applications: int = 0
+    overdue_applications: int = 0
+
+
+@dataclass
+class RegencyRow:
+    """Where the people helped live (their regency or city as registered now); ``name`` empty for
+    unknown, None for the sum of the regencies beyond the first ``TOP_REGENCIES``."""
+
+    name: str | None
+    distributed: int = 0
+    payments: int = 0
+    people: int = 0
+
+
+@dataclass
 class DistributionReport:
     unit: Unit
     period: MonthRange
@@ -76,6 +111,9 @@ class DistributionReport:
     zakat_held_over_a_year: int = 0
     open_applications: int = 0
     overdue_applications: int = 0
+    regions: list[RegionRow] = field(default_factory=list)
+    loans: int = 0
+    loans_outstanding: int = 0
 
     @property
     def distributed(self) -> int:
@@ -127,6 +165,15 @@ def _zakat_held(unit: Unit, on) -> tuple[int, int]:
     return held, max(held - received, 0)
 
 
+def _payments(unit: Unit, period: MonthRange):
+    payments = Disbursement.objects.filter(
+        institution_id=unit.institution_id, paid_on__gte=period.first_day, paid_on__lte=period.last_day
+    )
+    if unit.pk != unit.institution_id:
+        payments = payments.filter(unit__in=Unit.objects.filter(path__startswith=unit.path).values("pk"))
+    return payments
+
+
 def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     """The report of ``unit`` and everything below it (the caller has checked the user may see it)."""
     report = DistributionReport(unit=unit, period=period)
@@ -147,11 +194,7 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     report.pillars = sorted(pillars.items(), key=lambda item: -item[1])
     report.asnaf = sorted(asnaf.items(), key=lambda item: -item[1])
 
-    payments = Disbursement.objects.filter(
-        institution_id=unit.institution_id, paid_on__gte=period.first_day, paid_on__lte=period.last_day
-    )
-    if unit.pk != unit.institution_id:
-        payments = payments.filter(unit__in=Unit.objects.filter(path__startswith=unit.path).values("pk"))
+    payments = _payments(unit, period)
     totals = payments.aggregate(
         people=Count("beneficiary", distinct=True), households=Count("household", distinct=True), payments=Count("id")
     )
@@ -171,7 +214,107 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     ]
     today = timezone.localdate()
     report.zakat_held, report.zakat_held_over_a_year = _zakat_held(unit, today)
-    waiting = Application.objects.filter(unit__path__startswith=unit.path, status__in=OPEN_STATUSES)
-    counts = waiting.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
-    report.open_applications, report.overdue_applications = counts["open"], counts["overdue"]
+    # Open, or overdue at a later step (evidence, follow-up): not every disbursed application ever made.
+    waiting = Application.objects.filter(
+        Q(status__in=OPEN_STATUSES) | overdue_q(today), unit__path__startswith=unit.path
+    )
+    regions = _regions(unit, payments, waiting, today)
+    if regions:  # every waiting application is at the unit or below one of its offices: the rows add up
+        report.open_applications = sum(r.open_applications for r in regions)
+        report.overdue_applications = sum(r.overdue_applications for r in regions)
+        report.regions = [
+            r for r in regions if not r.is_self or r.payments or r.open_applications or r.overdue_applications
+        ]
+    else:
+        counts = waiting.aggregate(
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)), overdue=Count("id", filter=overdue_q(today))
+        )
+        report.open_applications, report.overdue_applications = counts["open"], counts["overdue"]
+    loans = Loan.objects.filter(
+        institution_id=unit.institution_id, unit__path__startswith=unit.path, repaid__lt=F("principal")
+    )
+    totals = loans.aggregate(count=Count("id"), principal=Sum("principal"), repaid=Sum("repaid"))
+    report.loans = totals["count"]
+    report.loans_outstanding = (totals["principal"] or 0) - (totals["repaid"] or 0)
     return report
+
+
+def _regions(unit: Unit, payments, waiting, today) -> list[RegionRow]:
+    """The unit itself, then each office just below it (its whole subtree), from two grouped
+    queries: payments and waiting applications grouped by the first step of their unit's path
+    below ``unit``. No rows for a unit with no office below it."""
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    if not children:
+        return []
+    width = len(unit.path) + unit.steplen
+    rows = {unit.path: RegionRow(unit, is_self=True), **{child.path: RegionRow(child) for child in children}}
+    paid = (
+        payments.order_by()
+        .annotate(branch=Substr("unit__path", 1, width))
+        .values("branch")
+        .annotate(
+            amount=Sum("amount"),
+            payments=Count("id"),
+            people=Count("beneficiary", distinct=True),
+            households=Count("household", distinct=True),
+        )
+    )
+    for row in paid:
+        region = rows.get(row["branch"])
+        if region is not None:
+            region.distributed, region.payments = row["amount"] or 0, row["payments"]
+            region.people, region.households = row["people"], row["households"]
+    counts = (
+        waiting.order_by()
+        .annotate(branch=Substr("unit__path", 1, width))
+        .values("branch")
+        .annotate(open=Count("id", filter=Q(status__in=OPEN_STATUSES)), overdue=Count("id", filter=overdue_q(today)))
+    )
+    for row in counts:
+        region = rows.get(row["branch"])
+        if region is not None:
+            region.open_applications, region.overdue_applications = row["open"], row["overdue"]
+    return list(rows.values())
+
+
+def _regency_key(name: str) -> str:
+    """ "Kota Surakarta", "KOTA SURAKARTA " and "Kota  Surakarta" are one place."""
+    return " ".join(name.split()).casefold()
+
+
+def regency_breakdown(unit: Unit, period: MonthRange) -> list[RegencyRow]:
+    """The payments of ``unit``'s subtree in ``period`` grouped by the regency or city where the
+    person lives: the largest ``TOP_REGENCIES`` by amount, then one row for the others, then the
+    people whose address is unknown. One grouped query, joining the registry (not part of
+    ``distribution_report``: the dashboard shows it once the rest is on screen); names that differ
+    only in case or spacing are one place."""
+    payments = _payments(unit, period)
+    merged: dict[str, RegencyRow] = {}
+    grouped = (
+        payments.order_by()
+        .values("beneficiary__regency")
+        .annotate(amount=Sum("amount"), payments=Count("id"), people=Count("beneficiary", distinct=True))
+    )
+    for row in grouped:
+        name = " ".join((row["beneficiary__regency"] or "").split())
+        key = _regency_key(name)
+        place = merged.setdefault(key, RegencyRow(name))
+        # A person has one regency, so people of two spellings of it are different people: they add up.
+        place.distributed += row["amount"] or 0
+        place.payments += row["payments"]
+        place.people += row["people"]
+    known = sorted((r for r in merged.values() if r.name), key=lambda r: (-r.distributed, r.name))
+    top, rest = known[:TOP_REGENCIES], known[TOP_REGENCIES:]
+    unknown = merged.get("")
+    if rest:
+        top.append(
+            RegencyRow(
+                None,
+                sum(r.distributed for r in rest),
+                sum(r.payments for r in rest),
+                sum(r.people for r in rest),
+            )
+        )
+    if unknown is not None:
+        top.append(unknown)
+    return top

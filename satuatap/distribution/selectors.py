@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from satuatap.distribution.models import (
-    OPEN_STATUSES,
+    WAITING_STATUSES,
     Application,
     AppStatus,
     AuthorityLimit,
@@ -113,7 +113,7 @@ def application_for(user, pk, *, capability: str = "distribution.view") -> Appli
 
 def overdue_q(today: date) -> Q:
     """Applications still waiting for someone past the day their current step was due."""
-    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+    return Q(status__in=WAITING_STATUSES, due_on__lt=today)
 
 
 def application_list(

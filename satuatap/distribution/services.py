@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services as registry
-from satuatap.beneficiaries.models import AidRecord, Beneficiary, Status
+from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.errors import NotAllowed
 from satuatap.core.formatting import rupiah, tanggal
+from satuatap.core.identifiers import clean_phone
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import (
@@ -38,7 +39,8 @@ from satuatap.distribution.models import (
     Program,
 )
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import FundKind, Pillar, Source
+from satuatap.ledger.models import AccountRole, FundKind, Source
+from satuatap.ledger.pillars import pillars_of
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Role, Unit
@@ -79,7 +81,7 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     if not code.replace("-", "").isalnum() or code.lower() != code:
         raise DistributionRefused(_("A code is lower-case letters, digits and dashes."), field="code")
     name = _text(fields.get("name"), "name", 200, required=True, message=_("Name the program."))
-    if fields.get("pillar") not in Pillar.values:
+    if fields.get("pillar") not in dict(pillars_of(unit.institution_id)):
         raise DistributionRefused(_("Choose a pillar."), field="pillar")
     fund_kind = fields.get("fund_kind")
     if fund_kind not in PROGRAM_FUNDS:
@@ -106,6 +108,21 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     if once is not None and not (isinstance(once, int) and 1 <= once <= 120):
         raise DistributionRefused(_("Give a number of months between 1 and 120."), field="once_per_months")
     cap = fields.get("household_yearly_cap")
+    regions = [" ".join(str(r).split()) for r in fields.get("regions") or [] if str(r).strip()]
+    if len(regions) > 50 or any(len(r) > 100 for r in regions):
+        raise DistributionRefused(_("Name at most 50 regions of at most 100 characters each."), field="regions")
+    documents = sorted(set(fields.get("required_documents") or []))
+    if not set(documents) <= set(DocumentKind.values):
+        raise DistributionRefused(_("Choose documents from the list."), field="required_documents")
+    installments = fields.get("installments")
+    if fields.get("aid_kind") == AidKind.LOAN:
+        if not (isinstance(installments, int) and 1 <= installments <= 120):
+            raise DistributionRefused(
+                _("A loan program says in how many monthly installments (1 to 120) it is repaid."),
+                field="installments",
+            )
+    else:
+        installments = None
     values = {
         "code": code,
         "name": name,
@@ -121,6 +138,10 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         "once_per_months": once,
         "household_yearly_cap": None if cap in (None, "") else _amount(cap, "household_yearly_cap"),
         "step_days": min(max(int(fields.get("step_days") or 7), 1), 90),
+        "regions": regions,
+        "required_documents": documents,
+        "is_public": bool(fields.get("is_public", False)),
+        "installments": installments,
         "is_active": bool(fields.get("is_active", True)),
     }
     taken = Program.objects.filter(institution_id=unit.institution_id, code=code)
@@ -243,8 +264,12 @@ def application_submit(
     need: str,
     requested_amount: int,
     channel: str = Channel.COUNTER,
+    referrer_name: str = "",
+    referrer_organisation: str = "",
+    referrer_phone: str = "",
 ) -> Application:
-    """Take an application for help for a registered person under a program of the institution."""
+    """Take an application for help for a registered person under a program of the institution;
+    a referral names who sent the person (a partner, a mosque, a village office)."""
     require(actor, "distribution.apply", unit)
     if program.institution_id != unit.institution_id or beneficiary.institution_id != unit.institution_id:
         raise DistributionRefused(_("The program and the person must belong to this institution."))
@@ -259,6 +284,15 @@ def application_submit(
     if channel not in Channel.values:
         raise DistributionRefused(_("Choose how the application came in."), field="channel")
     need = _text(need, "need", 5000, required=True, message=_("Describe the need."))
+    referral = {
+        "referrer_name": _text(referrer_name, "referrer_name", 200),
+        "referrer_organisation": _text(referrer_organisation, "referrer_organisation", 200),
+        "referrer_phone": clean_phone(referrer_phone, DistributionRefused, "referrer_phone"),
+    }
+    if channel == Channel.REFERRAL and not referral["referrer_name"]:
+        raise DistributionRefused(_("Name the person or partner who referred the applicant."), field="referrer_name")
+    if channel != Channel.REFERRAL:
+        referral = {}
     application = Application(
         institution_id=unit.institution_id,
         unit=unit,
@@ -269,6 +303,7 @@ def application_submit(
         requested_amount=_amount(requested_amount, "requested_amount"),
         created_by=actor if actor.is_authenticated else None,
         due_on=timezone.localdate() + timedelta(days=program.step_days),
+        **referral,
     )
     for _attempt in range(5):
         application.tracking_code = tracking_code()
@@ -351,6 +386,21 @@ def eligibility_problems(application: Application) -> list[str]:
                 "theirs": person.get_asnaf_display() or _("not classified"),
             }
         )
+    if program.regions and not lives_in(person, program.regions):
+        problems.append(
+            _("The program serves %(regions)s; %(name)s lives in %(where)s.")
+            % {
+                "regions": ", ".join(program.regions),
+                "name": person.full_name,
+                "where": ", ".join(p for p in (person.district, person.regency, person.province) if p)
+                or _("an unknown place"),
+            }
+        )
+    missing = missing_documents(person, program)
+    if missing:
+        problems.append(
+            _("Documents still missing for this program: %(documents)s.") % {"documents": ", ".join(missing)}
+        )
     if program.min_score is not None:
         score = application.assessment.score if application.assessment_id else None
         if score is None or score < program.min_score:
@@ -359,6 +409,28 @@ def eligibility_problems(application: Application) -> list[str]:
                 % {"min": program.min_score, "score": "—" if score is None else score}
             )
     return problems
+
+
+def _place(name: str) -> str:
+    """A region's name without its kind, in lower case: "Kota Surakarta" and "SURAKARTA" match."""
+    words = name.lower().replace(".", " ").split()
+    while words and words[0] in ("kota", "kabupaten", "kab", "provinsi", "prov", "kecamatan", "kec"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def lives_in(person, regions: list[str]) -> bool:
+    """Whether the person's address lies in one of the named provinces, regencies/cities or districts."""
+    places = {_place(p) for p in (person.province, person.regency, person.district) if p}
+    return any(_place(region) in places for region in regions)
+
+
+def missing_documents(person, program: Program) -> list[str]:
+    """The labels of the program's required documents the person has none of in the registry."""
+    if not program.required_documents:
+        return []
+    held = set(person.documents.values_list("kind", flat=True))
+    return [str(DocumentKind(kind).label) for kind in program.required_documents if kind not in held]
 
 
 def fair_share_warnings(application: Application, amount: int, on: date | None = None) -> list[str]:
@@ -455,13 +527,25 @@ def application_decide(
 # --- disbursements --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def disbursement_pay(
-    *, actor, application: Application, amount: int, money_account, paid_on: date | None = None, reference: str = ""
+def disbursement_post(
+    *,
+    actor,
+    application: Application,
+    amount: int,
+    credit_account,
+    kind: str,
+    paid_on: date | None = None,
+    debit_account=None,
+    reference: str = "",
+    payee_name: str = "",
+    payee_account: str = "",
+    description: str = "",
 ) -> Disbursement:
-    """Pay (part of) an approved application from a cash or bank account of its unit: the journal
-    entry (distribution account of the asnaf for zakat, of the pillar otherwise, against the money
-    account), the aid-history row, and the application disbursed once fully paid."""
+    """The one way help is given out, whatever its kind: checks the amount against what is left of
+    the approval and the person's eligibility, posts Dr ``debit_account`` (default: the distribution
+    account of the asnaf for zakat, of the pillar otherwise) / Cr ``credit_account`` (cash, bank,
+    inventory), keeps the disbursement and the aid-history row, and marks the application disbursed
+    once fully paid. The caller holds ``distribution.pay`` and runs inside a transaction."""
     require(actor, "distribution.pay", application.unit)
     application = _locked(application, AppStatus.APPROVED)
     person, program = application.beneficiary, application.program
@@ -478,10 +562,10 @@ def disbursement_pay(
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
         raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
-    ledger.check_money_account(money_account, application.unit, "money_account")
-    account = ledger.distribution_account(
-        application.institution_id, program.fund_kind, asnaf=person.asnaf, pillar=program.pillar
-    )
+    if debit_account is None:
+        debit_account = ledger.distribution_account(
+            application.institution_id, program.fund_kind, asnaf=person.asnaf, pillar=program.pillar
+        )
     number = application.disbursements.count() + 1
     entry = ledger.entry_post(
         actor=actor,
@@ -492,8 +576,8 @@ def disbursement_pay(
         idempotency_key=f"disbursement:{application.tracking_code}:{number}",
         memo=_("%(program)s: %(name)s") % {"program": program.name, "name": person.number},
         lines=[
-            ledger.LineSpec(account, program.fund_kind, debit=amount, restriction=program.restriction),
-            ledger.LineSpec(money_account, program.fund_kind, credit=amount, restriction=program.restriction),
+            ledger.LineSpec(debit_account, program.fund_kind, debit=amount, restriction=program.restriction),
+            ledger.LineSpec(credit_account, program.fund_kind, credit=amount, restriction=program.restriction),
         ],
     )
     disbursement = Disbursement.objects.create(
@@ -505,8 +589,11 @@ def disbursement_pay(
         household_id=person.household_id,
         amount=amount,
         paid_on=paid_on,
-        money_account=money_account,
+        money_account=credit_account,
         reference=_text(reference, "reference", 100),
+        kind=kind,
+        payee_name=_text(payee_name, "payee_name", 200),
+        payee_account=_text(payee_account, "payee_account", 200),
         entry=entry,
         created_by=actor,
     )
@@ -517,21 +604,104 @@ def disbursement_pay(
         given_on=paid_on,
         program=program.name,
         amount=amount,
-        description=application.need[:300],
+        description=(description or application.need)[:300],
         asnaf=person.asnaf if program.fund_kind == FundKind.ZAKAT else "",
         source=f"program:{program.pk}:disbursement:{disbursement.pk}",
         capability="distribution.pay",
     )
     application.paid_amount += amount
     if application.left_to_pay == 0:
-        _step(application, actor, AppStatus.DISBURSED)
-        application.due_on = None
+        _step(application, actor, AppStatus.DISBURSED)  # the evidence is due next
     application.save()
     audit_record(
         actor=actor,
         action=AuditAction.DISBURSEMENT_PAID,
         target=application,
         unit=application.unit,
-        changes={"amount": [None, amount], "entry": [None, entry.pk]},
+        changes={"amount": [None, amount], "entry": [None, entry.pk], "kind": [None, kind]},
     )
     return disbursement
+
+
+@transaction.atomic
+def disbursement_pay(
+    *,
+    actor,
+    application: Application,
+    amount: int,
+    money_account,
+    paid_on: date | None = None,
+    reference: str = "",
+    payee_name: str = "",
+    payee_account: str = "",
+) -> Disbursement:
+    """Pay (part of) an approved application from a cash or bank account of its unit: to the person,
+    or to a third party on their behalf (a school, a hospital: named with their account). A loan
+    program's payment is a receivable of the fund, repaid by installments (``loans``)."""
+    require(actor, "distribution.pay", application.unit)
+    program = application.program
+    if program.aid_kind == AidKind.GOODS:
+        raise DistributionRefused(_("This program gives goods; give them out from the stock."))
+    ledger.check_money_account(money_account, application.unit, "money_account")
+    payee_name = _text(payee_name, "payee_name", 200)
+    if program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
+        raise DistributionRefused(
+            _("Name the school, hospital or shop paid on the person's behalf."), field="payee_name"
+        )
+    is_loan = program.aid_kind == AidKind.LOAN
+    if payee_name and program.aid_kind != AidKind.LOAN:
+        kind = AidKind.THIRD_PARTY
+    elif program.aid_kind in (AidKind.CASH, AidKind.TRANSFER):
+        kind = AidKind.TRANSFER if money_account.role == AccountRole.BANK else AidKind.CASH
+    else:
+        kind = program.aid_kind
+    disbursement = disbursement_post(
+        actor=actor,
+        application=application,
+        amount=amount,
+        credit_account=money_account,
+        debit_account=ledger.receivable_account(application.institution_id) if is_loan else None,
+        kind=kind,
+        paid_on=paid_on,
+        reference=reference,
+        payee_name=payee_name,
+        payee_account=payee_account,
+    )
+    if is_loan:
+        from satuatap.distribution import loans
+
+        loans.loan_open(actor=actor, disbursement=disbursement)
+    return disbursement
+
+
+# --- after the payment: evidence, follow-up ---------------------------------------------------------
+
+
+@transaction.atomic
+def application_evidence_complete(*, actor, application: Application, note: str = "") -> Application:
+    """Mark a disbursed application's evidence complete (at least one piece kept); the follow-up is due next."""
+    require(actor, "distribution.evidence_keep", application.unit)
+    application = _locked(application, AppStatus.DISBURSED)
+    if not application.evidence.exists():
+        raise DistributionRefused(
+            _("Keep at least one piece of evidence (photo, signed receipt, transfer proof) first.")
+        )
+    _step(application, actor, AppStatus.EVIDENCED, _text(note, "note", 2000))
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_follow_up(*, actor, application: Application, note: str, on: date | None = None) -> Application:
+    """Record the follow-up visit or call after the aid: what was found. The application is then done."""
+    require(actor, "distribution.assess", application.unit)
+    application = _locked(application, AppStatus.EVIDENCED)
+    note = _text(note, "note", 2000, required=True, message=_("Say what the follow-up found."))
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise DistributionRefused(_("A follow-up cannot be dated in the future."), field="on")
+    _step(application, actor, AppStatus.FOLLOWED_UP, note)
+    application.followed_up_on = on
+    application.due_on = None
+    application.save()
+    return application

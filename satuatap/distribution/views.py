@@ -24,19 +24,21 @@ from django.views.decorators.http import require_POST
 from satuatap.beneficiaries import selectors as registry
 from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core.exports import table_response
-from satuatap.core.formatting import rupiah
+from satuatap.core.formatting import rupiah, tanggal
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.distribution import evidence, selectors, services
 from satuatap.distribution.forms import (
     ApplicationForm,
     ApproveForm,
     AssessForm,
+    EvidenceCompleteForm,
+    FollowUpForm,
     PayForm,
     RecommendForm,
     RejectForm,
     ScreenForm,
 )
-from satuatap.distribution.models import OPEN_STATUSES, AppStatus
+from satuatap.distribution.models import OPEN_STATUSES, AidKind, AppStatus
 from satuatap.distribution.views_evidence import EvidenceForm
 from satuatap.organizations.permissions import can, require
 
@@ -194,6 +196,9 @@ def application_new(request):
                     need=form.cleaned_data["need"],
                     requested_amount=form.cleaned_data["requested_amount"],
                     channel=form.cleaned_data["channel"],
+                    referrer_name=form.cleaned_data["referrer_name"],
+                    referrer_organisation=form.cleaned_data["referrer_organisation"],
+                    referrer_phone=form.cleaned_data["referrer_phone"],
                 )
             except ValidationError as exc:
                 apply_service_error(form, exc)
@@ -255,12 +260,17 @@ def _detail(request, application, bound: dict | None = None):
     if may_approve and not own_recommendation:
         actions["approve"] = ApproveForm(prefix="approve", initial={"amount": amount})
         actions["reject"] = RejectForm(prefix="reject")
-    if status == AppStatus.APPROVED and can(user, "distribution.pay", unit):
+    goods = application.program.aid_kind == AidKind.GOODS
+    if status == AppStatus.APPROVED and can(user, "distribution.pay", unit) and not goods:
         actions["pay"] = PayForm(
             prefix="pay",
             accounts=selectors.money_accounts(unit),
             initial={"amount": application.left_to_pay, "paid_on": timezone.localdate()},
         )
+    if status == AppStatus.DISBURSED and can(user, "distribution.evidence_keep", unit):
+        actions["evidence_complete"] = EvidenceCompleteForm(prefix="evidence_complete")
+    if status == AppStatus.EVIDENCED and can(user, "distribution.assess", unit):
+        actions["follow_up"] = FollowUpForm(prefix="follow_up", initial={"on": timezone.localdate()})
     for name, form in (bound or {}).items():
         if name in actions:
             actions[name] = form
@@ -291,9 +301,11 @@ def _detail(request, application, bound: dict | None = None):
             "latest_assessment": _latest_assessment(person) if "assess" in actions else None,
             "aid": aid[:50],
             "aid_totals": registry.aid_totals(person),
-            "disbursements": application.disbursements.select_related("money_account", "entry").order_by("pk"),
+            "disbursements": application.disbursements.select_related("money_account", "entry", "loan").order_by("pk"),
             "can_ledger": can(user, "ledger.view", unit),
+            "pay_goods": goods and status == AppStatus.APPROVED and can(user, "distribution.pay", unit),
             "can_evidence": can(user, "distribution.evidence", application.unit),
+            "can_keep_evidence": can(user, "distribution.evidence_keep", application.unit),
             "evidence": application.evidence.select_related("uploaded_by"),
             "evidence_form": EvidenceForm(),
             "evidence_missing": evidence.without_evidence(application.disbursements.all()).exists(),
@@ -428,6 +440,8 @@ def application_pay(request, pk):
             money_account=data["money_account"],
             paid_on=data["paid_on"],
             reference=data["reference"],
+            payee_name=data["payee_name"],
+            payee_account=data["payee_account"],
         ),
         lambda result, data: (
             _("%(amount)s is paid to %(name)s; journal entry %(entry)s is posted.")
@@ -437,4 +451,38 @@ def application_pay(request, pk):
                 "entry": f"#{result.entry.pk}",
             }
         ),
+    )
+
+
+@login_required
+@require_POST
+def application_evidence_complete(request, pk):
+    application = _application(request, pk, "distribution.evidence_keep")
+    return _act(
+        request,
+        application,
+        "evidence_complete",
+        EvidenceCompleteForm(request.POST, prefix="evidence_complete"),
+        lambda data: services.application_evidence_complete(
+            actor=request.user, application=application, note=data["note"]
+        ),
+        lambda result, data: (
+            _("The evidence is complete; the follow-up is due by %(day)s.") % {"day": tanggal(result.due_on)}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def application_follow_up(request, pk):
+    application = _application(request, pk, "distribution.assess")
+    return _act(
+        request,
+        application,
+        "follow_up",
+        FollowUpForm(request.POST, prefix="follow_up"),
+        lambda data: services.application_follow_up(
+            actor=request.user, application=application, note=data["note"], on=data["on"]
+        ),
+        lambda result, data: _("The follow-up is recorded; the application is done."),
     )

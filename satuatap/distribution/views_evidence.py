@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from satuatap.core.views_helpers import active_unit
 from satuatap.distribution import evidence, selectors
 from satuatap.distribution.models import Evidence, EvidenceKind
+from satuatap.organizations.permissions import require
 
 
 class EvidenceForm(forms.Form):
@@ -33,6 +34,7 @@ class EvidenceForm(forms.Form):
 def evidence_upload(request, pk):
     active_unit(request, "distribution.view")
     application = selectors.application_for(request.user, pk)
+    require(request.user, "distribution.evidence_keep", application.unit)
     form = EvidenceForm(request.POST, request.FILES)
     back = redirect(reverse("distribution:application", args=[application.pk]) + "#evidence")
     if not form.is_valid():

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +16,10 @@ from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.distribution import selectors, services
-from satuatap.distribution.forms import LimitForm, ProgramForm, program_initial
-from satuatap.organizations.models import Role
+from satuatap.distribution.forms import LimitForm, PillarForm, ProgramForm, program_initial
+from satuatap.distribution.models import Program
+from satuatap.ledger.pillars import pillar_labels, pillar_save, pillars_of
+from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import can, require
 from satuatap.organizations.selectors import units_for
 
@@ -103,6 +105,7 @@ def program_new(request):
     form = ProgramForm(
         data,
         units=units,
+        pillars=pillars_of(unit.institution_id),
         initial={"unit": unit.pk, "start_date": date(today.year, 1, 1), "end_date": date(today.year, 12, 31)},
     )
     if request.method == "POST" and form.is_valid():
@@ -118,7 +121,7 @@ def program_edit(request, pk):
     program = selectors.program_for(request.user, pk)
     require(request.user, "distribution.configure", program.unit)
     data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
-    form = ProgramForm(data, initial=program_initial(program))
+    form = ProgramForm(data, pillars=pillars_of(program.institution_id), initial=program_initial(program))
     if request.method == "POST" and form.is_valid():
         response = _save_program(request, form, unit=program.unit, program=program)
         if response is not None:
@@ -166,6 +169,48 @@ def limits(request):
             "rows": selectors.limit_grid(request.user, unit),
             "roles": [Role(r).label for r in selectors.APPROVING_ROLES],
         },
+    )
+
+
+# --- pillars ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def pillars(request):
+    """The institution's pillars: the areas its programs work in and its infak and DSKL
+    distributions are booked by. Finance or admin of the institution adds, renames or closes one."""
+    unit = active_unit(request, "distribution.view")
+    institution = Unit.objects.get(pk=unit.institution_id)
+    may_edit = can(request.user, "ledger.configure", institution)
+    form = PillarForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "ledger.configure", institution)
+        if form.is_valid():
+            try:
+                pillar = pillar_save(actor=request.user, institution=institution, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(request, _("Pillar %(name)s is saved.") % {"name": pillar.name})
+                return redirect("distribution:pillars")
+    used = dict(
+        Program.objects.filter(institution_id=institution.pk)
+        .values("pillar")
+        .annotate(n=Count("id"))
+        .values_list("pillar", "n")
+    )
+    active = dict(pillars_of(institution.pk))
+    known = dict(pillars_of(institution.pk, active_only=False))
+    labels = pillar_labels(institution.pk)
+    known.update({code: labels.get(code, code) for code in used if code not in known})
+    rows = [
+        {"code": code, "name": name, "active": code in active, "programs": used.get(code, 0)}
+        for code, name in known.items()
+    ]
+    return render(
+        request,
+        "distribution/pillars.html",
+        {"unit": unit, "institution": institution, "rows": rows, "form": form if may_edit else None},
     )
 
 

@@ -283,9 +283,12 @@ def reverse_entry(request, entry_id: int, payload: ReverseIn):
     _require_somewhere(request.user, "ledger.post")
     entry = selectors.entry_for(request.user, entry_id)
     if entry.source in EXTERNAL_SOURCES:
-        # Their receipt or disbursement must be voided with them, in the module that owns it.
+        # Their receipt, disbursement, stock move or repayment must be undone with them, in the module that owns it.
         raise ReversalRefused(
-            _("Donation and disbursement entries are reversed by voiding the receipt or the disbursement.")
+            _(
+                "Entries of donations, disbursements, goods stock and loan repayments are corrected in the module "
+                "that made them (void the receipt, correct the stock or the loan)."
+            )
         )
     reversal = services.entry_reverse(
         actor=request.user, entry=entry, reason=payload.reason, entry_date=payload.entry_date

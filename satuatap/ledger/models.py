@@ -130,6 +130,30 @@ class Pillar(models.TextChoices):
     ENVIRONMENT = "environment", _("Environment")
 
 
+class InstitutionPillar(models.Model):
+    """A pillar (area of programs) an institution set for itself. An institution without rows
+    uses the six standard pillars of ``Pillar``; its first own pillar copies those in first."""
+
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(_("code"), max_length=16)
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "code"], name="ledger_pillar_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Source(models.TextChoices):
     DONATION = "donation", _("Donation")
     DISBURSEMENT = "disbursement", _("Disbursement")
@@ -139,6 +163,8 @@ class Source(models.TextChoices):
     OPENING = "opening", _("Opening balance")
     AMIL_SHARE = "amil_share", _("Amil share")
     REVERSAL = "reversal", _("Reversal")
+    STOCK = "stock", _("Goods stock")
+    REPAYMENT = "repayment", _("Loan repayment")
 
 
 class EntryStatus(models.TextChoices):
@@ -194,7 +220,9 @@ class Account(models.Model):
     )
     receipt_kind = models.CharField(_("receipt kind"), max_length=20, choices=ReceiptKind.choices, blank=True)
     asnaf = models.CharField(_("asnaf"), max_length=16, choices=Asnaf.choices, blank=True)
-    pillar = models.CharField(_("pillar"), max_length=16, choices=Pillar.choices, blank=True)
+    # One of the institution's pillars (``ledger.pillars.pillars_of``: the six standard ones unless
+    # the institution set its own).
+    pillar = models.CharField(_("pillar"), max_length=16, blank=True)
     # For amil share accounts: the fund the share is taken from.
     from_fund_kind = models.CharField(max_length=20, choices=FundKind.choices, blank=True)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)

@@ -12,7 +12,8 @@ from satuatap.core.exports import pdf_response, xlsx_response
 from satuatap.core.forms import month_label
 from satuatap.ledger import reports
 from satuatap.ledger.forms import ReportForm
-from satuatap.ledger.models import Asnaf, FundKind, Pillar, Source
+from satuatap.ledger.models import Asnaf, FundKind, Source
+from satuatap.ledger.pillars import pillar_labels
 from satuatap.ledger.selectors import accounts_for
 
 TABS = {
@@ -66,7 +67,8 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
             if fc.amil_share_paid:
                 rows.append([fund, _("Amil share"), -fc.amil_share_paid])
             rows += [[fund, _label(Asnaf, a), -v] for a, v in fc.distributions_by_asnaf.items()]
-            rows += [[fund, _label(Pillar, p), -v] for p, v in fc.distributions_by_pillar.items()]
+            pillars = pillar_labels(unit.institution_id)
+            rows += [[fund, pillars.get(p, p), -v] for p, v in fc.distributions_by_pillar.items()]
             rows += [[fund, r.account.name, -r.amount] for r in fc.other_distributions + fc.operating_expenses]
             rows += [[fund, _("Transfers in"), fc.transfers_in], [fund, _("Transfers out"), -fc.transfers_out]]
             if fc.other_changes:
@@ -144,7 +146,7 @@ def report(request, slug):
                 "printed_at": timezone.localtime(),
                 "fund_labels": dict(FundKind.choices),
                 "asnaf_labels": dict(Asnaf.choices),
-                "pillar_labels": dict(Pillar.choices),
+                "pillar_labels": pillar_labels(data["unit"].institution_id),
                 "source_labels": dict(Source.choices),
             }
         )

@@ -55,6 +55,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "distribution.configure": frozenset({Role.ADMIN, Role.HEAD}),
     # Evidence of help given (photos, signed receipts): who hands help over, who pays, who checks.
     "distribution.evidence": frozenset({Role.PROGRAM, Role.FINANCE, Role.HEAD, Role.AUDITOR}),
+    # Keeping evidence (and declaring it complete): not the auditor, who only reads it.
+    "distribution.evidence_keep": frozenset({Role.PROGRAM, Role.FINANCE, Role.HEAD}),
 }
 
 

@@ -3,20 +3,32 @@
 ``message_queue`` writes the message in the caller's transaction and asks for
 delivery once that transaction commits. ``outbox_deliver`` sends what is due:
 each message is claimed with a conditional UPDATE (so two workers never send it
-twice), sent, and marked sent; a failure is retried with exponential back-off
-until ``MAX_ATTEMPTS``, then marked failed with its last error.
+twice), sent, and marked sent; a message the server refuses is retried with
+exponential back-off until ``MAX_ATTEMPTS``, then marked failed with its last error.
+
+While the mail server is down (refused, timed out, closing on us) a run stops at
+the first such failure and leaves the other due messages untouched, and an outage,
+however long, never marks a message failed: it is retried with back-off until the
+server is back (a server that hangs holds the worker for one ``SEND_TIMEOUT``, not
+one per message). Every email carries a Message-ID made from the outbox row, the
+same on every attempt: should a worker die between the server's acceptance and
+the ``sent`` mark, the copy sent again after ``LEASE`` carries the same ID, by
+which mail systems recognise it as a duplicate.
 
 WhatsApp has no gateway: its messages wait until a staff member opens the
 ``wa.me`` link (``message_whatsapp_open``), which counts as sending them.
 """
 
 import logging
+import smtplib
+import socket
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +48,17 @@ LONGEST_WAIT = timedelta(hours=6)
 LEASE = timedelta(minutes=10)
 MAX_ATTACHMENT = 5 * 1024 * 1024
 BATCH = 100
+# Seconds a send may wait on the mail server when ``EMAIL_TIMEOUT`` is not set (Django's default is
+# to wait for ever, and a server that accepts the connection and never answers would hold the worker).
+SEND_TIMEOUT = 30
+# Failures that say the mail server as a whole is unreachable, not that this one message is refused.
+SERVER_DOWN = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
 
 
 class MessageRefused(DomainError):
@@ -151,6 +174,18 @@ def _claim(message: Message, now: datetime) -> bool:
     return taken == 1
 
 
+def message_id(message: Message) -> str:
+    """The Message-ID header of an outbox email: the same on every attempt, unique per row."""
+    return f"<outbox.{message.pk}.{int(message.created_at.timestamp())}@{DNS_NAME}>"
+
+
+def _server_down(exc: Exception) -> bool:
+    if isinstance(exc, SERVER_DOWN):
+        return True
+    # 421: the server is shutting down or overloaded and closes the connection.
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421
+
+
 def _email(message: Message, connection) -> None:
     email = EmailMessage(
         subject=message.subject,
@@ -158,6 +193,7 @@ def _email(message: Message, connection) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
         connection=connection,
+        headers={"Message-ID": message_id(message)},
     )
     if message.attachment:
         email.attach(message.attachment_name or "attachment", bytes(message.attachment), message.attachment_type)
@@ -171,9 +207,12 @@ def outbox_deliver(*, now: datetime | None = None, limit: int = BATCH) -> dict[s
     due = list(_due(now).only("pk")[:limit])
     if not due:
         return counts
-    connection = get_connection(fail_silently=False)
+    connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT)
     earliest_retry = None
+    server_down = False
     for candidate in due:
+        if server_down:
+            break
         if not _claim(candidate, now):
             continue
         message = Message.objects.get(pk=candidate.pk)
@@ -181,8 +220,11 @@ def outbox_deliver(*, now: datetime | None = None, limit: int = BATCH) -> dict[s
         try:
             _email(message, connection)
         except Exception as exc:  # any failure of the mail server or the network: try again later
+            server_down = _server_down(exc)
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
+            # An outage never fails a message for good, however long it lasts: it waits (at most
+            # LONGEST_WAIT between tries); only a refusal of the message itself counts to MAX_ATTEMPTS.
+            if message.attempts >= MAX_ATTEMPTS and not server_down:
                 message.status = MessageStatus.FAILED
                 message.next_attempt_at = None
                 counts["failed"] += 1

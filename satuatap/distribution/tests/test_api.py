@@ -333,9 +333,9 @@ def test_outsiders_get_404_or_403_and_never_see_the_data(world, books, secret_ap
         api = Api(user)
         for response in [api.get(app), api.get(program)] + [getattr(api, m)(p, b) for m, p, b in writes]:
             assert response.status_code in (403, 404), (user, response.content)
-            assert b"Siti" not in response.content and b"sembako" not in response.content
+            assert b"Siti Aminah" not in response.content and b"sembako" not in response.content
         for path in ("/programs", "/applications", "/disbursements"):
-            assert b"Siti" not in api.get(path).content and b"Sembako" not in api.get(path).content
+            assert b"Siti Aminah" not in api.get(path).content and b"Sembako" not in api.get(path).content
     # The auditor reads but changes nothing: every write is 403, whatever the application's state.
     audrey = Api(world.audrey)
     assert ok(audrey.get(app))["tracking_code"] == application.tracking_code
@@ -414,3 +414,277 @@ def test_a_payment_the_fund_can_no_longer_cover_is_refused_whole(world, books):
     second.refresh_from_db()
     assert second.status == AppStatus.APPROVED and second.paid_amount == 0
     assert JournalEntry.objects.count() == entries and Disbursement.objects.count() == 1
+
+
+# --- new program fields, pillars, referrals ----------------------------------------------------------
+
+
+def test_programs_carry_their_rules_and_a_patch_keeps_what_it_does_not_name(world, books):
+    hank = Api(books.hank)
+    body = program_body(books, regions=["Kabupaten Pati"], required_documents=["ktp"], is_public=True)
+    created = ok(hank.post("/programs", body), 201)
+    assert (created["regions"], created["required_documents"], created["is_public"]) == (["Kabupaten Pati"], ["ktp"],
+                                                                                         True)  # fmt: skip
+    assert created["installments"] is None and created["aid_kind"] == "cash"
+    changed = ok(hank.patch(f"/programs/{created['id']}", {"budget": 1_000}))
+    assert (changed["regions"], changed["required_documents"], changed["is_public"]) == (["Kabupaten Pati"], ["ktp"],
+                                                                                         True)  # fmt: skip
+    loan = ok(hank.post("/programs", program_body(books, code="qard", fund_kind="infak", asnaf=[], aid_kind="loan",
+                                                  installments=12)), 201)  # fmt: skip
+    assert loan["installments"] == 12
+    refused = error_of(hank.post("/programs", program_body(books, code="q2", aid_kind="loan")), 400)
+    assert refused["fields"]["installments"]
+    assert error_of(hank.post("/programs", program_body(books, code="q3", required_documents=["passport"])), 400)[
+        "fields"
+    ]["required_documents"]
+
+
+def test_pillars_are_the_institutions_own(world, books):
+    pillars = ok(Api(books.registry.paula).get("/pillars"))
+    assert {"code": "humanitarian", "name": "Humanitarian"} in pillars and len(pillars) == 6
+    from satuatap.ledger.pillars import pillar_save
+
+    pillar_save(actor=world.carol, institution=world.alpha, code="dakwah", name="Dakwah dan pemberdayaan")
+    assert {"code": "dakwah", "name": "Dakwah dan pemberdayaan"} in ok(Api(books.registry.paula).get("/pillars"))
+    assert "dakwah" not in [p["code"] for p in ok(Api(world.eve).get("/pillars"))]
+    assert error_of(Api(books.registry.paula).get("/pillars", unit_id=world.beta.pk), 404)
+
+
+def test_an_application_shows_its_referral_and_follow_up(world, books):
+    application = apply_and_recommend(world, books)
+    Application.objects.filter(pk=application.pk).update(
+        referrer_name="Pak RT", referrer_organisation="Masjid Al-Ikhlas", referrer_phone="0812"
+    )
+    shown = ok(Api(books.registry.paula).get(f"/applications/{application.pk}"))
+    assert (shown["referrer_name"], shown["referrer_organisation"], shown["referrer_phone"]) == (
+        "Pak RT", "Masjid Al-Ikhlas", "0812",
+    )  # fmt: skip
+    assert shown["followed_up_on"] is None and shown["batch_id"] is None
+    listed = items(Api(books.registry.paula).get("/applications"))
+    assert listed[0]["referrer_name"] == "Pak RT"
+
+
+# --- evidence and the last steps ---------------------------------------------------------------------
+
+
+def _upload(api, application_id, **fields):
+    return api.client.post(f"{URL}/applications/{application_id}/evidence", fields, **api.headers)
+
+
+def _disbursed(world, books, amount=600_000):
+    approved = services.application_decide(
+        actor=books.hank, application=apply_and_recommend(world, books, amount), approve=True
+    )
+    services.disbursement_pay(actor=books.fiona, application=approved, amount=amount, money_account=books.cash)
+    return Application.objects.get(pk=approved.pk)
+
+
+def test_evidence_is_uploaded_listed_then_the_evidence_and_follow_up_steps(world, books):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.scoping_beneficiaries import PNG
+
+    application = _disbursed(world, books)
+    fiona, paula = Api(books.fiona), Api(books.registry.paula)
+    early = error_of(paula.post(f"/applications/{application.pk}/evidence-complete", {}), 400)
+    assert "at least one piece of evidence" in early["message"]
+    refused = error_of(_upload(fiona, application.pk, kind="photo", file=SimpleUploadedFile("x.txt", b"hello")), 400)
+    assert refused["fields"]["file"] and "another type" in refused["message"]
+    assert error_of(_upload(fiona, application.pk, kind="selfie", file=SimpleUploadedFile("a.png", PNG)), 400)[
+        "fields"
+    ]["kind"]
+    assert error_of(_upload(fiona, application.pk, kind="photo"), 400)["fields"]["file"]
+    payment = Disbursement.objects.get(application=application)
+    kept = ok(
+        _upload(fiona, application.pk, kind="transfer_proof", disbursement_id=str(payment.pk),
+                file=SimpleUploadedFile("bukti.png", PNG, content_type="image/png")),
+        201,
+    )  # fmt: skip
+    assert (kept["kind"], kept["original_name"], kept["disbursement_id"], kept["uploaded_by"]) == (
+        "transfer_proof", "bukti.png", payment.pk, "fiona",
+    )  # fmt: skip
+    assert [e["id"] for e in ok(paula.get(f"/applications/{application.pk}/evidence"))] == [kept["id"]]
+    assert error_of(paula.post(f"/applications/{application.pk}/follow-up", {"note": "x"}), 400)  # not yet
+    done = ok(paula.post(f"/applications/{application.pk}/evidence-complete", {"note": "lengkap"}))
+    assert done["status"] == "evidenced" and done["steps"][-1]["note"] == "lengkap"
+    assert error_of(paula.post(f"/applications/{application.pk}/follow-up", {"note": " "}), 400)["fields"]["note"]
+    future = error_of(paula.post(f"/applications/{application.pk}/follow-up", {"note": "x", "on": "2999-01-01"}), 400)
+    assert future["fields"]["on"]
+    assert error_of(paula.post(f"/applications/{application.pk}/follow-up", {"note": "x", "on": "kemarin"}), 422)[
+        "fields"
+    ]["on"]
+    followed = ok(paula.post(f"/applications/{application.pk}/follow-up", {"note": "Usaha berjalan"}))
+    assert followed["status"] == "followed_up" and followed["followed_up_on"] and followed["due_on"] is None
+
+
+def test_evidence_is_closed_to_outsiders_and_auditors_keep_none(world, books, secret_app):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.scoping_beneficiaries import PNG
+
+    application = _disbursed(world, books)
+    for user in (world.bob, world.eve):
+        api = Api(user)
+        assert error_of(_upload(api, application.pk, kind="photo", file=SimpleUploadedFile("a.png", PNG)), 404)
+        assert error_of(api.get(f"/applications/{application.pk}/evidence"), 404)
+        assert error_of(api.post(f"/applications/{application.pk}/evidence-complete", {}), 404)
+        assert error_of(api.post(f"/applications/{application.pk}/follow-up", {"note": "x"}), 404)
+    audrey = Api(world.audrey)
+    assert ok(audrey.get(f"/applications/{application.pk}/evidence")) == []
+    assert error_of(_upload(audrey, application.pk, kind="photo", file=SimpleUploadedFile("a.png", PNG)), 403)
+    assert error_of(audrey.post(f"/applications/{application.pk}/evidence-complete", {}), 403)
+    assert error_of(audrey.post(f"/applications/{application.pk}/follow-up", {"note": "x"}), 403)
+    assert error_of(Api(world.frank).post(f"/applications/{application.pk}/follow-up", {"note": "x"}), 403)
+    assert error_of(Api(books.registry.paula).get(f"/applications/{secret_app.pk}/evidence"), 404)
+    from satuatap.distribution.models import Evidence
+
+    assert not Evidence.objects.exists()
+
+
+# --- batches ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recipients(world, books):
+    from satuatap.beneficiaries import services as registry_services
+    from satuatap.beneficiaries.tests.conftest import person
+
+    paula, hana = books.registry.paula, books.registry.hana
+    people = [books.siti]
+    for n, asnaf in enumerate(["fakir", "miskin", "gharimin"]):
+        p = person(paula, world.branch_a, f"Penerima {n}", asnaf=asnaf, asnaf_reason="survei")
+        registry_services.status_change(actor=paula, beneficiary=p, to_status="assessed", reason="x")
+        registry_services.status_change(actor=hana, beneficiary=p, to_status="verified", reason="x")
+        people.append(p)
+    return people
+
+
+def _batch_body(books, people, amount=300_000, **changes):
+    return {
+        "program_id": books.program.pk,
+        "name": "Paket Ramadan",
+        "need": "Paket sembako",
+        "recipients": [{"beneficiary_id": p.pk, "amount": amount} for p in people],
+        **changes,
+    }
+
+
+def test_a_batch_is_prepared_approved_and_paid_over_the_api(world, books, recipients):
+    paula, hank, fiona = Api(books.registry.paula), Api(books.hank), Api(books.fiona)
+    created = ok(paula.post("/batches", _batch_body(books, recipients[:3])), 201)
+    assert (created["status"], created["count"], created["total"], created["prepared_by"]) == (
+        "prepared", 3, 900_000, "paula",
+    )  # fmt: skip
+    assert [r["beneficiary"]["id"] for r in created["recipients"]] == [p.pk for p in recipients[:3]]
+    assert {r["status"] for r in created["recipients"]} == {"recommended"}
+    batch_id = created["id"]
+    assert [b["id"] for b in items(hank.get("/batches"))] == [batch_id]
+    assert items(hank.get("/batches", status="paid")) == []
+    assert items(hank.get("/batches", program_id=books.program.pk))[0]["program"]["code"] == "sembako"
+    application = ok(paula.get(f"/applications/{created['recipients'][0]['application_id']}"))
+    assert application["batch_id"] == batch_id
+    assert error_of(paula.post(f"/batches/{batch_id}/decide", {"approve": True}), 403)  # one's own batch
+    approved = ok(hank.post(f"/batches/{batch_id}/decide", {"approve": True, "note": "ok"}))
+    assert approved["status"] == "approved" and approved["approved_by"] == "hank"
+    assert error_of(hank.post(f"/batches/{batch_id}/decide", {"approve": True}), 400)  # not prepared any more
+    assert error_of(fiona.post(f"/batches/{batch_id}/pay", {"money_account_id": 987654321}), 400)["fields"][
+        "money_account_id"
+    ]
+    future = error_of(fiona.post(f"/batches/{batch_id}/pay", {"money_account_id": books.cash.pk,
+                                                                "paid_on": "2999-01-01"}), 400)  # fmt: skip
+    assert future["fields"]["paid_on"]
+    paid = ok(fiona.post(f"/batches/{batch_id}/pay", {"money_account_id": books.cash.pk, "reference": "TRF-9"}))
+    assert paid["status"] == "paid" and JournalEntry.objects.filter(pk=paid["entry_id"]).exists()
+    assert {r["status"] for r in paid["recipients"]} == {"disbursed"}
+    assert Disbursement.objects.filter(application__batch_id=batch_id, reference="TRF-9").count() == 3
+
+
+def test_a_batch_refuses_bad_recipients_by_row_and_saves_nothing(world, books, recipients, secret_app):
+    paula = Api(books.registry.paula)
+    body = _batch_body(books, recipients)  # the fourth is gharimin: not for this zakat program
+    refused = error_of(paula.post("/batches", body), 400)
+    assert "Row 4" in refused["message"] and refused["fields"]["recipients"]
+    unknown = _batch_body(books, recipients[:1])
+    unknown["recipients"].append({"beneficiary_id": books.registry.secret.pk, "amount": 1000})
+    refused = error_of(paula.post("/batches", unknown), 400)
+    assert "Row 2: no person with id" in refused["message"] and b"SECRET" not in paula.post("/batches", unknown).content
+    assert error_of(paula.post("/batches", _batch_body(books, recipients[:1], amount=0)), 400)["fields"]["recipients"]
+    assert error_of(paula.post("/batches", _batch_body(books, recipients[:1], name=" ")), 400)["fields"]["name"]
+    assert error_of(paula.post("/batches", _batch_body(books, [], amount=1)), 400)["fields"]["recipients"]
+    assert error_of(paula.post("/batches", _batch_body(books, recipients[:1], amount="lots")), 422)["fields"]
+    assert error_of(paula.post("/batches", {"program_id": books.program.pk}), 422)["fields"]["name"]
+    from satuatap.distribution.models import Batch
+
+    assert not Batch.objects.exists() and not Application.objects.filter(channel="batch").exists()
+
+
+def test_a_batch_fair_share_warning_is_a_409_until_a_reason_is_given(world, books, recipients):
+    paula, hank, fiona = Api(books.registry.paula), Api(books.hank), Api(books.fiona)
+    first = ok(paula.post("/batches", _batch_body(books, recipients[:1], name="Awal")), 201)["id"]
+    ok(hank.post(f"/batches/{first}/decide", {"approve": True}))
+    ok(fiona.post(f"/batches/{first}/pay", {"money_account_id": books.cash.pk}))
+    again = ok(paula.post("/batches", _batch_body(books, recipients[:2])), 201)["id"]
+    warned = error_of(hank.post(f"/batches/{again}/decide", {"approve": True}), 409)
+    assert warned["code"] == "fair_share_warning" and warned["fields"]["override_reason"]
+    assert (
+        ok(hank.post(f"/batches/{again}/decide", {"approve": True, "override_reason": "banjir"}))["override_reason"]
+        == "banjir"
+    )
+    rejected = ok(paula.post("/batches", _batch_body(books, recipients[1:2], name="Tolak")), 201)["id"]
+    assert error_of(hank.post(f"/batches/{rejected}/decide", {"approve": False}), 400)["fields"]["note"]
+    assert ok(hank.post(f"/batches/{rejected}/decide", {"approve": False, "note": "ganda"}))["status"] == "rejected"
+
+
+def test_batches_are_closed_to_outsiders_and_to_roles_without_the_step(world, books, recipients, secret_app):
+    batch_id = ok(Api(books.registry.paula).post("/batches", _batch_body(books, recipients[:2])), 201)["id"]
+    for user in (world.bob, world.eve):
+        api = Api(user)
+        assert items(api.get("/batches")) == []
+        assert error_of(api.get(f"/batches/{batch_id}"), 404)
+        assert error_of(api.post(f"/batches/{batch_id}/decide", {"approve": False, "note": "x"}), 404)
+        assert error_of(api.post(f"/batches/{batch_id}/pay", {"money_account_id": books.cash.pk}), 404)
+    assert error_of(Api(world.bob).post("/batches", _batch_body(books, recipients[:1], unit_id=world.branch_a.pk)), 404)
+    # Branch B's own program is not open to branch A; branch A's people are not in branch B's registry.
+    secret_body = _batch_body(books, recipients[:1], program_id=secret_app.program_id)
+    assert error_of(Api(books.registry.paula).post("/batches", secret_body), 404)
+    audrey, frank = Api(world.audrey), Api(world.frank)
+    assert ok(audrey.get(f"/batches/{batch_id}"))["id"] == batch_id
+    assert error_of(audrey.post("/batches", _batch_body(books, recipients[:1], unit_id=world.branch_a.pk)), 403)
+    assert error_of(frank.post("/batches", _batch_body(books, recipients[:1])), 403)
+    assert error_of(audrey.post(f"/batches/{batch_id}/decide", {"approve": False, "note": "x"}), 403)
+    assert error_of(Api(books.hank).post(f"/batches/{batch_id}/pay", {"money_account_id": books.cash.pk}), 403)
+
+
+def test_goods_and_loan_programs_are_refused_for_batches(world, books, recipients):
+    hank, paula = Api(books.hank), Api(books.registry.paula)
+    goods = ok(hank.post("/programs", program_body(books, code="beras", fund_kind="infak", asnaf=[],
+                                                   aid_kind="goods")), 201)  # fmt: skip
+    refused = error_of(paula.post("/batches", _batch_body(books, recipients[:1], program_id=goods["id"])), 400)
+    assert "one by one" in refused["message"] and refused["fields"]["program_id"]
+
+
+# --- the report --------------------------------------------------------------------------------------------
+
+
+def test_the_report_has_the_pages_figures(world, books, secret_app):
+    _disbursed(world, books, 600_000)
+    year = JournalEntry.objects.order_by("-pk").first().entry_date.year
+    report = ok(Api(books.rita).get("/report", start=f"{year}-01", end=f"{year}-12"))
+    assert (report["unit"]["id"], report["start"], report["end"]) == (world.region.pk, f"{year}-01", f"{year}-12")
+    assert (report["distributed"], report["payments"], report["people"], report["households"]) == (600_000, 1, 1, 1)
+    zakat = next(f for f in report["funds"] if f["fund_kind"] == "zakat")
+    assert (zakat["collected"], zakat["distributed"], zakat["ratio"]) == (20_000_000, 600_000, pytest.approx(0.03))
+    assert report["asnaf"] == [{"key": "fakir", "label": "Fakir (destitute)", "amount": 600_000}]
+    assert [(r["unit"]["name"], r["distributed"], r["is_self"]) for r in report["regions"]] == [
+        ("Kabupaten Satu", 600_000, False)
+    ]
+    assert report["regencies"] == [{"name": "Pati", "distributed": 600_000, "payments": 1, "people": 1}]
+    sembako = next(p for p in report["programs"] if p["program"]["code"] == "sembako")
+    assert (sembako["budget"], sembako["paid"], sembako["people"]) == (100_000_000, 600_000, 1)
+    assert (report["loans"], report["loans_outstanding"]) == (0, 0)
+    bob = ok(Api(world.bob).get("/report"))
+    assert bob["distributed"] == 0 and bob["regencies"] == [] and b"Pati" not in Api(world.bob).get("/report").content
+    assert error_of(Api(world.bob).get("/report", unit_id=world.branch_a.pk), 404)
+    assert error_of(Api(world.eve).get("/report", unit_id=world.region.pk), 404)
+    assert error_of(Api(books.rita).get("/report", start=f"{year}-05", end=f"{year}-01"), 400)["fields"]["start"]
+    assert error_of(Api(books.rita).get("/report", start="2026-13"), 422)["fields"]["start"]

@@ -78,7 +78,7 @@ def test_the_list_counts_per_status_filters_and_flags_overdue(world, books, djan
     assert first.tracking_code in html and second.tracking_code in html
     counts = {tab["value"]: tab["count"] for tab in response.context["tabs"]}
     assert counts == {"": 2, "submitted": 1, "recommended": 1, **{s: 0 for s in ("screened", "assessed", "approved",
-                      "rejected", "disbursed")}}  # fmt: skip
+                      "rejected", "disbursed", "evidenced", "followed_up")}}  # fmt: skip
     assert 'data-testid="overdue"' in html
     only_recommended = text_of(client.get("/distribution/?status=recommended"))
     assert first.tracking_code in only_recommended and second.tracking_code not in only_recommended
@@ -184,7 +184,7 @@ def test_a_program_of_the_region_takes_applications_at_its_branches(world, books
     response = client.post(
         "/distribution/applications/new/",
         {"beneficiary": books.siti.pk, "program": region_program.pk, "need": "Sembako", "requested_amount": "200000",
-         "channel": "referral"},
+         "channel": "referral", "referrer_name": "Pak RT 03"},
     )  # fmt: skip
     assert response.status_code == 302
     listed = client.get(f"/distribution/?program={region_program.pk}")

@@ -61,3 +61,39 @@ def test_the_report_page_and_its_workbook(world, books, paid, login):
     assert bad.status_code == 200 and "Enter a month" in bad.content.decode()
     other = login(world.bob).get(reverse("distribution:report")).content.decode()
     assert "Rp600.000" not in other
+
+
+def test_the_report_shows_the_offices_below_and_loads_the_regencies_after(world, books, paid, login):
+    client = login(books.rita)  # head of the region: the area below it is the one row
+    page = client.get(reverse("distribution:report")).content.decode()
+    assert 'data-testid="regions"' in page and "Kabupaten Satu" in page
+    assert 'data-testid="regencies-loading"' in page and 'data-testid="regencies"' not in page
+    fragment = client.get(reverse("distribution:report") + "?part=regencies", HTTP_HX_REQUEST="true")
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in text
+    assert 'data-testid="regencies"' in text and "Pati" in text and "Rp600.000" in text
+    # Without htmx the link shows the whole page with the table in it.
+    whole = client.get(reverse("distribution:report") + "?part=regencies").content.decode()
+    assert "<html" in whole and 'data-testid="regencies"' in whole and "Pati" in whole
+    other = login(world.bob).get(reverse("distribution:report") + "?part=regencies", HTTP_HX_REQUEST="true")
+    assert "Pati" not in other.content.decode()
+
+
+def test_the_report_as_pdf_and_its_workbook_with_every_table(world, books, paid, login):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = login(books.hank)
+    pdf = client.get(reverse("distribution:report") + "?start=2020-01&end=2099-12&format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    book = load_workbook(BytesIO(client.get(reverse("distribution:report") + "?format=xlsx").content))
+    assert {"Summary", "Offices", "Regencies"} <= set(book.sheetnames)
+    cells = {sheet: [c for row in book[sheet].iter_rows(values_only=True) for c in row] for sheet in book.sheetnames}
+    assert "Pati" in cells["Regencies"] and 600_000 in cells["Regencies"]
+    assert "Cabang Anggrek itself" in cells["Offices"] and 600_000 in cells["Offices"]
+    assert "People helped" in cells["Summary"]
+    outsider = login(world.bob).get(reverse("distribution:report") + "?format=xlsx")
+    assert b"Pati" not in outsider.content and "Pati" not in str(
+        [c for s in load_workbook(BytesIO(outsider.content)) for r in s.iter_rows(values_only=True) for c in r]
+    )

@@ -23,6 +23,7 @@ from satuatap.ledger.services.lookups import (
     distribution_account,
     inventory_account,
     receipt_accounts,
+    receivable_account,
 )
 from satuatap.ledger.services.periods import opening_balance_import, period_close
 from satuatap.ledger.services.posting import LineSpec, entry_post
@@ -41,6 +42,7 @@ __all__ = [
     "check_money_account",
     "distribution_account",
     "inventory_account",
+    "receivable_account",
     "receipt_accounts",
     "entry_post",
     "entry_reverse",

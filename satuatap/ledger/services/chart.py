@@ -28,9 +28,9 @@ from satuatap.ledger.models import (
     Fund,
     FundKind,
     JournalLine,
-    Pillar,
     ReceiptKind,
 )
+from satuatap.ledger.pillars import check_pillar
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -172,7 +172,8 @@ def account_create(
     _check_choice(fund_kind, FundKind, "fund_kind")
     _check_choice(receipt_kind, ReceiptKind, "receipt_kind")
     _check_choice(asnaf, Asnaf, "asnaf")
-    _check_choice(pillar, Pillar, "pillar")
+    if pillar:
+        check_pillar(institution.pk, pillar)
     if role in FUND_SPECIFIC_ROLES and not fund_kind:
         raise AccountRefused(_("Say which fund this account belongs to."), field="fund_kind")
     if role not in FUND_SPECIFIC_ROLES and fund_kind:
@@ -246,9 +247,11 @@ def account_update(*, actor, account: Account, **fields) -> Account:
             raise AccountRefused(_("Give the account a name of at most 200 characters."), field="name")
     if fields.get("is_active") is False and account.is_system:
         raise AccountRefused(_("The ledger itself posts to this account; it cannot be deactivated."), field="is_active")
-    for field, choices in (("asnaf", Asnaf), ("pillar", Pillar), ("receipt_kind", ReceiptKind)):
+    for field, choices in (("asnaf", Asnaf), ("receipt_kind", ReceiptKind)):
         if field in fields:
             _check_choice(fields[field], choices, field)
+    if fields.get("pillar"):
+        check_pillar(account.institution_id, fields["pillar"])
     structural = [f for f in STRUCTURAL_FIELDS if f in fields and fields[f] != getattr(account, f)]
     if structural and JournalLine.objects.filter(account=account).exists():
         raise AccountRefused(

@@ -109,16 +109,27 @@ def receipt_accounts(institution_id: int) -> dict[tuple[str, str], Account]:
     return _receipt_map(Account.objects.filter(institution_id=institution_id))
 
 
+def _first_of_role(institution_id: int, role: str, missing: str) -> Account:
+    account = Account.objects.filter(institution_id=institution_id, role=role, is_active=True).order_by("code").first()
+    if account is None:
+        raise ChartMissing(missing)
+    return account
+
+
 def inventory_account(institution_id: int) -> Account:
     """Where goods received for distribution are held (the lowest-coded active inventory account)."""
-    account = (
-        Account.objects.filter(institution_id=institution_id, role=AccountRole.INVENTORY, is_active=True)
-        .order_by("code")
-        .first()
+    return _first_of_role(
+        institution_id,
+        AccountRole.INVENTORY,
+        _("The chart of accounts has no account for goods held for distribution."),
     )
-    if account is None:
-        raise ChartMissing(_("The chart of accounts has no account for goods held for distribution."))
-    return account
+
+
+def receivable_account(institution_id: int) -> Account:
+    """Where interest-free loans (qardhul hasan) are held until repaid (the lowest-coded receivable)."""
+    return _first_of_role(
+        institution_id, AccountRole.RECEIVABLE, _("The chart of accounts has no receivable account for loans.")
+    )
 
 
 def distribution_account(institution_id: int, fund_kind: str, *, asnaf: str = "", pillar: str = "") -> Account:

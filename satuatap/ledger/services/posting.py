@@ -52,7 +52,7 @@ from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import roles_on
 
 # Sources other apps may post through ``entry_post``; the rest belong to ledger services.
-EXTERNAL_SOURCES = frozenset({Source.DONATION, Source.DISBURSEMENT})
+EXTERNAL_SOURCES = frozenset({Source.DONATION, Source.DISBURSEMENT, Source.STOCK, Source.REPAYMENT})
 # Entries of these (flow) sources may not take a fund of a unit below zero.
 GUARDED_SOURCES = frozenset({Source.DISBURSEMENT, Source.TRANSFER})
 MAX_AMOUNT = 10**15  # one quadrillion rupiah: far above any real line, far below overflow

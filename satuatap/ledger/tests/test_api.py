@@ -342,7 +342,7 @@ def test_finance_reverses_a_posted_entry_once(ledger, api):
 def test_donations_are_not_reversed_through_the_ledger_api(ledger, api):
     entry = donate(ledger.world.branch_a, 1_000)
     error = _error(api(ledger.fiona).post(f"/entries/{entry.pk}/reverse", {"reason": "bounced"}), 400)
-    assert "voiding the receipt" in error["message"]
+    assert "void the receipt" in error["message"]
     assert not JournalEntry.objects.filter(source=Source.REVERSAL).exists()
 
 

@@ -22,9 +22,16 @@ def test_demo_distribution_has_a_program_and_applications_at_every_stage(db):
     from satuatap.distribution.models import Application, Disbursement, Program
 
     call_command("demo")
-    assert Program.objects.get().code == "sembako-pati"
-    assert sorted(Application.objects.values_list("status", flat=True)) == ["approved", "disbursed", "recommended"]
-    assert Disbursement.objects.get().amount == 300_000
+    from satuatap.distribution.models import Loan, StockMove
+
+    assert set(Program.objects.values_list("code", flat=True)) == {"sembako-pati", "beasiswa-pati", "modal-usaha-pati"}
+    assert Program.objects.get(code="beasiswa-pati").is_public
+    food = Application.objects.filter(program__code="sembako-pati")
+    assert sorted(food.values_list("status", flat=True)) == ["approved", "disbursed", "recommended"]
+    assert sorted(Disbursement.objects.values_list("amount", flat=True)) == [300_000, 1_000_000]
+    loan = Loan.objects.get()
+    assert loan.principal == 1_000_000 and loan.repaid == 100_000 and loan.installments.count() == 10
+    assert StockMove.objects.get().quantity == 100
 
 
 def test_demo_registry_has_households_assessments_aid_and_a_likely_duplicate(db):

@@ -1,5 +1,6 @@
 """The outbox: messages leave after commit, are retried with back-off, never sent twice, never lost."""
 
+import smtplib
 from datetime import timedelta
 from io import StringIO
 
@@ -22,6 +23,28 @@ class DownBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("mail server down")
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is up but refuses this message's recipient."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"donor@example.id": (550, b"no such mailbox")})
+
+
+class CountingBackend(BaseEmailBackend):
+    """Remembers what each send was given (the connection's timeout, the Message-IDs)."""
+
+    timeouts: list = []
+    message_ids: list = []
+
+    def __init__(self, *args, timeout=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        type(self).timeouts.append(timeout)
+
+    def send_messages(self, email_messages):
+        type(self).message_ids.extend(m.extra_headers["Message-ID"] for m in email_messages)
+        raise TimeoutError("the server accepted the connection and never answered")
 
 
 @pytest.fixture
@@ -64,14 +87,15 @@ def test_a_rolled_back_action_sends_nothing(world, settings, django_capture_on_c
     assert callbacks == [] and mail.outbox == [] and not Message.objects.exists()
 
 
-def test_a_failed_send_is_retried_with_growing_waits_then_marked_failed(world, down):
+def test_a_refused_message_is_retried_with_growing_waits_then_marked_failed(world, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     message = queue(world)
     now = timezone.now()
     assert services.outbox_deliver(now=now) == {"sent": 0, "retrying": 1, "failed": 0}
     message.refresh_from_db()
     assert message.status == MessageStatus.QUEUED and message.attempts == 1
     assert message.next_attempt_at == now + timedelta(minutes=1)
-    assert "mail server down" in message.last_error
+    assert "no such mailbox" in message.last_error
     # Not due yet: nothing is tried.
     assert services.outbox_deliver(now=now + timedelta(seconds=30)) == {"sent": 0, "retrying": 0, "failed": 0}
     waits = []
@@ -86,6 +110,50 @@ def test_a_failed_send_is_retried_with_growing_waits_then_marked_failed(world, d
     assert message.next_attempt_at is None
 
 
+def test_an_outage_however_long_never_marks_a_message_failed(world, down):
+    message = queue(world)
+    now = timezone.now()
+    for _ in range(services.MAX_ATTEMPTS + 4):
+        assert services.outbox_deliver(now=now)["failed"] == 0
+        message.refresh_from_db()
+        wait, now = message.next_attempt_at - now, message.next_attempt_at
+    assert message.status == MessageStatus.QUEUED and message.attempts == services.MAX_ATTEMPTS + 4
+    assert wait == services.LONGEST_WAIT and "mail server down" in message.last_error
+
+
+def test_while_the_server_is_down_a_run_stops_at_the_first_failure(world, down):
+    first, second, third = queue(world), queue(world), queue(world)
+    now = timezone.now()
+    assert services.outbox_deliver(now=now) == {"sent": 0, "retrying": 1, "failed": 0}
+    attempts = {m.pk: m.attempts for m in Message.objects.all()}
+    assert attempts == {first.pk: 1, second.pk: 0, third.pk: 0}
+    # The next run starts with the messages not yet tried.
+    assert services.outbox_deliver(now=now + timedelta(seconds=1))["retrying"] == 1
+    second.refresh_from_db()
+    assert second.attempts == 1
+
+
+def test_a_refused_message_does_not_stop_the_others(world, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    queue(world), queue(world)
+    assert services.outbox_deliver() == {"sent": 0, "retrying": 2, "failed": 0}
+
+
+def test_a_server_that_never_answers_holds_a_send_for_a_bounded_time_and_ids_stay_the_same(world, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
+    settings.EMAIL_TIMEOUT = None
+    CountingBackend.timeouts, CountingBackend.message_ids = [], []
+    message = queue(world)
+    services.outbox_deliver()
+    settings.EMAIL_TIMEOUT = 7
+    services.outbox_deliver(now=timezone.now() + timedelta(minutes=2))
+    assert CountingBackend.timeouts == [services.SEND_TIMEOUT, 7]
+    first, again = CountingBackend.message_ids
+    assert first == again == services.message_id(message) and first.startswith(f"<outbox.{message.pk}.")
+    other = queue(world)
+    assert services.message_id(other) != first
+
+
 def test_a_message_that_failed_before_goes_out_when_the_server_is_back(world, settings):
     settings.EMAIL_BACKEND = f"{__name__}.DownBackend"
     message = queue(world)
@@ -95,6 +163,7 @@ def test_a_message_that_failed_before_goes_out_when_the_server_is_back(world, se
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and message.attempts == 2 and message.last_error == ""
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == services.message_id(message)
 
 
 def test_back_off_waits_double_and_stop_at_six_hours():

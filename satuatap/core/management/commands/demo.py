@@ -374,6 +374,80 @@ class Command(BaseCommand):
                     money_account=cash_account(application.unit),
                     reference="Tunai di kantor",
                 )
+        self._distribution_more(admin, staff, units, people)
+
+    def _distribution_more(self, admin, staff, units, people):
+        """A scholarship open to online applications, an interest-free loan paid and partly repaid,
+        and rice bought into the stock of the Pati office."""
+        from datetime import date
+
+        from django.utils import timezone
+
+        from satuatap.distribution import loans, stock
+        from satuatap.distribution import services as distribution
+        from satuatap.ledger.services import cash_account
+
+        today = timezone.localdate()
+        officer, head, finance = staff["program"], staff["kepala"], staff["keuangan"]
+        year = {"start_date": date(today.year, 1, 1), "end_date": date(today.year, 12, 31)}
+        distribution.program_save(
+            actor=admin,
+            unit=units["regency_a"],
+            code="beasiswa-pati",
+            name="Beasiswa pelajar dhuafa",
+            pillar="education",
+            fund_kind="zakat",
+            asnaf=["fakir", "miskin", "fisabilillah"],
+            budget=40_000_000,
+            target_people=40,
+            required_documents=["ktp", "kk"],
+            is_public=True,
+            **year,
+        )
+        loan_program = distribution.program_save(
+            actor=admin,
+            unit=units["regency_a"],
+            code="modal-usaha-pati",
+            name="Pinjaman modal usaha mikro",
+            pillar="economy",
+            fund_kind="zakat",
+            asnaf=["fakir", "miskin", "gharimin"],
+            aid_kind="loan",
+            installments=10,
+            budget=30_000_000,
+            **year,
+        )
+        person = people[1]
+        application = distribution.application_submit(
+            actor=officer,
+            unit=person.registered_unit,
+            program=loan_program,
+            beneficiary=person,
+            need="Modal gerobak bakso",
+            requested_amount=1_000_000,
+        )
+        application = distribution.application_screen(actor=officer, application=application, note="Lengkap")
+        application = distribution.application_assess(actor=officer, application=application)
+        application = distribution.application_recommend(actor=officer, application=application, amount=1_000_000)
+        application = distribution.application_decide(
+            actor=head, application=application, approve=True, override_reason="Program berbeda, kebutuhan usaha"
+        )
+        cash = cash_account(application.unit)
+        paid = distribution.disbursement_pay(
+            actor=finance, application=application, amount=1_000_000, money_account=cash, reference="Tunai"
+        )
+        loans.loan_repay(actor=finance, loan=paid.loan, amount=100_000, money_account=cash, reference="Angsuran 1")
+        rice = stock.stock_item_save(actor=admin, unit=units["regency_a"], name="Beras premium", measure="kg")
+        stock.stock_purchase(
+            actor=finance,
+            unit=person.registered_unit,
+            item=rice,
+            fund_kind="zakat",
+            quantity=100,
+            value=1_500_000,
+            money_account=cash,
+            note="Beras untuk paket sembako",
+        )
 
     def _ledger(self, admin, finance, units):
         """A year of small, plausible books for the Pati offices, so the ledger pages have something to show."""

@@ -1,0 +1,36 @@
+"""The repayment form of a loan. It only reads the input; the rules (not more than outstanding, not in
+the future, an account of the loan's unit) are ``loans.loan_repay``'s, whose refusals the view puts
+next to the field they name."""
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.forms import DateInput, RupiahField
+
+
+class RepayForm(forms.Form):
+    amount = RupiahField(
+        label=capfirst(_("amount")), min_value=1, error_messages={"required": _("Enter the amount repaid.")}
+    )
+    money_account = forms.ModelChoiceField(
+        label=capfirst(_("received into")),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the cash or bank account the money came into."),
+            "invalid_choice": _("Choose the cash or bank account the money came into."),
+        },
+    )
+    paid_on = forms.DateField(
+        label=capfirst(_("paid on")),
+        widget=DateInput,
+        error_messages={"required": _("Enter the day of the repayment."), "invalid": _("Enter a valid date.")},
+    )
+    reference = forms.CharField(
+        label=capfirst(_("reference (transfer number, receipt)")), required=False, max_length=100
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["money_account"].queryset = accounts

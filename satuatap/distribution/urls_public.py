@@ -1,0 +1,17 @@
+"""Pages of distribution: public (joined into the ``distribution`` namespace by urls.py).
+
+No login: a family applies for aid online and follows its application by tracking code. The
+status pages come before the institution's, so an institution code never hides them.
+"""
+
+from django.urls import path
+
+from satuatap.distribution import views_public as views
+
+urlpatterns = [
+    path("bantuan/", views.public_index, name="public_index"),
+    path("bantuan/status/", views.public_status, name="public_status"),
+    path("bantuan/terkirim/<str:code>/", views.public_sent, name="public_sent"),
+    path("bantuan/<slug:institution>/", views.public_apply, name="public_apply"),
+    path("bantuan/<slug:institution>/<slug:program>/", views.public_apply_program, name="public_apply_program"),
+]
