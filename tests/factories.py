@@ -10,8 +10,22 @@ PASSWORD = "correct-horse-battery-42"
 # asserts a beneficiary's or donor's name is absent from a page cannot trip over the name of
 # the signed-in user (a random Indonesian name once did: "Siti Aryani" beside "Siti Aminah").
 BIRDS = (
-    "Kenari", "Merpati", "Cendrawasih", "Kutilang", "Jalak", "Murai", "Nuri", "Kakatua",
-    "Rajawali", "Elang", "Camar", "Bangau", "Belibis", "Perkutut", "Gelatik", "Pipit",
+    "Kenari",
+    "Merpati",
+    "Cendrawasih",
+    "Kutilang",
+    "Jalak",
+    "Murai",
+    "Nuri",
+    "Kakatua",
+    "Rajawali",
+    "Elang",
+    "Camar",
+    "Bangau",
+    "Belibis",
+    "Perkutut",
+    "Gelatik",
+    "Pipit",
 )
 
 
