@@ -7,7 +7,7 @@ PORT ?= 8000
 # The local demo (make run) skips the two-factor requirement; set REQUIRE_2FA=true to try it.
 REQUIRE_2FA ?= false
 
-.PHONY: run test lint format lock messages browser-deps clean bench load
+.PHONY: run test lint format lock messages browser-deps clean bench load access-report
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -95,3 +95,7 @@ bench: $(VENV)/.dev
 load: $(VENV)/.dev
 	DATABASE_URL="$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test_load)" LOAD_FULL=1 \
 		$(PY) -m pytest -p no:randomly --create-db tests/test_load.py $(PYTEST_ARGS)
+
+## The access-control audit: every view and API operation, and which check covers it (fails below 100%).
+access-report: $(VENV)/.dev
+	$(PY) -m tests.access_coverage $(ARGS)

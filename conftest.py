@@ -17,7 +17,7 @@ import pytest
 from satuatap.organizations.models import Role, UnitKind
 from tests.factories import PASSWORD, UserFactory, grant, make_institution, make_unit
 
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.access_report_plugin"]
 
 SECRET = "SECRET"
 

@@ -53,6 +53,30 @@ def matrix_ids(world) -> dict:
     }
 
 
+def foreign_id_sets(world, led) -> list[dict]:
+    """The ids an outsider tries: branch B's, BETA's, the ALPHA root's and ids that do not exist.
+
+    Each kind gets an object of another unit and one of another institution across the sets
+    (checked by tests/test_access_coverage.py).
+    """
+    return [
+        {"unit": world.branch_b.pk, "membership": world.memberships.bob.pk, "user": world.bob.pk, **led["foreign"][0]},
+        {
+            "unit": world.beta.pk,
+            "membership": Membership.objects.get(user=world.eve).pk,
+            "user": world.eve.pk,
+            **led["foreign"][2],
+        },
+        {
+            "unit": world.alpha.pk,
+            "membership": Membership.objects.get(user=world.carol).pk,
+            "user": world.carol.pk,
+            **led["foreign"][1],
+        },
+        {"unit": 987654321, "membership": 987654321, "user": 987654321, **led["foreign"][4]},
+    ]
+
+
 @pytest.fixture
 def tokens(world):
     return {name: api_token_create(actor=getattr(world, name), name="matrix")[1] for name in ("alice", "audrey")}
@@ -71,22 +95,7 @@ def test_outsider_token_reaches_nothing_of_other_units(world, tokens, method, pa
         return  # public by design; tested to show no personal data in test_api_receipts
     led = matrix_ids(world)
     before = snapshot()
-    foreign_sets = [
-        {"unit": world.branch_b.pk, "membership": world.memberships.bob.pk, "user": world.bob.pk, **led["foreign"][0]},
-        {
-            "unit": world.beta.pk,
-            "membership": Membership.objects.get(user=world.eve).pk,
-            "user": world.eve.pk,
-            **led["foreign"][2],
-        },
-        {
-            "unit": world.alpha.pk,
-            "membership": Membership.objects.get(user=world.carol).pk,
-            "user": world.carol.pk,
-            **led["foreign"][1],
-        },
-        {"unit": 987654321, "membership": 987654321, "user": 987654321, **led["foreign"][4]},
-    ]
+    foreign_sets = foreign_id_sets(world, led)
     for ids in foreign_sets:
         body = API_BODIES[(method, path)](ids) if method in WRITES else None
         response = call(tokens["alice"], method, fill(path, ids), body)

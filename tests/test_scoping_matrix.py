@@ -173,14 +173,18 @@ def _finance(world, unit):
 @pytest.fixture
 def foreign(world, books):
     """Objects of other branches and of another institution that alice (admin of branch A) must never reach."""
+    from satuatap.ledger.models import Account
+
     bob_token, _key = api_token_create(actor=world.bob, name="bob's")
+    eve_token, _key = api_token_create(actor=world.eve, name="eve's")
     eve_membership = Membership.objects.get(user=world.eve)
     return {
         "unit": [world.branch_b, world.branch_b_sub, world.area, world.alpha, world.beta, world.beta_branch],
         "membership": [world.memberships.bob, eve_membership, Membership.objects.get(user=world.carol)],
-        "token": [bob_token],
+        "token": [bob_token, eve_token],
         "entry": books.entries_foreign,
-        "account": [books.account_beta],
+        # Branch B's own cash account, and an account of BETA's chart.
+        "account": [Account.objects.get(institution=world.alpha, unit=world.branch_b), books.account_beta],
         "donation": [_Id(ids["donation"]) for ids in books.gifts["foreign"]],
         "receipt": [_Id(ids["receipt"]) for ids in books.gifts["foreign"]],
         "donor": [_Id(ids["donor"]) for ids in books.gifts["foreign"]],
