@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from satuatap.api.services import api_token_authenticate
@@ -35,6 +36,43 @@ class TokenHeaderAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key)
 
 
+def _nul_at(value, path: tuple = ()) -> tuple | None:
+    """Where a NUL character is in parsed JSON (a key or a string), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return (*path, key)
+        found = _nul_at(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+class NulRefusingParser(Parser):
+    """JSON bodies and query strings without NUL characters: PostgreSQL cannot store or compare them
+    (a 500 before); Django's forms refuse them the same way."""
+
+    @staticmethod
+    def _refuse_nul(data, location: str):
+        path = _nul_at(data)
+        if path is not None:
+            raise SchemaValidationError([{"loc": (location, *path), "type": "null_character", "msg": ""}])
+        return data
+
+    def parse_body(self, request):
+        return self._refuse_nul(super().parse_body(request), "body")
+
+    def parse_querydict(self, data, list_fields, request):
+        return self._refuse_nul(super().parse_querydict(data, list_fields, request), "query")
+
+
 api = NinjaAPI(
     title="Satu Atap API",
     version="1",
@@ -45,6 +83,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    parser=NulRefusingParser(),
 )
 
 
@@ -91,6 +130,7 @@ SCHEMA_MESSAGES = {
     "dict_type": gettext_lazy("Send an object."),
     "json_invalid": gettext_lazy("The request body is not valid JSON."),
     "extra_forbidden": gettext_lazy("This field is not accepted."),
+    "null_character": gettext_lazy("Null characters are not allowed."),
 }
 
 
@@ -144,6 +184,8 @@ HTTP_CODES = {409: "conflict"}
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, SchemaValidationError):  # ninja wraps the parser's refusal of a body
+        return on_schema_error(request, exc.__cause__)
     return error(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc))
 
 

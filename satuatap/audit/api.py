@@ -1,6 +1,6 @@
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import AuditEventOut, ErrorOut
 from satuatap.audit.selectors import audit_events_for, audit_events_of
 from satuatap.organizations.permissions import require

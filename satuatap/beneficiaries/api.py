@@ -12,8 +12,8 @@ Writes go through ``beneficiaries.services``; their refusals become the API's on
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.beneficiaries import matching, selectors, services
 from satuatap.beneficiaries.api_schemas import (

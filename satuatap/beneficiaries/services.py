@@ -88,6 +88,8 @@ def _coordinate(value, field: str, limit: int):
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         raise BeneficiaryRefused(_("Enter the coordinate as a decimal number."), field=field) from None
+    if not number.is_finite():  # "NaN" quantizes to NaN, which cannot be compared
+        raise BeneficiaryRefused(_("Enter the coordinate as a decimal number."), field=field)
     if abs(number) > limit:
         raise BeneficiaryRefused(_("This coordinate is outside the map."), field=field)
     return number
@@ -95,7 +97,7 @@ def _coordinate(value, field: str, limit: int):
 
 def _rt_rw(value, field: str) -> str:
     text = str(value or "").strip()
-    if text and not (text.isdigit() and len(text) <= 3):
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 3):
         raise BeneficiaryRefused(_("RT and RW are numbers of up to 3 digits."), field=field)
     return text.zfill(3) if text else ""
 

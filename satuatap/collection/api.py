@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.collection import selectors
 from satuatap.collection.api_schemas import DonationDetailOut, DonationFilter, DonationIn, DonationOut

@@ -47,7 +47,7 @@ def clean_kk(value: str | None, error: type[DomainError] = DomainError, field: s
     if not raw:
         return ""
     digits = re.sub(r"[\s.\-]", "", raw)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):  # "²" or "١" are digits to Python, not on a KK
         raise error(_("A KK number contains digits only."), field=field)
     if len(digits) != 16:
         raise error(_("A KK number has 16 digits; this one has %(count)s.") % {"count": len(digits)}, field=field)

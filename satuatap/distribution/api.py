@@ -19,8 +19,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.beneficiaries.selectors import beneficiaries_for, beneficiary_for
 from satuatap.core.asnaf import Asnaf

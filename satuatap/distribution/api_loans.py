@@ -12,8 +12,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.distribution import loans
 from satuatap.distribution.api import ERRORS, VIEW, _refusals
 from satuatap.distribution.api_schemas import BeneficiaryBrief, ProgramBrief

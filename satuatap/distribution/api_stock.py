@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.collection.models import DonationLine
 from satuatap.distribution import selectors_stock, stock
 from satuatap.distribution.api import _FIELDS as APPLICATION_FIELDS

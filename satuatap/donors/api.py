@@ -9,14 +9,15 @@ every such read is in the audit trail. Writes go through ``donors.services``.
 import contextlib
 import re
 from datetime import date, datetime
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.core.crypto import blind_index
 from satuatap.donors import identifiers, services
@@ -27,6 +28,9 @@ from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q, unit_for
 
 router = Router(tags=["donors"])
+# The OpenAPI schema names an enum after its class: distribution's application ``Channel`` would
+# overwrite the donors' one (and answers with "whatsapp" would not match the published schema).
+ContactChannel = StrEnum("ContactChannel", [(member.name, member.value) for member in Channel])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -116,7 +120,7 @@ class DonorOut(Schema):
     street: str
     postal_code: str
     birth_date: date | None
-    preferred_channel: Channel
+    preferred_channel: ContactChannel
     consent_whatsapp: bool
     consent_email: bool
     tags: list[str]
@@ -157,7 +161,7 @@ class DonorFields(Schema):
     street: str = Field("", max_length=300)
     postal_code: str = Field("", max_length=10)
     birth_date: date | None = None
-    preferred_channel: Channel = Channel.WHATSAPP
+    preferred_channel: ContactChannel = ContactChannel.WHATSAPP
     consent_whatsapp: bool = False
     consent_email: bool = False
     tags: list[str] = Field(default_factory=list, max_length=20)
@@ -183,7 +187,7 @@ class DonorPatch(Schema):
     street: str | None = Field(None, max_length=300)
     postal_code: str | None = Field(None, max_length=10)
     birth_date: date | None = None
-    preferred_channel: Channel | None = None
+    preferred_channel: ContactChannel | None = None
     consent_whatsapp: bool | None = None
     consent_email: bool | None = None
     tags: list[str] | None = Field(None, max_length=20)

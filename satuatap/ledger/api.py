@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.ledger import reports, selectors, services
 from satuatap.ledger.api_schemas import (

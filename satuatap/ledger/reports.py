@@ -135,7 +135,9 @@ def _scoped_rows(model, unit: Unit, consolidated: bool, counterparty_field: str)
     if not consolidated:
         return model.objects.filter(unit=unit)
     subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")
-    rows = model.objects.filter(institution_id=unit.institution_id, unit__path__startswith=unit.path)
+    rows = model.objects.filter(unit__path__startswith=unit.path)
+    if hasattr(model, "institution_id"):  # the rollup carries the institution (its index starts with it); lines do not
+        rows = rows.filter(institution_id=unit.institution_id)
     internal = Q(account__role=AccountRole.INTER_OFFICE, **{f"{counterparty_field}__in": Subquery(subtree)})
     return rows.exclude(internal)
 

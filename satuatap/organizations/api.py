@@ -2,8 +2,8 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import (
     ErrorOut,
     MembershipEndIn,
