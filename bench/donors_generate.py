@@ -543,7 +543,10 @@ WHERE d.institution_id = %s AND d.idempotency_key LIKE %s
 
 
 def donation_lines(cursor, institution_id: int) -> int:
-    """The line of every generated donation that has none: its entry's receipt line, set-wise."""
+    """The line of every generated donation that has none: its entry's receipt line, set-wise.
+    The donations were just copied in this transaction: without fresh statistics the planner
+    takes the table for empty and loops over the new lines for every donation."""
+    cursor.execute("ANALYZE collection_donation, collection_donationline")
     cursor.execute(DONATION_LINES_SQL, [institution_id, f"{KEY_PREFIX}%"])
     log(f"donation lines: {cursor.rowcount:,} (INSERT ... SELECT from the receipt lines)")
     return cursor.rowcount
