@@ -22,6 +22,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from satuatap.core.parallel import parallel_reads
 from satuatap.distribution.models import OPEN_STATUSES, Application, Disbursement, Loan, Program
 from satuatap.distribution.selectors import overdue_q
 from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
@@ -177,9 +178,34 @@ def _payments(unit: Unit, period: MonthRange):
 def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     """The report of ``unit`` and everything below it (the caller has checked the user may see it)."""
     report = DistributionReport(unit=unit, period=period)
+    payments = _payments(unit, period)
+    today = timezone.localdate()
+    # Open, or overdue at a later step (evidence, follow-up): not every disbursed application ever made.
+    waiting = Application.objects.filter(
+        Q(status__in=OPEN_STATUSES) | overdue_q(today), unit__path__startswith=unit.path
+    )
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    money, totals, by_program, paid, counts, held = parallel_reads(
+        lambda: list(_money(unit, period)),
+        lambda: payments.aggregate(
+            people=Count("beneficiary", distinct=True),
+            households=Count("household", distinct=True),
+            payments=Count("id"),
+        ),
+        lambda: {
+            row["program"]: row
+            for row in payments.order_by()
+            .values("program")
+            .annotate(paid=Sum("amount"), people=Count("beneficiary", distinct=True))
+        },
+        lambda: list(_by_region(unit, payments.order_by()).annotate(**REGION_PAYMENTS)) if children else [],
+        lambda: list(_by_region(unit, waiting.order_by()).annotate(**waiting_counts(today))) if children else [],
+        lambda: _zakat_held(unit, today),
+    )
+
     funds = {kind: FundRow(kind, str(FundKind(kind).label)) for kind in RATIO_FUNDS}
     pillars, asnaf = defaultdict(int), defaultdict(int)
-    for fund, role, pillar, asnaf_of, amount in _money(unit, period):
+    for fund, role, pillar, asnaf_of, amount in money:
         if fund not in funds:
             continue
         if role == AccountRole.RECEIPT:
@@ -193,18 +219,7 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     report.funds = list(funds.values())
     report.pillars = sorted(pillars.items(), key=lambda item: -item[1])
     report.asnaf = sorted(asnaf.items(), key=lambda item: -item[1])
-
-    payments = _payments(unit, period)
-    totals = payments.aggregate(
-        people=Count("beneficiary", distinct=True), households=Count("household", distinct=True), payments=Count("id")
-    )
     report.people, report.households, report.payments = totals["people"], totals["households"], totals["payments"]
-    by_program = {
-        row["program"]: row
-        for row in payments.order_by()
-        .values("program")
-        .annotate(paid=Sum("amount"), people=Count("beneficiary", distinct=True))
-    }
     programs = Program.objects.filter(institution_id=unit.institution_id, unit__path__startswith=unit.path).filter(
         Q(pk__in=by_program) | Q(is_active=True, start_date__lte=period.last_day, end_date__gte=period.first_day)
     )
@@ -212,23 +227,16 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
         ProgramRow(p, by_program.get(p.pk, {}).get("paid") or 0, by_program.get(p.pk, {}).get("people") or 0)
         for p in programs.order_by("name")
     ]
-    today = timezone.localdate()
-    report.zakat_held, report.zakat_held_over_a_year = _zakat_held(unit, today)
-    # Open, or overdue at a later step (evidence, follow-up): not every disbursed application ever made.
-    waiting = Application.objects.filter(
-        Q(status__in=OPEN_STATUSES) | overdue_q(today), unit__path__startswith=unit.path
-    )
-    regions = _regions(unit, payments, waiting, today)
-    if regions:  # every waiting application is at the unit or below one of its offices: the rows add up
+    report.zakat_held, report.zakat_held_over_a_year = held
+    if children:  # every waiting application is at the unit or below one of its offices: the rows add up
+        regions = _regions(unit, children, paid, counts)
         report.open_applications = sum(r.open_applications for r in regions)
         report.overdue_applications = sum(r.overdue_applications for r in regions)
         report.regions = [
             r for r in regions if not r.is_self or r.payments or r.open_applications or r.overdue_applications
         ]
     else:
-        counts = waiting.aggregate(
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)), overdue=Count("id", filter=overdue_q(today))
-        )
+        counts = waiting.aggregate(**waiting_counts(today))
         report.open_applications, report.overdue_applications = counts["open"], counts["overdue"]
     loans = Loan.objects.filter(
         institution_id=unit.institution_id, unit__path__startswith=unit.path, repaid__lt=F("principal")
@@ -239,37 +247,34 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     return report
 
 
-def _regions(unit: Unit, payments, waiting, today) -> list[RegionRow]:
-    """The unit itself, then each office just below it (its whole subtree), from two grouped
-    queries: payments and waiting applications grouped by the first step of their unit's path
-    below ``unit``. No rows for a unit with no office below it."""
-    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-    if not children:
-        return []
+REGION_PAYMENTS = {
+    "amount": Sum("amount"),
+    "payments": Count("id"),
+    "people": Count("beneficiary", distinct=True),
+    "households": Count("household", distinct=True),
+}
+
+
+def waiting_counts(today) -> dict:
+    return {"open": Count("id", filter=Q(status__in=OPEN_STATUSES)), "overdue": Count("id", filter=overdue_q(today))}
+
+
+def _by_region(unit: Unit, rows):
+    """``rows`` (payments or applications) grouped by the first step of their unit's path below
+    ``unit``: the office just below it whose subtree they are in, or the unit itself."""
     width = len(unit.path) + unit.steplen
+    return rows.annotate(branch=Substr("unit__path", 1, width)).values("branch")
+
+
+def _regions(unit: Unit, children: list[Unit], paid: list[dict], counts: list[dict]) -> list[RegionRow]:
+    """The unit itself, then each office just below it (its whole subtree), from the payments and
+    the waiting applications grouped by ``_by_region``."""
     rows = {unit.path: RegionRow(unit, is_self=True), **{child.path: RegionRow(child) for child in children}}
-    paid = (
-        payments.order_by()
-        .annotate(branch=Substr("unit__path", 1, width))
-        .values("branch")
-        .annotate(
-            amount=Sum("amount"),
-            payments=Count("id"),
-            people=Count("beneficiary", distinct=True),
-            households=Count("household", distinct=True),
-        )
-    )
     for row in paid:
         region = rows.get(row["branch"])
         if region is not None:
             region.distributed, region.payments = row["amount"] or 0, row["payments"]
             region.people, region.households = row["people"], row["households"]
-    counts = (
-        waiting.order_by()
-        .annotate(branch=Substr("unit__path", 1, width))
-        .values("branch")
-        .annotate(open=Count("id", filter=Q(status__in=OPEN_STATUSES)), overdue=Count("id", filter=overdue_q(today)))
-    )
     for row in counts:
         region = rows.get(row["branch"])
         if region is not None:

@@ -1,3 +1,4 @@
+import threading
 from datetime import timedelta
 
 import pytest
@@ -106,3 +107,30 @@ def test_the_regencies_where_people_live_top_twenty_then_the_others(world, books
     assert unknown.name == "" and unknown.distributed == 106_000
     assert sum(r.distributed for r in found) == batch.total
     assert regency_breakdown(world.branch_b, MonthRange.year(timezone.localdate().year)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_report_reads_at_once_and_finds_the_same(world, books, monkeypatch):
+    from django.db import connection, transaction
+
+    from satuatap.core import parallel
+
+    _paid(world, books, 2_000_000)
+    apply_and_recommend(world, books, 100_000)
+    year = MonthRange.year(timezone.localdate().year)
+    threads = []
+    own_connection = parallel._on_own_connection
+
+    def counted(read):
+        threads.append(threading.current_thread().name)
+        return own_connection(read)
+
+    monkeypatch.setattr(parallel, "_on_own_connection", counted)
+    at_once = distribution_report(world.alpha, year)
+    with transaction.atomic():
+        in_turn = distribution_report(world.alpha, year)
+    assert at_once == in_turn
+    assert (at_once.people, at_once.payments, at_once.open_applications) == (1, 1, 1)
+    assert [(r.unit.code, r.distributed) for r in at_once.regions] == [("R1", 2_000_000)]
+    expected = 6 if connection.vendor == "postgresql" else 0  # money, totals, programs, regions twice, zakat held
+    assert len(threads) == expected and all(name.startswith("parallel-read") for name in threads)
