@@ -54,7 +54,7 @@ from satuatap.distribution.models import (
     StockMoveKind,
 )
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
+from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
@@ -350,6 +350,13 @@ def stock_receive_donation(
     return move
 
 
+def _lock_fund_at(unit: Unit, fund_kind: str) -> None:
+    """Purchases spending a fund's cash at ``unit`` one at a time: each checks what the fund holds
+    and posts its credit before the next one reads it, whatever item it buys (the item is locked
+    first, as when goods go out, so the two never wait for each other in opposite order)."""
+    list(FundPosition.objects.select_for_update().filter(unit=unit, fund__kind=fund_kind, restriction=""))
+
+
 def _money_held(unit: Unit, fund_kind: str) -> int:
     """The fund's cash and bank at ``unit`` (what a purchase may spend)."""
     totals = LedgerBalance.objects.filter(
@@ -393,6 +400,7 @@ def stock_purchase(
     note = services._text(note, "note", 300)
     inventory = ledger.inventory_account(unit.institution_id)
     item = _lock_item(item)
+    _lock_fund_at(unit, fund_kind)
     money = _money_held(unit, fund_kind)
     if value > money:
         raise DistributionRefused(

@@ -460,6 +460,46 @@ def test_two_clerks_cannot_give_out_the_same_last_sack(world, books, store):
     assert ledger_goods(world.branch_a) == 0 and Disbursement.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_purchases_of_different_goods_cannot_both_spend_the_same_cash(world, books, store):
+    oil = stock.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Minyak goreng", measure="liter")
+    fadli = UserFactory(username="fadli")
+    grant(fadli, world.branch_a, "finance")
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def work(name, actor, item):
+        try:
+            start.wait()
+            outcomes[name] = stock.stock_purchase(
+                actor=actor,
+                unit=world.branch_a,
+                item=item,
+                fund_kind="infak",
+                quantity="10",
+                value=2_000_000,  # the branch holds Rp3.000.000 of infak: one purchase fits, not two
+                money_account=books.cash,
+            )
+        except BaseException as exc:  # reported below; a thread must not die silently
+            outcomes[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=work, args=("fiona", books.fiona, store.item)),
+        threading.Thread(target=work, args=("fadli", fadli, oil)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    bought_ = [o for o in outcomes.values() if isinstance(o, StockMove)]
+    refused = [o for o in outcomes.values() if not isinstance(o, StockMove)]
+    assert len(bought_) == 1 and len(refused) == 1, outcomes
+    assert isinstance(refused[0], DistributionRefused) and "Rp1.000.000" in str(refused[0])  # what is left
+    assert ledger_goods(world.branch_a, "infak") == 2_000_000 and StockMove.objects.count() == 1
+
+
 @pytest.mark.parametrize("quantity", ["0", "-1", "x", "1.0011", None, True])
 def test_bad_quantities_are_refused(world, books, store, quantity):
     received(world, books, store)
