@@ -6,3 +6,10 @@ class DistributionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "satuatap.distribution"
     verbose_name = _("Distribution")
+
+    def ready(self):
+        from satuatap.collection.services import donations
+        from satuatap.distribution.stock import void_refusal
+
+        if void_refusal not in donations.VOID_CHECKS:
+            donations.VOID_CHECKS.append(void_refusal)

@@ -39,7 +39,7 @@ from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.collection.models import DonationLine, PaymentChannel
 from satuatap.core.errors import NotAllowed
-from satuatap.core.formatting import rupiah
+from satuatap.core.formatting import rupiah, tanggal
 from satuatap.core.money import allocate
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
@@ -348,6 +348,29 @@ def stock_receive_donation(
         ) from None
     _audit_move(actor, move)
     return move
+
+
+def void_refusal(donation) -> str:
+    """Why an in-kind donation may not be voided (a check of ``donation_void``): its goods were
+    received into a stock, and voiding would take them out of the books while they stay on hand.
+    "" when none of its lines was received."""
+    move = (
+        StockMove.objects.filter(kind=StockMoveKind.DONATION, donation_line__donation=donation)
+        .select_related("unit", "item")
+        .first()
+    )
+    if move is None:
+        return ""
+    return _(
+        "The goods of this receipt (%(quantity)s %(measure)s %(item)s) were taken into the stock of %(unit)s "
+        "on %(day)s; the receipt cannot be voided while they are counted there."
+    ) % {
+        "quantity": quantity_text(move.quantity),
+        "measure": move.item.measure,
+        "item": move.item.name,
+        "unit": move.unit.name,
+        "day": tanggal(move.moved_on),
+    }
 
 
 def _lock_fund_at(unit: Unit, fund_kind: str) -> None:

@@ -374,6 +374,11 @@ def donation_record(
     return donation
 
 
+# Checks other modules add (in their ``AppConfig.ready``) before a donation is voided: each takes the
+# locked donation and returns why it may not be voided, or "" (goods of it already in a stock, say).
+VOID_CHECKS: list = []
+
+
 @transaction.atomic
 def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
     """Void a donation and its receipt (finance only): its ledger entry is reversed, the receipt
@@ -391,6 +396,10 @@ def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
         raise VoidRefused(_("Say why the receipt is voided."), field="reason")
     if len(reason) > 300:
         raise VoidRefused(_("The reason is longer than 300 characters."), field="reason")
+    for check in VOID_CHECKS:
+        refusal = check(donation)
+        if refusal:
+            raise VoidRefused(refusal, field="reason")
     reversal = ledger.entry_reverse(
         actor=actor,
         entry=donation.entry,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from satuatap.api.services import api_token_create
 from satuatap.beneficiaries.models import AidRecord
+from satuatap.collection.errors import VoidRefused
 from satuatap.collection.services import DonationLineSpec, donation_record, donation_void
 from satuatap.core.errors import NotAllowed
 from satuatap.distribution import services, stock
@@ -187,6 +188,17 @@ def test_a_void_donation_or_a_cash_one_is_not_received(world, books, store):
     with pytest.raises(DistributionRefused, match="void"):
         received(world, books, store)
     assert list(waiting_lines(books.fiona, within=world.branch_a)) == []
+
+
+def test_a_donation_whose_goods_are_in_stock_cannot_be_voided(world, books, store):
+    received(world, books, store)  # 100 kg of rice worth Rp1.500.000, in the books as inventory
+    with pytest.raises(VoidRefused, match="100 kg Beras premium.*stock of Cabang Anggrek") as refused:
+        donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
+    assert "reason" in refused.value.message_dict
+    store.gift.refresh_from_db()
+    assert store.gift.status == "recorded" and store.gift.void_entry is None
+    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("100.00"), 1_500_000)
+    assert ledger_goods(world.branch_a) == 1_500_000  # the books still hold what the stock holds
 
 
 def test_restricted_infak_goods_stay_out_of_the_stock(world, books, store):
