@@ -187,3 +187,35 @@ def test_every_table_is_one_query_however_many_donations(world, season):
     # scope 1, headline figures 3 (totals, new donors of each range; returning donors are the rest),
     # units 2 (figures, units), campaigns 2 (rows, totals), the other tables 1 each
     assert few == 1 + 3 + 2 + 2 + 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_tables_are_read_at_once_in_the_users_language(world, season, monkeypatch):
+    import threading
+
+    from django.db import transaction
+    from django.utils import translation
+
+    from satuatap.core import parallel
+
+    threads = []
+    own_connection = parallel._on_own_connection
+
+    def counted(read, **kwargs):
+        threads.append(threading.current_thread().name)
+        return own_connection(read, **kwargs)
+
+    monkeypatch.setattr(parallel, "_on_own_connection", counted)
+
+    def report():
+        return collection_report(world.carol, world.alpha, MARCH, comparison=MARCH.previous_year(), tables=ALL_TABLES)
+
+    with translation.override("en"):
+        at_once = report()
+        with transaction.atomic():
+            in_turn = report()
+    assert at_once == in_turn
+    assert [t.title for t in at_once.tables][:3] == ["By unit", "By fund", "By type"]
+    assert at_once.current.amount == 1_000_000 + 50_000 + 200_000 + 90_000 + 5_000_000
+    expected = len(ALL_TABLES) if connection.vendor == "postgresql" else 0
+    assert len(threads) == expected and all(name.startswith("parallel-read") for name in threads)

@@ -48,3 +48,19 @@ def test_a_failing_read_raises_in_the_caller():
     with pytest.raises(Exception, match="no_such_table"):
         parallel_reads(_reader([], "X"), broken)
     assert Unit.objects.count() == 0  # and the caller's connection still works
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_read_speaks_the_callers_language_and_time_zone():
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext
+
+    def spoken():
+        return translation.get_language(), gettext("Not found"), str(timezone.get_current_timezone())
+
+    with translation.override("en"), timezone.override("Asia/Jayapura"):
+        english = parallel_reads(spoken, spoken)
+    with translation.override("id"), timezone.override("Asia/Makassar"):
+        indonesian = parallel_reads(spoken, spoken)
+    assert english == [("en", "Not found", "Asia/Jayapura")] * 2
+    assert indonesian == [("id", "Tidak ditemukan", "Asia/Makassar")] * 2

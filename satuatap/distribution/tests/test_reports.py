@@ -121,9 +121,9 @@ def test_outside_a_transaction_the_report_reads_at_once_and_finds_the_same(world
     threads = []
     own_connection = parallel._on_own_connection
 
-    def counted(read):
+    def counted(read, **kwargs):
         threads.append(threading.current_thread().name)
-        return own_connection(read)
+        return own_connection(read, **kwargs)
 
     monkeypatch.setattr(parallel, "_on_own_connection", counted)
     at_once = distribution_report(world.alpha, year)
