@@ -10,6 +10,7 @@ of branch A, eve = admin of BETA, nina = an account with no role.
 """
 
 import os
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -108,3 +109,20 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture
+def parallel_threads(monkeypatch):
+    """The names of the threads ``core.parallel.parallel_reads`` runs reads on during the test
+    (none where the reads run in turn on the caller's thread)."""
+    from satuatap.core import parallel
+
+    threads: list[str] = []
+    own_connection = parallel._on_own_connection
+
+    def counted(read, **kwargs):
+        threads.append(threading.current_thread().name)
+        return own_connection(read, **kwargs)
+
+    monkeypatch.setattr(parallel, "_on_own_connection", counted)
+    return threads

@@ -190,22 +190,9 @@ def test_every_table_is_one_query_however_many_donations(world, season):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_tables_are_read_at_once_in_the_users_language(world, season, monkeypatch):
-    import threading
-
+def test_outside_a_transaction_the_tables_are_read_at_once_in_the_users_language(world, season, parallel_threads):
     from django.db import transaction
     from django.utils import translation
-
-    from satuatap.core import parallel
-
-    threads = []
-    own_connection = parallel._on_own_connection
-
-    def counted(read, **kwargs):
-        threads.append(threading.current_thread().name)
-        return own_connection(read, **kwargs)
-
-    monkeypatch.setattr(parallel, "_on_own_connection", counted)
 
     def report():
         return collection_report(world.carol, world.alpha, MARCH, comparison=MARCH.previous_year(), tables=ALL_TABLES)
@@ -218,4 +205,4 @@ def test_outside_a_transaction_the_tables_are_read_at_once_in_the_users_language
     assert [t.title for t in at_once.tables][:3] == ["By unit", "By fund", "By type"]
     assert at_once.current.amount == 1_000_000 + 50_000 + 200_000 + 90_000 + 5_000_000
     expected = len(ALL_TABLES) if connection.vendor == "postgresql" else 0
-    assert len(threads) == expected and all(name.startswith("parallel-read") for name in threads)
+    assert len(parallel_threads) == expected and all(name.startswith("parallel-read") for name in parallel_threads)

@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 import pytest
@@ -110,22 +109,12 @@ def test_the_regencies_where_people_live_top_twenty_then_the_others(world, books
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_report_reads_at_once_and_finds_the_same(world, books, monkeypatch):
+def test_outside_a_transaction_the_report_reads_at_once_and_finds_the_same(world, books, parallel_threads):
     from django.db import connection, transaction
-
-    from satuatap.core import parallel
 
     _paid(world, books, 2_000_000)
     apply_and_recommend(world, books, 100_000)
     year = MonthRange.year(timezone.localdate().year)
-    threads = []
-    own_connection = parallel._on_own_connection
-
-    def counted(read, **kwargs):
-        threads.append(threading.current_thread().name)
-        return own_connection(read, **kwargs)
-
-    monkeypatch.setattr(parallel, "_on_own_connection", counted)
     at_once = distribution_report(world.alpha, year)
     with transaction.atomic():
         in_turn = distribution_report(world.alpha, year)
@@ -133,4 +122,4 @@ def test_outside_a_transaction_the_report_reads_at_once_and_finds_the_same(world
     assert (at_once.people, at_once.payments, at_once.open_applications) == (1, 1, 1)
     assert [(r.unit.code, r.distributed) for r in at_once.regions] == [("R1", 2_000_000)]
     expected = 6 if connection.vendor == "postgresql" else 0  # money, totals, programs, regions twice, zakat held
-    assert len(threads) == expected and all(name.startswith("parallel-read") for name in threads)
+    assert len(parallel_threads) == expected and all(name.startswith("parallel-read") for name in parallel_threads)
