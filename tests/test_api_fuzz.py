@@ -43,6 +43,8 @@ from tests.scoping_ledger import ledger_matrix_ids
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Examples per operation and pass: 92 operations x 7 passes stay within the CI budget on two cores.
 MAX_EXAMPLES = 5
+# The tracking code tried where an id set has no application: no application has it (a 404 to check).
+UNKNOWN_TRACKING_CODE = "XXXX-XXXX"
 # Personas of branch A: the conftest world has admin, auditor and front office; the others are added here.
 PERSONAS = {
     Role.ADMIN: "alice",
@@ -112,7 +114,7 @@ def fuzz_world(world):
     ]
     for ids in id_sets:
         application = Application.objects.filter(pk=ids["application"]).first()
-        ids["tracking_code"] = application.tracking_code if application else "XXXX-XXXX"
+        ids["tracking_code"] = application.tracking_code if application else UNKNOWN_TRACKING_CODE
     return world, id_sets
 
 
