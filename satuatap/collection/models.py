@@ -167,10 +167,14 @@ class Campaign(models.Model):
 
 
 class Donation(models.Model):
-    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    # No index of their own for institution, unit and donor: the unique request key and the
+    # (unit, date) and (donor, date) indexes begin with them (fewer indexes to keep per donation).
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"), db_index=False
+    )
     donor = models.ForeignKey(
-        "donors.Donor", on_delete=models.PROTECT, related_name="donations", verbose_name=_("donor")
+        "donors.Donor", on_delete=models.PROTECT, related_name="donations", verbose_name=_("donor"), db_index=False
     )
     donation_date = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=16, choices=PaymentChannel.choices)
@@ -199,7 +203,10 @@ class Donation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # History rows are read per donation and by date, never by what they point at.
+    history = HistoricalRecords(
+        no_db_index=["institution", "unit", "donor", "bank_account", "collector", "entry", "void_entry", "voided_by"]
+    )
 
     class Meta:
         verbose_name = _("donation")
@@ -275,7 +282,8 @@ class Receipt(models.Model):
     """The Bukti Setor Zakat / kuitansi of a donation: number gapless per unit and year."""
 
     donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="receipt")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    # The two unique (unit, ...) constraints index the unit first.
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     year = models.PositiveIntegerField()
     sequence = models.PositiveIntegerField()
     number = models.CharField(_("receipt number"), max_length=40)

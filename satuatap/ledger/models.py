@@ -305,8 +305,12 @@ class JournalEntry(models.Model):
     ``JournalLine`` is a posted, immutable line.
     """
 
-    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    # No index of their own for institution and unit: the unique request key, the source
+    # reference and the (unit, date) indexes begin with them (fewer indexes to keep per entry).
+    institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"), db_index=False
+    )
     entry_date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
@@ -328,7 +332,11 @@ class JournalEntry(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why a reversal was made."))
 
-    history = HistoricalRecords(excluded_fields=["fingerprint"])
+    # History rows are read per entry and by date, never by what they point at.
+    history = HistoricalRecords(
+        excluded_fields=["fingerprint"],
+        no_db_index=["institution", "unit", "created_by", "updated_by", "approved_by", "reverses"],
+    )
 
     class Meta:
         verbose_name = _("journal entry")
