@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.id import nik as stdnum_nik
+from stdnum.util import clean as stdnum_clean
 
 from satuatap.core.errors import DomainError
 
@@ -46,7 +47,8 @@ def clean_kk(value: str | None, error: type[DomainError] = DomainError, field: s
     raw = (value or "").strip()
     if not raw:
         return ""
-    digits = re.sub(r"[\s.\-]", "", raw)
+    # As for a NIK, python-stdnum folds look-alike forms ("𝟠", full-width digits, dashes) to ASCII.
+    digits = re.sub(r"\s", "", stdnum_clean(raw, ".-"))
     if not (digits.isascii() and digits.isdigit()):  # "²" or "١" are digits to Python, not on a KK
         raise error(_("A KK number contains digits only."), field=field)
     if len(digits) != 16:
