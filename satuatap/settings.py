@@ -272,6 +272,8 @@ if PRODUCTION:
 # The address printed in receipt QR codes and emailed links (https://zakat.example.org);
 # empty: taken from the request that makes the link.
 SATUATAP_PUBLIC_URL = env_str("PUBLIC_URL", "").rstrip("/")
+# Aid applications one address may send per hour through the public form and API together.
+SATUATAP_PUBLIC_APPLICATIONS_PER_HOUR = env_int("PUBLIC_APPLICATIONS_PER_HOUR", 10, minimum=1)
 # Email leaves through the outbox (retried when the server is down). Development prints it.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

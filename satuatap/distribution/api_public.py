@@ -171,7 +171,7 @@ def create_application(request):
                 _("This is the public form. Staff take applications through POST /api/v1/distribution/applications."),
             ),
         )
-    wait = throttle_hit(request, "aid-apply", public.APPLY_RATE)
+    wait = throttle_hit(request, "aid-apply", public.apply_rate())
     if wait:
         return _throttled(wait)
     raw_id = (request.POST.get("program_id") or "").strip()

@@ -97,11 +97,17 @@ STATUS_MESSAGES = {
     AppStatus.EVIDENCED: gettext_lazy("The aid has been given."),
     AppStatus.FOLLOWED_UP: gettext_lazy("The aid has been given and followed up."),
 }
-# How often one address may send an application (web form and API together) and look up a status.
-APPLY_RATE = Rate(count=10, seconds=3600)
+# How often one address may look up a status.
 STATUS_RATE = Rate(count=60, seconds=600)
 # A tracking code as ``services.tracking_code`` makes it: 10 characters without look-alikes.
 CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{10}$")
+
+
+def apply_rate() -> Rate:
+    """How often one address may send an application, web form and API together: the
+    ``PUBLIC_APPLICATIONS_PER_HOUR`` setting (raise it where many people share one address, as
+    behind a mobile carrier's NAT)."""
+    return Rate(count=settings.SATUATAP_PUBLIC_APPLICATIONS_PER_HOUR, seconds=3600)
 
 
 # --- reads ----------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def public_apply_program(request, institution, program):
         )
     status = 200
     if request.method == "POST":
-        wait = throttle_hit(request, "aid-apply", public.APPLY_RATE)
+        wait = throttle_hit(request, "aid-apply", public.apply_rate())
         if wait:
             return _throttled(request, root, wait)
         form = PublicApplicationForm(request.POST, request.FILES, program=program)

@@ -257,8 +257,8 @@ def test_a_filled_honeypot_saves_nothing(client, world, program):
     assert snapshot() == before
 
 
-def test_too_many_applications_from_one_address_are_throttled_with_429(client, world, program, monkeypatch):
-    monkeypatch.setattr(public, "APPLY_RATE", Rate(count=2, seconds=3600))
+def test_too_many_applications_from_one_address_are_throttled_with_429(client, world, program, settings):
+    settings.SATUATAP_PUBLIC_APPLICATIONS_PER_HOUR = 2
     assert post(client, program, nik="x").status_code == 400
     assert post(client, program, nik="x").status_code == 400
     before = snapshot()
