@@ -9,7 +9,10 @@ class DistributionConfig(AppConfig):
 
     def ready(self):
         from satuatap.collection.services import donations
-        from satuatap.distribution.stock import void_refusal
+        from satuatap.distribution.stock import void_refusal, void_take_back
 
+        # An in-kind receipt is voided only while its goods are all on hand; they then leave the stock.
         if void_refusal not in donations.VOID_CHECKS:
             donations.VOID_CHECKS.append(void_refusal)
+        if void_take_back not in donations.VOID_ACTIONS:
+            donations.VOID_ACTIONS.append(void_take_back)

@@ -353,6 +353,7 @@ class StockMoveKind(models.TextChoices):
     DONATION = "donation", _("Received as an in-kind donation")
     PURCHASE = "purchase", _("Bought with the fund's money")
     OUT = "out", _("Given out")
+    VOIDED = "voided", _("Receipt voided")
 
 
 class StockMove(models.Model):
@@ -361,7 +362,9 @@ class StockMove(models.Model):
     ``quantity`` and ``value`` are positive for goods coming in and negative for goods going out,
     so the stock on hand and its value are plain sums. Goods go out at the average value of what
     is on hand. A purchase and a handover post to the ledger (``entry``); goods received as an
-    in-kind donation were posted by the donation (``donation_line``)."""
+    in-kind donation were posted by the donation (``donation_line``). Voiding that donation's
+    receipt takes them back out with a ``voided`` move of the same line, the exact opposite of the
+    one it cancels, linked to the receipt's reversal; a line has at most one move of each kind."""
 
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -371,7 +374,7 @@ class StockMove(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     value = models.BigIntegerField(_("value (Rp)"))
     moved_on = models.DateField(_("date"))
-    donation_line = models.OneToOneField(
+    donation_line = models.ForeignKey(
         "collection.DonationLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     disbursement = models.OneToOneField(
@@ -390,8 +393,14 @@ class StockMove(models.Model):
             models.CheckConstraint(condition=~Q(quantity=0), name="distribution_stock_quantity_nonzero"),
             models.CheckConstraint(
                 condition=Q(kind__in=["donation", "purchase"], quantity__gt=0, value__gte=0)
-                | Q(kind="out", quantity__lt=0, value__lte=0),
+                | Q(kind__in=["out", "voided"], quantity__lt=0, value__lte=0),
                 name="distribution_stock_sign",
+            ),
+            # A donation line's goods are received once and taken back once (its receipt voided).
+            models.UniqueConstraint(
+                fields=["donation_line", "kind"],
+                condition=Q(donation_line__isnull=False),
+                name="distribution_stock_line_once_per_kind",
             ),
         ]
         indexes = [models.Index(fields=["unit", "item"], name="distribution_stock_unit_item")]

@@ -12,7 +12,10 @@ The books (PSAK 109) hold the same value in the inventory account of the unit an
   fund) at the donation's unit, so receiving its goods posts nothing: the move links the line;
 - a purchase posts Dr inventory / Cr cash or bank of the unit, in the same fund;
 - goods given out post Dr distribution / Cr inventory through ``services.disbursement_post``,
-  which also keeps the person's aid history.
+  which also keeps the person's aid history;
+- voiding an in-kind receipt reverses the donation's entry (collection), which takes the goods'
+  value back out of inventory, so the goods leave the stock with it (a ``voided`` move, posting
+  nothing) — allowed only while all of them are still on hand.
 
 Who acts: moves that touch the books (purchase, handing goods out, and receiving a donation's
 goods into the stock finance keeps) need ``distribution.pay`` — finance holds it. The catalogue of
@@ -39,7 +42,7 @@ from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.collection.models import DonationLine, PaymentChannel
 from satuatap.core.errors import NotAllowed
-from satuatap.core.formatting import rupiah, tanggal
+from satuatap.core.formatting import rupiah
 from satuatap.core.money import allocate
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
@@ -350,29 +353,6 @@ def stock_receive_donation(
     return move
 
 
-def void_refusal(donation) -> str:
-    """Why an in-kind donation may not be voided (a check of ``donation_void``): its goods were
-    received into a stock, and voiding would take them out of the books while they stay on hand.
-    "" when none of its lines was received."""
-    move = (
-        StockMove.objects.filter(kind=StockMoveKind.DONATION, donation_line__donation=donation)
-        .select_related("unit", "item")
-        .first()
-    )
-    if move is None:
-        return ""
-    return _(
-        "The goods of this receipt (%(quantity)s %(measure)s %(item)s) were taken into the stock of %(unit)s "
-        "on %(day)s; the receipt cannot be voided while they are counted there."
-    ) % {
-        "quantity": quantity_text(move.quantity),
-        "measure": move.item.measure,
-        "item": move.item.name,
-        "unit": move.unit.name,
-        "day": tanggal(move.moved_on),
-    }
-
-
 def _lock_fund_at(unit: Unit, fund_kind: str) -> None:
     """Purchases spending a fund's cash at ``unit`` one at a time: each checks what the fund holds
     and posts its credit before the next one reads it, whatever item it buys (the item is locked
@@ -466,6 +446,90 @@ def stock_purchase(
     move.save(update_fields=["entry"])
     _audit_move(actor, move)
     return move
+
+
+# --- a receipt voided: its goods taken back out ------------------------------------------------------
+
+
+def _received_moves(donation) -> list[StockMove]:
+    """The moves that took the goods of ``donation``'s lines into a stock."""
+    return list(
+        StockMove.objects.filter(kind=StockMoveKind.DONATION, donation_line__donation=donation)
+        .select_related("unit", "item")
+        .order_by("item_id", "pk")
+    )
+
+
+def _shortfall(moves: list[StockMove]) -> str:
+    """Why ``moves`` (of one unit, item and fund) cannot all be taken back out of what is on hand, or ""."""
+    first = moves[0]
+    quantity, value = sum(m.quantity for m in moves), sum(m.value for m in moves)
+    on_hand = held(first.unit, first.item, first.fund_kind)
+    params = {
+        "quantity": quantity_text(quantity),
+        "measure": first.item.measure,
+        "item": first.item.name,
+        "unit": first.unit.name,
+        "held": quantity_text(on_hand.quantity),
+        "value": rupiah(value),
+        "held_value": rupiah(on_hand.value),
+    }
+    if on_hand.quantity < quantity:
+        return (
+            _(
+                "The goods of this receipt (%(quantity)s %(measure)s %(item)s) were received into the stock of "
+                "%(unit)s; only %(held)s %(measure)s of the %(quantity)s %(measure)s are still on hand, so the "
+                "receipt cannot be voided: goods already given out cannot be taken back."
+            )
+            % params
+        )
+    if on_hand.value < value:
+        return (
+            _(
+                "The goods of this receipt (%(quantity)s %(measure)s %(item)s worth %(value)s) were received into "
+                "the stock of %(unit)s; what is on hand there is worth only %(held_value)s, so the receipt cannot "
+                "be voided: goods already given out cannot be taken back."
+            )
+            % params
+        )
+    return ""
+
+
+def void_refusal(donation) -> str:
+    """A check of ``donation_void``: goods of the donation received into a stock must all still be on
+    hand there (quantity and value per unit, item and fund) to be taken back out. Their items are
+    locked as when goods go out, so nothing leaves between this check and ``void_take_back``.
+    "" when none of its lines was received, or all can be taken back."""
+    moves = _received_moves(donation)
+    for item in sorted({m.item_id: m.item for m in moves}.values(), key=lambda i: i.pk):
+        _lock_item(item)
+    groups: dict[tuple, list[StockMove]] = {}
+    for move in moves:
+        groups.setdefault((move.unit_id, move.item_id, move.fund_kind), []).append(move)
+    return next((refusal for refusal in map(_shortfall, groups.values()) if refusal), "")
+
+
+def void_take_back(donation, actor) -> None:
+    """An action of ``donation_void`` (after ``void_refusal`` passed and the entry was reversed): each
+    move that received the donation's goods is cancelled by a ``voided`` move of the same line, with
+    the opposite quantity and value. Nothing is posted: the reversal already took the goods' value
+    out of the inventory account, so the move links it."""
+    for move in _received_moves(donation):
+        voided = StockMove.objects.create(
+            institution_id=move.institution_id,
+            unit=move.unit,
+            item=move.item,
+            kind=StockMoveKind.VOIDED,
+            fund_kind=move.fund_kind,
+            quantity=-move.quantity,
+            value=-move.value,
+            moved_on=donation.void_entry.entry_date,
+            donation_line_id=move.donation_line_id,
+            entry_id=donation.void_entry_id,
+            note=donation.void_reason[:300],
+            created_by=actor,
+        )
+        _audit_move(actor, voided)
 
 
 # --- goods going out ----------------------------------------------------------------------------------

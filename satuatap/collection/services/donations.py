@@ -375,14 +375,19 @@ def donation_record(
 
 
 # Checks other modules add (in their ``AppConfig.ready``) before a donation is voided: each takes the
-# locked donation and returns why it may not be voided, or "" (goods of it already in a stock, say).
+# locked donation and returns why it may not be voided, or "" (goods of it no longer all in a stock, say).
 VOID_CHECKS: list = []
+# What other modules do when a donation is voided, in the same transaction, once every check passed
+# and the entry is reversed: each takes the voided donation and the acting user (its goods taken back
+# out of a stock, say). A refused void runs none of them.
+VOID_ACTIONS: list = []
 
 
 @transaction.atomic
 def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
     """Void a donation and its receipt (finance only): its ledger entry is reversed, the receipt
-    keeps its number and shows as void."""
+    keeps its number and shows as void. ``VOID_CHECKS`` may refuse it first; ``VOID_ACTIONS`` follow
+    it, in the same transaction."""
     require(actor, "collection.void", donation.unit)
     donation = (
         Donation.objects.select_for_update(of=("self",)).select_related("unit", "receipt", "entry").get(pk=donation.pk)
@@ -419,4 +424,6 @@ def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
         changes={"status": [DonationStatus.RECORDED, DonationStatus.VOID]},
         note=reason,
     )
+    for action in VOID_ACTIONS:
+        action(donation, actor)
     return donation

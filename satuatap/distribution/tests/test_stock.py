@@ -23,10 +23,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.generate import check as ledger_check
 from satuatap.api.services import api_token_create
+from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.beneficiaries.models import AidRecord
 from satuatap.collection.errors import VoidRefused
-from satuatap.collection.services import DonationLineSpec, donation_record, donation_void
+from satuatap.collection.services import DonationLineSpec, donation_record, donation_void, donations
 from satuatap.core.errors import NotAllowed
 from satuatap.distribution import services, stock
 from satuatap.distribution.errors import DistributionRefused
@@ -36,7 +38,7 @@ from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.donors.services import donor_register
 from satuatap.ledger import services as ledger
 from satuatap.ledger.chart import cash_key
-from satuatap.ledger.models import Account, JournalEntry, JournalLine
+from satuatap.ledger.models import Account, JournalEntry, JournalLine, LedgerBalance
 from tests.factories import UserFactory, grant
 from tests.scoping import response_text
 
@@ -190,15 +192,157 @@ def test_a_void_donation_or_a_cash_one_is_not_received(world, books, store):
     assert list(waiting_lines(books.fiona, within=world.branch_a)) == []
 
 
-def test_a_donation_whose_goods_are_in_stock_cannot_be_voided(world, books, store):
-    received(world, books, store)  # 100 kg of rice worth Rp1.500.000, in the books as inventory
-    with pytest.raises(VoidRefused, match="100 kg Beras premium.*stock of Cabang Anggrek") as refused:
-        donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
-    assert "reason" in refused.value.message_dict
+# --- voiding an in-kind receipt whose goods are in the stock ---------------------------------------------
+
+
+def books_whole(world) -> None:
+    """Every entry balances per fund, the rollups equal the lines (the ledger's own checks, written for
+    PostgreSQL), and the books hold exactly what the stock holds."""
+    per_fund = JournalLine.objects.values("entry_id", "fund_id").annotate(d=Sum("debit"), c=Sum("credit"))
+    assert [row for row in per_fund if row["d"] != row["c"]] == []
+    if connection.vendor == "postgresql":
+        failed = [(name, detail) for name, passed, detail in ledger_check(world.alpha.pk, quiet=True) if not passed]
+        assert not failed, failed
+    for fund_kind in ("zakat", "infak"):
+        rollup = LedgerBalance.objects.filter(unit=world.branch_a, account__role="inventory", fund__kind=fund_kind)
+        totals = rollup.aggregate(d=Sum("debit"), c=Sum("credit"))
+        held_value = sum(r.value for r in stock_on_hand(world.branch_a, subtree=False, fund_kind=fund_kind))
+        assert ledger_goods(world.branch_a, fund_kind) == (totals["d"] or 0) - (totals["c"] or 0) == held_value
+
+
+def nothing_changed(world, store, *, moves: int, entries: int, kept: stock.OnHand) -> None:
     store.gift.refresh_from_db()
-    assert store.gift.status == "recorded" and store.gift.void_entry is None
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("100.00"), 1_500_000)
-    assert ledger_goods(world.branch_a) == 1_500_000  # the books still hold what the stock holds
+    assert store.gift.status == "recorded" and store.gift.void_entry is None and store.gift.receipt.number
+    assert StockMove.objects.count() == moves and not StockMove.objects.filter(kind="voided").exists()
+    assert JournalEntry.objects.count() == entries
+    assert on_hand(world.branch_a, store.item) == kept
+    books_whole(world)
+
+
+def test_voiding_a_receipt_whose_goods_are_all_on_hand_takes_them_back_out(world, books, store):
+    bought(world, books, store)  # 50 kg for Rp1.000.000 before the gift is received
+    before = on_hand(world.branch_a, store.item)
+    move = received(world, books, store)  # 100 kg for Rp1.500.000: the average is now Rp16.667 a kg
+    entries = JournalEntry.objects.count()
+    donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
+    store.gift.refresh_from_db()
+    assert store.gift.status == "void" and JournalEntry.objects.count() == entries + 1  # the reversal only
+    voided = StockMove.objects.get(kind="voided")
+    # The exact opposite of the move it cancels, not 100 kg at the average (Rp1.666.667).
+    assert (voided.quantity, voided.value, voided.fund_kind) == (Decimal("-100.00"), -1_500_000, "zakat")
+    assert voided.donation_line == move.donation_line == store.line
+    assert voided.entry_id == store.gift.void_entry_id and voided.created_by == books.fiona
+    assert voided.moved_on == store.gift.void_entry.entry_date and voided.note == "salah input"
+    assert on_hand(world.branch_a, store.item) == before == stock.OnHand(Decimal("50.00"), 1_000_000)
+    books_whole(world)
+    events = AuditEvent.objects.filter(action=AuditAction.STOCK_MOVED)
+    [audited] = [e for e in events if e.changes.get("kind") == [None, "voided"]]
+    assert audited.actor == books.fiona and audited.changes["value"] == [None, -1_500_000]
+    assert audited.unit == world.branch_a and audited.note == "salah input"
+    with pytest.raises(VoidRefused, match="already void"):
+        donation_void(actor=books.fiona, donation=store.gift, reason="lagi")
+    assert StockMove.objects.filter(kind="voided").count() == 1
+    assert list(waiting_lines(books.fiona, within=world.branch_a)) == []  # a void gift is not received again
+
+
+def test_a_receipt_whose_goods_were_partly_given_out_cannot_be_voided(world, books, store):
+    received(world, books, store)  # 100 kg
+    give(books, store, approved(world, books, store, 1_500_000), "97")
+    moves, entries, kept = StockMove.objects.count(), JournalEntry.objects.count(), on_hand(world.branch_a, store.item)
+    with pytest.raises(VoidRefused) as refused:
+        donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
+    message = refused.value.message_dict["reason"][0]
+    assert "Beras premium" in message and "stock of Cabang Anggrek" in message
+    assert "only 3 kg of the 100 kg are still on hand" in message and "cannot be voided" in message
+    nothing_changed(world, store, moves=moves, entries=entries, kept=kept)
+
+
+def test_a_receipt_is_not_voided_when_what_is_on_hand_is_worth_less_than_its_goods(world, books, store):
+    received(world, books, store)  # 100 kg for Rp1.500.000
+    give(books, store, approved(world, books, store, 750_000), "50")  # Rp750.000 out
+    bought(world, books, store, quantity="50", value=500_000)  # 100 kg again, worth Rp1.250.000
+    moves, entries, kept = StockMove.objects.count(), JournalEntry.objects.count(), on_hand(world.branch_a, store.item)
+    with pytest.raises(VoidRefused, match="worth Rp1.500.000.*worth only Rp1.250.000"):
+        donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
+    nothing_changed(world, store, moves=moves, entries=entries, kept=kept)
+
+
+def test_lines_of_the_same_goods_must_be_on_hand_together(world, books, store):
+    gift = donation_record(
+        actor=books.fiona,
+        unit=world.branch_a,
+        donor=store.donor,
+        donation_date=timezone.localdate(),
+        channel="in_kind",
+        lines=[
+            DonationLineSpec("zakat_maal", 1_500_000, goods_description="Beras", goods_quantity="100", goods_unit="kg"),
+            DonationLineSpec("zakat_maal", 750_000, goods_description="Beras", goods_quantity="50", goods_unit="kg"),
+        ],
+        idempotency_key="two-lines",
+    )
+    for line in gift.lines.all():
+        stock.stock_receive_donation(actor=books.fiona, unit=world.branch_a, donation_line=line, item=store.item)
+    give(books, store, approved(world, books, store, 300_000), "20")  # 130 kg left: each line alone would fit
+    with pytest.raises(VoidRefused, match="only 130 kg of the 150 kg"):
+        donation_void(actor=books.fiona, donation=gift, reason="salah input")
+    assert not StockMove.objects.filter(kind="voided").exists()
+
+
+def test_a_void_refused_for_another_reason_takes_nothing_out(world, books, store, monkeypatch):
+    received(world, books, store)
+    with pytest.raises(VoidRefused, match="Say why"):
+        donation_void(actor=books.fiona, donation=store.gift, reason="  ")
+    # A check of another module, run after the stock's, refuses: the goods stay.
+    monkeypatch.setattr(donations, "VOID_CHECKS", [*donations.VOID_CHECKS, lambda donation: "Ditahan audit."])
+    with pytest.raises(VoidRefused, match="Ditahan audit"):
+        donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
+    nothing_changed(
+        world, store, moves=1, entries=JournalEntry.objects.count(), kept=stock.OnHand(Decimal("100.00"), 1_500_000)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_void_and_a_handover_of_the_same_goods_cannot_both_happen(world, books, store):
+    received(world, books, store)  # 100 kg
+    application = approved(world, books, store, 1_500_000)
+    fadli = UserFactory(username="fadli")
+    grant(fadli, world.branch_a, "finance")
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def work(name, call):
+        try:
+            start.wait()
+            outcomes[name] = call()
+        except BaseException as exc:  # reported below; a thread must not die silently
+            outcomes[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(
+            target=work,
+            args=("void", lambda: donation_void(actor=books.fiona, donation=store.gift, reason="salah input")),
+        ),
+        threading.Thread(
+            target=work,
+            args=(
+                "give",
+                lambda: stock.goods_disburse(actor=fadli, application=application, item=store.item, quantity="100"),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [o for o in outcomes.values() if isinstance(o, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError), outcomes
+    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("0.00"), 0)
+    store.gift.refresh_from_db()
+    assert (store.gift.status == "void") == isinstance(outcomes["give"], Exception)
+    assert Disbursement.objects.count() == (0 if store.gift.status == "void" else 1)
+    books_whole(world)
 
 
 def test_restricted_infak_goods_stay_out_of_the_stock(world, books, store):
@@ -774,6 +918,59 @@ def test_outsiders_get_404_or_403_on_every_page(world, books, store, busy):
     assert not StockItem.objects.filter(name="Gula").exists()
 
 
+def void_url(donation) -> str:
+    return f"/receipts/{donation.receipt.pk}/void/"
+
+
+def test_moves_page_and_export_show_goods_taken_back_by_a_voided_receipt(world, books, store):
+    received(world, books, store)
+    donation_void(actor=books.fiona, donation=store.gift, reason="Salah input barang")
+    client = as_user(books.fiona)
+    page = text_of(client.get("/distribution/stock/moves/?kind=voided"))
+    assert "Receipt voided" in page and "Salah input barang" in page and "-100 kg" in page
+    assert store.gift.receipt.number in page and "Toko" not in page
+    assert "Received as an in-kind donation" not in page.split('data-testid="moves"')[1]  # filtered out
+    xlsx = text_of(client.get("/distribution/stock/moves/?format=xlsx"))
+    assert "Receipt voided" in xlsx and "-1500000" in xlsx
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    page = text_of(client.get("/distribution/stock/moves/"))
+    assert "Kuitansi dibatalkan" in page and "dikeluarkan kembali saat bukti setor dibatalkan" in page
+    assert "Beras premium" not in text_of(client.get("/distribution/stock/"))  # nothing of it left on hand
+
+
+def test_finance_voiding_on_the_receipt_page_sees_why_the_goods_keep_it(world, books, store):
+    received(world, books, store)
+    give(books, store, approved(world, books, store, 1_500_000), "97")
+    client = as_user(books.fiona)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    response = client.post(void_url(store.gift), {"reason": "salah input"})
+    assert response.status_code == 400
+    assert "hanya 3 kg dari 100 kg yang masih ada" in text_of(response)
+    store.gift.refresh_from_db()
+    assert store.gift.status == "recorded" and not StockMove.objects.filter(kind="voided").exists()
+
+
+def test_outsiders_cannot_void_an_in_kind_receipt_whose_goods_are_in_stock(world, books, store):
+    received(world, books, store)
+    anonymous = Client()
+    assert anonymous.post(void_url(store.gift), {"reason": "x"}).status_code == 302  # to the login page
+    assert anonymous.post(f"/api/v1/receipts/{store.gift.receipt.pk}/void", {"reason": "x"}).status_code == 401
+    for user, status in ((store.felix, 404), (store.evan, 404), (world.eve, 404), (world.frank, 403)):
+        assert as_user(user).post(void_url(store.gift), {"reason": "salah input"}).status_code == status
+    for user, status in ((store.felix, 404), (store.evan, 404), (world.frank, 403), (world.audrey, 403)):
+        api = Api(user)
+        response = api.client.post(
+            f"/api/v1/receipts/{store.gift.receipt.pk}/void",
+            json.dumps({"reason": "salah input"}),
+            content_type="application/json",
+            **api.headers,
+        )
+        assert response.status_code == status, (user, response.content)
+    store.gift.refresh_from_db()
+    assert store.gift.status == "recorded" and StockMove.objects.count() == 1
+    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("100.00"), 1_500_000)
+
+
 def test_moves_and_stock_pages_and_api_lists_do_not_query_per_row(world, books, store):
     received(world, books, store)
 
@@ -920,6 +1117,18 @@ def test_api_bad_input_names_the_field(world, books, store):
     assert not Disbursement.objects.exists() and StockMove.objects.count() == 1
 
 
+def test_api_lists_goods_taken_back_by_a_voided_receipt_and_its_schema_names_the_kind(world, books, store, client):
+    received(world, books, store)
+    donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
+    [voided] = ok(Api(books.fiona).get("/stock/moves", kind="voided"))["items"]
+    assert (voided["kind"], voided["quantity"], voided["value"]) == ("voided", "-100.00", -1_500_000)
+    store.gift.refresh_from_db()
+    assert voided["donation_line_id"] == store.line.pk and voided["entry_id"] == store.gift.void_entry_id
+    schema = client.get("/api/v1/openapi.json").json()
+    kinds = [c["enum"] for c in schema["components"]["schemas"].values() if "purchase" in c.get("enum", [])]
+    assert kinds and all("voided" in enum for enum in kinds)
+
+
 def test_api_outsiders_get_nothing(world, books, store, busy):
     application = approved(world, books, store, 150_000)
     gift = _gift(world.branch_a, books.fiona, store.donor, key="api-outsider")
@@ -964,3 +1173,48 @@ def test_api_outsiders_get_nothing(world, books, store, busy):
     assert not StockMove.objects.filter(donation_line__donation=gift).exists()
     store.item.refresh_from_db()
     assert store.item.name == "Beras premium"
+
+
+# --- in real Chromium -----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_finance_voids_an_in_kind_receipt_and_the_moves_page_shows_the_goods_taken_back(
+    browser, live_server, world, books, store
+):
+    from playwright.sync_api import expect
+
+    from tests.browser_support import ARTIFACTS
+
+    received(world, books, store)  # 100 kg for Rp1.500.000
+    bought(world, books, store)  # 50 kg for Rp1.000.000
+    give(books, store, approved(world, books, store, 166_667), "10")  # 140 kg left: the gift is all on hand
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "fiona")
+    page.fill("#id_password", world.password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"/receipts/{store.gift.receipt.pk}/")
+    page.fill("#id_reason", "Barang dicatat di cabang yang salah")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("void").click()
+    expect(page.get_by_test_id("void-note")).to_contain_text("Barang dicatat di cabang yang salah")
+    page.goto("/distribution/stock/moves/")
+    row = page.get_by_test_id("moves").locator("tbody tr").first
+    expect(row).to_contain_text("Receipt voided")
+    expect(row).to_contain_text("-100 kg")
+    expect(row).to_contain_text(store.gift.receipt.number)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "stock-moves-receipt-voided.png"), full_page=True)
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url}])
+    page.reload()
+    expect(page.get_by_test_id("moves").locator("tbody tr").first).to_contain_text("Kuitansi dibatalkan")
+    page.screenshot(path=str(ARTIFACTS / "stock-moves-receipt-voided-id.png"), full_page=True)
+    context.close()
+    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("40.00"), 833_333)
+    books_whole(world)
