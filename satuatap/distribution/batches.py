@@ -249,12 +249,30 @@ def _locked(batch: Batch, expected: str) -> Batch:
     return locked
 
 
-def _recipients(batch: Batch) -> list[Application]:
-    return list(
-        batch.applications.select_related("beneficiary", "beneficiary__household", "program", "assessment").order_by(
-            "pk"
-        )
+def _recipients(batch: Batch, expected: str) -> list[Application]:
+    """The batch's applications, locked, every one still at ``expected`` and unpaid (a batch's
+    applications are decided and paid only with it: ``services`` refuses them one by one)."""
+    recipients = list(
+        batch.applications.select_for_update(of=("self",))
+        .select_related("beneficiary", "beneficiary__household", "program", "assessment")
+        .order_by("pk")
     )
+    if any(a.status != expected or a.paid_amount for a in recipients):
+        raise DistributionRefused(
+            _("Some applications of this batch were moved on one by one; the batch cannot go on. Prepare a new one.")
+        )
+    return recipients
+
+
+def _check_eligible(recipients: list[Application]) -> None:
+    """Refuse the batch if any recipient is not eligible under its program now (each row named)."""
+    problems = [
+        _row_refusal(number, application.beneficiary, problem)
+        for number, application in enumerate(recipients, start=1)
+        for problem in services.eligibility_problems(application)
+    ]
+    if problems:
+        raise DistributionRefused(" ".join(problems[:20]))
 
 
 @transaction.atomic
@@ -265,7 +283,7 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
     batch = _locked(batch, Batch.BatchStatus.PREPARED)
     if batch.prepared_by_id == actor.pk:
         raise NotAllowed(_("You prepared this batch; another person approves it."))
-    recipients = _recipients(batch)
+    recipients = _recipients(batch, AppStatus.RECOMMENDED)
     note = " ".join((note or "").split())[:2000]
     if not approve:
         if not note:
@@ -278,16 +296,12 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
         _update(batch, recipients, ["status", "decided_by", "due_on"], actor)
         _steps(recipients, actor, AppStatus.RECOMMENDED, AppStatus.REJECTED, note)
         return batch
-    problems, warnings = [], []
-    for number, application in enumerate(recipients, start=1):
-        person = application.beneficiary
-        problems += [_row_refusal(number, person, p) for p in services.eligibility_problems(application)]
-        warnings += [
-            _row_refusal(number, person, w)
-            for w in services.fair_share_warnings(application, application.recommended_amount)
-        ]
-    if problems:
-        raise DistributionRefused(" ".join(problems[:20]))
+    _check_eligible(recipients)
+    warnings = [
+        _row_refusal(number, application.beneficiary, w)
+        for number, application in enumerate(recipients, start=1)
+        for w in services.fair_share_warnings(application, application.recommended_amount)
+    ]
     limit = services.approval_limit(actor, batch.unit)
     if batch.total > limit:
         higher = services.approver_unit(batch.unit, batch.total)
@@ -369,7 +383,8 @@ def batch_pay(
     else:
         kind = batch.program.aid_kind
     program = batch.program
-    recipients = _recipients(batch)
+    recipients = _recipients(batch, AppStatus.APPROVED)
+    _check_eligible(recipients)  # as a single payment checks again: the person may have changed since
     accounts: dict[str, object] = {}
     debits: dict[object, int] = defaultdict(int)
     for application in recipients:

@@ -236,6 +236,10 @@ def _step(application: Application, actor, to_status: str, note: str = "") -> No
     application.due_on = timezone.localdate() + timedelta(days=application.program.step_days)
 
 
+# The steps a batch takes for all its applications at once: never one application alone.
+BATCH_STEPS = frozenset({AppStatus.RECOMMENDED, AppStatus.APPROVED})
+
+
 def _locked(application: Application, *expected: str) -> Application:
     locked = (
         Application.objects.select_for_update(of=("self",)).select_related("program", "unit").get(pk=application.pk)
@@ -244,6 +248,10 @@ def _locked(application: Application, *expected: str) -> Application:
         raise DistributionRefused(
             _("This application is %(status)s; this step is not possible now.")
             % {"status": locked.get_status_display().lower()}
+        )
+    if locked.batch_id is not None and BATCH_STEPS.intersection(expected):
+        raise DistributionRefused(
+            _("This application is part of a batch; it is approved and paid with the batch, not on its own.")
         )
     return locked
 

@@ -256,12 +256,13 @@ def _detail(request, application, bound: dict | None = None):
     if status == AppStatus.ASSESSED and can(user, "distribution.recommend", unit):
         actions["recommend"] = RecommendForm(prefix="recommend", initial={"amount": application.requested_amount})
     own_recommendation = application.recommended_by_id == user.pk
-    may_approve = status == AppStatus.RECOMMENDED and can(user, "distribution.approve", unit)
+    in_batch = application.batch_id is not None and status in services.BATCH_STEPS  # decided and paid with it
+    may_approve = status == AppStatus.RECOMMENDED and can(user, "distribution.approve", unit) and not in_batch
     if may_approve and not own_recommendation:
         actions["approve"] = ApproveForm(prefix="approve", initial={"amount": amount})
         actions["reject"] = RejectForm(prefix="reject")
     goods = application.program.aid_kind == AidKind.GOODS
-    if status == AppStatus.APPROVED and can(user, "distribution.pay", unit) and not goods:
+    if status == AppStatus.APPROVED and can(user, "distribution.pay", unit) and not goods and not in_batch:
         actions["pay"] = PayForm(
             prefix="pay",
             accounts=selectors.money_accounts(unit),
@@ -303,7 +304,11 @@ def _detail(request, application, bound: dict | None = None):
             "aid_totals": registry.aid_totals(person),
             "disbursements": application.disbursements.select_related("money_account", "entry", "loan").order_by("pk"),
             "can_ledger": can(user, "ledger.view", unit),
-            "pay_goods": goods and status == AppStatus.APPROVED and can(user, "distribution.pay", unit),
+            "pay_goods": goods
+            and status == AppStatus.APPROVED
+            and can(user, "distribution.pay", unit)
+            and not in_batch,
+            "in_batch": in_batch,
             "can_evidence": can(user, "distribution.evidence", application.unit),
             "can_keep_evidence": can(user, "distribution.evidence_keep", application.unit),
             "evidence": application.evidence.select_related("uploaded_by"),

@@ -11,6 +11,7 @@ from satuatap.core.errors import NotAllowed
 from satuatap.distribution import batches, services
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import Application, AppStatus, Batch, Disbursement
+from satuatap.distribution.tests.test_api import Api
 from satuatap.ledger.models import JournalLine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -235,3 +236,67 @@ def test_batches_are_read_within_the_users_units(world, books, recipients):
     with pytest.raises(Http404):
         batches.batch_for(world.bob, batch.pk)
     assert batches.batch_for(books.rita, batch.pk) == batch
+
+
+# --- a batch's applications go only with the batch ---------------------------------------------------
+
+
+def test_an_application_of_a_batch_is_not_decided_or_paid_on_its_own(world, books, recipients):
+    batch = _prepare(world, books, recipients, amount=300_000)
+    first = batch.applications.order_by("pk").first()
+    with pytest.raises(DistributionRefused, match="part of a batch"):
+        services.application_decide(actor=books.hank, application=first, approve=False, note="tidak layak")
+    batch = batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+    with pytest.raises(DistributionRefused, match="part of a batch"):
+        services.disbursement_pay(actor=books.fiona, application=first, amount=300_000, money_account=books.cash)
+    assert not Disbursement.objects.filter(application=first).exists()
+    batch = batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+    first.refresh_from_db()
+    assert first.paid_amount == first.approved_amount == 300_000
+    assert Disbursement.objects.filter(application=first).count() == 1
+
+
+def test_a_batch_whose_application_was_moved_on_alone_stops_whole(world, books, recipients):
+    """Applications moved before this rule existed (or by hand): the batch refuses to go on rather
+    than approve a rejected one or pay one twice."""
+    batch = _prepare(world, books, recipients, amount=300_000)
+    first = batch.applications.order_by("pk").first()
+    Application.objects.filter(pk=first.pk).update(status=AppStatus.REJECTED)
+    with pytest.raises(DistributionRefused, match="moved on one by one"):
+        batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+    assert Application.objects.get(pk=first.pk).status == AppStatus.REJECTED
+    Application.objects.filter(pk=first.pk).update(status=AppStatus.RECOMMENDED)
+    batch = batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+    Application.objects.filter(pk=first.pk).update(paid_amount=300_000)
+    with pytest.raises(DistributionRefused, match="moved on one by one"):
+        batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+    assert not Disbursement.objects.exists()
+    assert Batch.objects.get(pk=batch.pk).status == Batch.BatchStatus.APPROVED
+
+
+def test_a_batch_is_not_paid_to_a_person_no_longer_eligible(world, books, recipients):
+    batch = batches.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients), approve=True)
+    recipients[2].asnaf = "gharimin"  # after the approval, before the payment
+    recipients[2].save(update_fields=["asnaf"])
+    with pytest.raises(DistributionRefused, match=r"Row 3 .*Zakat of this program goes only to"):
+        batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+    assert Batch.objects.get(pk=batch.pk).status == Batch.BatchStatus.APPROVED
+    assert not Disbursement.objects.exists()
+
+
+def test_the_application_page_of_a_batch_member_offers_no_decision_or_payment(client, world, books, recipients):
+    batch = _prepare(world, books, recipients, amount=300_000)
+    first = batch.applications.order_by("pk").first()
+    client.force_login(books.hank)
+    page = client.get(f"/distribution/applications/{first.pk}/").content.decode()
+    assert 'data-testid="in-batch"' in page and f"/distribution/batches/{batch.pk}/" in page
+    assert 'name="approve-amount"' not in page
+    response = client.post(
+        f"/distribution/applications/{first.pk}/decide/", {"decision": "reject", "reject-note": "tidak layak"}
+    )
+    assert "part of a batch" in response.content.decode()
+    assert Application.objects.get(pk=first.pk).status == AppStatus.RECOMMENDED
+    # The API says the same.
+    refused = Api(books.hank).post(f"/applications/{first.pk}/decide", {"approve": False, "note": "tidak layak"})
+    assert refused.status_code == 400 and "part of a batch" in str(refused.json()["error"])
+    assert Application.objects.get(pk=first.pk).status == AppStatus.RECOMMENDED
