@@ -2,14 +2,16 @@
 
 A loan program's disbursement posts Dr the receivable / Cr cash or bank (``services.disbursement_pay``)
 and opens a ``Loan`` here with the program's number of monthly installments. A repayment posts the
-mirror image (Dr cash or bank / Cr the receivable) in the program's fund, so the money flows back
-into what the fund may spend, and is allocated to the installments oldest first.
+mirror image (Dr cash or bank / Cr the receivable) in the fund and restriction the loan was paid from
+(not the program's current ones: finance may have changed them since), so the money flows back into
+what that fund may spend, and is allocated to the installments oldest first.
 
 Reads are scoped like the rest of distribution: a loan is visible to a user holding
 ``distribution.view`` on a unit whose subtree holds the loan's unit; other ids are 404.
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -26,7 +28,8 @@ from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import AidKind, Disbursement, Loan, LoanInstallment, LoanRepayment
 from satuatap.distribution.services import _amount, _text
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, JournalLine, Source
+from satuatap.ledger.models import Account, AccountRole, Fund, JournalLine, Source
+from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import subtree_q
@@ -87,9 +90,20 @@ def loan_open(*, actor, disbursement: Disbursement) -> Loan:
 # --- repayments -------------------------------------------------------------------------------------
 
 
-def _receivable_account(loan: Loan):
-    """The receivable the loan was paid into (the one its disbursement's entry debited), so a
-    repayment clears the same account even if finance has since added another."""
+@dataclass(frozen=True)
+class LoanFunding:
+    """Where a loan sits in the ledger: the receivable account, fund and restriction its payment debited."""
+
+    account: Account
+    fund: Fund
+    restriction: str
+
+
+def loan_funding(loan: Loan) -> LoanFunding:
+    """The receivable line the loan's disbursement posted (its unit, its principal), so a repayment
+    clears the same account in the same fund and restriction even if finance has since added another
+    receivable or moved the program to another fund or code (PSAK 109: funds are kept apart). Only a
+    loan whose entry has no such line (older data) falls back to the program as it is now."""
     line = (
         JournalLine.objects.filter(
             entry_id=loan.disbursement.entry_id,
@@ -97,10 +111,18 @@ def _receivable_account(loan: Loan):
             debit=loan.principal,
             unit_id=loan.unit_id,
         )
-        .select_related("account")
+        .select_related("account", "fund")
+        .order_by("pk")
         .first()
     )
-    return line.account if line is not None else ledger.receivable_account(loan.institution_id)
+    if line is not None:
+        return LoanFunding(account=line.account, fund=line.fund, restriction=line.restriction)
+    program = loan.disbursement.program
+    return LoanFunding(
+        account=ledger.receivable_account(loan.institution_id),
+        fund=fund_of(loan.institution_id, program.fund_kind),
+        restriction=program.restriction,
+    )
 
 
 @transaction.atomic
@@ -108,8 +130,9 @@ def loan_repay(
     *, actor, loan: Loan, amount: int, money_account, paid_on: date | None = None, reference: str = ""
 ) -> LoanRepayment:
     """Receive money back on a loan into a cash or bank account of its unit: Dr that account / Cr the
-    receivable in the program's fund (so the fund may spend it again), allocated to the installments
-    oldest first. Never more than is outstanding, never dated in the future or before the loan."""
+    receivable, in the fund and restriction the loan was paid from (so that fund may spend it again),
+    allocated to the installments oldest first. Never more than is outstanding, never dated in the
+    future or before the loan."""
     require(actor, "distribution.pay", loan.unit)
     loan = (
         Loan.objects.select_for_update(of=("self",))
@@ -140,6 +163,7 @@ def loan_repay(
     ledger.check_money_account(money_account, loan.unit, "money_account")
     reference = _text(reference, "reference", 100)
     program = loan.disbursement.program
+    funding = loan_funding(loan)
     number = loan.repayments.count() + 1
     entry = ledger.entry_post(
         actor=actor,
@@ -150,10 +174,8 @@ def loan_repay(
         idempotency_key=f"loan-repayment:{loan.pk}:{number}",
         memo=_("Loan repayment, %(program)s: %(name)s") % {"program": program.name, "name": loan.beneficiary.number},
         lines=[
-            ledger.LineSpec(money_account, program.fund_kind, debit=amount, restriction=program.restriction),
-            ledger.LineSpec(
-                _receivable_account(loan), program.fund_kind, credit=amount, restriction=program.restriction
-            ),
+            ledger.LineSpec(money_account, funding.fund, debit=amount, restriction=funding.restriction),
+            ledger.LineSpec(funding.account, funding.fund, credit=amount, restriction=funding.restriction),
         ],
     )
     left = amount

@@ -108,6 +108,8 @@ def _detail(request, loan, form=None):
             "loan": loan,
             "a": loan.disbursement.application,
             "program": loan.disbursement.program,
+            # The fund the loan was paid from (and is repaid into), not the program's current one.
+            "funding": loans.loan_funding(loan),
             "person": loan.beneficiary,
             "schedule": loans.installments_of(loan, today),
             "repayments": loans.repayments_of(loan),

@@ -19,7 +19,7 @@ from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.beneficiaries.models import AidRecord
 from satuatap.distribution import loans, services
 from satuatap.distribution.models import AppStatus, Loan, LoanInstallment, LoanRepayment
-from satuatap.distribution.tests.conftest import apply_and_recommend
+from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.distribution.tests.test_api import Api, error_of, ok
 from satuatap.ledger import services as ledger
 from satuatap.ledger.chart import cash_key
@@ -259,6 +259,156 @@ def test_only_finance_of_the_loans_unit_receives_repayments(world, books, progra
         with pytest.raises(PermissionDenied):
             loans.loan_repay(actor=user, loan=loan, amount=1_000, money_account=books.cash)
     assert not LoanRepayment.objects.exists()
+
+
+# --- a program changed while its loans are open -----------------------------------------------------
+
+
+def receivable_by_fund(world) -> dict:
+    """What is still owed on the loan receivable of branch A, per (fund, restriction); zeros left out."""
+    receivable = ledger.receivable_account(world.alpha.pk)
+    rows = (
+        JournalLine.objects.filter(account=receivable, unit=world.branch_a)
+        .values("fund__kind", "restriction")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+    )
+    return {(r["fund__kind"], r["restriction"]): r["debit"] - r["credit"] for r in rows if r["debit"] != r["credit"]}
+
+
+def available(world, kind, restriction=None) -> int:
+    return fund_available(world.branch_a, fund_of(world.alpha.pk, kind), restriction)
+
+
+def lines_of(entry) -> set:
+    return {
+        (line.account_id, line.fund.kind, line.restriction, line.debit, line.credit)
+        for line in JournalLine.objects.filter(entry=entry).select_related("fund")
+    }
+
+
+def program_change(world, program, **changes):
+    """Finance edits the program (``program_save`` allows it while its loans are open)."""
+    today = timezone.localdate()
+    fields = {
+        "code": program.code,
+        "name": program.name,
+        "pillar": program.pillar,
+        "fund_kind": program.fund_kind,
+        "asnaf": program.asnaf,
+        "aid_kind": program.aid_kind,
+        "installments": program.installments,
+        "budget": program.budget,
+        "start_date": date(today.year, 1, 1),
+        "end_date": date(today.year, 12, 31),
+    } | changes
+    return services.program_save(actor=world.carol, unit=world.branch_a, program=program, **fields)
+
+
+@pytest.fixture
+def restricted_program(world, books):
+    """A loan program of restricted infak (its code is the restriction) with Rp3.000.000 given for it."""
+    fund(world.branch_a, 3_000_000, fund_kind="infak_restricted", account="4310", restriction="qardh-terikat")
+    today = timezone.localdate()
+    return services.program_save(
+        actor=world.carol,
+        unit=world.branch_a,
+        code="qardh-terikat",
+        name="Pinjaman terikat",
+        pillar="economy",
+        fund_kind="infak_restricted",
+        aid_kind="loan",
+        installments=10,
+        budget=50_000_000,
+        start_date=date(today.year, 1, 1),
+        end_date=date(today.year, 12, 31),
+    )
+
+
+def test_a_loan_paid_from_infak_is_repaid_into_infak_after_its_program_moves_to_zakat(world, books, program):
+    zakat_before, infak_before = available(world, "zakat"), available(world, "infak")
+    loan = lend(world, books, program, amount=1_000_000)
+    assert receivable_by_fund(world) == {("infak", ""): 1_000_000}
+    program_change(world, program, fund_kind="zakat", asnaf=["miskin"])
+
+    first = repay(books, loan, 400_000)
+    receivable = ledger.receivable_account(world.alpha.pk)
+    assert lines_of(first.entry) == {
+        (books.cash.pk, "infak", "", 400_000, 0),
+        (receivable.pk, "infak", "", 0, 400_000),
+    }
+    assert receivable_by_fund(world) == {("infak", ""): 600_000}
+    repay(books, loan, 600_000)
+    loan.refresh_from_db()
+    assert loan.outstanding == 0
+    # Nothing is owed in any fund, the infak money is back in infak and zakat never moved.
+    assert receivable_by_fund(world) == {}
+    assert available(world, "infak") == infak_before
+    assert available(world, "zakat") == zakat_before
+    assert not JournalLine.objects.filter(entry__source=Source.REPAYMENT, fund__kind="zakat").exists()
+    # The loan page names the fund the loan came from, not the program's new one.
+    response = as_user(books.fiona).get(f"/distribution/loans/{loan.pk}/")
+    html = text_of(response)
+    assert response.status_code == 200 and response.context["funding"].fund.kind == "infak"
+    assert '<dd class="col-7">Infak/sedekah (unrestricted)' in html and '<dd class="col-7">Zakat' not in html
+
+
+def test_a_restricted_loan_is_repaid_under_its_restriction_after_the_program_code_changes(
+    world, books, restricted_program
+):
+    loan = lend(world, books, restricted_program, amount=600_000)
+    assert receivable_by_fund(world) == {("infak_restricted", "qardh-terikat"): 600_000}
+    assert available(world, "infak_restricted", "qardh-terikat") == 2_400_000
+    program_change(world, restricted_program, code="qardh-baru")
+
+    first = repay(books, loan, 250_000)
+    receivable = ledger.receivable_account(world.alpha.pk)
+    assert lines_of(first.entry) == {
+        (books.cash.pk, "infak_restricted", "qardh-terikat", 250_000, 0),
+        (receivable.pk, "infak_restricted", "qardh-terikat", 0, 250_000),
+    }
+    # The page (and its repayment form) names the loan's own fund and restriction.
+    html = text_of(as_user(books.fiona).get(f"/distribution/loans/{loan.pk}/"))
+    assert "back into the Infak/sedekah (restricted) fund" in html and "<code>qardh-terikat</code>" in html
+    assert "qardh-baru" not in html
+    repay(books, loan, 350_000)
+    assert receivable_by_fund(world) == {}
+    assert available(world, "infak_restricted", "qardh-terikat") == 3_000_000
+    assert available(world, "infak_restricted", "qardh-baru") == 0
+    assert not JournalLine.objects.filter(restriction="qardh-baru").exists()
+
+
+def test_a_loan_of_an_unchanged_restricted_program_repays_in_its_fund_and_restriction(world, books, restricted_program):
+    loan = lend(world, books, restricted_program, amount=600_000)
+    repayment = repay(books, loan, 600_000)
+    receivable = ledger.receivable_account(world.alpha.pk)
+    assert lines_of(repayment.entry) == {
+        (books.cash.pk, "infak_restricted", "qardh-terikat", 600_000, 0),
+        (receivable.pk, "infak_restricted", "qardh-terikat", 0, 600_000),
+    }
+    assert receivable_by_fund(world) == {}
+    assert available(world, "infak_restricted", "qardh-terikat") == 3_000_000
+    funding = loans.loan_funding(loan)
+    assert (funding.account, funding.fund.kind, funding.restriction) == (
+        receivable,
+        "infak_restricted",
+        "qardh-terikat",
+    )
+
+
+def test_a_loan_without_its_receivable_line_repays_in_the_programs_fund(world, books, program):
+    """Legacy data: the disbursement's entry has no receivable line of the loan's principal."""
+    loan = lend(world, books, program, amount=500_000)
+    other = repay(books, lend(world, books, program, amount=200_000), 200_000)  # an entry without it
+    loan.disbursement.entry_id = other.entry_id
+    loan.disbursement.save(update_fields=["entry"])
+    funding = loans.loan_funding(Loan.objects.get(pk=loan.pk))
+    assert (funding.account, funding.fund.kind, funding.restriction) == (
+        ledger.receivable_account(world.alpha.pk), "infak", "",
+    )  # fmt: skip
+    repayment = repay(books, loan, 500_000)
+    assert {(kind, debit, credit) for _a, kind, _r, debit, credit in lines_of(repayment.entry)} == {
+        ("infak", 500_000, 0), ("infak", 0, 500_000),
+    }  # fmt: skip
 
 
 def test_overdue_installments_and_the_totals(world, books, program):
