@@ -40,6 +40,7 @@ from satuatap.distribution.api_schemas import (
     DecideIn,
     DisbursementFilter,
     DisbursementOut,
+    DistributionReportQuery,
     EvidenceCompleteIn,
     EvidenceOut,
     FollowUpIn,
@@ -51,7 +52,6 @@ from satuatap.distribution.api_schemas import (
     ProgramPatch,
     RecommendIn,
     ReportOut,
-    ReportQuery,
     ScreenIn,
 )
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
@@ -624,7 +624,7 @@ def _month(value: str) -> tuple[int, int]:
     response={200: ReportOut, **ERRORS},
     summary="The distribution report of a unit's subtree over whole months (as on the report page)",
 )
-def get_report(request, query: Query[ReportQuery]):
+def get_report(request, query: Query[DistributionReportQuery]):
     unit = _unit(request.user, query.unit_id, VIEW)
     if query.end:
         end = _month(query.end)

@@ -17,7 +17,7 @@ from satuatap.distribution.models import (
     Channel,
     EvidenceKind,
 )
-from satuatap.ledger.api_schemas import MONTH
+from satuatap.ledger.api_schemas import MONTH, UnitBrief
 from satuatap.ledger.models import FundKind
 
 
@@ -36,11 +36,6 @@ class BeneficiaryBrief(Schema):
     number: str
     full_name: str
     nik_masked: str = Field(description="NIK with the birth-date digits hidden; empty when unknown.")
-
-
-class UnitBrief(Schema):
-    id: int
-    name: str
 
 
 class ProgramBrief(Schema):
@@ -401,7 +396,7 @@ class BatchPayIn(Schema):
 # --- the report -----------------------------------------------------------------------------------
 
 
-class ReportQuery(Schema):
+class DistributionReportQuery(Schema):
     unit_id: int | None = Field(None, description="The unit whose subtree is reported; default: your first unit.")
     start: str | None = Field(None, pattern=MONTH, description="First month, YYYY-MM (default: January of `end`).")
     end: str | None = Field(None, pattern=MONTH, description="Last month, YYYY-MM (default: this month).")

@@ -225,7 +225,7 @@ def test_detail_says_who_may_approve_what_is_not_eligible_and_the_fair_share_war
     big = apply_and_recommend(world, books, 8_000_000)
     detail = ok(Api(books.hank).get(f"/applications/{big.pk}"))
     assert detail["approval_limit"] == 5_000_000 and detail["above_my_limit"] is True
-    assert detail["approver_unit"] == {"id": world.region.pk, "name": "Wilayah Satu"}
+    assert detail["approver_unit"] == {"id": world.region.pk, "code": world.region.code, "name": "Wilayah Satu"}
     assert detail["eligibility_problems"] == [] and detail["fair_share_warnings"] == []
     assert ok(Api(books.rita).get(f"/applications/{big.pk}"))["approver_unit"] is None
 
