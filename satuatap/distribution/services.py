@@ -39,7 +39,7 @@ from satuatap.distribution.models import (
     Program,
 )
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, Source
+from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
 from satuatap.ledger.pillars import pillars_of
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
@@ -153,6 +153,8 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         program = Program(institution_id=unit.institution_id, unit=unit, created_by=actor)
     elif program.unit_id != unit.pk:
         raise NotAllowed(_("This program belongs to another unit."))
+    else:
+        _check_keeps_its_money(program, fund_kind, code)
     for name_, value in values.items():
         setattr(program, name_, value)
     program.save()
@@ -164,6 +166,38 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         changes={"budget": [None, program.budget], "fund": [None, program.fund_kind]},
     )
     return program
+
+
+def _check_keeps_its_money(program: Program, fund_kind: str, code: str) -> None:
+    """A program's fund, and a restricted-infak program's code (the ledger restriction its money is
+    held under), stay as they are once applications or money ride on them: approvals were checked
+    against that fund, loans are repaid into it, and gifts for the program are held under that code."""
+    restriction = code if fund_kind == FundKind.INFAK_RESTRICTED else ""
+    if fund_kind == program.fund_kind and restriction == program.restriction:
+        return
+    field = "fund_kind" if fund_kind != program.fund_kind else "code"
+    if program.applications.exists():
+        raise DistributionRefused(
+            _(
+                "This program already has applications, so its fund and the code of its restricted money "
+                "stay as they are. End it and open a new program instead."
+            ),
+            field=field,
+        )
+    if (
+        program.restriction
+        and LedgerBalance.objects.filter(
+            institution_id=program.institution_id, fund__kind=FundKind.INFAK_RESTRICTED, restriction=program.restriction
+        ).exists()
+    ):
+        raise DistributionRefused(
+            _(
+                "Infak was already given for this program under the code %(code)s, so its fund and code stay as "
+                "they are. End it and open a new program instead."
+            )
+            % {"code": program.restriction},
+            field=field,
+        )
 
 
 @transaction.atomic

@@ -18,7 +18,8 @@ from django.utils import timezone
 from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.beneficiaries.models import AidRecord
 from satuatap.distribution import loans, services
-from satuatap.distribution.models import AppStatus, Loan, LoanInstallment, LoanRepayment
+from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.models import AppStatus, Loan, LoanInstallment, LoanRepayment, Program
 from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.distribution.tests.test_api import Api, error_of, ok
 from satuatap.ledger import services as ledger
@@ -287,7 +288,8 @@ def lines_of(entry) -> set:
 
 
 def program_change(world, program, **changes):
-    """Finance edits the program (``program_save`` allows it while its loans are open)."""
+    """The program's fund or code changed while its loans are open. ``program_save`` refuses that
+    now; programs changed before that rule, or by hand, are written straight to the table."""
     today = timezone.localdate()
     fields = {
         "code": program.code,
@@ -301,7 +303,11 @@ def program_change(world, program, **changes):
         "start_date": date(today.year, 1, 1),
         "end_date": date(today.year, 12, 31),
     } | changes
-    return services.program_save(actor=world.carol, unit=world.branch_a, program=program, **fields)
+    with pytest.raises(DistributionRefused, match="already has applications"):
+        services.program_save(actor=world.carol, unit=world.branch_a, program=program, **fields)
+    Program.objects.filter(pk=program.pk).update(**changes)
+    program.refresh_from_db()
+    return program
 
 
 @pytest.fixture

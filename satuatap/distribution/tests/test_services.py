@@ -8,7 +8,7 @@ from satuatap.core.errors import NotAllowed
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import AppStatus
-from satuatap.distribution.tests.conftest import apply_and_recommend
+from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.ledger.models import JournalLine
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
@@ -128,3 +128,43 @@ def test_program_rules(world, books):
         services.program_save(actor=world.carol, unit=world.branch_a, fund_kind="infak", **{**base, "code": "sembako"})
     with pytest.raises(NotAllowed):
         services.program_save(actor=world.frank, unit=world.branch_a, fund_kind="infak", **base)
+
+
+def test_a_programs_fund_and_restricted_code_stay_once_money_or_applications_ride_on_them(world, books):
+    program = books.program  # zakat, with no application yet
+    fields = {
+        "code": program.code, "name": program.name, "pillar": program.pillar, "fund_kind": program.fund_kind,
+        "asnaf": program.asnaf, "budget": program.budget, "start_date": program.start_date,
+        "end_date": program.end_date,
+    }  # fmt: skip
+    changed = services.program_save(
+        actor=world.carol, unit=world.branch_a, program=program, **{**fields, "name": "Santunan sembako Ramadan"}
+    )
+    assert changed.name == "Santunan sembako Ramadan"  # other fields still change freely
+    apply_and_recommend(world, books, 300_000)
+    with pytest.raises(DistributionRefused, match="already has applications") as refused:
+        services.program_save(
+            actor=world.carol, unit=world.branch_a, program=program, **{**fields, "fund_kind": "infak", "asnaf": []}
+        )
+    assert set(refused.value.message_dict) == {"fund_kind"}
+    program.refresh_from_db()
+    assert program.fund_kind == "zakat"
+    # A restricted-infak program with money given under its code, and no application yet.
+    fund(world.branch_a, 2_000_000, fund_kind="infak_restricted", account="4310", restriction="sumur")
+    restricted = {**fields, "code": "sumur", "name": "Sumur bor", "fund_kind": "infak_restricted", "asnaf": []}
+    well = services.program_save(actor=world.carol, unit=world.branch_a, **restricted)
+    with pytest.raises(DistributionRefused, match="given for this program under the code sumur") as refused:
+        services.program_save(actor=world.carol, unit=world.branch_a, program=well, **{**restricted, "code": "sumur-2"})
+    assert set(refused.value.message_dict) == {"code"}
+    with pytest.raises(DistributionRefused, match="under the code sumur"):
+        services.program_save(
+            actor=world.carol, unit=world.branch_a, program=well, **{**restricted, "fund_kind": "infak"}
+        )
+    # A restricted program nobody gave to yet may still be renamed.
+    empty = services.program_save(actor=world.carol, unit=world.branch_a, **{**restricted, "code": "masjid"})
+    assert (
+        services.program_save(
+            actor=world.carol, unit=world.branch_a, program=empty, **{**restricted, "code": "masjid-baru"}
+        ).restriction
+        == "masjid-baru"
+    )
