@@ -202,10 +202,18 @@ def _check_keeps_its_money(program: Program, fund_kind: str, code: str) -> None:
 
 @transaction.atomic
 def authority_limit_set(*, actor, unit: Unit, role: str, max_amount: int | None) -> AuthorityLimit | None:
-    """Set up to which amount ``role`` approves at ``unit`` and below; ``None`` removes the limit."""
+    """Set up to which amount ``role`` approves at ``unit`` and below; ``None`` removes the limit.
+    Nobody sets the limit of a role they hold at ``unit`` or below (it would be their own): an office
+    above sets it, but at the institution's top office, whose administrators have nobody above."""
     require(actor, "distribution.configure", unit)
     if role not in (Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN):
         raise DistributionRefused(_("Choose a role that approves."), field="role")
+    own = any(m.role == role and m.unit.path.startswith(unit.path) for m in active_memberships(actor))
+    if own and unit.pk != unit.institution_id:
+        raise NotAllowed(
+            _("You hold this role at %(unit)s or below, so this limit would be your own; an office above sets it.")
+            % {"unit": unit.name}
+        )
     if max_amount is None:
         AuthorityLimit.objects.filter(unit=unit, role=role).delete()
         limit = None

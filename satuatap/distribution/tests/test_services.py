@@ -12,6 +12,7 @@ from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.ledger.models import JournalLine
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
+from satuatap.organizations.models import Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
@@ -168,3 +169,21 @@ def test_a_programs_fund_and_restricted_code_stay_once_money_or_applications_rid
         ).restriction
         == "masjid-baru"
     )
+
+
+def test_nobody_sets_the_authority_limit_of_a_role_they_hold_there(world, books):
+    big = apply_and_recommend(world, books, 8_000_000)
+    with pytest.raises(NotAllowed, match="above your authority limit"):
+        services.application_decide(actor=books.hank, application=big, approve=True)
+    # hank is head of branch A: the head's limit there would be his own.
+    with pytest.raises(NotAllowed, match="would be your own"):
+        services.authority_limit_set(actor=books.hank, unit=world.branch_a, role=Role.HEAD, max_amount=10**12)
+    assert services.approval_limit(books.hank, world.branch_a) == 5_000_000
+    with pytest.raises(NotAllowed):
+        services.application_decide(actor=books.hank, application=big, approve=True)
+    # He may set the limit of a role he does not hold, and the institution's admin may set his.
+    services.authority_limit_set(actor=books.hank, unit=world.branch_a, role=Role.PROGRAM, max_amount=1_000_000)
+    services.authority_limit_set(actor=world.carol, unit=world.branch_a, role=Role.HEAD, max_amount=10_000_000)
+    assert services.approval_limit(books.hank, world.branch_a) == 10_000_000
+    # At the institution's top office its own administrators set the limits: nobody is above them.
+    services.authority_limit_set(actor=world.carol, unit=world.alpha, role=Role.ADMIN, max_amount=100_000_000)
