@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,15 +209,16 @@ def _apply(beneficiary: Beneficiary, fields: dict) -> None:
             beneficiary.name_key = name_key(value, drop_titles=True)
 
 
-def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> None:
-    """Attach the person to the household of their KK (created on first use), checking one head."""
+def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> dict:
+    """Attach the person to the household of their KK (created on first use), checking one head.
+    Returns the changes made to the household itself (``{"single_parent": [old, new]}``), for the audit."""
     kk = fields.get("kk")
     if kk is None and "relation" not in fields and "single_parent" not in fields:
-        return
+        return {}
     if kk == "":
         beneficiary.household = None
         beneficiary.relation = ""
-        return
+        return {}
     if kk:
         household = Household.objects.filter(
             institution_id=beneficiary.institution_id, kk_hash=blind_index("kk", kk)
@@ -238,8 +240,10 @@ def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> None:
     if beneficiary.household_id is None:
         if fields.get("relation"):
             raise BeneficiaryRefused(_("Enter the KK number to place this person in a household."), field="kk")
-        return
+        return {}
+    changes = {}
     if "single_parent" in fields and beneficiary.household.single_parent != fields["single_parent"]:
+        changes["single_parent"] = [beneficiary.household.single_parent, fields["single_parent"]]
         beneficiary.household.single_parent = fields["single_parent"]
         beneficiary.household.save(update_fields=["single_parent"])
     if not beneficiary.relation:
@@ -260,6 +264,7 @@ def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> None:
                 % {"number": head.number, "unit": head.registered_unit.name},
                 field="relation",
             )
+    return changes
 
 
 def _consent_clean(consent: dict | None, beneficiary: Beneficiary) -> dict | None:
@@ -414,9 +419,9 @@ def beneficiary_update(*, actor, beneficiary: Beneficiary, **fields) -> Benefici
     before = {f: _audit_value(f, getattr(beneficiary, f, None)) for f in cleaned if f not in HOUSEHOLD_FIELDS}
     before_household = beneficiary.household_id
     _apply(beneficiary, cleaned)
-    _household(beneficiary, beneficiary.registered_unit, cleaned)
+    household_changes = _household(beneficiary, beneficiary.registered_unit, cleaned)
     after = {f: _audit_value(f, getattr(beneficiary, f, None)) for f in cleaned if f not in HOUSEHOLD_FIELDS}
-    changes = diff(before, after)
+    changes = diff(before, after) | household_changes
     if beneficiary.household_id != before_household:
         changes["household"] = [before_household, beneficiary.household_id]
     if changes or "relation" in cleaned:
@@ -1079,19 +1084,44 @@ ERASED_FIELDS = (
     "note",
     "asnaf_reason",
 )
+# Keys of audit changes that hold a person's data: at erasure their values are replaced, the keys
+# stay so the trail still says what was changed, when and by whom.
+ERASED_AUDIT_KEYS = frozenset(ERASED_FIELDS) | {"full_name", "birth_date", "latitude", "longitude"}
 
 
 @transaction.atomic
 def subject_erase(*, actor, beneficiary: Beneficiary, reason: str) -> Beneficiary:
     """Erase a person's identifying data at their request, keeping what the ledger and the statistics
     need: the record, its number, asnaf, status, region (down to the village), birth year and sex,
-    and the amounts of aid. Name, NIK, phone, street, coordinates, documents, notes and the old
-    values in the field history are removed; the name becomes a pseudonym."""
+    and the amounts of aid. Name, NIK, phone, street, RT/RW, coordinates, documents, notes and the
+    old values in the field history and the audit trail are removed; the name becomes a pseudonym.
+    A person registered twice and merged is erased whole: asking for any record of the merge erases
+    the record the others were merged into and every record merged into it."""
     unit = _unit_over(actor, beneficiary, "beneficiaries.privacy")
     reason = (reason or "").strip()
     if not reason:
         raise BeneficiaryRefused(_("Give the reason (the person's request and its date)."), field="reason")
-    b = _locked(beneficiary)
+    survivor_id = Beneficiary.objects.values_list("merged_into_id", flat=True).get(pk=beneficiary.pk) or beneficiary.pk
+    group = list(
+        Beneficiary.objects.select_for_update(of=("self",))
+        .filter(Q(pk=survivor_id) | Q(merged_into_id=survivor_id))
+        .order_by("pk")
+    )
+    survivor = next(b for b in group if b.pk == survivor_id)
+    if survivor.is_merged:  # merged further while we were reading: the caller tries again
+        raise BeneficiaryRefused(_("This record was merged into another and can no longer be changed."))
+    if all(b.erased_at for b in group):
+        raise BeneficiaryRefused(_("This person's data was erased at their request; the record cannot be changed."))
+    survivor_unit = unit if survivor.pk == beneficiary.pk else _unit_over(actor, survivor, "beneficiaries.privacy")
+    for b in group:
+        if not b.erased_at:  # a group erased before merged records were erased with it is completed
+            _erase_one(actor, b, unit if b.pk == beneficiary.pk else survivor_unit, reason)
+    return next(b for b in group if b.pk == beneficiary.pk)
+
+
+def _erase_one(actor, b: Beneficiary, unit: Unit, reason: str) -> None:
+    """Blank one record of the person, its field history, assessments, consents, documents and the
+    personal values in its audit trail; audited."""
     pseudonym = _("Erased %(number)s") % {"number": b.number}
     for field in ERASED_FIELDS:
         setattr(b, field, "")
@@ -1103,29 +1133,41 @@ def subject_erase(*, actor, beneficiary: Beneficiary, reason: str) -> Beneficiar
     b._change_reason = "erased"
     b.save()
     # The field history would otherwise keep every old value.
-    b.history.exclude(pk=b.history.latest().pk).update(
+    b.history.update(
         full_name=pseudonym,
-        phone="",
-        street="",
-        birth_place="",
-        note="",
-        asnaf_reason="",
+        birth_date=b.birth_date,
         latitude=None,
         longitude=None,
+        **{field: "" for field in ERASED_FIELDS if field != "nik"},  # the history never holds the NIK
     )
-    b.history.update(nik_hash="", nik_first4="", nik_last4="")
     for document in b.documents.all():
         forget_kept(document.path)
     b.documents.all().delete()
-    b.assessments.update(notes="", health="", latitude=None, longitude=None)
+    # Free texts of the visit go, the figures scored stay for the statistics. The history keeps no
+    # free text, but it keeps where the house is.
+    Assessment.history.filter(Q(id__in=b.assessments.values("pk")) | Q(beneficiary_id=b.pk)).update(
+        latitude=None, longitude=None
+    )
+    b.assessments.update(notes="", health="", education="", latitude=None, longitude=None)
     b.consents.update(guardian_name="")
-    # The audit trail keeps who did what, but not the name: the one exception to its never being
-    # changed, which the erasure itself records.
-    events = AuditEvent.objects.filter(target_id=str(b.pk), target_type__app_label="beneficiaries")
-    for event in events.filter(target_type__model="beneficiary"):
+    # The audit trail keeps who did what, but not the person's data: the one exception to its never
+    # being changed, which the erasure itself records.
+    erased = _("(erased)")
+    events = AuditEvent.objects.filter(
+        target_id=str(b.pk), target_type__app_label="beneficiaries", target_type__model="beneficiary"
+    )
+    for event in events:
         event.target_repr = str(b)
-        if "full_name" in event.changes:
-            event.changes["full_name"] = [None, pseudonym]
-        event.save(update_fields=["target_repr", "changes"])
+        for key, values in event.changes.items():
+            if key in ERASED_AUDIT_KEYS:
+                replacement = pseudonym if key == "full_name" else erased
+                event.changes[key] = (
+                    [replacement if v not in (None, "") else v for v in values]
+                    if isinstance(values, list)
+                    else replacement
+                )
+        if event.action == AuditAction.BENEFICIARY_DOCUMENT_VIEWED and event.note:
+            # "<kind>: <file name>", and a file is often named after the person.
+            event.note = f"{event.note.split(': ', 1)[0]}: {erased}"
+        event.save(update_fields=["target_repr", "changes", "note"])
     audit_record(actor=actor, action=AuditAction.BENEFICIARY_ERASED, target=b, unit=unit, note=reason)
-    return b
