@@ -12,9 +12,19 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.parser import Parser
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from satuatap.api.services import api_token_authenticate
+from satuatap.accounts.two_factor import pending_step
+from satuatap.api.services import api_token_authenticate, api_token_waits_for_two_factor
+
+
+class TwoFactorRequired(Exception):
+    """A credential that is refused until its owner passes or sets up the second factor."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 class TokenAuth(HttpBearer):
@@ -24,6 +34,10 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+        elif api_token_waits_for_two_factor(token):
+            raise TwoFactorRequired(
+                401, _("Your role requires two-factor authentication: set it up in the browser, then use this token.")
+            )
         return user
 
 
@@ -34,6 +48,19 @@ class TokenHeaderAuth(APIKeyHeader):
 
     def authenticate(self, request, key):
         return TokenAuth().authenticate(request, key)
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The browser session (with Django's CSRF check), once it has passed its second factor.
+
+    Whatever other headers come with the request: a made-up token must not let a session that
+    has given only its password through.
+    """
+
+    def authenticate(self, request, key):
+        if pending_step(request) is not None:
+            raise TwoFactorRequired(403, _("Enter your two-factor code in the browser first."))
+        return super().authenticate(request, key)
 
 
 def _nul_at(value, path: tuple = ()) -> tuple | None:
@@ -82,7 +109,7 @@ api = NinjaAPI(
         '`{"error": {"code", "message", "fields"}}`; send `Accept-Language: en` for English messages.'
     ),
     urls_namespace="api-v1",
-    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    auth=[TokenAuth(), TokenHeaderAuth(), VerifiedSessionAuth()],
     parser=NulRefusingParser(),
 )
 
@@ -177,6 +204,11 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return error(request, 401, "unauthenticated", _("Send a valid API token: Authorization: Bearer <token>."))
+
+
+@api.exception_handler(TwoFactorRequired)
+def on_two_factor_required(request, exc):
+    return error(request, exc.status, "two_factor_required", exc.message)
 
 
 HTTP_CODES = {409: "conflict"}

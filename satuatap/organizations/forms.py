@@ -75,12 +75,14 @@ class MembershipForm(forms.Form):
         manageable = units_for(user, capability="membership.manage")
         self.fields["unit"].queryset = manageable
         institution_ids = set(manageable.values_list("institution_id", flat=True))
-        # Only staff who already work for this institution; new people come in through StaffCreateForm.
+        # Only staff who already work for this institution, and not the administrator themself (who
+        # may not grant their own roles); new people come in through StaffCreateForm.
         self.fields["user"].queryset = (
             get_user_model()
             .objects.filter(
                 is_active=True, memberships__is_active=True, memberships__unit__institution_id__in=institution_ids
             )
+            .exclude(pk=user.pk)
             .distinct()
             .order_by("username")
         )

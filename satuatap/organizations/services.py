@@ -203,8 +203,11 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
 
 @transaction.atomic
 def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
-    """Give ``user`` a role on ``unit`` (and so on its subtree)."""
+    """Give ``user`` a role on ``unit`` (and so on its subtree). Nobody grants a role to themself:
+    an administrator could otherwise take rights the administrator role deliberately lacks."""
     require(actor, "membership.manage", unit)
+    if user.pk == actor.pk:
+        raise MembershipRefused(_("You cannot grant a role to yourself; ask another administrator."), field="user")
     if role not in Role.values:
         raise MembershipRefused(_("Unknown role."), field="role")
     if not user.is_active:
