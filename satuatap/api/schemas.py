@@ -22,7 +22,7 @@ class UserOut(Schema):
 
     @staticmethod
     def resolve_full_name(obj):
-        return str(obj)
+        return obj["full_name"] if isinstance(obj, dict) else str(obj)  # a user, or a dict made of one
 
 
 class MembershipBrief(Schema):

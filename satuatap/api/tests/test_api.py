@@ -38,6 +38,7 @@ def test_openapi_schema_is_published_at_a_stable_url(client):
 def test_me_lists_the_users_roles(world, api):
     body = api("get", "/me").json()
     assert body["username"] == "alice"
+    assert body["full_name"] == str(world.alice)
     assert [m["unit_id"] for m in body["memberships"]] == [world.branch_a.pk]
 
 
