@@ -23,7 +23,7 @@ from satuatap.core.crypto import blind_index
 from satuatap.donors import identifiers, services
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
-from satuatap.organizations.models import Unit
+from satuatap.donors.selectors import identifiers_unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q, unit_for
 
@@ -57,22 +57,6 @@ def donor_for(user, donor_id) -> Donor:
     if donor is None:
         raise Http404
     return donor
-
-
-def identifiers_unit(user, donor: Donor) -> Unit | None:
-    """A unit on which the user holds ``donors.identifiers`` and where ``donor`` is visible."""
-    tops = units_where(user, "donors.identifiers")
-    for top in tops:
-        if top.contains(donor.registered_unit):
-            return top
-    if not tops:
-        return None
-    from satuatap.collection.models import Donation
-
-    for top in tops:
-        if Donation.objects.filter(donor=donor, unit__path__startswith=top.path).exists():
-            return top
-    return None
 
 
 def _search(donors: QuerySet[Donor], q: str) -> QuerySet[Donor]:

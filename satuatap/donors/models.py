@@ -78,6 +78,18 @@ class Donor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "number"], name="donors_donor_number_unique"),
             models.CheckConstraint(condition=Q(kind__in=DonorKind.values), name="donors_donor_kind_known"),
+            # One active donor per NIK and per NPWP in an institution (merged donors keep theirs):
+            # the backstop of the services' duplicate check when two registrations race.
+            models.UniqueConstraint(
+                fields=["institution", "nik_hash"],
+                condition=Q(merged_into__isnull=True) & ~Q(nik_hash=""),
+                name="donors_donor_nik_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "npwp_hash"],
+                condition=Q(merged_into__isnull=True) & ~Q(npwp_hash=""),
+                name="donors_donor_npwp_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["institution", "name_key"], name="donors_donor_inst_name"),

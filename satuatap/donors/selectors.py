@@ -111,6 +111,31 @@ def donor_for(user, pk, *, capability: str = "donors.view") -> Donor:
         raise Http404 from None
 
 
+def donor_within(donor: Donor, unit: Unit) -> bool:
+    """True when ``donor`` is in ``unit``'s scope (the rule above): registered at or below it, or
+    gave there."""
+    if unit.depth == 1:
+        return donor.institution_id == unit.pk
+    if unit.contains(donor.registered_unit):
+        return True
+    return _donation_model().objects.filter(donor=donor, unit__path__startswith=unit.path).exists()
+
+
+def identifiers_unit(user, donor: Donor) -> Unit | None:
+    """A unit on which ``user`` holds ``donors.identifiers`` and whose scope holds ``donor``; None
+    when the donor's full NIK and NPWP are not the user's to read. The right to see a donor (for
+    instance as front office of a branch where they gave) is not the right to read their
+    identifiers: that comes only from a role with ``donors.identifiers`` over the donor."""
+    tops = units_where(user, "donors.identifiers")
+    for top in tops:  # registered there: no query
+        if top.contains(donor.registered_unit):
+            return top
+    for top in tops:
+        if donor_within(donor, top):
+            return top
+    return None
+
+
 # --- search --------------------------------------------------------------------------------------------
 
 

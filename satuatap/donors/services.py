@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,10 +120,39 @@ def _check_unique_identifiers(donor: Donor, fields: dict) -> None:
                 )
 
 
+# The database's backstop of ``_check_unique_identifiers`` (``Donor.Meta.constraints``); SQLite names
+# the columns instead of the constraint.
+UNIQUE_IDENTIFIER_MARKS = ("donors_donor_nik_unique", "donors_donor_npwp_unique", ".nik_hash", ".npwp_hash")
+
+
+def _save_unique(donor: Donor, fields: dict, **save_options) -> None:
+    """Save ``donor``; when another writer took its NIK or NPWP first (the unique constraint refused
+    the row), refuse as ``_check_unique_identifiers`` does, naming the donor who holds it."""
+    try:
+        with transaction.atomic():
+            donor.save(**save_options)
+    except IntegrityError as exc:
+        if not any(mark in str(exc) for mark in UNIQUE_IDENTIFIER_MARKS):
+            raise
+        _check_unique_identifiers(donor, fields)
+        raise DonorRefused(
+            _("This NIK or NPWP is already registered for another donor; open that donor instead.")
+        ) from exc
+
+
 def donor_number_next(institution: Unit, year: int) -> str:
-    """The next donor number (NPWZ-style) of the institution: ``<code>-<year>-<seq>``, gapless."""
+    """The next donor number (NPWZ-style) of the institution: ``<code>-<year>-<seq>``, gapless.
+
+    The institution's number row stays locked until the caller's transaction ends, so registrations
+    in one institution queue here (``donor_register`` relies on it for its duplicate check)."""
     seq = Sequence.next_value("donor", str(institution.pk))
     return f"{institution.code}-{year % 100:02d}{seq:07d}"
+
+
+def _lock_identifiers(institution_id: int) -> None:
+    """Queue behind registrations and imports of the institution (they hold its donor-number row)
+    before checking that a NIK or NPWP is free."""
+    list(Sequence.objects.select_for_update().filter(scope="donor", key=str(institution_id)).values_list("pk"))
 
 
 @transaction.atomic
@@ -135,10 +164,12 @@ def donor_register(*, actor, unit: Unit, **fields) -> Donor:
     cleaned = _clean(fields)
     institution = _institution(unit)
     donor = Donor(institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None)
+    # The number first: its lock makes concurrent registrations of one NIK queue, so the second
+    # one's check sees the first donor (a refusal gives the number back with the rollback).
+    donor.number = donor_number_next(institution, timezone.localdate().year)
     _check_unique_identifiers(donor, cleaned)
     _apply(donor, cleaned)
-    donor.number = donor_number_next(institution, timezone.localdate().year)
-    donor.save()
+    _save_unique(donor, cleaned)
     audit_record(
         actor=actor,
         action=AuditAction.DONOR_REGISTERED,
@@ -161,13 +192,15 @@ def donor_update(*, actor, donor: Donor, **fields) -> Donor:
     if donor.is_merged:
         raise DonorRefused(_("This donor was merged into another and can no longer be changed."))
     cleaned = _clean(fields)
+    if cleaned.get("nik") or cleaned.get("npwp"):
+        _lock_identifiers(donor.institution_id)
     _check_unique_identifiers(donor, cleaned)
     before = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
     _apply(donor, cleaned)
     after = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
     changes = diff(before, after)
     if changes:
-        donor.save()
+        _save_unique(donor, cleaned)
         audit_record(
             actor=actor, action=AuditAction.DONOR_UPDATED, target=donor, unit=donor.registered_unit, changes=changes
         )
@@ -184,8 +217,13 @@ def _audit_value(field: str, value):
 
 
 def donor_identifiers_read(*, actor, donor: Donor, unit: Unit) -> dict:
-    """The donor's full NIK and NPWP, for a role that needs them; every read is audited."""
+    """The donor's full NIK and NPWP, for a role that needs them on a unit whose scope holds the donor
+    (registered or gave there: ``selectors.identifiers_unit`` finds one); every read is audited."""
+    from satuatap.donors.selectors import donor_within
+
     require(actor, "donors.identifiers", unit)
+    if not donor_within(donor, unit):
+        raise NotAllowed(_("Your role does not allow reading full NIK and NPWP."))
     audit_record(actor=actor, action=AuditAction.DONOR_IDENTIFIERS_VIEWED, target=donor, unit=unit)
     return {"nik": donor.nik, "npwp": identifiers.format_npwp(donor.npwp) if donor.npwp else ""}
 
@@ -271,14 +309,16 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     moved = _move_references(actor, duplicate, survivor, reason)
     # Donors merged earlier into the duplicate now lead straight to the survivor.
     relinked = Donor.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    # The duplicate leaves the active donors before the survivor takes its NIK or NPWP: one active
+    # donor per identifier is a database constraint, checked row by row.
+    duplicate.merged_into = survivor
+    duplicate._change_reason = reason
+    duplicate.save(update_fields=["merged_into"])
     filled = _fill_from(survivor, duplicate)
     before = {f: _audit_value(f, getattr(survivor, f)) for f in filled}
     _apply(survivor, filled)
     survivor._change_reason = reason
     survivor.save()
-    duplicate.merged_into = survivor
-    duplicate._change_reason = reason
-    duplicate.save(update_fields=["merged_into"])
     counts = {"donations": moved.pop("collection.donation", 0), **moved, "relinked_merged_donors": relinked}
     audit_record(
         actor=actor,

@@ -207,7 +207,7 @@ def donor_detail(request, pk):
             "fund_labels": selectors.fund_labels(),
             "kind_labels": selectors.kind_labels(),
             "can_edit": not donor.is_merged and can(request.user, "donors.manage", donor.registered_unit),
-            "can_identifiers": can(request.user, "donors.identifiers", unit),
+            "can_identifiers": selectors.identifiers_unit(request.user, donor) is not None,
             "can_merge": not donor.is_merged and can(request.user, "donors.merge", unit),
             "can_statement": can(request.user, "donors.manage", unit) or can(request.user, "donors.identifiers", unit),
             "phone": format_phone(donor.phone),
@@ -218,10 +218,13 @@ def donor_detail(request, pk):
 @login_required
 @require_POST
 def donor_identifiers(request, pk):
-    """The donor's full NIK and NPWP, for roles that need them; each read is audited."""
+    """The donor's full NIK and NPWP, for roles that need them over this donor; each read is audited."""
     unit = _unit(request)
     donor = selectors.donor_for(request.user, pk)
-    values = services.donor_identifiers_read(actor=request.user, donor=donor, unit=unit)
+    # Read on behalf of a unit whose scope holds the donor, not the active one: seeing a donor (as
+    # front office where they gave) is not a right to their identifiers. None found: the service refuses.
+    reading_unit = selectors.identifiers_unit(request.user, donor) or unit
+    values = services.donor_identifiers_read(actor=request.user, donor=donor, unit=reading_unit)
     template = "donors/_identifiers.html" if request.htmx else "donors/identifiers.html"
     return render(request, template, {"donor": donor, "values": values})
 
