@@ -40,10 +40,9 @@ from satuatap.ledger.api_schemas import (
     TransferIn,
     TrialBalanceReport,
 )
-from satuatap.ledger.errors import IdempotencyConflict, ReversalRefused
+from satuatap.ledger.errors import IdempotencyConflict
 from satuatap.ledger.models import Account, AccountRole, EntryStatus, FundKind, JournalEntry, Source
 from satuatap.ledger.reports import MonthRange
-from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
@@ -282,14 +281,7 @@ def discard_entry(request, entry_id: int):
 def reverse_entry(request, entry_id: int, payload: ReverseIn):
     _require_somewhere(request.user, "ledger.post")
     entry = selectors.entry_for(request.user, entry_id)
-    if entry.source in EXTERNAL_SOURCES:
-        # Their receipt, disbursement, stock move or repayment must be undone with them, in the module that owns it.
-        raise ReversalRefused(
-            _(
-                "Entries of donations, disbursements, goods stock and loan repayments are corrected in the module "
-                "that made them (void the receipt, correct the stock or the loan)."
-            )
-        )
+    # The service refuses entries another module made (a receipt is voided in collection, not here).
     reversal = services.entry_reverse(
         actor=request.user, entry=entry, reason=payload.reason, entry_date=payload.entry_date
     )

@@ -32,6 +32,8 @@ from satuatap.ledger.forms import (
 )
 from satuatap.ledger.models import Account, AmilRate, EntryStatus, FundKind, Source
 from satuatap.ledger.selectors import accounts_for, entries_for, entry_for, entry_lines, funds_for, periods_for
+from satuatap.ledger.services.journal import OWNED_ELSEWHERE, reversible_in_ledger
+from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.permissions import can, require
 
 
@@ -260,6 +262,7 @@ def entry_detail(request, pk):
             "draft_lines": entry.draft_lines if entry.status == EntryStatus.DRAFT else None,
             "can_approve": entry.status == EntryStatus.DRAFT and can(request.user, "ledger.approve", entry.unit),
             "can_post": can(request.user, "ledger.post", entry.unit),
+            "can_reverse": reversible_in_ledger(entry) and can(request.user, "ledger.post", entry.unit),
             "reversed_by": getattr(entry, "reversed_by", None) if entry.status == EntryStatus.POSTED else None,
         },
     )
@@ -339,6 +342,10 @@ def entry_discard(request, pk):
 def entry_reverse(request, pk):
     entry = entry_for(request.user, pk, status=EntryStatus.POSTED)
     require(request.user, "ledger.post", entry.unit)
+    if request.method != "POST" and entry.source in EXTERNAL_SOURCES:
+        # No form to fill in for what the service refuses anyway (a receipt is voided in collection).
+        messages.error(request, OWNED_ELSEWHERE)
+        return redirect("ledger:entry_detail", pk=entry.pk)
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.money import share_of
 from satuatap.ledger.chart import amil_paid_key, amil_received_key, cash_key
-from satuatap.ledger.errors import LedgerError
+from satuatap.ledger.errors import InsufficientFunds, LedgerError
 from satuatap.ledger.models import (
     AccountRole,
     AmilRate,
@@ -89,16 +89,27 @@ def _allocate(*, actor, unit: Unit, entries, entry_date: date, idempotency_key: 
             lines += pair(paid, cash, fund, restriction) + pair(cash, received, amil, "")
         else:  # net reversals: give the share back
             lines += pair(cash, paid, fund, restriction) + pair(received, cash, amil, "")
-    allocation = post_lines(
-        actor=actor,
-        unit=unit,
-        entry_date=entry_date,
-        source=Source.AMIL_SHARE,
-        source_ref=source_ref,
-        idempotency_key=idempotency_key,
-        memo=memo,
-        lines=lines,
-    )
+    try:
+        allocation = post_lines(
+            actor=actor,
+            unit=unit,
+            entry_date=entry_date,
+            source=Source.AMIL_SHARE,
+            source_ref=source_ref,
+            idempotency_key=idempotency_key,
+            memo=memo,
+            lines=lines,
+        )
+    except InsufficientFunds as exc:
+        # The fund was spent before its share was taken: the share cannot come out of money it no longer has.
+        raise InsufficientFunds(
+            _(
+                "The amil share cannot be posted: %(detail)s Run it again once the fund holds enough (new "
+                "receipts, or an allocation from a higher office); take the amil share before a month's receipts "
+                "are distributed."
+            )
+            % {"detail": " ".join(exc.messages)}
+        ) from exc
     if not allocation.replayed:
         AmilShareMark.objects.bulk_create(
             [AmilShareMark(source_entry_id=pk, allocation_entry=allocation) for pk in entry_ids]

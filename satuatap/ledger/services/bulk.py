@@ -3,7 +3,7 @@
 The rules are those of ``entry_post``, applied by the same functions
 (``resolve_lines``, ``validate_lines``, ``fingerprint``, ``check_period_open``,
 ``_position_deltas``, ``_balance_rows``); only the writing is set-wise. Every entry
-still balances in total and per fund and carries its own unique request key, but
+still balances in total, per fund and per office, and carries its own unique request key, but
 the entries and their lines go in with one ``COPY`` each (PostgreSQL; batched
 inserts elsewhere) and the rollups with one aggregated upsert per table instead of
 one per entry. Lock order is posting's: the months' period rows (shared), the

@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
@@ -29,23 +30,55 @@ from satuatap.ledger.services.posting import (
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
+# Why the ledger itself (its page, its API) does not reverse an entry another module made.
+OWNED_ELSEWHERE = _lazy(
+    "Entries of donations, disbursements, goods stock and loan repayments are corrected in the module "
+    "that made them (void the receipt, correct the stock or the loan)."
+)
+# Entries the ledger never reverses, whoever asks (each refusal below says why).
+NEVER_REVERSED = frozenset({Source.CLOSE, Source.AMIL_SHARE, Source.REVERSAL})
+
+
+def reversible_in_ledger(entry: JournalEntry) -> bool:
+    """Whether the ledger's own "reverse" action applies to ``entry`` (posted, not yet reversed, and
+    of a kind the ledger owns); the service still checks everything when asked."""
+    return (
+        entry.status == EntryStatus.POSTED
+        and entry.source not in EXTERNAL_SOURCES
+        and entry.source not in NEVER_REVERSED
+        and not entry.reverses_id
+        and not hasattr(entry, "reversed_by")
+    )
+
 
 @transaction.atomic
-def entry_reverse(*, actor, entry: JournalEntry, reason: str, entry_date: date | None = None) -> JournalEntry:
+def entry_reverse(
+    *, actor, entry: JournalEntry, reason: str, entry_date: date | None = None, by_owner: bool = False
+) -> JournalEntry:
     """Undo a posted entry by posting its mirror image (debits and credits swapped).
 
-    An entry is reversed at most once; closing entries and reversals are never
-    reversed. Ledger entries (manual, transfer, amil share, opening) need the
-    ``ledger.post`` capability; for donations and disbursements the calling app
-    authorises (e.g. a receipt void) and the actor must work in the entry's units.
+    An entry is reversed at most once; closing entries, amil share allocations and
+    reversals are never reversed. Entries another module made (donations,
+    disbursements, stock, loan repayments) are reversed only by that module, which
+    passes ``by_owner=True`` after authorising its own action (a receipt void); the
+    actor must then work in the entry's units. The ledger's own entries need the
+    ``ledger.post`` capability on every unit the reversal writes into; a transfer,
+    posted by the sending office for both sides, is reversed by that office.
     The reversal is dated today (the unit's local date) unless ``entry_date`` is given.
     """
     entry = JournalEntry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
     lines = list(JournalLine.objects.filter(entry=entry).select_related("account", "fund", "unit", "counterparty"))
-    if entry.source in EXTERNAL_SOURCES:
-        check_works_in(actor, [entry.unit, *{line.unit_id: line.unit for line in lines}.values()])
+    units = [entry.unit, *{line.unit_id: line.unit for line in lines if line.unit_id != entry.unit_id}.values()]
+    if entry.source in EXTERNAL_SOURCES and by_owner:
+        check_works_in(actor, units)
+    elif entry.source == Source.TRANSFER:
+        require(actor, "ledger.post", entry.unit)  # as transfer_post: the sender posts both offices' lines
     else:
-        require(actor, "ledger.post", entry.unit)
+        for unit in units:
+            require(actor, "ledger.post", unit)
+    if entry.source in EXTERNAL_SOURCES and not by_owner:
+        # Their receipt, disbursement, stock move or repayment must be undone with them.
+        raise ReversalRefused(str(OWNED_ELSEWHERE))
     if entry.status != EntryStatus.POSTED:
         raise ReversalRefused(_("Only a posted entry can be reversed; a draft can be changed or discarded."))
     if entry.source == Source.CLOSE:
@@ -188,12 +221,21 @@ def _specs_from_draft(entry: JournalEntry) -> list[LineSpec]:
     ]
 
 
+def _draft_authors(entry: JournalEntry) -> set[int]:
+    """Everyone who prepared or changed the draft at any time (its history rows keep each change)."""
+    authors = {entry.created_by_id, entry.updated_by_id}
+    for row in entry.history.values("created_by_id", "updated_by_id", "history_user_id"):
+        authors.update(row.values())
+    authors.discard(None)
+    return authors
+
+
 @transaction.atomic
 def manual_entry_approve(*, actor, entry: JournalEntry) -> JournalEntry:
     """The office head approves a draft, which posts it. Whoever prepared or last changed it cannot."""
     require(actor, "ledger.approve", entry.unit)
     entry = _lock_draft(entry)
-    if actor.pk in (entry.created_by_id, entry.updated_by_id):
+    if actor.pk in _draft_authors(entry):
         raise ApprovalRefused(_("You prepared or changed this entry; another person must approve it."))
     specs = _specs_from_draft(entry)
     if any(spec.unit is None for spec in specs):

@@ -53,8 +53,9 @@ from satuatap.organizations.permissions import roles_on
 
 # Sources other apps may post through ``entry_post``; the rest belong to ledger services.
 EXTERNAL_SOURCES = frozenset({Source.DONATION, Source.DISBURSEMENT, Source.STOCK, Source.REPAYMENT})
-# Entries of these (flow) sources may not take a fund of a unit below zero.
-GUARDED_SOURCES = frozenset({Source.DISBURSEMENT, Source.TRANSFER})
+# Entries of these (flow) sources may not take a fund of a unit below zero: money that goes out
+# (a disbursement, a transfer, the amil share taken from a fund) and manual corrections.
+GUARDED_SOURCES = frozenset({Source.DISBURSEMENT, Source.TRANSFER, Source.AMIL_SHARE, Source.MANUAL})
 MAX_AMOUNT = 10**15  # one quadrillion rupiah: far above any real line, far below overflow
 MAX_LINES = 5000
 MAX_RESTRICTION = 64
@@ -210,12 +211,16 @@ def validate_lines(lines: list[ResolvedLine], *, inter_office: bool = False, mir
     """Check every bookkeeping rule of an entry's lines; return the entry's total.
 
     Inter-office accounts are posted only by transfers (``inter_office=True``),
-    because consolidation eliminates them by the office on the other side. A
-    reversal (``mirror=True``) may use accounts and units deactivated since.
+    because consolidation eliminates them by the office on the other side. The
+    lines of each unit balance per fund too, so that every office's own books add
+    up: money moves between offices only through the inter-office lines of a
+    transfer. A reversal (``mirror=True``) may use accounts and units deactivated
+    since, and mirrors its entry as it was posted.
     """
     if len(lines) < 2:
         raise EntryUnbalanced(_("An entry needs at least two lines."), field="lines")
     per_fund: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    per_unit: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     total_debit = total_credit = 0
     for number, line in enumerate(lines, start=1):
         if not _is_rupiah(line.debit) or not _is_rupiah(line.credit):
@@ -263,6 +268,8 @@ def validate_lines(lines: list[ResolvedLine], *, inter_office: bool = False, mir
             raise _line_error(number, _("the line memo is longer than 200 characters."))
         per_fund[(line.fund.name, line.restriction)][0] += line.debit
         per_fund[(line.fund.name, line.restriction)][1] += line.credit
+        per_unit[(line.unit.pk, line.fund.name, line.restriction)][0] += line.debit
+        per_unit[(line.unit.pk, line.fund.name, line.restriction)][1] += line.credit
         total_debit += line.debit
         total_credit += line.credit
     if total_debit != total_credit:
@@ -279,6 +286,19 @@ def validate_lines(lines: list[ResolvedLine], *, inter_office: bool = False, mir
                 % {"fund": name, "debit": rupiah(debit), "credit": rupiah(credit)},
                 field="lines",
             )
+    if not mirror:
+        units = {line.unit.pk: line.unit for line in lines}
+        for (unit_id, fund_name, restriction), (debit, credit) in sorted(per_unit.items()):
+            if debit != credit:
+                name = f"{fund_name} ({restriction})" if restriction else fund_name
+                raise EntryUnbalanced(
+                    _(
+                        "The lines of %(unit)s in %(fund)s do not balance: debits %(debit)s, credits %(credit)s. "
+                        "Each office's lines must balance per fund; move money between offices with a transfer."
+                    )
+                    % {"unit": units[unit_id].name, "fund": name, "debit": rupiah(debit), "credit": rupiah(credit)},
+                    field="lines",
+                )
     return total_debit
 
 
@@ -863,7 +883,7 @@ def entry_post(
     The calling service authorises its own business action; here the actor must
     work (in a role other than auditor) in every unit the lines touch
     (``actor=None`` for system jobs). Every
-    entry balances in total and per fund; a disbursement may not take a fund of
+    entry balances in total, per fund and per office; a disbursement may not take a fund of
     a unit below zero. Replaying ``idempotency_key`` with the same content
     returns the first entry (``entry.replayed`` True) and posts nothing; with
     other content it raises ``IdempotencyConflict``.

@@ -21,7 +21,9 @@ from .conftest import DAY, cash_code, disburse, donate
 def test_reversal_mirrors_the_entry_once(ledger):
     w = ledger.world
     entry = donate(w.branch_a, 2_000)
-    reversal = services.entry_reverse(actor=ledger.fiona, entry=entry, reason="bounced transfer", entry_date=DAY)
+    reversal = services.entry_reverse(
+        actor=ledger.fiona, entry=entry, reason="bounced transfer", entry_date=DAY, by_owner=True
+    )
     assert reversal.source == Source.REVERSAL and reversal.reverses == entry and reversal.flow_source == "donation"
     mirrored = sorted((li.account_id, li.debit, li.credit) for li in reversal.lines.all())
     original = sorted((li.account_id, li.credit, li.debit) for li in entry.lines.all())
@@ -29,20 +31,20 @@ def test_reversal_mirrors_the_entry_once(ledger):
     assert FundPosition.objects.get(unit=w.branch_a, fund__kind="zakat").available == 0
     count = JournalEntry.objects.count()
     with pytest.raises(EntryAlreadyReversed) as exc:
-        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="again")
+        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="again", by_owner=True)
     assert f"#{reversal.pk}" in str(exc.value)
     with pytest.raises(ReversalRefused):
-        services.entry_reverse(actor=ledger.fiona, entry=reversal, reason="undo the undo")
+        services.entry_reverse(actor=ledger.fiona, entry=reversal, reason="undo the undo", by_owner=True)
     assert JournalEntry.objects.count() == count
 
 
 def test_reversal_needs_a_reason_and_a_date_not_before_the_entry(ledger):
     entry = donate(ledger.world.branch_a, 2_000)
     with pytest.raises(ReversalRefused) as exc:
-        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="  ")
+        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="  ", by_owner=True)
     assert "reason" in exc.value.message_dict
     with pytest.raises(ReversalRefused):
-        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="x", entry_date=date(2025, 3, 1))
+        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="x", entry_date=date(2025, 3, 1), by_owner=True)
 
 
 def test_reversal_of_an_entry_in_a_closed_month_is_dated_in_an_open_one(ledger):
@@ -50,8 +52,10 @@ def test_reversal_of_an_entry_in_a_closed_month_is_dated_in_an_open_one(ledger):
     entry = donate(w.branch_a, 2_000)
     services.period_close(actor=ledger.fatma, institution=w.alpha, year=2025, month=3)
     with pytest.raises(PeriodClosed):
-        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="x", entry_date=DAY)
-    reversal = services.entry_reverse(actor=ledger.fiona, entry=entry, reason="x", entry_date=date(2025, 4, 2))
+        services.entry_reverse(actor=ledger.fiona, entry=entry, reason="x", entry_date=DAY, by_owner=True)
+    reversal = services.entry_reverse(
+        actor=ledger.fiona, entry=entry, reason="x", entry_date=date(2025, 4, 2), by_owner=True
+    )
     assert reversal.entry_date == date(2025, 4, 2)
 
 
@@ -60,7 +64,7 @@ def test_outsiders_and_auditors_cannot_reverse(ledger):
     entry = donate(w.branch_a, 2_000)
     for actor in (w.audrey, ledger.felix, w.bob):
         with pytest.raises(NotAllowed):
-            services.entry_reverse(actor=actor, entry=entry, reason="x")
+            services.entry_reverse(actor=actor, entry=entry, reason="x", by_owner=True)
 
 
 def _draft(ledger, amount=5_000, actor=None):
@@ -141,9 +145,9 @@ def test_discarded_draft_cannot_be_approved(ledger):
         services.manual_entry_approve(actor=ledger.hank, entry=draft)
 
 
-def test_manual_reversal_of_disbursement_restores_the_fund(ledger):
+def test_owner_reversal_of_disbursement_restores_the_fund(ledger):
     w = ledger.world
     donate(w.branch_a, 1_000)
     pay = disburse(w.branch_a, 1_000)
-    services.entry_reverse(actor=ledger.fiona, entry=pay, reason="paid twice")
+    services.entry_reverse(actor=ledger.fiona, entry=pay, reason="paid twice", by_owner=True)
     assert FundPosition.objects.get(unit=w.branch_a, fund__kind="zakat").available == 1_000

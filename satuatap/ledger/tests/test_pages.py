@@ -7,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from satuatap.audit.models import AuditEvent
-from satuatap.ledger.models import Account, AmilRate, EntryStatus, JournalEntry, Period
-from satuatap.ledger.tests.conftest import DAY, cash_code, donate
+from satuatap.ledger import services
+from satuatap.ledger.models import Account, AmilRate, EntryStatus, FundPosition, JournalEntry, Period
+from satuatap.ledger.services import LineSpec
+from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate
 from tests.scoping import response_text
 
 
@@ -95,15 +97,63 @@ def test_unbalanced_manual_entry_is_refused_and_nothing_is_saved(ledger):
     assert JournalEntry.objects.count() == before
 
 
+def _manual(ledger, amount=400_000):
+    """A head-approved manual entry of branch A (cash to goods for distribution)."""
+    w = ledger.world
+    donate(w.branch_a, amount)
+    draft = services.manual_entry_draft(
+        actor=ledger.fiona,
+        unit=w.branch_a,
+        entry_date=DAY,
+        memo="Rice bought",
+        lines=[LineSpec("1300", "zakat", debit=amount), LineSpec(cash_code(w.branch_a), "zakat", credit=amount)],
+    )
+    return services.manual_entry_approve(actor=ledger.hank, entry=draft)
+
+
 def test_reversing_an_entry_and_refusing_a_second_reversal(ledger):
-    entry = donate(ledger.world.branch_a, 400_000)
+    entry = _manual(ledger)
     client = as_user(ledger.fiona)
+    assert 'data-testid="reverse"' in client.get(f"/ledger/entries/{entry.pk}/").content.decode()
     response = client.post(f"/ledger/entries/{entry.pk}/reverse/", {"reason": "salah input"})
     assert response.status_code == 302
     assert JournalEntry.objects.filter(reverses=entry).exists()
+    assert 'data-testid="reverse"' not in client.get(f"/ledger/entries/{entry.pk}/").content.decode()
     again = client.post(f"/ledger/entries/{entry.pk}/reverse/", {"reason": "lagi"})
     assert again.status_code == 200 and again.context["form"].non_field_errors()
     assert JournalEntry.objects.filter(reverses=entry).count() == 1
+
+
+@pytest.mark.parametrize("made_by", ["collection", "distribution"])
+def test_the_page_does_not_reverse_a_donation_or_disbursement_and_offers_no_button(ledger, made_by):
+    w = ledger.world
+    entry = donate(w.branch_a, 400_000)
+    if made_by == "distribution":
+        entry = disburse(w.branch_a, 150_000)
+    client = as_user(ledger.fiona)
+    assert 'data-testid="reverse"' not in client.get(f"/ledger/entries/{entry.pk}/").content.decode()
+    told = ("void the receipt", "batalkan kuitansi")  # the page speaks Indonesian unless asked otherwise
+    form = client.get(f"/ledger/entries/{entry.pk}/reverse/", follow=True)
+    assert any(text in form.content.decode() for text in told)
+    refused = client.post(f"/ledger/entries/{entry.pk}/reverse/", {"reason": "salah input"})
+    assert refused.status_code == 200
+    assert any(text in " ".join(refused.context["form"].non_field_errors()) for text in told)
+    assert not JournalEntry.objects.filter(reverses=entry).exists()
+    assert FundPosition.objects.get(unit=w.branch_a, fund__kind="zakat").available == (
+        400_000 if made_by == "collection" else 250_000
+    )
+
+
+def test_outsiders_cannot_open_or_post_the_reverse_page(ledger):
+    w = ledger.world
+    entry = _manual(ledger)
+    for user in (ledger.felix, w.audrey, w.eve):  # another branch, an auditor, another institution
+        client = as_user(user)
+        assert client.get(f"/ledger/entries/{entry.pk}/reverse/").status_code in (403, 404)
+        assert client.post(f"/ledger/entries/{entry.pk}/reverse/", {"reason": "x"}).status_code in (403, 404)
+    anonymous = Client().post(f"/ledger/entries/{entry.pk}/reverse/", {"reason": "x"})
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    assert not JournalEntry.objects.filter(reverses=entry).exists()
 
 
 def test_transfer_more_than_available_is_refused_with_a_message(ledger):
