@@ -4,7 +4,8 @@ Reads go through ``collection.selectors`` (scoped with ``collection.view``); rec
 ``collection.services.donation_record`` and needs an ``Idempotency-Key`` header: the
 same key with the same body answers the first donation again (200, header
 ``Idempotent-Replayed: true``, field ``replayed``), with another body 409. Keys are
-kept per user, so two clients can never collide on one another's key.
+kept per user, across the user's institutions, so two clients can never collide on one
+another's key.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from satuatap.collection.api_schemas import DonationDetailOut, DonationFilter, D
 from satuatap.collection.errors import DonationConflict, DonationRefused
 from satuatap.collection.models import Donation
 from satuatap.collection.services import DonationLineSpec, donation_record
+from satuatap.collection.services.donations import key_conflict_message
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
 
@@ -101,6 +103,17 @@ def create_donation(
             [{"loc": ["Idempotency-Key"], "msg": _("Send a request key of 1 to 100 characters.")}]
         )
     unit = unit_for(request.user, payload.unit_id, capability="collection.view")
+    key = f"api:{request.user.pk}:{idempotency_key.strip()}"
+    # The service finds a replay within the unit's institution; a key is the user's across all of them,
+    # so one already used in another institution is another body: 409, as the contract says.
+    elsewhere = (
+        Donation.objects.filter(idempotency_key=key)
+        .exclude(institution_id=unit.institution_id)
+        .select_related("receipt")
+        .first()
+    )
+    if elsewhere is not None:
+        raise HttpError(409, key_conflict_message(elsewhere))
     # Any donor of the institution may give at any of its units (as at the counter).
     donor = selectors.counter_donor(request.user, unit, payload.donor_id)
     if donor is None:
@@ -126,7 +139,7 @@ def create_donation(
             donation_date=payload.donation_date,
             channel=payload.channel,
             lines=lines,
-            idempotency_key=f"api:{request.user.pk}:{idempotency_key.strip()}",
+            idempotency_key=key,
             bank_account=payload.bank_account_id,
             bank_reference=payload.bank_reference,
             note=payload.note,

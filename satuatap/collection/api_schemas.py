@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from satuatap.collection.models import DonationStatus, PaymentChannel
-from satuatap.collection.services.donations import MAX_LINES
+from satuatap.collection.services.donations import MAX_ID, MAX_LINES
 
 
 class DonationLineOut(Schema):
@@ -79,7 +79,9 @@ class DonationFilter(Schema):
 class DonationLineIn(Schema):
     kind: str = Field(max_length=20, description="zakat_maal, zakat_fitrah, zakat_income, infak, fidyah, ...")
     amount: int | None = Field(None, description="Whole rupiah; for zakat fitrah leave it out and give persons.")
-    campaign_id: int | None = Field(None, description="Restricted infak for a campaign of the institution.")
+    campaign_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Restricted infak for a campaign of the institution."
+    )
     program: str = Field("", max_length=64, description="Restricted infak for a named program.")
     persons: int | None = Field(None, description="Zakat fitrah: number of persons.")
     goods_description: str = Field("", max_length=200, description="Channel in_kind: what was given.")
@@ -93,6 +95,8 @@ class DonationIn(Schema):
     donation_date: date
     channel: PaymentChannel
     lines: list[DonationLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    bank_account_id: int | None = Field(None, description="Bank transfer, QRIS, payroll: the unit's bank account.")
+    bank_account_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Bank transfer, QRIS, payroll: the unit's bank account."
+    )
     bank_reference: str = Field("", max_length=100)
     note: str = Field("", max_length=300)

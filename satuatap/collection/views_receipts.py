@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -136,7 +137,9 @@ def receipt_verify(request, token):
             "institution": institution,
             "institution_name": institution.legal_name or institution.name,
         }
-        response = render(request, "collection/receipt_verify.html", context)
+        # Dates as the unit lives them (the void date, as the public API gives it), not the server's zone.
+        with timezone.override(receipt.unit.tzinfo):
+            response = render(request, "collection/receipt_verify.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response

@@ -4,6 +4,8 @@ All figures come from ``collection.reports`` (scoped with ``collection.view``); 
 only reads the chooser's form and lays the data out for the page and the downloads.
 """
 
+from datetime import date
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -44,6 +46,10 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Reports read dates a person can mean; far outside them only the calendar's edge (year 1) waits.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
+
+
 class CollectionReportForm(forms.Form):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=gettext_lazy("Unit (with the units below it)"))
     start = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
@@ -61,6 +67,10 @@ class CollectionReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for field in ("start", "end", "compare_start", "compare_end"):
+            day = data.get(field)
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(field, _("Choose a date between 1900 and 2200."))
         start, end = data.get("start"), data.get("end")
         if start and end:
             if start > end:
@@ -78,6 +88,11 @@ class CollectionReportForm(forms.Form):
                     self.add_error("compare_end", _("The last day must not be before the first."))
                 elif (last - first).days + 1 > MAX_RANGE_DAYS:
                     self.add_error("compare_end", _("A report covers at most ten years."))
+        if not self.errors:
+            try:
+                self.comparison()
+            except ValueError:  # a range the calendar cannot hold; the bounds above should prevent it
+                self.add_error("compare", _("Choose a date between 1900 and 2200."))
         return data
 
     def period(self) -> DateRange:

@@ -1,5 +1,6 @@
 """Rupiah and Indonesian date formatting."""
 
+import re
 from datetime import date, datetime
 
 from django.utils import formats, timezone
@@ -14,11 +15,17 @@ def rupiah(amount) -> str:
     return f"{sign}Rp{abs(value):,}".replace(",", ".")
 
 
+# num2words says "seribu" only for a number that starts with a thousand; after juta, miliar or
+# triliun it leaves "satu ribu", where Indonesian says "seribu" (but "dua puluh satu ribu" stays).
+_SATU_RIBU = re.compile(r"(^|\b(?:juta|miliar|triliun) )satu ribu\b")
+
+
 def amount_in_words(amount: int) -> str:
     """1250000 -> 'satu juta dua ratus lima puluh ribu rupiah': the terbilang every receipt carries."""
     from num2words import num2words
 
-    return f"{num2words(int(amount), lang='id')} rupiah"
+    words = _SATU_RIBU.sub(r"\1seribu", num2words(int(amount), lang="id"))
+    return f"{words} rupiah"
 
 
 def tanggal(value, with_time: bool = False) -> str:

@@ -54,6 +54,7 @@ from satuatap.collection.services.donations import (
     _journal_lines,
     _money_account,
     _unit_today,
+    entry_memo,
 )
 from satuatap.collection.services.setup import accepted_kinds, fitrah_rate_for, hijri_year
 from satuatap.core.crypto import blind_index
@@ -669,7 +670,7 @@ def commit(*, actor, unit: Unit, rows: list[DonationRow], job_id: int) -> dict:
                 entry_date=row.donation_date,
                 idempotency_key=f"donation:{key}",
                 source_ref=f"donation:{key}"[:100],
-                memo=_("Donation from %(donor)s") % {"donor": row.donor.full_name},
+                memo=entry_memo(row.donor.full_name),
                 lines=row.journal,
             )
             for row, key in zip(rows, keys, strict=True)

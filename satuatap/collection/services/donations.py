@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
@@ -28,6 +29,7 @@ from satuatap.core.formatting import rupiah
 from satuatap.core.models import Sequence
 from satuatap.donors.models import Donor
 from satuatap.ledger import services as ledger
+from satuatap.ledger.errors import IdempotencyConflict
 from satuatap.ledger.models import Account, FundKind, ReceiptKind, Source
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -35,6 +37,8 @@ from satuatap.organizations.permissions import require
 MAX_LINES = 20
 MAX_AMOUNT = 10**13  # ten trillion rupiah: a typo guard, far above any real gift
 MAX_BACKDATE_DAYS = 366 * 2
+MAX_GOODS_QUANTITY = Decimal("1e10")  # DonationLine.goods_quantity: 12 digits, 2 decimals
+MAX_ID = 2**63 - 1  # the largest primary key the database holds: a larger one names nothing
 
 
 @dataclass
@@ -58,6 +62,11 @@ def _line_error(number: int, message: str, field: str = "lines") -> DonationRefu
 
 def _is_rupiah(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_id(value) -> bool:
+    """An int that can be a primary key; a larger one would overflow the database's integer."""
+    return _is_rupiah(value) and 1 <= value <= MAX_ID
 
 
 def _fingerprint(**content) -> str:
@@ -86,7 +95,7 @@ def _clean_lines(
     if len(specs) > max_lines:
         raise DonationRefused(_("A donation may have at most %(max)s lines.") % {"max": max_lines}, field="lines")
     accepted = set(accepted_for(unit))
-    campaign_ids = {s.campaign for s in specs if isinstance(s.campaign, int) and not isinstance(s.campaign, bool)}
+    campaign_ids = {s.campaign for s in specs if _is_id(getattr(s, "campaign", None))}
     campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=campaign_ids, institution_id=unit.institution_id)}
     fitrah_rate = None
     lines = []
@@ -169,8 +178,13 @@ def _clean_lines(
                 quantity = Decimal(str(spec.goods_quantity))
             except (InvalidOperation, ValueError):
                 quantity = None
-            if quantity is None or not quantity.is_finite() or quantity <= 0 or quantity >= Decimal("1e10"):
+            if quantity is None or not quantity.is_finite() or quantity <= 0:
                 raise _line_error(number, _("enter how many (more than zero)."), "goods_quantity")
+            # The column keeps 12 digits, 2 of them decimals: refuse what it would round or cannot hold.
+            if quantity >= MAX_GOODS_QUANTITY:
+                raise _line_error(number, _("the quantity is too large."), "goods_quantity")
+            if quantity != quantity.quantize(Decimal("0.01")):
+                raise _line_error(number, _("give the quantity with at most two decimals."), "goods_quantity")
             line.goods_description, line.goods_quantity = description, quantity
             line.goods_unit = " ".join((spec.goods_unit or "").split())[:20]
         elif spec.goods_description:
@@ -189,7 +203,7 @@ def _money_account(unit: Unit, channel: str, bank_account) -> Account:
     if channel in BANK_CHANNELS:
         if bank_account is None:
             raise DonationRefused(_("Choose the bank account the money arrived in."), field="bank_account")
-        if isinstance(bank_account, int) and not isinstance(bank_account, bool):
+        if _is_rupiah(bank_account):  # out of the database's range, Django's exact lookup finds nothing
             bank_account = Account.objects.filter(pk=bank_account, institution_id=unit.institution_id).first()
         if not isinstance(bank_account, Account) or bank_account.role != "bank" or bank_account.unit_id != unit.pk:
             raise DonationRefused(_("Choose a bank account of %(unit)s.") % {"unit": unit.name}, field="bank_account")
@@ -245,13 +259,24 @@ def receipt_number_take(unit: Unit, year: int) -> tuple[int, str]:
     return sequence, f"{unit.code}-{year}-{sequence:06d}"
 
 
+def entry_memo(donor_name: str) -> str:
+    """The memo of a donation's ledger entry. It is part of the entry's fingerprint, so it is written
+    in the site's language, not the request's: one donation sent twice, from two browsers in two
+    languages (or recorded by an import and again at the counter), is still one entry."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Donation from %(donor)s") % {"donor": donor_name}
+
+
+def key_conflict_message(existing: Donation) -> str:
+    """Why a request key that ``existing`` already used cannot record another donation."""
+    return _("This request key was already used for a different donation (receipt %(number)s); nothing was saved.") % {
+        "number": existing.receipt.number
+    }
+
+
 def _replay(existing: Donation, fingerprint: str) -> Donation:
     if existing.fingerprint != fingerprint:
-        raise DonationConflict(
-            _("This request key was already used for a different donation (receipt %(number)s); nothing was saved.")
-            % {"number": existing.receipt.number},
-            field="idempotency_key",
-        )
+        raise DonationConflict(key_conflict_message(existing), field="idempotency_key")
     existing.replayed = True
     return existing
 
@@ -324,6 +349,7 @@ def donation_record(
     donation_lines = _clean_lines(unit, donation_date, channel, lines)
     specs = _journal_lines(unit.institution_id, money, donation_lines)
     total = sum(line.amount for line in donation_lines)
+    memo = entry_memo(donor.full_name)
     try:
         with transaction.atomic():
             entry = ledger.entry_post(
@@ -333,7 +359,7 @@ def donation_record(
                 source=Source.DONATION,
                 source_ref=f"donation:{idempotency_key}"[:100],
                 idempotency_key=f"donation:{idempotency_key}",
-                memo=_("Donation from %(donor)s") % {"donor": donor.full_name},
+                memo=memo,
                 lines=specs,
                 savepoint=False,
             )
@@ -365,7 +391,9 @@ def donation_record(
             donation.receipt = Receipt.objects.create(
                 donation=donation, unit=unit, year=donation_date.year, sequence=sequence, number=number
             )
-    except IntegrityError:
+    except (IntegrityError, IdempotencyConflict):
+        # A concurrent request with this key committed first: the ledger refuses this one's entry (its
+        # key is taken, for other content if the body differs). Answer as a sequential retry would.
         existing = Donation.objects.filter(institution_id=unit.institution_id, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
@@ -409,6 +437,7 @@ def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
         actor=actor,
         entry=donation.entry,
         reason=_("Receipt %(number)s voided: %(reason)s") % {"number": donation.receipt.number, "reason": reason},
+        by_owner=True,
     )
     donation.status = DonationStatus.VOID
     donation.void_entry = reversal

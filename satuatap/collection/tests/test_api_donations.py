@@ -7,16 +7,19 @@ audrey = auditor of branch A, bob = admin of branch B, eve = admin of BETA, nina
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from satuatap.api.services import api_token_create
-from satuatap.collection.models import Donation, Receipt
+from satuatap.collection.models import Donation, DonationLine, Receipt
 from satuatap.collection.services import donation_void
 from satuatap.collection.tests.conftest import DAY, give
 from satuatap.donors.services import donor_register
+from satuatap.organizations.models import Role
+from tests.factories import grant
 
 URL = "/api/v1/donations"
 
@@ -215,3 +218,66 @@ def test_list_costs_the_same_queries_for_many_donations(world, desk, django_asse
 def test_no_token_is_unauthenticated(world, path):
     response = Client().get(URL + path)
     assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_key_used_in_one_institution_is_a_conflict_in_another(world, desk):
+    """Keys are the user's across institutions: frank, who also works at BETA, reuses one there."""
+    grant(world.frank, world.beta_branch, Role.FRONT_OFFICE)
+    api = Api(world.frank)
+    first = api.post(body(world, desk), key="one-key")
+    assert first.status_code == 201, first.content
+    elsewhere = body(
+        world,
+        desk,
+        unit_id=world.beta_branch.pk,
+        donor_id=desk.secret_donor.pk,
+        lines=[{"kind": "infak", "amount": 99_000}],
+    )
+    error = error_of(api.post(elsewhere, key="one-key"), 409)
+    assert error["code"] == "conflict"
+    assert "already used for a different donation" in error["message"]
+    assert Donation.objects.count() == 1
+    # Another user's same key is no conflict, and a new key records at BETA.
+    assert Api(desk.evan).post(elsewhere, key="one-key").status_code == 201
+    assert api.post(elsewhere, key="another-key").status_code == 201
+
+
+def goods(world, desk, quantity):
+    line = {"kind": "infak", "amount": 50_000, "goods_description": "Beras", "goods_quantity": quantity}
+    return body(world, desk, channel="in_kind", lines=[{**line, "goods_unit": "kg"}])
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        ("0.001", "Line 1: give the quantity with at most two decimals."),
+        ("2.125", "Line 1: give the quantity with at most two decimals."),
+        ("9999999999.999", "Line 1: give the quantity with at most two decimals."),
+        ("10000000000", "Line 1: the quantity is too large."),
+        ("0", "Line 1: enter how many (more than zero)."),
+    ],
+)
+def test_a_goods_quantity_the_column_cannot_hold_exactly_is_refused(world, desk, quantity, message):
+    error = error_of(Api(world.frank).post(goods(world, desk, quantity)), 400)
+    assert error["fields"] == {"lines": [message]}
+    assert not Donation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("quantity", "saved"), [("2.50", "2.50"), ("1.500", "1.50"), ("9999999999.99", "9999999999.99")]
+)
+def test_a_goods_quantity_of_two_decimals_is_saved_as_given(world, desk, quantity, saved):
+    response = Api(world.frank).post(goods(world, desk, quantity))
+    assert response.status_code == 201, response.content
+    assert DonationLine.objects.get().goods_quantity == Decimal(saved)
+
+
+@pytest.mark.parametrize("field", ["campaign_id", "bank_account_id"])
+def test_an_id_beyond_the_databases_integers_is_a_field_error(world, desk, field):
+    if field == "campaign_id":
+        data = body(world, desk, lines=[{"kind": "infak", "amount": 1_000, "campaign_id": 2**63}])
+    else:
+        data = body(world, desk, channel="bank_transfer", bank_account_id=2**63)
+    error = error_of(Api(world.frank).post(data), 422)
+    assert len(error["fields"]) == 1 and field in next(iter(error["fields"]))
+    assert not Donation.objects.exists()

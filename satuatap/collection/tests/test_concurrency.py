@@ -15,6 +15,7 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Sum
 
+from satuatap.collection.errors import DonationConflict
 from satuatap.collection.models import Donation, DonationLine, Receipt
 from satuatap.collection.services import DonationLineSpec, donation_record
 from satuatap.donors.services import donor_register
@@ -91,3 +92,41 @@ def test_concurrent_clerks_get_unique_gapless_receipts_and_books_that_reconcile(
         available = FundPosition.objects.filter(unit=unit).aggregate(s=Sum("available"))["s"]
         assert donated == receipts == rollup == available
     assert Donation.objects.aggregate(s=Sum("total"))["s"] == DonationLine.objects.aggregate(s=Sum("amount"))["s"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_and_other_bodies_record_one_donation_and_conflict(world):
+    """Four requests with one key and four bodies at once: one donation; every other request gets the
+    donation's conflict (the API's 409), never the ledger's clash of entry keys."""
+    ledger.chart_create_default(actor=world.carol, institution=world.alpha)
+    donor = donor_register(actor=world.frank, unit=world.branch_a, full_name="Donatur")
+    recorded, errors = [], []
+    start = threading.Barrier(4)
+
+    def work(amount: int) -> None:
+        try:
+            start.wait()
+            lines = [DonationLineSpec("infak", amount)]
+            recorded.append(
+                donation_record(
+                    actor=world.frank,
+                    unit=world.branch_a,
+                    donor=donor,
+                    donation_date=DAY,
+                    channel="cash",
+                    lines=lines,
+                    idempotency_key="same",
+                ).pk
+            )
+        except BaseException as exc:  # reported below; a thread must not die silently
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(amount,)) for amount in (10_000, 20_000, 30_000, 40_000)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(recorded) == 1 and Donation.objects.count() == 1
+    assert len(errors) == 3 and all(isinstance(e, DonationConflict) for e in errors), errors

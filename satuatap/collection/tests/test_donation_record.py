@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satuatap.collection.errors import DonationConflict, DonationRefused, VoidRefused
 from satuatap.collection.models import Donation, Receipt
-from satuatap.collection.services import DonationLineSpec, accepted_kinds_set, donation_void
+from satuatap.collection.services import DonationLineSpec, accepted_kinds_set, donation_void, donations
 from satuatap.collection.tests.conftest import give
 from satuatap.core.errors import NotAllowed
 from satuatap.ledger.models import FundPosition, JournalLine
@@ -108,3 +108,53 @@ def test_void_reverses_the_entry_keeps_the_number_and_cannot_repeat(world, desk)
     assert FundPosition.objects.get(unit=world.branch_a, fund__kind="zakat").available == 0
     with pytest.raises(VoidRefused, match="already void"):
         donation_void(actor=desk.fiona, donation=donation, reason="lagi")
+
+
+def _first_request_commits_meanwhile(monkeypatch, record):
+    """Simulate the race: another request with the same key commits while this one checks its lines,
+    after this one found no donation under the key, so only the ledger sees the clash."""
+    check_lines = donations._clean_lines
+    done = []
+
+    def meanwhile(*args, **kwargs):
+        monkeypatch.setattr(donations, "_clean_lines", check_lines)  # once: the other request checks as usual
+        done.append(record())
+        return check_lines(*args, **kwargs)
+
+    monkeypatch.setattr(donations, "_clean_lines", meanwhile)
+    return done
+
+
+def test_a_concurrent_request_with_the_key_and_another_body_is_a_donation_conflict(world, desk, monkeypatch):
+    first = _first_request_commits_meanwhile(
+        monkeypatch, lambda: give(world.branch_a, desk.donor, world.frank, ("infak", 10_000), key="race")
+    )
+    with pytest.raises(DonationConflict) as refused:
+        give(world.branch_a, desk.donor, world.frank, ("infak", 20_000), key="race")
+    assert first[0].receipt.number in refused.value.messages[0]
+    assert Donation.objects.count() == 1
+
+
+def test_a_concurrent_request_with_the_key_and_the_body_in_another_language_is_a_replay(world, desk, monkeypatch):
+    def in_english():
+        with translation.override("en"):
+            return give(world.branch_a, desk.donor, world.frank, ("infak", 10_000), key="race")
+
+    first = _first_request_commits_meanwhile(monkeypatch, in_english)
+    with translation.override("id"):
+        again = give(world.branch_a, desk.donor, world.frank, ("infak", 10_000), key="race")
+    assert again.replayed and again.pk == first[0].pk
+    assert Donation.objects.count() == 1
+
+
+def test_the_ledger_memo_is_in_the_sites_language_whatever_the_request_is_in(world, desk):
+    """The memo is part of the ledger entry's fingerprint: a retry in another language must match."""
+    with translation.override("en"):
+        donation = give(world.branch_a, desk.donor, world.frank, ("infak", 10_000))
+    assert donation.entry.memo == f"Donasi dari {desk.donor.full_name}"
+
+
+def test_a_campaign_id_beyond_the_databases_integers_is_no_such_campaign(world, desk):
+    with pytest.raises(DonationRefused) as refused:
+        give(world.branch_a, desk.donor, world.frank, DonationLineSpec("infak", 1_000, campaign=2**63))
+    assert refused.value.messages == ["Line 1: there is no such campaign in this institution."]

@@ -1,12 +1,15 @@
 """The staff receipt page, its PDFs, voiding and sending; the public verification page."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.collection.models import DonationStatus, ReceiptPrint
+from satuatap.collection.models import Donation, DonationStatus, ReceiptPrint
 from satuatap.collection.services import donation_void
 from satuatap.collection.tests.conftest import give
 from satuatap.donors.models import Donor
+from satuatap.organizations.models import Unit
 from satuatap.outbox.models import Message
 
 FULL_NPWP = "01.312.166.0-091.000"
@@ -159,6 +162,17 @@ def test_public_verification_says_void_for_a_voided_receipt(world, desk, receipt
     donation_void(actor=desk.fiona, donation=receipt.donation, reason="Dobel")
     html = client.get(f"/r/{receipt.verify_token}/").content.decode()
     assert "border-danger" in html and "text-bg-danger" in html and "Dobel" not in html
+
+
+def test_public_verification_gives_the_void_date_in_the_units_time_zone(world, desk, receipt, client):
+    """Voided at 00:30 on 16 March in Jayapura (UTC+9), which is still 15 March in Jakarta."""
+    Unit.objects.filter(pk=world.branch_a.pk).update(time_zone="Asia/Jayapura")
+    donation_void(actor=desk.fiona, donation=receipt.donation, reason="Dobel")
+    Donation.objects.filter(pk=receipt.donation_id).update(voided_at=datetime(2026, 3, 15, 15, 30, tzinfo=UTC))
+    html = client.get(f"/r/{receipt.verify_token}/").content.decode()
+    assert "16 March 2026" in html and "15 March 2026" not in html
+    api = client.get(f"/api/v1/public/receipts/{receipt.verify_token}").json()
+    assert api["voided_on"] == "2026-03-16"
 
 
 def test_public_verification_of_an_unknown_or_guessed_link_is_404(world, desk, receipt, client):

@@ -7,6 +7,7 @@ gift at branch B.
 
 from io import BytesIO
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
@@ -81,6 +82,25 @@ def test_bad_dates_are_explained_next_to_the_field(world, season):  # noqa: F811
     assert "Enter the first day of the comparison range." in custom
     junk = client.get(URL, {"start": "kemarin", "end": "2026-03-01"})
     assert junk.status_code == 200 and 'data-testid="report-body"' not in junk.content.decode()
+
+
+@pytest.mark.parametrize("compare", ["", "previous_period", "previous_year", "custom"])
+def test_dates_far_from_now_are_explained_next_to_the_field(world, compare):
+    """Year 1 (the calendar's edge, where the comparison cannot be computed) or year 9999: a message."""
+    client = as_user(world.frank)
+    for start, end in (("0001-01-01", "0001-01-05"), ("1899-12-31", "1900-01-05"), ("9999-12-25", "9999-12-31")):
+        query = {"start": start, "end": end, "compare": compare}
+        if compare == "custom":
+            query.update(compare_start=start, compare_end=end)
+        page = client.get(URL, query)
+        assert page.status_code == 200, (start, compare)
+        html = page.content.decode()
+        assert "Choose a date between 1900 and 2200." in html and 'data-testid="report-body"' not in html
+    edge = {"start": "1900-01-01", "end": "1900-01-05", "compare": compare or "previous_year"}
+    if compare == "custom":
+        edge.update(compare_start="1900-01-01", compare_end="1900-01-05")
+    edge = client.get(URL, edge)
+    assert 'data-testid="report-body"' in edge.content.decode()
 
 
 def test_another_branch_cannot_be_chosen(world, season):  # noqa: F811

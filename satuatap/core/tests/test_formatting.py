@@ -1,11 +1,12 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from satuatap.core.formatting import rupiah, tanggal
+from satuatap.core.formatting import amount_in_words, rupiah, tanggal
 
 
 def test_rupiah_uses_dots_and_no_decimals():
@@ -45,3 +46,23 @@ def test_rates_in_basis_points_read_as_percentages():
         assert basis_points(2000) == "20%"
     with translation.override("en"):
         assert basis_points(1250) == "12.5%"
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (0, "nol rupiah"),
+        (1_000, "seribu rupiah"),
+        (1_500, "seribu lima ratus rupiah"),
+        (21_000, "dua puluh satu ribu rupiah"),
+        (101_000, "seratus satu ribu rupiah"),
+        (1_001_000, "satu juta seribu rupiah"),
+        (5_001_500, "lima juta seribu lima ratus rupiah"),
+        (1_000_001_000, "satu miliar seribu rupiah"),
+        (1_001_001_000, "satu miliar satu juta seribu rupiah"),
+        (1_000_000_001_000, "satu triliun seribu rupiah"),
+        (2_021_000, "dua juta dua puluh satu ribu rupiah"),
+    ],
+)
+def test_amount_in_words_says_seribu_for_a_single_thousand(amount, words):
+    assert amount_in_words(amount) == words
