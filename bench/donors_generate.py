@@ -232,6 +232,7 @@ class People:
         self.female, self.female_w = _weighted(FEMALE_FIRST)
         self.serial = 0
         self.phones: set[str] = set()
+        self.niks: set[str] = set()  # NIKs and old-form NPWPs given out
 
     def coined(self) -> str:
         """A family name from syllables: the long tail of rare name parts."""
@@ -263,11 +264,15 @@ class People:
                 return number
 
     def nik(self, birth: date, female: bool) -> str:
-        self.serial += 1
+        """A NIK nobody else has (one active donor per NIK, as the services keep it)."""
         day = birth.day + (40 if female else 0)
-        return (
-            f"{self.rng.choice(REGION_CODES)}{day:02d}{birth.month:02d}{birth.year % 100:02d}{self.serial % 10000:04d}"
-        )
+        while True:
+            self.serial += 1
+            region = self.rng.choice(REGION_CODES)
+            number = f"{region}{day:02d}{birth.month:02d}{birth.year % 100:02d}{self.serial % 10000:04d}"
+            if number not in self.niks:
+                self.niks.add(number)
+                return number
 
     def row(self, pk, institution_id, unit_id, seq, created_at, admin_id) -> tuple:
         rng = self.rng
@@ -286,6 +291,9 @@ class People:
                 npwp, npwp_hash, npwp_last4 = self.encrypt(plain), self.blind_index("npwp", plain), plain[-4:]
         elif rng.random() < 0.25:
             plain = f"0{rng.randint(10**13, 10**14 - 1)}"[:15]
+            while plain in self.niks:  # NIKs and old-form NPWPs share the set: both must be unique
+                plain = f"0{rng.randint(10**13, 10**14 - 1)}"[:15]
+            self.niks.add(plain)
             npwp, npwp_hash, npwp_last4 = self.encrypt(plain), self.blind_index("npwp", plain), plain[-4:]
         phone = self.phone() if rng.random() < 0.75 else ""
         email = ""
