@@ -347,8 +347,15 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
 def donor_statement_issue(*, actor, donor: Donor, unit: Unit, year: int) -> dict:
     """Issue a donor's yearly statement: it carries the full NPWP (the donor files it with their tax
     return), so it is for staff who serve donors or need identifiers, and every issue is audited."""
+    from satuatap.donors.selectors import donor_within
+
     if not (can(actor, "donors.manage", unit) or can(actor, "donors.identifiers", unit)):
         raise NotAllowed(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
+    if not donor_within(donor, unit):  # the full NPWP is for an office the donor belongs to
+        raise NotAllowed(
+            _("This donor neither registered nor gave at %(unit)s; an office where they did issues the statement.")
+            % {"unit": unit.name}
+        )
     audit_record(
         actor=actor,
         action=AuditAction.DONOR_IDENTIFIERS_VIEWED,

@@ -209,7 +209,8 @@ def donor_detail(request, pk):
             "can_edit": not donor.is_merged and can(request.user, "donors.manage", donor.registered_unit),
             "can_identifiers": selectors.identifiers_unit(request.user, donor) is not None,
             "can_merge": not donor.is_merged and can(request.user, "donors.merge", unit),
-            "can_statement": can(request.user, "donors.manage", unit) or can(request.user, "donors.identifiers", unit),
+            "can_statement": (can(request.user, "donors.manage", unit) or can(request.user, "donors.identifiers", unit))
+            and selectors.donor_within(donor, unit),
             "phone": format_phone(donor.phone),
         },
     )

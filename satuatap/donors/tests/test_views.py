@@ -343,3 +343,28 @@ def test_a_search_export_is_not_cut_at_one_page(world):
         donor_register(actor=world.frank, unit=world.branch_a, full_name=f"Donatur Tetap {i:02d}")
     body = as_user(world.frank).get("/donors/", {"format": "csv", "q": "donatur tetap"}).content.decode()
     assert body.count("Donatur Tetap") == 30
+
+
+def test_the_statement_with_the_full_npwp_is_issued_only_where_the_donor_belongs(world, desk):
+    """Finance of branch A who is front office at branch B: working as A, no statement of a donor
+    who registered at B and never gave at A (it prints the full NPWP); as B, they get it."""
+    from satuatap.donors.services import donor_register
+    from satuatap.organizations.middleware import SESSION_KEY
+    from satuatap.organizations.models import Role
+    from tests.factories import UserFactory, grant
+
+    dina = UserFactory(username="dina")
+    finance_a = grant(dina, world.branch_a, Role.FINANCE)
+    front_b = grant(dina, world.branch_b, Role.FRONT_OFFICE)
+    donor_b = donor_register(actor=world.bob, unit=world.branch_b, full_name="Donatur Bakung", npwp="013000666091000")
+    give(world.branch_b, donor_b, dina, ("zakat_maal", 1_000_000))
+    client = as_user(dina)
+    for membership, status in ((finance_a, 403), (front_b, 200)):
+        session = client.session
+        session[SESSION_KEY] = membership.pk
+        session.save()
+        response = client.get(f"/donors/{donor_b.pk}/statement/", {"year": desk.day.year})
+        assert response.status_code == status
+        page = client.get(f"/donors/{donor_b.pk}/").content.decode()
+        assert (f"/donors/{donor_b.pk}/statement/" in page) == (status == 200)
+    assert AuditEvent.objects.filter(action=AuditAction.DONOR_IDENTIFIERS_VIEWED, actor=dina).count() == 1
