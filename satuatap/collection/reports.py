@@ -51,15 +51,12 @@ class DateRange:
         return (self.end - self.start).days + 1
 
     def previous_period(self) -> "DateRange":
-        """As many days, ending the day before this range starts; ValueError before the year 1."""
-        try:
-            end = self.start - timedelta(days=1)
-            return DateRange(end - timedelta(days=self.days - 1), end)
-        except OverflowError:
-            raise ValueError("the previous period falls before the year 1") from None
+        """As many days, ending the day before this range starts."""
+        end = self.start - timedelta(days=1)
+        return DateRange(end - timedelta(days=self.days - 1), end)
 
     def previous_year(self) -> "DateRange":
-        """The same dates a year earlier (29 February becomes the 28th); ValueError before the year 1."""
+        """The same dates a year earlier (29 February becomes the 28th)."""
         return DateRange(_year_before(self.start), _year_before(self.end))
 
     def q(self, prefix: str = "") -> Q:
@@ -78,8 +75,6 @@ class DateRange:
 
 
 def _year_before(day: date) -> date:
-    if day.year == date.min.year:
-        raise ValueError("the year before falls before the year 1")
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February

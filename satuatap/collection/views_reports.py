@@ -46,7 +46,8 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-# Reports read dates a person can mean; far outside them only the calendar's edge (year 1) waits.
+# Reports read dates a person can mean; the bounds also keep every comparison range (up to ten years
+# back) inside the calendar, which ends at the year 1.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
 
 
@@ -88,11 +89,6 @@ class CollectionReportForm(forms.Form):
                     self.add_error("compare_end", _("The last day must not be before the first."))
                 elif (last - first).days + 1 > MAX_RANGE_DAYS:
                     self.add_error("compare_end", _("A report covers at most ten years."))
-        if not self.errors:
-            try:
-                self.comparison()
-            except ValueError:  # a range the calendar cannot hold; the bounds above should prevent it
-                self.add_error("compare", _("Choose a date between 1900 and 2200."))
         return data
 
     def period(self) -> DateRange:

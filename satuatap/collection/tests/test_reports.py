@@ -152,14 +152,6 @@ def test_previous_period_has_as_many_days_just_before():
         DateRange(date(2026, 3, 2), date(2026, 3, 1))
 
 
-def test_a_comparison_before_the_year_one_is_a_value_error_not_an_overflow():
-    first_days = DateRange(date(1, 1, 1), date(1, 1, 5))
-    with pytest.raises(ValueError):
-        first_days.previous_period()
-    with pytest.raises(ValueError):
-        first_days.previous_year()
-
-
 def test_daily_table_is_refused_for_more_than_a_year(world, season):
     long = DateRange(date(2025, 1, 1), date(2026, 6, 30))
     tbl = table(collection_report(world.frank, world.branch_a, long, tables=["days", "months"]), "days")
