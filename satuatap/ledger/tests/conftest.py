@@ -45,6 +45,20 @@ def donate(unit, amount, *, fund="zakat", account="4110", actor=None, key=None, 
     )
 
 
+def posted_manual(ledger, amount):
+    """A head-approved manual entry of branch A: goods for distribution bought with zakat cash."""
+    w = ledger.world
+    donate(w.branch_a, amount)
+    draft = services.manual_entry_draft(
+        actor=ledger.fiona,
+        unit=w.branch_a,
+        entry_date=DAY,
+        memo="Goods bought",
+        lines=[LineSpec("1300", "zakat", debit=amount), LineSpec(cash_code(w.branch_a), "zakat", credit=amount)],
+    )
+    return services.manual_entry_approve(actor=ledger.hank, entry=draft)
+
+
 def disburse(unit, amount, *, fund="zakat", account="5101", actor=None, key=None, entry_date=DAY, restriction=""):
     """A disbursement-like payment: Dr a distribution account / Cr the unit's cash."""
     return services.entry_post(

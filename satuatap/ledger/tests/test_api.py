@@ -32,7 +32,7 @@ from satuatap.organizations.models import Role
 from tests.factories import UserFactory, grant
 from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_OBJECT_KINDS, SECRET, ledger_matrix_ids
 
-from .conftest import DAY, cash_code, donate, remit_and_hold_in_trust
+from .conftest import DAY, cash_code, donate, posted_manual, remit_and_hold_in_trust
 
 BASE = "/api/v1/ledger"
 WRITES = {"post", "put", "patch", "delete"}
@@ -310,21 +310,8 @@ def test_a_line_may_name_a_unit_below_the_entry(ledger, api):
 # --- reversals ------------------------------------------------------------------------------------
 
 
-def _posted_manual(ledger, amount=5_000):
-    w = ledger.world
-    donate(w.branch_a, amount)
-    draft = services.manual_entry_draft(
-        actor=ledger.fiona,
-        unit=w.branch_a,
-        entry_date=DAY,
-        memo="Goods bought",
-        lines=[LineSpec("1300", "zakat", debit=amount), LineSpec(cash_code(w.branch_a), "zakat", credit=amount)],
-    )
-    return services.manual_entry_approve(actor=ledger.hank, entry=draft)
-
-
 def test_finance_reverses_a_posted_entry_once(ledger, api):
-    entry = _posted_manual(ledger)
+    entry = posted_manual(ledger, 5_000)
     fiona = api(ledger.fiona)
     response = fiona.post(f"/entries/{entry.pk}/reverse", {"reason": "Wrong account", "entry_date": "2025-03-11"})
     assert response.status_code == 201, response.content
@@ -347,7 +334,7 @@ def test_donations_are_not_reversed_through_the_ledger_api(ledger, api):
 
 
 def test_a_reversal_cannot_be_dated_before_the_entry(ledger, api):
-    entry = _posted_manual(ledger)
+    entry = posted_manual(ledger, 5_000)
     body = {"reason": "Wrong", "entry_date": "2025-03-01"}
     assert "entry_date" in _error(api(ledger.fiona).post(f"/entries/{entry.pk}/reverse", body), 400)["fields"]
 

@@ -7,10 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from satuatap.audit.models import AuditEvent
-from satuatap.ledger import services
 from satuatap.ledger.models import Account, AmilRate, EntryStatus, FundPosition, JournalEntry, Period
-from satuatap.ledger.services import LineSpec
-from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate
+from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate, posted_manual
 from tests.scoping import response_text
 
 
@@ -97,22 +95,8 @@ def test_unbalanced_manual_entry_is_refused_and_nothing_is_saved(ledger):
     assert JournalEntry.objects.count() == before
 
 
-def _manual(ledger, amount=400_000):
-    """A head-approved manual entry of branch A (cash to goods for distribution)."""
-    w = ledger.world
-    donate(w.branch_a, amount)
-    draft = services.manual_entry_draft(
-        actor=ledger.fiona,
-        unit=w.branch_a,
-        entry_date=DAY,
-        memo="Rice bought",
-        lines=[LineSpec("1300", "zakat", debit=amount), LineSpec(cash_code(w.branch_a), "zakat", credit=amount)],
-    )
-    return services.manual_entry_approve(actor=ledger.hank, entry=draft)
-
-
 def test_reversing_an_entry_and_refusing_a_second_reversal(ledger):
-    entry = _manual(ledger)
+    entry = posted_manual(ledger, 400_000)
     client = as_user(ledger.fiona)
     assert 'data-testid="reverse"' in client.get(f"/ledger/entries/{entry.pk}/").content.decode()
     response = client.post(f"/ledger/entries/{entry.pk}/reverse/", {"reason": "salah input"})
@@ -146,7 +130,7 @@ def test_the_page_does_not_reverse_a_donation_or_disbursement_and_offers_no_butt
 
 def test_outsiders_cannot_open_or_post_the_reverse_page(ledger):
     w = ledger.world
-    entry = _manual(ledger)
+    entry = posted_manual(ledger, 400_000)
     for user in (ledger.felix, w.audrey, w.eve):  # another branch, an auditor, another institution
         client = as_user(user)
         assert client.get(f"/ledger/entries/{entry.pk}/reverse/").status_code in (403, 404)
