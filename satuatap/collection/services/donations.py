@@ -95,7 +95,7 @@ def _clean_lines(
     if len(specs) > max_lines:
         raise DonationRefused(_("A donation may have at most %(max)s lines.") % {"max": max_lines}, field="lines")
     accepted = set(accepted_for(unit))
-    campaign_ids = {s.campaign for s in specs if _is_id(getattr(s, "campaign", None))}
+    campaign_ids = {s.campaign for s in specs if _is_id(s.campaign)}
     campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=campaign_ids, institution_id=unit.institution_id)}
     fitrah_rate = None
     lines = []
