@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The local demo (make run) skips the two-factor requirement; set REQUIRE_2FA=true to try it.
 REQUIRE_2FA ?= false
+# The suite runs spread over every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format lock messages browser-deps clean bench load access-report
 
@@ -33,7 +35,7 @@ run: $(VENV)/.base
 
 ## Lint and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL).
 test: $(VENV)/.dev lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
