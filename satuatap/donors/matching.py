@@ -12,7 +12,6 @@ more may appear anywhere in the name (Indonesian names join words: "Nurhidayat",
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,8 +23,9 @@ from satuatap.donors.errors import DonorRefused
 # Below this length a token must start a word of the name; from it on it may appear anywhere.
 INFIX_MIN = 4
 MIN_QUERY = 2
-# A phone number typed in part is looked up from this many digits on (fewer match too many donors).
-PHONE_PREFIX_MIN = 8
+# A phone number typed in part is looked up from this many digits on, as typed ("0812"): a clerk
+# starts with the operator's prefix. Fewer digits match too many donors to be worth a look-up.
+PHONE_PREFIX_MIN = 4
 
 _VARIANT_KEYS = sorted(names.NAME_VARIANTS)
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9]{2,10}-\d+$")
@@ -96,7 +96,7 @@ def _digits(text: str) -> SearchTerms:
 
 
 def phone_prefix(text: str) -> str:
-    """The start of an E.164 number from what was typed: ``0812 34`` -> ``+6281234``; "" if too short."""
+    """The start of an E.164 number from what was typed: ``0812`` -> ``+62812``; "" below 4 digits."""
     digits = re.sub(r"\D", "", text)
     if text.lstrip().startswith("+") or digits.startswith("62"):
         e164 = "+" + digits
@@ -106,7 +106,7 @@ def phone_prefix(text: str) -> str:
         e164 = "+62" + digits
     else:
         return ""
-    return e164 if len(e164) - 1 >= PHONE_PREFIX_MIN else ""
+    return e164 if len(digits) >= PHONE_PREFIX_MIN else ""
 
 
 # --- names --------------------------------------------------------------------------------------------
@@ -119,12 +119,6 @@ class NameQuery:
 
     prefixes: tuple[str, ...]
     tokens: tuple[tuple[str, ...], ...]
-
-
-def _lower_words(text: str) -> list[str]:
-    """Words lower-cased without accents or punctuation, as typed (no spelling changes)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9 ]+", " ", ascii_text).split()
 
 
 def _modern(word: str) -> str:
@@ -140,9 +134,9 @@ def name_query(text: str) -> NameQuery | None:
     Complete words are taken in their ``name_key`` form; the last word may be half typed, so it
     also stands for itself and for every spelling variant it is the start of ("Moha" may become
     "Mohammad", which is stored as "muhammad")."""
-    words = identifiers.name_key(text).split()
-    typed = _lower_words(text)
-    if not words or len(typed) != len(words) or len("".join(typed)) < MIN_QUERY:
+    typed = names.name_words(text, drop_titles=True)
+    words = [names.key_word(word) for word in typed]
+    if not words or len("".join(typed)) < MIN_QUERY:
         return None
     raw = typed[-1]
     last = [words[-1], _modern(raw)]
