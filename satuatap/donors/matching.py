@@ -375,3 +375,52 @@ def probe_of(donor) -> Probe:
         email=donor.email,
         birth_date=donor.birth_date,
     )
+
+
+def exact_reasons(probe: Probe, donor) -> list[str]:
+    """The exact matches between ``probe`` and ``donor``: a same identifier, or the same normalised
+    name with the same birth date or phone (a close name alone is only a likely duplicate)."""
+    reasons = [r for r in match_reasons(probe, donor) if r in ("nik", "npwp", "phone", "email")]
+    # (The same name with the same phone is already "same phone".)
+    same_name = probe.name_key and probe.name_key == donor.name_key
+    if same_name and probe.birth_date and probe.birth_date == donor.birth_date:
+        reasons.append("name_birth_date")
+    return reasons
+
+
+def exact_duplicates(user, unit, probe: Probe, *, exclude_pk=None) -> list[Candidate]:
+    """The active donors of ``unit``'s institution that ``probe`` repeats exactly (``exact_reasons``),
+    wherever they registered: one check for the counter, the form, the import and the API.
+
+    A donor outside the user's scope comes back with ``visible`` False: callers name it by its
+    number only, so the check tells that the person is registered without showing their data."""
+    from django.db.models import Q
+
+    from satuatap.donors.models import Donor
+    from satuatap.donors.selectors import donors_for
+
+    wanted = Q(pk__in=[])
+    if probe.nik_hash:
+        wanted |= Q(nik_hash=probe.nik_hash)
+    if probe.npwp_hash:
+        wanted |= Q(npwp_hash=probe.npwp_hash)
+    if probe.phone:
+        wanted |= Q(phone=probe.phone)
+    if probe.email:
+        wanted |= Q(email__in={probe.email, probe.email.lower()})
+    if probe.name_key and probe.birth_date:
+        wanted |= Q(name_key=probe.name_key, birth_date=probe.birth_date)
+    if probe.is_empty or wanted == Q(pk__in=[]):
+        return []
+    rows = list(
+        Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
+        .filter(wanted)
+        .exclude(pk=exclude_pk)
+        .select_related("registered_unit")
+        .order_by("pk")[:MAX_CANDIDATES]
+    )
+    if not rows:
+        return []
+    seen = set(donors_for(user, within=unit).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
+    found = [Candidate(d, exact_reasons(probe, d), visible=d.pk in seen) for d in rows]
+    return sorted((c for c in found if c.reasons), key=lambda c: (c.strength, not c.visible, c.donor.pk))

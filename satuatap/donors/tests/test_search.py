@@ -128,7 +128,13 @@ def test_identifiers_are_not_found_across_the_scope(world, desk, people):
 
 
 def test_merged_donors_leave_the_name_search_but_their_number_still_finds_them(world, desk):
-    twin = donor_register(actor=world.frank, unit=world.branch_a, full_name="Muh. Nur Hidayat", phone="0812 3456 7890")
+    twin = donor_register(
+        actor=world.frank,
+        unit=world.branch_a,
+        full_name="Muh. Nur Hidayat",
+        phone="0812 3456 7890",
+        confirm_duplicate=True,
+    )
     donor_merge(actor=world.alice, survivor=desk.donor, duplicate=twin, unit=world.branch_a)
     assert names(donor_search(world.frank, "nur hidayat", within=world.branch_a)) == ["Muhammad Nur Hidayat"]
     by_number = donor_search(world.frank, twin.number, within=world.branch_a).rows
