@@ -54,7 +54,7 @@ COLUMNS = [
     Column(
         "phone",
         gettext_lazy("Phone"),
-        "0812-3456-7890",
+        "0857-1234-5678",
         ("hp", "no hp", "nomor hp", "telepon", "telp", "whatsapp", "wa", "no wa"),
         help=gettext_lazy("08xx or +62 8xx."),
     ),
