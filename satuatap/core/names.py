@@ -85,6 +85,12 @@ TITLES = frozenset(
         "sked",
         "mkes",
         "skep",
+        "dt",
+        "tgk",
+        "raden",
+        "rr",
+        "ustaz",
+        "ustazah",
     }
 )
 # Titles that are also short forms of names (St. = Siti) or degree endings: dropped at the end only.
@@ -94,6 +100,9 @@ _TRAILING_ONLY = frozenset({"st", "se", "sh", "mm", "mh", "pd", "ak", "ag", "kom
 DEGREES = frozenset(
     {
         "mkom",
+        "mti",
+        "spt",
+        "sgz",
         "mak",
         "makt",
         "mm",
