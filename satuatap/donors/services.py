@@ -223,7 +223,7 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
     if "full_name" not in fields:
         raise DonorRefused(_("Enter the donor's full name."), field="full_name")
     if "preferred_channel" not in fields:
-        fields["preferred_channel"] = _channel_consented(fields)
+        fields["preferred_channel"] = channel_consented(fields)
     cleaned = _clean(fields)
     institution = _institution(unit)
     donor = Donor(institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None)
@@ -245,7 +245,7 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
     return donor
 
 
-def _channel_consented(fields: dict) -> str:
+def channel_consented(fields: dict) -> str:
     """The contact channel of a donor registered without one: a channel they agreed to, or none
     (the register never claims WhatsApp for a donor who did not agree to it)."""
     if fields.get("consent_whatsapp"):

@@ -30,7 +30,7 @@ from satuatap.core.errors import refusal_messages
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.identifiers import name_key
 from satuatap.donors.models import Donor, DonorKind
-from satuatap.donors.services import _check_unique_identifiers, _clean, reason_label
+from satuatap.donors.services import _check_unique_identifiers, _clean, channel_consented, reason_label
 from satuatap.organizations.models import Unit
 
 COLUMNS = [
@@ -73,6 +73,20 @@ COLUMNS = [
         help=gettext_lazy("2026-03-17 or 17/03/2026."),
     ),
     Column(
+        "consent_whatsapp",
+        gettext_lazy("Agrees to WhatsApp"),
+        gettext_lazy("Yes"),
+        ("setuju wa", "izin wa", "setuju whatsapp", "consent whatsapp"),
+        help=gettext_lazy("Yes only if the donor agreed to receive receipts and news by WhatsApp; empty means no."),
+    ),
+    Column(
+        "consent_email",
+        gettext_lazy("Agrees to email"),
+        gettext_lazy("No"),
+        ("setuju email", "izin email", "consent email"),
+        help=gettext_lazy("Yes only if the donor agreed to receive receipts and news by email; empty means no."),
+    ),
+    Column(
         "tags",
         gettext_lazy("Tags"),
         "alumni, korporat",
@@ -84,6 +98,18 @@ CAPABILITY = "donors.manage"
 TEXT_FIELDS = ("full_name", "email", "province", "regency", "district", "village", "street", "tags")
 # The donor service names its fields as this import's columns do.
 FIELD_COLUMN = {c.key: c.key for c in COLUMNS}
+
+
+def _yes_no() -> dict[str, str]:
+    return choice_map(
+        [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+        {"ya": "yes", "y": "yes", "setuju": "yes", "1": "yes", "true": "yes"}
+        | {"tidak": "no", "t": "no", "n": "no", "0": "no", "false": "no"},
+    )
+
+
+def yes_no_labels() -> str:
+    return f"{_('Yes')}, {_('No')}"
 
 
 @dataclass
@@ -107,7 +133,7 @@ def _kinds() -> dict[str, str]:
     )
 
 
-def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: str):
+def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: str, yes_no: dict):
     values = sheet.values(cells)
     fields: dict = {}
     errors: list[tuple[str, str]] = []
@@ -123,6 +149,13 @@ def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: st
         fields["kind"] = parse_choice(values.get("kind"), kinds, kind_labels) or DonorKind.PERSON
     except CellError as exc:
         errors.append(("kind", sentence(exc.message)))
+    for key in ("consent_whatsapp", "consent_email"):
+        try:
+            fields[key] = parse_choice(values.get(key), yes_no, yes_no_labels()) == "yes"
+        except CellError as exc:
+            errors.append((key, sentence(exc.message)))
+    # Without a stated channel the donor is contacted only as they agreed (``donor_register``'s rule).
+    fields["preferred_channel"] = channel_consented(fields)
     try:
         fields["birth_date"] = parse_date(values.get("birth_date"))
     except CellError as exc:
@@ -143,11 +176,12 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     the file) refuses the row."""
     kinds = _kinds()
     kind_labels = ", ".join(str(label) for _value, label in DonorKind.choices)
+    yes_no = _yes_no()
     result = Checked(total=len(sheet.rows))
     candidates: list[DonorRow] = []
     problems: dict[int, list] = {}
     for done, (number, cells) in enumerate(sheet.rows, start=1):
-        cleaned, errors = _parse(sheet, number, cells, kinds, kind_labels)
+        cleaned, errors = _parse(sheet, number, cells, kinds, kind_labels, yes_no)
         if errors:
             problems[number] = errors
         else:

@@ -296,6 +296,21 @@ def test_donors_import_flags_rows_that_repeat_a_donor_by_phone_email_or_name_and
     assert job.valid_rows == 2
 
 
+def test_donors_import_keeps_the_consent_each_row_gives(world, desk):
+    header = ["Nama lengkap", "HP", "Setuju WA", "Setuju email", "Email"]
+    data = [
+        ["Rina Wati", "0813-7777-0101", "Ya", "", ""],
+        ["Rudi Hartono", "0813-7777-0102", "", "ya", "rudi@example.id"],
+        ["Sari Dewi", "0813-7777-0103", "mungkin", "", ""],
+    ]
+    job = run(world.frank, world.branch_a, "donors", csv_bytes(header, data))
+    assert [(row, column) for row, column, _message in job.errors] == [(4, "Setuju WA")]
+    save(world.frank, job)
+    rina, rudi = Donor.objects.get(full_name="Rina Wati"), Donor.objects.get(full_name="Rudi Hartono")
+    assert (rina.consent_whatsapp, rina.consent_email, rina.preferred_channel) == (True, False, "whatsapp")
+    assert (rudi.consent_whatsapp, rudi.consent_email, rudi.preferred_channel) == (False, True, "email")
+
+
 def test_front_office_cannot_import_donations_and_outsiders_cannot_import_at_all(world, desk, rows):
     content = csv_bytes(DONATION_HEADER, rows)
     with pytest.raises(NotAllowed):
