@@ -27,7 +27,9 @@ def _clerk_and_donor(world):
     clerk = User.objects.get(pk=clerk.pk)  # fresh role cache
     donor = Donor.objects.filter(institution=world.root, full_name="Bench Donatur").first()
     if donor is None:
-        donor = donor_register(actor=clerk, unit=world.root, full_name="Bench Donatur", phone="081234567890")
+        donor = donor_register(
+            actor=clerk, unit=world.root, full_name="Bench Donatur", phone="081234567890", confirm_duplicate=True
+        )
     return clerk, donor
 
 

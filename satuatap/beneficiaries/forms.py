@@ -6,11 +6,12 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.beneficiaries import matching
+from satuatap.beneficiaries import matching, services
 from satuatap.beneficiaries.models import (
     Asnaf,
     BeneficiaryKind,
@@ -180,6 +181,26 @@ class BeneficiaryForm(forms.Form):
                     self.fields[name].help_text = _(
                         "Now %(masked)s. Leave empty to keep it; type a new number to replace it."
                     ) % {"masked": masked}
+
+    def clean(self):
+        """The service's own field rules on the well-formed fields, so that a bad date (the form's)
+        and a bad NIK or phone (the service's) are shown in the same round."""
+        data = super().clean()
+        values = {
+            name: ("" if data[name] is None and name != "birth_date" else data[name])
+            for name in PERSON_FIELDS
+            if name in data and name not in self.errors
+        }
+        try:
+            services.clean_fields(values)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                self.add_error(None, exc)
+                return data
+            for field, errors in exc.error_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
 
     def service_fields(self) -> dict:
         """The cleaned data as ``beneficiary_register`` takes it."""

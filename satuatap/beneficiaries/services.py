@@ -41,7 +41,7 @@ from satuatap.beneficiaries.models import (
 )
 from satuatap.core import identifiers, merging
 from satuatap.core.crypto import blind_index
-from satuatap.core.errors import NotAllowed
+from satuatap.core.errors import NotAllowed, combined
 from satuatap.core.models import Sequence
 from satuatap.core.names import name_key
 from satuatap.core.uploads import forget_kept, keep_upload, open_kept
@@ -104,10 +104,24 @@ def _rt_rw(value, field: str) -> str:
 
 
 def clean_fields(fields: dict) -> dict:
-    """Check and normalise beneficiary fields; raise ``BeneficiaryRefused`` naming the first bad one."""
+    """Check and normalise beneficiary fields; raise one ``BeneficiaryRefused`` naming every bad field
+    (each field's rule is its own, so a bad NIK does not hide a bad phone until the next try)."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise BeneficiaryRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    out, refusals = {}, []
+    for name, value in fields.items():
+        try:
+            out.update(_clean_field({name: value}))
+        except BeneficiaryRefused as exc:
+            refusals.append(exc)
+    if refusals:
+        raise BeneficiaryRefused(combined(refusals))
+    return out
+
+
+def _clean_field(fields: dict) -> dict:
+    """``clean_fields`` of one field (the rules below each read only their own field)."""
     out = dict(fields)
     if "full_name" in out:
         out["full_name"] = " ".join((out["full_name"] or "").split())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.collection.models import DONATION_KINDS, DonationStatus, PaymentChannel
 from satuatap.collection.services import DonationLineSpec
+from satuatap.donors.services import donor_fields_check
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
@@ -158,20 +159,52 @@ class CounterForm(forms.Form):
 
 
 class DonorRegisterForm(forms.Form):
-    """The short registration at the counter; the donor page has the full form."""
+    """The short registration at the counter; the donor page has the full form. The donor's rules are
+    ``donors.services``'s: ``clean`` has them check every field in the same round as the form."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
     nik = forms.CharField(label=_("NIK"), required=False, max_length=30)
     npwp = forms.CharField(label=_("NPWP"), required=False, max_length=30)
+    email = forms.CharField(label=_("Email"), required=False, max_length=254)
+    consent_whatsapp = forms.BooleanField(label=_("Agrees to receive receipts and news by WhatsApp"), required=False)
+    consent_email = forms.BooleanField(label=_("Agrees to receive receipts and news by email"), required=False)
+    confirm_duplicate = forms.BooleanField(label=_("This is another person: register anyway"), required=False)
+
+    CHECKBOXES = ("consent_whatsapp", "consent_email", "confirm_duplicate")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "new")
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        self.fields["email"].widget.attrs.update({"inputmode": "email", "autocomplete": "off"})
         for name in ("nik", "npwp"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["npwp"].help_text = _("Optional; needed to use the receipt for a tax deduction.")
+
+    def clean(self):
+        data = super().clean()
+        values = {k: v for k, v in data.items() if k not in self.errors and k != "confirm_duplicate"}
+        try:
+            donor_fields_check(**values)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                self.add_error(None, exc)
+                return data
+            for field, errors in exc.error_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, errors)
+        return data
+
+    def text_fields(self):
+        return [self[name] for name in self.fields if name not in self.CHECKBOXES]
+
+    def service_fields(self) -> dict:
+        """What ``donor_register`` takes: the fields filled in, and both consents as given."""
+        data = self.cleaned_data
+        fields = {k: v for k, v in data.items() if v and k not in self.CHECKBOXES}
+        fields.update(consent_whatsapp=data["consent_whatsapp"], consent_email=data["consent_email"])
+        return fields
 
 
 STATUS_CHOICES = [("", _("All"))] + list(DonationStatus.choices)

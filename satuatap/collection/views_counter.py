@@ -29,6 +29,7 @@ from satuatap.collection.models import BANK_CHANNELS, DonationStatus, PaymentCha
 from satuatap.collection.services import accepted_kinds, donation_record, fitrah_rate_for
 from satuatap.core.exports import table_response
 from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.services import donor_register
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.permissions import can, require
@@ -191,10 +192,19 @@ def counter_donor_register(request):
     unit = _active_unit(request, "collection.record")
     require(request.user, "donors.manage", unit)
     form = DonorRegisterForm(request.POST)
+    duplicates = []
     if form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if v}
         try:
-            donor = donor_register(actor=request.user, unit=unit, **fields)
+            donor = donor_register(
+                actor=request.user,
+                unit=unit,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                **form.service_fields(),
+            )
+        except DuplicateDonor as exc:
+            apply_service_error(form, exc)
+            # Each match the counter may take a donation from can be chosen instead of registering.
+            duplicates = [(c, selectors.counter_donor(request.user, unit, c.donor.pk)) for c in exc.candidates]
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
@@ -205,7 +215,11 @@ def counter_donor_register(request):
             )
             response["HX-Trigger-After-Settle"] = json.dumps({"counter:donor-picked": {"donor": donor.pk}})
             return response
-    return render(request, "collection/_counter_donor_register.html", {"register_form": form, "can_register": True})
+    return render(
+        request,
+        "collection/_counter_donor_register.html",
+        {"register_form": form, "can_register": True, "duplicates": duplicates},
+    )
 
 
 @login_required

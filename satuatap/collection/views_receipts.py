@@ -16,6 +16,7 @@ from satuatap.collection.models import ReceiptLayout
 from satuatap.collection.selectors_receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
 from satuatap.collection.services import donation_void
 from satuatap.core.views_helpers import apply_service_error
+from satuatap.donors.selectors import contact_refusals
 from satuatap.donors.services import donor_identifiers_read
 from satuatap.organizations.permissions import can, require
 
@@ -52,6 +53,7 @@ def _page(request, receipt, void_form=None, status=200):
             "can_void": can(request.user, "collection.void", receipt.unit) and not receipt.donation.is_void,
             "email_ok": donor.consent_email and bool(donor.email),
             "whatsapp_ok": donor.consent_whatsapp and bool(donor.phone),
+            "send_off": contact_refusals(donor),
             "void_form": void_form or ReceiptVoidForm(),
         }
     )

@@ -5,7 +5,7 @@ field it names, and the API turns it into its one error shape. ``NotAllowed``
 is a ``PermissionDenied``: views answer 403, never 500.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 class DomainError(ValidationError):
@@ -27,3 +27,16 @@ def refusal_messages(exc: ValidationError) -> list[tuple[str | None, str]]:
     if hasattr(exc, "error_dict"):
         return [(name, message) for name, messages in exc.message_dict.items() for message in messages]
     return [(None, message) for message in exc.messages]
+
+
+def combined(refusals: list[ValidationError]) -> dict[str, list[ValidationError]]:
+    """Several refusals as one error dict (field -> errors), to raise them together:
+    ``raise DonorRefused(combined(refusals))``. Refusals about the whole go under NON_FIELD_ERRORS."""
+    errors: dict[str, list[ValidationError]] = {}
+    for refusal in refusals:
+        if hasattr(refusal, "error_dict"):
+            for field, field_errors in refusal.error_dict.items():
+                errors.setdefault(field, []).extend(field_errors)
+        else:
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(refusal.error_list)
+    return errors

@@ -85,10 +85,69 @@ TITLES = frozenset(
         "sked",
         "mkes",
         "skep",
+        "dt",
+        "tgk",
+        "raden",
+        "rr",
+        "ustaz",
+        "ustazah",
     }
 )
 # Titles that are also short forms of names (St. = Siti) or degree endings: dropped at the end only.
 _TRAILING_ONLY = frozenset({"st", "se", "sh", "mm", "mh", "pd", "ak", "ag", "kom", "sos"})
+# Degrees as written in one piece ("M.Kom.", "M.Ak.", "S.Pd.I"), compared without their dots: dropped at
+# the end only. "M." alone stays a name (Muhammad); "M.Kom." is a master's degree.
+DEGREES = frozenset(
+    {
+        "mkom",
+        "mti",
+        "spt",
+        "sgz",
+        "mak",
+        "makt",
+        "mm",
+        "mt",
+        "msc",
+        "ma",
+        "mba",
+        "mhum",
+        "mkn",
+        "mkep",
+        "mpsi",
+        "msos",
+        "mei",
+        "mpdi",
+        "mhi",
+        "msy",
+        "mfarm",
+        "mars",
+        "phd",
+        "spdi",
+        "spdsd",
+        "si",
+        "ssi",
+        "sst",
+        "ssy",
+        "shi",
+        "sei",
+        "sfarm",
+        "sikom",
+        "sip",
+        "sthi",
+        "ssn",
+        "sks",
+        "sked",
+        "sp",
+        "spsi",
+        "stp",
+        "skm",
+        "akt",
+        "apt",
+        "lc",
+        "ba",
+        "bsc",
+    }
+)
 
 
 def _words(name: str | None) -> list[str]:
@@ -96,35 +155,65 @@ def _words(name: str | None) -> list[str]:
     return re.sub(r"[^a-z0-9 ]+", " ", text).split()
 
 
-def _titles_dropped(words: list[str], raw_name: str) -> list[str]:
+def _is_degree(piece: str) -> bool:
+    return piece in TITLES or piece in DEGREES
+
+
+def _titles_dropped(raw_name: str) -> list[str]:
+    """The words of a name without its honorifics and degrees, before or after it."""
     # Degrees follow a comma ("Siti Aminah, S.Pd."): everything after the first comma is titles.
-    if "," in (raw_name or ""):
-        kept = _words(raw_name.split(",", 1)[0])
-        if kept:
-            words = kept
-    leading = 0
-    while leading < len(words) - 1 and words[leading] in TITLES and words[leading] not in _TRAILING_ONLY:
-        leading += 1
-    words = words[leading:]
-    # Degrees without a comma ("Aminah S Pd", "Joko ST"): a title word at the end, with the
-    # single letter before it ("S" of "S.Pd.").
-    while len(words) > 1 and words[-1] in TITLES:
-        words = words[:-1]
-        if len(words) > 1 and len(words[-1]) == 1 and words[-1] != "m":
-            words = words[:-1]
-    return words
+    if "," in raw_name and _words(raw_name.split(",", 1)[0]):
+        raw_name = raw_name.split(",", 1)[0]
+    # One entry per written token: "M.Kom." is one token of two words, judged as "mkom".
+    tokens = [words for words in (_words(token) for token in raw_name.split()) if words]
+    # Honorifics in front ("Dr. H.", "Hj.", "Ir."), word by word: "H.Ahmad" is H. and Ahmad.
+    while sum(len(t) for t in tokens) > 1 and tokens[0][0] in TITLES and tokens[0][0] not in _TRAILING_ONLY:
+        tokens[0] = tokens[0][1:]
+        if not tokens[0]:
+            tokens.pop(0)
+    # Degrees at the end, in one piece ("M.Kom.", "S.Pd", "ST") or two ("S. Pd.", "M Kom"): the
+    # single letter before a degree ending goes with it when the two make a degree.
+    while len(tokens) > 1 and _is_degree("".join(tokens[-1])):
+        ending = "".join(tokens.pop())
+        if len(tokens) > 1 and len(tokens[-1]) == 1 and len(tokens[-1][0]) == 1:
+            letter = tokens[-1][0]
+            if _is_degree(letter + ending) or (letter != "m" and ending in TITLES):
+                tokens.pop()
+    return [word for token in tokens for word in token]
+
+
+def name_words(name: str | None, *, drop_titles: bool = False) -> list[str]:
+    """The words of a name as written, lower-case ASCII without punctuation (no spelling changes)."""
+    return _titles_dropped(name or "") if drop_titles else _words(name)
+
+
+def key_word(word: str) -> str:
+    """One word of a name in its matching form: the variant table, then today's spelling."""
+    word = NAME_VARIANTS.get(word, word)
+    if word not in NAME_VARIANTS.values():
+        for old, new in OLD_SPELLING:
+            word = word.replace(old, new)
+    return word
 
 
 def name_key(name: str | None, *, drop_titles: bool = False) -> str:
     """The normal form of a name for matching (see the module's docstring)."""
-    words = _words(name)
-    if drop_titles:
-        words = _titles_dropped(words, name or "")
-    out = []
-    for word in words:
-        word = NAME_VARIANTS.get(word, word)
-        if word not in NAME_VARIANTS.values():
-            for old, new in OLD_SPELLING:
-                word = word.replace(old, new)
-        out.append(word)
-    return " ".join(out)
+    return " ".join(key_word(word) for word in name_words(name, drop_titles=drop_titles))
+
+
+def rebuild_name_keys(model, *, drop_titles: bool = True, batch: int = 2000) -> int:
+    """Recompute the stored ``name_key`` of every row of ``model`` from its ``full_name`` (a data
+    migration's work after the normal form changed); returns how many keys changed."""
+    changed, last = 0, 0
+    while True:
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "full_name", "name_key")[:batch])
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        stale = []
+        for pk, full_name, stored in rows:
+            key = name_key(full_name, drop_titles=drop_titles)[:200]
+            if key != stored:
+                stale.append(model(pk=pk, name_key=key))
+        model.objects.bulk_update(stale, ["name_key"])
+        changed += len(stale)

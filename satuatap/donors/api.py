@@ -17,11 +17,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from satuatap.api.core import error
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.core.crypto import blind_index
 from satuatap.donors import identifiers, services
-from satuatap.donors.errors import DonorRefused
+from satuatap.donors.errors import DonorRefused, DuplicateDonor
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.donors.selectors import identifiers_unit
 from satuatap.organizations.permissions import units_where
@@ -155,6 +156,11 @@ class DonorFields(Schema):
 class DonorIn(DonorFields):
     unit_id: int | None = Field(None, description="Where the donor registers; default: your first unit for donors.")
     full_name: str = Field(max_length=200)
+    confirm_duplicate: bool = Field(
+        False,
+        description="Register even though a donor with the same phone or email, or the same name and birth "
+        "date, is registered (answered 409 duplicate_donor otherwise). A same NIK or NPWP is always refused.",
+    )
 
 
 class DonorPatch(Schema):
@@ -223,14 +229,19 @@ def get_donor_identifiers(request, donor_id: int):
     return services.donor_identifiers_read(actor=request.user, donor=donor, unit=unit)
 
 
-@router.post("", response={201: DonorDetailOut, **ERRORS}, summary="Register a donor")
+@router.post("", response={201: DonorDetailOut, 409: ErrorOut, **ERRORS}, summary="Register a donor")
 def create_donor(request, payload: DonorIn):
     _require_somewhere(request.user, "donors.manage")
     if payload.unit_id is not None:
         unit = unit_for(request.user, payload.unit_id, capability="donors.view")
     else:
         unit = units_where(request.user, "donors.manage")[0]
-    donor = services.donor_register(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"}))
+    try:
+        donor = services.donor_register(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"}))
+    except DuplicateDonor as exc:
+        # Named as the service names them: out of the caller's scope, by donor number only.
+        matches = [services.duplicate_label(c) for c in exc.candidates]
+        return error(request, 409, "duplicate_donor", exc.messages[0], {"confirm_duplicate": matches})
     return Status(201, _detail(request.user, donor_for(request.user, donor.pk)))
 
 

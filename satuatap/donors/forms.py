@@ -1,10 +1,13 @@
 """Donor forms. They only read the input; every rule (NIK, NPWP, phone, email, dates, tags) is
-``donors.services``'s, whose refusals the views put next to the field they name."""
+``donors.services``'s. A form asks the service to check its well-formed fields in ``clean``, so a
+bad date and a bad NIK are both shown in one round."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.donors import services
 from satuatap.donors.models import Channel, DonorKind
 
 # The fields a donor form sends to ``donor_register`` / ``donor_update``.
@@ -90,6 +93,10 @@ class DonorForm(forms.Form):
         label=capfirst(_("note")), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    confirm_duplicate = forms.BooleanField(
+        label=_("This is another person: register anyway"), required=False, widget=forms.CheckboxInput
+    )
+
     def __init__(self, *args, editing=None, **kwargs):
         """``editing``: the donor being changed. Its NIK and NPWP are never put in the form (reading
         them is audited); an empty field keeps the number, a typed one replaces it."""
@@ -101,6 +108,18 @@ class DonorForm(forms.Form):
                     self.fields[name].help_text = _(
                         "Now %(masked)s. Leave empty to keep it; type a new number to replace it."
                     ) % {"masked": masked}
+
+    def clean(self):
+        data = super().clean()
+        add_service_errors(self, services.donor_fields_check, self._service_values(data))
+        return data
+
+    def _service_values(self, data: dict) -> dict:
+        """The well-formed fields (no error of the form's own) as the service takes them."""
+        values = {name: data[name] for name in DONOR_FIELDS if name in data and name not in self.errors}
+        if "tags" in values:
+            values["tags"] = [t for t in (values["tags"] or "").split(",") if t.strip()]
+        return {k: ("" if v is None and k != "birth_date" else v) for k, v in values.items()}
 
     def service_fields(self) -> dict:
         """The cleaned data as ``donor_register`` takes it (tags as a list)."""
@@ -131,6 +150,20 @@ class DonorForm(forms.Form):
             elif (current or "") != (value or ""):
                 changed[name] = value
         return changed
+
+
+def add_service_errors(form, check, values: dict) -> None:
+    """Put every refusal of ``check(**values)`` beside its field, except on a field that already has
+    an error of the form's own (one message per field is enough)."""
+    try:
+        check(**values)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+            return
+        for field, errors in exc.error_dict.items():
+            if field not in form.errors:
+                form.add_error(field if field in form.fields else None, errors)
 
 
 def initial_from(donor) -> dict:

@@ -14,8 +14,14 @@ from stdnum.id import nik as stdnum_nik
 from stdnum.id import npwp as stdnum_npwp
 
 from satuatap.core import identifiers as core_identifiers
-from satuatap.core.names import name_key  # noqa: F401 - donors' one name normaliser
+from satuatap.core import names
 from satuatap.donors.errors import DonorRefused
+
+
+def name_key(name: str | None) -> str:
+    """Donors' one name normaliser: ``core.names.name_key`` without honorifics and degrees, so that
+    "Budi Santoso, M.Kom." is found as Budi Santoso and never as a Muhammad (M. is Muhammad)."""
+    return names.name_key(name, drop_titles=True)
 
 
 def clean_nik(value: str | None) -> str:

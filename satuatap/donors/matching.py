@@ -12,7 +12,6 @@ more may appear anywhere in the name (Indonesian names join words: "Nurhidayat",
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,8 +23,9 @@ from satuatap.donors.errors import DonorRefused
 # Below this length a token must start a word of the name; from it on it may appear anywhere.
 INFIX_MIN = 4
 MIN_QUERY = 2
-# A phone number typed in part is looked up from this many digits on (fewer match too many donors).
-PHONE_PREFIX_MIN = 8
+# A phone number typed in part is looked up from this many digits on, as typed ("0812"): a clerk
+# starts with the operator's prefix. Fewer digits match too many donors to be worth a look-up.
+PHONE_PREFIX_MIN = 4
 
 _VARIANT_KEYS = sorted(names.NAME_VARIANTS)
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9]{2,10}-\d+$")
@@ -96,7 +96,7 @@ def _digits(text: str) -> SearchTerms:
 
 
 def phone_prefix(text: str) -> str:
-    """The start of an E.164 number from what was typed: ``0812 34`` -> ``+6281234``; "" if too short."""
+    """The start of an E.164 number from what was typed: ``0812`` -> ``+62812``; "" below 4 digits."""
     digits = re.sub(r"\D", "", text)
     if text.lstrip().startswith("+") or digits.startswith("62"):
         e164 = "+" + digits
@@ -106,7 +106,7 @@ def phone_prefix(text: str) -> str:
         e164 = "+62" + digits
     else:
         return ""
-    return e164 if len(e164) - 1 >= PHONE_PREFIX_MIN else ""
+    return e164 if len(digits) >= PHONE_PREFIX_MIN else ""
 
 
 # --- names --------------------------------------------------------------------------------------------
@@ -119,12 +119,6 @@ class NameQuery:
 
     prefixes: tuple[str, ...]
     tokens: tuple[tuple[str, ...], ...]
-
-
-def _lower_words(text: str) -> list[str]:
-    """Words lower-cased without accents or punctuation, as typed (no spelling changes)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9 ]+", " ", ascii_text).split()
 
 
 def _modern(word: str) -> str:
@@ -140,9 +134,9 @@ def name_query(text: str) -> NameQuery | None:
     Complete words are taken in their ``name_key`` form; the last word may be half typed, so it
     also stands for itself and for every spelling variant it is the start of ("Moha" may become
     "Mohammad", which is stored as "muhammad")."""
-    words = identifiers.name_key(text).split()
-    typed = _lower_words(text)
-    if not words or len(typed) != len(words) or len("".join(typed)) < MIN_QUERY:
+    typed = names.name_words(text, drop_titles=True)
+    words = [names.key_word(word) for word in typed]
+    if not words or len("".join(typed)) < MIN_QUERY:
         return None
     raw = typed[-1]
     last = [words[-1], _modern(raw)]
@@ -381,3 +375,52 @@ def probe_of(donor) -> Probe:
         email=donor.email,
         birth_date=donor.birth_date,
     )
+
+
+def exact_reasons(probe: Probe, donor) -> list[str]:
+    """The exact matches between ``probe`` and ``donor``: a same identifier, or the same normalised
+    name with the same birth date or phone (a close name alone is only a likely duplicate)."""
+    reasons = [r for r in match_reasons(probe, donor) if r in ("nik", "npwp", "phone", "email")]
+    # (The same name with the same phone is already "same phone".)
+    same_name = probe.name_key and probe.name_key == donor.name_key
+    if same_name and probe.birth_date and probe.birth_date == donor.birth_date:
+        reasons.append("name_birth_date")
+    return reasons
+
+
+def exact_duplicates(user, unit, probe: Probe, *, exclude_pk=None) -> list[Candidate]:
+    """The active donors of ``unit``'s institution that ``probe`` repeats exactly (``exact_reasons``),
+    wherever they registered: one check for the counter, the form, the import and the API.
+
+    A donor outside the user's scope comes back with ``visible`` False: callers name it by its
+    number only, so the check tells that the person is registered without showing their data."""
+    from django.db.models import Q
+
+    from satuatap.donors.models import Donor
+    from satuatap.donors.selectors import donors_for
+
+    wanted = Q(pk__in=[])
+    if probe.nik_hash:
+        wanted |= Q(nik_hash=probe.nik_hash)
+    if probe.npwp_hash:
+        wanted |= Q(npwp_hash=probe.npwp_hash)
+    if probe.phone:
+        wanted |= Q(phone=probe.phone)
+    if probe.email:
+        wanted |= Q(email__in={probe.email, probe.email.lower()})
+    if probe.name_key and probe.birth_date:
+        wanted |= Q(name_key=probe.name_key, birth_date=probe.birth_date)
+    if probe.is_empty or wanted == Q(pk__in=[]):
+        return []
+    rows = list(
+        Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
+        .filter(wanted)
+        .exclude(pk=exclude_pk)
+        .select_related("registered_unit")
+        .order_by("pk")[:MAX_CANDIDATES]
+    )
+    if not rows:
+        return []
+    seen = set(donors_for(user, within=unit).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
+    found = [Candidate(d, exact_reasons(probe, d), visible=d.pk in seen) for d in rows]
+    return sorted((c for c in found if c.reasons), key=lambda c: (c.strength, not c.visible, c.donor.pk))

@@ -136,6 +136,30 @@ def identifiers_unit(user, donor: Donor) -> Unit | None:
     return None
 
 
+# --- contact -------------------------------------------------------------------------------------------
+
+
+def contact_refusals(donor: Donor) -> dict[str, str]:
+    """Why nothing can be sent to ``donor`` by WhatsApp or by email ("" when it can): the donor did
+    not agree to that channel, or gave no number or address. The receipt page and the donor page
+    both say it in these words, so neither claims a channel the donor did not agree to."""
+    from django.utils.translation import gettext as _
+
+    if not donor.consent_whatsapp:
+        whatsapp = _("The donor has not agreed to be contacted by WhatsApp.")
+    elif not donor.phone:
+        whatsapp = _("The donor agreed to WhatsApp but has no phone number registered.")
+    else:
+        whatsapp = ""
+    if not donor.consent_email:
+        email = _("The donor has not agreed to be contacted by email.")
+    elif not donor.email:
+        email = _("The donor agreed to email but has no email address registered.")
+    else:
+        email = ""
+    return {"whatsapp": whatsapp, "email": email}
+
+
 # --- search --------------------------------------------------------------------------------------------
 
 

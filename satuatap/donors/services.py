@@ -10,10 +10,10 @@ from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
 from satuatap.core import merging
 from satuatap.core.crypto import blind_index
-from satuatap.core.errors import NotAllowed
+from satuatap.core.errors import NotAllowed, combined
 from satuatap.core.models import Sequence
-from satuatap.donors import identifiers
-from satuatap.donors.errors import DonorRefused, MergeRefused
+from satuatap.donors import identifiers, matching
+from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
@@ -39,56 +39,66 @@ IDENTIFIER_FIELDS = ("nik", "npwp", "phone", "email")
 MAX_TAGS = 20
 
 
+def _clean_field(name: str, value):
+    """One field checked and normalised; raises ``DonorRefused`` naming it."""
+    if name == "full_name":
+        value = " ".join((value or "").split())
+        if not value:
+            raise DonorRefused(_("Enter the donor's full name."), field="full_name")
+        if len(value) > 200:
+            raise DonorRefused(_("The name is longer than 200 characters."), field="full_name")
+    elif name == "kind" and value not in DonorKind.values:
+        raise DonorRefused(_("Choose person or organisation."), field="kind")
+    elif name == "preferred_channel" and value not in Channel.values:
+        raise DonorRefused(_("Choose a contact channel from the list."), field="preferred_channel")
+    elif name in IDENTIFIER_FIELDS:
+        value = getattr(identifiers, f"clean_{name}")(value)
+    elif name == "birth_date" and value is not None:
+        if not isinstance(value, date):
+            raise DonorRefused(_("Enter a valid date."), field="birth_date")
+        if value > timezone.localdate() or value.year < 1900:
+            raise DonorRefused(_("The birth date must be between 1900 and today."), field="birth_date")
+    elif name == "postal_code":
+        value = (value or "").strip()
+        if value and not (value.isdigit() and len(value) == 5):
+            raise DonorRefused(_("A postal code has 5 digits."), field="postal_code")
+    elif name in ("province", "regency", "district", "village", "street", "note"):
+        value = (value or "").strip()
+        limit = Donor._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            raise DonorRefused(_("This text is too long (at most %(max)s characters).") % {"max": limit}, field=name)
+    elif name == "tags":
+        tags = value or []
+        if isinstance(tags, str):
+            tags = tags.split(",")
+        value = sorted({" ".join(str(t).split()).lower() for t in tags if str(t).strip()})
+        if len(value) > MAX_TAGS or any(len(t) > 40 for t in value):
+            raise DonorRefused(_("At most 20 tags of up to 40 characters each."), field="tags")
+    return value
+
+
 def _clean(fields: dict) -> dict:
-    """Check and normalise donor fields; raise ``DonorRefused`` naming the first bad field."""
+    """Check and normalise donor fields; raise one ``DonorRefused`` naming every bad field at once
+    (a clerk corrects the NIK and the phone in one go, not one per try)."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS)
     if unknown:
         raise DonorRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
-    out = dict(fields)
-    if "full_name" in out:
-        out["full_name"] = " ".join((out["full_name"] or "").split())
-        if not out["full_name"]:
-            raise DonorRefused(_("Enter the donor's full name."), field="full_name")
-        if len(out["full_name"]) > 200:
-            raise DonorRefused(_("The name is longer than 200 characters."), field="full_name")
-    if "kind" in out and out["kind"] not in DonorKind.values:
-        raise DonorRefused(_("Choose person or organisation."), field="kind")
-    if "preferred_channel" in out and out["preferred_channel"] not in Channel.values:
-        raise DonorRefused(_("Choose a contact channel from the list."), field="preferred_channel")
-    if "nik" in out:
-        out["nik"] = identifiers.clean_nik(out["nik"])
-    if "npwp" in out:
-        out["npwp"] = identifiers.clean_npwp(out["npwp"])
-    if "phone" in out:
-        out["phone"] = identifiers.clean_phone(out["phone"])
-    if "email" in out:
-        out["email"] = identifiers.clean_email(out["email"])
-    if "birth_date" in out and out["birth_date"] is not None:
-        if not isinstance(out["birth_date"], date):
-            raise DonorRefused(_("Enter a valid date."), field="birth_date")
-        if out["birth_date"] > timezone.localdate() or out["birth_date"].year < 1900:
-            raise DonorRefused(_("The birth date must be between 1900 and today."), field="birth_date")
-    if "postal_code" in out:
-        out["postal_code"] = (out["postal_code"] or "").strip()
-        if out["postal_code"] and not (out["postal_code"].isdigit() and len(out["postal_code"]) == 5):
-            raise DonorRefused(_("A postal code has 5 digits."), field="postal_code")
-    for field in ("province", "regency", "district", "village", "street", "note"):
-        if field in out:
-            out[field] = (out[field] or "").strip()
-            limit = Donor._meta.get_field(field).max_length
-            if limit and len(out[field]) > limit:
-                raise DonorRefused(
-                    _("This text is too long (at most %(max)s characters).") % {"max": limit}, field=field
-                )
-    if "tags" in out:
-        tags = out["tags"] or []
-        if isinstance(tags, str):
-            tags = tags.split(",")
-        tags = sorted({" ".join(str(t).split()).lower() for t in tags if str(t).strip()})
-        if len(tags) > MAX_TAGS or any(len(t) > 40 for t in tags):
-            raise DonorRefused(_("At most 20 tags of up to 40 characters each."), field="tags")
-        out["tags"] = tags
+    out, refusals = {}, []
+    for name, value in fields.items():
+        try:
+            out[name] = _clean_field(name, value)
+        except DonorRefused as exc:
+            refusals.append(exc)
+    if refusals:
+        raise DonorRefused(combined(refusals))
     return out
+
+
+def donor_fields_check(**fields) -> None:
+    """Refuse, naming every bad field, what ``donor_register`` would refuse in these fields alone: a
+    form calls it with its fields that are well-formed, so the service's errors come in the same
+    round as the form's own."""
+    _clean(fields)
 
 
 def _apply(donor: Donor, fields: dict) -> None:
@@ -155,12 +165,65 @@ def _lock_identifiers(institution_id: int) -> None:
     list(Sequence.objects.select_for_update().filter(scope="donor", key=str(institution_id)).values_list("pk"))
 
 
+def reason_label(reason: str) -> str:
+    return {
+        "nik": _("same NIK"),
+        "npwp": _("same NPWP"),
+        "phone": _("same phone"),
+        "email": _("same email"),
+        "name_birth_date": _("same name and birth date"),
+        "name_phone": _("same name and phone"),
+    }.get(reason, reason)
+
+
+def duplicate_label(candidate) -> str:
+    """A matched donor as a refusal names it: name and number in the user's scope, else the number only."""
+    reasons = ", ".join(reason_label(r) for r in candidate.reasons)
+    if candidate.visible:
+        return _("%(name)s, donor %(number)s (%(reasons)s)") % {
+            "name": candidate.donor.full_name,
+            "number": candidate.donor.number,
+            "reasons": reasons,
+        }
+    return _("donor %(number)s of another office (%(reasons)s)") % {
+        "number": candidate.donor.number,
+        "reasons": reasons,
+    }
+
+
+def _check_not_duplicate(actor, unit: Unit, cleaned: dict, exclude_pk=None) -> None:
+    """Refuse a registration that repeats a donor exactly (``matching.exact_duplicates``)."""
+    probe = matching.Probe(
+        full_name=cleaned.get("full_name", ""),
+        name_key=identifiers.name_key(cleaned.get("full_name", "")),
+        phone=cleaned.get("phone", ""),
+        email=cleaned.get("email", ""),
+        birth_date=cleaned.get("birth_date"),
+    )
+    candidates = matching.exact_duplicates(actor, unit, probe, exclude_pk=exclude_pk)
+    if candidates:
+        raise DuplicateDonor(
+            _(
+                "This donor seems to be registered already: %(donors)s. "
+                "Choose that donor, or confirm that this is another person."
+            )
+            % {"donors": "; ".join(duplicate_label(c) for c in candidates)},
+            candidates=candidates,
+        )
+
+
 @transaction.atomic
-def donor_register(*, actor, unit: Unit, **fields) -> Donor:
-    """Register a donor of ``unit``'s institution, recording ``unit`` as where they registered."""
+def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fields) -> Donor:
+    """Register a donor of ``unit``'s institution, recording ``unit`` as where they registered.
+
+    A registration that repeats a donor exactly (same phone or email, or the same name with the same
+    birth date) is refused with ``DuplicateDonor`` unless ``confirm_duplicate``: a clerk confirms it
+    is another person. A same NIK or NPWP is always refused (one donor per identifier)."""
     require(actor, "donors.manage", unit)
     if "full_name" not in fields:
         raise DonorRefused(_("Enter the donor's full name."), field="full_name")
+    if "preferred_channel" not in fields:
+        fields["preferred_channel"] = channel_consented(fields)
     cleaned = _clean(fields)
     institution = _institution(unit)
     donor = Donor(institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None)
@@ -168,6 +231,8 @@ def donor_register(*, actor, unit: Unit, **fields) -> Donor:
     # one's check sees the first donor (a refusal gives the number back with the rollback).
     donor.number = donor_number_next(institution, timezone.localdate().year)
     _check_unique_identifiers(donor, cleaned)
+    if not confirm_duplicate:
+        _check_not_duplicate(actor, unit, cleaned)
     _apply(donor, cleaned)
     _save_unique(donor, cleaned)
     audit_record(
@@ -178,6 +243,16 @@ def donor_register(*, actor, unit: Unit, **fields) -> Donor:
         changes={"number": [None, donor.number], "full_name": [None, donor.full_name]},
     )
     return donor
+
+
+def channel_consented(fields: dict) -> str:
+    """The contact channel of a donor registered without one: a channel they agreed to, or none
+    (the register never claims WhatsApp for a donor who did not agree to it)."""
+    if fields.get("consent_whatsapp"):
+        return Channel.WHATSAPP
+    if fields.get("consent_email"):
+        return Channel.EMAIL
+    return Channel.NONE
 
 
 def _institution(unit: Unit) -> Unit:

@@ -22,6 +22,7 @@ from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import pdf_response, table_response
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors import matching, selectors, services
+from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.forms import DonorForm, MergeForm, initial_from
 from satuatap.donors.identifiers import format_phone
 from satuatap.organizations.permissions import can, require
@@ -140,7 +141,15 @@ def donor_create(request):
     form = DonorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            donor = services.donor_register(actor=request.user, unit=unit, **form.service_fields())
+            donor = services.donor_register(
+                actor=request.user,
+                unit=unit,
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+                **form.service_fields(),
+            )
+        except DuplicateDonor as exc:
+            apply_service_error(form, exc)
+            form.duplicates = exc.candidates
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
@@ -194,6 +203,7 @@ def donor_detail(request, pk):
     unit = _unit(request)
     donor = selectors.donor_for(request.user, pk)
     donations = Paginator(selectors.donations_of(donor), 50).get_page(request.GET.get("page"))
+    send_off = selectors.contact_refusals(donor)
     return render(
         request,
         "donors/detail.html",
@@ -212,6 +222,8 @@ def donor_detail(request, pk):
             "can_statement": (can(request.user, "donors.manage", unit) or can(request.user, "donors.identifiers", unit))
             and selectors.donor_within(donor, unit),
             "phone": format_phone(donor.phone),
+            "send_off": send_off,
+            "preferred_off": bool(send_off.get(donor.preferred_channel)),
         },
     )
 

@@ -171,3 +171,40 @@ def test_an_error_keeps_everything_entered_and_a_new_donor_is_registered_inline(
     page.keyboard.press("Control+Enter")
     expect(page.get_by_test_id("saved-total")).to_have_text("Rp25.000")
     assert Donation.objects.get().donor.full_name == "Rahmat Hidayat"
+
+
+def test_the_counter_warns_of_a_registered_donor_and_asks_for_consent(page, shot, world, desk):  # noqa: F811
+    before = Donor.objects.count()
+    log_in(page, "frank", world.password)
+    page.goto("/collection/counter/")
+
+    # The clerk starts registering a donor who is already there (same name and phone) ...
+    page.keyboard.press("Alt+KeyR")
+    page.locator("#id_new-full_name").fill("Muhammad Nur Hidayat")
+    page.locator("#id_new-phone").fill("0812-3456-7890")
+    expect(page.get_by_test_id("register-consent")).to_be_visible()
+    page.get_by_test_id("register-save").click()
+    duplicates = page.get_by_test_id("register-duplicates")
+    expect(duplicates).to_contain_text(desk.donor.number)
+    expect(duplicates.locator(".badge")).to_have_count(1)  # why: the same phone
+    expect(page.get_by_test_id("register-confirm")).to_be_visible()
+    shot("counter-duplicate")
+    assert Donor.objects.count() == before
+
+    # ... and chooses that donor instead of creating a second one.
+    page.get_by_test_id("duplicate-pick").click()
+    expect(page.get_by_test_id("donor-name")).to_have_text("Muhammad Nur Hidayat")
+    expect(page.locator("input[name='donor']")).to_have_value(str(desk.donor.pk))
+    assert Donor.objects.count() == before
+
+    # A new donor agrees to WhatsApp at the counter: the consent is kept with them.
+    page.keyboard.press("F2")
+    page.keyboard.press("Alt+KeyR")
+    page.locator("#id_new-full_name").fill("Rina Wati")
+    page.locator("#id_new-phone").fill("0813 5555 1111")
+    page.locator("#id_new-consent_whatsapp").check()
+    shot("counter-consent")
+    page.get_by_test_id("register-save").click()
+    expect(page.get_by_test_id("donor-name")).to_have_text("Rina Wati")
+    rina = Donor.objects.get(full_name="Rina Wati")
+    assert (rina.consent_whatsapp, rina.consent_email, rina.preferred_channel) == (True, False, "whatsapp")

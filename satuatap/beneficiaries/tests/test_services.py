@@ -160,3 +160,9 @@ def test_full_identifiers_need_the_role_over_the_persons_own_unit(world, registr
     assert services.identifiers_read(actor=both, beneficiary=registry.siti)["nik"] == NIK_SITI
     event = AuditEvent.objects.filter(action=AuditAction.BENEFICIARY_IDENTIFIERS_VIEWED).latest("pk")
     assert event.unit_id == world.branch_a.pk and event.target_id == str(registry.siti.pk)
+
+
+def test_a_bad_nik_a_bad_phone_and_a_bad_rt_are_refused_in_one_round():
+    with pytest.raises(BeneficiaryRefused) as refused:
+        services.clean_fields({"full_name": "Budi", "nik": "12345", "phone": "0812", "rt": "abcd"})
+    assert set(refused.value.message_dict) == {"nik", "phone", "rt"}

@@ -493,3 +493,10 @@ def test_the_auditor_reads_but_cannot_register_change_or_assess(world, registry)
     ]:
         assert getattr(client, method)(url).status_code == 403, url
     assert Beneficiary.objects.count() == 2
+
+
+def test_a_bad_date_a_bad_nik_and_a_bad_phone_are_all_explained_in_one_round(world, registry):
+    response = as_user(world.frank).post(
+        "/beneficiaries/new/", register_form(birth_date="31-02-2020", nik="12345", phone="0812", rt="12a")
+    )
+    assert {"birth_date", "nik", "phone", "rt"} <= set(response.context["form"].errors)

@@ -28,8 +28,9 @@ from satuatap.collection.imports.reading import (
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
 from satuatap.donors.errors import DonorRefused
+from satuatap.donors.identifiers import name_key
 from satuatap.donors.models import Donor, DonorKind
-from satuatap.donors.services import _check_unique_identifiers, _clean
+from satuatap.donors.services import _check_unique_identifiers, _clean, channel_consented, reason_label
 from satuatap.organizations.models import Unit
 
 COLUMNS = [
@@ -53,7 +54,7 @@ COLUMNS = [
     Column(
         "phone",
         gettext_lazy("Phone"),
-        "0812-3456-7890",
+        "0857-1234-5678",
         ("hp", "no hp", "nomor hp", "telepon", "telp", "whatsapp", "wa", "no wa"),
         help=gettext_lazy("08xx or +62 8xx."),
     ),
@@ -72,6 +73,20 @@ COLUMNS = [
         help=gettext_lazy("2026-03-17 or 17/03/2026."),
     ),
     Column(
+        "consent_whatsapp",
+        gettext_lazy("Agrees to WhatsApp"),
+        gettext_lazy("Yes"),
+        ("setuju wa", "izin wa", "setuju whatsapp", "consent whatsapp"),
+        help=gettext_lazy("Yes only if the donor agreed to receive receipts and news by WhatsApp; empty means no."),
+    ),
+    Column(
+        "consent_email",
+        gettext_lazy("Agrees to email"),
+        gettext_lazy("No"),
+        ("setuju email", "izin email", "consent email"),
+        help=gettext_lazy("Yes only if the donor agreed to receive receipts and news by email; empty means no."),
+    ),
+    Column(
         "tags",
         gettext_lazy("Tags"),
         "alumni, korporat",
@@ -83,6 +98,18 @@ CAPABILITY = "donors.manage"
 TEXT_FIELDS = ("full_name", "email", "province", "regency", "district", "village", "street", "tags")
 # The donor service names its fields as this import's columns do.
 FIELD_COLUMN = {c.key: c.key for c in COLUMNS}
+
+
+def _yes_no() -> dict[str, str]:
+    return choice_map(
+        [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+        {"ya": "yes", "y": "yes", "setuju": "yes", "1": "yes", "true": "yes"}
+        | {"tidak": "no", "t": "no", "n": "no", "0": "no", "false": "no"},
+    )
+
+
+def yes_no_labels() -> str:
+    return f"{_('Yes')}, {_('No')}"
 
 
 @dataclass
@@ -106,7 +133,7 @@ def _kinds() -> dict[str, str]:
     )
 
 
-def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: str):
+def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: str, yes_no: dict):
     values = sheet.values(cells)
     fields: dict = {}
     errors: list[tuple[str, str]] = []
@@ -122,6 +149,13 @@ def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: st
         fields["kind"] = parse_choice(values.get("kind"), kinds, kind_labels) or DonorKind.PERSON
     except CellError as exc:
         errors.append(("kind", sentence(exc.message)))
+    for key in ("consent_whatsapp", "consent_email"):
+        try:
+            fields[key] = parse_choice(values.get(key), yes_no, yes_no_labels()) == "yes"
+        except CellError as exc:
+            errors.append((key, sentence(exc.message)))
+    # Without a stated channel the donor is contacted only as they agreed (``donor_register``'s rule).
+    fields["preferred_channel"] = channel_consented(fields)
     try:
         fields["birth_date"] = parse_date(values.get("birth_date"))
     except CellError as exc:
@@ -142,11 +176,12 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     the file) refuses the row."""
     kinds = _kinds()
     kind_labels = ", ".join(str(label) for _value, label in DonorKind.choices)
+    yes_no = _yes_no()
     result = Checked(total=len(sheet.rows))
     candidates: list[DonorRow] = []
     problems: dict[int, list] = {}
     for done, (number, cells) in enumerate(sheet.rows, start=1):
-        cleaned, errors = _parse(sheet, number, cells, kinds, kind_labels)
+        cleaned, errors = _parse(sheet, number, cells, kinds, kind_labels, yes_no)
         if errors:
             problems[number] = errors
         else:
@@ -186,6 +221,8 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
             except DonorRefused as exc:
                 for name, message in refusal_messages(exc):
                     problems.setdefault(candidate.row, []).append((name or "nik", message))
+    for row, column, message in _repeated_donors(unit, [c for c in candidates if c.row not in problems]):
+        problems.setdefault(row, []).append((column, message))
     headers = {c.key: sheet.headers.get(c.key, str(c.label)) for c in COLUMNS}
     for number in sorted(problems):
         for column, message in problems[number]:
@@ -197,6 +234,76 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     }
     progress(result.total)
     return result
+
+
+def _exact_keys(fields: dict) -> list[tuple[str, object]]:
+    """What makes a row an exact duplicate (``donors.matching.exact_reasons``): phone, email, or
+    the normalised name with the birth date (NIK and NPWP are checked above)."""
+    keys: list[tuple[str, object]] = []
+    if fields.get("phone"):
+        keys.append(("phone", fields["phone"]))
+    if fields.get("email"):
+        keys.append(("email", fields["email"].lower()))
+    if fields.get("birth_date"):
+        keys.append(("name_birth_date", (name_key(fields.get("full_name", "")), fields["birth_date"])))
+    return keys
+
+
+COLUMN_OF = {"phone": "phone", "email": "email", "name_birth_date": "full_name"}
+
+
+def _repeated_donors(unit: Unit, rows: list[DonorRow]) -> list[tuple[int, str, str]]:
+    """(row, column, message) for each row that repeats a registered donor or an earlier row exactly:
+    the one duplicate rule of ``donor_register``, which refuses to create such a donor silently. The
+    row is left out; a clerk registers that person on the donor form, confirming there."""
+    first_seen: dict[tuple[str, object], int] = {}
+    flagged = []
+    for row in rows:
+        for key in _exact_keys(row.fields):
+            seen = first_seen.setdefault(key, row.row)
+            if seen != row.row:
+                flagged.append(
+                    (
+                        row.row,
+                        COLUMN_OF[key[0]],
+                        _("Row %(row)s of this file is the same donor (%(reason)s).")
+                        % {"row": seen, "reason": reason_label(key[0])},
+                    )
+                )
+    phones = [v for (kind, v) in first_seen if kind == "phone"]
+    # Stored emails keep the case of their local part: look up as written and in lower case.
+    emails = sorted(
+        {row.fields["email"] for row in rows if row.fields.get("email")} | {v for (k, v) in first_seen if k == "email"}
+    )
+    names = [v for (kind, v) in first_seen if kind == "name_birth_date"]
+    registered: dict[tuple[str, object], str] = {}
+    active = Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
+    for start in range(0, max(len(phones), len(emails), len(names)), 1000):
+        wanted = Q(phone__in=phones[start : start + 1000]) | Q(email__in=emails[start : start + 1000])
+        chunk = names[start : start + 1000]
+        if chunk:
+            wanted |= Q(name_key__in=[n for n, _d in chunk], birth_date__in=[d for _n, d in chunk])
+        for number, phone, email, key, birth in active.filter(wanted).values_list(
+            "number", "phone", "email", "name_key", "birth_date"
+        ):
+            for found in (("phone", phone), ("email", (email or "").lower()), ("name_birth_date", (key, birth))):
+                registered.setdefault(found, number)
+    for row in rows:
+        for key in _exact_keys(row.fields):
+            if key in registered:
+                flagged.append(
+                    (
+                        row.row,
+                        COLUMN_OF[key[0]],
+                        _(
+                            "Donor %(number)s is already registered with the %(reason)s; "
+                            "register this person on the donor form if they are someone else."
+                        )
+                        % {"number": registered[key], "reason": reason_label(key[0])},
+                    )
+                )
+                break
+    return flagged
 
 
 def _preview(row: DonorRow) -> dict:

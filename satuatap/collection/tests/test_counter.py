@@ -443,3 +443,46 @@ def test_a_clerk_of_a_unit_below_records_at_their_own_unit(world, desk):
     client = as_user(clerk)
     assert client.post(COUNTER, counter_post(desk.donor, {"kind": "infak", "amount": "10.000"})).status_code == 302
     assert Donation.objects.get().unit == world.branch_a_sub
+
+
+def register_post(**fields):
+    data = {"new-full_name": "", "new-phone": "", "new-nik": "", "new-npwp": "", "new-email": ""}
+    data.update({f"new-{k}": v for k, v in fields.items()})
+    return data
+
+
+def test_inline_registration_shows_a_bad_nik_and_a_bad_phone_in_one_round(world, desk):
+    response = as_user(world.frank).post(REGISTER, register_post(full_name="Budi", nik="12345", phone="0812"))
+    errors = response.context["register_form"].errors
+    assert set(errors) == {"nik", "phone"}
+    response = as_user(world.frank).post(REGISTER, register_post(nik="12345", phone="0812"))
+    assert set(response.context["register_form"].errors) == {"full_name", "nik", "phone"}
+
+
+def test_inline_registration_of_a_registered_donor_offers_that_donor_and_creates_nothing(world, desk):
+    before = Donor.objects.count()
+    client = as_user(world.frank)
+    response = client.post(REGISTER, register_post(full_name="Muhammad Nur Hidayat", phone="0812-3456-7890"))
+    assert response.status_code == 200 and "HX-Trigger-After-Settle" not in response
+    assert Donor.objects.count() == before
+    page = response.content.decode()
+    assert 'data-testid="register-duplicates"' in page and 'data-testid="register-confirm"' in page
+    assert [(c.donor, pickable) for c, pickable in response.context["duplicates"]] == [(desk.donor, desk.donor)]
+    assert f'name="donor" value="{desk.donor.pk}"' in page  # the chip to choose that donor instead
+    # The clerk confirms it is another person with the same phone (a family number).
+    response = client.post(
+        REGISTER, register_post(full_name="Siti Hidayat", phone="0812-3456-7890", confirm_duplicate="on")
+    )
+    assert Donor.objects.filter(full_name="Siti Hidayat").exists()
+    assert "HX-Trigger-After-Settle" in response
+
+
+def test_inline_registration_asks_and_keeps_the_donors_consent(world, desk):
+    client = as_user(world.frank)
+    page = client.get(COUNTER).content.decode()
+    assert 'name="new-consent_whatsapp"' in page and 'name="new-consent_email"' in page
+    client.post(REGISTER, register_post(full_name="Rina", phone="0813 5555 1111", consent_whatsapp="on"))
+    client.post(REGISTER, register_post(full_name="Rudi", phone="0813 5555 2222"))
+    rina, rudi = Donor.objects.get(full_name="Rina"), Donor.objects.get(full_name="Rudi")
+    assert (rina.consent_whatsapp, rina.consent_email, rina.preferred_channel) == (True, False, "whatsapp")
+    assert (rudi.consent_whatsapp, rudi.preferred_channel) == (False, "none")

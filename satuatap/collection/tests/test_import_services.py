@@ -273,6 +273,44 @@ def test_donors_import_refuses_duplicates_in_the_file_and_already_registered_ide
     assert AuditEvent.objects.filter(action="import.committed", target_id=str(job.pk)).exists()
 
 
+def test_donors_import_flags_rows_that_repeat_a_donor_by_phone_email_or_name_and_birth_date(world, desk):
+    from satuatap.donors.services import donor_register
+
+    donor_register(actor=world.frank, unit=world.branch_a, full_name="Siti Rahmawati", birth_date=date(1980, 5, 12))
+    header = ["Nama lengkap", "HP", "Email", "Tanggal lahir"]
+    data = [
+        ["Hidayat", "0812-3456-7890", "", ""],  # desk.donor's phone
+        ["Nur Hidayat", "", "Hidayat@Example.ID", ""],  # desk.donor's email, written otherwise
+        ["Hj. Siti Rahmawati, S.Pd.", "", "", "12/05/1980"],  # the same name and birth date
+        ["Budi Baru", "0813-7777-0001", "", ""],
+        ["Budi Baru Lagi", "0813-7777-0001", "", ""],  # the row above's phone
+        ["Siti Rahmawati", "", "", "13/05/1980"],  # another person
+    ]
+    job = run(world.frank, world.branch_a, "donors", csv_bytes(header, data))
+    flagged = {row: (column, message) for row, column, message in job.errors}
+    assert sorted(flagged) == [2, 3, 4, 6]
+    assert flagged[2][0] == "HP" and desk.donor.number in flagged[2][1]
+    assert flagged[3][0] == "Email" and desk.donor.number in flagged[3][1]
+    assert flagged[4][0] == "Nama lengkap"
+    assert flagged[6][0] == "HP" and "Row 5" in flagged[6][1]
+    assert job.valid_rows == 2
+
+
+def test_donors_import_keeps_the_consent_each_row_gives(world, desk):
+    header = ["Nama lengkap", "HP", "Setuju WA", "Setuju email", "Email"]
+    data = [
+        ["Rina Wati", "0813-7777-0101", "Ya", "", ""],
+        ["Rudi Hartono", "0813-7777-0102", "", "ya", "rudi@example.id"],
+        ["Sari Dewi", "0813-7777-0103", "mungkin", "", ""],
+    ]
+    job = run(world.frank, world.branch_a, "donors", csv_bytes(header, data))
+    assert [(row, column) for row, column, _message in job.errors] == [(4, "Setuju WA")]
+    save(world.frank, job)
+    rina, rudi = Donor.objects.get(full_name="Rina Wati"), Donor.objects.get(full_name="Rudi Hartono")
+    assert (rina.consent_whatsapp, rina.consent_email, rina.preferred_channel) == (True, False, "whatsapp")
+    assert (rudi.consent_whatsapp, rudi.consent_email, rudi.preferred_channel) == (False, True, "email")
+
+
 def test_front_office_cannot_import_donations_and_outsiders_cannot_import_at_all(world, desk, rows):
     content = csv_bytes(DONATION_HEADER, rows)
     with pytest.raises(NotAllowed):

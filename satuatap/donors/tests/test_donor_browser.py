@@ -73,6 +73,7 @@ def test_finance_merges_a_duplicate_and_prints_the_yearly_statement(browser, liv
         full_name="Moh. Noor Hidayat",
         phone="0812 3456 7890",
         street="Jl. Kenanga 5",
+        confirm_duplicate=True,  # the twin is registered on purpose, to be merged
     )
     give(world.branch_a, desk.donor, world.frank, ("zakat_maal", 1_250_000), ("infak", 50_000))
     give(world.branch_b, desk.donor, desk.felix, ("zakat_income", 500_000))

@@ -48,7 +48,8 @@ WORDS = st.lists(
         ("01.312.166.0-091.000", "identifier"),
         ("hidayat@example.id", "email"),
         ("hidayat@", "email"),
-        ("0812", "short"),
+        ("0812", "phone"),
+        ("081", "short"),
     ],
 )
 def test_a_search_text_is_read_as_the_identifier_it_looks_like(text, kind):
@@ -74,7 +75,14 @@ def test_a_phone_number_in_any_format_becomes_the_start_of_its_e164_form(typed, 
 
 
 def test_a_phone_number_too_short_to_narrow_anything_is_not_searched():
-    assert phone_prefix("0812") == ""
+    assert phone_prefix("081") == ""
+    assert phone_prefix("+62") == ""
+
+
+def test_the_start_of_a_phone_number_from_four_digits_is_searched():
+    assert phone_prefix("0812") == "+62812"
+    assert phone_prefix("8123") == "+628123"
+    assert parse_search("0812").phone_prefix == "+62812"
 
 
 def test_a_complete_phone_number_is_also_matched_exactly():
@@ -265,3 +273,39 @@ def test_same_identifiers_are_reasons_and_a_close_name_needs_a_birth_date_or_pho
 def test_an_empty_probe_is_empty():
     assert Probe().is_empty
     assert probe_from({"birth_date": "not a date"}).birth_date is None
+
+
+# --- titles and degrees never enter the name key ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Budi Santoso, M.Kom.", "budi santoso"),
+        ("Rina Wati M.Ak.", "rina wati"),
+        ("Agus Salim M.M.", "agus salim"),
+        ("Dewi Lestari S.E.", "dewi lestari"),
+        ("Hj. Siti Aminah, S.Pd.", "siti aminah"),
+        ("Siti Aminah S. Pd.", "siti aminah"),
+        ("Joko Widodo M. Kom.", "joko widodo"),
+        ("Dr. Ir. H. Joko Santoso, M.Si.", "joko santoso"),
+        ("Drs. Bambang S.Pd.I", "bambang"),
+        ("M. Nur Hidayat", "muhammad nur hidayat"),
+        ("Budi M. Santoso", "budi muhammad santoso"),
+        ("St. Nurul Jannah", "siti nurul jannah"),
+    ],
+)
+def test_honorifics_and_degrees_before_or_after_the_name_do_not_enter_its_key(written, key):
+    assert identifiers.name_key(written) == key
+
+
+def test_a_masters_degree_is_not_read_as_muhammad():
+    query = name_query("muhamad")
+    for titled in ("Budi Santoso, M.Kom.", "Rina Wati M.Ak.", "Agus Salim M.M."):
+        assert not name_matches(identifiers.name_key(titled), query), titled
+    assert name_matches(identifiers.name_key("Muhammad Nur Hidayat"), query)
+    assert name_matches(identifiers.name_key("M. Nur Hidayat"), query)
+
+
+def test_a_title_typed_in_the_search_is_not_searched_for():
+    assert name_query("Hj. Siti Aminah").tokens == (("siti",), ("aminah",))

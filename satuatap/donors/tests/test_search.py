@@ -128,7 +128,13 @@ def test_identifiers_are_not_found_across_the_scope(world, desk, people):
 
 
 def test_merged_donors_leave_the_name_search_but_their_number_still_finds_them(world, desk):
-    twin = donor_register(actor=world.frank, unit=world.branch_a, full_name="Muh. Nur Hidayat", phone="0812 3456 7890")
+    twin = donor_register(
+        actor=world.frank,
+        unit=world.branch_a,
+        full_name="Muh. Nur Hidayat",
+        phone="0812 3456 7890",
+        confirm_duplicate=True,
+    )
     donor_merge(actor=world.alice, survivor=desk.donor, duplicate=twin, unit=world.branch_a)
     assert names(donor_search(world.frank, "nur hidayat", within=world.branch_a)) == ["Muhammad Nur Hidayat"]
     by_number = donor_search(world.frank, twin.number, within=world.branch_a).rows
@@ -193,3 +199,25 @@ def test_name_keys_sort_the_same_in_the_database_and_in_python(world):
         donor_register(actor=world.frank, unit=world.branch_a, full_name=name)
     in_db = list(Donor.objects.order_by("name_key", "pk").values_list("name_key", flat=True))
     assert in_db == sorted(in_db)
+
+
+def test_the_start_of_a_phone_number_finds_the_donor(world, desk):
+    assert names(donor_search(world.frank, "0812", within=world.branch_a)) == [desk.donor.full_name]
+    assert names(donor_search(world.frank, "0813", within=world.branch_a)) == []
+
+
+def test_muhamad_finds_the_muhammads_and_not_the_masters_degrees(world):
+    for name in ("Budi Santoso, M.Kom.", "Rina Wati M.Ak.", "Agus Salim M.M.", "Muhammad Rizki", "M. Fauzi"):
+        donor_register(actor=world.frank, unit=world.branch_a, full_name=name)
+    assert names(donor_search(world.frank, "muhamad", within=world.branch_a)) == ["M. Fauzi", "Muhammad Rizki"]
+
+
+def test_rebuilding_the_name_keys_drops_the_titles_stored_before(world):
+    from satuatap.core.names import rebuild_name_keys
+
+    donor = donor_register(actor=world.frank, unit=world.branch_a, full_name="Dr. Budi Santoso, M.Kom.")
+    Donor.objects.filter(pk=donor.pk).update(name_key="dr budi santoso muhammad kom")  # as stored before
+    assert rebuild_name_keys(Donor) == 1
+    donor.refresh_from_db()
+    assert donor.name_key == "budi santoso"
+    assert rebuild_name_keys(Donor) == 0

@@ -191,7 +191,13 @@ def test_the_history_lists_versions_with_their_changes_masked(world, desk):
 def test_finance_merges_a_duplicate_from_the_pages(world, desk):
     from satuatap.donors.services import donor_register
 
-    twin = donor_register(actor=world.frank, unit=world.branch_a, full_name="Moh. Noor Hidayat", phone="0812 3456 7890")
+    twin = donor_register(
+        actor=world.frank,
+        unit=world.branch_a,
+        full_name="Moh. Noor Hidayat",
+        phone="0812 3456 7890",
+        confirm_duplicate=True,
+    )
     give(world.branch_a, twin, world.frank, ("infak", 10_000))
     client = as_user(desk.fiona)
     choose = client.get(f"/donors/{desk.donor.pk}/merge/").content.decode()

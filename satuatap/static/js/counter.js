@@ -270,6 +270,9 @@
     });
     registerBox.addEventListener("click", (event) => {
       if (event.target.closest("[data-register-cancel]")) findDonor();
+      // The registration repeats a donor: choosing that donor replaces registering a second one.
+      const duplicate = event.target.closest("[data-duplicate-pick]");
+      if (duplicate) pick(duplicate.closest("[data-donor-option]"));
     });
     registerBox.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && event.target.matches("input")) {
