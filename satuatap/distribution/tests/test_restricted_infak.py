@@ -108,6 +108,9 @@ def test_infak_given_at_the_counter_for_a_program_is_spent_by_that_program(world
     # One figure in the fund position, under the program's name.
     position = next(p for p in fund_positions(books.fiona, world.branch_a) if p.fund_kind == "infak_restricted")
     assert position.available_by_restriction == {yatim.restriction: 500_000}
+    assert position.restriction_names == {yatim.restriction: "Santunan Yatim"}
+    overview = as_user(books.fiona).get("/ledger/").content.decode()
+    assert "Santunan Yatim" in overview and "Rp500.000" in overview
     assert hooks.purpose_names([yatim.restriction]) == {yatim.restriction: "Santunan Yatim"}
 
 
