@@ -19,7 +19,7 @@ from satuatap.distribution.models import (
     Program,
 )
 from satuatap.ledger.hooks import Purpose, program_id_of, program_key
-from satuatap.ledger.models import Account, AccountRole, FundKind
+from satuatap.ledger.models import Account, AccountRole, FundKind, FundPosition
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.selectors import subtree_q, units_for
 
@@ -55,6 +55,21 @@ def with_budget_use(programs: QuerySet) -> QuerySet:
         paid=Sum("applications__paid_amount", default=0),
         application_count=Count("applications"),
     )
+
+
+def restricted_held(programs, *, within: Unit) -> dict[str, int]:
+    """Restricted infak held for each restricted-infak program by the offices of ``within``'s subtree
+    (the ledger's ``FundPosition``, the same figure as the fund position), by restriction key."""
+    keys = [p.restriction for p in programs if p.restriction]
+    rows = (
+        FundPosition.objects.filter(
+            restriction__in=keys, fund__kind=FundKind.INFAK_RESTRICTED, unit__path__startswith=within.path
+        )
+        .values("restriction")
+        .annotate(held=Sum("available"))
+        .order_by()
+    )
+    return {row["restriction"]: row["held"] for row in rows}
 
 
 def programs_to_filter(user, within: Unit) -> QuerySet:

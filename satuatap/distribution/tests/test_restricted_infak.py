@@ -111,6 +111,10 @@ def test_infak_given_at_the_counter_for_a_program_is_spent_by_that_program(world
     assert position.restriction_names == {yatim.restriction: "Santunan Yatim"}
     overview = as_user(books.fiona).get("/ledger/").content.decode()
     assert "Santunan Yatim" in overview and "Rp500.000" in overview
+    # And on the programs page of distribution.
+    programs = as_user(books.hank).get("/distribution/programs/")
+    assert [p.held for p in programs.context["page"] if p.pk == yatim.pk] == [500_000]
+    assert 'data-testid="restricted-held">Given for it, not yet spent: Rp500.000' in programs.content.decode()
     assert hooks.purpose_names([yatim.restriction]) == {yatim.restriction: "Santunan Yatim"}
 
 
