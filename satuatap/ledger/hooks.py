@@ -23,8 +23,8 @@ def program_key(program_id: int) -> str:
 def program_id_of(key: str) -> int | None:
     """The program a restriction key names, or None when it names no program."""
     rest = (key or "").removeprefix(PROGRAM_PREFIX)
-    if rest == key or not rest.isdigit() or not rest.isascii():
-        return None
+    if rest == key or not rest.isdigit() or not rest.isascii() or len(rest) > 18:
+        return None  # 18 digits at most: a larger number is no primary key
     return int(rest)
 
 

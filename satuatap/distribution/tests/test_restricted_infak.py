@@ -182,6 +182,7 @@ def test_the_api_takes_a_program_by_id_or_code_and_names_an_unknown_one(world, b
         ({"program": "piatu"}, "lines.0.program"),
         ({"program_id": 999_999}, "lines.0.program_id"),
         ({"program_id": books.program.pk}, "lines.0.program_id"),
+        ({"program": "program:" + "9" * 30}, "lines.0.program"),  # no overflow of the key
     ):
         response = post(line, f"bad-{field}-{line}")
         assert response.status_code == 422, response.content
