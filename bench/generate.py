@@ -430,6 +430,7 @@ class Journal:
         self.available_accounts = {a.pk for a in accounts if a.role in AVAILABLE_ROLES}
         self.receipt_fund_accounts = {a.pk: a.fund_kind for a in accounts if a.role == "receipt"}
         self.fund = {f.kind: f.pk for f in Fund.objects.filter(institution=root)}
+        self.programs = restricted_programs(root)
         self.rates = {
             r.fund_kind: r.basis_points
             for r in AmilRate.objects.filter(institution=root, basis_points__gt=0)
@@ -646,7 +647,7 @@ class Journal:
             kind = rng.choices(self.donation_kinds, self.donation_weights[self.calendar.season(day)])[0]
         code, fund_kind, _weight, amount_of, restricted = kind
         amount = amount_of()
-        restriction = rng.choice(PROGRAMS) if restricted else ""
+        restriction = rng.choice(self.programs) if restricted else ""
         fund = self.fund[fund_kind]
         self._receipt(unit, day, code, fund_kind, fund, restriction, amount)
 
@@ -679,7 +680,7 @@ class Journal:
         fund_kind = rng.choices(funds, weights)[0]
         codes, code_weights = self.disbursement_accounts[fund_kind]
         code = rng.choices(codes, code_weights)[0]
-        restriction = rng.choice(PROGRAMS) if fund_kind == "infak_restricted" else ""
+        restriction = rng.choice(self.programs) if fund_kind == "infak_restricted" else ""
         fund = self.fund[fund_kind]
         spendable = self.available[(unit, fund, restriction)] - self.reserved(unit, fund_kind) - FLOOR
         amount = min(rng.choices(DISBURSE_AMOUNTS, DISBURSE_WEIGHTS)[0], spendable)
@@ -976,6 +977,30 @@ def generated_years(institution_id: int) -> tuple[int, int] | None:
         )
         first, last = cursor.fetchone()
     return None if first is None else (first.year, last.year)
+
+
+def restricted_programs(root) -> list[str]:
+    """The restriction keys of the institution's restricted-infak programs (``PROGRAMS``), made once:
+    restricted infak names its program by reference (``ledger.hooks``), never by free text."""
+    from satuatap.distribution.models import Program
+
+    keys = []
+    for code in PROGRAMS:
+        program, _created = Program.objects.get_or_create(
+            institution=root,
+            code=code.lower(),
+            defaults={
+                "unit": root,
+                "name": code.replace("-", " ").title(),
+                "pillar": "humanitarian",
+                "fund_kind": "infak_restricted",
+                "budget": 10**12,
+                "start_date": date(YEAR - 5, 1, 1),
+                "end_date": date(YEAR + 5, 12, 31),
+            },
+        )
+        keys.append(program.restriction)
+    return keys
 
 
 def generate(size: SimpleNamespace, *, via_services: bool = False, vacuum: bool = True) -> dict:

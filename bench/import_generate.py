@@ -22,7 +22,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.generate import RESULTS_DIR, YEAR
+from bench.generate import PROGRAMS, RESULTS_DIR, YEAR, restricted_programs
 
 SEED = 2026
 DONORS = 20_000
@@ -105,6 +105,7 @@ def prepare(root):
     for year in sorted({hijri_year(start), hijri_year(today)}):
         if not FitrahRate.objects.filter(unit=root, hijri_year=year).exists():
             fitrah_rate_set(actor=clerk, unit=root, hijri_year=year, mode="money", amount=45_000)
+    restricted_programs(root)  # the programs the "Program" column names by code
     if not Campaign.objects.filter(institution=root, code=CAMPAIGN).exists():
         campaign_save(
             actor=clerk,
@@ -158,7 +159,7 @@ def donation_rows(count: int, *, donors: list[tuple[str, str]], bank_code: str, 
         elif pick < 0.50:
             kind, campaign = "Infak/sedekah", CAMPAIGN
         elif pick < 0.55:
-            kind, program = "Infak/sedekah", rng.choice(["Beasiswa", "Palestina", "Banjir Demak"])
+            kind, program = "Infak/sedekah", rng.choice([PROGRAMS[0], PROGRAMS[1].title(), PROGRAMS[2].lower()])
         elif pick < 0.60:
             kind, amount, persons = "Zakat fitrah", "", str(rng.randint(1, 6))
         elif pick < 0.63:

@@ -23,6 +23,7 @@ from satuatap.collection.errors import DonationConflict, DonationRefused
 from satuatap.collection.models import Donation
 from satuatap.collection.services import DonationLineSpec, donation_record
 from satuatap.collection.services.donations import key_conflict_message
+from satuatap.ledger.hooks import purpose_resolve
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
 
@@ -75,6 +76,22 @@ def _renamed(exc: ValidationError) -> ValidationError:
     return ValidationError(fields)
 
 
+def _program_of(unit, number: int, line) -> str:
+    """The restriction key of the program a line names by ``program_id`` or ``program`` (its code in any
+    case); an unknown one is a 422 naming the field, as a schema error is."""
+    if line.program_id is not None and line.program:
+        message = _("Name the program by program_id or by program, not both.")
+        raise SchemaValidationError([{"loc": ["lines", number, "program"], "msg": message}])
+    field, value = ("program_id", line.program_id) if line.program_id is not None else ("program", line.program)
+    if isinstance(value, str) and not value.strip():
+        return ""
+    purpose = purpose_resolve(unit.institution_id, value)
+    if purpose is None:
+        message = _("There is no restricted-infak program %(program)s in this institution.") % {"program": value}
+        raise SchemaValidationError([{"loc": ["lines", number, field], "msg": message}])
+    return purpose.key
+
+
 @router.post(
     "",
     response={200: DonationDetailOut, 201: DonationDetailOut, 409: ErrorOut, **ERRORS},
@@ -123,13 +140,13 @@ def create_donation(
             kind=line.kind,
             amount=line.amount,
             campaign=line.campaign_id,
-            program=line.program,
+            program=_program_of(unit, number, line),
             persons=line.persons,
             goods_description=line.goods_description,
             goods_quantity=line.goods_quantity,
             goods_unit=line.goods_unit,
         )
-        for line in payload.lines
+        for number, line in enumerate(payload.lines)
     ]
     try:
         donation = donation_record(

@@ -7,6 +7,8 @@ from ninja import Field, Schema
 
 from satuatap.collection.models import DonationStatus, PaymentChannel
 from satuatap.collection.services.donations import MAX_ID, MAX_LINES
+from satuatap.ledger.hooks import program_id_of, purpose_names
+from satuatap.ledger.models import FundKind
 
 
 class DonationLineOut(Schema):
@@ -16,7 +18,9 @@ class DonationLineOut(Schema):
     amount: int
     campaign_id: int | None
     campaign_code: str | None
-    program: str
+    program: str = Field(description="Restricted infak for a program: its key in the ledger, e.g. program:12.")
+    program_id: int | None = Field(description="The program restricted infak is given for (also via a campaign).")
+    program_name: str | None
     persons: int | None = Field(description="Zakat fitrah: number of persons.")
     fitrah_rate: int | None = Field(description="Zakat fitrah: the unit's rate per person that day.")
     goods_description: str
@@ -26,6 +30,19 @@ class DonationLineOut(Schema):
     @staticmethod
     def resolve_campaign_code(obj):
         return obj.campaign.code if obj.campaign_id else None
+
+    @staticmethod
+    def _purpose(obj) -> str:
+        return obj.restriction if obj.fund_kind == FundKind.INFAK_RESTRICTED else ""
+
+    @staticmethod
+    def resolve_program_id(obj):
+        return program_id_of(DonationLineOut._purpose(obj))
+
+    @staticmethod
+    def resolve_program_name(obj):
+        key = DonationLineOut._purpose(obj)
+        return purpose_names([key])[key] if program_id_of(key) else None
 
 
 class DonationOut(Schema):
@@ -82,7 +99,10 @@ class DonationLineIn(Schema):
     campaign_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="Restricted infak for a campaign of the institution."
     )
-    program: str = Field("", max_length=64, description="Restricted infak for a named program.")
+    program_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Restricted infak for a restricted-infak program of the institution."
+    )
+    program: str = Field("", max_length=64, description="Or the program's code (any case) instead of program_id.")
     persons: int | None = Field(None, description="Zakat fitrah: number of persons.")
     goods_description: str = Field("", max_length=200, description="Channel in_kind: what was given.")
     goods_quantity: Decimal | None = Field(None, description="Channel in_kind: how many.")

@@ -6,3 +6,11 @@ class CollectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "satuatap.collection"
     verbose_name = _("Collection")
+
+    def ready(self):
+        from satuatap.collection.selectors_campaigns import CampaignPurposes
+        from satuatap.ledger import hooks
+
+        # Donations to a campaign that raises for no program are held for the campaign: name it in the reports.
+        if not any(isinstance(d, CampaignPurposes) for d in hooks.PURPOSE_DIRECTORIES):
+            hooks.PURPOSE_DIRECTORIES.append(CampaignPurposes())

@@ -16,6 +16,7 @@ from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 
 CAMPAIGN_PREFIX = "campaign-"
+PURPOSE_PREFIX = "for-"  # followed by the restriction key of a program (``ledger.hooks.Purpose.key``)
 MAX_LINES = 20
 
 
@@ -49,9 +50,10 @@ class RupiahField(forms.CharField):
         return parse_rupiah(super().to_python(value))
 
 
-def kind_choices(accepted: list[str], campaigns) -> list[tuple[str, str]]:
+def kind_choices(accepted: list[str], campaigns, purposes=()) -> list[tuple[str, str]]:
     """The kinds the unit accepts in the order of ``DONATION_KINDS``, with one "infak for a campaign"
-    entry per running campaign right after infak, so a single select picks both."""
+    entry per running campaign and one "infak for a program" entry per restricted-infak program
+    (``ledger.hooks.purposes_for``) right after infak, so a single select picks all three."""
     choices = [("", _("— choose —"))]
     for kind in DONATION_KINDS:
         if kind not in accepted:
@@ -61,6 +63,10 @@ def kind_choices(accepted: list[str], campaigns) -> list[tuple[str, str]]:
             for campaign in campaigns:
                 choices.append(
                     (f"{CAMPAIGN_PREFIX}{campaign.pk}", _("Infak for campaign: %(name)s") % {"name": campaign.name})
+                )
+            for purpose in purposes:
+                choices.append(
+                    (f"{PURPOSE_PREFIX}{purpose.key}", _("Infak for program: %(name)s") % {"name": purpose.name})
                 )
     return choices
 
@@ -102,13 +108,16 @@ class LineForm(forms.Form):
     def spec(self, *, in_kind: bool) -> DonationLineSpec:
         """The line for ``donation_record``; goods fields count only when goods are given."""
         data = self.cleaned_data
-        kind, campaign = data["kind"], None
+        kind, campaign, program = data["kind"], None, ""
         if kind.startswith(CAMPAIGN_PREFIX):
             kind, campaign = ReceiptKind.INFAK, int(kind.removeprefix(CAMPAIGN_PREFIX))
+        elif kind.startswith(PURPOSE_PREFIX):
+            kind, program = ReceiptKind.INFAK, kind.removeprefix(PURPOSE_PREFIX)
         return DonationLineSpec(
             kind=kind,
             amount=data.get("amount"),
             campaign=campaign,
+            program=program,
             persons=data.get("persons") if kind == ReceiptKind.ZAKAT_FITRAH else None,
             goods_description=(data.get("goods_description") or "") if in_kind else "",
             goods_quantity=data.get("goods_quantity") if in_kind else None,

@@ -128,13 +128,21 @@ class CampaignForm(forms.Form):
     start_date = forms.DateField(label=_("Start"), widget=DateInput)
     end_date = forms.DateField(label=_("End"), widget=DateInput)
     is_public = forms.BooleanField(label=_("Show on the public page"), required=False, initial=True)
+    program = forms.ChoiceField(
+        label=_("Raises for program"),
+        required=False,
+        help_text=_("Its donations are then restricted infak of that program, which can spend them."),
+    )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, purposes=(), **kwargs):
         super().__init__(*args, **kwargs)
         if units is None:
             del self.fields["unit"]
         else:
             self.fields["unit"].queryset = units
+        self.fields["program"].choices = [("", _("— none: for the campaign itself —"))] + [
+            (p.key, f"{p.name} ({p.code})") for p in purposes
+        ]
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().lower()
@@ -151,7 +159,8 @@ class CampaignForm(forms.Form):
 
     def campaign_fields(self) -> dict:
         data = self.cleaned_data
-        return {k: data[k] for k in ("code", "name", "description", "target", "start_date", "end_date", "is_public")}
+        fields = ("code", "name", "description", "target", "start_date", "end_date", "is_public", "program")
+        return {k: data[k] for k in fields}
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -132,6 +132,14 @@ class FitrahRate(models.Model):
         return int(exact.to_integral_value(rounding="ROUND_CEILING"))
 
 
+CAMPAIGN_PREFIX = "campaign:"
+
+
+def campaign_key(campaign_id: int) -> str:
+    """The restriction key of a campaign that raises for no program."""
+    return f"{CAMPAIGN_PREFIX}{int(campaign_id)}"
+
+
 class Campaign(models.Model):
     """A fundraising campaign: restricted infak/sedekah for one purpose, with a target and a period."""
 
@@ -144,6 +152,9 @@ class Campaign(models.Model):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     is_public = models.BooleanField(_("shown on the public page"), default=True)
+    # The program it raises for, by its restriction key (``ledger.hooks.program_key``); empty: for the
+    # campaign itself. Collection does not depend on distribution, so a key, checked by ``campaign_save``.
+    purpose = models.CharField(_("raises for program"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -162,8 +173,9 @@ class Campaign(models.Model):
 
     @property
     def restriction(self) -> str:
-        """The program reference its donations carry in the ledger."""
-        return f"campaign:{self.code}"
+        """What its donations are restricted to in the ledger: the program it raises for, else the
+        campaign itself by identity (its code may change; its id does not)."""
+        return self.purpose or campaign_key(self.pk)
 
 
 class Donation(models.Model):
@@ -247,6 +259,7 @@ class DonationLine(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="lines", verbose_name=_("campaign")
     )
+    # Restricted infak for a program: its restriction key (``ledger.hooks.program_key``).
     program = models.CharField(_("program"), max_length=64, blank=True)
     persons = models.PositiveIntegerField(_("persons (zakat fitrah)"), null=True, blank=True)
     fitrah_rate = models.BigIntegerField(_("fitrah rate per person"), null=True, blank=True)

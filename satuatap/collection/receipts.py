@@ -34,6 +34,7 @@ from satuatap.collection.services import collection_settings
 from satuatap.core.errors import DomainError
 from satuatap.core.formatting import amount_in_words, rupiah, tanggal
 from satuatap.donors.identifiers import format_npwp
+from satuatap.ledger.hooks import purpose_names
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
 from satuatap.outbox.models import Message, MessageChannel
@@ -110,7 +111,7 @@ def _line_rows(lines: list[DonationLine]) -> list[dict]:
         if line.campaign_id is not None:
             details.append(_("Campaign: %(name)s") % {"name": line.campaign.name})
         elif line.program:
-            details.append(_("Program: %(name)s") % {"name": line.program})
+            details.append(_("Program: %(name)s") % {"name": purpose_names([line.program])[line.program]})
         if line.persons:
             details.append(
                 _("%(persons)s persons × %(rate)s") % {"persons": line.persons, "rate": rupiah(line.fitrah_rate)}

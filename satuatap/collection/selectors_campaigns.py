@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from satuatap.collection.models import Campaign, Donation, DonationStatus, FitrahRate
+from satuatap.collection.models import CAMPAIGN_PREFIX, Campaign, Donation, DonationStatus, FitrahRate, campaign_key
 from satuatap.organizations.models import Unit, UnitKind
 from satuatap.organizations.selectors import scoped
 
@@ -103,3 +103,19 @@ def progress(campaign: Campaign, today: date) -> Progress:
     return Progress(
         collected=collected, target=campaign.target, percent=percent, bar=min(100, percent), state=state, days_left=days
     )
+
+
+class CampaignPurposes:
+    """The ledger's ``PurposeDirectory`` for the names of campaigns that raise for no program
+    (registered in ``apps.ready``); they are offered at the counter as campaigns, not as purposes."""
+
+    def for_unit(self, unit: Unit) -> list:
+        return []
+
+    def resolve(self, institution_id: int, value) -> None:
+        return None
+
+    def names(self, keys: set[str]) -> dict[str, str]:
+        numbers = {key.removeprefix(CAMPAIGN_PREFIX) for key in keys if key.startswith(CAMPAIGN_PREFIX)}
+        ids = {int(n) for n in numbers if n.isascii() and n.isdigit() and len(n) < 19}
+        return {campaign_key(pk): name for pk, name in Campaign.objects.filter(pk__in=ids).values_list("pk", "name")}

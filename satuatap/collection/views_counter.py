@@ -31,6 +31,7 @@ from satuatap.core.exports import table_response
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.services import donor_register
+from satuatap.ledger.hooks import purposes_for
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.permissions import can, require
 from satuatap.organizations.selectors import units_for
@@ -124,7 +125,7 @@ def _counter_context(request, unit, form, lines, donor, line_errors=()):
 def counter(request):
     unit = _active_unit(request, "collection.record")
     campaigns = list(selectors.counter_campaigns(unit))
-    kinds = kind_choices(accepted_kinds(unit), campaigns)
+    kinds = kind_choices(accepted_kinds(unit), campaigns, purposes_for(unit))
     bank_accounts = list(selectors.counter_bank_accounts(unit))
     if request.method == "GET":
         saved = request.GET.get("saved")

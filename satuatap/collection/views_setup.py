@@ -34,6 +34,7 @@ from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.models import Donor
+from satuatap.ledger.hooks import Purpose, purpose_resolve, purposes_for
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.permissions import can, require
 from satuatap.organizations.selectors import units_for
@@ -228,6 +229,7 @@ def campaign_create(request):
     form = CampaignForm(
         request.POST or None,
         units=units,
+        purposes=purposes_for(top),
         initial={"unit": top.pk, "start_date": today, "end_date": today, "is_public": True},
     )
     if request.method == "POST" and form.is_valid():
@@ -237,12 +239,25 @@ def campaign_create(request):
     return render(request, "collection/campaign_form.html", {"form": form, "title": _("New campaign")})
 
 
+def _purposes_with(campaign) -> list[Purpose]:
+    """The programs the campaign's office may raise for, and the one it raises for (even if ended since)."""
+    purposes = purposes_for(campaign.unit)
+    if campaign.purpose and campaign.purpose not in {p.key for p in purposes}:
+        found = purpose_resolve(campaign.institution_id, campaign.purpose)
+        purposes.append(found or Purpose(campaign.purpose, campaign.purpose, campaign.purpose))
+    return purposes
+
+
 @login_required
 def campaign_edit(request, pk):
     campaign = campaigns_sel.campaign_for(request.user, pk)
     require(request.user, "collection.configure", campaign.unit)
     fields = ("code", "name", "description", "target", "start_date", "end_date", "is_public")
-    form = CampaignForm(request.POST or None, initial={f: getattr(campaign, f) for f in fields})
+    form = CampaignForm(
+        request.POST or None,
+        purposes=_purposes_with(campaign),
+        initial={**{f: getattr(campaign, f) for f in fields}, "program": campaign.purpose},
+    )
     if request.method == "POST" and form.is_valid():
         response = _save_campaign(request, form, unit=campaign.unit, campaign=campaign)
         if response is not None:

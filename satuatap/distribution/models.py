@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.uploads import KeptFileBase
+from satuatap.ledger.hooks import program_key
 from satuatap.ledger.models import FundKind
 
 # The funds a program may spend: never amil (the organisation's own) or non-halal (public good only).
@@ -87,8 +88,8 @@ class Program(models.Model):
 
     @property
     def restriction(self) -> str:
-        """The ledger restriction of a restricted-infak program: its code."""
-        return self.code if self.fund_kind == FundKind.INFAK_RESTRICTED else ""
+        """The ledger restriction of a restricted-infak program: its identity, not its code (which may change)."""
+        return program_key(self.pk) if self.fund_kind == FundKind.INFAK_RESTRICTED and self.pk else ""
 
     def get_pillar_display(self) -> str:
         from satuatap.ledger.pillars import pillar_labels

@@ -18,7 +18,8 @@ from satuatap.distribution.models import (
     Disbursement,
     Program,
 )
-from satuatap.ledger.models import Account, AccountRole
+from satuatap.ledger.hooks import Purpose, program_id_of, program_key
+from satuatap.ledger.models import Account, AccountRole, FundKind, FundPosition
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.selectors import subtree_q, units_for
 
@@ -54,6 +55,21 @@ def with_budget_use(programs: QuerySet) -> QuerySet:
         paid=Sum("applications__paid_amount", default=0),
         application_count=Count("applications"),
     )
+
+
+def restricted_held(programs, *, within: Unit) -> dict[str, int]:
+    """Restricted infak held for each restricted-infak program by the offices of ``within``'s subtree
+    (the ledger's ``FundPosition``, the same figure as the fund position), by restriction key."""
+    keys = [p.restriction for p in programs if p.restriction]
+    rows = (
+        FundPosition.objects.filter(
+            restriction__in=keys, fund__kind=FundKind.INFAK_RESTRICTED, unit__path__startswith=within.path
+        )
+        .values("restriction")
+        .annotate(held=Sum("available"))
+        .order_by()
+    )
+    return {row["restriction"]: row["held"] for row in rows}
 
 
 def programs_to_filter(user, within: Unit) -> QuerySet:
@@ -197,3 +213,44 @@ def amount_shown(application: Application) -> int:
         if value is not None:
             return value
     return application.requested_amount
+
+
+# --- restricted infak: the programs it may be given for -------------------------------------------
+
+
+class ProgramPurposes:
+    """The ledger's ``PurposeDirectory`` of restricted-infak programs (registered in ``apps.ready``):
+    what the counter, the import and the API offer and accept, and the names the reports show."""
+
+    @staticmethod
+    def _purpose(program: Program) -> Purpose:
+        return Purpose(key=program.restriction, code=program.code, name=program.name)
+
+    def for_unit(self, unit: Unit) -> list[Purpose]:
+        """Active restricted-infak programs run by ``unit`` or an office above it (as
+        ``programs_open_at``: a region's program reaches its branches)."""
+        programs = Program.objects.filter(
+            institution_id=unit.institution_id,
+            unit__path__in=unit.lineage_paths,
+            fund_kind=FundKind.INFAK_RESTRICTED,
+            is_active=True,
+        ).order_by("name", "pk")
+        return [self._purpose(p) for p in programs]
+
+    def resolve(self, institution_id: int, value) -> Purpose | None:
+        """A restricted-infak program of the institution by id, key (``program:<id>``) or code in any case."""
+        rows = Program.objects.filter(institution_id=institution_id, fund_kind=FundKind.INFAK_RESTRICTED)
+        if isinstance(value, int) and not isinstance(value, bool):
+            program = rows.filter(pk=value).first() if 0 < value < 2**63 else None
+        elif isinstance(value, str) and value.strip():
+            text = value.strip()
+            pk = program_id_of(text) or (int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None)
+            program = rows.filter(pk=pk).first() if pk else None
+            program = program or rows.filter(code__iexact=text).order_by("pk").first()
+        else:
+            program = None
+        return None if program is None else self._purpose(program)
+
+    def names(self, keys: set[str]) -> dict[str, str]:
+        ids = {program_id_of(key) for key in keys} - {None}
+        return {program_key(pk): name for pk, name in Program.objects.filter(pk__in=ids).values_list("pk", "name")}

@@ -154,7 +154,7 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     elif program.unit_id != unit.pk:
         raise NotAllowed(_("This program belongs to another unit."))
     else:
-        _check_keeps_its_money(program, fund_kind, code)
+        _check_keeps_its_money(program, fund_kind)
     for name_, value in values.items():
         setattr(program, name_, value)
     program.save()
@@ -168,14 +168,13 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     return program
 
 
-def _check_keeps_its_money(program: Program, fund_kind: str, code: str) -> None:
-    """A program's fund, and a restricted-infak program's code (the ledger restriction its money is
-    held under), stay as they are once applications or money ride on them: approvals were checked
-    against that fund, loans are repaid into it, and gifts for the program are held under that code."""
-    restriction = code if fund_kind == FundKind.INFAK_RESTRICTED else ""
-    if fund_kind == program.fund_kind and restriction == program.restriction:
+def _check_keeps_its_money(program: Program, fund_kind: str) -> None:
+    """A program's fund stays as it is once applications or money ride on it: approvals were checked
+    against that fund, loans are repaid into it, and gifts for a restricted-infak program are held
+    under the program itself (``Program.restriction``), so its code may change but not its fund."""
+    if fund_kind == program.fund_kind:
         return
-    field = "fund_kind" if fund_kind != program.fund_kind else "code"
+    field = "fund_kind"
     if program.applications.exists():
         raise DistributionRefused(
             _(
@@ -192,10 +191,9 @@ def _check_keeps_its_money(program: Program, fund_kind: str, code: str) -> None:
     ):
         raise DistributionRefused(
             _(
-                "Infak was already given for this program under the code %(code)s, so its fund and code stay as "
-                "they are. End it and open a new program instead."
-            )
-            % {"code": program.restriction},
+                "Infak was already given for this program, so its fund stays as it is. "
+                "End it and open a new program instead."
+            ),
             field=field,
         )
 

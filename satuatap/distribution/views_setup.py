@@ -75,7 +75,9 @@ def program_list(request):
         return table_response(fmt, f"programs-{unit.code}", _("Programs"), header, data)
     page = Paginator(programs, PAGE).get_page(request.GET.get("page"))
     configurable = {u.pk for u in units_for(request.user, within=unit, capability="distribution.configure")}
+    held = selectors.restricted_held(list(page), within=unit)
     for program in page:
+        program.held = held.get(program.restriction, 0)
         program.left = program.budget - program.committed
         program.used_percent = min(100, round(program.committed * 100 / program.budget)) if program.budget else 0
         program.can_edit = program.unit_id in configurable

@@ -200,6 +200,7 @@ class FundPositionOut(Schema):
     balance: int = Field(description="Net assets of the fund at the unit.")
     available: int = Field(description="What the unit may still distribute from the fund.")
     available_by_restriction: dict[str, int] = Field(description="Restricted infak: available per program.")
+    restriction_names: dict[str, str] = Field(description="Restricted infak: the program each key names.")
 
 
 class ReportOut(Schema):

@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 
 from django.db.models import Q, Subquery, Sum
 
+from satuatap.ledger.hooks import purpose_names
 from satuatap.ledger.models import (
     DEBIT_NATURED,
     Account,
@@ -613,6 +614,8 @@ class FundPositionRow:
     balance: int  # net assets of the fund at the unit (all its assets less liabilities)
     available: int  # what the unit may still distribute (see selectors.fund_available)
     available_by_restriction: dict[str, int] = field(default_factory=dict)
+    # The name of each restriction key (the program's, ``hooks.purpose_names``).
+    restriction_names: dict[str, str] = field(default_factory=dict)
 
 
 def fund_positions(user, unit: Unit, *, consolidated: bool = True) -> list[FundPositionRow]:
@@ -638,6 +641,7 @@ def fund_positions(user, unit: Unit, *, consolidated: bool = True) -> list[FundP
     available: dict[tuple, dict[str, int]] = defaultdict(dict)
     for position in FundPosition.objects.filter(unit__in=units_q):
         available[(position.unit_id, position.fund_id)][position.restriction] = position.available
+    names = purpose_names(r for by_restriction in available.values() for r in by_restriction)
     result = []
     for key in sorted(set(balances) | set(available), key=lambda k: (units[k[0]].path, k[1])):
         by_restriction = available.get(key, {})
@@ -650,6 +654,7 @@ def fund_positions(user, unit: Unit, *, consolidated: bool = True) -> list[FundP
                 balance=balances.get(key, 0),
                 available=sum(by_restriction.values()),
                 available_by_restriction={r: v for r, v in by_restriction.items() if r},
+                restriction_names={r: names[r] for r in by_restriction if r},
             )
         )
     return result

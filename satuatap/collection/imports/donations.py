@@ -64,6 +64,7 @@ from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor
 from satuatap.donors.services import _clean
 from satuatap.ledger.errors import PeriodClosed
+from satuatap.ledger.hooks import purpose_names, purpose_resolve
 from satuatap.ledger.models import Account, AccountRole, ReceiptKind
 from satuatap.ledger.services.bulk import BulkEntry, allocate_ids, entries_post_bulk, insert_rows
 from satuatap.ledger.services.posting import check_period_open
@@ -152,7 +153,7 @@ COLUMNS = [
         gettext_lazy("Program"),
         "",
         ("program infak",),
-        help=gettext_lazy("Infak restricted to a program."),
+        help=gettext_lazy("Infak restricted to a program: the program's code (or a campaign's code)."),
     ),
     Column(
         "persons",
@@ -278,9 +279,17 @@ def _clean_lines_cached():
             rates[key] = fitrah_rate_for(unit, day)
         return rates[key]
 
+    purposes = functools.cache(purpose_resolve)
+
     # An import row is a donation of one line, so the limit of lines per donation never binds;
     # lifting it lets one call check every row of the same date and channel at once.
-    return functools.partial(donation_service._clean_lines, accepted_for=accepted, rate_for=rate, max_lines=10**9)
+    return functools.partial(
+        donation_service._clean_lines,
+        accepted_for=accepted,
+        rate_for=rate,
+        purpose_for=purposes,
+        max_lines=10**9,
+    )
 
 
 def _parse(sheet: Sheet, number: int, cells: tuple, ctx: _Context) -> tuple[DonationRow, list]:
@@ -313,9 +322,11 @@ def _parse(sheet: Sheet, number: int, cells: tuple, ctx: _Context) -> tuple[Dona
         campaign = ctx.campaigns.get(code)
         if campaign is None:
             errors.append(("campaign", _("There is no campaign with code %(code)s.") % {"code": code}))
-    row.spec = DonationLineSpec(
-        kind=kind, amount=amount, campaign=campaign, program=text(values.get("program")), persons=persons
-    )
+    # The program column names a restricted-infak program by its code in any case, or a campaign by its code.
+    program = text(values.get("program"))
+    if program and campaign is None and program.lower() in ctx.campaigns:
+        campaign, program = ctx.campaigns[program.lower()], ""
+    row.spec = DonationLineSpec(kind=kind, amount=amount, campaign=campaign, program=program, persons=persons)
     row.bank_reference = text(values.get("reference"))
     row.note = text(values.get("note"))
     row.donor_number = text(values.get("donor_number"))
@@ -552,7 +563,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     for row in result.valid:
         by_kind[row.line.kind] += row.line.amount
     result.summary = {
-        "preview": [_preview(row) for row in result.valid[:PREVIEW_ROWS]],
+        "preview": _previews(result.valid[:PREVIEW_ROWS]),
         "amount": sum(by_kind.values()),
         "by_kind": [[str(ReceiptKind(kind).label), amount] for kind, amount in sorted(by_kind.items())],
         "new_donors": len(new_donors),
@@ -562,9 +573,14 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     return result
 
 
-def _preview(row: DonationRow) -> dict:
+def _previews(rows: list[DonationRow]) -> list[dict]:
+    names = purpose_names(row.line.program for row in rows)
+    return [_preview(row, names) for row in rows]
+
+
+def _preview(row: DonationRow, names: dict[str, str]) -> dict:
     line = row.line
-    restriction = line.campaign.name if line.campaign is not None else line.program
+    restriction = line.campaign.name if line.campaign is not None else names.get(line.program, line.program)
     return {
         "row": row.row,
         "date": row.donation_date.isoformat(),

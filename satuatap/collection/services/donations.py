@@ -30,6 +30,7 @@ from satuatap.core.models import Sequence
 from satuatap.donors.models import Donor
 from satuatap.ledger import services as ledger
 from satuatap.ledger.errors import IdempotencyConflict
+from satuatap.ledger.hooks import purpose_resolve
 from satuatap.ledger.models import Account, FundKind, ReceiptKind, Source
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -49,7 +50,8 @@ class DonationLineSpec:
     kind: str
     amount: int | None = None
     campaign: Campaign | int | None = None
-    program: str = ""
+    # A restricted-infak program: its id, its code (any case) or its restriction key.
+    program: str | int | None = ""
     persons: int | None = None
     goods_description: str = ""
     goods_quantity: Decimal | str | None = None
@@ -85,11 +87,12 @@ def _clean_lines(
     *,
     accepted_for=accepted_kinds,
     rate_for=fitrah_rate_for,
+    purpose_for=purpose_resolve,
     max_lines: int = MAX_LINES,
 ) -> list[DonationLine]:
     """Check a donation's lines and build them (unsaved). An import checks many one-line
-    donations in one call: it lifts ``max_lines`` and passes memoised ``accepted_for`` and
-    ``rate_for`` look-ups."""
+    donations in one call: it lifts ``max_lines`` and passes memoised ``accepted_for``,
+    ``rate_for`` and ``purpose_for`` look-ups."""
     if not isinstance(specs, (list, tuple)) or not specs:
         raise DonationRefused(_("Add at least one line (zakat, infak, ...)."), field="lines")
     if len(specs) > max_lines:
@@ -130,15 +133,20 @@ def _clean_lines(
                 )
             line.campaign = campaign
             line.fund_kind = FundKind.INFAK_RESTRICTED
-        program = " ".join((spec.program or "").split())
-        if program:
+        program = spec.program.strip() if isinstance(spec.program, str) else spec.program
+        if program not in ("", None):
             if campaign is not None:
                 raise _line_error(number, _("name either a campaign or a program, not both."))
             if spec.kind != ReceiptKind.INFAK:
                 raise _line_error(number, _("only infak/sedekah can be restricted to a program."))
-            if len(program) > 64:
-                raise _line_error(number, _("the program name is longer than 64 characters."))
-            line.program = program
+            purpose = purpose_for(unit.institution_id, program)
+            if purpose is None:
+                raise _line_error(
+                    number,
+                    _("there is no restricted-infak program %(program)s in this institution.") % {"program": program},
+                    "program",
+                )
+            line.program = purpose.key
             line.fund_kind = FundKind.INFAK_RESTRICTED
         if spec.kind == ReceiptKind.ZAKAT_FITRAH:
             if not _is_rupiah(spec.persons) or spec.persons <= 0 or spec.persons > 1000:

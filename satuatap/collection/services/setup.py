@@ -19,6 +19,7 @@ from satuatap.collection.models import (
     FitrahRateMode,
 )
 from satuatap.core.money import MAX_RUPIAH
+from satuatap.ledger.hooks import purpose_resolve
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -156,7 +157,25 @@ def collection_settings_set(
     return row
 
 
-CAMPAIGN_FIELDS = ("code", "name", "description", "target", "start_date", "end_date", "is_public")
+CAMPAIGN_FIELDS = ("code", "name", "description", "target", "start_date", "end_date", "is_public", "program")
+
+
+def _campaign_purpose(campaign: Campaign, unit: Unit, program) -> str:
+    """The restriction key of the program a campaign raises for (id, code or key; empty for none).
+    It is fixed once donations name the campaign: their money is held under it."""
+    purpose = ""
+    if program not in (None, ""):
+        found = purpose_resolve(unit.institution_id, program)
+        if found is None:
+            raise SettingsRefused(
+                _("There is no restricted-infak program %(program)s.") % {"program": program}, field="program"
+            )
+        purpose = found.key
+    if campaign.pk and purpose != campaign.purpose and campaign.lines.exists():
+        raise SettingsRefused(
+            _("Donations already name this campaign; the program it raises for cannot change."), field="program"
+        )
+    return purpose
 
 
 @transaction.atomic
@@ -173,7 +192,9 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.unit_id != unit.pk and not unit.contains(campaign.unit):
             raise SettingsRefused(_("This campaign belongs to another office."))
-        before = {f: getattr(campaign, f) for f in fields}
+        before = {f: getattr(campaign, f) for f in fields if f != "program"}
+        if "program" in fields:
+            before["purpose"] = campaign.purpose
     code = fields.get("code", campaign.code)
     code = (code or "").strip().lower()
     import re
@@ -198,6 +219,8 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
         raise SettingsRefused(_("Enter a valid date."), field="end_date")
     if end < start:
         raise SettingsRefused(_("The campaign cannot end before it starts."), field="end_date")
+    if "program" in fields:
+        fields["purpose"] = _campaign_purpose(campaign, unit, fields.pop("program"))
     for key, value in fields.items():
         setattr(campaign, key, value)
     campaign.save()

@@ -198,6 +198,19 @@ def test_a_closed_month_refuses_its_rows(world, desk, rows):
 
 
 def test_campaign_and_fitrah_rows_follow_the_counter_rules(world, desk):
+    from satuatap.distribution.services import program_save
+
+    beasiswa = program_save(
+        actor=world.carol,
+        unit=world.branch_a,
+        code="beasiswa",
+        name="Beasiswa Pelajar",
+        pillar="education",
+        fund_kind="infak_restricted",
+        budget=10_000_000,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
     campaign = campaign_save(
         actor=desk.fiona,
         unit=world.branch_a,
@@ -221,7 +234,7 @@ def test_campaign_and_fitrah_rows_follow_the_counter_rules(world, desk):
     assert [(li.kind, li.amount, li.campaign_id, li.program) for li in lines] == [
         ("infak", 20000, campaign.pk, ""),
         ("zakat_fitrah", 180_000, None, ""),
-        ("infak", 20000, None, "Beasiswa"),
+        ("infak", 20000, None, beasiswa.restriction),
     ]
     assert rollups_match_lines(world.alpha.pk)
 

@@ -150,25 +150,21 @@ def test_a_programs_fund_and_restricted_code_stay_once_money_or_applications_rid
     assert set(refused.value.message_dict) == {"fund_kind"}
     program.refresh_from_db()
     assert program.fund_kind == "zakat"
-    # A restricted-infak program with money given under its code, and no application yet.
-    fund(world.branch_a, 2_000_000, fund_kind="infak_restricted", account="4310", restriction="sumur")
+    # A restricted-infak program with money given for it, and no application yet.
     restricted = {**fields, "code": "sumur", "name": "Sumur bor", "fund_kind": "infak_restricted", "asnaf": []}
     well = services.program_save(actor=world.carol, unit=world.branch_a, **restricted)
-    with pytest.raises(DistributionRefused, match="given for this program under the code sumur") as refused:
-        services.program_save(actor=world.carol, unit=world.branch_a, program=well, **{**restricted, "code": "sumur-2"})
-    assert set(refused.value.message_dict) == {"code"}
-    with pytest.raises(DistributionRefused, match="under the code sumur"):
+    fund(world.branch_a, 2_000_000, fund_kind="infak_restricted", account="4310", restriction=well.restriction)
+    with pytest.raises(DistributionRefused, match="already given for this program") as refused:
         services.program_save(
             actor=world.carol, unit=world.branch_a, program=well, **{**restricted, "fund_kind": "infak"}
         )
-    # A restricted program nobody gave to yet may still be renamed.
-    empty = services.program_save(actor=world.carol, unit=world.branch_a, **{**restricted, "code": "masjid"})
-    assert (
-        services.program_save(
-            actor=world.carol, unit=world.branch_a, program=empty, **{**restricted, "code": "masjid-baru"}
-        ).restriction
-        == "masjid-baru"
+    assert set(refused.value.message_dict) == {"fund_kind"}
+    # Its code may change: the money is held under the program itself, which keeps it.
+    renamed = services.program_save(
+        actor=world.carol, unit=world.branch_a, program=well, **{**restricted, "code": "sumur-2"}
     )
+    assert renamed.code == "sumur-2" and renamed.restriction == f"program:{well.pk}"
+    assert fund_available(world.branch_a, fund_of(world.alpha.pk, "infak_restricted"), renamed.restriction) == 2_000_000
 
 
 def test_nobody_sets_the_authority_limit_of_a_role_they_hold_there(world, books):

@@ -346,9 +346,22 @@ def test_a_void_and_a_handover_of_the_same_goods_cannot_both_happen(world, books
 
 
 def test_restricted_infak_goods_stay_out_of_the_stock(world, books, store):
+    today = timezone.localdate()
+    banjir = services.program_save(
+        actor=world.carol,
+        unit=world.branch_a,
+        code="banjir",
+        name="Tanggap banjir",
+        pillar="humanitarian",
+        fund_kind="infak_restricted",
+        budget=10_000_000,
+        start_date=date(today.year, 1, 1),
+        end_date=date(today.year, 12, 31),
+    )
     gift = _gift(
         world.branch_a, books.fiona, store.donor, kind="infak", amount=300_000, key="restricted", program="banjir"
     )
+    assert gift.lines.get().program == banjir.restriction
     assert gift.lines.get().fund_kind == "infak_restricted"
     with pytest.raises(DistributionRefused, match="restricted"):
         stock.stock_receive_donation(
