@@ -119,6 +119,9 @@ class StatementRow:
     current: int | None = None
     comparison: int | None = None
 
+    def __post_init__(self):
+        self.label = str(self.label)  # lazy labels would not go into a spreadsheet cell
+
 
 SECTION_NET = {
     reports.CashSection.OPERATING: gettext_lazy("Net cash from operating activities"),

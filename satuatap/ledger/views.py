@@ -337,7 +337,7 @@ def everyday_entry(request, kind):
     require(request.user, "ledger.post", top)
     title, form_class, service = EVERYDAY[kind]
     accounts = list(accounts_for(request.user, top, active_only=True))
-    initial = {"unit": top.pk, "entry_date": timezone.localdate()}
+    initial = {"unit": top.pk, "entry_date": timezone.localdate().isoformat()}
     form = form_class(request.POST or None, user=request.user, accounts=accounts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -97,6 +97,26 @@ def rebuild_money_rows(apps, schema_editor):
     )
 
 
+def merge_money_rows(apps, schema_editor):
+    """Backwards: one row per key without ``contra_role`` again, as the old unique key requires."""
+    LedgerBalance = apps.get_model("ledger", "LedgerBalance")
+    rows = LedgerBalance.objects.exclude(contra_role="")
+    totals = defaultdict(lambda: [0, 0])
+    fields = ["institution_id", "unit_id", "account_id", "fund_id", "restriction", "counterparty_id", "source"]
+    for row in rows.values(*fields, "year", "month", "debit", "credit"):
+        key = tuple(row[f] for f in [*fields, "year", "month"])
+        totals[key][0] += row["debit"]
+        totals[key][1] += row["credit"]
+    rows.delete()
+    LedgerBalance.objects.bulk_create(
+        [
+            LedgerBalance(**dict(zip([*fields, "year", "month"], key, strict=True)), debit=d, credit=c)
+            for key, (d, c) in totals.items()
+        ],
+        batch_size=CHUNK,
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("ledger", "0006_fewer_indexes"),
@@ -126,5 +146,5 @@ class Migration(migrations.Migration):
                 name="ledger_balance_key",
             ),
         ),
-        migrations.RunPython(rebuild_money_rows, migrations.RunPython.noop),
+        migrations.RunPython(rebuild_money_rows, merge_money_rows),
     ]

@@ -305,7 +305,7 @@ def test_transfer_and_amil_share_show_the_money_moved_not_both_sides(ledger):
     for page in (client.get(f"/ledger/entries/{transfer.pk}/"), client.get("/ledger/entries/?source=transfer")):
         text = page.content.decode()
         assert "Rp2.000.000" in text and "Rp4.000.000" not in text
-    AmilRate.objects.create(institution=w.alpha, fund_kind="zakat", basis_points=1000)
+    AmilRate.objects.filter(institution=w.alpha, fund_kind="zakat").update(basis_points=1000)
     run = {"action": "run", "unit": w.branch_a.pk, "month": f"{DAY.year}-{DAY.month:02d}"}
     done = client.post("/ledger/amil/", run, follow=True)
     assert "Amil share of Rp300.000 posted." in done.content.decode()  # 10% of Rp3.000.000, once
