@@ -308,4 +308,5 @@ def test_transfer_and_amil_share_show_the_money_moved_not_both_sides(ledger):
     AmilRate.objects.filter(institution=w.alpha, fund_kind="zakat").update(basis_points=1000)
     run = {"action": "run", "unit": w.branch_a.pk, "month": f"{DAY.year}-{DAY.month:02d}"}
     done = client.post("/ledger/amil/", run, follow=True)
-    assert "Amil share of Rp300.000 posted." in done.content.decode()  # 10% of Rp3.000.000, once
+    (message,) = [m.message for m in done.context["messages"]]
+    assert "Rp300.000" in message and "Rp600.000" not in message  # 10% of Rp3.000.000, taken once
