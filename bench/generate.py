@@ -821,15 +821,27 @@ class Journal:
 AVAILABLE_ROLES_SQL = "('cash', 'bank', 'inventory', 'liability')"
 
 # LedgerBalance as ``_apply_balances`` keys it: unit, account, fund, restriction, counterparty (0 when
-# none), the entry's flow source, year and month of the entry date.
+# none), the entry's flow source, the contra role of cash and bank lines (``posting.contra_roles``: the
+# largest non-money line of the same entry, office, fund and restriction on the other side, the first on
+# a tie; 'cash' when there is none; '' on other lines), year and month of the entry date.
 BALANCES_FROM_LINES = """
     SELECT e.institution_id, l.unit_id, l.account_id, l.fund_id, l.restriction,
            coalesce(l.counterparty_id, 0) AS counterparty_id, e.flow_source AS source,
+           CASE WHEN a.role IN ('cash', 'bank') THEN coalesce(c.role, 'cash') ELSE '' END AS contra_role,
            extract(year FROM e.entry_date)::smallint AS year, extract(month FROM e.entry_date)::smallint AS month,
            sum(l.debit) AS debit, sum(l.credit) AS credit
     FROM ledger_journalline l JOIN ledger_journalentry e ON e.id = l.entry_id
+    JOIN ledger_account a ON a.id = l.account_id
+    LEFT JOIN LATERAL (
+        SELECT oa.role FROM ledger_journalline o JOIN ledger_account oa ON oa.id = o.account_id
+        WHERE o.entry_id = l.entry_id AND o.unit_id = l.unit_id AND o.fund_id = l.fund_id
+          AND o.restriction = l.restriction AND oa.role NOT IN ('cash', 'bank')
+          AND CASE WHEN l.debit > 0 THEN o.credit > 0 ELSE o.debit > 0 END
+        ORDER BY o.debit + o.credit DESC, o.id
+        LIMIT 1
+    ) c ON a.role IN ('cash', 'bank')
     WHERE e.status = 'posted' AND e.institution_id = %(institution)s
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 """
 # FundPosition as ``_apply_positions`` writes it: per entry, the non-zero net of the lines on cash,
 # bank, goods and liability accounts per unit, fund and restriction, summed over the entries.
@@ -851,7 +863,7 @@ POSITIONS_FROM_LINES = f"""
 def fill_rollups(cursor, institution_id: int) -> None:
     cursor.execute(
         "INSERT INTO ledger_ledgerbalance (institution_id, unit_id, account_id, fund_id, restriction, "  # noqa: S608
-        f"counterparty_id, source, year, month, debit, credit) {BALANCES_FROM_LINES}",
+        f"counterparty_id, source, contra_role, year, month, debit, credit) {BALANCES_FROM_LINES}",
         {"institution": institution_id},
     )
     log(f"ledger balances: {cursor.rowcount:,} rows (INSERT ... SELECT ... GROUP BY)")
@@ -885,7 +897,8 @@ CHECKS = [
         "ledger balances equal the lines (same keys, same sums)",
         f"""SELECT count(*) FROM ({BALANCES_FROM_LINES}) x
             FULL JOIN (SELECT * FROM ledger_ledgerbalance WHERE institution_id = %(institution)s) b
-              USING (institution_id, unit_id, account_id, fund_id, restriction, counterparty_id, source, year, month)
+              USING (institution_id, unit_id, account_id, fund_id, restriction, counterparty_id, source, contra_role,
+                     year, month)
             WHERE x.debit IS DISTINCT FROM b.debit OR x.credit IS DISTINCT FROM b.credit""",
     ),
     (

@@ -24,7 +24,7 @@ from tests.scoping_collection import (
 )
 from tests.scoping_distribution import DISTRIBUTION_AREAS, DISTRIBUTION_LIST_VARIANTS, DISTRIBUTION_OBJECT_KINDS
 from tests.scoping_distribution_api import DISTRIBUTION_API_BODIES, DISTRIBUTION_API_PARAMS
-from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS
+from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS, LEDGER_SLUGS
 
 # URL name -> kind of object its <pk> names.
 OBJECT_KINDS = {
@@ -67,6 +67,7 @@ SLUGS = {
         "managed-assets",
         "general-ledger",
     ],
+    **LEDGER_SLUGS,
 }
 
 # A report's query naming another unit's or institution's objects ({unit_b}, {account_beta} are filled in).

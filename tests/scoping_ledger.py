@@ -13,6 +13,9 @@ LEDGER_OBJECT_KINDS = {"entry_id": "entry", "account_id": "account"}
 
 LEDGER_API_PARAMS: dict[str, str] = LEDGER_OBJECT_KINDS
 
+# Staff pages taking a <slug>: each value is checked like a list page (merged into SLUGS).
+LEDGER_SLUGS = {"ledger:everyday_entry": ["amil-cost", "bank-interest", "non-halal-use"]}
+
 _LINES = [
     {"account_code": "1300", "fund_kind": "zakat", "debit": 1000},
     {"account_code": "1100.BRA", "fund_kind": "zakat", "credit": 1000},

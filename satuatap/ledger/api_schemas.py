@@ -296,9 +296,11 @@ class ChangesInFundsReport(ReportOut):
 
 
 class CashFlowLineOut(Schema):
-    source: str
+    activity: str = Field(description="The statement line (receipts of zakat, amil operating costs, ...).")
+    section: str = Field(description="operating, investing, financing, offices, funds or other.")
     inflow: int
     outflow: int
+    net: int
 
 
 class CashFlowOut(Schema):

@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import MonthField
-from satuatap.ledger.models import AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
+from satuatap.ledger.models import MONEY_ROLES, AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
 from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.services import AmilCostCategory
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
@@ -164,3 +165,67 @@ class OpeningImportForm(forms.Form):
 
 
 SOURCE_CHOICES = [("", _("All sources")), *Source.choices]
+
+
+class EverydayEntryForm(forms.Form):
+    """An everyday entry without account codes (see ``ledger.services.everyday``)."""
+
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    entry_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.IntegerField(label=_("Amount (Rp)"), min_value=1)
+    money_account = forms.ChoiceField(label=_("Cash or bank account"))
+    memo = forms.CharField(label=_("Memo"), max_length=500, required=False)
+
+    def __init__(self, *args, user, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _units(user, "ledger.post")
+        self.fields["unit"].queryset = units
+        unit_ids = set(units.values_list("pk", flat=True))
+        self.accounts = {str(a.pk): a for a in accounts}
+        self.fields["money_account"].choices = [
+            (str(a.pk), f"{a.name} ({a.unit.code})" if a.unit_id else a.name)
+            for a in accounts
+            if a.role in MONEY_ROLES and a.unit_id in unit_ids
+        ]
+
+    def account(self, name: str):
+        return self.accounts.get(self.cleaned_data.get(name) or "")
+
+
+def _account_field(label, help_text, accounts, role, fund_kind):
+    field = forms.ChoiceField(label=label, help_text=help_text, required=False)
+    field.choices = [
+        ("", _("The usual one")),
+        *((str(a.pk), a.name) for a in accounts if a.role == role and a.fund_kind == fund_kind),
+    ]
+    return field
+
+
+class BankInterestForm(EverydayEntryForm):
+    pass
+
+
+class NonHalalUseForm(EverydayEntryForm):
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, accounts=accounts, **kwargs)
+        self.fields["purpose_account"] = _account_field(
+            _("Used for"),
+            _("Empty: the non-halal fund's account for public facilities (kemaslahatan umum)."),
+            accounts,
+            AccountRole.DISTRIBUTION,
+            FundKind.NON_HALAL,
+        )
+
+
+class AmilCostForm(EverydayEntryForm):
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, accounts=accounts, **kwargs)
+        self.fields["category"] = forms.ChoiceField(label=_("Cost of"), choices=AmilCostCategory.choices)
+        self.fields["expense_account"] = _account_field(
+            _("Expense account"),
+            _("Empty: the usual account for the category."),
+            accounts,
+            AccountRole.OPERATING_EXPENSE,
+            FundKind.AMIL,
+        )
+        self.order_fields(["unit", "entry_date", "category", "amount", "money_account", "expense_account", "memo"])

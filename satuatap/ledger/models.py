@@ -78,6 +78,8 @@ ROLE_TYPE: dict[str, str] = {
     AccountRole.OPERATING_EXPENSE: AccountType.DISTRIBUTION,
 }
 
+# Roles of money: the cash boxes and bank accounts whose movements make the statement of cash flows.
+MONEY_ROLES = frozenset({AccountRole.CASH, AccountRole.BANK})
 # Roles counted in a fund's available balance (see ``FundPosition``).
 AVAILABLE_ROLES = frozenset({AccountRole.CASH, AccountRole.BANK, AccountRole.INVENTORY, AccountRole.LIABILITY})
 # Roles whose account must name the fund kind it belongs to.
@@ -165,6 +167,11 @@ class Source(models.TextChoices):
     REVERSAL = "reversal", _("Reversal")
     STOCK = "stock", _("Goods stock")
     REPAYMENT = "repayment", _("Loan repayment")
+
+
+# Entries that move money from one side to another (two offices in a transfer, two funds in the amil
+# share): each side debits the same money, so the debits hold every amount twice.
+TWO_SIDED_SOURCES = frozenset({Source.TRANSFER, Source.AMIL_SHARE})
 
 
 class EntryStatus(models.TextChoices):
@@ -369,6 +376,12 @@ class JournalEntry(models.Model):
     def is_posted(self) -> bool:
         return self.status == EntryStatus.POSTED
 
+    @property
+    def amount(self) -> int:
+        """The money the event moved, as people read it: the total of the debits, taken once per
+        side for a transfer or an amil share (a remittance of Rp2.000.000 is Rp2.000.000)."""
+        return self.total // 2 if self.flow_source in TWO_SIDED_SOURCES else self.total
+
     def delete(self, *args, **kwargs):
         if self.is_posted:
             from satuatap.ledger.errors import EntryImmutable
@@ -447,6 +460,12 @@ class LedgerBalance(models.Model):
     over a period sum these rows. ``counterparty_id`` is 0 except on inter-office
     accounts, ``restriction`` "" except on restricted funds (no NULLs: they are
     part of the unique key the upsert conflicts on).
+
+    ``contra_role`` is "" except on cash and bank accounts, where it names the role of
+    the account the money came from or went to (the largest line of the same entry,
+    office, fund and restriction on the other side that is not money itself; "cash" when
+    only money accounts are on the other side): the statement of cash flows groups money
+    in and out by it, by activity, without reading the lines.
     """
 
     # institution leads ledger_balance_period and unit leads ledger_balance_key: no single-column indexes.
@@ -457,6 +476,7 @@ class LedgerBalance(models.Model):
     restriction = models.CharField(max_length=64, blank=True, default="")
     counterparty_id = models.BigIntegerField(default=0)
     source = models.CharField(max_length=16, choices=Source.choices)
+    contra_role = models.CharField(max_length=24, blank=True, default="")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     debit = models.BigIntegerField(default=0)
@@ -465,7 +485,17 @@ class LedgerBalance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "account", "fund", "restriction", "counterparty_id", "source", "year", "month"],
+                fields=[
+                    "unit",
+                    "account",
+                    "fund",
+                    "restriction",
+                    "counterparty_id",
+                    "source",
+                    "contra_role",
+                    "year",
+                    "month",
+                ],
                 name="ledger_balance_key",
             ),
             models.CheckConstraint(condition=Q(debit__gte=0, credit__gte=0), name="ledger_balance_not_negative"),

@@ -1,5 +1,7 @@
 """PSAK 109 statements as pages, PDF and XLSX, all from the same ``ledger.reports`` data."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -78,14 +80,10 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
     if slug == "cash-flows":
         result = reports.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
         rows = []
-        for kind, cf in result.current.items():
+        for kind, table in cash_flow_tables(result):
             fund = _label(FundKind, kind) if kind else _("All funds")
-            rows.append([fund, _("Opening cash"), "", "", cf.opening])
-            rows += [
-                [fund, _label(Source, li.source), li.inflow, li.outflow, li.inflow - li.outflow] for li in cf.lines
-            ]
-            rows.append([fund, _("Closing cash"), "", "", cf.closing])
-        header = [_("Fund"), _("Source"), _("In"), _("Out"), _("Net")]
+            rows += [[fund, row.label, row.current, *([row.comparison] if comparison else [])] for row in table]
+        header = [_("Fund"), _("Item"), _("Amount"), *([_("Comparison")] if comparison else [])]
         return result, [(_("Cash flows"), header, rows)]
     if slug == "managed-assets":
         result = reports.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
@@ -112,6 +110,55 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
         header = [_("Date"), _("Entry"), _("Source"), _("Memo"), _("Fund"), _("Debit"), _("Credit"), _("Balance")]
         return reports.Comparative(gl), [(_("General ledger"), header, rows)]
     raise Http404
+
+
+@dataclass
+class StatementRow:
+    style: str  # "section", "line", "subtotal", "total" or "grand"
+    label: str
+    current: int | None = None
+    comparison: int | None = None
+
+    def __post_init__(self):
+        self.label = str(self.label)  # lazy labels would not go into a spreadsheet cell
+
+
+SECTION_NET = {
+    reports.CashSection.OPERATING: gettext_lazy("Net cash from operating activities"),
+    reports.CashSection.INVESTING: gettext_lazy("Net cash from investing activities"),
+    reports.CashSection.FINANCING: gettext_lazy("Net cash from financing activities"),
+    reports.CashSection.OFFICES: gettext_lazy("Net cash between offices"),
+    reports.CashSection.FUNDS: gettext_lazy("Net cash between funds"),
+    reports.CashSection.OTHER: gettext_lazy("Net other cash flows"),
+}
+
+
+def cash_flow_tables(result) -> list[tuple[str | None, list[StatementRow]]]:
+    """The statement of cash flows as rows per fund (all funds first), the comparison period's
+    figures beside the current ones; a fund that neither held nor moved money is left out."""
+    tables = []
+    for kind in [None, *FundKind.values]:
+        current = result.current[kind]
+        other = result.comparison[kind] if result.comparison is not None else None
+        flows = [f for f in (current, other) if f is not None]
+        if not any(f.opening or f.sections for f in flows):
+            continue
+        rows = []
+        for section in reports.CashSection:
+            found = [{li.activity: li.net for s in f.sections if s.section == section for li in s.lines} for f in flows]
+            if not any(found):
+                continue
+            rows.append(StatementRow("section", section.label))
+            for activity in reports.CashActivity:
+                if any(activity.value in f for f in found):
+                    rows.append(StatementRow("line", activity.label, *(f.get(activity.value, 0) for f in found)))
+            rows.append(StatementRow("subtotal", SECTION_NET[section], *(sum(f.values()) for f in found)))
+        rows.append(StatementRow("total", _("Net increase (decrease) in cash and bank"), *(f.net for f in flows)))
+        opening = _("Cash and bank at the beginning of the period")
+        rows.append(StatementRow("total", opening, *(f.opening for f in flows)))
+        rows.append(StatementRow("grand", _("Cash and bank at the end of the period"), *(f.closing for f in flows)))
+        tables.append((kind, rows))
+    return tables
 
 
 @login_required
@@ -150,6 +197,8 @@ def report(request, slug):
                 "source_labels": dict(Source.choices),
             }
         )
+        if slug == "cash-flows":
+            context["cash_flow_tables"] = cash_flow_tables(result)
         fmt = request.GET.get("format")
         span = f"{period.start_year}{period.start_month:02d}-{period.end_year}{period.end_month:02d}"
         filename = f"{slug}-{data['unit'].code}-{span}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ledger/accounts/<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("ledger/entries/", views.entries, name="entries"),
     path("ledger/entries/new/", views.entry_create, name="entry_create"),
+    path("ledger/entries/everyday/<slug:kind>/", views.everyday_entry, name="everyday_entry"),
     path("ledger/entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("ledger/entries/<int:pk>/approve/", views.entry_approve, name="entry_approve"),
     path("ledger/entries/<int:pk>/discard/", views.entry_discard, name="entry_discard"),

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satuatap.core.exports import table_response
@@ -21,10 +23,13 @@ from satuatap.ledger import reports, services
 from satuatap.ledger.forms import (
     SOURCE_CHOICES,
     AccountForm,
+    AmilCostForm,
     AmilRateForm,
     AmilRunForm,
+    BankInterestForm,
     EntryForm,
     EntryLineFormSet,
+    NonHalalUseForm,
     OpeningImportForm,
     PeriodCloseForm,
     ReverseForm,
@@ -218,7 +223,7 @@ def entries(request):
     )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        header = [_("No."), _("Date"), _("Unit"), _("Source"), _("Status"), _("Memo"), _("Total")]
+        header = [_("No."), _("Date"), _("Unit"), _("Source"), _("Status"), _("Memo"), _("Amount")]
         data = (
             [
                 e.pk,
@@ -227,7 +232,7 @@ def entries(request):
                 e.get_source_display(),
                 e.get_status_display(),
                 e.memo,
-                e.total,
+                e.amount,
             ]
             for e in rows.iterator(chunk_size=2000)
         )
@@ -310,6 +315,54 @@ def entry_create(request):
             )
             return redirect("ledger:entry_detail", pk=entry.pk)
     return render(request, "ledger/entry_form.html", {"form": form, "lines": lines})
+
+
+# Everyday entries without account codes: slug -> (title, form, service).
+EVERYDAY = {
+    "amil-cost": (gettext_lazy("Amil operating cost"), AmilCostForm, services.amil_cost_draft),
+    "bank-interest": (gettext_lazy("Bank interest received"), BankInterestForm, services.bank_interest_draft),
+    "non-halal-use": (
+        gettext_lazy("Non-halal funds used for public facilities"),
+        NonHalalUseForm,
+        services.non_halal_use_draft,
+    ),
+}
+
+
+@login_required
+def everyday_entry(request, kind):
+    if kind not in EVERYDAY:
+        raise Http404
+    top = _top(request)
+    require(request.user, "ledger.post", top)
+    title, form_class, service = EVERYDAY[kind]
+    accounts = list(accounts_for(request.user, top, active_only=True))
+    initial = {"unit": top.pk, "entry_date": timezone.localdate().isoformat()}
+    form = form_class(request.POST or None, user=request.user, accounts=accounts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extra = {name: form.account(name) for name in ("purpose_account", "expense_account") if name in form.fields}
+        if "category" in form.fields:
+            extra["category"] = data["category"]
+        try:
+            entry = service(
+                actor=request.user,
+                unit=data["unit"],
+                entry_date=data["entry_date"],
+                amount=data["amount"],
+                money_account=form.account("money_account"),
+                memo=data["memo"],
+                **extra,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("Draft entry #%(pk)s saved; an office head must approve it.") % {"pk": entry.pk}
+            )
+            return redirect("ledger:entry_detail", pk=entry.pk)
+    kinds = [(slug, label) for slug, (label, _form, _service) in EVERYDAY.items()]
+    return render(request, "ledger/everyday_form.html", {"form": form, "title": title, "kind": kind, "kinds": kinds})
 
 
 @login_required
@@ -439,7 +492,7 @@ def amil(request):
             if entry is None:
                 messages.info(request, _("Nothing to allocate: the month's receipts already carry their amil share."))
                 return redirect("ledger:amil")
-            messages.success(request, _("Amil share of %(total)s posted.") % {"total": rupiah(entry.total)})
+            messages.success(request, _("Amil share of %(total)s posted.") % {"total": rupiah(entry.amount)})
             return redirect("ledger:entry_detail", pk=entry.pk)
     rates = (
         AmilRate.objects.filter(institution_id=institution.pk).order_by("fund_kind")

@@ -6,10 +6,19 @@ Journal: ``entry_reverse``, ``manual_entry_draft``, ``manual_entry_update``,
 Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set``.
 Amil share: ``amil_share_allocate`` (periodic batch), ``amil_share_allocate_receipt``.
 Transfers: ``transfer_post``. Periods: ``period_close``, ``opening_balance_import``.
+Everyday entries without account codes (drafts, approved like manual entries):
+``bank_interest_draft``, ``non_halal_use_draft``, ``amil_cost_draft``.
 """
 
 from satuatap.ledger.services.amil import amil_share_allocate, amil_share_allocate_receipt
 from satuatap.ledger.services.chart import account_create, account_update, amil_rate_set, chart_create_default
+from satuatap.ledger.services.everyday import (
+    AmilCostCategory,
+    amil_cost_account,
+    amil_cost_draft,
+    bank_interest_draft,
+    non_halal_use_draft,
+)
 from satuatap.ledger.services.journal import (
     entry_reverse,
     manual_entry_approve,
@@ -30,13 +39,17 @@ from satuatap.ledger.services.posting import LineSpec, entry_post
 from satuatap.ledger.services.transfers import TransferKind, transfer_post
 
 __all__ = [
+    "AmilCostCategory",
     "LineSpec",
     "TransferKind",
     "account_create",
     "account_update",
+    "amil_cost_account",
+    "amil_cost_draft",
     "amil_rate_set",
     "amil_share_allocate",
     "amil_share_allocate_receipt",
+    "bank_interest_draft",
     "cash_account",
     "chart_create_default",
     "check_money_account",
@@ -50,6 +63,7 @@ __all__ = [
     "manual_entry_discard",
     "manual_entry_draft",
     "manual_entry_update",
+    "non_halal_use_draft",
     "opening_balance_import",
     "period_close",
     "transfer_post",

@@ -13,7 +13,6 @@ Only donations are posted this way: they never take a fund below zero, so the
 per-entry availability guard of disbursements and transfers does not apply.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from satuatap.ledger.services.posting import (
     check_period_open,
     check_works_in,
     fingerprint,
+    merged_balance_rows,
     resolve_lines,
     validate_lines,
 )
@@ -302,12 +302,10 @@ def entries_post_bulk(*, actor, unit: Unit, entries: list[BulkEntry], source: st
             ["available"],
             [(institution_id, *key, delta) for key, delta in positions.items()],
         )
-    by_month: dict[tuple[int, int], list] = defaultdict(list)
-    for entry, lines in zip(entries, resolved, strict=True):
-        by_month[(entry.entry_date.year, entry.entry_date.month)].extend(lines)
-    balances = []
-    for (year, month), lines in sorted(by_month.items()):
-        balances.extend(_balance_rows(institution_id, date(year, month, 1), source, lines))
-    balances.sort(key=lambda row: row[1:9])
+    balances = merged_balance_rows(
+        row
+        for entry, lines in zip(entries, resolved, strict=True)
+        for row in _balance_rows(institution_id, entry.entry_date, source, lines)
+    )
     _upsert(LedgerBalance._meta.db_table, BALANCE_COLUMNS, BALANCE_KEY, ["debit", "credit"], balances)
     return ids

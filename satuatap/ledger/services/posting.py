@@ -36,6 +36,7 @@ from satuatap.ledger.errors import (
     UnknownAccount,
 )
 from satuatap.ledger.models import (
+    MONEY_ROLES,
     Account,
     AccountRole,
     EntryStatus,
@@ -404,12 +405,23 @@ BALANCE_COLUMNS = [
     "restriction",
     "counterparty_id",
     "source",
+    "contra_role",
     "year",
     "month",
     "debit",
     "credit",
 ]
-BALANCE_KEY = ["unit_id", "account_id", "fund_id", "restriction", "counterparty_id", "source", "year", "month"]
+BALANCE_KEY = [
+    "unit_id",
+    "account_id",
+    "fund_id",
+    "restriction",
+    "counterparty_id",
+    "source",
+    "contra_role",
+    "year",
+    "month",
+]
 
 
 def _apply_positions(institution_id: int, lines: list[ResolvedLine], *, guard: bool) -> None:
@@ -429,15 +441,50 @@ def _apply_positions(institution_id: int, lines: list[ResolvedLine], *, guard: b
         _guard_positions(deltas, result, lines)
 
 
+def contra_roles(lines) -> list[str]:
+    """Per line of ONE entry: for a cash or bank line, the role of the account its money came
+    from or went to; "" for every other line (see ``LedgerBalance.contra_role``).
+
+    That account is the largest line of the same office, fund and restriction on the other
+    side that is not money (the first such line on a tie); "cash" when only money is there.
+    """
+    other_side: dict[tuple, object] = {}
+    for line in lines:
+        if line.account.role in MONEY_ROLES:
+            continue
+        key = (line.unit.pk, line.fund.pk, line.restriction, line.debit > 0)
+        best = other_side.get(key)
+        if best is None or line.debit + line.credit > best.debit + best.credit:
+            other_side[key] = line
+    roles = []
+    for line in lines:
+        if line.account.role not in MONEY_ROLES:
+            roles.append("")
+            continue
+        match = other_side.get((line.unit.pk, line.fund.pk, line.restriction, line.credit > 0))
+        roles.append(match.account.role if match is not None else AccountRole.CASH.value)
+    return roles
+
+
 def _balance_rows(institution_id: int, entry_date: date, flow_source: str, lines: list[ResolvedLine]) -> list[tuple]:
+    """The rollup rows of ONE entry's lines."""
     totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     year, month = entry_date.year, entry_date.month
-    for line in lines:
+    for line, contra in zip(lines, contra_roles(lines), strict=True):
         cp = line.counterparty.pk if line.counterparty is not None else 0
-        key = (line.unit.pk, line.account.pk, line.fund.pk, line.restriction, cp, flow_source, year, month)
+        key = (line.unit.pk, line.account.pk, line.fund.pk, line.restriction, cp, flow_source, contra, year, month)
         totals[key][0] += line.debit
         totals[key][1] += line.credit
     return [(institution_id, *key, debit, credit) for key, (debit, credit) in sorted(totals.items())]
+
+
+def merged_balance_rows(rows) -> list[tuple]:
+    """Rollup rows of several entries summed per key (one upsert may touch a row only once)."""
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        totals[row[:-2]][0] += row[-2]
+        totals[row[:-2]][1] += row[-1]
+    return [(*key, debit, credit) for key, (debit, credit) in sorted(totals.items(), key=lambda kv: kv[0][1:])]
 
 
 def _apply_balances(institution_id: int, entry: JournalEntry, lines: list[ResolvedLine]) -> None:
@@ -493,6 +540,7 @@ BALANCE_CASTS = [
     "bigint",
     "varchar",
     "bigint",
+    "varchar",
     "varchar",
     "smallint",
     "smallint",

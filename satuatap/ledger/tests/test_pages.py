@@ -285,3 +285,28 @@ def test_journal_list_filters_and_exports(ledger):
     bad = client.get("/ledger/entries/?from=not-a-date")
     assert bad.status_code == 200 and "not-a-date" in bad.content.decode()
     assert b"123000" in response_text(client.get("/ledger/entries/?format=xlsx"))
+
+
+def test_transfer_and_amil_share_show_the_money_moved_not_both_sides(ledger):
+    w = ledger.world
+    donate(w.branch_a, 3_000_000)
+    client = as_user(ledger.fiona)
+    form = {
+        "from_unit": w.branch_a.pk,
+        "to_unit": w.area.pk,
+        "fund": "zakat",
+        "amount": 2_000_000,
+        "entry_date": DAY.isoformat(),
+        "memo": "setor",
+        "idempotency_key": "t-amount",
+    }
+    assert client.post("/ledger/transfers/new/", form).status_code == 302
+    transfer = JournalEntry.objects.get(source="transfer")
+    for page in (client.get(f"/ledger/entries/{transfer.pk}/"), client.get("/ledger/entries/?source=transfer")):
+        text = page.content.decode()
+        assert "Rp2.000.000" in text and "Rp4.000.000" not in text
+    AmilRate.objects.filter(institution=w.alpha, fund_kind="zakat").update(basis_points=1000)
+    run = {"action": "run", "unit": w.branch_a.pk, "month": f"{DAY.year}-{DAY.month:02d}"}
+    done = client.post("/ledger/amil/", run, follow=True)
+    (message,) = [m.message for m in done.context["messages"]]
+    assert "Rp300.000" in message and "Rp600.000" not in message  # 10% of Rp3.000.000, taken once

@@ -76,19 +76,43 @@ def test_changes_in_funds_add_up(books):
     assert all(changes[k].closing == v for k, v in position.fund_balances.items())
 
 
-def test_cash_flows_by_source(books):
+def _by_activity(flow):
+    return {li.activity: li.net for li in flow.lines}
+
+
+def test_cash_flows_group_by_activity_from_the_accounts(books):
     w = books.world
     flows = cash_flows(books.fatma, w.branch_a, MARCH).current
     total = flows[None]
-    by_source = {li.source: (li.inflow, li.outflow) for li in total.lines}
     assert total.opening == 1_000_000
-    assert by_source["donation"] == (600_000, 0)
-    assert by_source["disbursement"] == (0, 350_000)
-    assert by_source["amil_share"][0] == by_source["amil_share"][1]  # moves between funds only
-    assert by_source["transfer"] == (0, 100_000)
+    assert _by_activity(total) == {
+        "zakat_receipts": 400_000,
+        "infak_receipts": 200_000,
+        "zakat_distributions": -300_000,
+        "infak_distributions": -50_000,
+        "managed_assets": -10_000,  # a manual entry, shown by what it bought, not as "manual"
+        "transfers_out": -100_000,  # to the region, outside branch A
+    }  # the amil share moves money between two funds of the office: no money in or out
+    assert [s.section for s in total.sections] == ["operating", "investing", "offices"]
+    assert total.sections[0].net == 250_000
     assert total.closing == total.opening + total.net == 1_140_000
-    consolidated = cash_flows(books.fatma, w.alpha, MARCH, consolidated=True).current[None]
-    assert {li.source: li.inflow - li.outflow for li in consolidated.lines}["transfer"] == 0
+    assert _by_activity(flows["zakat"])["amil_share"] == -50_000
+    assert _by_activity(flows["amil"]) == {"amil_share": 90_000}
+    assert flows["zakat"].closing == flows["zakat"].opening + flows["zakat"].net == 950_000
+    assert sum(flows[k].closing for k in flows if k) == total.closing
+
+
+def test_consolidated_cash_flows_eliminate_transfers_inside_the_subtree_only(books):
+    w = books.world
+    whole = cash_flows(books.fatma, w.alpha, MARCH, consolidated=True, compare=MonthRange.month(2025, 2))
+    total = whole.current[None]
+    assert "transfers_out" not in _by_activity(total) and "transfers_in" not in _by_activity(total)
+    assert total.opening == 1_000_000 and total.closing == total.opening + total.net == 1_240_000
+    assert _by_activity(whole.comparison[None]) == {"zakat_receipts": 1_000_000}
+    assert whole.comparison[None].closing == whole.comparison[None].opening + whole.comparison[None].net
+    # Branch A with what lies below it: the region it remitted to is outside, so the money left.
+    alone = cash_flows(books.fatma, w.branch_a, MARCH, consolidated=True).current[None]
+    assert _by_activity(alone)["transfers_out"] == -100_000
 
 
 def test_managed_assets_and_general_ledger(books):
