@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from satuatap.core.asnaf import Asnaf
+from satuatap.core.formatting import format_basis_points
 
 
 class FundKind(models.TextChoices):
@@ -524,7 +525,7 @@ class AmilRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fund_kind}: {self.basis_points / 100}%"
+        return f"{self.get_fund_kind_display()}: {format_basis_points(self.basis_points)}"
 
 
 class AmilShareMark(models.Model):
