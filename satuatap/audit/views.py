@@ -1,44 +1,54 @@
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from satuatap.audit.models import AuditAction
-from satuatap.audit.selectors import audit_events_for
+from satuatap.audit.display import changes_text, with_change_rows
+from satuatap.audit.forms import AuditFilterForm
+from satuatap.audit.selectors import audit_events_filtered, audit_events_for, audit_filter_choices
 from satuatap.core.exports import table_response
 from satuatap.organizations.permissions import require
+
+FILTERS = ("start", "end", "actor", "kind", "action")
 
 
 @login_required
 def event_list(request):
+    """The audit trail of the active unit's subtree, filtered by date range, user, object kind and
+    action; the export holds the same events, with the changes as the page reads them."""
     top = request.active_unit
     if top is None:
         return render(request, "organizations/no_membership.html", status=403)
     require(request.user, "audit.view", top)
-    events = audit_events_for(request.user, within=top)
-    action = request.GET.get("action", "")
-    if action in AuditAction.values:
-        events = events.filter(action=action)
+    in_scope = audit_events_for(request.user, within=top)
+    form = AuditFilterForm({k: request.GET[k] for k in FILTERS if k in request.GET} or None)
+    chosen = form.filters()
+    events = audit_events_filtered(in_scope, tz=top.tzinfo, **chosen)
+    query = urlencode({k: request.GET[k] for k in FILTERS if request.GET.get(k)})
     if request.GET.get("format") in ("csv", "xlsx"):
         header = [_("Time"), _("By"), _("Action"), _("Object"), _("Unit"), _("Changes"), _("Note")]
-        rows = (
-            [
-                e.at.isoformat(),
-                str(e.actor or "-"),
-                e.get_action_display(),
-                e.target_repr,
-                e.unit.code,
-                json.dumps(e.changes, ensure_ascii=False),
-                e.note,
-            ]
-            for e in events.iterator(chunk_size=2000)
-        )
-        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows)
+        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, _rows(events))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = with_change_rows(page.object_list)
     return render(
         request,
         "audit/event_list.html",
-        {"page": page, "actions": AuditAction.choices, "action": action, "top": top},
+        {"page": page, "filters": form, "query": query, "top": top, **audit_filter_choices(in_scope)},
     )
+
+
+def _rows(events):
+    chunk = []
+    for event in events.iterator(chunk_size=2000):
+        chunk.append(event)
+        if len(chunk) == 2000:
+            yield from _export_rows(chunk)
+            chunk = []
+    yield from _export_rows(chunk)
+
+
+def _export_rows(events):
+    for e in with_change_rows(events):
+        yield [e.at.isoformat(), str(e.actor or "-"), e.get_action_display(), e.target_repr, e.unit.code,
+               changes_text(e), e.note]  # fmt: skip
