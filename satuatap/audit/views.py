@@ -1,16 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from satuatap.audit.display import changes_text, with_change_rows
-from satuatap.audit.forms import AuditFilterForm
-from satuatap.audit.selectors import audit_events_filtered, audit_events_for, audit_filter_choices
+from satuatap.audit.filters import filtered_trail
+from satuatap.audit.selectors import audit_events_for
 from satuatap.core.exports import table_response
 from satuatap.organizations.permissions import require
-
-FILTERS = ("start", "end", "actor", "kind", "action")
 
 
 @login_required
@@ -21,21 +18,14 @@ def event_list(request):
     if top is None:
         return render(request, "organizations/no_membership.html", status=403)
     require(request.user, "audit.view", top)
-    in_scope = audit_events_for(request.user, within=top)
-    form = AuditFilterForm({k: request.GET[k] for k in FILTERS if k in request.GET} or None)
-    chosen = form.filters()
-    events = audit_events_filtered(in_scope, tz=top.tzinfo, **chosen)
-    query = urlencode({k: request.GET[k] for k in FILTERS if request.GET.get(k)})
+    trail = filtered_trail(request.GET, audit_events_for(request.user, within=top), tz=top.tzinfo)
     if request.GET.get("format") in ("csv", "xlsx"):
         header = [_("Time"), _("By"), _("Action"), _("Object"), _("Unit"), _("Changes"), _("Note")]
-        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, _rows(events))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+        rows = _rows(trail["events"])
+        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows)
+    page = Paginator(trail.pop("events"), 50).get_page(request.GET.get("page"))
     page.object_list = with_change_rows(page.object_list)
-    return render(
-        request,
-        "audit/event_list.html",
-        {"page": page, "filters": form, "query": query, "top": top, **audit_filter_choices(in_scope)},
-    )
+    return render(request, "audit/event_list.html", {"page": page, "top": top, **trail})
 
 
 def _rows(events):

@@ -174,3 +174,12 @@ def test_the_trail_page_reads_a_bounded_number_of_queries(world, trail, django_a
     with django_assert_max_num_queries(20):
         response = client.get("/audit/")
     assert response.status_code == 200 and str(clerks[-1]) in response.content.decode()
+
+
+def test_one_units_history_filters_its_events_by_date_and_user(world, trail):
+    client = auditor_client(world.audrey)
+    url = f"/units/{world.branch_a.pk}/history/"
+    assert shown(client.get(url)) == {"unit_old", "unit_new"}
+    assert shown(client.get(f"{url}?start=2026-03-02")) == {"unit_new"}
+    assert shown(client.get(f"{url}?actor={world.frank.pk}")) == set()
+    assert 'data-testid="audit-filters"' in client.get(url).content.decode()
