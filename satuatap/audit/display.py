@@ -4,11 +4,13 @@ Events keep their changes as plain JSON (``{"field": [old, new]}``, written by `
 this module turns them into words in the reader's language, by these rules:
 
 - the label is the target model's field ``verbose_name``; a key that is not a field of the target
-  is looked for on the objects the target points to (a receipt's ``status`` is its donation's);
+  is looked for on the objects the target points to (a receipt's ``status`` is its donation's),
+  then on those pointing to it (a stock item's event tells its movement's ``value``);
 - a value of a field with choices reads as the choice's label, yes/no as words;
 - money is whole rupiah in a ``BigIntegerField`` (every amount in the project is kept so), and a
   derived value named in ``MONEY_KEYS`` (a loan repayment's ``amount``) is money too: Rp1.250.000;
-- a rate in ``basis_points`` reads as a percentage (12,5%), a date or moment in words (7 Desember 2026);
+- a rate in ``basis_points`` reads as a percentage (12,5%), a date or moment in words (7 Desember 2026),
+  a decimal quantity with the language's decimal mark (2,5);
 - a foreign key kept as a number reads as the related object's name, fetched in one query per
   model for a whole page (``with_change_rows``);
 - an identifier (an encrypted field, or a key in ``IDENTIFIER_KEYS``) is written masked by the
@@ -19,9 +21,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from satuatap.core.crypto import EncryptedTextField, mask
@@ -30,27 +35,44 @@ from satuatap.core.formatting import format_basis_points, format_date, format_da
 EMPTY = "—"
 MONEY_KEYS = frozenset({"amount", "total", "available", "need_amount", "max_amount", "principal"})
 IDENTIFIER_KEYS = frozenset({"nik", "npwp", "kk"})
+KEY_ALIASES = {"fund": "fund_kind", "active": "is_active"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MASKED = re.compile(r"[*•]")
 
 Row = tuple[str, str, str]
 
 
-def _field(model, name: str):
-    """The model field a change key names: on the model itself, else on a model it points to."""
+@lru_cache(maxsize=2048)
+def _fields(model, name: str) -> tuple:
+    """The model fields a change key may name, best first: on the target model itself; on a model it
+    points to (a receipt's ``status`` is its donation's); on a model that points to it (a stock item's
+    event tells its movement's ``value``). ``KEY_ALIASES`` maps a key that abbreviates a field's name."""
     if model is None:
-        return None
-    candidates = [model] + [
-        f.related_model for f in model._meta.concrete_fields if f.is_relation and f.related_model not in (None, model)
-    ]
-    for candidate in candidates:
-        try:
-            field = candidate._meta.get_field(name)
-        except FieldDoesNotExist:
+        return ()
+    forward = [f.related_model for f in model._meta.concrete_fields if f.is_relation and f.related_model]
+    backward = [r.related_model for r in model._meta.related_objects if r.related_model]
+    found = []
+    for key in (name, KEY_ALIASES.get(name)):
+        if key is None:
             continue
-        if field.concrete:  # not a reverse relation that happens to share the name
+        for candidate in [model, *forward, *backward]:
+            try:
+                field = candidate._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            if field.concrete:  # not a reverse relation that happens to share the name
+                found.append(field)
+    return tuple(found)
+
+
+def _field(model, name: str, values=()):
+    """The best of ``_fields``: the first whose choices hold one of the values, else the first."""
+    fields = _fields(model, name)
+    for field in fields:
+        choices = dict(getattr(field, "flatchoices", None) or [])
+        if choices and any(isinstance(v, str) and v in choices for v in values):
             return field
-    return None
+    return fields[0] if fields else None
 
 
 def _label(field, name: str) -> str:
@@ -98,6 +120,11 @@ def shown(field, name: str, value, labels: dict | None = None) -> str:
         if _is_money(field, name):
             return rupiah(value)
     if isinstance(value, str):
+        if isinstance(field, models.DecimalField):  # a quantity: 2,5 kg
+            try:
+                return formats.number_format(Decimal(value).normalize(), use_l10n=True)
+            except InvalidOperation:
+                return value
         if isinstance(field, models.DateTimeField):
             try:
                 return format_datetime(datetime.fromisoformat(value))
@@ -117,7 +144,7 @@ def change_rows(event, labels: dict | None = None) -> list[Row]:
     rows = []
     for name, values in event.changes.items():
         old, new = values if isinstance(values, list | tuple) and len(values) == 2 else (None, values)
-        field = _field(model, name)
+        field = _field(model, name, (old, new))
         rows.append((_label(field, name), shown(field, name, old, labels), shown(field, name, new, labels)))
     return rows
 
@@ -128,8 +155,10 @@ def _related_labels(events: Iterable) -> dict:
     for event in events:
         model = event.target_type.model_class()
         for name, values in event.changes.items():
-            related = _related_model(_field(model, name))
-            if related is None or not isinstance(values, list | tuple):
+            if not isinstance(values, list | tuple):
+                continue
+            related = _related_model(_field(model, name, values))
+            if related is None:
                 continue
             wanted[related].update(v for v in values if isinstance(v, int) and not isinstance(v, bool))
     labels = {}

@@ -183,3 +183,16 @@ def test_one_units_history_filters_its_events_by_date_and_user(world, trail):
     assert shown(client.get(f"{url}?start=2026-03-02")) == {"unit_new"}
     assert shown(client.get(f"{url}?actor={world.frank.pk}")) == set()
     assert 'data-testid="audit-filters"' in client.get(url).content.decode()
+
+
+def test_a_key_told_about_a_related_record_reads_with_that_records_field(english):
+    from satuatap.distribution.models import StockItem
+
+    rows = change_rows(
+        event_on(StockItem, {"kind": [None, "purchase"], "fund": [None, "zakat"], "quantity": [None, "2.50"],
+                             "value": [None, 1500000], "active": [True, False]})
+    )  # fmt: skip
+    labels = {label: new for label, _old, new in rows}
+    assert labels["Fund"] == "Zakat" and labels["Value (Rp)"] == "Rp1.500.000"
+    assert "purchase" not in labels.values() and labels["Quantity"] == "2.5"
+    assert rows[-1][1:] == ("yes", "no")
