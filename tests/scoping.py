@@ -86,7 +86,7 @@ _REPORT_QUERIES = [
 LIST_VARIANTS = {
     "organizations:membership_list": ["", "?format=csv", "?format=xlsx", "?ended=1", "?ended=1&format=csv"],
     "organizations:unit_export": ["?format=csv", "?format=xlsx"],
-    "audit:event_list": ["", "?format=csv", "?format=xlsx", "?action=unit.created"],
+    "audit:event_list": ["", "?format=csv", "?format=xlsx", "?action=unit.created", "?start=2000-01-01&end=2100-12-31"],
     "organizations:unit_tree": ["", "?q=Bakung", "?q=BRB", "?q=Xeno"],
     "ledger:overview": ["", "?format=csv", "?format=xlsx"],
     "ledger:accounts": ["", "?format=csv", "?format=xlsx"],

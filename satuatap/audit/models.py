@@ -88,23 +88,11 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
     def change_rows(self) -> list[tuple[str, str, str]]:
-        """(field label, old, new) in the reader's language, with choice labels instead of codes."""
-        model = self.target_type.model_class()
-        rows = []
-        for name, (old, new) in self.changes.items():
-            try:
-                field = model._meta.get_field(name) if model else None
-            except Exception:  # a field that no longer exists, or a derived value such as "parent"
-                field = None
-            label = str(getattr(field, "verbose_name", None) or name.replace("_", " "))
-            rows.append((label[:1].upper() + label[1:], _shown(field, old), _shown(field, new)))
+        """(field label, old, new) in the reader's language: see ``audit.display`` for the rules.
+        A list page computes them for all its events at once (``display.with_change_rows``)."""
+        rows = getattr(self, "_change_rows", None)
+        if rows is None:
+            from satuatap.audit.display import change_rows
+
+            rows = self._change_rows = change_rows(self)
         return rows
-
-
-def _shown(field, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    choices = dict(getattr(field, "flatchoices", None) or [])
-    return str(choices.get(value, value))

@@ -26,6 +26,7 @@ from rapidfuzz.distance import JaroWinkler
 from satuatap.beneficiaries.linkage.prepare import place_key
 from satuatap.beneficiaries.models import Beneficiary, NotDuplicate
 from satuatap.core.crypto import blind_index
+from satuatap.core.formatting import format_fraction
 from satuatap.core.names import name_key
 
 TOP = 5
@@ -187,7 +188,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
         reasons.append(_("same KK"))
     similarity = name_similarity(probe.key, other.name_key)
     total += 0.55 * similarity - 0.2
-    reasons.append(_("name %(similarity).2f") % {"similarity": similarity})
+    reasons.append(_("name %(similarity)s") % {"similarity": format_fraction(similarity)})
     if probe.birth_date and other.birth_date:
         if probe.birth_date == other.birth_date:
             total += 0.25

@@ -28,7 +28,7 @@ from math import ceil
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from satuatap.core.formatting import rupiah
+from satuatap.core.formatting import format_percent, rupiah
 from satuatap.core.money import MAX_RUPIAH
 
 GOLD_NISAB_GRAMS = 85
@@ -112,7 +112,7 @@ def nisab_gold(gold_price_per_gram: int, *, months: int = 12) -> int:
 
 
 def _percent_text() -> str:
-    return f"{formats.number_format(Decimal('2.5'))}%"
+    return format_percent(Decimal("2.5"))
 
 
 def _yes_no(value: bool) -> str:

@@ -554,8 +554,13 @@ def application_decide(
     available = fund_available(application.unit, fund, program.restriction or None)
     if amount > available:
         raise DistributionRefused(
-            _("The %(fund)s fund of %(unit)s has %(available)s available; %(amount)s cannot be approved.")
-            % {"fund": fund, "unit": application.unit.name, "available": rupiah(available), "amount": rupiah(amount)}
+            _("%(fund)s of %(unit)s has %(available)s available; %(amount)s cannot be approved.")
+            % {
+                "fund": fund.name,
+                "unit": application.unit.name,
+                "available": rupiah(available),
+                "amount": rupiah(amount),
+            }
         )
     warnings = fair_share_warnings(application, amount)
     override_reason = _text(override_reason, "override_reason", 2000)

@@ -42,7 +42,7 @@ from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.collection.models import DonationLine, PaymentChannel
 from satuatap.core.errors import NotAllowed
-from satuatap.core.formatting import rupiah
+from satuatap.core.formatting import format_date, rupiah
 from satuatap.core.money import allocate
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
@@ -115,7 +115,7 @@ def _day(value, field: str, *, default: date, not_before: date | None = None) ->
         raise DistributionRefused(_("The date cannot be in the future."), field=field)
     if not_before is not None and value < not_before:
         raise DistributionRefused(
-            _("Goods cannot come in before they were given (%(day)s).") % {"day": not_before.isoformat()}, field=field
+            _("Goods cannot come in before they were given (%(day)s).") % {"day": format_date(not_before)}, field=field
         )
     return value
 

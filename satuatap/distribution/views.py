@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from satuatap.beneficiaries import selectors as registry
 from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core.exports import table_response
-from satuatap.core.formatting import rupiah, tanggal
+from satuatap.core.formatting import format_date, rupiah, tanggal
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.distribution import evidence, selectors, services
 from satuatap.distribution.forms import (
@@ -376,7 +376,7 @@ def application_assess(request, pk):
         lambda data: services.application_assess(actor=request.user, application=application, note=data["note"]),
         lambda result, data: (
             _("The assessment of %(date)s (need score %(score)s) is linked to the application.")
-            % {"date": result.assessment.assessed_on.isoformat(), "score": result.assessment.score}
+            % {"date": format_date(result.assessment.assessed_on), "score": result.assessment.score}
         ),
     )
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from num2words import num2words
 
+from satuatap.audit.display import with_change_rows
+from satuatap.audit.filters import filtered_trail
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import pdf_response, table_response
 from satuatap.core.views_helpers import active_unit, apply_service_error
@@ -261,8 +263,17 @@ def donor_history(request, pk):
     return render(
         request,
         "donors/history.html",
-        {"donor": donor, "versions": versions, "events": audit_events_of(request.user, donor)[:200]},
+        {"donor": donor, "versions": versions, **_trail(request, donor)},
     )
+
+
+def _trail(request, donor) -> dict:
+    """The donor's audit events, filtered by date range, user and action (``audit.filters``)."""
+    trail = filtered_trail(
+        request.GET, audit_events_of(request.user, donor), tz=request.active_unit.tzinfo, one_object=True
+    )
+    trail["events"] = with_change_rows(trail["events"][:200])
+    return trail
 
 
 def _label(name: str) -> str:

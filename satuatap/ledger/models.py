@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from satuatap.core.asnaf import Asnaf
+from satuatap.core.formatting import format_basis_points, format_date
 
 
 class FundKind(models.TextChoices):
@@ -370,7 +371,7 @@ class JournalEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.entry_date} {self.get_source_display()}"
+        return f"#{self.pk} {format_date(self.entry_date)} {self.get_source_display()}"
 
     @property
     def is_posted(self) -> bool:
@@ -554,7 +555,7 @@ class AmilRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fund_kind}: {self.basis_points / 100}%"
+        return f"{self.get_fund_kind_display()}: {format_basis_points(self.basis_points)}"
 
 
 class AmilShareMark(models.Model):

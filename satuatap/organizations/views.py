@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from satuatap.audit.display import with_change_rows
+from satuatap.audit.filters import filtered_trail
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import table_response
 from satuatap.core.views_helpers import apply_service_error
@@ -169,13 +171,15 @@ def unit_move(request, pk):
 def unit_history(request, pk):
     unit = unit_for(request.user, pk)
     require(request.user, "audit.view", unit)
+    trail = filtered_trail(request.GET, audit_events_of(request.user, unit), tz=unit.tzinfo, one_object=True)
+    trail["events"] = with_change_rows(trail["events"][:200])
     return render(
         request,
         "organizations/unit_history.html",
         {
             "unit": unit,
-            "events": audit_events_of(request.user, unit)[:200],
             "records": unit.history.select_related("history_user").order_by("-history_date")[:200],
+            **trail,
         },
     )
 

@@ -25,7 +25,7 @@ from satuatap.collection.models import (
     Receipt,
 )
 from satuatap.collection.services.setup import accepted_kinds, fitrah_rate_for
-from satuatap.core.formatting import rupiah
+from satuatap.core.formatting import format_date, rupiah
 from satuatap.core.models import Sequence
 from satuatap.donors.models import Donor
 from satuatap.ledger import services as ledger
@@ -129,7 +129,11 @@ def _clean_lines(
                 raise _line_error(
                     number,
                     _("campaign %(name)s runs from %(start)s to %(end)s.")
-                    % {"name": campaign.name, "start": campaign.start_date, "end": campaign.end_date},
+                    % {
+                        "name": campaign.name,
+                        "start": format_date(campaign.start_date),
+                        "end": format_date(campaign.end_date),
+                    },
                 )
             line.campaign = campaign
             line.fund_kind = FundKind.INFAK_RESTRICTED

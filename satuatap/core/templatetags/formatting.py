@@ -16,8 +16,21 @@ def tanggal(value):
 
 
 @register.filter
-def tanggal_jam(value):
-    return formatting.tanggal(value, with_time=True)
+def tanggal_jam(value, unit=None):
+    """A moment with its time; ``|tanggal_jam:unit`` shows it in that unit's time zone."""
+    return formatting.format_datetime(value, unit)
+
+
+@register.filter
+def percent(value, decimals=None):
+    """12.5 -> '12,5%' ('12.5%' in English); ``|percent:0`` rounds to whole percent."""
+    return formatting.format_percent(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def fraction_percent(value):
+    """A share between 0 and 1 as a whole percentage: 0.87 -> '87%'."""
+    return formatting.format_fraction(value)
 
 
 @register.simple_tag
@@ -52,10 +65,4 @@ def get_item(mapping, key):
 @register.filter
 def basis_points(value):
     """1250 -> '12,5%' (or '12.5%' in English): a rate kept in basis points."""
-    from decimal import Decimal
-
-    from django.utils import formats
-
-    if value in (None, ""):
-        return ""
-    return f"{formats.number_format(Decimal(int(value)) / 100)}%"
+    return formatting.format_basis_points(value)

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -66,3 +67,47 @@ def test_rates_in_basis_points_read_as_percentages():
 )
 def test_amount_in_words_says_seribu_for_a_single_thousand(amount, words):
     assert amount_in_words(amount) == words
+
+
+def test_percentages_use_the_languages_decimal_mark():
+    from satuatap.core.formatting import format_fraction, format_percent
+
+    with translation.override("id"):
+        assert format_percent(Decimal("12.5")) == "12,5%"
+        assert format_percent(20) == "20%"
+        assert format_percent(Decimal("20.00")) == "20%"
+        assert format_percent(2.5) == "2,5%"
+        assert format_percent(Decimal("35.44"), 1) == "35,4%"
+        assert format_fraction(0.873) == "87%"
+        assert format_fraction(1) == "100%"
+        assert format_percent(None) == ""
+    with translation.override("en"):
+        assert format_percent(Decimal("12.5")) == "12.5%"
+        assert format_fraction(0.355) == "36%"
+
+
+def test_one_helper_for_dates_and_moments_in_the_units_zone():
+    from types import SimpleNamespace
+
+    from satuatap.core.formatting import format_date, format_datetime, format_rupiah
+
+    jayapura = SimpleNamespace(tzinfo=ZoneInfo("Asia/Jayapura"))
+    moment = datetime(2026, 12, 7, 16, 5, tzinfo=ZoneInfo("UTC"))
+    with translation.override("id"), timezone.override(ZoneInfo("Asia/Jakarta")):
+        assert format_date(date(2026, 12, 7)) == "7 Desember 2026"
+        assert format_datetime(moment) == "7 Desember 2026, 23.05"
+        assert format_datetime(moment, jayapura) == "8 Desember 2026, 01.05"
+        assert format_rupiah(300000) == "Rp300.000"
+    with translation.override("en"):
+        assert format_date(date(2026, 12, 7)) == "7 December 2026"
+
+
+def test_template_filters_use_the_same_helpers():
+    from django.template import Context, Template
+
+    template = Template("{% load formatting %}{{ p|percent }} {{ s|fraction_percent }} {{ d|tanggal }} {{ m|rupiah }}")
+    context = Context({"p": Decimal("12.5"), "s": 0.35, "d": date(2026, 12, 7), "m": 1250000})
+    with translation.override("id"):
+        assert template.render(context) == "12,5% 35% 7 Desember 2026 Rp1.250.000"
+    with translation.override("en"):
+        assert template.render(context) == "12.5% 35% 7 December 2026 Rp1.250.000"

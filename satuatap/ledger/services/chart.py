@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
+from satuatap.core.formatting import format_basis_points
 from satuatap.ledger.chart import (
     AMIL_RATE_CAPS,
     AMIL_RATE_DEFAULTS,
@@ -291,8 +292,12 @@ def amil_rate_set(*, actor, institution: Unit, fund_kind: str, basis_points: int
     cap = AMIL_RATE_CAPS[fund_kind]
     if basis_points > cap:
         raise AmilRateAboveCap(
-            _("The amil share of %(fund)s may be at most %(cap)s%%; %(rate)s%% is too high.")
-            % {"fund": FundKind(fund_kind).label, "cap": f"{cap / 100:g}", "rate": f"{basis_points / 100:g}"},
+            _("The amil share of %(fund)s may be at most %(cap)s; %(rate)s is too high.")
+            % {
+                "fund": FundKind(fund_kind).label,
+                "cap": format_basis_points(cap),
+                "rate": format_basis_points(basis_points),
+            },
             field="basis_points",
         )
     rate = AmilRate.objects.select_for_update().filter(institution=institution, fund_kind=fund_kind).first()

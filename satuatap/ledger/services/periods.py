@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.core.formatting import format_date
 from satuatap.ledger.chart import fund_balance_key
 from satuatap.ledger.errors import EntryRefused, OpeningBalanceExists, PeriodRefused
 from satuatap.ledger.models import (
@@ -195,7 +196,7 @@ def opening_balance_import(*, actor, unit: Unit, as_of: date, rows: list[LineSpe
         entry_date=as_of,
         source=Source.OPENING,
         idempotency_key=f"opening:{unit.pk}",
-        memo=_("Opening balances of %(unit)s as of %(date)s") % {"unit": unit.name, "date": as_of.isoformat()},
+        memo=_("Opening balances of %(unit)s as of %(date)s") % {"unit": unit.name, "date": format_date(as_of)},
         lines=resolved,
     )
     try:
