@@ -1,7 +1,6 @@
 """PSAK 109 statements as pages, PDF and XLSX, all from the same ``ledger.reports`` data."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from satuatap.core.exports import pdf_response, xlsx_response
 from satuatap.core.forms import month_label
+from satuatap.core.views_helpers import active_unit
 from satuatap.ledger import reports
 from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source
@@ -118,9 +118,8 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
 def report(request, slug):
     if slug not in REPORTS:
         raise Http404
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    # A role that may not read the books (front office) is refused, as on every ledger page.
+    unit = active_unit(request, "ledger.view")
     account_choices = None
     if slug == "general-ledger":
         account_choices = [(str(a.pk), f"{a.code} — {a.name}") for a in accounts_for(request.user, unit)]
