@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from satuatap.api import views
 from satuatap.api.core import api
@@ -14,4 +14,6 @@ token_patterns = (
 urlpatterns = [
     path("", include(token_patterns)),
     path("api/v1/", api.urls),
+    # Last: what no endpoint above answers.
+    re_path(r"^api/(?P<rest>.*)$", views.unknown_path, name="api_unknown_path"),
 ]

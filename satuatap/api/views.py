@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from satuatap.api import services
+from satuatap.api.core import error
 from satuatap.api.forms import ApiTokenForm
 from satuatap.api.models import ApiToken
 from satuatap.core.views_helpers import apply_service_error
@@ -42,3 +44,10 @@ def token_revoke(request, pk):
     else:
         messages.success(request, _("The token has been revoked."))
     return redirect("api:tokens")
+
+
+@csrf_exempt
+def unknown_path(request, rest=""):
+    """Any path under /api/ that no endpoint answers: the API's error shape, never an HTML page
+    (which Django's debug 404 page would be in the demo)."""
+    return error(request, 404, "not_found", _("Not found, or outside your units."))
