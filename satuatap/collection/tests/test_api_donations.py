@@ -6,6 +6,7 @@ audrey = auditor of branch A, bob = admin of branch B, eve = admin of BETA, nina
 """
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -318,4 +319,15 @@ def test_a_donation_looks_its_key_up_once_through_an_index(world, desk, replay):
     if connection.vendor == "sqlite":
         assert "SCAN collection_donation" not in plan and "USING INDEX" in plan, plan
     else:
-        assert "Seq Scan on collection_donation" not in plan and "Index" in plan, plan
+        # PostgreSQL may also walk a whole index whose first column is another: the index used must
+        # lead with the key, so the look-up seeks it.
+        assert "Seq Scan on collection_donation" not in plan, plan
+        index = re.search(r"Index (?:Only )?Scan using (\w+) on collection_donation", plan)
+        assert index, plan
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE c.relname = %s",
+                [index.group(1)],
+            )
+            assert cursor.fetchone()[0] == "idempotency_key", plan
