@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from satuatap.api import services
-from satuatap.api.core import error
 from satuatap.api.forms import ApiTokenForm
 from satuatap.api.models import ApiToken
 from satuatap.core.views_helpers import apply_service_error
@@ -50,4 +49,5 @@ def token_revoke(request, pk):
 def unknown_path(request, rest=""):
     """Any path under /api/ that no endpoint answers: the API's error shape, never an HTML page
     (which Django's debug 404 page would be in the demo)."""
-    return error(request, 404, "not_found", _("Not found, or outside your units."))
+    message = _("Not found, or outside your units.")
+    return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)
