@@ -55,7 +55,7 @@ def _check_kind_under(kind: str, parent: Unit | None) -> None:
 
 def unit_kinds_under(parent: Unit) -> list[str]:
     """The kinds a new unit under ``parent`` may have, the most likely first: the level right below the
-    parent's (a branch under a regency), then the lower ones, then a division."""
+    parent's (a branch under a regency), then the lower ones, a division, and last the parent's own level."""
     allowed = []
     for kind in UnitKind.values:
         try:
