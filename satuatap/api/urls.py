@@ -1,4 +1,4 @@
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from satuatap.api import views
 from satuatap.api.core import api
@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include(token_patterns)),
     path("api/v1/", api.urls),
     # Last: what no endpoint above answers.
-    re_path(r"^api/(?P<rest>.*)$", views.unknown_path, name="api_unknown_path"),
+    path("api/", views.unknown_path, name="api_unknown_path"),
+    path("api/<path:rest>", views.unknown_path, name="api_unknown_path"),
 ]

@@ -22,7 +22,7 @@ def shot(page, name):
 def log_in(browser, live_server, username, password, **context_args):  # noqa: F811
     context = browser.new_context(base_url=live_server.url, locale="en-US", **context_args)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(90_000)
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
