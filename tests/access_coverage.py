@@ -70,6 +70,11 @@ PUBLIC_REASONS = {
     "collection:campaign_public": "a public campaign's target and total, no donor",
     "collection:receipt_verify": "a receipt's number, date, amount and status by its unguessable "
     "token, nothing about the donor",
+    "accounts:password_reset": "asks for a password reset link by e-mail; the same answer whether or not an "
+    "account has the address (rate-limited)",
+    "accounts:password_reset_sent": "says a link may be on its way, nothing about any account",
+    "accounts:password_reset_confirm": "a new password by a one-time signed link; a wrong link shows nothing",
+    "accounts:password_reset_complete": "says the new password is saved and links to the login",
     "distribution:public_index": "the institutions with programs open to online applications",
     "distribution:public_apply": "an institution's programs open to online applications",
     "distribution:public_apply_program": "the application form of one open program",
@@ -78,6 +83,7 @@ PUBLIC_REASONS = {
     "api-v1:openapi-json": "the API's schema: describes endpoints, holds no data",
     "api-v1:openapi-view": "the API's documentation page over the schema",
     "api-v1:api-root": "the API's root: names the documentation, holds no data",
+    "api_unknown_path": "any /api/ path no endpoint answers: 404 in the API's error shape, reads nothing",
 }
 
 # Public API operations (no token), reviewed; checked by test_access_audit.test_public_api_reveals_nothing_private.

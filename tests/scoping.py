@@ -10,6 +10,7 @@ otherwise the matrix fails and names it, so no view or endpoint escapes it.
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.scoping_accounts import OBJECT_KINDS as ACCOUNTS_OBJECT_KINDS
+from tests.scoping_accounts import PUBLIC as ACCOUNTS_PUBLIC
 from tests.scoping_beneficiaries import (
     BENEFICIARY_API_BODIES,
     BENEFICIARY_API_PARAMS,
@@ -112,10 +113,12 @@ PUBLIC = {
     "collection:calculator_public",
     "collection:campaign_public",
     "collection:receipt_verify",
+    *ACCOUNTS_PUBLIC,
 }
 
-# URL prefixes covered elsewhere: the API by its schema, the operator admin by test_operator_admin_*.
-SKIP_PREFIXES = ("api/v1/", "operator/", "static/")
+# URL prefixes covered elsewhere: the API by its schema (and its unknown paths by api/tests/test_unknown_paths.py),
+# the operator admin by test_operator_admin_*.
+SKIP_PREFIXES = ("api/", "operator/", "static/")
 
 # API path parameter -> kind of object.
 API_PARAMS = {"unit_id": "unit", "membership_id": "membership"}

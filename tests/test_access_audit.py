@@ -61,6 +61,12 @@ def public_pages(world, books) -> dict:
             (f"/r/{tokens[2]}/", beta),
             ("/r/no-such-token/", PRIVATE + BETA_ONLY + ALPHA_ONLY),
         ],
+        "accounts:password_reset": [("/accounts/password/reset/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
+        "accounts:password_reset_sent": [("/accounts/password/reset/sent/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
+        "accounts:password_reset_confirm": [
+            ("/accounts/password/reset/MQ/not-a-token/", PRIVATE + BETA_ONLY + ALPHA_ONLY),
+        ],
+        "accounts:password_reset_complete": [("/accounts/password/reset/done/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "distribution:public_index": [("/bantuan/", PRIVATE)],
         "distribution:public_apply": [("/bantuan/alpha/", alpha), ("/bantuan/beta/", beta)],
         "distribution:public_apply_program": [
@@ -91,6 +97,10 @@ PUBLIC_PAGES = {
     "collection:calculator_public",
     "collection:campaign_public",
     "collection:receipt_verify",
+    "accounts:password_reset",
+    "accounts:password_reset_sent",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
     "distribution:public_index",
     "distribution:public_apply",
     "distribution:public_apply_program",

@@ -1,6 +1,8 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from satuatap.accounts.services import password_reset_complete
 
 
 class LoginForm(AuthenticationForm):
@@ -42,6 +44,32 @@ class TwoFactorResetForm(forms.Form):
         label=_("Reason"),
         max_length=500,
         help_text=_("For example: phone lost on 3 March. Kept in the audit trail."),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": _("Say why, for the audit trail.")},
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("The address on your account. We send a link there to choose a new password."),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class PasswordResetSetForm(SetPasswordForm):
+    """Django's new-password form (the password rules apply), saved through the audited service."""
+
+    def save(self, commit=True):
+        return password_reset_complete(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class PasswordResetByAdminForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("For example: forgot the password, asked in person on 3 March. Kept in the audit trail."),
         widget=forms.TextInput(attrs={"autofocus": True}),
         error_messages={"required": _("Say why, for the audit trail.")},
     )

@@ -14,4 +14,7 @@ token_patterns = (
 urlpatterns = [
     path("", include(token_patterns)),
     path("api/v1/", api.urls),
+    # Last: what no endpoint above answers.
+    path("api/", views.unknown_path, name="api_unknown_path"),
+    path("api/<path:rest>", views.unknown_path, name="api_unknown_path"),
 ]

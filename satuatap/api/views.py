@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from satuatap.api import services
@@ -42,3 +43,11 @@ def token_revoke(request, pk):
     else:
         messages.success(request, _("The token has been revoked."))
     return redirect("api:tokens")
+
+
+@csrf_exempt
+def unknown_path(request, rest=""):
+    """Any path under /api/ that no endpoint answers: the API's error shape, never an HTML page
+    (which Django's debug 404 page would be in the demo)."""
+    message = _("Not found, or outside your units.")
+    return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)

@@ -57,6 +57,9 @@ class AuditAction(models.TextChoices):
     STOCK_MOVED = "stock.moved", _("Goods stock moved")
     LOAN_REPAID = "loan.repaid", _("Loan repayment received")
     TWO_FACTOR_RESET = "account.two_factor_reset", _("Two-factor authentication reset")
+    PASSWORD_RESET_REQUESTED = "account.password_reset_requested", _("Password reset link sent")
+    PASSWORD_RESET_BY_ADMIN = "account.password_reset_by_admin", _("Password reset by an administrator")
+    PASSWORD_RESET = "account.password_reset", _("New password set with a reset link")
 
 
 class AuditEvent(models.Model):

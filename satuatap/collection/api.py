@@ -22,7 +22,6 @@ from satuatap.collection.api_schemas import DonationDetailOut, DonationFilter, D
 from satuatap.collection.errors import DonationConflict, DonationRefused
 from satuatap.collection.models import Donation
 from satuatap.collection.services import DonationLineSpec, donation_record
-from satuatap.collection.services.donations import key_conflict_message
 from satuatap.ledger.hooks import purpose_resolve
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
@@ -120,17 +119,9 @@ def create_donation(
             [{"loc": ["Idempotency-Key"], "msg": _("Send a request key of 1 to 100 characters.")}]
         )
     unit = unit_for(request.user, payload.unit_id, capability="collection.view")
+    # A key is the user's across institutions: one already used in another of them is another body (409),
+    # which the service's single look-up of the key finds.
     key = f"api:{request.user.pk}:{idempotency_key.strip()}"
-    # The service finds a replay within the unit's institution; a key is the user's across all of them,
-    # so one already used in another institution is another body: 409, as the contract says.
-    elsewhere = (
-        Donation.objects.filter(idempotency_key=key)
-        .exclude(institution_id=unit.institution_id)
-        .select_related("receipt")
-        .first()
-    )
-    if elsewhere is not None:
-        raise HttpError(409, key_conflict_message(elsewhere))
     # Any donor of the institution may give at any of its units (as at the counter).
     donor = selectors.counter_donor(request.user, unit, payload.donor_id)
     if donor is None:

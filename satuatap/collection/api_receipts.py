@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from satuatap.api.core import error
 from satuatap.api.schemas import ErrorOut
 from satuatap.collection import receipts
 from satuatap.collection.models import DonationStatus, PaymentChannel, Receipt, ReceiptLayout
@@ -180,10 +181,16 @@ def void_receipt(request, receipt_id: int, payload: VoidIn):
 @router.get(
     "/public/receipts/{token}",
     auth=None,
-    response={200: PublicReceiptOut, 404: ErrorOut},
+    response={200: PublicReceiptOut, 404: ErrorOut, 429: ErrorOut},
     summary="Public verification of a receipt by the token in its QR code (no login; no donor data)",
 )
 def verify_receipt(request, token: str):
+    wait = receipts.verify_throttled(request)
+    if wait:
+        message = _("Too many requests from your address. Try again in %(seconds)s seconds.") % {"seconds": wait}
+        response = error(request, 429, "throttled", message)
+        response["Retry-After"] = str(wait)
+        return response
     receipt = receipt_by_token(token)
     institution = receipts.receipt_institution(receipt)
     donation = receipt.donation

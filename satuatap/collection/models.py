@@ -225,7 +225,8 @@ class Donation(models.Model):
         verbose_name_plural = _("donations")
         ordering = ["-donation_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "idempotency_key"], name="collection_donation_key_unique"),
+            # The key first, so the same index serves a look-up of the key in every institution.
+            models.UniqueConstraint(fields=["idempotency_key", "institution"], name="collection_donation_key_unique"),
             models.CheckConstraint(condition=Q(total__gt=0), name="collection_donation_total_positive"),
             models.CheckConstraint(condition=Q(channel__in=PaymentChannel.values), name="collection_channel_known"),
             models.CheckConstraint(

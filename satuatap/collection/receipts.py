@@ -33,6 +33,7 @@ from satuatap.collection.models import (
 from satuatap.collection.services import collection_settings
 from satuatap.core.errors import DomainError
 from satuatap.core.formatting import amount_in_words, rupiah, tanggal
+from satuatap.core.throttle import Rate, throttle_hit
 from satuatap.donors.identifiers import format_npwp
 from satuatap.ledger.hooks import purpose_names
 from satuatap.organizations.models import Unit
@@ -63,6 +64,16 @@ def _require_print(user, unit: Unit) -> None:
 
 
 # --- content --------------------------------------------------------------------------------------
+
+
+# How often one address may verify receipts, page and API together (as often as an aid status is looked up).
+VERIFY_RATE = Rate(count=60, seconds=600)
+
+
+def verify_throttled(request) -> int | None:
+    """Count one public verification by the client: None while within ``VERIFY_RATE``, otherwise the
+    seconds it must wait (tokens are unguessable; this keeps anyone from trying many)."""
+    return throttle_hit(request, "receipt-verify", VERIFY_RATE)
 
 
 def verify_path(receipt: Receipt) -> str:
@@ -206,6 +217,26 @@ def receipt_pdf(
         return document.write_pdf()
 
 
+def receipt_rendering_warm_up() -> None:
+    """Pay before the first clerk does what the first receipt PDF after a start would cost (WeasyPrint's
+    import, the fonts found and loaded, the templates compiled, the QR encoder imported): about 1.5 s of
+    the first A5 print. The server calls it in a background thread at start (``satuatap.wsgi``)."""
+    from django.template.loader import get_template
+    from weasyprint import HTML
+
+    for layout in ReceiptLayout.values:
+        get_template(f"collection/receipt_pdf_{layout}.html")
+    qr = qr_data_uri("https://example.invalid/r/warm-up/")
+    # The receipts' own style sheet, with each of its fonts (regular, bold, italic, monospace), laid out once.
+    style = render_to_string("collection/_receipt_pdf_style.html")
+    html = (
+        f"<style>@page {{ size: A5; }} {style}</style><table><tr><td><b>Bukti</b></td>"
+        f'<td class="num">Rp1.250.000</td></tr></table><p class="words">satu juta</p>'
+        f'<p class="url">BRA-2026-000001</p><div class="qr"><img src="{qr}"></div>'
+    )
+    HTML(string=html).render().write_pdf()
+
+
 def receipt_filename(receipt: Receipt, layout: str) -> str:
     return f"{receipt.number}-{layout}.pdf"
 
@@ -214,14 +245,14 @@ def receipt_filename(receipt: Receipt, layout: str) -> str:
 
 
 def receipt_print_log(*, actor, receipt: Receipt, kind: str, layout: str = "", recipient: str = "") -> ReceiptPrint:
-    """Log a print (the first), a re-print (every later one) or a sending, with its audit event.
+    """Log a print (the first of its layout), a re-print (every later one) or a sending, with its audit event.
 
     For prints pass ``kind=ReceiptPrint.Kind.PRINT``: it becomes a re-print when the receipt was
-    printed before. Call inside the transaction of the print, with the receipt row locked.
+    printed before in the same layout (the 80 mm roll handed over after the A5 sheet is no copy).
+    Call inside the transaction of the print, with the receipt row locked.
     """
     if kind in PRINT_KINDS:
-        printed_before = ReceiptPrint.objects.filter(receipt=receipt, kind__in=PRINT_KINDS).exists()
-        kind = ReceiptPrint.Kind.REPRINT if printed_before else ReceiptPrint.Kind.PRINT
+        kind = ReceiptPrint.Kind.REPRINT if _printed_before(receipt, layout) else ReceiptPrint.Kind.PRINT
     entry = ReceiptPrint.objects.create(receipt=receipt, kind=kind, layout=layout, by=actor, recipient=recipient)
     sent = kind in (ReceiptPrint.Kind.EMAIL, ReceiptPrint.Kind.WHATSAPP)
     audit_record(
@@ -235,6 +266,10 @@ def receipt_print_log(*, actor, receipt: Receipt, kind: str, layout: str = "", r
     return entry
 
 
+def _printed_before(receipt: Receipt, layout: str) -> bool:
+    return ReceiptPrint.objects.filter(receipt=receipt, layout=layout, kind__in=PRINT_KINDS).exists()
+
+
 def _locked(receipt: Receipt) -> Receipt:
     """The receipt's row locked for this transaction, so print and re-print are told apart exactly."""
     Receipt.objects.select_for_update().filter(pk=receipt.pk).values_list("pk", flat=True).get()
@@ -242,7 +277,7 @@ def _locked(receipt: Receipt) -> Receipt:
 
 
 def receipt_print(*, actor, receipt: Receipt, layout: str, request=None) -> tuple[bytes, ReceiptPrint]:
-    """Render the receipt for printing and log it (print, or re-print after the first).
+    """Render the receipt for printing and log it (print, or re-print after the first of its layout).
 
     The PDF is rendered before the short transaction that logs it, so a print that fails to
     render is not logged and no database lock is held while WeasyPrint works.
@@ -251,7 +286,7 @@ def receipt_print(*, actor, receipt: Receipt, layout: str, request=None) -> tupl
     if layout not in ReceiptLayout.values:
         raise DomainError(_("Choose the A5 or the thermal layout."), field="layout")
     copy_label = ""
-    if ReceiptPrint.objects.filter(receipt=receipt, kind__in=PRINT_KINDS).exists():
+    if _printed_before(receipt, layout):
         with translation.override(settings.LANGUAGE_CODE):
             copy_label = _("Copy (re-printed)")
     pdf = receipt_pdf(receipt, layout, request=request, copy_label=copy_label)

@@ -15,7 +15,7 @@ from satuatap.collection import receipts
 from satuatap.collection.models import ReceiptLayout
 from satuatap.collection.selectors_receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
 from satuatap.collection.services import donation_void
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views_helpers import apply_service_error, throttled_page
 from satuatap.donors.selectors import contact_refusals
 from satuatap.donors.services import donor_identifiers_read
 from satuatap.organizations.permissions import can, require
@@ -127,6 +127,14 @@ def receipt_send(request, pk):
 def receipt_verify(request, token):
     """Public (no login): is this receipt genuine? Number, date, amount, institution and status,
     and nothing about the donor."""
+    wait = receipts.verify_throttled(request)
+    response = throttled_page(request, wait) if wait else _verify_page(request, token)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _verify_page(request, token):
     try:
         receipt = receipt_by_token(token)
     except Http404:
@@ -142,6 +150,4 @@ def receipt_verify(request, token):
         # Dates as the unit lives them (the void date, as the public API gives it), not the server's zone.
         with timezone.override(receipt.unit.tzinfo):
             response = render(request, "collection/receipt_verify.html", context)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "no-store"
     return response

@@ -1,6 +1,5 @@
 """Error pages in the user's language, in the layout, with a way back."""
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -19,10 +18,7 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    if request.path.startswith("/api/"):
-        # An API path no route matches (e.g. /api/v1/donors/-1: ids are positive): the API's error shape.
-        message = _("Not found, or outside your units.")
-        return JsonResponse({"error": {"code": "not_found", "message": message, "fields": {}}}, status=404)
+    # A path under /api/ that no endpoint answers never gets here: ``api.views.unknown_path`` answers it.
     return _error(request, 404, _("Not found"), _("This page does not exist, or it is outside your units."))
 
 

@@ -1,7 +1,9 @@
 """Small helpers shared by the thin views of every app."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from satuatap.organizations.permissions import require
 
@@ -22,3 +24,17 @@ def active_unit(request, capability: str):
         raise PermissionDenied(_("Your account has no role on any unit yet."))
     require(request.user, capability, unit)
     return unit
+
+
+def throttled_page(request, wait: int):
+    """The 429 page of a public page or form that one address used too often (``core.throttle``)."""
+    minutes = max(round(wait / 60), 1)
+    message = ngettext(
+        "Too many requests came from your connection. Please try again in %(minutes)s minute.",
+        "Too many requests came from your connection. Please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    context = {"status": 429, "title": _("Too many requests"), "message": message}
+    response = render(request, "error.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response

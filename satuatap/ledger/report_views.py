@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from satuatap.core.exports import pdf_response, xlsx_response
 from satuatap.core.forms import month_label
+from satuatap.core.views_helpers import active_unit
 from satuatap.ledger import reports
 from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source
@@ -165,9 +165,8 @@ def cash_flow_tables(result) -> list[tuple[str | None, list[StatementRow]]]:
 def report(request, slug):
     if slug not in REPORTS:
         raise Http404
-    unit = request.active_unit
-    if unit is None:
-        raise PermissionDenied(_("Your account has no role on any unit yet."))
+    # A role that may not read the books (front office) is refused, as on every ledger page.
+    unit = active_unit(request, "ledger.view")
     account_choices = None
     if slug == "general-ledger":
         account_choices = [(str(a.pk), f"{a.code} — {a.name}") for a in accounts_for(request.user, unit)]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.organizations.models import Role, Unit, UnitKind
 from satuatap.organizations.selectors import units_for
+from satuatap.organizations.services import unit_kinds_under
 
 CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]
 
@@ -26,13 +27,19 @@ class UnitForm(forms.ModelForm):
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parent: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         is_institution = self.instance.pk and self.instance.is_institution
         if is_institution:
             self.fields["kind"].choices = [(UnitKind.INSTITUTION, UnitKind.INSTITUTION.label)]
+        elif parent is not None:
+            # A new unit: only the kinds allowed under its parent, the most likely one chosen.
+            kinds = unit_kinds_under(parent)
+            self.fields["kind"].choices = [(kind, UnitKind(kind).label) for kind in kinds]
+            self.fields["kind"].initial = kinds[0]
         else:
             self.fields["kind"].choices = CHILD_KINDS
+        if not is_institution:
             for field in ("legal_name", "npwp", "legal_basis"):
                 del self.fields[field]
         self.fields["code"].widget.attrs.update({"style": "text-transform:uppercase", "maxlength": 10})

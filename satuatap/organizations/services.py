@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
+from satuatap.core.identifiers import clean_phone
 from satuatap.organizations.errors import MembershipRefused, UnitRefused
 from satuatap.organizations.models import KIND_LEVEL, Membership, Role, Unit, UnitKind
 from satuatap.organizations.permissions import forget_memberships, require
@@ -52,6 +53,20 @@ def _check_kind_under(kind: str, parent: Unit | None) -> None:
         )
 
 
+def unit_kinds_under(parent: Unit) -> list[str]:
+    """The kinds a new unit under ``parent`` may have, the most likely first: the level right below the
+    parent's (a branch under a regency), then the lower ones, a division, and last the parent's own level."""
+    allowed = []
+    for kind in UnitKind.values:
+        try:
+            _check_kind_under(kind, parent)
+        except UnitRefused:
+            continue
+        allowed.append(kind)
+    level = KIND_LEVEL.get(parent.kind, len(KIND_LEVEL))
+    return sorted(allowed, key=lambda kind: (KIND_LEVEL.get(kind, 99) <= level, KIND_LEVEL.get(kind, 99)))
+
+
 def _check_children_fit(unit: Unit, kind: str) -> None:
     for child in Unit.objects.get_children(unit):
         try:
@@ -72,6 +87,8 @@ def _validate(unit: Unit, institution: Unit | None) -> None:
         )
     except ValidationError as exc:
         raise UnitRefused(exc.message_dict) from None
+    # Stored as every phone is (+628…), so it can be dialled and a wa.me link made from it.
+    unit.whatsapp = clean_phone(unit.whatsapp, UnitRefused, field="whatsapp")
     if not unit.is_institution:
         for field in INSTITUTION_ONLY_FIELDS:
             setattr(unit, field, "")

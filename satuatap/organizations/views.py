@@ -123,7 +123,7 @@ def unit_detail(request, pk):
 def unit_create(request, pk):
     parent = unit_for(request.user, pk)
     require(request.user, "unit.manage", parent)
-    form = UnitForm(request.POST or None, initial={"time_zone": parent.time_zone})
+    form = UnitForm(request.POST or None, initial={"time_zone": parent.time_zone}, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)

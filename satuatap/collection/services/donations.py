@@ -286,8 +286,17 @@ def key_conflict_message(existing: Donation) -> str:
     }
 
 
-def _replay(existing: Donation, fingerprint: str) -> Donation:
-    if existing.fingerprint != fingerprint:
+def _key_holders(idempotency_key: str) -> list[Donation]:
+    """The donations recorded under ``idempotency_key``, one per institution at most: a single look-up on
+    the key's unique index, which answers both "replayed here?" and "used in another institution?"."""
+    return list(Donation.objects.filter(idempotency_key=idempotency_key).select_related("receipt").order_by())
+
+
+def _replay(holders: list[Donation], institution_id: int, fingerprint: str) -> Donation:
+    """The first donation again if this request repeats it; a conflict if its key recorded something
+    else, here or in another institution (a request key names one request wherever it is sent)."""
+    existing = next((d for d in holders if d.institution_id == institution_id), holders[0])
+    if existing.institution_id != institution_id or existing.fingerprint != fingerprint:
         raise DonationConflict(key_conflict_message(existing), field="idempotency_key")
     existing.replayed = True
     return existing
@@ -310,7 +319,8 @@ def donation_record(
     fund) and a receipt numbered gapless per unit and year, all in one transaction.
 
     Replaying ``idempotency_key`` with the same content returns the first donation
-    (``donation.replayed`` True); with other content it raises ``DonationConflict``.
+    (``donation.replayed`` True); with other content, or a key already used in another institution,
+    it raises ``DonationConflict``.
     """
     require(actor, "collection.record", unit)
     if not isinstance(idempotency_key, str) or not idempotency_key.strip() or len(idempotency_key) > 150:
@@ -342,9 +352,9 @@ def donation_record(
         ],
     }
     fingerprint = _fingerprint(**content)
-    existing = Donation.objects.filter(institution_id=unit.institution_id, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _replay(existing, fingerprint)
+    holders = _key_holders(idempotency_key)
+    if holders:
+        return _replay(holders, unit.institution_id, fingerprint)
     if not isinstance(donor, Donor) or donor.institution_id != unit.institution_id:
         raise DonationRefused(_("Choose a donor of this institution."), field="donor")
     if donor.is_merged:
@@ -406,10 +416,10 @@ def donation_record(
     except (IntegrityError, IdempotencyConflict):
         # A concurrent request with this key committed first: the ledger refuses this one's entry (its
         # key is taken, for other content if the body differs). Answer as a sequential retry would.
-        existing = Donation.objects.filter(institution_id=unit.institution_id, idempotency_key=idempotency_key).first()
-        if existing is None:
+        holders = _key_holders(idempotency_key)
+        if not holders:
             raise
-        return _replay(existing, fingerprint)
+        return _replay(holders, unit.institution_id, fingerprint)
     donation.replayed = False
     return donation
 

@@ -6,6 +6,7 @@ audrey = auditor of branch A, bob = admin of branch B, eve = admin of BETA, nina
 """
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -281,3 +282,52 @@ def test_an_id_beyond_the_databases_integers_is_a_field_error(world, desk, field
     error = error_of(Api(world.frank).post(data), 422)
     assert len(error["fields"]) == 1 and field in next(iter(error["fields"]))
     assert not Donation.objects.exists()
+
+
+def _plan(sql: str) -> str:
+    """The database's plan for ``sql``, as text."""
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # On a table this small a scan is cheapest; forbid it so only a usable index avoids one.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(prefix + sql)
+        return "\n".join(" ".join(str(cell) for cell in row) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("replay", [False, True])
+def test_a_donation_looks_its_key_up_once_through_an_index(world, desk, replay):
+    """One look-up answers both "replayed here?" and "used in another institution?", on the key's index:
+    never a scan of every donation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = Api(world.frank)
+    if replay:
+        assert api.post(body(world, desk), key="indexed").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post(body(world, desk), key="indexed").status_code == (200 if replay else 201)
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith("SELECT") and '"collection_donation"."idempotency_key" = ' in q["sql"]
+    ]
+    assert len(lookups) == 1, lookups
+    plan = _plan(lookups[0])
+    if connection.vendor == "sqlite":
+        assert "SCAN collection_donation" not in plan and "USING INDEX" in plan, plan
+    else:
+        # PostgreSQL may also walk a whole index whose first column is another: the index used must
+        # lead with the key, so the look-up seeks it.
+        assert "Seq Scan on collection_donation" not in plan, plan
+        index = re.search(r"Index (?:Only )?Scan using (\w+) on collection_donation", plan)
+        assert index, plan
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE c.relname = %s",
+                [index.group(1)],
+            )
+            assert cursor.fetchone()[0] == "idempotency_key", plan

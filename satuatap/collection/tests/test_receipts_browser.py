@@ -76,3 +76,24 @@ def test_clerk_prints_finance_voids_and_the_public_page_says_void(browser, live_
     shot(page, "receipt-verify-void-phone")
     phone.close()
     assert ReceiptPrint.objects.filter(receipt=receipt, kind="print", layout="thermal").count() == 1
+
+
+def test_the_void_question_comes_only_once_a_reason_is_written(browser, live_server, world, desk):  # noqa: F811
+    """An empty reason is refused beside the field with no "are you sure?" first; a written one is asked about."""
+    receipt = give(world.branch_a, desk.donor, world.frank, ("infak", 50_000)).receipt
+    context, page = log_in(browser, live_server, "fiona", world.password, viewport={"width": 1280, "height": 900})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.goto(f"/receipts/{receipt.pk}/")
+    expect(page.locator("#id_reason")).to_have_attribute("required", "")
+    page.get_by_test_id("void").click()
+    expect(page.locator("#id_reason")).to_have_class(re.compile("is-invalid"))
+    assert dialogs == []
+    receipt.donation.refresh_from_db()
+    assert not receipt.donation.is_void
+    shot(page, "receipt-void-empty-reason")
+    page.fill("#id_reason", "Dobel input")
+    page.get_by_test_id("void").click()
+    expect(page.get_by_test_id("void-note")).to_contain_text("Dobel input")
+    assert len(dialogs) == 1  # "Void this receipt? This cannot be undone." in the site's language
+    context.close()

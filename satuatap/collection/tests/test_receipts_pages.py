@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from satuatap.audit.models import AuditAction, AuditEvent
+from satuatap.collection import receipts
 from satuatap.collection.models import Donation, DonationStatus, ReceiptPrint
 from satuatap.collection.services import donation_void
 from satuatap.collection.tests.conftest import give
@@ -90,7 +91,7 @@ def test_pdf_is_served_inline_and_each_download_is_logged(world, desk, receipt, 
     thermal = client.get(url(receipt, "pdf") + "?layout=thermal")
     assert thermal.status_code == 200
     kinds = list(ReceiptPrint.objects.order_by("at", "id").values_list("kind", "layout"))
-    assert kinds == [("print", "a5"), ("reprint", "thermal")]
+    assert kinds == [("print", "a5"), ("print", "thermal")]
     page = client.get(url(receipt)).content.decode()
     assert page.count('data-testid="print-log"') == 1
 
@@ -178,3 +179,25 @@ def test_public_verification_gives_the_void_date_in_the_units_time_zone(world, d
 def test_public_verification_of_an_unknown_or_guessed_link_is_404(world, desk, receipt, client):
     assert client.get("/r/not-a-real-token-123/").status_code == 404
     assert client.get(f"/r/{receipt.number}/").status_code == 404
+
+
+def test_receipt_verification_is_rate_limited_per_address_like_the_other_public_lookups(
+    client, world, desk, receipt, monkeypatch
+):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from satuatap.core.throttle import Rate
+
+    cache.clear()  # the counts other tests' visits left for this address
+    monkeypatch.setattr(receipts, "VERIFY_RATE", Rate(count=3, seconds=600))
+    assert client.get(f"/r/{receipt.verify_token}/").status_code == 200
+    assert client.get("/r/notarealtoken1/").status_code == 404
+    assert client.get(f"/api/v1/public/receipts/{receipt.verify_token}").status_code == 200
+    refused = client.get(f"/r/{receipt.verify_token}/")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 600
+    assert receipt.number not in refused.content.decode()
+    api = client.get(f"/api/v1/public/receipts/{receipt.verify_token}")
+    assert api.status_code == 429 and api.json()["error"]["code"] == "throttled" and "Retry-After" in api
+    # Another address is not affected.
+    assert Client(REMOTE_ADDR="10.9.8.7").get(f"/r/{receipt.verify_token}/").status_code == 200

@@ -47,9 +47,11 @@ document.addEventListener("DOMContentLoaded", () => {
     form.querySelectorAll("input[name=kind]").forEach((radio) => radio.addEventListener("change", show));
     show();
   });
-  // Buttons with data-confirm ask before they submit.
+  // Buttons with data-confirm ask before they submit, but only a form that is filled in as required:
+  // an empty required field goes to the server, which refuses it beside the field, with no question first.
   document.body.addEventListener("click", (event) => {
     const button = event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+    if (!button || (button.form && !button.form.checkValidity())) return;
+    if (!window.confirm(button.dataset.confirm)) event.preventDefault();
   });
 });
