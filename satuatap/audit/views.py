@@ -35,7 +35,9 @@ def event_list(request):
             ]
             for e in events.iterator(chunk_size=2000)
         )
-        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows)
+        return table_response(
+            request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows, request=request, unit=top
+        )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -15,7 +15,7 @@ separators, real dates, percentages), a totals row whose summed columns are
 import csv
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -282,6 +282,20 @@ def _write_sheet(book, sheet: Sheet, heading: Heading | None) -> None:
         totals = list(sheet.totals or [_("Total")])
         formulas = {i: f"=SUM({_letter(i)}{first}:{_letter(i)}{last})" if last >= first else 0 for i in summed}
         emit(totals, "total", formulas=formulas)
+
+
+def summed_where_they_add_up(columns: Sequence[Column], rows: Sequence[Sequence], totals: Sequence) -> list[Column]:
+    """``columns`` with ``summed`` set on each money or count column whose rows add up to its total
+    (amounts by fund do; donors by fund do not, as one donor gives to several funds): the totals
+    row then holds a formula there, and the given figure elsewhere."""
+    typed = []
+    for index, column in enumerate(columns):
+        if column.kind in (MONEY, INTEGER) and index < len(totals) and isinstance(totals[index], int):
+            figures = [row[index] or 0 for row in rows if index < len(row)]
+            if all(isinstance(f, int) for f in figures) and sum(figures) == totals[index]:
+                column = replace(column, summed=True)
+        typed.append(column)
+    return typed
 
 
 def xlsx_bytes(sheets: Sequence[Sheet | tuple], heading: Heading | None = None) -> bytes:
