@@ -8,6 +8,7 @@ funds. The figures are those of ``ledger.reports``; only the layout is made here
 from django.utils.translation import gettext as _
 
 from satuatap.core.exports import DATE, MONEY, Column, Row, Sheet
+from satuatap.core.formatting import tanggal
 from satuatap.ledger.models import Asnaf, FundKind, Source
 
 
@@ -20,9 +21,9 @@ def _label(choices, value):
 
 def financial_position(result) -> Sheet:
     fp, cmp = result.current, result.comparison
-    columns = [Column(_("Item")), Column(f"{fp.as_of:%d-%m-%Y}", MONEY)]
+    columns = [Column(_("Item")), Column(tanggal(fp.as_of), MONEY)]
     if cmp is not None:
-        columns.append(Column(f"{cmp.as_of:%d-%m-%Y}", MONEY))
+        columns.append(Column(tanggal(cmp.as_of), MONEY))
 
     def figures(current, previous):
         return [current, previous] if cmp is not None else [current]
