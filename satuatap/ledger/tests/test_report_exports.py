@@ -3,12 +3,13 @@
 "(dalam Rupiah)" with a total across funds."""
 
 import subprocess
+from datetime import datetime
 
 from django.conf import settings
 from django.test import Client
 
 from satuatap.ledger import services
-from satuatap.ledger.models import Source
+from satuatap.ledger.models import Account, Source
 from satuatap.ledger.services import LineSpec
 from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate, next_key
 from tests.workbooks import header_row, row_of, value, workbook
@@ -136,3 +137,17 @@ def test_asnaf_wording_stays_under_the_zakat_fund(ledger):
     assert "Asnaf Fakir" in text
     assert "50.000" in text  # the infak fund's amil share is there ...
     assert "asnaf amil" not in text.lower()  # ... without calling it an asnaf, as infak has none
+
+
+def test_general_ledger_workbook_has_real_dates_and_summed_debits(ledger):
+    _books(ledger)
+    w = ledger.world
+    cash = Account.objects.get(institution=w.alpha, code=cash_code(w.branch_a))
+    query = f"{QUERY}&unit={w.branch_a.pk}&account={cash.pk}&format=xlsx"
+    sheet = workbook(as_user(ledger.fiona).get(f"/ledger/reports/general-ledger/{query}")).active
+    top = header_row(sheet, "Date")
+    assert sheet[f"A{top + 2}"].value == datetime(DAY.year, DAY.month, DAY.day)  # a date Excel can sort and filter
+    total = row_of(sheet, "Total and closing balance")
+    assert value(sheet, f"F{total}") == 3_000_000 + 1_250_000 and sheet[f"F{total}"].value.startswith("=SUM(")
+    assert value(sheet, f"G{total}") == 400_000 + 150_000
+    assert sheet[f"H{total}"].value == 3_700_000 and sheet[f"H{total}"].number_format == MONEY
