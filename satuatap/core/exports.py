@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
-from itertools import islice
+from itertools import chain, islice
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -39,7 +39,8 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 class Column:
     """One column of a sheet. ``summed``: the totals row holds ``=SUM()`` of it.
     ``across``: (money) each row holds ``=SUM()`` of these columns (0-based) of the
-    same row, a total across funds."""
+    same row, a total across funds. ``summed`` is for plain tables: in a statement the
+    subtotal rows sum their section."""
 
     label: str
     kind: str = TEXT
@@ -189,10 +190,11 @@ def _write_sheet(book, sheet: Sheet, heading: Heading | None) -> None:
     columns = _columns(sheet.columns, sample, sheet.figures)
     bold = Font(bold=True)
 
-    title_lines = []
+    title_lines: list[str] = []
+    made = heading.made if heading is not None else ""
     if heading is not None:
-        title_lines = [heading.title, heading.unit, heading.period, heading.made]
-        title_lines = [line for line in title_lines if line] + [str(n) for n in sheet.notes]
+        title_lines = [line for line in (heading.title, heading.unit, heading.period, made) if line]
+        title_lines += [str(note) for note in sheet.notes]
 
     widths = [max(MIN_WIDTH, len(c.label) + 2) for c in columns]
     for row in sample:
@@ -209,7 +211,7 @@ def _write_sheet(book, sheet: Sheet, heading: Heading | None) -> None:
     ws.freeze_panes = f"A{header_row + 1}"  # before the first row: a streamed sheet writes its view first
     for number, line in enumerate(title_lines):
         cell = WriteOnlyCell(ws, value=line)
-        cell.font = Font(bold=True, size=13) if number == 0 else Font(italic=number == len(title_lines) - 1)
+        cell.font = Font(bold=True, size=13) if number == 0 else Font(italic=line == made)
         ws.append([cell])
     if title_lines:
         ws.append([])
@@ -249,7 +251,7 @@ def _write_sheet(book, sheet: Sheet, heading: Heading | None) -> None:
             cells.append(cell)
         ws.append(cells)
 
-    for row in [*sample, *rows]:
+    for row in chain(sample, rows):
         if not isinstance(row, Row):
             emit(row)
             continue
