@@ -22,7 +22,9 @@ def event_list(request):
     if request.GET.get("format") in ("csv", "xlsx"):
         header = [_("Time"), _("By"), _("Action"), _("Object"), _("Unit"), _("Changes"), _("Note")]
         rows = _rows(trail["events"])
-        return table_response(request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows)
+        return table_response(
+            request.GET["format"], f"audit-{top.code}", _("Audit trail"), header, rows, request=request, unit=top
+        )
     page = Paginator(trail.pop("events"), 50).get_page(request.GET.get("page"))
     page.object_list = with_change_rows(page.object_list)
     return render(request, "audit/event_list.html", {"page": page, "top": top, **trail})

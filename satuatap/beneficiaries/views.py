@@ -127,7 +127,9 @@ def beneficiary_list(request):
             ]
             for b in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"beneficiaries-{unit.code}", _("Beneficiaries"), header, data)
+        return table_response(
+            fmt, f"beneficiaries-{unit.code}", _("Beneficiaries"), header, data, request=request, unit=unit
+        )
     return render(
         request,
         "beneficiaries/list.html",

@@ -27,7 +27,7 @@ from satuatap.collection.forms_counter import (
 )
 from satuatap.collection.models import BANK_CHANNELS, DonationStatus, PaymentChannel
 from satuatap.collection.services import accepted_kinds, donation_record, fitrah_rate_for
-from satuatap.core.exports import table_response
+from satuatap.core.exports import MONEY, Column, table_response
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.services import donor_register
@@ -273,13 +273,13 @@ def donation_list(request):
             _("Donor"),
             _("Channel"),
             _("Kind"),
-            _("Total"),
+            Column(_("Total"), MONEY),  # void ones included: the status tells them apart, so no sum
             _("Status"),
         ]
         rows = (
             [
                 d.receipt.number,
-                d.donation_date.isoformat(),
+                d.donation_date,
                 d.unit.code,
                 d.donor.number,
                 d.donor.full_name,
@@ -290,7 +290,7 @@ def donation_list(request):
             ]
             for d in donations.prefetch_related("lines").iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"donations-{top.code}", _("Donations"), header, rows)
+        return table_response(fmt, f"donations-{top.code}", _("Donations"), header, rows, request=request, unit=top)
     totals = donations.aggregate(
         count=Count("pk"),
         total=Sum("total", filter=Q(status=DonationStatus.RECORDED)),

@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from satuatap.collection.reports import MAX_RANGE_DAYS, TABLES, CollectionReport, DateRange, Table, collection_report
-from satuatap.core.exports import csv_response, pdf_response, xlsx_response
+from satuatap.core.exports import (
+    INTEGER,
+    MONEY,
+    PERCENT,
+    Column,
+    Sheet,
+    csv_response,
+    heading_for,
+    pdf_response,
+    summed_where_they_add_up,
+    xlsx_response,
+)
 from satuatap.core.formatting import tanggal
 from satuatap.core.views_helpers import active_unit
 from satuatap.organizations.forms import UnitChoiceField
@@ -113,25 +124,31 @@ def range_label(period: DateRange | None) -> str:
     return f"{tanggal(period.start)} – {tanggal(period.end)}"
 
 
-def _percent(value) -> float | str:
+def _percent(value) -> float | None:
     """A percentage as a number (a spreadsheet can compute with it); blank when there is none."""
-    return "" if value is None else float(value)
+    return None if value is None else float(value)
 
 
-def _table_sheet(table: Table, report: CollectionReport) -> tuple[str, list, list]:
-    """(title, header, rows) of one table for CSV/XLSX: the same figures as on the page, with totals."""
+def _table_sheet(table: Table, report: CollectionReport) -> Sheet:
+    """One table for CSV/XLSX: the same figures as on the page, with totals (as formulas in XLSX
+    where the rows add up to them)."""
     compared = report.comparison_period is not None
     timeline = table.slug in ("days", "months")
-    header = [table.key_label, _("Amount"), _("Donations"), _("Donors")]
+    columns = [
+        Column(table.key_label),
+        Column(_("Amount"), MONEY),
+        Column(_("Donations"), INTEGER),
+        Column(_("Donors"), INTEGER),
+    ]
     if compared:
         if timeline:
-            header.append(_("Compared with"))
-        header += [
-            _("Amount (comparison)"),
-            _("Donations (comparison)"),
-            _("Donors (comparison)"),
-            _("Difference"),
-            _("Difference (%)"),
+            columns.append(Column(_("Compared with")))
+        columns += [
+            Column(_("Amount (comparison)"), MONEY),
+            Column(_("Donations (comparison)"), INTEGER),
+            Column(_("Donors (comparison)"), INTEGER),
+            Column(_("Difference"), MONEY),
+            Column(_("Difference (%)"), PERCENT),
         ]
     rows = []
     for row in table.rows:
@@ -150,11 +167,10 @@ def _table_sheet(table: Table, report: CollectionReport) -> tuple[str, list, lis
     total = [_("Total"), table.total.amount, table.total.donations, table.total.donors]
     if compared:
         if timeline:
-            total.append("")
+            total.append(None)
         cmp = table.comparison_total
         total += [cmp.amount, cmp.donations, cmp.donors, table.change, _percent(table.change_percent)]
-    rows.append(total)
-    return str(table.title), header, rows
+    return Sheet(str(table.title), summed_where_they_add_up(columns, rows, total), rows, totals=total)
 
 
 def overview_rows(report: CollectionReport) -> list[tuple[str, int, int | None, int | None, bool]]:
@@ -181,18 +197,18 @@ def overview_rows(report: CollectionReport) -> list[tuple[str, int, int | None, 
     return [(label, *figures(attribute), money) for label, attribute, money in items]
 
 
-def _overview_sheet(report: CollectionReport) -> tuple[str, list, list]:
+def _overview_sheet(report: CollectionReport) -> Sheet:
     compared = report.comparison is not None
-    header = [_("Figure"), range_label(report.period)]
+    columns = [Column(_("Figure")), Column(range_label(report.period), INTEGER)]
     if compared:
-        header += [range_label(report.comparison_period), _("Difference")]
+        columns += [Column(range_label(report.comparison_period), INTEGER), Column(_("Difference"), INTEGER)]
     rows = []
     for label, figure, previous, change, _money in overview_rows(report):
         rows.append([label, figure, previous, change] if compared else [label, figure])
-    return str(CHOICES[OVERVIEW]), header, rows
+    return Sheet(str(CHOICES[OVERVIEW]), columns, rows)
 
 
-def _sheets(report: CollectionReport, slug: str) -> list:
+def _sheets(report: CollectionReport, slug: str) -> list[Sheet]:
     if slug == OVERVIEW:
         return [_overview_sheet(report)]
     return [_table_sheet(report.tables[0], report)]
@@ -232,13 +248,22 @@ def reports(request):
         )
         filename = f"collection-{slug}-{report.unit.code}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}"
         if fmt == "csv":
-            _title, header, rows = _sheets(report, slug)[0]
-            return csv_response(filename, header, rows)
+            sheet = _sheets(report, slug)[0]
+            rows = [*sheet.rows, sheet.totals] if sheet.totals else sheet.rows
+            return csv_response(filename, [c.label for c in sheet.columns], rows)
+        period = range_label(report.period)
+        if report.comparison_period is not None:
+            period = _("%(period)s, compared with %(comparison)s") % {
+                "period": period,
+                "comparison": range_label(report.comparison_period),
+            }
+        heading = heading_for(context["title"], unit=report.unit, period=period, user=request.user)
         if fmt == "xlsx":
-            return xlsx_response(filename, _sheets(report, slug))
+            return xlsx_response(filename, _sheets(report, slug), heading)
         if fmt == "xlsx-all":
             sheets = [_overview_sheet(report)] + [_table_sheet(t, report) for t in report.tables]
-            return xlsx_response(f"collection-{report.unit.code}-{report.period.start:%Y%m%d}", sheets)
+            heading = heading_for(_("Collection report"), unit=report.unit, period=period, user=request.user)
+            return xlsx_response(f"collection-{report.unit.code}-{report.period.start:%Y%m%d}", sheets, heading)
         if fmt == "pdf":
             return pdf_response("collection/report_pdf.html", context, filename, request=request)
     return render(request, "collection/report.html", context)

@@ -199,7 +199,7 @@ def campaigns(request):
                     _("yes") if c.is_public else _("no"),
                 ]
             )
-        return table_response(fmt, f"campaigns-{top.code}", _("Campaigns"), header, data)
+        return table_response(fmt, f"campaigns-{top.code}", _("Campaigns"), header, data, request=request, unit=top)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     page.object_list = _campaign_rows(page.object_list, today)
     for campaign in page.object_list:

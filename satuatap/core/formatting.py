@@ -6,19 +6,36 @@ directly. Indonesian writes 12,5% and 7 Desember 2026; English 12.5% and 7 Decem
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats, timezone
 
+_PLAIN_FIGURES = ContextVar("plain_figures", default=False)
+
 
 def rupiah(amount) -> str:
-    """Whole rupiah with dot thousands separators: 1250000 -> 'Rp1.250.000'."""
+    """Whole rupiah with dot thousands separators: 1250000 -> 'Rp1.250.000' ('1.250.000' under
+    ``figures_in_rupiah``)."""
     if amount is None or amount == "":
         return ""
     value = int(amount)
     sign = "-" if value < 0 else ""
-    return f"{sign}Rp{abs(value):,}".replace(",", ".")
+    prefix = "" if _PLAIN_FIGURES.get() else "Rp"
+    return f"{sign}{prefix}{abs(value):,}".replace(",", ".")
+
+
+@contextmanager
+def figures_in_rupiah():
+    """Inside, ``rupiah`` leaves out the 'Rp': for a statement that says "(dalam Rupiah)" once
+    under its title, as an accountant's statement does, instead of on every figure."""
+    token = _PLAIN_FIGURES.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN_FIGURES.reset(token)
 
 
 # num2words says "seribu" only for a number that starts with a thousand; after juta, miliar or

@@ -114,7 +114,9 @@ def application_list(request):
             ]
             for a in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"applications-{unit.code}", _("Aid applications"), header, data)
+        return table_response(
+            fmt, f"applications-{unit.code}", _("Aid applications"), header, data, request=request, unit=unit
+        )
     counted = selectors.application_list(request.user, within=unit, today=today, **{**filters, "status": ""})
     counts = selectors.status_counts(counted)
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))

@@ -97,7 +97,9 @@ def batch_list(request):
             ]
             for b in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"batches-{unit.code}", _("Disbursement batches"), header, data)
+        return table_response(
+            fmt, f"batches-{unit.code}", _("Disbursement batches"), header, data, request=request, unit=unit
+        )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(
         request,

@@ -70,7 +70,7 @@ def loan_list(request):
             ]
             for loan in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"loans-{unit.code}", _("Loans"), header, data)
+        return table_response(fmt, f"loans-{unit.code}", _("Loans"), header, data, request=request, unit=unit)
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(
         request,

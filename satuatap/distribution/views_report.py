@@ -3,6 +3,7 @@ collection ratio), pillar, asnaf and program, by region (the offices below, the 
 people live), people helped, zakat held, loans outstanding, work waiting; as a page, an XLSX
 workbook with every table, or an A4 landscape PDF (``?format=pdf``)."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django import forms
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.asnaf import Asnaf
-from satuatap.core.exports import pdf_response, xlsx_response
+from satuatap.core.exports import INTEGER, MONEY, PERCENT, Column, Sheet, heading_for, pdf_response, xlsx_response
 from satuatap.core.forms import MonthField, month_label
 from satuatap.core.views_helpers import active_unit
 from satuatap.distribution.reports import distribution_report, regency_breakdown
@@ -68,7 +69,9 @@ def report(request):
     if fmt in ("xlsx", "pdf") or request.GET.get("part") == "regencies":
         context.update(regencies=regency_breakdown(unit, period), show_regencies=True)
     if fmt == "xlsx":
-        return xlsx_response(f"penyaluran-{unit.code}-{span}", _sheets(result, pillars, asnaf, context["regencies"]))
+        heading = heading_for(_("Distribution report"), unit=unit, period=context["period_label"], user=request.user)
+        sheets = _sheets(result, pillars, asnaf, context["regencies"])
+        return xlsx_response(f"penyaluran-{unit.code}-{span}", sheets, heading)
     if fmt == "pdf":
         context.update(
             {"institution": unit.institution, "printed_at": timezone.localtime(), "title": _("Distribution report")}
@@ -87,11 +90,17 @@ def _regency_name(row) -> str:
     return row.name or _("Address unknown")
 
 
-def _sheets(result, pillars, asnaf, regencies) -> list:
+def _points(ratio: float | None) -> float | None:
+    """A ratio as percentage points with one decimal (12.3), the way the page shows it."""
+    return None if ratio is None else round(ratio * 100, 1)
+
+
+def _sheets(result, pillars, asnaf, regencies) -> list[Sheet]:
+    money, count = partial(Column, kind=MONEY, summed=True), partial(Column, kind=INTEGER, summed=True)
     return [
-        (
+        Sheet(
             _("Summary"),
-            [_("Figure"), _("Value")],
+            [Column(_("Figure")), Column(_("Value"), INTEGER)],
             [
                 [_("Distributed"), result.distributed],
                 [_("Payments"), result.payments],
@@ -105,29 +114,41 @@ def _sheets(result, pillars, asnaf, regencies) -> list:
                 [_("Applications overdue"), result.overdue_applications],
             ],
         ),
-        (
+        Sheet(
             _("Funds"),
-            [_("Fund"), _("Collected"), _("Distributed"), _("Distributed / collected")],
-            [[r.label, r.collected, r.distributed, r.percent] for r in result.funds],
+            [
+                Column(_("Fund")),
+                money(_("Collected")),
+                money(_("Distributed")),
+                Column(_("Distributed / collected (%)"), PERCENT),
+            ],
+            [[r.label, r.collected, r.distributed, _points(r.ratio)] for r in result.funds],
         ),
-        (_("Pillars"), [_("Pillar"), _("Distributed")], pillars),
-        (_("Asnaf"), [_("Asnaf"), _("Zakat distributed")], asnaf),
-        (
+        Sheet(_("Pillars"), [Column(_("Pillar")), money(_("Distributed"))], pillars),
+        Sheet(_("Asnaf"), [Column(_("Asnaf")), money(_("Zakat distributed"))], asnaf),
+        Sheet(
             _("Programs"),
-            [_("Program"), _("Budget"), _("Paid"), _("Used"), _("People")],
-            [[r.program.name, r.program.budget, r.paid, r.percent, r.people] for r in result.programs],
+            [
+                Column(_("Program")),
+                money(_("Budget")),
+                money(_("Paid")),
+                Column(_("Used (%)"), PERCENT),
+                # One person may be helped by several programs: people are not summed.
+                Column(_("People"), INTEGER),
+            ],
+            [[r.program.name, r.program.budget, r.paid, _points(r.used), r.people] for r in result.programs],
         ),
-        (
+        Sheet(
             _("Offices"),
             [
-                _("Office"),
-                _("Code"),
-                _("Paid through programs"),
-                _("Payments"),
-                _("People"),
-                _("Households"),
-                _("Applications waiting"),
-                _("Overdue"),
+                Column(_("Office")),
+                Column(_("Code")),
+                money(_("Paid through programs")),
+                count(_("Payments")),
+                Column(_("People"), INTEGER),
+                Column(_("Households"), INTEGER),
+                count(_("Applications waiting")),
+                count(_("Overdue")),
             ],
             [
                 [
@@ -143,9 +164,14 @@ def _sheets(result, pillars, asnaf, regencies) -> list:
                 for r in result.regions
             ],
         ),
-        (
+        Sheet(
             _("Regencies"),
-            [_("Regency/city"), _("Paid through programs"), _("Payments"), _("People")],
+            [
+                Column(_("Regency/city")),
+                money(_("Paid through programs")),
+                count(_("Payments")),
+                Column(_("People"), INTEGER),
+            ],
             [[_regency_name(r), r.distributed, r.payments, r.people] for r in regencies],
         ),
     ]

@@ -72,7 +72,7 @@ def program_list(request):
             ]
             for p in programs
         )
-        return table_response(fmt, f"programs-{unit.code}", _("Programs"), header, data)
+        return table_response(fmt, f"programs-{unit.code}", _("Programs"), header, data, request=request, unit=unit)
     page = Paginator(programs, PAGE).get_page(request.GET.get("page"))
     configurable = {u.pk for u in units_for(request.user, within=unit, capability="distribution.configure")}
     held = selectors.restricted_held(list(page), within=unit)
@@ -264,7 +264,9 @@ def disbursement_list(request):
             ]
             for d in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"disbursements-{unit.code}", _("Disbursements"), header, data)
+        return table_response(
+            fmt, f"disbursements-{unit.code}", _("Disbursements"), header, data, request=request, unit=unit
+        )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     ledger_units = {d.unit_id for d in page if can(request.user, "ledger.view", d.unit)}
     query = "&".join(f"{k}={v.isoformat()}" for k, v in (("start", start), ("end", end)) if v)

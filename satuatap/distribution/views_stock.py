@@ -86,7 +86,7 @@ def stock_on_hand(request):
         data = (
             [r.unit.code, r.item.name, r.item.measure, r.fund_label, _qty(r.quantity), r.value, r.average] for r in rows
         )
-        return table_response(fmt, f"stock-{unit.code}", _("Stock of goods"), header, data)
+        return table_response(fmt, f"stock-{unit.code}", _("Stock of goods"), header, data, request=request, unit=unit)
     waiting = (
         selectors_stock.waiting_lines(request.user, within=unit).count()
         if can(request.user, "distribution.pay", unit)
@@ -296,7 +296,9 @@ def stock_moves(request):
             ]
             for m in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"stock-moves-{unit.code}", _("Stock movements"), header, data)
+        return table_response(
+            fmt, f"stock-moves-{unit.code}", _("Stock movements"), header, data, request=request, unit=unit
+        )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     ledger_units = {m.unit_id for m in page if can(request.user, "ledger.view", m.unit)}
     for move in page:

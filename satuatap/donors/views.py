@@ -106,7 +106,7 @@ def donor_list(request):
             ]
             for d in selectors.export_rows(request.user, q, within=unit)
         )
-        return table_response(fmt, f"donors-{unit.code}", _("Donors"), header, rows)
+        return table_response(fmt, f"donors-{unit.code}", _("Donors"), header, rows, request=request, unit=unit)
     return render(
         request,
         "donors/list.html",

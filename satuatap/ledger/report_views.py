@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satuatap.core.exports import pdf_response, xlsx_response
+from satuatap.core.exports import MONEY, Sheet, heading_for, pdf_response, xlsx_response
+from satuatap.core.formatting import figures_in_rupiah
 from satuatap.core.forms import month_label
 from satuatap.core.views_helpers import active_unit
-from satuatap.ledger import reports
+from satuatap.ledger import report_sheets, reports
 from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source
 from satuatap.ledger.pillars import pillar_labels
@@ -48,35 +49,13 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
     comparison = period.previous_year() if compare else None
     if slug == "trial-balance":
         result = reports.trial_balance(user, unit, period, consolidated=consolidated, compare=comparison)
-        tb = result.current
-        rows = [[r.account.code, r.account.name, r.opening, r.debit, r.credit, r.closing] for r in tb.rows]
-        header = [_("Code"), _("Account"), _("Opening (debit +)"), _("Debit"), _("Credit"), _("Closing (debit +)")]
-        return result, [(_("Trial balance"), header, rows)]
+        return result, [report_sheets.trial_balance(result)]
     if slug == "financial-position":
         result = reports.financial_position(user, unit, period, consolidated=consolidated, compare=comparison)
-        fp = result.current
-        rows = [[_("Assets"), r.account.code, r.account.name, r.amount] for r in fp.assets]
-        rows += [[_("Liabilities"), r.account.code, r.account.name, r.amount] for r in fp.liabilities]
-        rows += [[_("Fund balances"), k, _label(FundKind, k), v] for k, v in fp.fund_balances.items()]
-        return result, [(_("Financial position"), [_("Section"), _("Code"), _("Item"), _("Amount")], rows)]
+        return result, [report_sheets.financial_position(result)]
     if slug == "changes-in-funds":
         result = reports.changes_in_funds(user, unit, period, consolidated=consolidated, compare=comparison)
-        rows = []
-        for kind, fc in result.current.items():
-            fund = _label(FundKind, kind)
-            rows.append([fund, _("Opening balance"), fc.opening])
-            rows += [[fund, r.account.name, r.amount] for r in fc.receipts + fc.amil_share_received]
-            if fc.amil_share_paid:
-                rows.append([fund, _("Amil share"), -fc.amil_share_paid])
-            rows += [[fund, _label(Asnaf, a), -v] for a, v in fc.distributions_by_asnaf.items()]
-            pillars = pillar_labels(unit.institution_id)
-            rows += [[fund, pillars.get(p, p), -v] for p, v in fc.distributions_by_pillar.items()]
-            rows += [[fund, r.account.name, -r.amount] for r in fc.other_distributions + fc.operating_expenses]
-            rows += [[fund, _("Transfers in"), fc.transfers_in], [fund, _("Transfers out"), -fc.transfers_out]]
-            if fc.other_changes:
-                rows.append([fund, _("Other changes"), fc.other_changes])
-            rows.append([fund, _("Closing balance"), fc.closing])
-        return result, [(_("Changes in funds"), [_("Fund"), _("Item"), _("Amount")], rows)]
+        return result, [report_sheets.changes_in_funds(result, pillar_labels(unit.institution_id))]
     if slug == "cash-flows":
         result = reports.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
         rows = []
@@ -87,28 +66,10 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
         return result, [(_("Cash flows"), header, rows)]
     if slug == "managed-assets":
         result = reports.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
-        rows = [
-            [r.account.code, r.account.name, r.opening, r.additions, r.reductions, r.closing] for r in result.current
-        ]
-        header = [_("Code"), _("Account"), _("Opening"), _("Additions"), _("Reductions"), _("Closing")]
-        return result, [(_("Managed assets"), header, rows)]
+        return result, [report_sheets.managed_assets(result)]
     if slug == "general-ledger":
         gl = reports.general_ledger(user, unit, account, period, consolidated=consolidated, limit=5000)
-        rows = [
-            [
-                li.entry_date.isoformat(),
-                li.entry_id,
-                _label(Source, li.source),
-                li.memo,
-                _label(FundKind, li.fund_kind),
-                li.debit,
-                li.credit,
-                li.balance,
-            ]
-            for li in gl.lines
-        ]
-        header = [_("Date"), _("Entry"), _("Source"), _("Memo"), _("Fund"), _("Debit"), _("Credit"), _("Balance")]
-        return reports.Comparative(gl), [(_("General ledger"), header, rows)]
+        return reports.Comparative(gl), [report_sheets.general_ledger(gl)]
     raise Http404
 
 
@@ -194,6 +155,7 @@ def report(request, slug):
                 "asnaf_labels": dict(Asnaf.choices),
                 "pillar_labels": pillar_labels(data["unit"].institution_id),
                 "source_labels": dict(Source.choices),
+                "statement": sheets[0],
             }
         )
         if slug == "cash-flows":
@@ -202,7 +164,11 @@ def report(request, slug):
         span = f"{period.start_year}{period.start_month:02d}-{period.end_year}{period.end_month:02d}"
         filename = f"{slug}-{data['unit'].code}-{span}"
         if fmt == "xlsx":
-            return xlsx_response(filename, sheets)
+            heading = heading_for(REPORTS[slug], unit=data["unit"], period=context["period_label"], user=request.user)
+            # A statement's figures are rupiah, also in a sheet given as plain (name, header, rows).
+            typed = [s if isinstance(s, Sheet) else Sheet(*s, figures=MONEY) for s in sheets]
+            return xlsx_response(filename, typed, heading)
         if fmt == "pdf":
-            return pdf_response("ledger/report_pdf.html", context, filename, request=request)
+            with figures_in_rupiah():
+                return pdf_response("ledger/report_pdf.html", context, filename, request=request)
     return render(request, "ledger/report.html", context)

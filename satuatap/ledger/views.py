@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from satuatap.core.exports import table_response
+from satuatap.core.exports import MONEY, Column, table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.ledger import reports, services
@@ -53,9 +53,17 @@ def overview(request):
     rows = reports.fund_positions(request.user, top, consolidated=True) if has_chart else []
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        header = [_("Unit code"), _("Unit"), _("Fund"), _("Balance"), _("Available to distribute")]
+        header = [
+            _("Unit code"),
+            _("Unit"),
+            _("Fund"),
+            Column(_("Balance"), MONEY, summed=True),
+            Column(_("Available to distribute"), MONEY, summed=True),
+        ]
         data = [[r.unit_code, r.unit_name, FundKind(r.fund_kind).label, r.balance, r.available] for r in rows]
-        return table_response(fmt, f"fund-positions-{top.code}", _("Fund positions"), header, data)
+        return table_response(
+            fmt, f"fund-positions-{top.code}", _("Fund positions"), header, data, request=request, unit=top
+        )
     totals = {}
     for row in rows:
         row.fund_label = FundKind(row.fund_kind).label
@@ -124,7 +132,9 @@ def accounts(request):
             ]
             for a in rows
         ]
-        return table_response(fmt, f"accounts-{top.institution.code}", _("Chart of accounts"), header, data)
+        return table_response(
+            fmt, f"accounts-{top.institution.code}", _("Chart of accounts"), header, data, request=request, unit=top
+        )
     return render(
         request,
         "ledger/accounts.html",
@@ -223,11 +233,12 @@ def entries(request):
     )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        header = [_("No."), _("Date"), _("Unit"), _("Source"), _("Status"), _("Memo"), _("Amount")]
+        amount = Column(_("Amount"), MONEY)  # drafts and voided entries are listed too: no sum
+        header = [_("No."), _("Date"), _("Unit"), _("Source"), _("Status"), _("Memo"), amount]
         data = (
             [
                 e.pk,
-                e.entry_date.isoformat(),
+                e.entry_date,
                 e.unit.code,
                 e.get_source_display(),
                 e.get_status_display(),
@@ -236,7 +247,7 @@ def entries(request):
             ]
             for e in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"journal-{top.code}", _("Journal"), header, data)
+        return table_response(fmt, f"journal-{top.code}", _("Journal"), header, data, request=request, unit=top)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,

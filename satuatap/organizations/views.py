@@ -91,7 +91,10 @@ def unit_export(request):
         for u in units
     )
     fmt = request.GET.get("format", "csv")
-    return table_response(fmt, f"units-{top.code}", _("Units"), header, rows) or HttpResponseBadRequest()
+    return (
+        table_response(fmt, f"units-{top.code}", _("Units"), header, rows, request=request, unit=top)
+        or HttpResponseBadRequest()
+    )
 
 
 @login_required
@@ -208,7 +211,15 @@ def membership_list(request):
             ]
             for m in memberships
         )
-        return table_response(request.GET["format"], f"memberships-{top.code}", _("Staff & roles"), header, rows)
+        return table_response(
+            request.GET["format"],
+            f"memberships-{top.code}",
+            _("Staff & roles"),
+            header,
+            rows,
+            request=request,
+            unit=top,
+        )
     return render(
         request,
         "organizations/membership_list.html",

@@ -1,0 +1,181 @@
+"""The PSAK 109 statements as workbooks an accountant can hand over.
+
+Each statement keeps its own shape in XLSX: sections, lines, subtotals as ``SUM``
+formulas and, where the statement is by fund, a column per fund and a total across
+funds. The figures are those of ``ledger.reports``; only the layout is made here.
+"""
+
+from django.utils.translation import gettext as _
+
+from satuatap.core.exports import DATE, MONEY, Column, Row, Sheet
+from satuatap.core.formatting import tanggal
+from satuatap.ledger.models import Asnaf, FundKind, Source
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or "—"
+
+
+def financial_position(result) -> Sheet:
+    fp, cmp = result.current, result.comparison
+    columns = [Column(_("Item")), Column(tanggal(fp.as_of), MONEY)]
+    if cmp is not None:
+        columns.append(Column(tanggal(cmp.as_of), MONEY))
+
+    def figures(current, previous):
+        return [current, previous] if cmp is not None else [current]
+
+    def lines(current, previous):
+        earlier = {r.account.code: r.amount for r in previous} if cmp is not None else {}
+        codes = {r.account.code for r in current}
+        rows = [Row([r.account.name, *figures(r.amount, earlier.get(r.account.code))], indent=1) for r in current]
+        if cmp is not None:  # an account that had a balance only in the comparison period still shows
+            rows += [Row([r.account.name, None, r.amount], indent=1) for r in previous if r.account.code not in codes]
+        return rows
+
+    rows = [Row([_("Assets")], "section")]
+    rows += lines(fp.assets, cmp.assets if cmp else [])
+    rows += [Row([_("Total assets")], "subtotal"), Row([_("Liabilities")], "section")]
+    rows += lines(fp.liabilities, cmp.liabilities if cmp else [])
+    rows += [Row([_("Total liabilities")], "subtotal", key="liabilities"), Row([_("Fund balances")], "section")]
+    rows += [
+        Row([_label(FundKind, k), *figures(v, cmp.fund_balances.get(k) if cmp else None)], indent=1)
+        for k, v in fp.fund_balances.items()
+    ]
+    rows += [
+        Row([_("Total fund balances")], "subtotal", key="funds"),
+        Row([_("Total liabilities and fund balances")], "total", formula="{liabilities}+{funds}"),
+    ]
+    return Sheet(_("Financial position"), columns, rows)
+
+
+def _active_funds(funds: dict) -> list[str]:
+    active = [
+        kind
+        for kind, fc in funds.items()
+        if fc.opening or fc.closing or fc.receipts or fc.total_distributions or fc.transfers_in or fc.transfers_out
+    ]
+    return active or list(funds)
+
+
+def changes_in_funds(result, pillars: dict) -> Sheet:
+    """A column per fund and their total; the asnaf lines only hold the zakat fund's figures.
+
+    Every row carries its figures (the page and the PDF show them); in the workbook the
+    subtotals, the closing balance and the total column are formulas over the same cells.
+    """
+    funds = result.current
+    kinds = _active_funds(funds)
+    columns = [Column(_("Item"))] + [Column(str(_label(FundKind, k)), MONEY) for k in kinds]
+    columns.append(Column(_("Total"), MONEY, across=tuple(range(1, len(kinds) + 1))))
+
+    def figures(by_fund: dict) -> list:
+        return [by_fund.get(k) or None for k in kinds] + [sum(v or 0 for v in by_fund.values())]
+
+    def each(attribute: str) -> list:
+        return figures({k: getattr(funds[k], attribute) for k in kinds})
+
+    def by_account(attribute: str) -> list[Row]:
+        names: dict[str, str] = {}
+        amounts: dict[str, dict[str, int]] = {}
+        for k in kinds:
+            for r in getattr(funds[k], attribute):
+                names.setdefault(r.account.code, r.account.name)
+                amounts.setdefault(r.account.code, {})[k] = r.amount
+        return [Row([names[code], *figures(amounts[code])], indent=1) for code in sorted(names)]
+
+    def by_key(attribute: str, label) -> list[Row]:
+        amounts: dict[str, dict[str, int]] = {}
+        for k in kinds:
+            for key, amount in getattr(funds[k], attribute).items():
+                amounts.setdefault(key, {})[k] = amount
+        return [Row([label(key), *figures(by_fund)], indent=1) for key, by_fund in amounts.items()]
+
+    distributions = []
+    if any(funds[k].amil_share_paid for k in kinds):
+        distributions.append(Row([_("Amil share"), *each("amil_share_paid")], indent=1))
+    distributions += by_key("distributions_by_asnaf", lambda a: _("Asnaf %(asnaf)s") % {"asnaf": _label(Asnaf, a)})
+    distributions += by_key("distributions_by_pillar", lambda p: _("Pillar %(pillar)s") % {"pillar": pillars.get(p, p)})
+    distributions += by_account("other_distributions") + by_account("operating_expenses")
+    rows = [
+        Row([_("Opening balance"), *each("opening")], "total", key="opening"),
+        Row([_("Receipts")], "section"),
+        *by_account("receipts"),
+        *by_account("amil_share_received"),
+        Row([_("Total receipts"), *figures({k: funds[k].total_receipts for k in kinds})], "subtotal", key="receipts"),
+        Row([_("Distributions")], "section"),
+        *distributions,
+        Row(
+            [_("Total distributions"), *figures({k: funds[k].total_distributions for k in kinds})],
+            "subtotal",
+            key="distributions",
+        ),
+        Row([_("Transfers from other offices"), *each("transfers_in")], key="in"),
+        Row([_("Transfers to other offices"), *each("transfers_out")], key="out"),
+        Row([_("Other changes"), *each("other_changes")], key="other"),
+        Row(
+            [_("Closing balance"), *each("closing")],
+            "total",
+            key="closing",
+            formula="{opening}+{receipts}-{distributions}+{in}-{out}+{other}",
+        ),
+    ]
+    if result.comparison is not None:
+        closing = figures({k: result.comparison[k].closing for k in kinds})
+        rows.append(Row([_("Closing balance, comparison period"), *closing], indent=1))
+    return Sheet(_("Changes in funds"), columns, rows)
+
+
+def trial_balance(result) -> Sheet:
+    columns = [
+        Column(_("Code")),
+        Column(_("Account")),
+        Column(_("Opening (debit +)"), MONEY, summed=True),
+        Column(_("Debit"), MONEY, summed=True),
+        Column(_("Credit"), MONEY, summed=True),
+        Column(_("Closing (debit +)"), MONEY, summed=True),
+    ]
+    rows = [[r.account.code, r.account.name, r.opening, r.debit, r.credit, r.closing] for r in result.current.rows]
+    return Sheet(_("Trial balance"), columns, rows, totals=[_("Total")])
+
+
+def managed_assets(result) -> Sheet:
+    columns = [
+        Column(_("Code")),
+        Column(_("Account")),
+        *(Column(label, MONEY, summed=True) for label in (_("Opening"), _("Additions"), _("Reductions"), _("Closing"))),
+    ]
+    rows = [[r.account.code, r.account.name, r.opening, r.additions, r.reductions, r.closing] for r in result.current]
+    return Sheet(_("Managed assets"), columns, rows, totals=[_("Total")])
+
+
+def general_ledger(gl) -> Sheet:
+    columns = [
+        Column(_("Date"), DATE),
+        Column(_("Entry")),
+        Column(_("Source")),
+        Column(_("Memo")),
+        Column(_("Fund")),
+        Column(_("Debit"), MONEY, summed=True),
+        Column(_("Credit"), MONEY, summed=True),
+        Column(_("Balance"), MONEY),
+    ]
+    rows = [[_("Opening balance"), None, None, None, None, None, None, gl.opening]]
+    rows += [
+        [
+            li.entry_date,
+            f"#{li.entry_id}",
+            _label(Source, li.source),
+            li.memo,
+            _label(FundKind, li.fund_kind),
+            li.debit or None,
+            li.credit or None,
+            li.balance,
+        ]
+        for li in gl.lines
+    ]
+    totals = [_("Total and closing balance"), None, None, None, None, None, None, gl.closing]
+    return Sheet(_("General ledger"), columns, rows, totals=totals, notes=[f"{gl.account.code} — {gl.account.name}"])

@@ -1,0 +1,153 @@
+"""The statements as an accountant receives them: XLSX with the statement's own structure
+(title block, bold frozen header, rupiah formatted, totals as formulas) and PDFs in
+"(dalam Rupiah)" with a total across funds."""
+
+import subprocess
+from datetime import datetime
+
+from django.conf import settings
+from django.test import Client
+
+from satuatap.ledger import services
+from satuatap.ledger.models import Account, Source
+from satuatap.ledger.services import LineSpec
+from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate, next_key
+from tests.workbooks import header_row, row_of, value, workbook
+
+QUERY = f"?start={DAY.year}-01&end={DAY.year}-12"
+MONEY = "#,##0"  # whole rupiah; Excel shows the separators of its locale
+
+
+def as_user(user):
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _books(ledger):
+    w = ledger.world
+    donate(w.branch_a, 3_000_000)
+    donate(w.branch_a, 1_250_000, fund="infak", account="4210")
+    disburse(w.branch_a, 400_000, account="5101")  # zakat to the poor (asnaf fakir)
+    disburse(w.branch_a, 150_000, fund="infak", account="5201")  # infak through a pillar
+
+
+def _amil_share_of_infak(unit, amount):
+    """The amil fund's share of infak: no asnaf is involved (only zakat has asnaf)."""
+    cash = cash_code(unit)
+    services.entry_post(
+        actor=None,
+        unit=unit,
+        entry_date=DAY,
+        source=Source.DISBURSEMENT,  # the ledger posts real shares; the lines are what count here
+        source_ref="test",
+        idempotency_key=next_key("amil"),
+        lines=[
+            LineSpec("5290", "infak", debit=amount),
+            LineSpec(cash, "infak", credit=amount),
+            LineSpec(cash, "amil", debit=amount),
+            LineSpec("4420", "amil", credit=amount),
+        ],
+    )
+
+
+def _title_block(sheet, title, ledger):
+    assert sheet["A1"].value == title and sheet["A1"].font.b
+    assert sheet["A2"].value == ledger.world.branch_a.name
+    assert str(DAY.year) in sheet["A3"].value
+    made = sheet["A4"].value
+    assert made.startswith("Made ") and "WIB" in made and str(ledger.fiona) in made
+
+
+def test_changes_in_funds_workbook_has_a_column_per_fund_and_a_total_across_funds(ledger):
+    _books(ledger)
+    response = as_user(ledger.fiona).get(f"/ledger/reports/changes-in-funds/{QUERY}&format=xlsx")
+    sheet = workbook(response).active
+    _title_block(sheet, "Statement of changes in funds (Laporan Perubahan Dana)", ledger)
+    top = header_row(sheet, "Item")
+    header = [c.value for c in sheet[top]]
+    assert header[:3] == ["Item", "Zakat", "Infak/sedekah (unrestricted)"] and header[-1] == "Total"
+    assert all(c.font.b for c in sheet[top]) and sheet.freeze_panes == f"A{top + 1}"
+    zakat, infak, total = "B", "C", chr(ord("A") + len(header) - 1)
+
+    receipts = row_of(sheet, "Total receipts")
+    assert sheet[f"{zakat}{receipts}"].value.startswith("=SUM(")
+    assert value(sheet, f"{zakat}{receipts}") == 3_000_000 and value(sheet, f"{infak}{receipts}") == 1_250_000
+    closing = row_of(sheet, "Closing balance")
+    assert sheet[f"{zakat}{closing}"].number_format == MONEY and sheet[f"{zakat}{closing}"].font.b
+    assert value(sheet, f"{zakat}{closing}") == 3_000_000 - 400_000
+    assert value(sheet, f"{infak}{closing}") == 1_250_000 - 150_000
+    assert sheet[f"{total}{closing}"].value.startswith("=")
+    assert value(sheet, f"{total}{closing}") == 3_000_000 + 1_250_000 - 400_000 - 150_000
+    # The asnaf line holds the zakat fund's figure only; the pillar line the infak fund's.
+    asnaf = row_of(sheet, "Asnaf Fakir (destitute)")
+    assert value(sheet, f"{zakat}{asnaf}") == 400_000 and sheet[f"{infak}{asnaf}"].value is None
+    assert sheet[f"{zakat}{asnaf}"].number_format == MONEY and isinstance(sheet[f"{zakat}{asnaf}"].value, int)
+
+
+def test_financial_position_workbook_balances_with_formulas(ledger):
+    _books(ledger)
+    sheet = workbook(as_user(ledger.fiona).get(f"/ledger/reports/financial-position/{QUERY}&format=xlsx")).active
+    _title_block(sheet, "Statement of financial position (Laporan Posisi Keuangan)", ledger)
+    assets = row_of(sheet, "Total assets")
+    assert sheet[f"B{assets}"].value.startswith("=SUM(")
+    assert value(sheet, f"B{assets}") == 3_000_000 + 1_250_000 - 400_000 - 150_000
+    funds = row_of(sheet, "Total liabilities and fund balances")
+    assert value(sheet, f"B{funds}") == value(sheet, f"B{assets}")
+    zakat = row_of(sheet, "Zakat")
+    assert sheet[f"B{zakat}"].value == 2_600_000 and sheet[f"B{zakat}"].number_format == MONEY
+
+
+def test_trial_balance_workbook_totals_debits_and_credits_with_formulas(ledger):
+    _books(ledger)
+    sheet = workbook(as_user(ledger.fiona).get(f"/ledger/reports/trial-balance/{QUERY}&format=xlsx")).active
+    top = header_row(sheet, "Code")
+    total = row_of(sheet, "Total")
+    debits = sum(sheet[f"D{r}"].value or 0 for r in range(top + 1, total))
+    assert debits == 3_000_000 + 1_250_000 + 400_000 + 150_000
+    assert sheet[f"D{total}"].value == f"=SUM(D{top + 1}:D{total - 1})"
+    assert value(sheet, f"D{total}") == debits == value(sheet, f"E{total}")
+    assert sheet[f"D{top + 1}"].number_format == MONEY
+
+
+def _pdf_text(response) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_statement_pdf_is_in_rupiah_with_a_total_across_funds(ledger):
+    _books(ledger)
+    client = as_user(ledger.fiona)
+    text = _pdf_text(client.get(f"/ledger/reports/changes-in-funds/{QUERY}&format=pdf"))
+    assert "(in Rupiah)" in text
+    assert "Rp" not in text.replace("(in Rupiah)", "")
+    assert "4.250.000" in text  # receipts of all funds together, in the total column
+    assert "3.700.000" in text  # closing balance across funds
+    position = _pdf_text(client.get(f"/ledger/reports/financial-position/{QUERY}&format=pdf"))
+    assert "(in Rupiah)" in position and "Rp" not in position.replace("(in Rupiah)", "")
+    assert "3.700.000" in position
+
+
+def test_asnaf_wording_stays_under_the_zakat_fund(ledger):
+    _books(ledger)
+    _amil_share_of_infak(ledger.world.branch_a, 50_000)
+    text = _pdf_text(as_user(ledger.fiona).get(f"/ledger/reports/changes-in-funds/{QUERY}&format=pdf"))
+    assert "Asnaf Fakir" in text
+    assert "50.000" in text  # the infak fund's amil share is there ...
+    assert "asnaf amil" not in text.lower()  # ... without calling it an asnaf, as infak has none
+
+
+def test_general_ledger_workbook_has_real_dates_and_summed_debits(ledger):
+    _books(ledger)
+    w = ledger.world
+    cash = Account.objects.get(institution=w.alpha, code=cash_code(w.branch_a))
+    query = f"{QUERY}&unit={w.branch_a.pk}&account={cash.pk}&format=xlsx"
+    sheet = workbook(as_user(ledger.fiona).get(f"/ledger/reports/general-ledger/{query}")).active
+    top = header_row(sheet, "Date")
+    assert sheet[f"A{top + 2}"].value == datetime(DAY.year, DAY.month, DAY.day)  # a date Excel can sort and filter
+    total = row_of(sheet, "Total and closing balance")
+    assert value(sheet, f"F{total}") == 3_000_000 + 1_250_000 and sheet[f"F{total}"].value.startswith("=SUM(")
+    assert value(sheet, f"G{total}") == 400_000 + 150_000
+    assert sheet[f"H{total}"].value == 3_700_000 and sheet[f"H{total}"].number_format == MONEY
