@@ -40,7 +40,11 @@ def test_finance_adds_a_bank_account_of_their_office_and_it_is_listed(ledger):
     response = fiona.post(ACCOUNTS, _bank(ledger.world.branch_a))
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["role"], body["unit_id"], body["bank_account_number"]) == ("bank", ledger.world.branch_a.pk, "7001234567")
+    assert (body["role"], body["unit_id"], body["bank_account_number"]) == (
+        "bank",
+        ledger.world.branch_a.pk,
+        "7001234567",
+    )
     assert body["type"] == "asset"
     listed = fiona.get("/accounts", role="bank").json()["items"]
     assert [a["code"] for a in listed] == ["1210.BRA"]
@@ -62,7 +66,9 @@ def test_institution_finance_adds_a_shared_account_and_renames_and_deactivates_i
 
 
 def test_a_branch_finance_may_not_add_a_shared_account(ledger):
-    response = Api(ledger.fiona).post(ACCOUNTS, {"code": "5199", "name": "X", "role": "distribution", "fund_kind": "infak"})
+    response = Api(ledger.fiona).post(
+        ACCOUNTS, {"code": "5199", "name": "X", "role": "distribution", "fund_kind": "infak"}
+    )
     assert response.status_code == 403
     assert not Account.objects.filter(code="5199").exists()
 
