@@ -123,7 +123,9 @@ def update_account(request, account_id: int, payload: LedgerAccountPatch):
     _require_somewhere(request.user, "ledger.configure")
     account = _account_for(request.user, account_id)
     with _refusals():
-        services.account_update(actor=request.user, account=account, **payload.dict(exclude_unset=True))
+        services.account_update(
+            actor=request.user, account=account, **payload.dict(exclude_unset=True, exclude_none=True)
+        )
     return _account_for(request.user, account.pk)
 
 

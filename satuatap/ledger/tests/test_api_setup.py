@@ -232,3 +232,12 @@ def test_bad_amil_share_input_lists_every_field_at_once(ledger):
     response = Api(ledger.fiona).post(AMIL_SHARE, {"month": "2025-13"})
     assert response.status_code == 422
     assert set(response.json()["error"]["fields"]) == {"unit_id", "month"}
+
+
+def test_nulls_in_an_account_change_leave_those_fields_as_they_are(ledger):
+    """The account's columns are NOT NULL: a null sent for one is no change, never a 500."""
+    own = Account.objects.get(code=cash_code(ledger.world.branch_a), institution=ledger.world.alpha)
+    response = Api(ledger.fiona).patch(f"/accounts/{own.pk}", {"bank_name": None, "is_active": None, "name": "Kas"})
+    assert response.status_code == 200, response.content
+    own.refresh_from_db()
+    assert (own.name, own.bank_name, own.is_active) == ("Kas", "", True)
