@@ -6,7 +6,8 @@ Their only path parameter, ``account_id``, is the ledger's (tests/scoping_ledger
 name the unit (and the account) of each id set, so an outsider aims every write at another unit.
 """
 
-SETUP_API_BODIES: dict = {
+# The ledger's (merged into LEDGER_API_BODIES, which the ledger's own API matrix checks too).
+LEDGER_SETUP_API_BODIES: dict = {
     ("post", "/api/v1/ledger/chart"): lambda ids: {"unit_id": ids["unit"]},
     ("post", "/api/v1/ledger/accounts"): lambda ids: {
         "code": "1299.MX",
@@ -23,6 +24,9 @@ SETUP_API_BODIES: dict = {
         "basis_points": 0,
     },
     ("post", "/api/v1/ledger/amil-share"): lambda ids: {"unit_id": ids["unit"], "month": "2026-03"},
+}
+
+SETUP_API_BODIES: dict = {
     ("post", "/api/v1/collection/fitrah-rates"): lambda ids: {
         "unit_id": ids["unit"],
         "hijri_year": 1447,
