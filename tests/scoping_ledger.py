@@ -6,6 +6,8 @@ builds real ones of other units and institutions for tests/test_api_matrix.py.
 
 from datetime import date
 
+from tests.scoping_setup_api import LEDGER_SETUP_API_BODIES
+
 SECRET = "SECRET"  # the marker of conftest.world: what a branch-A persona must never see
 
 # The kinds the ledger path parameters really name.
@@ -42,6 +44,7 @@ LEDGER_API_BODIES: dict = {
     },
     ("post", "/api/v1/ledger/periods/close"): lambda ids: {"unit_id": ids["unit"], "year": 2025, "month": 3},
 }
+LEDGER_API_BODIES.update(LEDGER_SETUP_API_BODIES)
 
 
 def ledger_matrix_ids(world) -> dict:

@@ -226,11 +226,14 @@ def _register_routers():
     from satuatap.beneficiaries.api import router as beneficiaries_router
     from satuatap.collection.api import router as donations_router
     from satuatap.collection.api_receipts import router as receipts_router
+    from satuatap.collection.api_setup import router as collection_setup_router
     from satuatap.distribution.api import router as distribution_router
+    from satuatap.distribution.api_limits import router as limits_router
     from satuatap.distribution.api_loans import router as loans_router
     from satuatap.distribution.api_public import router as public_applications_router
     from satuatap.distribution.api_stock import router as stock_router
     from satuatap.donors.api import router as donors_router
+    from satuatap.ledger import api_setup  # noqa: F401 - adds the chart and amil operations to the ledger router
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
 
@@ -239,10 +242,12 @@ def _register_routers():
     api.add_router("/ledger", ledger_router)
     api.add_router("/donors", donors_router)
     api.add_router("/donations", donations_router)
+    api.add_router("/collection", collection_setup_router)
     api.add_router("/beneficiaries", beneficiaries_router)
     api.add_router("/distribution", distribution_router)
     api.add_router("/distribution", stock_router)
     api.add_router("/distribution", loans_router)
+    api.add_router("/distribution", limits_router)
     # The public application form and status: no token (paths under /public/).
     api.add_router("/", public_applications_router)
     # The receipts router names its own paths (/receipts/..., and the public verification).

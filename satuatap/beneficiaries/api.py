@@ -10,12 +10,13 @@ Writes go through ``beneficiaries.services``; their refusals become the API's on
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
-from satuatap.beneficiaries import matching, selectors, services
+from satuatap.beneficiaries import matching, scoring, selectors, services
 from satuatap.beneficiaries.api_schemas import (
     AidOut,
     AssessmentIn,
@@ -28,12 +29,14 @@ from satuatap.beneficiaries.api_schemas import (
     CandidateOut,
     HiddenCandidateOut,
     IdentifiersOut,
+    NeedsStandardIn,
+    NeedsStandardOut,
     ProbeIn,
     StatusChangeOut,
     StatusIn,
 )
 from satuatap.beneficiaries.errors import BeneficiaryRefused
-from satuatap.beneficiaries.models import Beneficiary
+from satuatap.beneficiaries.models import Beneficiary, NeedsStandard
 from satuatap.core import identifiers
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require, units_where
@@ -229,3 +232,52 @@ def create_assessment(request, beneficiary_id: int, payload: AssessmentIn):
         actor=request.user, beneficiary=beneficiary, unit=unit, assessed_on=payload.assessed_on, **fields
     )
     return Status(201, assessment)
+
+
+# --- needs standard (had kifayah), as the standards page shows and sets it ---------------------------
+
+
+def _standard_out(standard: NeedsStandard, in_force: NeedsStandard | None) -> NeedsStandard:
+    standard.in_force = in_force is not None and standard.pk == in_force.pk
+    standard.family_of_four = scoring.need_amount(standard.amounts, 4)[0]
+    return standard
+
+
+@router.get(
+    "/standards",
+    response={200: list[NeedsStandardOut], **ERRORS},
+    summary="The needs standards that apply at a unit (its own and those above) and those set below it",
+)
+def list_standards(request, unit_id: int | None = Query(None, description="Default: your first unit.")):
+    unit = _unit(request.user, unit_id, "beneficiaries.view")
+    in_force = selectors.standard_for(unit, timezone.localdate())
+    return [_standard_out(standard, in_force) for standard in selectors.standards_at(unit)]
+
+
+@router.post(
+    "/standards",
+    response={201: NeedsStandardOut, **ERRORS},
+    summary="Set a unit's needs standard from a date (admins and heads; replaces one of the same date)",
+)
+def set_standard(request, payload: NeedsStandardIn):
+    unit = _unit(request.user, payload.unit_id, "beneficiaries.configure")
+    amounts = payload.amounts.dict(exclude_none=True)
+    try:
+        standard = services.standard_save(
+            actor=request.user,
+            unit=unit,
+            name=payload.name,
+            region=payload.region,
+            valid_from=payload.valid_from,
+            amounts=amounts,
+        )
+    except BeneficiaryRefused as exc:
+        if not _about_amounts(exc):
+            raise
+        # The page names one input per amount (food_base); the request nests them under ``amounts``.
+        raise BeneficiaryRefused(" ".join(exc.messages), field="amounts") from exc
+    return Status(201, _standard_out(standard, selectors.standard_for(unit, timezone.localdate())))
+
+
+def _about_amounts(exc: BeneficiaryRefused) -> bool:
+    return hasattr(exc, "error_dict") and any(field.endswith(("_base", "_per_member")) for field in exc.error_dict)

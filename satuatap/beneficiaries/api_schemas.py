@@ -267,3 +267,51 @@ class ProbeIn(Schema):
     phone: str = Field("", max_length=40)
     village: str = Field("", max_length=100)
     sex: str = Field("", max_length=16, description=_choices(Sex))
+
+
+# --- needs standard (had kifayah) ------------------------------------------------------------------
+
+MAX_NEED = 10**13  # the service's ceiling for one amount (rupiah a month)
+
+
+class NeedAmountIn(Schema):
+    base: int = Field(0, ge=0, le=MAX_NEED, description="Rupiah a month for the first person of a household.")
+    per_member: int = Field(0, ge=0, le=MAX_NEED, description="Rupiah a month for each further member.")
+
+
+class NeedAmountsIn(Schema):
+    """One entry per need category; a category left out counts as zero."""
+
+    food: NeedAmountIn | None = None
+    clothing: NeedAmountIn | None = None
+    housing: NeedAmountIn | None = None
+    worship: NeedAmountIn | None = None
+    education: NeedAmountIn | None = None
+    health: NeedAmountIn | None = None
+    transport: NeedAmountIn | None = None
+
+
+class NeedsStandardIn(Schema):
+    unit_id: int | None = Field(None, description="Default: your first unit where you keep the standard.")
+    name: str = Field(min_length=1, max_length=200, description="e.g. Had kifayah Jawa Tengah 2026")
+    region: str = Field("", max_length=200)
+    valid_from: date = Field(description="In force from this date; a standard of the same unit and date is replaced.")
+    amounts: NeedAmountsIn
+
+
+class NeedAmountOut(Schema):
+    base: int
+    per_member: int
+
+
+class NeedsStandardOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(alias="unit.name")
+    name: str
+    region: str
+    valid_from: date
+    amounts: dict[str, NeedAmountOut] = Field(description="Per need category (food, clothing, housing, ...).")
+    in_force: bool = Field(description="The standard in force today at the unit asked for.")
+    family_of_four: int = Field(description="The monthly minimum needs of a household of four under it.")
+    created_at: datetime

@@ -112,6 +112,16 @@ def standard_for(unit: Unit, on: date) -> NeedsStandard | None:
     return best
 
 
+def standards_at(unit: Unit) -> QuerySet[NeedsStandard]:
+    """The needs standards that apply at ``unit`` (its own and its ancestors') and those set below it,
+    for a unit the caller has already found in the user's scope."""
+    return (
+        NeedsStandard.objects.filter(Q(unit__path__in=unit.lineage_paths) | Q(unit__path__startswith=unit.path))
+        .select_related("unit", "created_by")
+        .order_by("unit__path", "-valid_from", "-id")
+    )
+
+
 def aid_history(beneficiary: Beneficiary) -> QuerySet:
     """Every aid record of the person and of their household, from any unit of the institution."""
     query = Q(beneficiary=beneficiary)

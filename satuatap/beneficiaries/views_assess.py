@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from satuatap.beneficiaries import scoring, selectors, services
 from satuatap.beneficiaries.forms import AssessmentForm, DocumentForm, StandardForm, standard_initial
-from satuatap.beneficiaries.models import Asnaf, Assessment, DocumentKind, HousingCondition, NeedCategory, NeedsStandard
+from satuatap.beneficiaries.models import Asnaf, Assessment, DocumentKind, HousingCondition, NeedCategory
 from satuatap.beneficiaries.views import _closed_redirect, _unit
 from satuatap.core.views_helpers import apply_service_error
-from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can
 
 
@@ -122,15 +120,6 @@ def assessment_detail(request, pk):
 # --- needs standard -------------------------------------------------------------------------------------
 
 
-def _standards(unit: Unit):
-    """The standards that apply at ``unit`` (its own and its ancestors') and those set below it."""
-    return (
-        NeedsStandard.objects.filter(Q(unit__path__in=unit.lineage_paths) | Q(unit__path__startswith=unit.path))
-        .select_related("unit", "created_by")
-        .order_by("unit__path", "-valid_from", "-id")
-    )
-
-
 @login_required
 def standards(request):
     unit = _unit(request)
@@ -160,7 +149,7 @@ def standards(request):
     elif request.method == "POST":
         raise PermissionDenied(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
     rows = []
-    for standard in _standards(unit):
+    for standard in selectors.standards_at(unit):
         size_four, _lines = scoring.need_amount(standard.amounts, 4)
         rows.append(
             {

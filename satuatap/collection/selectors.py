@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from satuatap.collection.models import Campaign, Donation, DonationLine
+from satuatap.collection.models import Campaign, Donation, DonationLine, FitrahRate
 from satuatap.donors import identifiers
 from satuatap.donors.models import Donor
 from satuatap.donors.selectors import search_donors
@@ -114,3 +114,11 @@ def counter_campaigns(unit: Unit, day: date | None = None) -> QuerySet[Campaign]
     return Campaign.objects.filter(institution_id=unit.institution_id, start_date__lte=day, end_date__gte=day).order_by(
         "name", "pk"
     )
+
+
+def fitrah_rates_for(user, unit: Unit) -> QuerySet[FitrahRate]:
+    """The zakat fitrah rates ``unit`` has set itself, newest year first (none if the user may not
+    see the unit's collection)."""
+    if not can(user, "collection.view", unit):
+        return FitrahRate.objects.none()
+    return FitrahRate.objects.filter(unit=unit).order_by("-hijri_year")

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satuatap.collection import selectors, services
 from satuatap.collection import selectors_campaigns as campaigns_sel
-from satuatap.collection import services
 from satuatap.collection.calculator import FITRAH, INCOME, MAAL, zakat_fitrah
 from satuatap.collection.forms_setup import (
     AcceptedKindsForm,
@@ -29,7 +29,7 @@ from satuatap.collection.forms_setup import (
     ZakatIncomeForm,
     ZakatMaalForm,
 )
-from satuatap.collection.models import AcceptedFunds, FitrahRate
+from satuatap.collection.models import AcceptedFunds
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
@@ -318,7 +318,7 @@ def settings_page(request):
     can_institution = can(user, "collection.configure", institution)
     section = request.POST.get("section") if request.method == "POST" else None
 
-    own_rates = list(FitrahRate.objects.filter(unit=top).order_by("-hijri_year"))
+    own_rates = list(selectors.fitrah_rates_for(user, top))
     edit_year = request.GET.get("year", "")
     edit_rate = next((r for r in own_rates if str(r.hijri_year) == edit_year), None)
     rate_initial = {"hijri_year": year, "mode": "money", "rice_kg": Decimal("2.5")}

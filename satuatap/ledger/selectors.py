@@ -8,7 +8,16 @@ scoped report (``reports.fund_positions``).
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
-from satuatap.ledger.models import Account, EntryStatus, Fund, FundPosition, JournalEntry, JournalLine, Period
+from satuatap.ledger.models import (
+    Account,
+    AmilRate,
+    EntryStatus,
+    Fund,
+    FundPosition,
+    JournalEntry,
+    JournalLine,
+    Period,
+)
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q
@@ -106,3 +115,10 @@ def periods_for(user, institution: Unit, *, year: int | None = None) -> QuerySet
     if year is not None:
         periods = periods.filter(year=year)
     return periods.order_by("year", "month")
+
+
+def amil_rates_for(user, institution: Unit) -> QuerySet[AmilRate]:
+    """The institution's amil share rates, if the user may read its ledger somewhere in it."""
+    if not _sees_institution(user, institution):
+        return AmilRate.objects.none()
+    return AmilRate.objects.filter(institution_id=institution.institution_id).order_by("fund_kind")

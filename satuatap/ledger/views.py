@@ -36,7 +36,15 @@ from satuatap.ledger.forms import (
     TransferForm,
 )
 from satuatap.ledger.models import Account, AmilRate, EntryStatus, FundKind, Source
-from satuatap.ledger.selectors import accounts_for, entries_for, entry_for, entry_lines, funds_for, periods_for
+from satuatap.ledger.selectors import (
+    accounts_for,
+    amil_rates_for,
+    entries_for,
+    entry_for,
+    entry_lines,
+    funds_for,
+    periods_for,
+)
 from satuatap.ledger.services.journal import OWNED_ELSEWHERE, reversible_in_ledger
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.permissions import can, require
@@ -505,11 +513,7 @@ def amil(request):
                 return redirect("ledger:amil")
             messages.success(request, _("Amil share of %(total)s posted.") % {"total": rupiah(entry.amount)})
             return redirect("ledger:entry_detail", pk=entry.pk)
-    rates = (
-        AmilRate.objects.filter(institution_id=institution.pk).order_by("fund_kind")
-        if funds_for(request.user, top).exists()
-        else AmilRate.objects.none()
-    )
+    rates = amil_rates_for(request.user, top) if funds_for(request.user, top).exists() else AmilRate.objects.none()
     return render(
         request,
         "ledger/amil.html",

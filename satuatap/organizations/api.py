@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import (
@@ -16,7 +16,7 @@ from satuatap.api.schemas import (
     UnitPatch,
 )
 from satuatap.organizations import services
-from satuatap.organizations.models import Unit, UnitKind
+from satuatap.organizations.models import Role, Unit, UnitKind
 from satuatap.organizations.permissions import active_memberships
 from satuatap.organizations.selectors import membership_for, memberships_for, unit_for, units_for, with_parent_id
 
@@ -120,3 +120,25 @@ def end_membership(request, membership_id: int, payload: MembershipEndIn):
     membership = membership_for(request.user, membership_id)
     membership = services.membership_end(actor=request.user, membership=membership, note=payload.note)
     return membership
+
+
+# --- staff accounts, as the "new staff account" page opens them ---------------------------------------
+
+
+class StaffAccountIn(Schema):
+    unit_id: int = Field(description="The unit of the first role.")
+    role: Role
+    username: str = Field(pattern=r"^[a-z0-9._-]{3,40}$", description="3-40 lowercase letters, digits, . _ -")
+    full_name: str = Field(min_length=1, max_length=200)
+    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    password: str = Field(min_length=10, max_length=128, description="The initial password; the person changes it.")
+
+
+@router.post(
+    "/staff-accounts",
+    response={201: MembershipOut, **ERRORS},
+    summary="Open an account for a new staff member with their first role (administrators)",
+)
+def create_staff_account(request, payload: StaffAccountIn):
+    unit = unit_for(request.user, payload.unit_id)
+    return Status(201, services.staff_create(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"})))
