@@ -202,6 +202,8 @@ LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum
 SESSION_COOKIE_AGE = env_int("SESSION_AGE_MINUTES", 8 * 60, minimum=5) * 60
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A password reset link works once, and only this long after it was sent (it waits in the outbox meanwhile).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
 
 # Two-factor authentication (TOTP, django-otp). Required of administrators, finance staff, office
 # heads and operators (Django admin) unless REQUIRE_2FA=false; anyone who has set it up is asked

@@ -74,7 +74,7 @@ def password_reset_link(user, request=None) -> str:
 
 
 def _send_link(*, actor, user, unit: Unit, request, by_admin: bool) -> Message:
-    hours = max(round(settings.PASSWORD_RESET_TIMEOUT / 3600), 1)
+    minutes = max(settings.PASSWORD_RESET_TIMEOUT // 60, 1)
     if by_admin:
         intro = _("An administrator has reset the password of your Satu Atap account %(username)s.")
     else:
@@ -82,7 +82,7 @@ def _send_link(*, actor, user, unit: Unit, request, by_admin: bool) -> Message:
     body = "\n\n".join(
         [
             intro % {"username": user.username},
-            _("Choose a new password at this link (it works once, for %(hours)s hours):") % {"hours": hours}
+            _("Choose a new password at this link (it works once, for %(minutes)s minutes):") % {"minutes": minutes}
             + "\n"
             + password_reset_link(user, request),
             _("If you did not ask for this, ignore this message: your password stays as it is."),
