@@ -2,9 +2,14 @@
 
 A pytest plugin (registered in the root conftest), so every test module shares the one
 session-wide browser: a second sync Playwright in the same thread would fail.
+
+Every page a browser test opens is checked with axe-core (WCAG 2.1 A and AA rules): after each
+load, before its context is closed, and at the end of the test. A test fails on any violation,
+naming the rule, the element and what is wrong, so a new accessibility slip fails the suite.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +17,17 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+AXE = Path(__file__).resolve().parent / "browser" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_AXE_RUN = """async (tags) => {
+  if (!window.axe || !document.body) return null;
+  const result = await window.axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary || ""})),
+  }));
+}"""
 ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -22,6 +38,103 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class AxeAudit:
+    """What axe-core found on the pages of the running test, one entry per (rule, element)."""
+
+    def __init__(self):
+        self.found: dict[tuple[str, str], str] = {}
+        self.contexts: list = []
+        self.checked = 0
+
+    def reset(self):
+        self.found.clear()
+        self.contexts.clear()
+        self.checked = 0
+
+    def watch(self, context):
+        """Load axe into every page of ``context`` and check each page when it has loaded."""
+        context.add_init_script(path=str(AXE))
+        self.contexts.append(context)
+        context.on("page", self._watch_page)
+        for page in context.pages:
+            self._watch_page(page)
+        close = context.close
+
+        def close_after_check(*args, **kwargs):
+            self.check_open(context)
+            return close(*args, **kwargs)
+
+        context.close = close_after_check
+        return context
+
+    def _watch_page(self, page):
+        page.on("load", self.check)
+
+    def check(self, page):
+        from playwright.sync_api import Error
+
+        try:
+            violations = page.evaluate(_AXE_RUN, AXE_TAGS)
+        except Error:  # the page navigated on or closed meanwhile: its next load is checked instead
+            return
+        if violations is None:
+            return
+        self.checked += 1
+        path = re.sub(r"^https?://[^/]+", "", page.url)
+        for violation in violations:
+            for node in violation["nodes"]:
+                key = (violation["id"], node["target"])
+                if key not in self.found:
+                    summary = " ".join(node["summary"].split())
+                    self.found[key] = f"{violation['id']} on {node['target']} at {path}: {violation['help']}. {summary}"
+
+    def check_open(self, context=None):
+        for each in [context] if context is not None else self.contexts:
+            for page in list(each.pages):
+                if not page.is_closed():
+                    self.check(page)
+
+    def report(self) -> str:
+        lines = "\n".join(f"- {line}" for line in self.found.values())
+        return f"axe-core found {len(self.found)} accessibility violation(s) (WCAG 2.1 A/AA):\n{lines}"
+
+
+AUDIT = AxeAudit()
+
+
+class _AuditedBrowser:
+    """The session's browser, with every new context watched by the axe audit."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        return AUDIT.watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        page = self._browser.new_page(**kwargs)
+        AUDIT.watch(page.context)
+        return page
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    AUDIT.reset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    if AUDIT.contexts:
+        AUDIT.check_open()
+        if AUDIT.found:
+            pytest.fail(AUDIT.report(), pytrace=False)
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +152,7 @@ def browser():
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            yield browser
+            yield _AuditedBrowser(browser)
             browser.close()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
