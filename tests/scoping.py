@@ -110,6 +110,7 @@ PUBLIC = {
     "set_language",
     "collection:calculator_public",
     "collection:campaign_public",
+    "collection:ways_to_give",
     "collection:receipt_verify",
 }
 
