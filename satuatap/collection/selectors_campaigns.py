@@ -148,10 +148,16 @@ def giving_bank_accounts(office: Unit) -> list[Account]:
 
 
 def giving_office(office: Unit) -> Unit:
-    """Where a donor can pay in person or ask by WhatsApp: ``office`` if it gives an address, office
-    hours or a WhatsApp number, or else the nearest office above it that does."""
+    """Where a donor can pay in person: ``office`` if it gives an address or office hours, or else the
+    nearest office above it that does."""
     lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).order_by("-depth")
     for unit in lineage:
-        if unit.address.strip() or unit.office_hours.strip() or unit.whatsapp.strip():
+        if unit.address.strip() or unit.office_hours.strip():
             return unit
     return office
+
+
+def giving_whatsapp(office: Unit) -> Unit | None:
+    """The office a donor chats with by WhatsApp: the nearest one, ``office`` first, that gives a number."""
+    lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).exclude(whatsapp="")
+    return lineage.order_by("-depth").first()

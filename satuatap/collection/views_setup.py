@@ -391,7 +391,8 @@ def ways_to_give(request, institution):
         kind = ""
     amount = _amount_from(request.GET.get("jumlah", ""))
     contact = campaigns_sel.giving_office(office)
-    whatsapp = _whatsapp_of(contact)
+    chat_office = campaigns_sel.giving_whatsapp(office)
+    whatsapp = _whatsapp_of(chat_office) if chat_office else ""
     chat = _chat_text(office=office, campaign=campaign, kind=kind, amount=amount)
     context = {
         "institution": root,
@@ -403,7 +404,7 @@ def ways_to_give(request, institution):
         "accounts": campaigns_sel.giving_bank_accounts(office),
         "transfer_note": campaign.code.upper() if campaign else TRANSFER_NOTES.get(kind, "INFAK"),
         "whatsapp_url": whatsapp_link(whatsapp, chat) if whatsapp else "",
-        "whatsapp_display": contact.whatsapp.strip(),
+        "whatsapp_display": chat_office.whatsapp.strip() if chat_office else "",
     }
     return render(request, "collection/ways_to_give.html", context)
 

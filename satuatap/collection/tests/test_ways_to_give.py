@@ -95,6 +95,17 @@ def test_an_office_without_accounts_or_contact_uses_the_nearest_office_above(wor
     assert response.context["office"] == world.branch_a_sub
     assert [a.bank_account_number for a in response.context["accounts"]] == ["7123456789"]
     assert response.context["contact"] == world.branch_a
+    assert urlsplit(response.context["whatsapp_url"]).path == "/6281234567890"
+
+
+def test_the_whatsapp_chat_goes_to_the_nearest_office_with_a_number(world, offices):
+    world.branch_a.whatsapp = ""
+    world.branch_a.save()
+    world.area.whatsapp = "+62 811-2222-3333"
+    world.area.save()
+    response = english().get(WAYS, {"kantor": "BRA"})
+    assert response.context["contact"] == world.branch_a  # the counter is still the branch's
+    assert urlsplit(response.context["whatsapp_url"]).path == "/6281122223333"
 
 
 def test_a_campaign_names_its_office_and_code_in_the_note_and_the_chat(world, offices):
