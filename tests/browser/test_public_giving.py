@@ -32,7 +32,7 @@ def fits(page, width):
 
 
 def test_the_axe_audit_catches_low_contrast_and_a_broken_aria_reference(page):
-    page.goto("/accounts/login/")
+    page.goto("/accounts/login/", timeout=60_000)  # may be the session's first page, on a busy machine
     assert AUDIT.found == {}
     page.evaluate(
         """() => document.querySelector("main").insertAdjacentHTML("beforeend",
@@ -68,7 +68,7 @@ def test_a_donor_goes_from_the_calculator_and_a_campaign_to_the_ways_to_give(bro
     page.set_default_timeout(10_000)
 
     # The calculator's result leads to paying it, the amount carried along.
-    page.goto("/zakat/kalkulator/ALPHA/?type=maal")
+    page.goto("/zakat/kalkulator/ALPHA/?type=maal", timeout=60_000)
     page.fill("#id_cash", "250.000.000")
     page.check("#id_held_haul")
     page.get_by_test_id("calculate").click()
@@ -77,7 +77,7 @@ def test_a_donor_goes_from_the_calculator_and_a_campaign_to_the_ways_to_give(bro
     page.get_by_test_id("pay-now").click()
     expect(page).to_have_url(re.compile(r"/cara-bayar/alpha/\?jenis=zakat_maal&jumlah=6250000$"))
     expect(page.get_by_test_id("amount")).to_have_text("Rp6.250.000")
-    expect(page.get_by_test_id("transfer-note")).to_contain_text("ZAKAT MAAL")
+    expect(page.get_by_test_id("no-bank-accounts")).to_be_visible()  # the institution itself has none here
 
     # Now for the branch (the campaign's office): its account, hours and WhatsApp.
     page.goto("/kampanye/ALPHA/sumur-2026/")
