@@ -140,6 +140,11 @@ class _AuditedBrowser:
     def __getattr__(self, name):
         return getattr(self._browser, name)
 
+    @property
+    def unaudited(self):
+        """The browser itself, whose contexts the audit does not watch (for a test of the audit)."""
+        return self._browser
+
     def new_context(self, **kwargs):
         return AUDIT.watch(self._browser.new_context(**kwargs))
 
