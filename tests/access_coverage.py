@@ -68,6 +68,8 @@ PUBLIC_REASONS = {
     "set_language": "switches the interface language of the visitor's session",
     "collection:calculator_public": "an institution's zakat calculator: rates and nisab only",
     "collection:campaign_public": "a public campaign's target and total, no donor",
+    "collection:ways_to_give": "an office's bank accounts, address, hours and WhatsApp; a campaign "
+    "by code of the same institution only (throttled)",
     "collection:receipt_verify": "a receipt's number, date, amount and status by its unguessable "
     "token, nothing about the donor",
     "accounts:password_reset": "asks for a password reset link by e-mail; the same answer whether or not an "

@@ -113,6 +113,7 @@ PUBLIC = {
     "set_language",
     "collection:calculator_public",
     "collection:campaign_public",
+    "collection:ways_to_give",
     "collection:receipt_verify",
     *ACCOUNTS_PUBLIC,
 }

@@ -55,6 +55,13 @@ def public_pages(world, books) -> dict:
             ("/kampanye/beta/secret-beta/", beta),
             ("/kampanye/beta/own-campaign/", beta + (b"SECRET",)),
         ],
+        "collection:ways_to_give": [
+            ("/cara-bayar/alpha/", alpha),
+            ("/cara-bayar/alpha/?kantor=BRB&jenis=zakat_maal&jumlah=1000", alpha),
+            ("/cara-bayar/alpha/?kampanye=secret-beta", alpha + (b"SECRET",)),  # BETA's campaign under ALPHA's name
+            ("/cara-bayar/beta/?kantor=BRA", beta),
+            ("/cara-bayar/beta/?kampanye=own-campaign&kantor=BRB", beta),  # ALPHA's campaign and office code
+        ],
         "collection:receipt_verify": [
             (f"/r/{tokens[0]}/", alpha),
             (f"/r/{tokens[1]}/", alpha),
@@ -96,6 +103,7 @@ PUBLIC_PAGES = {
     "set_language",
     "collection:calculator_public",
     "collection:campaign_public",
+    "collection:ways_to_give",
     "collection:receipt_verify",
     "accounts:password_reset",
     "accounts:password_reset_sent",

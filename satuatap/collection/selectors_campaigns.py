@@ -1,4 +1,5 @@
-"""Reads of campaigns with what they have collected: staff lists (scoped) and the public page.
+"""Reads of campaigns with what they have collected: staff lists (scoped) and the public pages
+(a campaign, and the ways to give to an office: its bank accounts, address, hours and WhatsApp).
 
 "Collected" is the sum of the campaign's donation lines whose donation is not void,
 computed live from the lines, so a posted or voided donation shows at once.
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from satuatap.collection.models import CAMPAIGN_PREFIX, Campaign, Donation, DonationStatus, FitrahRate, campaign_key
+from satuatap.ledger.models import Account, AccountRole
 from satuatap.organizations.models import Unit, UnitKind
 from satuatap.organizations.selectors import scoped
 
@@ -119,3 +121,59 @@ class CampaignPurposes:
         numbers = {key.removeprefix(CAMPAIGN_PREFIX) for key in keys if key.startswith(CAMPAIGN_PREFIX)}
         ids = {int(n) for n in numbers if n.isascii() and n.isdigit() and len(n) < 19}
         return {campaign_key(pk): name for pk, name in Campaign.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+
+# --- the public "ways to give" page ----------------------------------------------------------------
+
+
+def office_public(institution: Unit, code: str | None) -> Unit | None:
+    """An active office of ``institution`` by its code (the institution itself for its own code); None if none."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 20:
+        return None
+    return Unit.objects.filter(institution=institution, code=code, is_active=True).first()
+
+
+def campaign_public_of(institution: Unit, code: str | None) -> Campaign | None:
+    """The public campaign of ``institution`` with this code, or None (a bad code is simply not named)."""
+    code = (code or "").strip().lower()
+    if not code or len(code) > 50:
+        return None
+    return (
+        Campaign.objects.select_related("unit")
+        .filter(institution=institution, is_public=True, unit__is_active=True, code=code)
+        .first()
+    )
+
+
+def giving_bank_accounts(office: Unit) -> list[Account]:
+    """The active bank accounts that take transfers for ``office``: its own, or else those of the
+    nearest office above it that has some (a branch without an account banks with its parent)."""
+    accounts = list(
+        Account.objects.filter(
+            institution_id=office.institution_id,
+            role=AccountRole.BANK,
+            is_active=True,
+            unit__path__in=office.lineage_paths,
+            unit__is_active=True,
+        )
+        .select_related("unit")
+        .order_by("-unit__depth", "code")
+    )
+    return [account for account in accounts if account.unit_id == accounts[0].unit_id] if accounts else []
+
+
+def giving_office(office: Unit) -> Unit:
+    """Where a donor can pay in person: ``office`` if it gives an address or office hours, or else the
+    nearest office above it that does."""
+    lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).order_by("-depth")
+    for unit in lineage:
+        if unit.address.strip() or unit.office_hours.strip():
+            return unit
+    return office
+
+
+def giving_whatsapp(office: Unit) -> Unit | None:
+    """The office a donor chats with by WhatsApp: the nearest one, ``office`` first, that gives a number."""
+    lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).exclude(whatsapp="")
+    return lineage.order_by("-depth").first()

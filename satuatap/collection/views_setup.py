@@ -1,11 +1,12 @@
-"""Zakat calculator (public and staff), campaigns (staff and public) and the collection settings page.
+"""Zakat calculator (public and staff), campaigns (staff and public), the public "ways to give" page
+and the collection settings page.
 
 Thin views: the reckoning is in ``collection.calculator``, reads in ``selectors_campaigns``,
 writes in ``collection.services``.
 """
 
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,14 +31,18 @@ from satuatap.collection.forms_setup import (
     ZakatMaalForm,
 )
 from satuatap.collection.models import AcceptedFunds
+from satuatap.core.errors import DomainError
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
+from satuatap.core.identifiers import clean_phone
+from satuatap.core.throttle import Rate, throttle_hit
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.models import Donor
 from satuatap.ledger.hooks import Purpose, purpose_resolve, purposes_for
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.permissions import can, require
 from satuatap.organizations.selectors import units_for
+from satuatap.outbox.services import whatsapp_link, whatsapp_number
 
 
 def _top(request, capability: str):
@@ -99,10 +104,24 @@ def _calculate(request, *, institution, unit, offices=None) -> dict:
 
 
 def calculator_public(request, institution):
-    """The public zakat calculator of one institution (no login): maal, penghasilan and fitrah."""
+    """The public zakat calculator of one institution (no login): maal, penghasilan and fitrah.
+
+    A result with zakat due leads on to the ways to give, naming the kind, the amount and (for
+    fitrah) the office chosen; a result with none due offers infak/sedekah instead.
+    """
     root = campaigns_sel.institution_public(institution)
     offices = campaigns_sel.fitrah_offices(root, services.hijri_year(_today(root)))
     context = _calculate(request, institution=root, unit=root, offices=offices)
+    result = context["result"]
+    if result is not None and not getattr(result, "rate_missing", False):
+        ways = reverse("collection:ways_to_give", args=[root.code.lower()])
+        if result.is_due and result.zakat > 0:
+            params = {"jenis": result.kind, "jumlah": result.zakat}
+            if result.kind == ReceiptKind.ZAKAT_FITRAH and context["fitrah_unit"].pk != root.pk:
+                params["kantor"] = context["fitrah_unit"].code
+            context["pay_url"] = f"{ways}?{urlencode(params)}"
+        else:
+            context["infak_url"] = f"{ways}?{urlencode({'jenis': ReceiptKind.INFAK})}"
     return render(request, "collection/calculator_public.html", context)
 
 
@@ -291,7 +310,8 @@ def campaign_detail(request, pk):
 
 
 def campaign_public(request, institution, code):
-    """A public campaign page: target, total collected and a progress bar; no donor's personal data."""
+    """A public campaign page: target, total collected and a progress bar; no donor's personal data.
+    It says where to give (the office's bank accounts and hours) and can be shared by WhatsApp."""
     campaign = campaigns_sel.campaign_public(institution, code)
     campaign.progress = campaigns_sel.progress(campaign, _today(campaign.unit))
     context = {
@@ -301,7 +321,107 @@ def campaign_public(request, institution, code):
     }
     if getattr(request, "htmx", False):
         return render(request, "collection/campaign_progress.html", context)
+    ways = reverse("collection:ways_to_give", args=[campaign.institution.code.lower()])
+    share_text = f"{campaign.name} {request.build_absolute_uri(request.path)}"
+    context.update(
+        {
+            "pay_url": f"{ways}?{urlencode({'kampanye': campaign.code})}",
+            "share_url": f"https://wa.me/?text={quote(share_text, safe='')}",
+            "accounts": campaigns_sel.giving_bank_accounts(campaign.unit),
+            "office": campaigns_sel.giving_office(campaign.unit),
+        }
+    )
     return render(request, "collection/campaign_public.html", context)
+
+
+# --- ways to give -------------------------------------------------------------------------------
+
+# A page anyone may open, naming offices and campaigns by code: limited per address like the other
+# public lookups, generously, since a family may open it again and again while paying.
+WAYS_TO_GIVE_RATE = Rate(count=120, seconds=600)
+# Short transfer notes (berita) a clerk recognises at once when matching a bank statement.
+TRANSFER_NOTES = {
+    ReceiptKind.ZAKAT_MAAL: "ZAKAT MAAL",
+    ReceiptKind.ZAKAT_INCOME: "ZAKAT PENGHASILAN",
+    ReceiptKind.ZAKAT_FITRAH: "ZAKAT FITRAH",
+    ReceiptKind.INFAK: "INFAK",
+    ReceiptKind.FIDYAH: "FIDYAH",
+    ReceiptKind.KAFARAT: "KAFARAT",
+    ReceiptKind.QURBAN: "QURBAN",
+}
+MAX_AMOUNT = 10**13  # far above any real gift; longer digit strings are ignored, never an error
+
+
+def _amount_from(raw: str) -> int | None:
+    digits = (raw or "").strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 14:
+        return None
+    amount = int(digits)
+    return amount if 0 < amount < MAX_AMOUNT else None
+
+
+def _whatsapp_of(office) -> str:
+    """The office's WhatsApp number in the digits wa.me expects, or "" if it has none that is valid."""
+    try:
+        return whatsapp_number(clean_phone(office.whatsapp))
+    except DomainError:
+        return ""
+
+
+def _chat_text(*, office, campaign, kind: str, amount: int | None) -> str:
+    what = str(ReceiptKind(kind).label) if kind else ""
+    if campaign is not None:
+        text = _("Assalamualaikum. I would like to give to the campaign “%(campaign)s” (code %(code)s).") % {
+            "campaign": campaign.name,
+            "code": campaign.code,
+        }
+    elif what:
+        text = _("Assalamualaikum. I would like to pay %(what)s.") % {"what": what}
+    else:
+        text = _("Assalamualaikum. I would like to give to %(office)s.") % {"office": office.name}
+    if amount:
+        text += " " + _("The amount is %(amount)s.") % {"amount": rupiah(amount)}
+    return text + " " + _("How do I pay?")
+
+
+def ways_to_give(request, institution):
+    """How to give to an office (no login): its bank accounts with the note to write, the office to pay
+    at in person with its hours, and a WhatsApp chat with a prefilled message.
+
+    ``?kantor=`` names the office (the institution by default), ``?kampanye=`` a public campaign (its
+    office then), ``?jenis=`` and ``?jumlah=`` what the calculator found; anything unknown is ignored.
+    """
+    wait = throttle_hit(request, "ways-to-give", WAYS_TO_GIVE_RATE)
+    if wait:
+        context = {"institution": campaigns_sel.institution_public(institution), "minutes": max(round(wait / 60), 1)}
+        response = render(request, "collection/public_throttled.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    root = campaigns_sel.institution_public(institution)
+    campaign = campaigns_sel.campaign_public_of(root, request.GET.get("kampanye"))
+    office = campaign.unit if campaign else campaigns_sel.office_public(root, request.GET.get("kantor")) or root
+    kind = request.GET.get("jenis", "")
+    kind = kind if kind in TRANSFER_NOTES else ""
+    if campaign is not None:
+        kind = ""
+    amount = _amount_from(request.GET.get("jumlah", ""))
+    contact = campaigns_sel.giving_office(office)
+    chat_office = campaigns_sel.giving_whatsapp(office)
+    whatsapp = _whatsapp_of(chat_office) if chat_office else ""
+    chat = _chat_text(office=office, campaign=campaign, kind=kind, amount=amount)
+    context = {
+        "institution": root,
+        "office": office,
+        "contact": contact,
+        "campaign": campaign,
+        "kind_label": ReceiptKind(kind).label if kind else "",
+        "amount": amount,
+        "accounts": campaigns_sel.giving_bank_accounts(office),
+        "transfer_note": campaign.code.upper() if campaign else TRANSFER_NOTES.get(kind, "INFAK"),
+        "whatsapp_url": whatsapp_link(whatsapp, chat) if whatsapp else "",
+        "whatsapp_display": chat_office.whatsapp.strip() if chat_office else "",
+    }
+    return render(request, "collection/ways_to_give.html", context)
 
 
 # --- settings -----------------------------------------------------------------------------------
