@@ -151,3 +151,40 @@ def test_general_ledger_workbook_has_real_dates_and_summed_debits(ledger):
     assert value(sheet, f"F{total}") == 3_000_000 + 1_250_000 and sheet[f"F{total}"].value.startswith("=SUM(")
     assert value(sheet, f"G{total}") == 400_000 + 150_000
     assert sheet[f"H{total}"].value == 3_700_000 and sheet[f"H{total}"].number_format == MONEY
+
+
+def test_cash_flows_workbook_is_the_statement_by_activity_with_formulas(ledger):
+    _books(ledger)
+    query = f"?start={DAY.year}-01&end={DAY.year}-12&compare=on&format=xlsx"
+    sheet = workbook(as_user(ledger.fiona).get(f"/ledger/reports/cash-flows/{query}")).active
+    _title_block(sheet, "Statement of cash flows (Laporan Arus Kas)", ledger)
+    top = header_row(sheet, "Item")
+    header = [c.value for c in sheet[top]]
+    assert len(header) == 3 and str(DAY.year) in header[1] and str(DAY.year - 1) in header[2]
+    assert all(c.font.b for c in sheet[top]) and sheet.freeze_panes == f"A{top + 1}"
+    labels = [sheet[f"A{r}"].value for r in range(top + 1, sheet.max_row + 1)]
+    assert labels[0] == "All funds" and "Zakat" in labels and "Fund" not in header  # a block per fund
+
+    # In the all-funds block (the first), the operating section sums its lines.
+    operating = row_of(sheet, "Net cash from operating activities")
+    assert sheet[f"B{operating}"].value.startswith("=SUM(") and sheet[f"B{operating}"].font.b
+    section = max(r for r in range(top, operating) if sheet[f"A{r}"].font.b and sheet[f"B{r}"].value is None)
+    lines = [sheet[f"B{r}"].value for r in range(section + 1, operating)]
+    assert all(isinstance(v, int) for v in lines) and sheet[f"B{section + 1}"].number_format == MONEY
+    assert value(sheet, f"B{operating}") == sum(lines) == 3_000_000 + 1_250_000 - 400_000 - 150_000
+
+    net = row_of(sheet, "Net increase (decrease) in cash and bank")
+    nets = [r for r in range(top, net) if str(sheet[f"A{r}"].value).startswith("Net ")]
+    assert sheet[f"B{net}"].value == "=" + "+".join(f"B{r}" for r in nets)
+    assert value(sheet, f"B{net}") == 3_700_000
+    closing = row_of(sheet, "Cash and bank at the end of the period")
+    opening = row_of(sheet, "Cash and bank at the beginning of the period")
+    assert sheet[f"B{closing}"].value == f"=B{opening}+B{net}" and sheet[f"C{closing}"].value == f"=C{opening}+C{net}"
+    assert value(sheet, f"B{closing}") == value(sheet, f"B{opening}") + 3_700_000
+    assert value(sheet, f"C{closing}") == value(sheet, f"C{opening}") + value(sheet, f"C{net}")
+
+    # The zakat block computes its own figures, not the all-funds block's.
+    zakat = row_of(sheet, "Zakat")
+    zakat_net = min(r for r in range(zakat, sheet.max_row + 1) if sheet[f"A{r}"].value == sheet[f"A{net}"].value)
+    assert value(sheet, f"B{zakat_net}") == 3_000_000 - 400_000
+    assert value(sheet, f"B{zakat_net + 2}") == value(sheet, f"B{zakat_net + 1}") + 3_000_000 - 400_000
