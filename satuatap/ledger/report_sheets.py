@@ -267,3 +267,35 @@ def general_ledger(gl) -> Sheet:
     ]
     totals = [_("Total and closing balance"), None, None, None, None, None, None, gl.closing]
     return Sheet(_("General ledger"), columns, rows, totals=totals, notes=[f"{gl.account.code} — {gl.account.name}"])
+
+
+def fund_positions(rows) -> list[Sheet]:
+    """Fund positions (``reports.fund_positions``) as an accountant's tables: the balance and what
+    may still be distributed, each a row per unit and a column per fund, a total across funds and
+    a totals row of ``SUM`` formulas; restricted infak's availability by program on a sheet of its own."""
+    kinds = [k for k in FundKind.values if any(r.fund_kind == k for r in rows)]
+    units: dict[int, tuple[str, str]] = {}
+    for r in rows:
+        units.setdefault(r.unit_id, (r.unit_code, r.unit_name))
+    columns = [Column(_("Unit code")), Column(_("Unit"))]
+    columns += [Column(str(_label(FundKind, k)), MONEY, summed=True) for k in kinds]
+    columns.append(Column(_("Total"), MONEY, across=tuple(range(2, len(kinds) + 2))))
+
+    def pivot(attribute: str) -> list[list]:
+        cells = {(r.unit_id, r.fund_kind): getattr(r, attribute) for r in rows}
+        return [[code, name, *(cells.get((pk, k)) for k in kinds), None] for pk, (code, name) in units.items()]
+
+    sheets = [
+        Sheet(_("Balance"), columns, pivot("balance"), totals=[_("Total")]),
+        Sheet(_("Available to distribute"), columns, pivot("available"), totals=[_("Total")]),
+    ]
+    programs = [
+        [r.unit_code, r.unit_name, r.restriction_names.get(key, key), amount]
+        for r in rows
+        for key, amount in r.available_by_restriction.items()
+    ]
+    if programs:
+        by_program = [Column(_("Unit code")), Column(_("Unit")), Column(_("Program"))]
+        by_program.append(Column(_("Available to distribute"), MONEY, summed=True))
+        sheets.append(Sheet(_("Restricted infak by program"), by_program, programs, totals=[_("Total")]))
+    return sheets
