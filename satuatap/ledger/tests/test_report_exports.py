@@ -211,6 +211,7 @@ def test_fund_positions_workbook_has_a_row_per_unit_and_a_column_per_fund(ledger
     assert (sheet[f"C{a}"].value, sheet[f"D{a}"].value, sheet[f"C{b}"].value) == (2_500_000, 700_000, 999_000)
     total = chr(ord("A") + len(header) - 1)
     assert sheet[f"{total}{a}"].value.startswith("=SUM(") and value(sheet, f"{total}{a}") == 3_200_000
+    assert sheet.column_dimensions[total].width > len("4,199,000")  # the total across funds fits, the totals row too
     assert sheet[f"C{a}"].number_format == MONEY
     totals = row_of(sheet, "Total")
     assert sheet[f"C{totals}"].value == f"=SUM(C{top + 1}:C{totals - 1})"
