@@ -218,6 +218,8 @@ def test_fund_positions_workbook_has_a_row_per_unit_and_a_column_per_fund(ledger
     assert value(sheet, f"C{totals}") == 2_500_000 + 999_000
     assert value(sheet, f"{total}{totals}") == 2_500_000 + 700_000 + 999_000
     assert "Available to distribute" in book.sheetnames
+    csv = as_user(ledger.rhea).get("/ledger/?format=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "Unit code,Unit,Fund,Balance,Available to distribute" and len(csv) == 4  # a line per unit and fund
 
 
 def test_fund_positions_workbook_names_restricted_infak_programs():
