@@ -13,6 +13,8 @@ this module turns them into words in the reader's language, by these rules:
   a decimal quantity with the language's decimal mark (2,5);
 - a foreign key kept as a number reads as the related object's name, fetched in one query per
   model for a whole page (``with_change_rows``);
+- an authority limit is kept under the role's key (``{"head": [old, new]}``): it reads as the
+  role's name and the amount in rupiah ("Office head: — → Rp10.000.000");
 - an identifier (an encrypted field, or a key in ``IDENTIFIER_KEYS``) is written masked by the
   services and is masked here again if it ever was not: the trail never shows one in full.
 """
@@ -29,13 +31,17 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from satuatap.audit.models import AuditAction
 from satuatap.core.crypto import EncryptedTextField, mask
 from satuatap.core.formatting import format_basis_points, format_date, format_datetime, rupiah
+from satuatap.organizations.models import Role
 
 EMPTY = "—"
 MONEY_KEYS = frozenset({"amount", "total", "available", "need_amount", "max_amount", "principal"})
 IDENTIFIER_KEYS = frozenset({"nik", "npwp", "kk"})
 KEY_ALIASES = {"fund": "fund_kind", "active": "is_active"}
+# Events that keep their changes under a role's key (an authority limit per role).
+ROLE_KEYED_ACTIONS = frozenset({AuditAction.AUTHORITY_LIMIT_SET})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MASKED = re.compile(r"[*•]")
 
@@ -141,9 +147,14 @@ def shown(field, name: str, value, labels: dict | None = None) -> str:
 def change_rows(event, labels: dict | None = None) -> list[Row]:
     """(label, old, new) for each value the event changed, in the reader's language."""
     model = event.target_type.model_class()
+    roles = dict(Role.choices) if event.action in ROLE_KEYED_ACTIONS else {}
     rows = []
     for name, values in event.changes.items():
         old, new = values if isinstance(values, list | tuple) and len(values) == 2 else (None, values)
+        if name in roles:  # an authority limit: the role's name, the amount up to which it approves
+            amounts = (rupiah(v) if isinstance(v, int) else shown(None, name, v) for v in (old, new))
+            rows.append((str(roles[name]), *amounts))
+            continue
         field = _field(model, name, (old, new))
         rows.append((_label(field, name), shown(field, name, old, labels), shown(field, name, new, labels)))
     return rows

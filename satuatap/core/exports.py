@@ -204,6 +204,13 @@ def _write_sheet(book, sheet: Sheet, heading: Heading | None) -> None:
             widths[index] = max(widths[index], _width(value) + (indent if index == 0 else 0) + 1)
     if sheet.totals is not None:
         widths[0] = max(widths[0], _width(sheet.totals[0]) + 1)
+    for index, column in enumerate(columns):  # a total across columns: as wide as the sums it shows
+        if column.across:
+            for row in sample:
+                values = row.values if isinstance(row, Row) else row
+                figures = [values[i] for i in column.across if i < len(values)]
+                total = sum(abs(f) for f in figures if isinstance(f, (int, Decimal)) and not isinstance(f, bool))
+                widths[index] = max(widths[index], _width(int(total) * 10) + 1)  # room for the totals row
     for index, width in enumerate(widths):
         ws.column_dimensions[_letter(index)].width = min(width, MAX_WIDTH)
 

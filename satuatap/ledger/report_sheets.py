@@ -5,10 +5,14 @@ formulas and, where the statement is by fund, a column per fund and a total acro
 funds. The figures are those of ``ledger.reports``; only the layout is made here.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satuatap.core.exports import DATE, MONEY, Column, Row, Sheet
 from satuatap.core.formatting import tanggal
+from satuatap.ledger import reports
 from satuatap.ledger.models import Asnaf, FundKind, Source
 
 
@@ -129,6 +133,90 @@ def changes_in_funds(result, pillars: dict) -> Sheet:
     return Sheet(_("Changes in funds"), columns, rows)
 
 
+@dataclass
+class StatementRow:
+    style: str  # "section", "line", "subtotal", "total" or "grand"
+    label: str
+    current: int | None = None
+    comparison: int | None = None
+
+    def __post_init__(self):
+        self.label = str(self.label)  # lazy labels would not go into a spreadsheet cell
+
+
+SECTION_NET = {
+    reports.CashSection.OPERATING: gettext_lazy("Net cash from operating activities"),
+    reports.CashSection.INVESTING: gettext_lazy("Net cash from investing activities"),
+    reports.CashSection.FINANCING: gettext_lazy("Net cash from financing activities"),
+    reports.CashSection.OFFICES: gettext_lazy("Net cash between offices"),
+    reports.CashSection.FUNDS: gettext_lazy("Net cash between funds"),
+    reports.CashSection.OTHER: gettext_lazy("Net other cash flows"),
+}
+
+
+def cash_flow_tables(result) -> list[tuple[str | None, list[StatementRow]]]:
+    """The statement of cash flows as rows per fund (all funds first), the comparison period's
+    figures beside the current ones; a fund that neither held nor moved money is left out."""
+    tables = []
+    for kind in [None, *FundKind.values]:
+        current = result.current[kind]
+        other = result.comparison[kind] if result.comparison is not None else None
+        flows = [f for f in (current, other) if f is not None]
+        if not any(f.opening or f.sections for f in flows):
+            continue
+        rows = []
+        for section in reports.CashSection:
+            found = [{li.activity: li.net for s in f.sections if s.section == section for li in s.lines} for f in flows]
+            if not any(found):
+                continue
+            rows.append(StatementRow("section", section.label))
+            for activity in reports.CashActivity:
+                if any(activity.value in f for f in found):
+                    rows.append(StatementRow("line", activity.label, *(f.get(activity.value, 0) for f in found)))
+            rows.append(StatementRow("subtotal", SECTION_NET[section], *(sum(f.values()) for f in found)))
+        rows.append(StatementRow("total", _("Net increase (decrease) in cash and bank"), *(f.net for f in flows)))
+        opening = _("Cash and bank at the beginning of the period")
+        rows.append(StatementRow("total", opening, *(f.opening for f in flows)))
+        rows.append(StatementRow("grand", _("Cash and bank at the end of the period"), *(f.closing for f in flows)))
+        tables.append((kind, rows))
+    return tables
+
+
+def cash_flows(result, period: str, comparison: str = "") -> Sheet:
+    """The statement of cash flows in its own shape, one block per fund (all funds first): the
+    activities by section, each section's net a ``SUM`` of its lines, the net increase the sum of
+    the sections' nets, the closing cash the opening plus the net; the comparison period beside."""
+    columns = [Column(_("Item")), Column(period, MONEY)]
+    if comparison:
+        columns.append(Column(comparison, MONEY))
+
+    def figures(line: StatementRow) -> list:
+        return [line.current, line.comparison] if comparison else [line.current]
+
+    rows: list = []
+    for number, (kind, table) in enumerate(cash_flow_tables(result)):
+        *body, net, opening, closing = table  # see ``cash_flow_tables``
+        if number:
+            rows.append([])
+        rows.append(Row([_label(FundKind, kind) if kind else _("All funds")], "section"))
+        nets = []
+        for index, line in enumerate(body):
+            if line.style == "section":
+                rows.append(Row([line.label], "section"))
+            elif line.style == "subtotal":
+                nets.append(f"f{number}s{index}")
+                rows.append(Row([line.label, *figures(line)], "subtotal", key=nets[-1]))
+            else:
+                rows.append(Row([line.label, *figures(line)], indent=1))
+        net_key, opening_key = f"f{number}net", f"f{number}opening"
+        rows += [
+            Row([net.label, *figures(net)], "total", key=net_key, formula="+".join(f"{{{k}}}" for k in nets)),
+            Row([opening.label, *figures(opening)], "total", key=opening_key),
+            Row([closing.label, *figures(closing)], "total", formula=f"{{{opening_key}}}+{{{net_key}}}"),
+        ]
+    return Sheet(_("Cash flows"), columns, rows)
+
+
 def trial_balance(result) -> Sheet:
     columns = [
         Column(_("Code")),
@@ -179,3 +267,35 @@ def general_ledger(gl) -> Sheet:
     ]
     totals = [_("Total and closing balance"), None, None, None, None, None, None, gl.closing]
     return Sheet(_("General ledger"), columns, rows, totals=totals, notes=[f"{gl.account.code} — {gl.account.name}"])
+
+
+def fund_positions(rows) -> list[Sheet]:
+    """Fund positions (``reports.fund_positions``) as an accountant's tables: the balance and what
+    may still be distributed, each a row per unit and a column per fund, a total across funds and
+    a totals row of ``SUM`` formulas; restricted infak's availability by program on a sheet of its own."""
+    kinds = [k for k in FundKind.values if any(r.fund_kind == k for r in rows)]
+    units: dict[int, tuple[str, str]] = {}
+    for r in rows:
+        units.setdefault(r.unit_id, (r.unit_code, r.unit_name))
+    columns = [Column(_("Unit code")), Column(_("Unit"))]
+    columns += [Column(str(_label(FundKind, k)), MONEY, summed=True) for k in kinds]
+    columns.append(Column(_("Total"), MONEY, across=tuple(range(2, len(kinds) + 2))))
+
+    def pivot(attribute: str) -> list[list]:
+        cells = {(r.unit_id, r.fund_kind): getattr(r, attribute) for r in rows}
+        return [[code, name, *(cells.get((pk, k)) for k in kinds), None] for pk, (code, name) in units.items()]
+
+    sheets = [
+        Sheet(_("Balance"), columns, pivot("balance"), totals=[_("Total")]),
+        Sheet(_("Available to distribute"), columns, pivot("available"), totals=[_("Total")]),
+    ]
+    programs = [
+        [r.unit_code, r.unit_name, r.restriction_names.get(key, key), amount]
+        for r in rows
+        for key, amount in r.available_by_restriction.items()
+    ]
+    if programs:
+        by_program = [Column(_("Unit code")), Column(_("Unit")), Column(_("Program"))]
+        by_program.append(Column(_("Available to distribute"), MONEY, summed=True))
+        sheets.append(Sheet(_("Restricted infak by program"), by_program, programs, totals=[_("Total")]))
+    return sheets

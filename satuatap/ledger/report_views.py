@@ -1,12 +1,9 @@
 """PSAK 109 statements as pages, PDF and XLSX, all from the same ``ledger.reports`` data."""
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.exports import MONEY, Sheet, heading_for, pdf_response, xlsx_response
@@ -37,11 +34,8 @@ REPORTS = {
 }
 
 
-def _label(choices, value):
-    try:
-        return choices(value).label
-    except ValueError:
-        return value or "—"
+def _span(period) -> str:
+    return f"{month_label(period.start)} – {month_label(period.end)}"
 
 
 def _build(slug, user, unit, period, consolidated, compare, account=None):
@@ -58,12 +52,8 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
         return result, [report_sheets.changes_in_funds(result, pillar_labels(unit.institution_id))]
     if slug == "cash-flows":
         result = reports.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
-        rows = []
-        for kind, table in cash_flow_tables(result):
-            fund = _label(FundKind, kind) if kind else _("All funds")
-            rows += [[fund, row.label, row.current, *([row.comparison] if comparison else [])] for row in table]
-        header = [_("Fund"), _("Item"), _("Amount"), *([_("Comparison")] if comparison else [])]
-        return result, [(_("Cash flows"), header, rows)]
+        spans = [_span(p) for p in (period, comparison) if p is not None]
+        return result, [report_sheets.cash_flows(result, *spans)]
     if slug == "managed-assets":
         result = reports.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
         return result, [report_sheets.managed_assets(result)]
@@ -71,55 +61,6 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
         gl = reports.general_ledger(user, unit, account, period, consolidated=consolidated, limit=5000)
         return reports.Comparative(gl), [report_sheets.general_ledger(gl)]
     raise Http404
-
-
-@dataclass
-class StatementRow:
-    style: str  # "section", "line", "subtotal", "total" or "grand"
-    label: str
-    current: int | None = None
-    comparison: int | None = None
-
-    def __post_init__(self):
-        self.label = str(self.label)  # lazy labels would not go into a spreadsheet cell
-
-
-SECTION_NET = {
-    reports.CashSection.OPERATING: gettext_lazy("Net cash from operating activities"),
-    reports.CashSection.INVESTING: gettext_lazy("Net cash from investing activities"),
-    reports.CashSection.FINANCING: gettext_lazy("Net cash from financing activities"),
-    reports.CashSection.OFFICES: gettext_lazy("Net cash between offices"),
-    reports.CashSection.FUNDS: gettext_lazy("Net cash between funds"),
-    reports.CashSection.OTHER: gettext_lazy("Net other cash flows"),
-}
-
-
-def cash_flow_tables(result) -> list[tuple[str | None, list[StatementRow]]]:
-    """The statement of cash flows as rows per fund (all funds first), the comparison period's
-    figures beside the current ones; a fund that neither held nor moved money is left out."""
-    tables = []
-    for kind in [None, *FundKind.values]:
-        current = result.current[kind]
-        other = result.comparison[kind] if result.comparison is not None else None
-        flows = [f for f in (current, other) if f is not None]
-        if not any(f.opening or f.sections for f in flows):
-            continue
-        rows = []
-        for section in reports.CashSection:
-            found = [{li.activity: li.net for s in f.sections if s.section == section for li in s.lines} for f in flows]
-            if not any(found):
-                continue
-            rows.append(StatementRow("section", section.label))
-            for activity in reports.CashActivity:
-                if any(activity.value in f for f in found):
-                    rows.append(StatementRow("line", activity.label, *(f.get(activity.value, 0) for f in found)))
-            rows.append(StatementRow("subtotal", SECTION_NET[section], *(sum(f.values()) for f in found)))
-        rows.append(StatementRow("total", _("Net increase (decrease) in cash and bank"), *(f.net for f in flows)))
-        opening = _("Cash and bank at the beginning of the period")
-        rows.append(StatementRow("total", opening, *(f.opening for f in flows)))
-        rows.append(StatementRow("grand", _("Cash and bank at the end of the period"), *(f.closing for f in flows)))
-        tables.append((kind, rows))
-    return tables
 
 
 @login_required
@@ -147,7 +88,7 @@ def report(request, slug):
                 "result": result,
                 "unit": data["unit"],
                 "period": period,
-                "period_label": f"{month_label(period.start)} – {month_label(period.end)}",
+                "period_label": _span(period),
                 "consolidated": data["consolidated"],
                 "institution": data["unit"].institution,
                 "printed_at": timezone.localtime(),
@@ -159,7 +100,7 @@ def report(request, slug):
             }
         )
         if slug == "cash-flows":
-            context["cash_flow_tables"] = cash_flow_tables(result)
+            context["cash_flow_tables"] = report_sheets.cash_flow_tables(result)
         fmt = request.GET.get("format")
         span = f"{period.start_year}{period.start_month:02d}-{period.end_year}{period.end_month:02d}"
         filename = f"{slug}-{data['unit'].code}-{span}"

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from satuatap.core.exports import MONEY, Column, table_response
+from satuatap.core.exports import MONEY, Column, heading_for, table_response, xlsx_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.ledger import reports, services
+from satuatap.ledger import report_sheets, reports, services
 from satuatap.ledger.forms import (
     SOURCE_CHOICES,
     AccountForm,
@@ -60,7 +60,10 @@ def overview(request):
     has_chart = accounts_for(request.user, top).exists()
     rows = reports.fund_positions(request.user, top, consolidated=True) if has_chart else []
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
+    if fmt == "xlsx":  # a column per fund, as an accountant reads it
+        heading = heading_for(_("Fund positions"), unit=top, user=request.user)
+        return xlsx_response(f"fund-positions-{top.code}", report_sheets.fund_positions(rows), heading)
+    if fmt == "csv":
         header = [
             _("Unit code"),
             _("Unit"),

@@ -196,3 +196,12 @@ def test_a_key_told_about_a_related_record_reads_with_that_records_field(english
     assert labels["Fund"] == "Zakat" and labels["Value (Rp)"] == "Rp1.500.000"
     assert "purchase" not in labels.values() and labels["Quantity"] == "2.5"
     assert rows[-1][1:] == ("yes", "no")
+
+
+def test_an_authority_limit_reads_with_the_roles_name_and_the_amount_in_rupiah(english):
+    # The service keeps a limit's change under the role's key: {"head": [None, 10000000]}.
+    event = event_on(Unit, {"head": [None, 10_000_000], "finance": [5_000_000, None]})
+    event.action = AuditAction.AUTHORITY_LIMIT_SET
+    assert change_rows(event) == [("Office head", "—", "Rp10.000.000"), ("Finance", "Rp5.000.000", "—")]
+    # The same key on another event is not a role.
+    assert change_rows(event_on(Unit, {"head": [None, 3]})) == [("Head", "—", "3")]

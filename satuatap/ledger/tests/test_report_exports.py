@@ -4,12 +4,17 @@
 
 import subprocess
 from datetime import datetime
+from io import BytesIO
 
 from django.conf import settings
 from django.test import Client
+from openpyxl import load_workbook
 
+from satuatap.core.exports import xlsx_bytes
 from satuatap.ledger import services
 from satuatap.ledger.models import Account, Source
+from satuatap.ledger.report_sheets import fund_positions
+from satuatap.ledger.reports import FundPositionRow
 from satuatap.ledger.services import LineSpec
 from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate, next_key
 from tests.workbooks import header_row, row_of, value, workbook
@@ -151,3 +156,99 @@ def test_general_ledger_workbook_has_real_dates_and_summed_debits(ledger):
     assert value(sheet, f"F{total}") == 3_000_000 + 1_250_000 and sheet[f"F{total}"].value.startswith("=SUM(")
     assert value(sheet, f"G{total}") == 400_000 + 150_000
     assert sheet[f"H{total}"].value == 3_700_000 and sheet[f"H{total}"].number_format == MONEY
+
+
+def test_cash_flows_workbook_is_the_statement_by_activity_with_formulas(ledger):
+    _books(ledger)
+    query = f"?start={DAY.year}-01&end={DAY.year}-12&compare=on&format=xlsx"
+    sheet = workbook(as_user(ledger.fiona).get(f"/ledger/reports/cash-flows/{query}")).active
+    _title_block(sheet, "Statement of cash flows (Laporan Arus Kas)", ledger)
+    top = header_row(sheet, "Item")
+    header = [c.value for c in sheet[top]]
+    assert len(header) == 3 and str(DAY.year) in header[1] and str(DAY.year - 1) in header[2]
+    assert all(c.font.b for c in sheet[top]) and sheet.freeze_panes == f"A{top + 1}"
+    labels = [sheet[f"A{r}"].value for r in range(top + 1, sheet.max_row + 1)]
+    assert labels[0] == "All funds" and "Zakat" in labels and "Fund" not in header  # a block per fund
+
+    # In the all-funds block (the first), the operating section sums its lines.
+    operating = row_of(sheet, "Net cash from operating activities")
+    assert sheet[f"B{operating}"].value.startswith("=SUM(") and sheet[f"B{operating}"].font.b
+    section = max(r for r in range(top, operating) if sheet[f"A{r}"].font.b and sheet[f"B{r}"].value is None)
+    lines = [sheet[f"B{r}"].value for r in range(section + 1, operating)]
+    assert all(isinstance(v, int) for v in lines) and sheet[f"B{section + 1}"].number_format == MONEY
+    assert value(sheet, f"B{operating}") == sum(lines) == 3_000_000 + 1_250_000 - 400_000 - 150_000
+
+    net = row_of(sheet, "Net increase (decrease) in cash and bank")
+    nets = [r for r in range(top, net) if str(sheet[f"A{r}"].value).startswith("Net ")]
+    assert sheet[f"B{net}"].value == "=" + "+".join(f"B{r}" for r in nets)
+    assert value(sheet, f"B{net}") == 3_700_000
+    closing = row_of(sheet, "Cash and bank at the end of the period")
+    opening = row_of(sheet, "Cash and bank at the beginning of the period")
+    assert sheet[f"B{closing}"].value == f"=B{opening}+B{net}" and sheet[f"C{closing}"].value == f"=C{opening}+C{net}"
+    assert value(sheet, f"B{closing}") == value(sheet, f"B{opening}") + 3_700_000
+    assert value(sheet, f"C{closing}") == value(sheet, f"C{opening}") + value(sheet, f"C{net}")
+
+    # The zakat block computes its own figures, not the all-funds block's.
+    zakat = row_of(sheet, "Zakat")
+    zakat_net = min(r for r in range(zakat, sheet.max_row + 1) if sheet[f"A{r}"].value == sheet[f"A{net}"].value)
+    assert value(sheet, f"B{zakat_net}") == 3_000_000 - 400_000
+    assert value(sheet, f"B{zakat_net + 2}") == value(sheet, f"B{zakat_net + 1}") + 3_000_000 - 400_000
+
+
+def test_fund_positions_workbook_has_a_row_per_unit_and_a_column_per_fund(ledger):
+    w = ledger.world
+    donate(w.branch_a, 2_500_000)
+    donate(w.branch_a, 700_000, fund="infak", account="4210")
+    donate(w.branch_b, 999_000)
+    book = workbook(as_user(ledger.rhea).get("/ledger/?format=xlsx"))
+    sheet = book["Balance"]
+    assert sheet["A1"].value == "Fund positions" and sheet["A1"].font.b
+    top = header_row(sheet, "Unit code")
+    header = [c.value for c in sheet[top]]
+    assert header[:4] == ["Unit code", "Unit", "Zakat", "Infak/sedekah (unrestricted)"] and header[-1] == "Total"
+    assert all(c.font.b for c in sheet[top]) and sheet.freeze_panes == f"A{top + 1}"
+    a, b = row_of(sheet, w.branch_a.code), row_of(sheet, w.branch_b.code)
+    assert (sheet[f"C{a}"].value, sheet[f"D{a}"].value, sheet[f"C{b}"].value) == (2_500_000, 700_000, 999_000)
+    total = chr(ord("A") + len(header) - 1)
+    assert sheet[f"{total}{a}"].value.startswith("=SUM(") and value(sheet, f"{total}{a}") == 3_200_000
+    assert sheet.column_dimensions[total].width > len("4,199,000")  # the total across funds fits, the totals row too
+    assert sheet[f"C{a}"].number_format == MONEY
+    totals = row_of(sheet, "Total")
+    assert sheet[f"C{totals}"].value == f"=SUM(C{top + 1}:C{totals - 1})"
+    assert value(sheet, f"C{totals}") == 2_500_000 + 999_000
+    assert value(sheet, f"{total}{totals}") == 2_500_000 + 700_000 + 999_000
+    assert "Available to distribute" in book.sheetnames
+    csv = as_user(ledger.rhea).get("/ledger/?format=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "Unit code,Unit,Fund,Balance,Available to distribute" and len(csv) == 4  # a line per unit and fund
+
+
+def test_fund_positions_workbook_names_restricted_infak_programs():
+    rows = [
+        FundPositionRow(1, "A", "Kantor A", "zakat", 100, 80),
+        FundPositionRow(
+            1,
+            "A",
+            "Kantor A",
+            "infak_restricted",
+            500,
+            500,
+            {"program:7": 300, "program:8": 200},
+            {"program:7": "Santunan Yatim", "program:8": "Beasiswa"},
+        ),
+        FundPositionRow(
+            2, "B", "Kantor B", "infak_restricted", 50, 50, {"program:7": 50}, {"program:7": "Santunan Yatim"}
+        ),
+    ]
+    book = load_workbook(BytesIO(xlsx_bytes(fund_positions(rows))))
+    available = book["Available to distribute"]
+    assert [c.value for c in available[1]] == ["Unit code", "Unit", "Zakat", "Infak/sedekah (restricted)", "Total"]
+    assert [c.value for c in available[2]][:4] == ["A", "Kantor A", 80, 500]
+    assert available["C3"].value is None and available["D3"].value == 50
+    assert value(available, "E2") == 580 and value(available, "D4") == 550
+    programs = book["Restricted infak by program"]
+    assert [[c.value for c in row] for row in programs.iter_rows(min_row=2, max_row=4)] == [
+        ["A", "Kantor A", "Santunan Yatim", 300],
+        ["A", "Kantor A", "Beasiswa", 200],
+        ["B", "Kantor B", "Santunan Yatim", 50],
+    ]
+    assert value(programs, "D5") == 550 and programs["D5"].value == "=SUM(D2:D4)"
