@@ -313,7 +313,6 @@ def test_progress_counts_the_last_day_and_caps_the_bar_but_not_the_percent(world
     assert over.percent == 250 and over.bar == 100
 
 
-
 def test_a_taken_code_and_a_bad_target_are_refused_together(world, desk, drive):
     """The service names every bad field at once (the API shows them in one answer)."""
     from django.core.exceptions import ValidationError
