@@ -3,6 +3,7 @@ rules) is ``distribution.services``'s, whose refusals the views put next to the 
 The field names are the services' argument names, so a refusal lands next to its field."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from satuatap.core.asnaf import Asnaf
 from satuatap.core.forms import DateInput, RupiahField
 from satuatap.distribution.models import PROGRAM_FUNDS, AidKind, Channel
 from satuatap.distribution.selectors import APPROVING_ROLES
-from satuatap.distribution.services import PROGRAM_ASNAF
+from satuatap.distribution.services import PROGRAM_ASNAF, disbursement_fields_check
 from satuatap.organizations.models import Role
 
 
@@ -147,6 +148,23 @@ class PaymentForm(forms.Form):
 class PayForm(PaymentForm):
     amount = RupiahField(label=capfirst(_("amount")), min_value=1, error_messages={"required": _("Enter the amount.")})
     field_order = ["amount", "money_account", "paid_on", "reference", "payee_name", "payee_account"]
+
+    def __init__(self, *args, application=None, **kwargs):
+        """``application``: the one paid, whose rules (what is left to pay, the payee) the form
+        checks with its own fields, so every error shows in one round."""
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    def clean(self):
+        data = super().clean()
+        if self.application is not None:
+            fields = {name: data[name] for name in ("amount", "paid_on", "payee_name") if name in data}
+            try:
+                disbursement_fields_check(self.application, **fields)
+            except ValidationError as exc:
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name, errors)
+        return data
 
 
 class EvidenceCompleteForm(forms.Form):

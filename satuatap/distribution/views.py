@@ -439,7 +439,9 @@ def application_pay(request, pk):
         request,
         application,
         "pay",
-        PayForm(request.POST, prefix="pay", accounts=selectors.money_accounts(application.unit)),
+        PayForm(
+            request.POST, prefix="pay", accounts=selectors.money_accounts(application.unit), application=application
+        ),
         lambda data: services.disbursement_pay(
             actor=request.user,
             application=application,

@@ -6,8 +6,6 @@ where the donor is visible reads the full values from ``/donors/{donor_id}/ident
 every such read is in the audit trail. Writes go through ``donors.services``.
 """
 
-import contextlib
-import re
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -20,11 +18,10 @@ from ninja import Field, Query, Router, Schema, Status
 from satuatap.api.core import error
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
-from satuatap.core.crypto import blind_index
-from satuatap.donors import identifiers, services
-from satuatap.donors.errors import DonorRefused, DuplicateDonor
+from satuatap.donors import services
+from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.models import Channel, Donor, DonorKind
-from satuatap.donors.selectors import identifiers_unit
+from satuatap.donors.selectors import identifiers_unit, search_filter
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q, unit_for
 
@@ -58,32 +55,6 @@ def donor_for(user, donor_id) -> Donor:
     if donor is None:
         raise Http404
     return donor
-
-
-def _search(donors: QuerySet[Donor], q: str) -> QuerySet[Donor]:
-    """Name (tolerant of spelling variants), donor number, NIK, NPWP, phone or email."""
-    q = " ".join(q.split())[:100]
-    if not q:
-        return donors
-    match = Q(number__iexact=q)
-    digits = re.sub(r"[\s.\-]", "", q)
-    if digits.isdigit():
-        if len(digits) == 16:
-            match |= Q(nik_hash=blind_index("nik", digits)) | Q(npwp_hash=blind_index("npwp", digits))
-        elif len(digits) == 15:
-            match |= Q(npwp_hash=blind_index("npwp", digits))
-    if "@" in q:
-        match |= Q(email__iexact=q)
-    if re.fullmatch(r"\+?[\d\s\-().]{8,}", q):
-        with contextlib.suppress(DonorRefused):  # not a phone number after all: the other matches stand
-            match |= Q(phone=identifiers.clean_phone(q))
-    words = identifiers.name_key(q).split()
-    if words:
-        by_name = Q()
-        for word in words:
-            by_name &= Q(name_key__contains=word)
-        match |= by_name
-    return donors.filter(match)
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -208,7 +179,7 @@ def list_donors(request, filters: Query[DonorFilter]):
         donors = donors.filter(kind=filters.kind)
     if not filters.include_merged:
         donors = donors.filter(merged_into__isnull=True)
-    return _search(donors, filters.q or "").order_by("full_name", "id")
+    return search_filter(donors, filters.q).order_by("full_name", "id")
 
 
 @router.get("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="One donor (identifiers masked)")

@@ -307,6 +307,20 @@ def _wide_name_keys(base: QuerySet, query: matching.NameQuery, starts: Q, need: 
     return keys + sorted(rest), len(rest) == cap
 
 
+def search_filter(donors: QuerySet[Donor], text: str | None) -> QuerySet[Donor]:
+    """``donors`` narrowed to those ``text`` finds, read as ``donor_search`` reads it (a phone
+    number from its first 4 digits, a donor number, email, NIK, NPWP or a name), unordered and
+    unpaged: for a caller that filters, orders and pages on its own (the API)."""
+    terms = matching.parse_search(text)
+    if terms.kind == "empty":
+        return donors
+    if terms.kind == "short":
+        return donors.none()
+    if terms.kind == "name":
+        return donors.filter(name_q(terms.name))
+    return donors.filter(_identifier_q(terms))
+
+
 def export_rows(user, text: str | None, *, within: Unit | None, limit: int = 100_000):
     """Every donor of a search (or of the whole list when ``text`` is empty) for a download."""
     terms = matching.parse_search(text)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
+from satuatap.core.errors import combined
 from satuatap.core.identifiers import clean_phone
 from satuatap.organizations.errors import MembershipRefused, UnitRefused
 from satuatap.organizations.models import KIND_LEVEL, Membership, Role, Unit, UnitKind
@@ -80,25 +81,35 @@ def _check_children_fit(unit: Unit, kind: str) -> None:
 
 
 def _validate(unit: Unit, institution: Unit | None) -> None:
+    """Check the unit's fields; refuse naming every bad one at once."""
     unit.code = (unit.code or "").strip().upper()
+    refusals: list[ValidationError] = []
     try:
         unit.full_clean(
             exclude=["path", "depth", "numchild", "institution"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as exc:
-        raise UnitRefused(exc.message_dict) from None
+        refusals.append(UnitRefused(exc.message_dict))
     # Stored as every phone is (+628…), so it can be dialled and a wa.me link made from it.
-    unit.whatsapp = clean_phone(unit.whatsapp, UnitRefused, field="whatsapp")
+    if not any("whatsapp" in refusal.message_dict for refusal in refusals):
+        try:
+            unit.whatsapp = clean_phone(unit.whatsapp, UnitRefused, field="whatsapp")
+        except UnitRefused as exc:
+            refusals.append(exc)
     if not unit.is_institution:
         for field in INSTITUTION_ONLY_FIELDS:
             setattr(unit, field, "")
     if institution is not None:
         clash = Unit.objects.filter(institution=institution, code=unit.code).exclude(pk=unit.pk)
         if clash.exists():
-            raise UnitRefused(
-                _("Code %(code)s is already used by another unit of this institution.") % {"code": unit.code},
-                field="code",
+            refusals.append(
+                UnitRefused(
+                    _("Code %(code)s is already used by another unit of this institution.") % {"code": unit.code},
+                    field="code",
+                )
             )
+    if refusals:
+        raise UnitRefused(combined(refusals))
 
 
 def _save_guarded(action):

@@ -18,6 +18,7 @@ from satuatap.collection.models import (
     FitrahRate,
     FitrahRateMode,
 )
+from satuatap.core.errors import combined
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.ledger.hooks import purpose_resolve
 from satuatap.organizations.models import Unit
@@ -199,26 +200,37 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
     code = (code or "").strip().lower()
     import re
 
+    # Every bad field at once: the code, the name, the target and the dates.
+    refusals: list[SettingsRefused] = []
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,46}", code or ""):
-        raise SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code")
-    if campaign.pk and code != campaign.code and campaign.lines.exists():
-        raise SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
-    if Campaign.objects.filter(institution_id=unit.institution_id, code=code).exclude(pk=campaign.pk).exists():
-        raise SettingsRefused(_("Another campaign already uses this code."), field="code")
+        refusals.append(SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code"))
+    elif campaign.pk and code != campaign.code and campaign.lines.exists():
+        refusals.append(
+            SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
+        )
+    elif Campaign.objects.filter(institution_id=unit.institution_id, code=code).exclude(pk=campaign.pk).exists():
+        refusals.append(SettingsRefused(_("Another campaign already uses this code."), field="code"))
     fields["code"] = code
     name = " ".join((fields.get("name", campaign.name) or "").split())
     if not name or len(name) > 200:
-        raise SettingsRefused(_("Enter a name of at most 200 characters."), field="name")
+        refusals.append(SettingsRefused(_("Enter a name of at most 200 characters."), field="name"))
     fields["name"] = name
     target = fields.get("target", campaign.target)
-    _rupiah(target, "target")
+    try:
+        _rupiah(target, "target")
+    except SettingsRefused as exc:
+        refusals.append(exc)
     start, end = fields.get("start_date", campaign.start_date), fields.get("end_date", campaign.end_date)
     if not isinstance(start, date):
-        raise SettingsRefused(_("Enter a valid date."), field="start_date")
+        refusals.append(SettingsRefused(_("Enter a valid date."), field="start_date"))
     if not isinstance(end, date):
-        raise SettingsRefused(_("Enter a valid date."), field="end_date")
-    if end < start:
-        raise SettingsRefused(_("The campaign cannot end before it starts."), field="end_date")
+        refusals.append(SettingsRefused(_("Enter a valid date."), field="end_date"))
+    elif isinstance(start, date) and end < start:
+        refusals.append(SettingsRefused(_("The campaign cannot end before it starts."), field="end_date"))
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        raise SettingsRefused(combined(refusals))
     if "program" in fields:
         fields["purpose"] = _campaign_purpose(campaign, unit, fields.pop("program"))
     for key, value in fields.items():

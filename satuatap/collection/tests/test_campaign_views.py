@@ -312,3 +312,17 @@ def test_progress_counts_the_last_day_and_caps_the_bar_but_not_the_percent(world
     assert progress(well, well.start_date - timedelta(days=3)).days_left == 3
     over = progress(well, timezone.localdate())
     assert over.percent == 250 and over.bar == 100
+
+
+def test_a_taken_code_and_a_bad_target_are_refused_together(world, desk, drive):
+    """The service names every bad field at once (the API shows them in one answer)."""
+    from django.core.exceptions import ValidationError
+
+    before = Campaign.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        campaign_save(
+            actor=desk.fiona, unit=world.branch_a, code="sumur-2026", name="Lain", target=0,
+            start_date=date(2026, 3, 1), end_date=date(2026, 4, 30),
+        )  # fmt: skip
+    assert set(refused.value.message_dict) == {"code", "target"}
+    assert Campaign.objects.count() == before

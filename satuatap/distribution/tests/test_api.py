@@ -288,7 +288,11 @@ def test_refusals_are_clear_4xx_and_nothing_is_half_saved(world, books):
     assert "not possible now" in error_of(paula.post(f"/applications/{own.pk}/screen", {}), 400)["message"]
     frank = Api(world.frank)
     body = {"program_id": books.program.pk, "beneficiary_id": books.siti.pk, "need": " ", "requested_amount": 0}
-    assert error_of(frank.post("/applications", body), 400)["fields"] == {"need": ["Describe the need."]}
+    # Both bad fields in one answer (issue 14 item 4), not the need first and the amount on the next try.
+    assert error_of(frank.post("/applications", body), 400)["fields"] == {
+        "need": ["Describe the need."],
+        "requested_amount": ["Enter a positive amount in whole rupiah."],
+    }
     refused = error_of(frank.post("/applications", {**body, "need": "x"}), 400)
     assert refused["message"] == "Enter a positive amount in whole rupiah." and refused["fields"]["requested_amount"]
     assert error_of(frank.post("/applications", {**body, "channel": "pigeon"}), 400)["fields"]["channel"]

@@ -80,6 +80,17 @@ def test_search_by_name_variant_number_nik_phone_and_email(world, desk):  # noqa
     assert api.get(unit_id=world.branch_b.pk).status_code == 404
 
 
+def test_search_by_the_start_of_a_phone_number_as_the_page_does(world, desk):  # noqa: F811
+    donor_register(actor=world.frank, unit=world.branch_a, full_name="Siti Aminah", phone="081298765432")
+    donor_register(actor=world.frank, unit=world.branch_a, full_name="Budi Santoso", phone="085711112222")
+    api = Api(world.frank)
+    assert names(api.get(q="0857")) == ["Budi Santoso"]
+    assert names(api.get(q="0812")) == ["Muhammad Nur Hidayat", "Siti Aminah"]
+    assert names(api.get(q="0812 9876")) == ["Siti Aminah"]
+    assert names(api.get(q="+62857")) == ["Budi Santoso"]
+    assert names(api.get(q="081")) == []  # below 4 digits a prefix matches too many to look up
+
+
 def test_identifiers_are_masked_in_every_answer(world, desk):  # noqa: F811
     for user in (world.frank, desk.fiona, world.audrey):
         api = Api(user)

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.core.errors import combined
 from satuatap.ledger.errors import (
     ApprovalRefused,
     EntryAlreadyReversed,
     EntryImmutable,
     EntryRefused,
+    LedgerError,
     ReversalRefused,
 )
 from satuatap.ledger.models import EntryStatus, JournalEntry, JournalLine, Source
@@ -140,15 +142,26 @@ def entry_reverse(
 
 
 def _check_draft(actor, unit: Unit, entry_date, memo: str, lines: list[LineSpec]) -> tuple[list, int]:
-    if not isinstance(entry_date, date):
-        raise EntryRefused(_("Enter a valid date."), field="entry_date")
+    """Check a draft; refuse naming every bad part at once (the date, the memo, the lines)."""
+    refusals: list[LedgerError] = []
+    try:
+        check_period_open(unit.institution_id, entry_date)
+    except LedgerError as exc:
+        refusals.append(exc)
     if not (memo or "").strip():
-        raise EntryRefused(_("Explain the entry in the memo."), field="memo")
-    resolved = resolve_lines(unit.institution_id, unit, lines)
-    for line_unit in {line.unit.pk: line.unit for line in resolved}.values():
-        require(actor, "ledger.post", line_unit)
-    total = validate_lines(resolved)
-    check_period_open(unit.institution_id, entry_date)
+        refusals.append(EntryRefused(_("Explain the entry in the memo."), field="memo"))
+    resolved, total = None, 0
+    try:
+        resolved = resolve_lines(unit.institution_id, unit, lines)
+        for line_unit in {line.unit.pk: line.unit for line in resolved}.values():
+            require(actor, "ledger.post", line_unit)
+        total = validate_lines(resolved)
+    except LedgerError as exc:
+        refusals.append(exc)
+    if len(refusals) == 1:
+        raise refusals[0]  # its own type, as before
+    if refusals:
+        raise EntryRefused(combined(refusals))
     draft_lines = [{**spec.as_json(), "unit": line.unit.pk} for spec, line in zip(lines, resolved, strict=True)]
     return draft_lines, total
 

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satuatap.core.errors import combined
 from satuatap.ledger.chart import INTER_OFFICE_RECEIVED, INTER_OFFICE_SENT
-from satuatap.ledger.errors import TransferRefused
+from satuatap.ledger.errors import LedgerError, TransferRefused
 from satuatap.ledger.models import Account, JournalEntry, Source
 from satuatap.ledger.services.lookups import cash_account, check_money_account, fund_of, system_accounts
-from satuatap.ledger.services.posting import ResolvedLine, post_lines
+from satuatap.ledger.services.posting import ResolvedLine, check_period_open, post_lines
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -52,21 +53,24 @@ def transfer_post(
     of the fund available than ``amount``.
     """
     require(actor, "ledger.post", from_unit)
-    if kind not in TransferKind.values:
-        raise TransferRefused(_("Choose whether funds are remitted up or allocated down."), field="kind")
-    if from_unit.institution_id != to_unit.institution_id:
-        raise TransferRefused(_("Funds cannot move to another institution."), field="to_unit")
-    if from_unit.pk == to_unit.pk:
-        raise TransferRefused(_("Choose another office to receive the funds."), field="to_unit")
-    if kind == TransferKind.REMIT and not to_unit.contains(from_unit):
-        raise TransferRefused(_("Funds are remitted only to an office above the sender."), field="to_unit")
-    if kind == TransferKind.ALLOCATE and not from_unit.contains(to_unit):
-        raise TransferRefused(_("Funds are allocated only to an office below the sender."), field="to_unit")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise TransferRefused(_("Enter a positive whole number of rupiah."), field="amount")
-    fund = fund_of(from_unit.institution_id, fund)
     if entry_date is None:
         entry_date = timezone.localdate(timezone=from_unit.tzinfo)
+    # Every bad field at once: the receiving office, the amount and the day.
+    refusals: list[LedgerError] = []
+    for check in (
+        lambda: _check_direction(from_unit, to_unit, kind),
+        lambda: _check_amount(amount),
+        lambda: check_period_open(from_unit.institution_id, entry_date),
+    ):
+        try:
+            check()
+        except LedgerError as exc:
+            refusals.append(exc)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        raise TransferRefused(combined(refusals))
+    fund = fund_of(from_unit.institution_id, fund)
     rak = system_accounts(from_unit.institution_id, [INTER_OFFICE_SENT, INTER_OFFICE_RECEIVED])
     source_money = check_money_account(from_account or cash_account(from_unit), from_unit, "from_account")
     target_money = check_money_account(to_account or cash_account(to_unit), to_unit, "to_account")
@@ -92,3 +96,21 @@ def transfer_post(
         lines=lines,
         inter_office=True,
     )
+
+
+def _check_direction(from_unit: Unit, to_unit: Unit, kind: str) -> None:
+    if kind not in TransferKind.values:
+        raise TransferRefused(_("Choose whether funds are remitted up or allocated down."), field="kind")
+    if from_unit.institution_id != to_unit.institution_id:
+        raise TransferRefused(_("Funds cannot move to another institution."), field="to_unit")
+    if from_unit.pk == to_unit.pk:
+        raise TransferRefused(_("Choose another office to receive the funds."), field="to_unit")
+    if kind == TransferKind.REMIT and not to_unit.contains(from_unit):
+        raise TransferRefused(_("Funds are remitted only to an office above the sender."), field="to_unit")
+    if kind == TransferKind.ALLOCATE and not from_unit.contains(to_unit):
+        raise TransferRefused(_("Funds are allocated only to an office below the sender."), field="to_unit")
+
+
+def _check_amount(amount) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise TransferRefused(_("Enter a positive whole number of rupiah."), field="amount")
