@@ -1,18 +1,15 @@
 """Forms of the zakat calculator, campaigns and collection settings."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.collection import calculator
 from satuatap.collection.models import DONATION_KINDS, FitrahRateMode
+from satuatap.collection.services import campaign_code_refusal
 from satuatap.core.forms import DateInput, RupiahField
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
-
-CAMPAIGN_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,46}")  # as collection.services.campaign_save checks
 
 
 def _radio():
@@ -134,8 +131,9 @@ class CampaignForm(forms.Form):
         help_text=_("Its donations are then restricted infak of that program, which can spend them."),
     )
 
-    def __init__(self, *args, units=None, purposes=(), **kwargs):
+    def __init__(self, *args, institution_id: int, units=None, purposes=(), campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.institution_id, self.campaign = institution_id, campaign
         if units is None:
             del self.fields["unit"]
         else:
@@ -146,8 +144,10 @@ class CampaignForm(forms.Form):
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().lower()
-        if not CAMPAIGN_CODE.fullmatch(code):
-            raise forms.ValidationError(_("A code has 2 to 47 lower-case letters, digits or dashes."))
+        # Malformed, taken or frozen by donations: said now, with the other fields' mistakes, not after them.
+        refusal = campaign_code_refusal(institution_id=self.institution_id, campaign=self.campaign, code=code)
+        if refusal is not None:
+            raise forms.ValidationError(refusal.messages)
         return code
 
     def clean(self):

@@ -249,6 +249,7 @@ def campaign_create(request):
         request.POST or None,
         units=units,
         purposes=purposes_for(top),
+        institution_id=top.institution_id,
         initial={"unit": top.pk, "start_date": today, "end_date": today, "is_public": True},
     )
     if request.method == "POST" and form.is_valid():
@@ -275,6 +276,8 @@ def campaign_edit(request, pk):
     form = CampaignForm(
         request.POST or None,
         purposes=_purposes_with(campaign),
+        institution_id=campaign.institution_id,
+        campaign=campaign,
         initial={**{f: getattr(campaign, f) for f in fields}, "program": campaign.purpose},
     )
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from satuatap.collection.services.donations import DonationLineSpec, donation_re
 from satuatap.collection.services.setup import (
     accepted_kinds,
     accepted_kinds_set,
+    campaign_code_refusal,
     campaign_save,
     collection_settings,
     collection_settings_set,
@@ -21,6 +22,7 @@ __all__ = [
     "DonationLineSpec",
     "accepted_kinds",
     "accepted_kinds_set",
+    "campaign_code_refusal",
     "campaign_save",
     "collection_settings",
     "collection_settings_set",

@@ -1,5 +1,6 @@
 """Collection settings: accepted donation kinds per unit, zakat fitrah rates, gold price, campaigns."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +24,8 @@ from satuatap.core.money import MAX_RUPIAH
 from satuatap.ledger.hooks import purpose_resolve
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
+
+CAMPAIGN_CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,46}")
 
 
 def hijri_year(day: date) -> int:
@@ -179,6 +182,19 @@ def _campaign_purpose(campaign: Campaign, unit: Unit, program) -> str:
     return purpose
 
 
+def campaign_code_refusal(*, institution_id: int, campaign: Campaign | None, code: str) -> SettingsRefused | None:
+    """Why ``code`` cannot name ``campaign`` (None for a new one) in the institution, or None: the form asks
+    it beside its other fields, so a taken code shows in the same round as every other mistake."""
+    if not CAMPAIGN_CODE_PATTERN.fullmatch(code or ""):
+        return SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code")
+    pk = campaign.pk if campaign is not None else None
+    if pk and code != campaign.code and campaign.lines.exists():
+        return SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
+    if Campaign.objects.filter(institution_id=institution_id, code=code).exclude(pk=pk).exists():
+        return SettingsRefused(_("Another campaign already uses this code."), field="code")
+    return None
+
+
 @transaction.atomic
 def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fields) -> Campaign:
     """Create a campaign of ``unit`` or change one; its code cannot change once donations name it."""
@@ -198,18 +214,11 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
             before["purpose"] = campaign.purpose
     code = fields.get("code", campaign.code)
     code = (code or "").strip().lower()
-    import re
-
     # Every bad field at once: the code, the name, the target and the dates.
     refusals: list[SettingsRefused] = []
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,46}", code or ""):
-        refusals.append(SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code"))
-    elif campaign.pk and code != campaign.code and campaign.lines.exists():
-        refusals.append(
-            SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
-        )
-    elif Campaign.objects.filter(institution_id=unit.institution_id, code=code).exclude(pk=campaign.pk).exists():
-        refusals.append(SettingsRefused(_("Another campaign already uses this code."), field="code"))
+    code_refusal = campaign_code_refusal(institution_id=unit.institution_id, campaign=campaign, code=code)
+    if code_refusal is not None:
+        refusals.append(code_refusal)
     fields["code"] = code
     name = " ".join((fields.get("name", campaign.name) or "").split())
     if not name or len(name) > 200:

@@ -326,3 +326,15 @@ def test_a_taken_code_and_a_bad_target_are_refused_together(world, desk, drive):
         )  # fmt: skip
     assert set(refused.value.message_dict) == {"code", "target"}
     assert Campaign.objects.count() == before
+
+
+def test_the_form_shows_a_taken_code_with_a_bad_target_and_dates_in_one_round(world, desk, drive):
+    """The taken code used to appear only after the other mistakes were fixed (the form never reached
+    the service while a field was wrong)."""
+    before = Campaign.objects.count()
+    data = campaign_form(unit=world.branch_a.pk, target="0", end_date="2026-02-01")
+    response = english(as_user(desk.fiona)).post(NEW, data)
+    errors = response.context["form"].errors
+    assert set(errors) == {"code", "target", "end_date"}, errors
+    assert "already uses this code" in " ".join(errors["code"])
+    assert Campaign.objects.count() == before
