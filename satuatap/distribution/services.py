@@ -9,7 +9,6 @@ one balanced entry to the ledger and one aid-history row, in one transaction.
 """
 
 import secrets
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from satuatap.beneficiaries import services as registry
 from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.asnaf import Asnaf
-from satuatap.core.errors import DomainError, NotAllowed, combined
+from satuatap.core.errors import NotAllowed
 from satuatap.core.formatting import rupiah, tanggal
 from satuatap.core.identifiers import clean_phone
 from satuatap.core.money import MAX_RUPIAH
@@ -59,25 +58,6 @@ def _amount(value, field: str, *, allow_zero: bool = False) -> int:
     return value
 
 
-class _Refusals:
-    """The refusals of independent checks, raised together: a clerk corrects every bad field in
-    one round. ``with refusals.check():`` around each check, then ``refusals.raise_any()``."""
-
-    def __init__(self):
-        self.found: list[DomainError] = []
-
-    @contextmanager
-    def check(self):
-        try:
-            yield
-        except DomainError as exc:
-            self.found.append(exc)
-
-    def raise_any(self) -> None:
-        if self.found:
-            raise DistributionRefused(combined(self.found))
-
-
 def _text(value, field: str, limit: int, *, required: bool = False, message: str = "") -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
@@ -97,78 +77,52 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     """Create a program of ``unit`` (or change ``program``): fund, pillar, asnaf for zakat, budget,
     period, kind of aid and the eligibility and fair-share rules."""
     require(actor, "distribution.configure", unit)
-    refusals = _Refusals()
-    code = name = ""
-    with refusals.check():
-        code = _text(fields.get("code"), "code", 40, required=True, message=_("Give the program a short code."))
-        if not code.replace("-", "").isalnum() or code.lower() != code:
-            raise DistributionRefused(_("A code is lower-case letters, digits and dashes."), field="code")
-    with refusals.check():
-        name = _text(fields.get("name"), "name", 200, required=True, message=_("Name the program."))
-    with refusals.check():
-        if fields.get("pillar") not in dict(pillars_of(unit.institution_id)):
-            raise DistributionRefused(_("Choose a pillar."), field="pillar")
+    code = _text(fields.get("code"), "code", 40, required=True, message=_("Give the program a short code."))
+    if not code.replace("-", "").isalnum() or code.lower() != code:
+        raise DistributionRefused(_("A code is lower-case letters, digits and dashes."), field="code")
+    name = _text(fields.get("name"), "name", 200, required=True, message=_("Name the program."))
+    if fields.get("pillar") not in dict(pillars_of(unit.institution_id)):
+        raise DistributionRefused(_("Choose a pillar."), field="pillar")
     fund_kind = fields.get("fund_kind")
-    with refusals.check():
-        if fund_kind not in PROGRAM_FUNDS:
-            raise DistributionRefused(_("Choose the fund the program spends."), field="fund_kind")
+    if fund_kind not in PROGRAM_FUNDS:
+        raise DistributionRefused(_("Choose the fund the program spends."), field="fund_kind")
     asnaf = sorted(set(fields.get("asnaf") or []))
     if fund_kind == FundKind.ZAKAT:
-        with refusals.check():
-            if not asnaf:
-                raise DistributionRefused(_("A zakat program names the asnaf it may help."), field="asnaf")
-            if not set(asnaf) <= set(PROGRAM_ASNAF):
-                raise DistributionRefused(
-                    _("Choose asnaf from the list (amil is paid through the amil share)."), field="asnaf"
-                )
+        if not asnaf:
+            raise DistributionRefused(_("A zakat program names the asnaf it may help."), field="asnaf")
+        if not set(asnaf) <= set(PROGRAM_ASNAF):
+            raise DistributionRefused(
+                _("Choose asnaf from the list (amil is paid through the amil share)."), field="asnaf"
+            )
     else:
         asnaf = []
-    with refusals.check():
-        if fields.get("aid_kind", AidKind.CASH) not in AidKind.values:
-            raise DistributionRefused(_("Choose the kind of aid."), field="aid_kind")
+    if fields.get("aid_kind", AidKind.CASH) not in AidKind.values:
+        raise DistributionRefused(_("Choose the kind of aid."), field="aid_kind")
     start, end = fields.get("start_date"), fields.get("end_date")
-    with refusals.check():
-        if not isinstance(start, date) or not isinstance(end, date) or end < start:
-            raise DistributionRefused(_("Give a start date and an end date on or after it."), field="end_date")
+    if not isinstance(start, date) or not isinstance(end, date) or end < start:
+        raise DistributionRefused(_("Give a start date and an end date on or after it."), field="end_date")
     min_score = fields.get("min_score")
-    with refusals.check():
-        if min_score is not None and not (isinstance(min_score, int) and 0 <= min_score <= 100):
-            raise DistributionRefused(_("A need score is between 0 and 100."), field="min_score")
+    if min_score is not None and not (isinstance(min_score, int) and 0 <= min_score <= 100):
+        raise DistributionRefused(_("A need score is between 0 and 100."), field="min_score")
     once = fields.get("once_per_months")
-    with refusals.check():
-        if once is not None and not (isinstance(once, int) and 1 <= once <= 120):
-            raise DistributionRefused(_("Give a number of months between 1 and 120."), field="once_per_months")
+    if once is not None and not (isinstance(once, int) and 1 <= once <= 120):
+        raise DistributionRefused(_("Give a number of months between 1 and 120."), field="once_per_months")
     cap = fields.get("household_yearly_cap")
     regions = [" ".join(str(r).split()) for r in fields.get("regions") or [] if str(r).strip()]
-    with refusals.check():
-        if len(regions) > 50 or any(len(r) > 100 for r in regions):
-            raise DistributionRefused(_("Name at most 50 regions of at most 100 characters each."), field="regions")
+    if len(regions) > 50 or any(len(r) > 100 for r in regions):
+        raise DistributionRefused(_("Name at most 50 regions of at most 100 characters each."), field="regions")
     documents = sorted(set(fields.get("required_documents") or []))
-    with refusals.check():
-        if not set(documents) <= set(DocumentKind.values):
-            raise DistributionRefused(_("Choose documents from the list."), field="required_documents")
+    if not set(documents) <= set(DocumentKind.values):
+        raise DistributionRefused(_("Choose documents from the list."), field="required_documents")
     installments = fields.get("installments")
     if fields.get("aid_kind") == AidKind.LOAN:
-        with refusals.check():
-            if not (isinstance(installments, int) and 1 <= installments <= 120):
-                raise DistributionRefused(
-                    _("A loan program says in how many monthly installments (1 to 120) it is repaid."),
-                    field="installments",
-                )
+        if not (isinstance(installments, int) and 1 <= installments <= 120):
+            raise DistributionRefused(
+                _("A loan program says in how many monthly installments (1 to 120) it is repaid."),
+                field="installments",
+            )
     else:
         installments = None
-    budget = household_yearly_cap = None
-    with refusals.check():
-        budget = _amount(fields.get("budget"), "budget", allow_zero=True)
-    with refusals.check():
-        household_yearly_cap = None if cap in (None, "") else _amount(cap, "household_yearly_cap")
-    with refusals.check():
-        taken = Program.objects.filter(institution_id=unit.institution_id, code=code)
-        if program is not None:
-            taken = taken.exclude(pk=program.pk)
-        if code and taken.exists():
-            raise DistributionRefused(_("Another program already has this code."), field="code")
-    refusals.raise_any()
     values = {
         "code": code,
         "name": name,
@@ -176,13 +130,13 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         "fund_kind": fund_kind,
         "asnaf": asnaf,
         "aid_kind": fields.get("aid_kind", AidKind.CASH),
-        "budget": budget,
+        "budget": _amount(fields.get("budget"), "budget", allow_zero=True),
         "target_people": max(int(fields.get("target_people") or 0), 0),
         "start_date": start,
         "end_date": end,
         "min_score": min_score,
         "once_per_months": once,
-        "household_yearly_cap": household_yearly_cap,
+        "household_yearly_cap": None if cap in (None, "") else _amount(cap, "household_yearly_cap"),
         "step_days": min(max(int(fields.get("step_days") or 7), 1), 90),
         "regions": regions,
         "required_documents": documents,
@@ -190,6 +144,11 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         "installments": installments,
         "is_active": bool(fields.get("is_active", True)),
     }
+    taken = Program.objects.filter(institution_id=unit.institution_id, code=code)
+    if program is not None:
+        taken = taken.exclude(pk=program.pk)
+    if taken.exists():
+        raise DistributionRefused(_("Another program already has this code."), field="code")
     if program is None:
         program = Program(institution_id=unit.institution_id, unit=unit, created_by=actor)
     elif program.unit_id != unit.pk:
@@ -366,32 +325,20 @@ def application_submit(
         raise DistributionRefused(_("This program is run by another office; choose one of this office or above it."))
     if not beneficiaries_for(actor).filter(pk=beneficiary.pk).exists():
         raise NotAllowed(_("This person is not registered in your units."))
-    refusals = _Refusals()
-    with refusals.check():
-        if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
-            raise DistributionRefused(_("This program is not open for applications now."), field="program")
-    with refusals.check():
-        if beneficiary.is_merged or beneficiary.erased_at or beneficiary.status == Status.DECEASED:
-            raise DistributionRefused(_("This person cannot apply: the record is closed."), field="beneficiary")
-    with refusals.check():
-        if channel not in Channel.values:
-            raise DistributionRefused(_("Choose how the application came in."), field="channel")
-    with refusals.check():
-        need = _text(need, "need", 5000, required=True, message=_("Describe the need."))
-    with refusals.check():
-        requested_amount = _amount(requested_amount, "requested_amount")
-    referral = {}
-    with refusals.check():
-        referral["referrer_name"] = _text(referrer_name, "referrer_name", 200)
-        if channel == Channel.REFERRAL and not referral["referrer_name"]:
-            raise DistributionRefused(
-                _("Name the person or partner who referred the applicant."), field="referrer_name"
-            )
-    with refusals.check():
-        referral["referrer_organisation"] = _text(referrer_organisation, "referrer_organisation", 200)
-    with refusals.check():
-        referral["referrer_phone"] = clean_phone(referrer_phone, DistributionRefused, "referrer_phone")
-    refusals.raise_any()
+    if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
+        raise DistributionRefused(_("This program is not open for applications now."), field="program")
+    if beneficiary.is_merged or beneficiary.erased_at or beneficiary.status == Status.DECEASED:
+        raise DistributionRefused(_("This person cannot apply: the record is closed."), field="beneficiary")
+    if channel not in Channel.values:
+        raise DistributionRefused(_("Choose how the application came in."), field="channel")
+    need = _text(need, "need", 5000, required=True, message=_("Describe the need."))
+    referral = {
+        "referrer_name": _text(referrer_name, "referrer_name", 200),
+        "referrer_organisation": _text(referrer_organisation, "referrer_organisation", 200),
+        "referrer_phone": clean_phone(referrer_phone, DistributionRefused, "referrer_phone"),
+    }
+    if channel == Channel.REFERRAL and not referral["referrer_name"]:
+        raise DistributionRefused(_("Name the person or partner who referred the applicant."), field="referrer_name")
     if channel != Channel.REFERRAL:
         referral = {}
     application = Application(
@@ -401,7 +348,7 @@ def application_submit(
         beneficiary=beneficiary,
         channel=channel,
         need=need,
-        requested_amount=requested_amount,
+        requested_amount=_amount(requested_amount, "requested_amount"),
         created_by=actor if actor.is_authenticated else None,
         due_on=timezone.localdate() + timedelta(days=program.step_days),
         **referral,
@@ -655,11 +602,19 @@ def disbursement_post(
     require(actor, "distribution.pay", application.unit)
     application = _locked(application, AppStatus.APPROVED)
     person, program = application.beneficiary, application.program
-    amount = _payable(application, amount)
+    amount = _amount(amount, "amount")
+    if amount > application.left_to_pay:
+        raise DistributionRefused(
+            _("Only %(left)s of the approved %(approved)s is left to pay.")
+            % {"left": rupiah(application.left_to_pay), "approved": rupiah(application.approved_amount)},
+            field="amount",
+        )
     problems = eligibility_problems(application)
     if problems:
         raise DistributionRefused(" ".join(problems))
-    paid_on = _payment_day(paid_on)
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
     if debit_account is None:
         debit_account = ledger.distribution_account(
             application.institution_id, program.fund_kind, asnaf=person.asnaf, pillar=program.pillar
@@ -721,24 +676,6 @@ def disbursement_post(
     return disbursement
 
 
-def _payable(application: Application, amount) -> int:
-    amount = _amount(amount, "amount")
-    if amount > application.left_to_pay:
-        raise DistributionRefused(
-            _("Only %(left)s of the approved %(approved)s is left to pay.")
-            % {"left": rupiah(application.left_to_pay), "approved": rupiah(application.approved_amount)},
-            field="amount",
-        )
-    return amount
-
-
-def _payment_day(paid_on: date | None) -> date:
-    paid_on = paid_on or timezone.localdate()
-    if paid_on > timezone.localdate():
-        raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
-    return paid_on
-
-
 @transaction.atomic
 def disbursement_pay(
     *,
@@ -755,25 +692,15 @@ def disbursement_pay(
     or to a third party on their behalf (a school, a hospital: named with their account). A loan
     program's payment is a receivable of the fund, repaid by installments (``loans``)."""
     require(actor, "distribution.pay", application.unit)
-    application = _locked(application, AppStatus.APPROVED)
     program = application.program
     if program.aid_kind == AidKind.GOODS:
         raise DistributionRefused(_("This program gives goods; give them out from the stock."))
-    # Every bad field at once; ``disbursement_post`` checks the amount and the day again, under the lock.
-    refusals = _Refusals()
-    with refusals.check():
-        ledger.check_money_account(money_account, application.unit, "money_account")
-    with refusals.check():
-        payee_name = _text(payee_name, "payee_name", 200)
-        if program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
-            raise DistributionRefused(
-                _("Name the school, hospital or shop paid on the person's behalf."), field="payee_name"
-            )
-    with refusals.check():
-        _payable(application, amount)
-    with refusals.check():
-        _payment_day(paid_on)
-    refusals.raise_any()
+    ledger.check_money_account(money_account, application.unit, "money_account")
+    payee_name = _text(payee_name, "payee_name", 200)
+    if program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
+        raise DistributionRefused(
+            _("Name the school, hospital or shop paid on the person's behalf."), field="payee_name"
+        )
     is_loan = program.aid_kind == AidKind.LOAN
     if payee_name and program.aid_kind != AidKind.LOAN:
         kind = AidKind.THIRD_PARTY
