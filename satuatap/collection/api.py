@@ -10,6 +10,7 @@ another's key.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 from ninja.errors import HttpError
@@ -21,8 +22,8 @@ from satuatap.collection import selectors
 from satuatap.collection.api_schemas import DonationDetailOut, DonationFilter, DonationIn, DonationOut
 from satuatap.collection.errors import DonationConflict, DonationRefused
 from satuatap.collection.models import Donation
-from satuatap.collection.services import DonationLineSpec, donation_record
-from satuatap.ledger.hooks import purpose_resolve
+from satuatap.collection.services import DonationLineSpec, donation_record, purpose_refusal
+from satuatap.ledger.hooks import purpose_for_unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
 
@@ -84,9 +85,9 @@ def _program_of(unit, number: int, line) -> str:
     field, value = ("program_id", line.program_id) if line.program_id is not None else ("program", line.program)
     if isinstance(value, str) and not value.strip():
         return ""
-    purpose = purpose_resolve(unit.institution_id, value)
+    purpose = purpose_for_unit(unit, value)
     if purpose is None:
-        message = _("There is no restricted-infak program %(program)s in this institution.") % {"program": value}
+        message = capfirst(purpose_refusal(unit, value))
         raise SchemaValidationError([{"loc": ["lines", number, field], "msg": message}])
     return purpose.key
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from satuatap.collection.models import CAMPAIGN_PREFIX, Campaign, Donation, DonationStatus, FitrahRate, campaign_key
+from satuatap.ledger.hooks import Purpose
 from satuatap.ledger.models import Account, AccountRole
 from satuatap.organizations.models import Unit, UnitKind
 from satuatap.organizations.selectors import scoped
@@ -121,6 +122,12 @@ class CampaignPurposes:
         numbers = {key.removeprefix(CAMPAIGN_PREFIX) for key in keys if key.startswith(CAMPAIGN_PREFIX)}
         ids = {int(n) for n in numbers if n.isascii() and n.isdigit() and len(n) < 19}
         return {campaign_key(pk): name for pk, name in Campaign.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+    def held_in(self, institution_id: int) -> list[Purpose]:
+        """Campaigns that raise for no program hold their gifts under their own key (the others
+        under their program's, which the program directory lists)."""
+        rows = Campaign.objects.filter(institution_id=institution_id, purpose="").order_by("name", "pk")
+        return [Purpose(key=campaign_key(c.pk), code=c.code, name=c.name) for c in rows.only("pk", "code", "name")]
 
 
 # --- the public "ways to give" page ----------------------------------------------------------------

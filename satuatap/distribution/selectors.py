@@ -251,6 +251,12 @@ class ProgramPurposes:
             program = None
         return None if program is None else self._purpose(program)
 
+    def held_in(self, institution_id: int) -> list[Purpose]:
+        """Every restricted-infak program of the institution, active or not: money given for one
+        that has ended is still held for it."""
+        programs = Program.objects.filter(institution_id=institution_id, fund_kind=FundKind.INFAK_RESTRICTED)
+        return [self._purpose(p) for p in programs.order_by("name", "pk")]
+
     def names(self, keys: set[str]) -> dict[str, str]:
         ids = {program_id_of(key) for key in keys} - {None}
         return {program_key(pk): name for pk, name in Program.objects.filter(pk__in=ids).values_list("pk", "name")}

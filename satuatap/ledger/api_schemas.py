@@ -118,7 +118,14 @@ class EntryDetailOut(EntryOut):
 class LineIn(Schema):
     account_code: str = Field(min_length=1, max_length=20)
     fund_kind: FundKind
-    restriction: str = Field("", max_length=64, description="Program or campaign; required for restricted infak.")
+    restriction: str = Field(
+        "",
+        max_length=64,
+        description=(
+            "Restricted infak only: a program of the institution by key (program:<id>), code or id, or a "
+            "campaign that raises for no program by key (campaign:<id>); anything else is refused."
+        ),
+    )
     debit: int = Field(0, ge=0)
     credit: int = Field(0, ge=0)
     memo: str = Field("", max_length=200)
@@ -149,7 +156,14 @@ class TransferIn(Schema):
     kind: TransferKind
     fund_kind: FundKind
     amount: int = Field(gt=0)
-    restriction: str = Field("", max_length=64)
+    restriction: str = Field(
+        "",
+        max_length=64,
+        description=(
+            "Restricted infak only: a program of the institution by key (program:<id>), code or id, or a "
+            "campaign that raises for no program by key (campaign:<id>); anything else is refused."
+        ),
+    )
     memo: str = Field("", max_length=2000)
     entry_date: date | None = None
     idempotency_key: str | None = Field(

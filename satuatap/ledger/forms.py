@@ -85,14 +85,15 @@ class EntryForm(forms.Form):
 class EntryLineForm(forms.Form):
     account = forms.ChoiceField(label=_("Account"), required=False)
     fund = forms.ChoiceField(label=_("Fund"), choices=[("", "—"), *FundKind.choices], required=False)
-    restriction = forms.CharField(label=_("Program/campaign"), max_length=64, required=False)
+    restriction = forms.ChoiceField(label=_("Program/campaign"), required=False)
     debit = forms.IntegerField(label=_("Debit (Rp)"), min_value=0, required=False)
     credit = forms.IntegerField(label=_("Credit (Rp)"), min_value=0, required=False)
     memo = forms.CharField(label=_("Line memo"), max_length=200, required=False)
 
-    def __init__(self, *args, account_choices=(), **kwargs):
+    def __init__(self, *args, account_choices=(), restriction_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = [("", "—"), *account_choices]
+        self.fields["restriction"].choices = [("", "—"), *restriction_choices]
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -113,14 +114,15 @@ class TransferForm(forms.Form):
     from_unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("From office"))
     to_unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("To office"))
     fund = forms.ChoiceField(label=_("Fund"), choices=FundKind.choices)
-    restriction = forms.CharField(label=_("Program/campaign (restricted fund)"), max_length=64, required=False)
+    restriction = forms.ChoiceField(label=_("Program/campaign (restricted fund)"), required=False)
     amount = forms.IntegerField(label=_("Amount (Rp)"), min_value=1)
     entry_date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     memo = forms.CharField(label=_("Memo"), max_length=500)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, restriction_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["restriction"].choices = [("", "—"), *restriction_choices]
         self.fields["from_unit"].queryset = _units(user, "ledger.post")
         # Funds go up to an office above the sender or down to one below it: offer the
         # user's own subtrees and the offices above them, nothing sideways.
@@ -156,7 +158,10 @@ class OpeningImportForm(forms.Form):
     as_of = forms.DateField(label=_("Balances as of"), widget=forms.DateInput(attrs={"type": "date"}))
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns: account_code, fund, debit, credit (whole rupiah), restriction (optional)."),
+        help_text=_(
+            "Columns: account_code, fund, debit, credit (whole rupiah), restriction (for restricted infak: "
+            "the code of its program)."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

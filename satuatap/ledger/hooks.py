@@ -47,12 +47,30 @@ class PurposeDirectory(Protocol):
     def names(self, keys: set[str]) -> dict[str, str]:
         """Names of those of ``keys`` this directory knows."""
 
+    def held_in(self, institution_id: int) -> list[Purpose]:
+        """Every purpose of the institution restricted money may be held for in the ledger (a program,
+        active or not, or a campaign that raises for no program): what a ledger line may name."""
+
 
 PURPOSE_DIRECTORIES: list[PurposeDirectory] = []
 
 
 def purposes_for(unit) -> list[Purpose]:
     return [purpose for directory in PURPOSE_DIRECTORIES for purpose in directory.for_unit(unit)]
+
+
+def purpose_for_unit(unit, value) -> Purpose | None:
+    """The purpose ``value`` names (an id, a code in any case, or a key) if ``unit`` may receive
+    restricted infak for it, else None: the one rule of the counter, the import and the API."""
+    purpose = purpose_resolve(unit.institution_id, value)
+    if purpose is None or purpose.key not in {p.key for p in purposes_for(unit)}:
+        return None
+    return purpose
+
+
+def purposes_held(institution_id: int) -> list[Purpose]:
+    """What a restricted line of the ledger may name in the institution (the ledger's choice lists)."""
+    return [purpose for directory in PURPOSE_DIRECTORIES for purpose in directory.held_in(institution_id)]
 
 
 def purpose_resolve(institution_id: int, value) -> Purpose | None:

@@ -7,7 +7,9 @@ scoped report (``reports.fund_positions``).
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from satuatap.ledger.hooks import purposes_held
 from satuatap.ledger.models import (
     Account,
     AmilRate,
@@ -16,6 +18,7 @@ from satuatap.ledger.models import (
     FundPosition,
     JournalEntry,
     JournalLine,
+    LedgerBalance,
     Period,
 )
 from satuatap.organizations.models import Unit
@@ -32,6 +35,23 @@ def fund_available(unit: Unit, fund: Fund, restriction: str | None = None) -> in
     if restriction is not None:
         positions = positions.filter(restriction=restriction)
     return positions.aggregate(total=Sum("available"))["total"] or 0
+
+
+def restriction_choices(institution_id: int) -> list[tuple[str, str]]:
+    """(key, label) of what a restricted line of the ledger may name in the institution: its
+    programs and campaigns by name, then any old tag the ledger still holds (to move it out)."""
+    purposes = purposes_held(institution_id)
+    known = {purpose.key for purpose in purposes}
+    held = (
+        LedgerBalance.objects.filter(institution_id=institution_id)
+        .exclude(restriction="")
+        .values_list("restriction", flat=True)
+        .distinct()
+    )
+    leftovers = sorted(set(held) - known)
+    return [(p.key, f"{p.name} ({p.code})") for p in purposes] + [
+        (tag, _("%(tag)s (old tag)") % {"tag": tag}) for tag in leftovers
+    ]
 
 
 def _sees_institution(user, institution: Unit) -> bool:

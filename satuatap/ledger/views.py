@@ -44,9 +44,11 @@ from satuatap.ledger.selectors import (
     entry_lines,
     funds_for,
     periods_for,
+    restriction_choices,
 )
 from satuatap.ledger.services.journal import OWNED_ELSEWHERE, reversible_in_ledger
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
+from satuatap.ledger.services.restrictions import UnknownPurpose
 from satuatap.organizations.permissions import can, require
 
 
@@ -305,10 +307,10 @@ def entry_create(request):
     require(request.user, "ledger.post", top)
     choices = _account_choices(request.user, top)
     form = EntryForm(request.POST or None, user=request.user, initial={"unit": top.pk})
-    lines = EntryLineFormSet(
-        request.POST or None, prefix="lines", form_kwargs={"account_choices": choices}, initial=[{}, {}, {}, {}]
-    )
+    form_kwargs = {"account_choices": choices, "restriction_choices": restriction_choices(top.institution_id)}
+    lines = EntryLineFormSet(request.POST or None, prefix="lines", form_kwargs=form_kwargs, initial=[{}, {}, {}, {}])
     if request.method == "POST" and form.is_valid() and lines.is_valid():
+        filled = [line for line in lines if not line.is_blank()]
         specs = [
             services.LineSpec(
                 account=line.cleaned_data["account"],
@@ -318,8 +320,7 @@ def entry_create(request):
                 restriction=line.cleaned_data.get("restriction") or "",
                 memo=line.cleaned_data.get("memo") or "",
             )
-            for line in lines
-            if not line.is_blank()
+            for line in filled
         ]
         try:
             entry = services.manual_entry_draft(
@@ -329,6 +330,8 @@ def entry_create(request):
                 memo=form.cleaned_data["memo"],
                 lines=specs,
             )
+        except UnknownPurpose as exc:
+            filled[exc.line - 1].add_error("restriction", exc.messages)
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
@@ -450,7 +453,10 @@ def transfer_create(request):
     top = _top(request)
     require(request.user, "ledger.post", top)
     form = TransferForm(
-        request.POST or None, user=request.user, initial={"from_unit": top.pk, "idempotency_key": uuid.uuid4().hex}
+        request.POST or None,
+        user=request.user,
+        restriction_choices=restriction_choices(top.institution_id),
+        initial={"from_unit": top.pk, "idempotency_key": uuid.uuid4().hex},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

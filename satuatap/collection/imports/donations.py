@@ -64,7 +64,7 @@ from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor
 from satuatap.donors.services import _clean
 from satuatap.ledger.errors import PeriodClosed
-from satuatap.ledger.hooks import purpose_names, purpose_resolve
+from satuatap.ledger.hooks import purpose_for_unit, purpose_names
 from satuatap.ledger.models import Account, AccountRole, ReceiptKind
 from satuatap.ledger.services.bulk import BulkEntry, allocate_ids, entries_post_bulk, insert_rows
 from satuatap.ledger.services.posting import check_period_open
@@ -279,7 +279,7 @@ def _clean_lines_cached():
             rates[key] = fitrah_rate_for(unit, day)
         return rates[key]
 
-    purposes = functools.cache(purpose_resolve)
+    purposes = functools.cache(purpose_for_unit)
 
     # An import row is a donation of one line, so the limit of lines per donation never binds;
     # lifting it lets one call check every row of the same date and channel at once.

@@ -1,11 +1,12 @@
 """Every write of collection. Import services from here.
 
-Donations: ``donation_record``, ``donation_void``, ``DonationLineSpec``.
+Donations: ``donation_record``, ``donation_void``, ``DonationLineSpec``, ``purpose_refusal`` (why a unit may
+not receive restricted infak for a program).
 Settings: ``fitrah_rate_set``, ``accepted_kinds_set``, ``collection_settings_set``,
 ``campaign_save``. Rates and numbers: ``fitrah_rate_for``, ``hijri_year``.
 """
 
-from satuatap.collection.services.donations import DonationLineSpec, donation_record, donation_void
+from satuatap.collection.services.donations import DonationLineSpec, donation_record, donation_void, purpose_refusal
 from satuatap.collection.services.setup import (
     accepted_kinds,
     accepted_kinds_set,
@@ -31,4 +32,5 @@ __all__ = [
     "fitrah_rate_for",
     "fitrah_rate_set",
     "hijri_year",
+    "purpose_refusal",
 ]

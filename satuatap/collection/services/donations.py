@@ -30,7 +30,7 @@ from satuatap.core.models import Sequence
 from satuatap.donors.models import Donor
 from satuatap.ledger import services as ledger
 from satuatap.ledger.errors import IdempotencyConflict
-from satuatap.ledger.hooks import purpose_resolve
+from satuatap.ledger.hooks import purpose_for_unit, purpose_resolve
 from satuatap.ledger.models import Account, FundKind, ReceiptKind, Source
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -79,6 +79,16 @@ def _unit_today(unit: Unit) -> date:
     return timezone.localdate(timezone=unit.tzinfo)
 
 
+def purpose_refusal(unit: Unit, program) -> str:
+    """Why ``unit`` may not receive restricted infak for ``program`` (``ledger.hooks.purpose_for_unit``)."""
+    if purpose_resolve(unit.institution_id, program) is None:
+        return _("there is no restricted-infak program %(program)s in this institution.") % {"program": program}
+    return _(
+        "%(unit)s does not receive infak for program %(program)s: only for the programs of this office and "
+        "the offices above it."
+    ) % {"unit": unit.name, "program": program}
+
+
 def _clean_lines(
     unit: Unit,
     donation_date: date,
@@ -87,7 +97,7 @@ def _clean_lines(
     *,
     accepted_for=accepted_kinds,
     rate_for=fitrah_rate_for,
-    purpose_for=purpose_resolve,
+    purpose_for=purpose_for_unit,
     max_lines: int = MAX_LINES,
 ) -> list[DonationLine]:
     """Check a donation's lines and build them (unsaved). An import checks many one-line
@@ -143,13 +153,9 @@ def _clean_lines(
                 raise _line_error(number, _("name either a campaign or a program, not both."))
             if spec.kind != ReceiptKind.INFAK:
                 raise _line_error(number, _("only infak/sedekah can be restricted to a program."))
-            purpose = purpose_for(unit.institution_id, program)
+            purpose = purpose_for(unit, program)
             if purpose is None:
-                raise _line_error(
-                    number,
-                    _("there is no restricted-infak program %(program)s in this institution.") % {"program": program},
-                    "program",
-                )
+                raise _line_error(number, purpose_refusal(unit, program), "program")
             line.program = purpose.key
             line.fund_kind = FundKind.INFAK_RESTRICTED
         if spec.kind == ReceiptKind.ZAKAT_FITRAH:

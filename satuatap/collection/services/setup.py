@@ -21,7 +21,7 @@ from satuatap.collection.models import (
 )
 from satuatap.core.errors import combined
 from satuatap.core.money import MAX_RUPIAH
-from satuatap.ledger.hooks import purpose_resolve
+from satuatap.ledger.hooks import purpose_for_unit, purpose_resolve
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -169,7 +169,13 @@ def _campaign_purpose(campaign: Campaign, unit: Unit, program) -> str:
     It is fixed once donations name the campaign: their money is held under it."""
     purpose = ""
     if program not in (None, ""):
-        found = purpose_resolve(unit.institution_id, program)
+        found = purpose_for_unit(unit, program)
+        if found is None and purpose_resolve(unit.institution_id, program) is not None:
+            raise SettingsRefused(
+                _("A campaign of %(unit)s raises only for a program of this office or an office above it.")
+                % {"unit": unit.name},
+                field="program",
+            )
         if found is None:
             raise SettingsRefused(
                 _("There is no restricted-infak program %(program)s.") % {"program": program}, field="program"

@@ -29,6 +29,7 @@ from satuatap.ledger.services.posting import (
     resolve_lines,
     validate_lines,
 )
+from satuatap.ledger.services.restrictions import restricted_specs
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -152,6 +153,7 @@ def _check_draft(actor, unit: Unit, entry_date, memo: str, lines: list[LineSpec]
         refusals.append(EntryRefused(_("Explain the entry in the memo."), field="memo"))
     resolved, total = None, 0
     try:
+        lines = restricted_specs(unit.institution_id, lines, held_tags=True)
         resolved = resolve_lines(unit.institution_id, unit, lines)
         for line_unit in {line.unit.pk: line.unit for line in resolved}.values():
             require(actor, "ledger.post", line_unit)
@@ -253,6 +255,7 @@ def manual_entry_approve(*, actor, entry: JournalEntry) -> JournalEntry:
     specs = _specs_from_draft(entry)
     if any(spec.unit is None for spec in specs):
         raise ApprovalRefused(_("A unit of this draft no longer exists; change the draft."))
+    specs = restricted_specs(entry.institution_id, specs, held_tags=True)
     resolved = resolve_lines(entry.institution_id, entry.unit, specs)
     for line_unit in {line.unit.pk: line.unit for line in resolved}.values():
         require(actor, "ledger.approve", line_unit)

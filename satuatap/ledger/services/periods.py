@@ -27,6 +27,7 @@ from satuatap.ledger.models import (
 )
 from satuatap.ledger.services.lookups import system_accounts
 from satuatap.ledger.services.posting import LineSpec, ResolvedLine, period_row, post_lines, resolve_lines
+from satuatap.ledger.services.restrictions import restricted_specs
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -177,6 +178,7 @@ def opening_balance_import(*, actor, unit: Unit, as_of: date, rows: list[LineSpe
             _("The opening balances of %(unit)s were already imported; correct them with a manual entry.")
             % {"unit": unit.name}
         )
+    rows = restricted_specs(unit.institution_id, rows, field="rows")
     resolved = resolve_lines(unit.institution_id, unit, rows)
     for number, line in enumerate(resolved, start=1):
         if line.unit.pk != unit.pk:

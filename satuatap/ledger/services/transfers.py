@@ -13,6 +13,7 @@ from satuatap.ledger.errors import LedgerError, TransferRefused
 from satuatap.ledger.models import Account, JournalEntry, Source
 from satuatap.ledger.services.lookups import cash_account, check_money_account, fund_of, system_accounts
 from satuatap.ledger.services.posting import ResolvedLine, check_period_open, post_lines
+from satuatap.ledger.services.restrictions import restriction_checked
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -74,7 +75,7 @@ def transfer_post(
     rak = system_accounts(from_unit.institution_id, [INTER_OFFICE_SENT, INTER_OFFICE_RECEIVED])
     source_money = check_money_account(from_account or cash_account(from_unit), from_unit, "from_account")
     target_money = check_money_account(to_account or cash_account(to_unit), to_unit, "to_account")
-    restriction = restriction or ""
+    restriction = restriction_checked(from_unit.institution_id, restriction)
 
     def line(account, unit, counterparty=None, debit=0, credit=0):
         return ResolvedLine(account, fund, unit, restriction, counterparty, debit, credit, "")

@@ -24,14 +24,48 @@ def test_demo_distribution_has_a_program_and_applications_at_every_stage(db):
     call_command("demo")
     from satuatap.distribution.models import Loan, StockMove
 
-    assert set(Program.objects.values_list("code", flat=True)) == {"sembako-pati", "beasiswa-pati", "modal-usaha-pati"}
+    assert set(Program.objects.values_list("code", flat=True)) == {
+        "sembako-pati",
+        "beasiswa-pati",
+        "modal-usaha-pati",
+        "santunan-yatim",
+    }
     assert Program.objects.get(code="beasiswa-pati").is_public
     food = Application.objects.filter(program__code="sembako-pati")
     assert sorted(food.values_list("status", flat=True)) == ["approved", "disbursed", "recommended"]
-    assert sorted(Disbursement.objects.values_list("amount", flat=True)) == [300_000, 1_000_000]
+    assert sorted(Disbursement.objects.values_list("amount", flat=True)) == [300_000, 750_000, 1_000_000]
     loan = Loan.objects.get()
     assert loan.principal == 1_000_000 and loan.repaid == 100_000 and loan.installments.count() == 10
     assert StockMove.objects.get().quantity == 100
+
+
+def test_demo_has_restricted_infak_for_an_orphan_program_given_at_the_counter_and_spent(db):
+    from django.db.models import Q
+    from django.test import Client
+
+    from satuatap.accounts.models import User
+    from satuatap.collection.models import Campaign, DonationLine
+    from satuatap.distribution.models import Program
+    from satuatap.ledger.models import FundPosition
+
+    call_command("demo")
+    program = Program.objects.get(code="santunan-yatim")
+    assert (program.name, program.fund_kind) == ("Santunan Anak Yatim", "infak_restricted")
+    assert Campaign.objects.get(code="ramadan-ceria-yatim").purpose == program.restriction
+    key = program.restriction
+    lines = DonationLine.objects.filter(Q(program=key) | Q(campaign__purpose=key))
+    assert lines.count() == 5 and lines.filter(campaign__isnull=False).count() == 2
+    # 5.000.000 given, 750.000 paid: one pot, under the program's key, at the Juwana branch.
+    positions = FundPosition.objects.filter(fund__kind="infak_restricted").exclude(available=0)
+    assert list(positions.values_list("unit__code", "restriction", "available")) == [
+        ("PTI01", program.restriction, 4_250_000)
+    ]
+    client = Client()
+    client.force_login(User.objects.get(username="keuangan"))
+    assert "Santunan Anak Yatim" in client.get("/ledger/").content.decode()
+    client.force_login(User.objects.get(username="amil"))
+    kinds = dict(client.get("/collection/counter/").context["lines"].empty_form.fields["kind"].choices)
+    assert f"for-{program.restriction}" in kinds
 
 
 def test_demo_registry_has_households_assessments_aid_and_a_likely_duplicate(db):

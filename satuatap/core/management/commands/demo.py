@@ -448,6 +448,91 @@ class Command(BaseCommand):
             money_account=cash,
             note="Beras untuk paket sembako",
         )
+        self._restricted_infak(admin, staff, units, people[0])
+
+    def _restricted_infak(self, admin, staff, units, person):
+        """Infak restricted to an orphan program of the Pati office: a campaign raising for it,
+        gifts at the Juwana counter (for the program and for the campaign), and one payment from it,
+        so the fund positions, the programs page and the counter show one pot per program."""
+        from datetime import date, timedelta
+
+        from django.utils import timezone
+
+        from satuatap.collection import services as collection
+        from satuatap.collection.services import DonationLineSpec
+        from satuatap.distribution import services as distribution
+        from satuatap.donors.models import Donor
+        from satuatap.ledger.services import cash_account
+
+        today = timezone.localdate()
+        officer, head, finance = staff["program"], staff["kepala"], staff["keuangan"]
+        year = {"start_date": date(today.year, 1, 1), "end_date": date(today.year, 12, 31)}
+        program = distribution.program_save(
+            actor=admin,
+            unit=units["regency_a"],
+            code="santunan-yatim",
+            name="Santunan Anak Yatim",
+            description="Uang sekolah dan kebutuhan bulanan anak yatim dari infak yang diberikan khusus untuk mereka.",
+            pillar="social_dawah",
+            fund_kind="infak_restricted",
+            budget=25_000_000,
+            target_people=50,
+            **year,
+        )
+        campaign = collection.campaign_save(
+            actor=finance,
+            unit=units["regency_a"],
+            code="ramadan-ceria-yatim",
+            name="Ramadan Ceria Anak Yatim",
+            description="Galang dana untuk program Santunan Anak Yatim.",
+            target=20_000_000,
+            program=program.code,
+            **year,
+        )
+        branch = units["branch_a1"]
+        amil = get_user_model().objects.get(username="amil")
+        donors = list(Donor.objects.filter(institution=units["root"]).order_by("pk")[:5])
+        gifts = [
+            ({"program": program.restriction}, 1_000_000),
+            ({"program": program.restriction}, 500_000),
+            ({"campaign": campaign.pk}, 2_500_000),
+            ({"campaign": campaign.pk}, 750_000),
+            ({"program": program.restriction}, 250_000),
+        ]
+        for n, (donor, (purpose, amount)) in enumerate(zip(donors, gifts, strict=True)):
+            collection.donation_record(
+                actor=amil,
+                unit=branch,
+                donor=donor,
+                donation_date=max(today - timedelta(days=10 - 2 * n), date(today.year, 1, 1)),
+                channel="cash",
+                lines=[DonationLineSpec("infak", amount, **purpose)],
+                idempotency_key=f"demo:yatim:{n}",
+            )
+        application = distribution.application_submit(
+            actor=officer,
+            unit=person.registered_unit,
+            program=program,
+            beneficiary=person,
+            need="Biaya sekolah anak yatim dalam keluarga ini",
+            requested_amount=750_000,
+        )
+        application = distribution.application_screen(actor=officer, application=application, note="Berkas lengkap")
+        application = distribution.application_assess(actor=officer, application=application)
+        application = distribution.application_recommend(actor=officer, application=application, amount=750_000)
+        application = distribution.application_decide(
+            actor=head,
+            application=application,
+            approve=True,
+            override_reason="Santunan anak yatim dari infak khusus, di luar paket sembako",
+        )
+        distribution.disbursement_pay(
+            actor=finance,
+            application=application,
+            amount=750_000,
+            money_account=cash_account(application.unit),
+            reference="Tunai di kantor",
+        )
 
     def _ledger(self, admin, finance, units):
         """A year of small, plausible books for the Pati offices, so the ledger pages have something to show."""
