@@ -136,6 +136,7 @@ def test_the_forms_post_drafts_and_are_refused_to_the_auditor(ledger):
     w = ledger.world
     client = Client()
     client.force_login(ledger.fiona)
+    client.cookies["satuatap_language"] = "en"  # the memo is written in the clerk's language
     page = client.get("/ledger/entries/everyday/amil-cost/")
     assert page.status_code == 200
     assert page.resolver_match.url_name == "everyday_entry"
