@@ -6,7 +6,6 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +26,7 @@ from satuatap.beneficiaries.models import (
 )
 from satuatap.core import identifiers
 from satuatap.core.errors import DomainError
-from satuatap.core.forms import DateInput
+from satuatap.core.forms import DateInput, add_service_errors
 from satuatap.core.forms import RupiahField as _RupiahField
 
 MAX_RUPIAH = 10**13
@@ -191,15 +190,7 @@ class BeneficiaryForm(forms.Form):
             for name in PERSON_FIELDS
             if name in data and name not in self.errors
         }
-        try:
-            services.clean_fields(values)
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                self.add_error(None, exc)
-                return data
-            for field, errors in exc.error_dict.items():
-                if field not in self.errors:
-                    self.add_error(field if field in self.fields else None, errors)
+        add_service_errors(self, lambda **fields: services.clean_fields(fields), values)
         return data
 
     def service_fields(self) -> dict:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.collection.models import DONATION_KINDS, DonationStatus, PaymentChannel
 from satuatap.collection.services import DonationLineSpec
+from satuatap.core.forms import add_service_errors
 from satuatap.donors.services import donor_fields_check
 from satuatap.ledger.models import ReceiptKind
 from satuatap.organizations.forms import UnitChoiceField
@@ -194,15 +195,7 @@ class DonorRegisterForm(forms.Form):
     def clean(self):
         data = super().clean()
         values = {k: v for k, v in data.items() if k not in self.errors and k != "confirm_duplicate"}
-        try:
-            donor_fields_check(**values)
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                self.add_error(None, exc)
-                return data
-            for field, errors in exc.error_dict.items():
-                if field not in self.errors:
-                    self.add_error(field if field in self.fields else None, errors)
+        add_service_errors(self, donor_fields_check, values)
         return data
 
     def text_fields(self):

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +102,18 @@ class MonthField(forms.CharField):
 def month_label(ym: tuple[int, int]) -> str:
     """(2026, 3) -> "Maret 2026" in the active language."""
     return formats.date_format(date(ym[0], ym[1], 1), "F Y")
+
+
+def add_service_errors(form, check, values: dict) -> None:
+    """Put every refusal of the service's field check ``check(**values)`` beside its field, except on a
+    field that already has an error of the form's own (one message per field is enough): a form asks it in
+    ``clean()`` so that the service's mistakes come back in the same round as the form's."""
+    try:
+        check(**values)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+            return
+        for field, errors in exc.error_dict.items():
+            if field not in form.errors:
+                form.add_error(field if field in form.fields else None, errors)

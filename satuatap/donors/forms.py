@@ -3,10 +3,10 @@
 bad date and a bad NIK are both shown in one round."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.forms import add_service_errors
 from satuatap.donors import services
 from satuatap.donors.models import Channel, DonorKind
 
@@ -150,20 +150,6 @@ class DonorForm(forms.Form):
             elif (current or "") != (value or ""):
                 changed[name] = value
         return changed
-
-
-def add_service_errors(form, check, values: dict) -> None:
-    """Put every refusal of ``check(**values)`` beside its field, except on a field that already has
-    an error of the form's own (one message per field is enough)."""
-    try:
-        check(**values)
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            if field not in form.errors:
-                form.add_error(field if field in form.fields else None, errors)
 
 
 def initial_from(donor) -> dict:
