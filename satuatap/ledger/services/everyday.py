@@ -70,6 +70,24 @@ def _memo(default: str, memo: str) -> str:
     return f"{default}: {memo}" if memo else default
 
 
+def _two_line_draft(*, actor, unit, entry_date, memo, fund, debit: Account, credit: Account, amount: int):
+    """The draft every everyday entry is: one account debited, one credited, in one fund."""
+    return manual_entry_draft(
+        actor=actor,
+        unit=unit,
+        entry_date=entry_date,
+        memo=memo,
+        lines=[LineSpec(debit, fund, debit=amount), LineSpec(credit, fund, credit=amount)],
+    )
+
+
+def _lowest_coded(institution_id: int, role: str, fund: str):
+    """The active accounts of a role in a fund, lowest code first (the usual one is the first)."""
+    return Account.objects.filter(institution_id=institution_id, role=role, fund_kind=fund, is_active=True).order_by(
+        "code"
+    )
+
+
 @transaction.atomic
 def bank_interest_draft(
     *, actor, unit: Unit, entry_date: date, amount: int, money_account: Account, memo: str = ""
@@ -83,15 +101,15 @@ def bank_interest_draft(
             _("The chart of accounts has no active receipt account for bank interest in the non-halal fund."),
             field="money_account",
         )
-    return manual_entry_draft(
+    return _two_line_draft(
         actor=actor,
         unit=unit,
         entry_date=entry_date,
         memo=_memo(_("Bank interest / jasa giro"), memo),
-        lines=[
-            LineSpec(money, FundKind.NON_HALAL, debit=amount),
-            LineSpec(receipt, FundKind.NON_HALAL, credit=amount),
-        ],
+        fund=FundKind.NON_HALAL,
+        debit=money,
+        credit=receipt,
+        amount=amount,
     )
 
 
@@ -112,41 +130,28 @@ def non_halal_use_draft(
     money = _check(actor, unit, amount, money_account)
     purpose = _chosen(purpose_account, unit, AccountRole.DISTRIBUTION, FundKind.NON_HALAL, "purpose_account")
     if purpose is None:
-        purpose = (
-            Account.objects.filter(
-                institution_id=unit.institution_id,
-                role=AccountRole.DISTRIBUTION,
-                fund_kind=FundKind.NON_HALAL,
-                is_active=True,
-            )
-            .order_by("code")
-            .first()
-        )
+        purpose = _lowest_coded(unit.institution_id, AccountRole.DISTRIBUTION, FundKind.NON_HALAL).first()
     if purpose is None or purpose.fund_kind != FundKind.NON_HALAL:
         raise ChartMissing(
             _("The chart of accounts has no active distribution account of the non-halal fund."),
             field="purpose_account",
         )
-    return manual_entry_draft(
+    return _two_line_draft(
         actor=actor,
         unit=unit,
         entry_date=entry_date,
         memo=_memo(_("Non-halal funds used for public facilities"), memo),
-        lines=[
-            LineSpec(purpose, FundKind.NON_HALAL, debit=amount),
-            LineSpec(money, FundKind.NON_HALAL, credit=amount),
-        ],
+        fund=FundKind.NON_HALAL,
+        debit=purpose,
+        credit=money,
+        amount=amount,
     )
 
 
 def amil_cost_account(institution_id: int, category: str) -> Account | None:
     """The usual account of a category of amil operating costs: the lowest-coded active operating
     expense account of the amil fund whose name speaks of the category, else the lowest-coded one."""
-    accounts = list(
-        Account.objects.filter(
-            institution_id=institution_id, role=AccountRole.OPERATING_EXPENSE, fund_kind=FundKind.AMIL, is_active=True
-        ).order_by("code")
-    )
+    accounts = list(_lowest_coded(institution_id, AccountRole.OPERATING_EXPENSE, FundKind.AMIL))
     words = CATEGORY_WORDS.get(category, ())
     named = [a for a in accounts if any(word in a.name.lower() for word in words)]
     return (named or accounts or [None])[0]
@@ -177,13 +182,13 @@ def amil_cost_draft(
             _("The chart of accounts has no active operating expense account of the amil fund."),
             field="expense_account",
         )
-    return manual_entry_draft(
+    return _two_line_draft(
         actor=actor,
         unit=unit,
         entry_date=entry_date,
         memo=_memo(str(AmilCostCategory(category).label), memo),
-        lines=[
-            LineSpec(expense, FundKind.AMIL, debit=amount),
-            LineSpec(money, FundKind.AMIL, credit=amount),
-        ],
+        fund=FundKind.AMIL,
+        debit=expense,
+        credit=money,
+        amount=amount,
     )
