@@ -30,20 +30,27 @@ from satuatap.ledger.services.lookups import fund_of
 pytestmark = pytest.mark.django_db
 
 
+def restricted_program(actor, unit, *, code, name, pillar, budget):
+    """A restricted-infak program of ``unit`` running through this year."""
+    today = timezone.localdate()
+    return services.program_save(
+        actor=actor,
+        unit=unit,
+        code=code,
+        name=name,
+        pillar=pillar,
+        fund_kind="infak_restricted",
+        budget=budget,
+        start_date=date(today.year, 1, 1),
+        end_date=date(today.year, 12, 31),
+    )
+
+
 @pytest.fixture
 def yatim(world, books):
     """A restricted-infak program of branch A for orphans (code ``yatim``)."""
-    today = timezone.localdate()
-    return services.program_save(
-        actor=world.carol,
-        unit=world.branch_a,
-        code="yatim",
-        name="Santunan Yatim",
-        pillar="social_dawah",
-        fund_kind="infak_restricted",
-        budget=50_000_000,
-        start_date=date(today.year, 1, 1),
-        end_date=date(today.year, 12, 31),
+    return restricted_program(
+        world.carol, world.branch_a, code="yatim", name="Santunan Yatim", pillar="social_dawah", budget=50_000_000
     )
 
 

@@ -15,12 +15,12 @@ from satuatap.collection.models import DonationLine, ImportStatus
 from satuatap.collection.services import DonationLineSpec, campaign_save, donation_record
 from satuatap.collection.tests.test_import_services import csv_bytes, run, save
 from satuatap.core.errors import DomainError
-from satuatap.distribution import services
 from satuatap.distribution.tests.conftest import fund
 from satuatap.distribution.tests.test_restricted_infak import (  # noqa: F401  (fixtures)
     as_user,
     donor,
     restricted_available,
+    restricted_program,
     yatim,
 )
 from satuatap.ledger import services as ledger
@@ -36,17 +36,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def bakung(world, books):
     """A restricted-infak program of branch B (outside branch A's line of offices)."""
-    today = timezone.localdate()
-    return services.program_save(
-        actor=world.carol,
-        unit=world.branch_b,
-        code="bakung",
-        name="Beasiswa Bakung",
-        pillar="education",
-        fund_kind="infak_restricted",
-        budget=10_000_000,
-        start_date=date(today.year, 1, 1),
-        end_date=date(today.year, 12, 31),
+    return restricted_program(
+        world.carol, world.branch_b, code="bakung", name="Beasiswa Bakung", pillar="education", budget=10_000_000
     )
 
 
