@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "satuatap.collection",
     "satuatap.beneficiaries",
     "satuatap.distribution",
+    "satuatap.reports",
     "satuatap.outbox",
     "satuatap.api",
     "django_tasks",

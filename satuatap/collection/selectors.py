@@ -5,15 +5,16 @@ finds donors of the institutions where they may record donations.
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from satuatap.collection.models import Campaign, Donation, DonationLine, FitrahRate
+from satuatap.collection.models import Campaign, Donation, DonationLine, DonationStatus, FitrahRate, Receipt
 from satuatap.donors import identifiers
 from satuatap.donors.models import Donor
 from satuatap.donors.selectors import search_donors
-from satuatap.ledger.models import Account, AccountRole
+from satuatap.ledger.models import Account, AccountRole, FundKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, units_where
 from satuatap.organizations.selectors import scoped
@@ -122,3 +123,58 @@ def fitrah_rates_for(user, unit: Unit) -> QuerySet[FitrahRate]:
     if not can(user, "collection.view", unit):
         return FitrahRate.objects.none()
     return FitrahRate.objects.filter(unit=unit).order_by("-hijri_year")
+
+
+# --- what the home pages read -------------------------------------------------------------------
+
+
+def day_figures(user, unit: Unit, day: date) -> dict:
+    """The donations of ``unit``'s subtree recorded for ``day`` (void ones counted apart): their
+    number, total and donors, and the total of each fund (largest first). Three aggregate queries."""
+    donations = donations_for(user, unit, date_from=day, date_to=day).order_by()
+    totals = donations.aggregate(
+        donations=Count("pk", filter=Q(status=DonationStatus.RECORDED)),
+        amount=Sum("total", filter=Q(status=DonationStatus.RECORDED), default=0),
+        donors=Count("donor", filter=Q(status=DonationStatus.RECORDED), distinct=True),
+        void=Count("pk", filter=Q(status=DonationStatus.VOID)),
+    )
+    recorded = donations.filter(status=DonationStatus.RECORDED).values("pk")
+    by_fund = (
+        DonationLine.objects.filter(donation__in=recorded)
+        .values("fund_kind")
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount", "fund_kind")
+    )
+    totals["by_fund"] = [(row["fund_kind"], str(FundKind(row["fund_kind"]).label), row["amount"]) for row in by_fund]
+    return totals
+
+
+def latest_receipts(user, unit: Unit, *, limit: int = 8) -> list[Receipt]:
+    """The receipts last issued in ``unit``'s subtree, newest first, with their donation and donor."""
+    receipts = scoped(Receipt.objects.all(), user, "collection.view").filter(unit__path__startswith=unit.path)
+    return list(receipts.select_related("unit", "donation", "donation__donor").order_by("-issued_at", "-pk")[:limit])
+
+
+def monthly_totals(user, unit: Unit, years) -> dict[int, list[int]]:
+    """What ``unit``'s subtree collected in each month of each of ``years`` (void donations left
+    out): ``{year: [January, ..., December]}``. One grouped query."""
+    years = sorted(set(years))
+    result = {year: [0] * 12 for year in years}
+    rows = (
+        donations_for(user, unit, status=DonationStatus.RECORDED)
+        .filter(donation_date__gte=date(years[0], 1, 1), donation_date__lte=date(years[-1], 12, 31))
+        .order_by()
+        .annotate(year=ExtractYear("donation_date"), month=ExtractMonth("donation_date"))
+        .values("year", "month")
+        .annotate(amount=Sum("total"))
+    )
+    for row in rows:
+        if row["year"] in result:
+            result[row["year"]][row["month"] - 1] = row["amount"] or 0
+    return result
+
+
+def recent_voids(user, unit: Unit, *, limit: int = 8) -> list[Donation]:
+    """The donations of ``unit``'s subtree voided last, newest first, with who voided them and why."""
+    voids = donations_for(user, unit, status=DonationStatus.VOID).select_related("voided_by")
+    return list(voids.order_by("-voided_at", "-pk")[:limit])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from satuatap.collection.reports import MAX_RANGE_DAYS, TABLES, CollectionReport, DateRange, Table, collection_report
+from satuatap.core.charts import Chart, chart
 from satuatap.core.exports import (
     INTEGER,
     MONEY,
@@ -37,6 +38,7 @@ from satuatap.organizations.selectors import units_for
 OVERVIEW = "overview"
 CHOICES = {OVERVIEW: gettext_lazy("Overview"), **{slug: title for slug, (title, _build) in TABLES.items()}}
 FORMATS = ("csv", "xlsx", "pdf", "xlsx-all")
+OVERVIEW_CHART_DAYS = 62
 
 
 class CompareTo:
@@ -208,6 +210,24 @@ def _overview_sheet(report: CollectionReport) -> Sheet:
     return Sheet(str(CHOICES[OVERVIEW]), columns, rows)
 
 
+def report_chart(table: Table, report: CollectionReport) -> Chart:
+    """The chart drawn above a table (the overview draws its months): amounts of the range, and
+    of the comparison range beside them; time as columns, other groupings as horizontal bars."""
+    timeline = table.slug in ("days", "months")
+    datasets = [(range_label(report.period), [row.current.amount for row in table.rows])]
+    if report.comparison_period is not None:
+        comparison = [row.comparison.amount if row.comparison else 0 for row in table.rows]
+        datasets.append((range_label(report.comparison_period), comparison))
+    return chart(
+        "bar",
+        table.title,
+        [row.label for row in table.rows],
+        datasets,
+        horizontal=not timeline,
+        label_heading=table.key_label,
+    )
+
+
 def _sheets(report: CollectionReport, slug: str) -> list[Sheet]:
     if slug == OVERVIEW:
         return [_overview_sheet(report)]
@@ -228,7 +248,9 @@ def reports(request):
         query.pop(key, None)
     context = {"form": form, "slug": slug, "choices": CHOICES, "query": query.urlencode()}
     if form.is_valid():
-        tables = [] if slug == OVERVIEW else [slug]
+        # The overview's chart (on the page only): the days of a range up to two months, else its months.
+        timeline = "days" if form.period().days <= OVERVIEW_CHART_DAYS else "months"
+        tables = ([timeline] if not fmt else []) if slug == OVERVIEW else [slug]
         if fmt == "xlsx-all":
             tables = list(TABLES)
         report = collection_report(
@@ -237,7 +259,8 @@ def reports(request):
         context.update(
             {
                 "report": report,
-                "table": report.tables[0] if len(report.tables) == 1 else None,
+                "table": report.tables[0] if len(report.tables) == 1 and slug != OVERVIEW else None,
+                "chart": report_chart(report.tables[0], report) if len(report.tables) == 1 else None,
                 "overview": overview_rows(report) if slug == OVERVIEW else None,
                 "period_label": range_label(report.period),
                 "comparison_label": range_label(report.comparison_period),

@@ -323,3 +323,24 @@ def regency_breakdown(unit: Unit, period: MonthRange) -> list[RegencyRow]:
     if unknown is not None:
         top.append(unknown)
     return top
+
+
+# --- what the home pages read ----------------------------------------------------------------------
+
+
+def fund_flows(unit: Unit, period: MonthRange) -> list[FundRow]:
+    """Collected and distributed per fund in ``unit``'s subtree over ``period`` (the ratio's figures
+    of ``distribution_report``, without the rest of the report): one query on the monthly rollup."""
+    funds = {kind: FundRow(kind, str(FundKind(kind).label)) for kind in RATIO_FUNDS}
+    for fund, role, _pillar, _asnaf, amount in _money(unit, period):
+        if fund in funds:
+            if role == AccountRole.RECEIPT:
+                funds[fund].collected += amount
+            else:
+                funds[fund].distributed += amount
+    return list(funds.values())
+
+
+def zakat_held(unit: Unit, on) -> tuple[int, int]:
+    """Zakat held now in ``unit``'s subtree and the part of it received over a year before ``on``."""
+    return _zakat_held(unit, on)

@@ -161,6 +161,24 @@ def status_counts(rows: QuerySet) -> dict[str, int]:
     return counts
 
 
+def overdue_applications(user, *, within: Unit, today: date, limit: int = 8) -> tuple[int, list[Application]]:
+    """How many applications of ``within``'s subtree are overdue, and the ``limit`` longest overdue."""
+    rows = applications_for(user, within=within).filter(overdue_q(today))
+    oldest = rows.select_related("unit", "program", "beneficiary").order_by("due_on", "pk")[:limit]
+    return rows.count(), list(oldest)
+
+
+def awaiting_decision(user, *, within: Unit) -> QuerySet:
+    """Recommended applications of ``within``'s subtree waiting for an approver's decision."""
+    return applications_for(user, within=within).filter(status=AppStatus.RECOMMENDED)
+
+
+def overrides_for(user, *, within: Unit, limit: int = 8) -> list[Application]:
+    """Applications approved past the program's fair-share rule (with the approver's reason), last first."""
+    rows = applications_for(user, within=within).exclude(override_reason="")
+    return list(rows.select_related("unit", "program", "decided_by").order_by("-created_at", "-pk")[:limit])
+
+
 def steps_of(application: Application) -> QuerySet:
     return application.steps.select_related("actor").order_by("at", "pk")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.asnaf import Asnaf
+from satuatap.core.charts import chart
 from satuatap.core.exports import INTEGER, MONEY, PERCENT, Column, Sheet, heading_for, pdf_response, xlsx_response
 from satuatap.core.forms import MonthField, month_label
 from satuatap.core.views_helpers import active_unit
@@ -34,6 +35,50 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The last month must not be before the first."))
         return data
+
+
+def _charts(result, pillars, asnaf) -> dict:
+    """The page's charts: each fund collected beside distributed, the pillars and asnaf as shares,
+    each program's budget beside what it paid."""
+    funds = result.funds
+    return {
+        "funds": chart(
+            "bar",
+            _("Collected and distributed by fund"),
+            [f.label for f in funds],
+            [(_("Collected"), [f.collected for f in funds]), (_("Distributed"), [f.distributed for f in funds])],
+            label_heading=_("Fund"),
+            title_hidden=True,
+        ),
+        "pillars": chart(
+            "doughnut",
+            _("By pillar"),
+            [label for label, _amount in pillars],
+            [(_("Distributed"), [amount for _label, amount in pillars])],
+            label_heading=_("Pillar"),
+            title_hidden=True,
+        ),
+        "asnaf": chart(
+            "doughnut",
+            _("Zakat by asnaf"),
+            [label for label, _amount in asnaf],
+            [(_("Distributed"), [amount for _label, amount in asnaf])],
+            label_heading=_("Asnaf"),
+            title_hidden=True,
+        ),
+        "programs": chart(
+            "bar",
+            _("Programs: budget and paid"),
+            [p.program.name for p in result.programs],
+            [
+                (_("Budget"), [p.program.budget or 0 for p in result.programs]),
+                (_("Paid"), [p.paid for p in result.programs]),
+            ],
+            horizontal=True,
+            label_heading=_("Program"),
+            title_hidden=True,
+        ),
+    }
 
 
 @login_required
@@ -66,6 +111,8 @@ def report(request):
         "can_configure": can(request.user, "distribution.configure", unit),
     }
     fmt = request.GET.get("format")
+    if not fmt:
+        context["charts"] = _charts(result, pillars, asnaf)
     if fmt in ("xlsx", "pdf") or request.GET.get("part") == "regencies":
         context.update(regencies=regency_breakdown(unit, period), show_regencies=True)
     if fmt == "xlsx":

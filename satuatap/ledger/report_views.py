@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satuatap.core.charts import chart
 from satuatap.core.exports import MONEY, Sheet, heading_for, pdf_response, xlsx_response
 from satuatap.core.formatting import figures_in_rupiah
 from satuatap.core.forms import month_label
@@ -63,6 +65,36 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
     raise Http404
 
 
+def report_chart(slug: str, result, period_label: str):
+    """The chart above a statement where a picture helps: each fund's net assets (financial
+    position), each fund's receipts beside its distributions (changes in funds); None for the others."""
+    labels = dict(FundKind.choices)
+    if slug == "financial-position":
+        balances = result.current.fund_balances
+        kinds = [kind for kind in FundKind.values if balances.get(kind)]
+        return chart(
+            "bar",
+            _("Net assets by fund"),
+            [labels[kind] for kind in kinds],
+            [(period_label, [balances[kind] for kind in kinds])],
+            label_heading=_("Fund"),
+        )
+    if slug == "changes-in-funds":
+        funds = result.current
+        kinds = [k for k in FundKind.values if k in funds and (funds[k].total_receipts or funds[k].total_distributions)]
+        return chart(
+            "bar",
+            _("Receipts and distributions by fund"),
+            [labels[kind] for kind in kinds],
+            [
+                (_("Receipts"), [funds[kind].total_receipts for kind in kinds]),
+                (_("Distributions"), [funds[kind].total_distributions for kind in kinds]),
+            ],
+            label_heading=_("Fund"),
+        )
+    return None
+
+
 @login_required
 def report(request, slug):
     if slug not in REPORTS:
@@ -99,6 +131,7 @@ def report(request, slug):
                 "statement": sheets[0],
             }
         )
+        context["chart"] = report_chart(slug, result, context["period_label"])
         if slug == "cash-flows":
             context["cash_flow_tables"] = report_sheets.cash_flow_tables(result)
         fmt = request.GET.get("format")

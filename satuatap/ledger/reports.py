@@ -815,3 +815,22 @@ def fund_positions(user, unit: Unit, *, consolidated: bool = True) -> list[FundP
             )
         )
     return result
+
+
+@dataclass
+class FundTotal:
+    fund_kind: str
+    label: str
+    balance: int = 0
+    available: int = 0
+
+
+def fund_totals(user, unit: Unit) -> list[FundTotal]:
+    """The PSAK 109 funds of ``unit``'s subtree, each summed over its offices: net assets and what
+    is available to distribute (``fund_positions`` added up by fund, in the chart's fund order)."""
+    totals = {kind: FundTotal(kind, str(label)) for kind, label in FundKind.choices}
+    for row in fund_positions(user, unit):
+        total = totals[row.fund_kind]
+        total.balance += row.balance
+        total.available += row.available
+    return list(totals.values())

@@ -20,6 +20,7 @@ from satuatap.ledger.models import (
     JournalLine,
     LedgerBalance,
     Period,
+    Source,
 )
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
@@ -126,6 +127,13 @@ def entry_lines(entry: JournalEntry) -> QuerySet[JournalLine]:
 def drafts_for(user, *, unit: Unit | None = None) -> QuerySet[JournalEntry]:
     """Manual drafts waiting for approval, for finance and heads."""
     return entries_for(user, unit=unit, status=EntryStatus.DRAFT)
+
+
+def reversals_for(user, *, unit: Unit | None = None, limit: int = 8) -> list[JournalEntry]:
+    """The reversing entries posted last in the user's scope (narrowed to ``unit``), newest first,
+    with the entry each reverses."""
+    reversals = entries_for(user, unit=unit, source=Source.REVERSAL).select_related("reverses")
+    return list(reversals.order_by("-posted_at", "-pk")[:limit])
 
 
 def periods_for(user, institution: Unit, *, year: int | None = None) -> QuerySet[Period]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from satuatap.core.charts import chart
 from satuatap.core.exports import MONEY, Column, heading_for, table_response, xlsx_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
@@ -56,6 +57,10 @@ def _top(request):
     return active_unit(request, "ledger.view")
 
 
+def _fund_totals(totals: dict) -> list[tuple]:
+    return [(FundKind(k).label, v[0], v[1]) for k, v in totals.items()]
+
+
 @login_required
 def overview(request):
     top = _top(request)
@@ -83,11 +88,23 @@ def overview(request):
         totals.setdefault(row.fund_kind, [0, 0])
         totals[row.fund_kind][0] += row.balance
         totals[row.fund_kind][1] += row.available
+    by_fund = _fund_totals(totals)
+    fund_chart = chart(
+        "bar",
+        _("Balance and available to distribute by fund"),
+        [label for label, _balance, _available in by_fund],
+        [
+            (_("Balance"), [balance for _label, balance, _available in by_fund]),
+            (_("Available to distribute"), [available for _label, _balance, available in by_fund]),
+        ],
+        label_heading=_("Fund"),
+    )
     context = {
         "top": top,
         "has_chart": has_chart,
+        "fund_chart": fund_chart,
         "rows": rows,
-        "totals": [(FundKind(k).label, v[0], v[1]) for k, v in totals.items()],
+        "totals": by_fund,
         "can_configure": can(request.user, "ledger.configure", top.institution),
         "can_post": can(request.user, "ledger.post", top),
         "drafts": entries_for(request.user, unit=top, status=EntryStatus.DRAFT).count() if has_chart else 0,
