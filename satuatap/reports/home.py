@@ -66,10 +66,10 @@ def finance(request, unit, today) -> Section | None:
         "funds": funds,
         "chart": chart(
             "bar",
-            _("Available to distribute per fund"),
+            _("Balance and available to distribute by fund"),
             [f.label for f in funds],
             [
-                (_("Net assets"), [f.balance for f in funds]),
+                (_("Balance"), [f.balance for f in funds]),
                 (_("Available to distribute"), [f.available for f in funds]),
             ],
             label_heading=_("Fund"),
@@ -99,6 +99,7 @@ def program(request, unit, today) -> Section | None:
             money=False,
             horizontal=True,
             label_heading=_("Stage"),
+            title_hidden=True,
         ),
         "list_url": reverse("distribution:applications"),
         "today": today,

@@ -62,7 +62,8 @@
     const scales = round ? {} : {
       x: {stacked: config.stacked}, y: {stacked: config.stacked},
     };
-    if (!round) scales[valueAxis].ticks = {callback: format};
+    // Counts are whole: no 0,5 application on an axis.
+    if (!round) scales[valueAxis].ticks = config.money ? {callback: format} : {callback: format, precision: 0};
     if (!round) scales[valueAxis].beginAtZero = true;
     new Chart(canvas, {
       type: config.kind,
