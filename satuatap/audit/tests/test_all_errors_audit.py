@@ -11,6 +11,7 @@ def test_a_bad_date_and_a_bad_user_are_both_said_with_their_boxes(world, trail):
     page = response.content.decode()
     assert "From: Enter a valid date." in page and "Until: Enter a valid date." in page
     assert "By: Enter a whole number." in page
+    assert 'id="id_start_error"' in page and 'id="id_end_error"' in page  # what aria-describedby names
     assert shown(response) == {"unit_old", "unit_new", "grant_new"}
 
 

@@ -34,6 +34,8 @@ def test_a_future_date_a_missing_bank_account_and_a_refused_line_show_together(w
     errors = response.context["form"].errors
     assert FUTURE in errors["donation_date"] and NO_BANK in errors["bank_account"], errors
     assert "Line 2: the amount must be more than zero." in line_errors(response, 1)["amount"]
+    page = response.content.decode()  # each field's aria-describedby points at its message
+    assert 'id="id_bank_account_error"' in page and 'id="id_donation_date_error"' in page
     assert not line_errors(response, 0)
     assert not Donation.objects.exists()
 
