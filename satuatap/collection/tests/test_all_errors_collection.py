@@ -151,3 +151,19 @@ def test_the_calculator_explains_two_bad_amounts_in_one_round(world):
     assert set(errors) == {"cash", "debts"}, errors
     assert "without cents" in " ".join(errors["debts"])
     assert response.context["result"] is None
+
+
+# --- report and list filters (GET: nothing is saved) ----------------------------------------------
+
+
+def test_the_report_form_names_a_bad_first_day_and_a_missing_comparison_day_together(world, desk):
+    query = {"start": "31-02-2026", "end": "2026-03-31", "compare": "custom", "compare_start": "2025-03-01"}
+    response = _english(desk.fiona).get("/collection/reports/", query)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"start", "compare_end"}
+
+
+def test_the_donation_list_names_a_bad_date_and_an_unknown_channel_together(world, desk):
+    response = _english(desk.fiona).get("/collection/donations/", {"date_from": "kemarin", "channel": "camel"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"date_from", "channel"}
