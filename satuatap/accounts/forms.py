@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,24 @@ class PasswordResetRequestForm(forms.Form):
     )
 
 
-class PasswordResetSetForm(SetPasswordForm):
+class EveryPasswordMistake:
+    """Django checks the password rules only once the two new passwords match, so a weak password
+    showed only after the mismatch was put right: here a weak new password is said beside the
+    mismatch, in the same round (and beside a wrong old password, on the change form)."""
+
+    def clean(self):
+        first, second = self.cleaned_data.get("new_password1"), self.cleaned_data.get("new_password2")
+        data = super().clean()
+        if first and second and first != second:
+            self.validate_password_for_user(self.user, "new_password1")
+        return data
+
+
+class PasswordChangeForm(EveryPasswordMistake, auth_forms.PasswordChangeForm):
+    """Django's change form, with every mistake in one round."""
+
+
+class PasswordResetSetForm(EveryPasswordMistake, SetPasswordForm):
     """Django's new-password form (the password rules apply), saved through the audited service."""
 
     def save(self, commit=True):

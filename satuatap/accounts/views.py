@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.i18n import set_language as django_set_language
 
 from satuatap.accounts import services
-from satuatap.accounts.forms import LoginForm, PasswordResetByAdminForm, PasswordResetRequestForm, PasswordResetSetForm
+from satuatap.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetByAdminForm,
+    PasswordResetRequestForm,
+    PasswordResetSetForm,
+)
 from satuatap.accounts.throttling import address_blocked
 from satuatap.accounts.two_factor import reset_allowed
 from satuatap.accounts.views_two_factor import locked_out
@@ -42,6 +48,7 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):

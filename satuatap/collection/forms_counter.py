@@ -98,7 +98,8 @@ class LineForm(forms.Form):
             return data
         kind = data.get("kind")
         if not kind:
-            self.add_error("kind", _("Choose what is given (zakat maal, infak, fidyah, ...)."))
+            if "kind" not in self.errors:  # a kind not offered here is already said
+                self.add_error("kind", _("Choose what is given (zakat maal, infak, fidyah, ...)."))
         elif kind == ReceiptKind.ZAKAT_FITRAH:
             if not data.get("persons") and "persons" not in self.errors:
                 self.add_error("persons", _("Enter the number of persons."))

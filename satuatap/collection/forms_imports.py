@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.collection.imports import capability
+from satuatap.collection.imports import capability, import_upload_check
 from satuatap.collection.imports.reading import MAX_BYTES
 from satuatap.collection.models import ImportKind
+from satuatap.core.forms import add_service_errors
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can
@@ -44,3 +45,14 @@ class ImportForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 25 MB; split it into smaller files."))
         return upload
+
+    def clean(self):
+        data = super().clean()
+        # A file that is not Excel or CSV is said with a missing kind or unit, not on the next try.
+        values = {}
+        upload = data.get("file")
+        if upload is not None and "file" not in self.errors:
+            values["filename"], values["content"] = upload.name, upload.read(1)  # only "is it empty?" is asked
+            upload.seek(0)
+        add_service_errors(self, import_upload_check, values)
+        return data

@@ -26,7 +26,7 @@ from satuatap.collection.forms_counter import (
     kind_choices,
 )
 from satuatap.collection.models import BANK_CHANNELS, DonationStatus, PaymentChannel
-from satuatap.collection.services import accepted_kinds, donation_record, fitrah_rate_for
+from satuatap.collection.services import accepted_kinds, donation_fields_check, donation_record, fitrah_rate_for
 from satuatap.core.exports import MONEY, Column, table_response
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.errors import DuplicateDonor
@@ -84,12 +84,15 @@ def _line_number_of(message: str, count: int) -> int | None:
     return None
 
 
-def _show_refusal(form, line_forms, line_errors: list, exc: ValidationError) -> None:
-    """Put a refusal of ``donation_record`` next to the line or field it names."""
+def _show_refusal(form, line_forms, line_errors: list, exc: ValidationError, *, beside_own: bool = False) -> None:
+    """Put a refusal of ``donation_record`` next to the line or field it names; ``beside_own``: not on a
+    field that already shows a mistake of the form's own (one message per field is enough)."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
     for field, errors in exc.error_dict.items():
+        if beside_own and field in form.errors:
+            continue
         for message in ValidationError(errors).messages:
             if field in LINE_FIELDS:
                 number = _line_number_of(message, len(line_forms))
@@ -101,6 +104,27 @@ def _show_refusal(form, line_forms, line_errors: list, exc: ValidationError) -> 
                 form.add_error(field, message)
             else:
                 form.add_error(None, message)
+
+
+def _service_mistakes(unit, form, lines, line_errors: list, *, lines_ok: bool) -> None:
+    """The form has mistakes of its own: ask the service about the fields it found well-formed, so a
+    date in the future, a missing bank account or a kind the office does not take show in the same
+    round (the lines only when every line is well-formed, so that their numbers stay the same)."""
+    data = getattr(form, "cleaned_data", {})
+    day, channel = data.get("donation_date"), data.get("channel")
+    filled = [line for line in lines if not line.is_blank()] if lines_ok and day and channel else None
+    try:
+        donation_fields_check(
+            unit=unit,
+            donation_date=day,
+            channel=channel,
+            bank_account=data.get("bank_account") if channel in BANK_CHANNELS else None,
+            lines=None if filled is None else [line.spec(in_kind=channel == PaymentChannel.IN_KIND) for line in filled],
+            bank_reference=data.get("bank_reference") or "",
+            note=data.get("note") or "",
+        )
+    except ValidationError as exc:
+        _show_refusal(form, filled or [], line_errors, exc, beside_own=True)
 
 
 def _counter_context(request, unit, form, lines, donor, line_errors=()):
@@ -174,6 +198,8 @@ def counter(request):
             _show_refusal(form, filled, line_errors, exc)
         else:
             return redirect(f"{reverse('collection:counter')}?saved={donation.pk}")
+    else:
+        _service_mistakes(unit, form, lines, line_errors, lines_ok=lines_ok)
     context = _counter_context(request, unit, form, lines, donor, line_errors)
     return render(request, "collection/counter.html", context, status=200)
 

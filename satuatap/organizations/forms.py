@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.forms import add_service_errors
 from satuatap.organizations.models import Role, Unit, UnitKind
 from satuatap.organizations.selectors import units_for
-from satuatap.organizations.services import unit_kinds_under
+from satuatap.organizations.services import staff_fields_check, unit_kinds_under
 
 CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]
 
@@ -114,3 +115,12 @@ class StaffCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user, capability="membership.manage")
+
+    def clean(self):
+        data = super().clean()
+        # A taken username and a password the rules refuse are said with the form's own mistakes.
+        values = {name: data[name] for name in ("username", "password") if name in data and name not in self.errors}
+        for name in ("full_name", "email"):
+            values[name] = data.get(name) or ""
+        add_service_errors(self, staff_fields_check, values)
+        return data

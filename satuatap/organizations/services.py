@@ -229,24 +229,35 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     return unit
 
 
+def _grant_refusals(*, actor, user, unit: Unit, role: str) -> list[MembershipRefused]:
+    """Why ``actor`` may not give ``user`` ``role`` on ``unit``: every reason, about the user and the role."""
+    refusals = []
+    if user.pk == actor.pk:
+        refusals.append(
+            MembershipRefused(_("You cannot grant a role to yourself; ask another administrator."), field="user")
+        )
+    elif not user.is_active:
+        refusals.append(MembershipRefused(_("This user account is not active."), field="user"))
+    elif (
+        Membership.objects.filter(user=user, is_active=True).exclude(unit__institution_id=unit.institution_id).exists()
+    ):
+        refusals.append(MembershipRefused(_("This user works for another institution."), field="user"))
+    if role not in Role.values:
+        refusals.append(MembershipRefused(_("Unknown role."), field="role"))
+    elif Membership.objects.filter(user=user, unit=unit, role=role, is_active=True).exists():
+        refusals.append(MembershipRefused(_("This user already holds this role on this unit."), field="role"))
+    return refusals
+
+
 @transaction.atomic
 def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
     """Give ``user`` a role on ``unit`` (and so on its subtree). Nobody grants a role to themself:
-    an administrator could otherwise take rights the administrator role deliberately lacks."""
+    an administrator could otherwise take rights the administrator role deliberately lacks.
+    A refusal names every bad field at once (the user and the role)."""
     require(actor, "membership.manage", unit)
-    if user.pk == actor.pk:
-        raise MembershipRefused(_("You cannot grant a role to yourself; ask another administrator."), field="user")
-    if role not in Role.values:
-        raise MembershipRefused(_("Unknown role."), field="role")
-    if not user.is_active:
-        raise MembershipRefused(_("This user account is not active."), field="user")
-    if Membership.objects.filter(user=user, unit=unit, role=role, is_active=True).exists():
-        raise MembershipRefused(_("This user already holds this role on this unit."), field="role")
-    other_institution = (
-        Membership.objects.filter(user=user, is_active=True).exclude(unit__institution_id=unit.institution_id).exists()
-    )
-    if other_institution:
-        raise MembershipRefused(_("This user works for another institution."), field="user")
+    refusals = _grant_refusals(actor=actor, user=user, unit=unit, role=role)
+    if refusals:
+        raise MembershipRefused(combined(refusals))
     membership = Membership.objects.create(user=user, unit=unit, role=role)
     forget_memberships(user)
     audit_record(
@@ -282,21 +293,43 @@ def membership_end(*, actor, membership: Membership, note: str = "") -> Membersh
     return membership
 
 
-@transaction.atomic
-def staff_create(*, actor, unit: Unit, role: str, username: str, full_name: str, email: str, password: str):
-    """Open an account for a new staff member and give them their first role."""
+def staff_fields_check(*, username: str | None = None, full_name: str = "", email: str = "", password=None) -> None:
+    """Refuse, naming every bad field at once, what ``staff_create`` would refuse in these fields: a
+    taken username and a password the password rules refuse (too common, too like the name, …). A
+    field left out (None) is not checked: the form asks with its well-formed fields only."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
 
-    require(actor, "membership.manage", unit)
     User = get_user_model()
-    if User.objects.filter(username__iexact=username).exists():
-        raise MembershipRefused(_("This username is already taken."), field="username")
-    user = User(username=username, full_name=full_name, email=email)
+    refusals: list[ValidationError] = []
+    if username is not None and User.objects.filter(username__iexact=username).exists():
+        refusals.append(MembershipRefused(_("This username is already taken."), field="username"))
+    if password is not None:
+        try:
+            validate_password(password, User(username=username or "", full_name=full_name, email=email))
+        except ValidationError as exc:
+            refusals.append(MembershipRefused({"password": exc.messages}))
+    if refusals:
+        raise MembershipRefused(combined(refusals))
+
+
+@transaction.atomic
+def staff_create(*, actor, unit: Unit, role: str, username: str, full_name: str, email: str, password: str):
+    """Open an account for a new staff member and give them their first role. A refusal names every
+    bad field at once: the username, the password and the role."""
+    from django.contrib.auth import get_user_model
+
+    require(actor, "membership.manage", unit)
+    refusals: list[ValidationError] = []
     try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise MembershipRefused({"password": exc.messages}) from None
+        staff_fields_check(username=username, full_name=full_name, email=email, password=password)
+    except MembershipRefused as exc:
+        refusals.append(exc)
+    if role not in Role.values:
+        refusals.append(MembershipRefused(_("Unknown role."), field="role"))
+    if refusals:
+        raise MembershipRefused(combined(refusals))
+    user = get_user_model()(username=username, full_name=full_name, email=email)
     user.set_password(password)
     user.save()
     return membership_grant(actor=actor, user=user, unit=unit, role=role)

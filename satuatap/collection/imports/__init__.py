@@ -15,6 +15,7 @@ from satuatap.collection.imports.jobs import (
     import_commit,
     import_commit_request,
     import_upload,
+    import_upload_check,
     import_validate,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "import_commit",
     "import_commit_request",
     "import_upload",
+    "import_upload_check",
     "import_validate",
 ]

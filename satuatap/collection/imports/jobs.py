@@ -24,6 +24,7 @@ from satuatap.collection.imports import donations, donors
 from satuatap.collection.imports.common import ImportRefused
 from satuatap.collection.imports.reading import FileRefused, read_sheet
 from satuatap.collection.models import ImportJob, ImportKind, ImportStatus
+from satuatap.core.errors import combined
 from satuatap.core.import_jobs import Progress, job_move, upload_name
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -42,10 +43,25 @@ def columns(kind: str):
     return MODULES[kind].COLUMNS
 
 
+def import_upload_check(*, kind: str | None = None, filename: str | None = None, content: bytes | None = None) -> None:
+    """Refuse, naming both fields at once, what ``import_upload`` would refuse in the kind and the file
+    (not an Excel or CSV file, or empty). A field left out (None) is not checked: the upload form asks
+    with its well-formed fields, so a wrong file type shows in the same round as its own mistakes."""
+    refusals: list[ValidationError] = []
+    if kind is not None and kind not in ImportKind.values:
+        refusals.append(ImportRefused(_("Choose what the file holds: donors or donations."), field="kind"))
+    if filename is not None:
+        try:
+            upload_name(filename, content, ImportRefused)
+        except ImportRefused as exc:
+            refusals.append(exc)
+    if refusals:
+        raise ImportRefused(combined(refusals))
+
+
 def import_upload(*, actor, unit: Unit, kind: str, filename: str, content: bytes, language: str = "id") -> ImportJob:
     """Keep an uploaded file as a new import of ``unit`` and queue its check."""
-    if kind not in ImportKind.values:
-        raise ImportRefused(_("Choose what the file holds: donors or donations."), field="kind")
+    import_upload_check(kind=kind, filename=filename or "", content=content)
     require(actor, capability(kind), unit)
     filename = upload_name(filename, content, ImportRefused)
     job = ImportJob.objects.create(

@@ -6,7 +6,13 @@ Settings: ``fitrah_rate_set``, ``accepted_kinds_set``, ``collection_settings_set
 ``campaign_save``. Rates and numbers: ``fitrah_rate_for``, ``hijri_year``.
 """
 
-from satuatap.collection.services.donations import DonationLineSpec, donation_record, donation_void, purpose_refusal
+from satuatap.collection.services.donations import (
+    DonationLineSpec,
+    donation_fields_check,
+    donation_record,
+    donation_void,
+    purpose_refusal,
+)
 from satuatap.collection.services.setup import (
     accepted_kinds,
     accepted_kinds_set,
@@ -27,6 +33,7 @@ __all__ = [
     "campaign_save",
     "collection_settings",
     "collection_settings_set",
+    "donation_fields_check",
     "donation_record",
     "donation_void",
     "fitrah_rate_for",

@@ -25,6 +25,7 @@ from satuatap.collection.models import (
     Receipt,
 )
 from satuatap.collection.services.setup import accepted_kinds, fitrah_rate_for
+from satuatap.core.errors import combined
 from satuatap.core.formatting import format_date, rupiah
 from satuatap.core.models import Sequence
 from satuatap.donors.models import Donor
@@ -56,6 +57,14 @@ class DonationLineSpec:
     goods_description: str = ""
     goods_quantity: Decimal | str | None = None
     goods_unit: str = ""
+
+
+def _raise_all(refusals: list[DonationRefused]) -> None:
+    """Raise every refusal found, together (the one alone as it is)."""
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        raise DonationRefused(combined(refusals))
 
 
 def _line_error(number: int, message: str, field: str = "lines") -> DonationRefused:
@@ -112,102 +121,108 @@ def _clean_lines(
     campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in=campaign_ids, institution_id=unit.institution_id)}
     fitrah_rate = None
     lines = []
+    refusals: list[DonationRefused] = []  # every bad line at once, the first mistake of each
     for number, spec in enumerate(specs, start=1):
-        if not isinstance(spec, DonationLineSpec):
-            raise DonationRefused(_("The lines of a donation must be given as a list of lines."), field="lines")
-        if spec.kind not in DONATION_KINDS:
-            raise _line_error(number, _("choose what is given (zakat maal, infak, fidyah, ...)."))
-        if spec.kind not in accepted:
-            raise _line_error(
-                number,
-                _("%(unit)s does not accept %(kind)s.") % {"unit": unit.name, "kind": ReceiptKind(spec.kind).label},
-            )
-        fund_kind = DONATION_KINDS[spec.kind]
-        line = DonationLine(kind=spec.kind, fund_kind=fund_kind, position=number)
-        # Restricted infak: for a campaign or a named program.
-        campaign = spec.campaign
-        if isinstance(campaign, int) and not isinstance(campaign, bool):
-            campaign = campaigns.get(campaign)
-            if campaign is None:
-                raise _line_error(number, _("there is no such campaign in this institution."))
-        if campaign is not None:
-            if not isinstance(campaign, Campaign) or campaign.institution_id != unit.institution_id:
-                raise _line_error(number, _("there is no such campaign in this institution."))
-            if spec.kind != ReceiptKind.INFAK:
-                raise _line_error(number, _("a campaign collects infak/sedekah only."))
-            if not campaign.start_date <= donation_date <= campaign.end_date:
+        try:
+            if not isinstance(spec, DonationLineSpec):
+                raise DonationRefused(_("The lines of a donation must be given as a list of lines."), field="lines")
+            if spec.kind not in DONATION_KINDS:
+                raise _line_error(number, _("choose what is given (zakat maal, infak, fidyah, ...)."))
+            if spec.kind not in accepted:
                 raise _line_error(
                     number,
-                    _("campaign %(name)s runs from %(start)s to %(end)s.")
-                    % {
-                        "name": campaign.name,
-                        "start": format_date(campaign.start_date),
-                        "end": format_date(campaign.end_date),
-                    },
+                    _("%(unit)s does not accept %(kind)s.") % {"unit": unit.name, "kind": ReceiptKind(spec.kind).label},
                 )
-            line.campaign = campaign
-            line.fund_kind = FundKind.INFAK_RESTRICTED
-        program = spec.program.strip() if isinstance(spec.program, str) else spec.program
-        if program not in ("", None):
+            fund_kind = DONATION_KINDS[spec.kind]
+            line = DonationLine(kind=spec.kind, fund_kind=fund_kind, position=number)
+            # Restricted infak: for a campaign or a named program.
+            campaign = spec.campaign
+            if isinstance(campaign, int) and not isinstance(campaign, bool):
+                campaign = campaigns.get(campaign)
+                if campaign is None:
+                    raise _line_error(number, _("there is no such campaign in this institution."))
             if campaign is not None:
-                raise _line_error(number, _("name either a campaign or a program, not both."))
-            if spec.kind != ReceiptKind.INFAK:
-                raise _line_error(number, _("only infak/sedekah can be restricted to a program."))
-            purpose = purpose_for(unit, program)
-            if purpose is None:
-                raise _line_error(number, purpose_refusal(unit, program), "program")
-            line.program = purpose.key
-            line.fund_kind = FundKind.INFAK_RESTRICTED
-        if spec.kind == ReceiptKind.ZAKAT_FITRAH:
-            if not _is_rupiah(spec.persons) or spec.persons <= 0 or spec.persons > 1000:
-                raise _line_error(number, _("zakat fitrah needs the number of persons (1 to 1000)."), "persons")
-            if fitrah_rate is None:
-                fitrah_rate = rate_for(unit, donation_date)
-            if fitrah_rate is None:
-                raise _line_error(
-                    number,
-                    _("no zakat fitrah rate is set for this Ramadan at %(unit)s; ask finance to set it first.")
-                    % {"unit": unit.name},
-                )
-            line.persons, line.fitrah_rate = spec.persons, fitrah_rate.per_person
-            expected = spec.persons * fitrah_rate.per_person
-            if spec.amount not in (None, expected):
-                raise _line_error(
-                    number,
-                    _("zakat fitrah for %(persons)s persons is %(amount)s at this unit's rate.")
-                    % {"persons": spec.persons, "amount": rupiah(expected)},
-                )
-            line.amount = expected
-        else:
-            if spec.persons not in (None, 0):
-                raise _line_error(number, _("the number of persons is only for zakat fitrah."))
-            if not _is_rupiah(spec.amount):
-                raise _line_error(number, _("enter the amount in whole rupiah."), "amount")
-            line.amount = spec.amount
-        if line.amount <= 0:
-            raise _line_error(number, _("the amount must be more than zero."), "amount")
-        if line.amount > MAX_AMOUNT:
-            raise _line_error(number, _("the amount is too large."), "amount")
-        if channel == PaymentChannel.IN_KIND:
-            description = " ".join((spec.goods_description or "").split())
-            if not description or len(description) > 200:
-                raise _line_error(number, _("describe the goods (at most 200 characters)."), "goods_description")
-            try:
-                quantity = Decimal(str(spec.goods_quantity))
-            except (InvalidOperation, ValueError):
-                quantity = None
-            if quantity is None or not quantity.is_finite() or quantity <= 0:
-                raise _line_error(number, _("enter how many (more than zero)."), "goods_quantity")
-            # The column keeps 12 digits, 2 of them decimals: refuse what it would round or cannot hold.
-            if quantity >= MAX_GOODS_QUANTITY:
-                raise _line_error(number, _("the quantity is too large."), "goods_quantity")
-            if quantity != quantity.quantize(Decimal("0.01")):
-                raise _line_error(number, _("give the quantity with at most two decimals."), "goods_quantity")
-            line.goods_description, line.goods_quantity = description, quantity
-            line.goods_unit = " ".join((spec.goods_unit or "").split())[:20]
-        elif spec.goods_description:
-            raise _line_error(number, _("goods are recorded with the channel Goods (in kind)."))
+                if not isinstance(campaign, Campaign) or campaign.institution_id != unit.institution_id:
+                    raise _line_error(number, _("there is no such campaign in this institution."))
+                if spec.kind != ReceiptKind.INFAK:
+                    raise _line_error(number, _("a campaign collects infak/sedekah only."))
+                if not campaign.start_date <= donation_date <= campaign.end_date:
+                    raise _line_error(
+                        number,
+                        _("campaign %(name)s runs from %(start)s to %(end)s.")
+                        % {
+                            "name": campaign.name,
+                            "start": format_date(campaign.start_date),
+                            "end": format_date(campaign.end_date),
+                        },
+                    )
+                line.campaign = campaign
+                line.fund_kind = FundKind.INFAK_RESTRICTED
+            program = spec.program.strip() if isinstance(spec.program, str) else spec.program
+            if program not in ("", None):
+                if campaign is not None:
+                    raise _line_error(number, _("name either a campaign or a program, not both."))
+                if spec.kind != ReceiptKind.INFAK:
+                    raise _line_error(number, _("only infak/sedekah can be restricted to a program."))
+                purpose = purpose_for(unit, program)
+                if purpose is None:
+                    raise _line_error(number, purpose_refusal(unit, program), "program")
+                line.program = purpose.key
+                line.fund_kind = FundKind.INFAK_RESTRICTED
+            if spec.kind == ReceiptKind.ZAKAT_FITRAH:
+                if not _is_rupiah(spec.persons) or spec.persons <= 0 or spec.persons > 1000:
+                    raise _line_error(number, _("zakat fitrah needs the number of persons (1 to 1000)."), "persons")
+                if fitrah_rate is None:
+                    fitrah_rate = rate_for(unit, donation_date)
+                if fitrah_rate is None:
+                    raise _line_error(
+                        number,
+                        _("no zakat fitrah rate is set for this Ramadan at %(unit)s; ask finance to set it first.")
+                        % {"unit": unit.name},
+                    )
+                line.persons, line.fitrah_rate = spec.persons, fitrah_rate.per_person
+                expected = spec.persons * fitrah_rate.per_person
+                if spec.amount not in (None, expected):
+                    raise _line_error(
+                        number,
+                        _("zakat fitrah for %(persons)s persons is %(amount)s at this unit's rate.")
+                        % {"persons": spec.persons, "amount": rupiah(expected)},
+                    )
+                line.amount = expected
+            else:
+                if spec.persons not in (None, 0):
+                    raise _line_error(number, _("the number of persons is only for zakat fitrah."))
+                if not _is_rupiah(spec.amount):
+                    raise _line_error(number, _("enter the amount in whole rupiah."), "amount")
+                line.amount = spec.amount
+            if line.amount <= 0:
+                raise _line_error(number, _("the amount must be more than zero."), "amount")
+            if line.amount > MAX_AMOUNT:
+                raise _line_error(number, _("the amount is too large."), "amount")
+            if channel == PaymentChannel.IN_KIND:
+                description = " ".join((spec.goods_description or "").split())
+                if not description or len(description) > 200:
+                    raise _line_error(number, _("describe the goods (at most 200 characters)."), "goods_description")
+                try:
+                    quantity = Decimal(str(spec.goods_quantity))
+                except (InvalidOperation, ValueError):
+                    quantity = None
+                if quantity is None or not quantity.is_finite() or quantity <= 0:
+                    raise _line_error(number, _("enter how many (more than zero)."), "goods_quantity")
+                # The column keeps 12 digits, 2 of them decimals: refuse what it would round or cannot hold.
+                if quantity >= MAX_GOODS_QUANTITY:
+                    raise _line_error(number, _("the quantity is too large."), "goods_quantity")
+                if quantity != quantity.quantize(Decimal("0.01")):
+                    raise _line_error(number, _("give the quantity with at most two decimals."), "goods_quantity")
+                line.goods_description, line.goods_quantity = description, quantity
+                line.goods_unit = " ".join((spec.goods_unit or "").split())[:20]
+            elif spec.goods_description:
+                raise _line_error(number, _("goods are recorded with the channel Goods (in kind)."))
+        except DonationRefused as exc:
+            refusals.append(exc)
+            continue
         lines.append(line)
+    _raise_all(refusals)
     return lines
 
 
@@ -265,6 +280,44 @@ def header_problems(today: date, donation_date, bank_reference: str, note: str) 
     if len(note) > 300:
         problems.append(("note", _("The note is longer than 300 characters.")))
     return problems
+
+
+def _fields_clean(unit: Unit, donation_date, channel, bank_account, lines, *, bank_reference: str, note: str):
+    """The money account and the built lines of a donation, or one refusal naming every bad field."""
+    refusals = [
+        DonationRefused(message, field=field)
+        for field, message in header_problems(_unit_today(unit), donation_date, bank_reference, note)
+    ]
+    money = donation_lines = None
+    try:
+        money = _money_account(unit, channel, bank_account)
+    except DonationRefused as exc:
+        refusals.append(exc)
+    if lines is not None and isinstance(donation_date, date):
+        try:
+            donation_lines = _clean_lines(unit, donation_date, channel, lines)
+        except DonationRefused as exc:
+            refusals.append(exc)
+    _raise_all(refusals)
+    return money, donation_lines
+
+
+def donation_fields_check(
+    *, unit: Unit, donation_date, channel, bank_account=None, lines=None, bank_reference: str = "", note: str = ""
+) -> None:
+    """Refuse, naming every bad field, what ``donation_record`` would refuse in these fields (the lines
+    only when given): the counter asks it when its form has mistakes of its own, so the service's
+    (a date in the future, a missing bank account, a kind the office does not accept) come in the
+    same round."""
+    _fields_clean(
+        unit,
+        donation_date,
+        channel,
+        bank_account,
+        lines,
+        bank_reference=" ".join((bank_reference or "").split()),
+        note=" ".join((note or "").split()),
+    )
 
 
 def receipt_number_take(unit: Unit, year: int) -> tuple[int, str]:
@@ -361,20 +414,28 @@ def donation_record(
     holders = _key_holders(idempotency_key)
     if holders:
         return _replay(holders, unit.institution_id, fingerprint)
+    # Every bad field at once: the donor, the date, bank reference and note, the channel and bank
+    # account, and the lines (the first mistake of each).
+    refusals: list[DonationRefused] = []
     if not isinstance(donor, Donor) or donor.institution_id != unit.institution_id:
-        raise DonationRefused(_("Choose a donor of this institution."), field="donor")
-    if donor.is_merged:
-        raise DonationRefused(
-            _("This donor was merged into %(number)s; record the donation there.")
-            % {"number": donor.merged_into.number},
-            field="donor",
+        refusals.append(DonationRefused(_("Choose a donor of this institution."), field="donor"))
+    elif donor.is_merged:
+        refusals.append(
+            DonationRefused(
+                _("This donor was merged into %(number)s; record the donation there.")
+                % {"number": donor.merged_into.number},
+                field="donor",
+            )
         )
     bank_reference = " ".join((bank_reference or "").split())
     note = " ".join((note or "").split())
-    for field, message in header_problems(_unit_today(unit), donation_date, bank_reference, note):
-        raise DonationRefused(message, field=field)
-    money = _money_account(unit, channel, bank_account)
-    donation_lines = _clean_lines(unit, donation_date, channel, lines)
+    try:
+        money, donation_lines = _fields_clean(
+            unit, donation_date, channel, bank_account, lines, bank_reference=bank_reference, note=note
+        )
+    except DonationRefused as exc:
+        refusals.append(exc)
+    _raise_all(refusals)
     specs = _journal_lines(unit.institution_id, money, donation_lines)
     total = sum(line.amount for line in donation_lines)
     memo = entry_memo(donor.full_name)

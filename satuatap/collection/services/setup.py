@@ -83,6 +83,32 @@ def _rupiah(value, field: str, *, allow_none: bool = False) -> int | None:
     return value
 
 
+def _collect(refusals: list[SettingsRefused], check):
+    """``check()``'s value, or None with its refusal added to ``refusals``."""
+    try:
+        return check()
+    except SettingsRefused as exc:
+        refusals.append(exc)
+        return None
+
+
+def _raise_all(refusals: list[SettingsRefused]) -> None:
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        raise SettingsRefused(combined(refusals))
+
+
+def _rice_kg(value) -> Decimal:
+    try:
+        kg = Decimal(str(value if value not in (None, "") else "2.5"))
+    except InvalidOperation:
+        raise SettingsRefused(_("Enter the rice per person in kg, e.g. 2.5."), field="rice_kg") from None
+    if not Decimal("0.5") <= kg <= Decimal("10"):
+        raise SettingsRefused(_("Rice per person must be between 0.5 and 10 kg."), field="rice_kg")
+    return kg
+
+
 @transaction.atomic
 def fitrah_rate_set(
     *,
@@ -96,22 +122,19 @@ def fitrah_rate_set(
 ) -> FitrahRate:
     """Set a unit's zakat fitrah rate for one Hijri year: in rupiah, or rice (kg) × price per kg."""
     require(actor, "collection.configure", unit)
-    if not isinstance(hijri_year, int) or not 1400 <= hijri_year <= 1600:
-        raise SettingsRefused(_("Enter a Hijri year such as 1447."), field="hijri_year")
-    if mode not in FitrahRateMode.values:
-        raise SettingsRefused(_("Choose rupiah per person or rice per person."), field="mode")
+    # Every bad field at once: the year, the mode and the amounts of that mode.
+    refusals: list[SettingsRefused] = []
+    if isinstance(hijri_year, bool) or not isinstance(hijri_year, int) or not 1400 <= hijri_year <= 1600:
+        refusals.append(SettingsRefused(_("Enter a Hijri year such as 1447."), field="hijri_year"))
     values = {"mode": mode, "amount": None, "rice_price_per_kg": None, "rice_kg": Decimal("2.5")}
-    if mode == FitrahRateMode.MONEY:
-        values["amount"] = _rupiah(amount, "amount")
+    if mode not in FitrahRateMode.values:
+        refusals.append(SettingsRefused(_("Choose rupiah per person or rice per person."), field="mode"))
+    elif mode == FitrahRateMode.MONEY:
+        values["amount"] = _collect(refusals, lambda: _rupiah(amount, "amount"))
     else:
-        try:
-            kg = Decimal(str(rice_kg if rice_kg not in (None, "") else "2.5"))
-        except InvalidOperation:
-            raise SettingsRefused(_("Enter the rice per person in kg, e.g. 2.5."), field="rice_kg") from None
-        if not Decimal("0.5") <= kg <= Decimal("10"):
-            raise SettingsRefused(_("Rice per person must be between 0.5 and 10 kg."), field="rice_kg")
-        values["rice_kg"] = kg
-        values["rice_price_per_kg"] = _rupiah(rice_price_per_kg, "rice_price_per_kg")
+        values["rice_kg"] = _collect(refusals, lambda: _rice_kg(rice_kg))
+        values["rice_price_per_kg"] = _collect(refusals, lambda: _rupiah(rice_price_per_kg, "rice_price_per_kg"))
+    _raise_all(refusals)
     row = FitrahRate.objects.select_for_update().filter(unit=unit, hijri_year=hijri_year).first()
     before = {k: getattr(row, k) for k in values} if row else {}
     if row is None:
@@ -143,10 +166,15 @@ def collection_settings_set(
     require(actor, "collection.configure", institution)
     if institution.pk != institution.institution_id:
         raise SettingsRefused(_("These settings belong to the institution, not to one office."))
-    _rupiah(gold_price_per_gram, "gold_price_per_gram")
+    # Both fields at once: the gold price and the receipt footer.
+    refusals: list[SettingsRefused] = []
+    _collect(refusals, lambda: _rupiah(gold_price_per_gram, "gold_price_per_gram"))
     receipt_note = (receipt_note or "").strip()
     if len(receipt_note) > 300:
-        raise SettingsRefused(_("The receipt footer is longer than 300 characters."), field="receipt_note")
+        refusals.append(SettingsRefused(_("The receipt footer is longer than 300 characters."), field="receipt_note"))
+    if gold_price_date is not None and not isinstance(gold_price_date, date):
+        refusals.append(SettingsRefused(_("Enter a valid date."), field="gold_price_date"))
+    _raise_all(refusals)
     row, _created = CollectionSettings.objects.select_for_update().get_or_create(institution=institution)
     before = {"gold_price_per_gram": row.gold_price_per_gram, "receipt_note": row.receipt_note}
     row.gold_price_per_gram, row.gold_price_date, row.receipt_note = gold_price_per_gram, gold_price_date, receipt_note
@@ -242,10 +270,7 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
         refusals.append(SettingsRefused(_("Enter a valid date."), field="end_date"))
     elif isinstance(start, date) and end < start:
         refusals.append(SettingsRefused(_("The campaign cannot end before it starts."), field="end_date"))
-    if len(refusals) == 1:
-        raise refusals[0]
-    if refusals:
-        raise SettingsRefused(combined(refusals))
+    _raise_all(refusals)
     if "program" in fields:
         fields["purpose"] = _campaign_purpose(campaign, unit, fields.pop("program"))
     for key, value in fields.items():
