@@ -71,9 +71,11 @@ def _approval(user, unit: Unit, amount: int, author_id, author_text: str) -> Nex
             % {"amount": rupiah(amount)},
             can_act=can(user, "distribution.configure", unit),
         )
-    may = can(user, "distribution.approve", unit) and services.approval_limit(user, unit) >= amount
+    may = can(user, "distribution.approve", unit)
     why_not = ""
-    if may and author_id == user.pk:
+    if may and services.approval_limit(user, unit) < amount:
+        may, why_not = False, _("The amount is above your authority limit.")
+    if author_id == user.pk:
         may, why_not = False, author_text
     return NextActor(
         role=_roles_label(roles), unit=where, action=str(STEPS[AppStatus.RECOMMENDED].action), can_act=may,
