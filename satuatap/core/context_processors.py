@@ -10,7 +10,6 @@ from satuatap.organizations.permissions import active_memberships, can
 # visible entry shows as that entry.
 NAVIGATION = [
     ("core:home", _("Home"), None),
-    ("core:my_work", _("My work"), None),
     (
         _("Collection"),
         [

@@ -9,6 +9,7 @@ user's roles within a unit's subtree, overdue first.
 
 from dataclasses import dataclass
 
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from satuatap.core.formatting import rupiah
 from satuatap.core.work import NextActor, WorkItem
 from satuatap.distribution import services
-from satuatap.distribution.models import AidKind, Application, AppStatus, AuthorityLimit, Batch
+from satuatap.distribution.models import AidKind, Application, AppStatus, AuthorityLimit, Batch, Loan
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import CAPABILITIES, can, roles_on
 from satuatap.organizations.selectors import subtree_q
@@ -41,6 +42,7 @@ STEPS: dict[str, Step] = {
 }
 KIND = gettext_lazy("Aid application")
 BATCH_KIND = gettext_lazy("Disbursement batch")
+LOAN_KIND = gettext_lazy("Interest-free loan")
 
 
 def _label(role: str) -> str:
@@ -189,4 +191,31 @@ def work_waiting(user, unit: Unit, limit: int | None = None) -> list[WorkItem]:
                 action=str(STEPS[AppStatus.RECOMMENDED].action) if prepared else _("pay the batch"),
             )
         )
+    items.extend(_overdue_loans(user, unit, today, limit))
     return items
+
+
+def _overdue_loans(user, unit: Unit, today, limit: int | None) -> list[WorkItem]:
+    """Loans with an installment unpaid past its due date: finance records the repayment or follows it up."""
+    late = Q(installments__due_on__lt=today, installments__paid__lt=F("installments__amount"))
+    rows = (
+        Loan.objects.filter(subtree_q(user, "distribution.pay"), unit__path__startswith=unit.path)
+        .annotate(first_late=Min("installments__due_on", filter=late))
+        .filter(first_late__isnull=False)
+        .select_related("unit", "beneficiary")
+        .order_by("first_late", "pk")
+    )
+    return [
+        WorkItem(
+            kind=str(LOAN_KIND),
+            title=f"{loan.beneficiary.full_name} · {rupiah(loan.outstanding)}",
+            url=reverse("distribution:loan", args=[loan.pk]),
+            unit=loan.unit,
+            waiting_since=loan.first_late,
+            role=_acting_role(user, loan.unit, "distribution.pay"),
+            action=_("record the late repayment or follow it up"),
+            due_on=loan.first_late,
+            overdue=True,
+        )
+        for loan in (rows if limit is None else rows[:limit])
+    ]

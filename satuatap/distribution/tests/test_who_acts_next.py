@@ -156,3 +156,20 @@ def test_the_api_lists_the_work_of_the_token_holder(world, books):
     assert Client().get(f"/api/v1/me/work?unit_id={world.branch_b.pk}", **headers).status_code == 404
     bella = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=books.registry.bella, name="t")[1]}
     assert Client().get("/api/v1/me/work", **bella).json() == []
+
+
+def test_an_overdue_loan_waits_for_finance(world, books):
+    from datetime import date
+
+    from satuatap.distribution.tests.test_loans import lend
+
+    year = timezone.localdate().year
+    program = services.program_save(
+        actor=world.carol, unit=world.branch_a, code="qardh", name="Pinjaman modal usaha", pillar="economy",
+        fund_kind="infak", aid_kind="loan", installments=10, budget=50_000_000,
+        start_date=date(year, 1, 1), end_date=date(year, 12, 31),
+    )  # fmt: skip
+    loan = lend(world, books, program, amount=1_000_000, paid_on=date(year - 1, 1, 31))
+    [item] = [i for i in waiting_for(books.fiona, world.branch_a) if i.url == f"/distribution/loans/{loan.pk}/"]
+    assert item.overdue and "late repayment" in item.action
+    assert not [i for i in waiting_for(books.registry.paula, world.branch_a) if "/loans/" in i.url]
