@@ -33,6 +33,13 @@ def held_files() -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_file()) if root.exists() else []
 
 
+@pytest.fixture(autouse=True)
+def _nothing_held():
+    """The private storage outlives one test: start with no file held by an earlier test."""
+    for path in held_files():
+        path.unlink()
+
+
 def kept_tokens(text: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(kept_\w+)" value="([^"]+)"', text))
 

@@ -173,3 +173,30 @@ def test_an_overdue_loan_waits_for_finance(world, books):
     [item] = [i for i in waiting_for(books.fiona, world.branch_a) if i.url == f"/distribution/loans/{loan.pk}/"]
     assert item.overdue and "late repayment" in item.action
     assert not [i for i in waiting_for(books.registry.paula, world.branch_a) if "/loans/" in i.url]
+
+
+def test_a_batch_and_a_ledger_draft_say_who_acts_next(world, books):
+    from satuatap.distribution import batches
+
+    paula, hank, fiona = books.registry.paula, books.hank, books.fiona
+    batch = batches.batch_prepare(
+        actor=paula, unit=world.branch_a, program=books.program, name="Ramadan",
+        rows=[(books.siti, 300_000, "Paket Ramadan")],
+    )  # fmt: skip
+    page = as_user(paula).get(f"/distribution/batches/{batch.pk}/").content.decode()
+    assert "Office head of Cabang Anggrek — approve or reject." in page
+    assert "You prepared it; another person approves it." in page
+    assert [i for i in waiting_for(hank, world.branch_a) if i.url == f"/distribution/batches/{batch.pk}/"]
+    batches.batch_decide(actor=hank, batch=batch, approve=True)
+    page = as_user(fiona).get(f"/distribution/batches/{batch.pk}/").content.decode()
+    assert "Finance of Cabang Anggrek — pay the batch." in page and "You can do this now." in page
+
+    cash = Account.objects.get(institution_id=world.alpha.pk, system_key=cash_key(world.branch_a.pk))
+    draft = ledger.manual_entry_draft(
+        actor=fiona, unit=world.branch_a, entry_date=timezone.localdate(), memo="Beli beras",
+        lines=[ledger.LineSpec("1300", "zakat", debit=10_000), ledger.LineSpec(cash.code, "zakat", credit=10_000)],
+    )  # fmt: skip
+    page = as_user(fiona).get(f"/ledger/entries/{draft.pk}/").content.decode()
+    assert "Office head of Cabang Anggrek — approve the draft, which posts it." in page
+    assert "another person must approve it." in page
+    assert "You can do this now." in as_user(hank).get(f"/ledger/entries/{draft.pk}/").content.decode()
