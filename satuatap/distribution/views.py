@@ -300,7 +300,8 @@ def _detail(request, application, bound: dict | None = None):
                 messages.error(request, error)
     suggestion = _suggestion(user, application, problems, (bound or {}).get("make_eligible"))
     limit = services.approval_limit(user, unit) if may_approve else None
-    approver = services.approver_unit(unit, amount) if status == AppStatus.RECOMMENDED else None
+    known = work.approvers(unit, amount) if status == AppStatus.RECOMMENDED else None
+    approver = known[0] if known else None
     aid = registry.aid_history(person)
     return render(
         request,
@@ -321,7 +322,7 @@ def _detail(request, application, bound: dict | None = None):
             "above_limit": limit is not None and amount > limit,
             "approver": approver,
             "latest_assessment": _latest_assessment(person) if "assess" in actions else None,
-            "next": work.next_actor(user, application),
+            "next": work.next_actor(user, application, known=known, limit=limit),
             "suggestion": suggestion,
             "aid": aid[:50],
             "aid_totals": registry.aid_totals(person),

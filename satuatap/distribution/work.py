@@ -53,18 +53,21 @@ def _roles_label(roles) -> str:
     return _(" or ").join(_label(r) for r in sorted(set(roles), key=Role.values.index))
 
 
-def _approvers(unit: Unit, amount: int) -> tuple[Unit | None, list[str]]:
-    """The unit whose approvers may approve ``amount`` for ``unit``, and the roles with a limit
-    high enough there."""
-    where = services.approver_unit(unit, amount)
-    if where is None:
+def approvers(unit: Unit, amount: int) -> tuple[Unit | None, list[str]]:
+    """The nearest unit from ``unit`` up whose approvers may approve ``amount`` (as
+    ``services.approver_unit``), and the roles with a limit high enough there; one query."""
+    limits = AuthorityLimit.objects.filter(unit__path__in=unit.lineage_paths, max_amount__gte=amount).select_related(
+        "unit"
+    )
+    found = sorted(limits, key=lambda limit: -len(limit.unit.path))
+    if not found:
         return None, []
-    roles = AuthorityLimit.objects.filter(unit=where, max_amount__gte=amount).values_list("role", flat=True)
-    return where, list(roles)
+    where = found[0].unit
+    return where, [limit.role for limit in found if limit.unit_id == where.pk]
 
 
-def _approval(user, unit: Unit, amount: int, author_id, author_text: str) -> NextActor:
-    where, roles = _approvers(unit, amount)
+def _approval(user, unit: Unit, amount: int, author_id, author_text: str, known=None, limit=None) -> NextActor:
+    where, roles = known if known is not None else approvers(unit, amount)
     if where is None:
         return NextActor(
             role=_roles_label(CAPABILITIES["distribution.configure"]),
@@ -75,7 +78,7 @@ def _approval(user, unit: Unit, amount: int, author_id, author_text: str) -> Nex
         )
     may = can(user, "distribution.approve", unit)
     why_not = ""
-    if may and services.approval_limit(user, unit) < amount:
+    if may and (limit if limit is not None else services.approval_limit(user, unit)) < amount:
         may, why_not = False, _("The amount is above your authority limit.")
     if author_id == user.pk:
         may, why_not = False, author_text
@@ -85,8 +88,9 @@ def _approval(user, unit: Unit, amount: int, author_id, author_text: str) -> Nex
     )  # fmt: skip
 
 
-def next_actor(user, application: Application) -> NextActor | None:
-    """Who acts next on ``application`` and whether ``user`` may; None when nobody has to."""
+def next_actor(user, application: Application, *, known=None, limit=None) -> NextActor | None:
+    """Who acts next on ``application`` and whether ``user`` may; None when nobody has to. A page
+    that already looked them up passes ``known`` (``approvers``) and the user's approval ``limit``."""
     status = application.status
     step = STEPS.get(status)
     if step is None:
@@ -96,9 +100,8 @@ def next_actor(user, application: Application) -> NextActor | None:
     unit = application.unit
     if status == AppStatus.RECOMMENDED:
         amount = application.recommended_amount or application.requested_amount
-        return _approval(
-            user, unit, amount, application.recommended_by_id, _("You recommended it; another person approves it.")
-        )
+        own = _("You recommended it; another person approves it.")
+        return _approval(user, unit, amount, application.recommended_by_id, own, known, limit)
     action = str(step.action)
     if status == AppStatus.APPROVED and application.program.aid_kind == AidKind.GOODS:
         action = _("give the goods from the stock")
