@@ -69,6 +69,8 @@ def my_work(request, unit_id: int | None = None, limit: int | None = None):
     if limit is not None and not 1 <= limit <= 1000:
         raise HttpError(422, _("Ask for 1 to 1000 items."))
     if unit_id is not None:
+        if not 1 <= unit_id < 2**63:  # larger than any key the database holds: names no unit
+            raise Http404
         tops = [unit_for(request.user, unit_id)]
     else:  # each unit of a membership, except those inside another one's subtree
         units = {m.unit.path: m.unit for m in active_memberships(request.user)}

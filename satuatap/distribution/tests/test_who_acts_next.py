@@ -154,6 +154,9 @@ def test_the_api_lists_the_work_of_the_token_holder(world, books):
     assert item["url"] == f"/distribution/applications/{waiting.pk}/"
     assert item["unit_name"] == "Cabang Anggrek" and item["overdue"] is False
     assert Client().get(f"/api/v1/me/work?unit_id={world.branch_b.pk}", **headers).status_code == 404
+    assert Client().get(f"/api/v1/me/work?unit_id={2**64}", **headers).status_code in (404, 422)
+    assert Client().get("/api/v1/me/work?limit=0", **headers).status_code == 422
+    assert len(Client().get(f"/api/v1/me/work?limit=1&unit_id={world.branch_a.pk}", **headers).json()) == 1
     bella = {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(actor=books.registry.bella, name="t")[1]}
     assert Client().get("/api/v1/me/work", **bella).json() == []
 
