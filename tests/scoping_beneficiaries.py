@@ -18,6 +18,7 @@ BENEFICIARY_OBJECT_KINDS = {
         )
     },
     "beneficiaries:assessment": "assessment",
+    "beneficiaries:assessment_apply": "assessment",
     "beneficiaries:document": "document",
     "beneficiaries:consent_withdraw": "consent",
     "beneficiaries:dedup_run": "dedup_run",

@@ -27,7 +27,10 @@ SECRET = "SECRET"
 DISTRIBUTION_OBJECT_KINDS = {
     **{
         f"distribution:{name}": "application"
-        for name in ("application", "screen", "assess", "recommend", "decide", "pay", "evidence_complete", "follow_up")
+        for name in (
+            "application", "screen", "assess", "recommend", "decide", "pay", "evidence_complete", "follow_up",
+            "make_eligible",
+        )
     },
     "distribution:program_edit": "program",
     "distribution:evidence_upload": "application",

@@ -317,6 +317,17 @@ class StatusForm(forms.Form):
         self.fields["to_status"].error_messages["invalid_choice"] = _("Choose one of the statuses offered.")
 
 
+class AssessmentApplyForm(forms.Form):
+    """Apply the assessment's asnaf and verify the person; the service checks the reason with its other rules."""
+
+    reason = forms.CharField(
+        label=capfirst(_("reason for the asnaf")),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ConsentForm(forms.Form):
     consent_method = forms.ChoiceField(label=capfirst(_("how consent was given")), choices=ConsentMethod.choices)
     consent_purpose = forms.ChoiceField(label=capfirst(_("purpose")), choices=ConsentPurpose.choices)

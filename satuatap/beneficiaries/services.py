@@ -514,6 +514,97 @@ def status_change(*, actor, beneficiary: Beneficiary, to_status: str, reason: st
     return change
 
 
+# Statuses from which the assessment's suggestion may be applied and the person verified.
+CLASSIFIABLE = (Status.APPLICANT, Status.ASSESSED, Status.VERIFIED, Status.ACTIVE)
+
+
+def suggestion_reason(assessment: Assessment) -> str:
+    """The reason offered for applying an assessment's asnaf: what the assessment found."""
+    from satuatap.core.formatting import rupiah
+
+    return _(
+        "Assessment of %(date)s: need score %(score)s of 100; the household has %(income)s a month "
+        "against minimum needs of %(needs)s."
+    ) % {
+        "date": assessment.assessed_on.strftime("%d-%m-%Y"),
+        "score": assessment.score,
+        "income": rupiah(assessment.monthly_income),
+        "needs": rupiah(assessment.need_amount),
+    }
+
+
+def may_apply_assessment(user, assessment: Assessment) -> bool:
+    """Whether ``user`` may apply this assessment's suggestion now (the action is offered)."""
+    person = assessment.beneficiary
+    return (
+        bool(assessment.recommended_asnaf)
+        and not person.is_merged
+        and not person.erased_at
+        and person.status in CLASSIFIABLE
+        and (person.asnaf != assessment.recommended_asnaf or person.status not in (Status.VERIFIED, Status.ACTIVE))
+        and can(user, "beneficiaries.verify", person.registered_unit)
+    )
+
+
+@transaction.atomic
+def assessment_apply(*, actor, assessment: Assessment, reason: str) -> Beneficiary:
+    """Classify the person into the asnaf their assessment suggests, with the reason, and verify
+    them: one decision of a program officer or head instead of editing the record and then changing
+    its status. Every reason to refuse is said at once; the classification and the verification are
+    audited like their separate steps."""
+    beneficiary = assessment.beneficiary
+    unit = beneficiary.registered_unit
+    if not can(actor, "beneficiaries.verify", unit):
+        raise NotAllowed(
+            _("Only a program officer or an office head of %(unit)s may classify and verify a beneficiary.")
+            % {"unit": unit.name}
+        )
+    beneficiary = _locked(beneficiary)
+    reason = " ".join((reason or "").split())[:2000]
+    refusals = []
+    if not assessment.recommended_asnaf:
+        refusals.append(BeneficiaryRefused(_("This assessment suggests no asnaf: the household meets its needs.")))
+    latest = beneficiary.assessments.order_by("-assessed_on", "-id").first()
+    if latest is not None and latest.pk != assessment.pk:
+        refusals.append(
+            BeneficiaryRefused(
+                _("A newer assessment of %(date)s exists; apply its suggestion instead.")
+                % {"date": latest.assessed_on.strftime("%d-%m-%Y")}
+            )
+        )
+    if beneficiary.status not in CLASSIFIABLE:
+        refusals.append(
+            BeneficiaryRefused(
+                _("A beneficiary who is %(status)s cannot be verified.")
+                % {"status": beneficiary.get_status_display().lower()}
+            )
+        )
+    if not reason:
+        refusals.append(BeneficiaryRefused(_("Give the reason for this asnaf."), field="reason"))
+    if refusals:
+        raise BeneficiaryRefused(combined(refusals))
+    before = {"asnaf": beneficiary.asnaf, "asnaf_reason": beneficiary.asnaf_reason}
+    beneficiary.asnaf, beneficiary.asnaf_reason = assessment.recommended_asnaf, reason
+    changes = diff(before, {"asnaf": beneficiary.asnaf, "asnaf_reason": reason})
+    if changes:
+        beneficiary.save(update_fields=["asnaf", "asnaf_reason"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.BENEFICIARY_UPDATED,
+            target=beneficiary,
+            unit=unit,
+            changes=changes,
+            note=_("The suggestion of the assessment of %(date)s is applied.")
+            % {"date": assessment.assessed_on.strftime("%d-%m-%Y")},
+        )
+    # An applicant again (after a rejection) with a standing assessment passes through assessed.
+    for from_status, to_status in ((Status.APPLICANT, Status.ASSESSED), (Status.ASSESSED, Status.VERIFIED)):
+        if beneficiary.status == from_status:
+            status_change(actor=actor, beneficiary=beneficiary, to_status=to_status, reason=reason, unit=unit)
+            beneficiary.status = to_status
+    return beneficiary
+
+
 # --- needs standard and assessment ------------------------------------------------------------------
 
 

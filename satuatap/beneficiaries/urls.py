@@ -14,6 +14,7 @@ urlpatterns = [
     path("beneficiaries/duplicates/start/", views_dedup.dedup_run_start, name="dedup_start"),
     path("beneficiaries/duplicates/<int:pk>/", views_dedup.dedup_run, name="dedup_run"),
     path("beneficiaries/assessments/<int:pk>/", views_assess.assessment_detail, name="assessment"),
+    path("beneficiaries/assessments/<int:pk>/apply/", views_assess.assessment_apply, name="assessment_apply"),
     path("beneficiaries/documents/<int:pk>/", views_records.document_open, name="document"),
     path("beneficiaries/consents/<int:pk>/withdraw/", views_records.consent_withdraw, name="consent_withdraw"),
     path("beneficiaries/<int:pk>/", views.beneficiary_detail, name="detail"),

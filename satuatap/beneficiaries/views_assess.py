@@ -8,9 +8,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from satuatap.beneficiaries import scoring, selectors, services
-from satuatap.beneficiaries.forms import AssessmentForm, DocumentForm, StandardForm, standard_initial
+from satuatap.beneficiaries.forms import (
+    AssessmentApplyForm,
+    AssessmentForm,
+    DocumentForm,
+    StandardForm,
+    standard_initial,
+)
 from satuatap.beneficiaries.models import Asnaf, Assessment, DocumentKind, HousingCondition, NeedCategory
 from satuatap.beneficiaries.views import _closed_redirect, _unit
 from satuatap.core.views_helpers import apply_service_error
@@ -71,16 +78,22 @@ def assess(request, pk):
     )
 
 
-@login_required
-def assessment_detail(request, pk):
-    _unit(request)
+def _assessment_for(user, pk) -> Assessment:
     try:
-        assessment = Assessment.objects.select_related(
+        return Assessment.objects.select_related(
             "beneficiary__registered_unit", "beneficiary__household", "unit", "assessed_by", "standard__unit"
-        ).get(pk=pk, beneficiary__in=selectors.beneficiaries_for(request.user))
+        ).get(pk=pk, beneficiary__in=selectors.beneficiaries_for(user))
     except Assessment.DoesNotExist:
         raise Http404 from None
+
+
+@login_required
+def assessment_detail(request, pk, apply_form=None):
+    _unit(request)
+    assessment = _assessment_for(request.user, pk)
     beneficiary = assessment.beneficiary
+    if apply_form is None and services.may_apply_assessment(request.user, assessment):
+        apply_form = AssessmentApplyForm(initial={"reason": services.suggestion_reason(assessment)})
     steps = {step.get("step"): step for step in assessment.breakdown or []}
     needs = steps.get("needs", {})
     need_lines = [
@@ -113,8 +126,33 @@ def assessment_detail(request, pk):
             "can_documents": selectors.unit_over(request.user, beneficiary, "beneficiaries.documents") is not None,
             "can_upload": open_record and services.may_add_documents(request.user, beneficiary),
             "document_form": DocumentForm(initial={"kind": DocumentKind.PHOTO}),
+            "apply_form": apply_form,
         },
     )
+
+
+@login_required
+@require_POST
+def assessment_apply(request, pk):
+    """Apply the assessment's asnaf (with the reason) and verify the person, in one step."""
+    _unit(request)
+    assessment = _assessment_for(request.user, pk)
+    form = AssessmentApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            person = services.assessment_apply(
+                actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is classified as %(asnaf)s and verified.")
+                % {"name": person.full_name, "asnaf": person.get_asnaf_display()},
+            )
+            return redirect("beneficiaries:assessment", pk=assessment.pk)
+    return assessment_detail(request, pk, apply_form=form)
 
 
 # --- needs standard -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import models
@@ -108,3 +109,90 @@ def open_kept(path: str):
 
 def forget_kept(path: str) -> None:
     storages["private"].delete(path)
+
+
+# --- files held across a form's round trip --------------------------------------------------------------
+# A form sent back with an error elsewhere keeps the files already chosen (choosing a KTP photo again
+# on a phone is painful): each is held in the private storage under a random name, named in the page
+# by a signed token only (a hidden field), and dropped after ``HELD_MAX_AGE`` or once the form is saved.
+
+HELD_FOLDER = "held"
+HELD_MAX_AGE = 2 * 60 * 60  # seconds: long enough to correct a form, short enough not to keep scans
+_HELD_SALT = "satuatap.core.uploads.held"
+
+
+def hold_upload(upload) -> str | None:
+    """Hold an acceptable ``upload`` (its type and size checked as ``keep_upload`` does) for the form's
+    next round; the signed token that names it, or None when the file would be refused anyway."""
+    purge_held()
+    if upload is None or not upload.size or upload.size > settings.DOCUMENT_MAX_BYTES:
+        return None
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    sniffed = sniff(data[:16])
+    if sniffed is None:
+        return None
+    path = storages["private"].save(f"{HELD_FOLDER}/{secrets.token_hex(16)}{sniffed[1]}", ContentFile(data))
+    name = (getattr(upload, "name", "") or "document")[-200:]
+    return signing.dumps({"path": path, "name": name}, salt=_HELD_SALT, compress=True)
+
+
+def _held(token: str, max_age: int | None = HELD_MAX_AGE) -> dict | None:
+    try:
+        value = signing.loads(str(token or "")[:2000], salt=_HELD_SALT, max_age=max_age)
+    except signing.BadSignature:  # tampered with, made up, or expired
+        return None
+    if not isinstance(value, dict) or not str(value.get("path", "")).startswith(f"{HELD_FOLDER}/"):
+        return None
+    return value
+
+
+def held_upload(token: str):
+    """The file a token from ``hold_upload`` names, as an upload a form takes; None once expired,
+    forgotten or when the token is not one of ours."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    value = _held(token)
+    if value is None:
+        return None
+    try:
+        with storages["private"].open(value["path"], "rb") as held:
+            data = held.read()
+    except OSError:
+        return None
+    sniffed = sniff(data[:16])
+    if sniffed is None:
+        return None
+    return SimpleUploadedFile(str(value.get("name") or "document"), data, content_type=sniffed[0])
+
+
+def forget_held(token: str) -> None:
+    """Drop a held file (its form was saved, so the file is kept for good elsewhere)."""
+    value = _held(token, max_age=None)
+    if value is not None:
+        storages["private"].delete(value["path"])
+
+
+def purge_held(now=None) -> int:
+    """Delete held files older than ``HELD_MAX_AGE``; how many were deleted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    storage = storages["private"]
+    cutoff = (now or timezone.now()) - timedelta(seconds=HELD_MAX_AGE)
+    try:
+        _dirs, names = storage.listdir(HELD_FOLDER)
+    except (OSError, NotImplementedError):
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{HELD_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted += 1
+        except (OSError, NotImplementedError):
+            continue
+    return deleted

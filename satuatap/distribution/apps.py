@@ -9,8 +9,10 @@ class DistributionConfig(AppConfig):
 
     def ready(self):
         from satuatap.collection.services import donations
+        from satuatap.core import work
         from satuatap.distribution.selectors import ProgramPurposes
         from satuatap.distribution.stock import void_refusal, void_take_back
+        from satuatap.distribution.work import work_waiting
         from satuatap.ledger import hooks
 
         # An in-kind receipt is voided only while its goods are all on hand; they then leave the stock.
@@ -21,3 +23,5 @@ class DistributionConfig(AppConfig):
         # Restricted infak is given for a program: the counter, the import, the API and the reports find it here.
         if not any(isinstance(d, ProgramPurposes) for d in hooks.PURPOSE_DIRECTORIES):
             hooks.PURPOSE_DIRECTORIES.append(ProgramPurposes())
+        # Applications and batches waiting for a step show in each user's work list ("Pekerjaan saya").
+        work.register(work_waiting)

@@ -110,6 +110,12 @@ class RejectForm(forms.Form):
     note = _note(capfirst(_("reason for rejecting")), required=True, message=_("Give the reason for rejecting."))
 
 
+class MakeEligibleForm(forms.Form):
+    """Apply the assessment's asnaf and verify the person; the registry checks the reason (with its other rules)."""
+
+    reason = _note(capfirst(_("reason for the asnaf")), rows=2)
+
+
 class PaymentForm(forms.Form):
     """Where a payment comes from, when, and (to a third party) to whom; one application or a batch."""
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from satuatap.beneficiaries.models import DocumentKind, Sex
 from satuatap.core.forms import DateInput, RupiahField
 from satuatap.core.throttle import HONEYPOT_FIELD, HoneypotField
-from satuatap.core.uploads import sniff
+from satuatap.core.uploads import forget_held, held_upload, hold_upload, sniff
 from satuatap.distribution.public import APPLICANT_FIELDS, REQUIRED_MESSAGES, required_kinds
 
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
@@ -34,6 +34,11 @@ def _text(label, max_length, *, field="", required=True, **kwargs):
 
 def document_field(name: str) -> str:
     return f"document_{name}"
+
+
+def kept_field(name: str) -> str:
+    """The hidden input naming the held file of document field ``name`` (not a form field: never a document)."""
+    return "kept_" + name.removeprefix("document_")
 
 
 class PublicApplicationForm(forms.Form):
@@ -129,10 +134,52 @@ class PublicApplicationForm(forms.Form):
                 error_messages={"empty": _("This file is empty.")},
             )
         self.fields[HONEYPOT_FIELD] = HoneypotField()
+        self.kept: dict[str, tuple[str, str]] = {}  # field name -> (token, file name) of a file held
+        if self.is_bound:
+            self._take_kept()
+
+    def _take_kept(self) -> None:
+        """A file chosen in an earlier round and held (``core.uploads``) stands for its field, unless
+        a new file replaces it."""
+        files = self.files.copy()
+        for name in self.fields:
+            if not name.startswith("document_"):
+                continue
+            token = self.data.get(kept_field(name), "")
+            if token and files.get(name):  # replaced by a new file: the held one is not needed
+                forget_held(token)
+                continue
+            upload = held_upload(token) if token else None
+            if upload is not None:
+                files[name] = upload
+                self.kept[name] = (token, upload.name)
+        self.files = files
+
+    def keep_files(self) -> None:
+        """Hold the acceptable files of a form sent back with errors, so that nobody chooses them again."""
+        for name in self.fields:
+            if not name.startswith("document_") or name in self.kept or self.has_error(name):
+                continue
+            upload = self.files.get(name)
+            token = hold_upload(upload) if upload else None
+            if token:
+                self.kept[name] = (token, upload.name)
+
+    def forget_kept(self) -> None:
+        """The application is saved with its own copies: drop the held files."""
+        for token, _name in self.kept.values():
+            forget_held(token)
 
     @property
     def document_fields(self):
-        return [self[name] for name in self.fields if name.startswith("document_")]
+        fields = []
+        for name in self.fields:
+            if name.startswith("document_"):
+                field = self[name]
+                field.kept_input = kept_field(name)
+                field.kept_token, field.kept_name = self.kept.get(name, ("", ""))
+                fields.append(field)
+        return fields
 
     def applicant_fields(self):
         return [self[name] for name in APPLICANT_FIELDS]

@@ -28,6 +28,7 @@ urlpatterns = [
         name="evidence_complete",
     ),
     path("distribution/applications/<int:pk>/follow-up/", views.application_follow_up, name="follow_up"),
+    path("distribution/applications/<int:pk>/make-eligible/", views.application_make_eligible, name="make_eligible"),
     path("distribution/programs/", views_setup.program_list, name="programs"),
     path("distribution/programs/new/", views_setup.program_new, name="program_new"),
     path("distribution/programs/<int:pk>/edit/", views_setup.program_edit, name="program_edit"),

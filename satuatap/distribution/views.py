@@ -22,17 +22,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.beneficiaries import selectors as registry
+from satuatap.beneficiaries import services as registry_services
 from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import format_date, rupiah, tanggal
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.distribution import evidence, selectors, services
+from satuatap.distribution import evidence, selectors, services, work
 from satuatap.distribution.forms import (
     ApplicationForm,
     ApproveForm,
     AssessForm,
     EvidenceCompleteForm,
     FollowUpForm,
+    MakeEligibleForm,
     PayForm,
     RecommendForm,
     RejectForm,
@@ -243,6 +245,20 @@ def _latest_assessment(person):
     return person.assessments.order_by("-assessed_on", "-id").first()
 
 
+def _suggestion(user, application, problems, bound) -> dict | None:
+    """The one-step way to eligibility, offered while the person is not eligible and their latest
+    assessment suggests an asnaf the user's role may apply (with verifying the person)."""
+    if not problems and bound is None:
+        return None
+    assessment = _latest_assessment(application.beneficiary)
+    if assessment is None or not registry_services.may_apply_assessment(user, assessment):
+        return None
+    form = bound or MakeEligibleForm(
+        prefix="make_eligible", initial={"reason": registry_services.suggestion_reason(assessment)}
+    )
+    return {"assessment": assessment, "form": form}
+
+
 def _detail(request, application, bound: dict | None = None):
     """The application page; ``bound``: the action form the user just sent, shown with its errors."""
     user, unit = request.user, application.unit
@@ -275,13 +291,17 @@ def _detail(request, application, bound: dict | None = None):
     if status == AppStatus.EVIDENCED and can(user, "distribution.assess", unit):
         actions["follow_up"] = FollowUpForm(prefix="follow_up", initial={"on": timezone.localdate()})
     for name, form in (bound or {}).items():
+        if name == "make_eligible":
+            continue  # shown with the suggestion
         if name in actions:
             actions[name] = form
         else:  # the step is not open any more (someone else moved the application): say why
             for error in [e for errors in form.errors.values() for e in errors]:
                 messages.error(request, error)
+    suggestion = _suggestion(user, application, problems, (bound or {}).get("make_eligible"))
     limit = services.approval_limit(user, unit) if may_approve else None
-    approver = services.approver_unit(unit, amount) if status == AppStatus.RECOMMENDED else None
+    known = work.approvers(unit, amount) if status == AppStatus.RECOMMENDED else None
+    approver = known[0] if known else None
     aid = registry.aid_history(person)
     return render(
         request,
@@ -302,6 +322,8 @@ def _detail(request, application, bound: dict | None = None):
             "above_limit": limit is not None and amount > limit,
             "approver": approver,
             "latest_assessment": _latest_assessment(person) if "assess" in actions else None,
+            "next": work.next_actor(user, application, known=known, limit=limit),
+            "suggestion": suggestion,
             "aid": aid[:50],
             "aid_totals": registry.aid_totals(person),
             "disbursements": application.disbursements.select_related("money_account", "entry", "loan").order_by("pk"),
@@ -494,4 +516,29 @@ def application_follow_up(request, pk):
             actor=request.user, application=application, note=data["note"], on=data["on"]
         ),
         lambda result, data: _("The follow-up is recorded; the application is done."),
+    )
+
+
+@login_required
+@require_POST
+def application_make_eligible(request, pk):
+    """Apply the asnaf the person's latest assessment suggests, with the reason, and verify them."""
+    active_unit(request, "distribution.view")
+    application = selectors.application_for(request.user, pk)
+    assessment = _latest_assessment(application.beneficiary)
+    if assessment is None:
+        messages.error(request, _("The person has not been assessed yet."))
+        return redirect("distribution:application", pk=application.pk)
+    return _act(
+        request,
+        application,
+        "make_eligible",
+        MakeEligibleForm(request.POST, prefix="make_eligible"),
+        lambda data: registry_services.assessment_apply(
+            actor=request.user, assessment=assessment, reason=data["reason"]
+        ),
+        lambda person, data: (
+            _("%(name)s is classified as %(asnaf)s and verified.")
+            % {"name": person.full_name, "asnaf": person.get_asnaf_display()}
+        ),
     )

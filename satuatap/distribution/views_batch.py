@@ -25,7 +25,7 @@ from satuatap.core.exports import table_response, xlsx_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.forms import RupiahField
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.distribution import batches, selectors, services
+from satuatap.distribution import batches, selectors, services, work
 from satuatap.distribution.forms_batch import (
     BatchApproveForm,
     BatchForm,
@@ -410,6 +410,7 @@ def _detail(request, batch, bound: dict | None = None):
             "approver": services.approver_unit(unit, batch.total) if prepared else None,
             "flagged": any(a.problems or a.warnings for a in page),
             "can_ledger": can(user, "ledger.view", unit),
+            "next": work.batch_next_actor(user, batch),
         },
     )
 

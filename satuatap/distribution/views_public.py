@@ -97,9 +97,12 @@ def public_apply_program(request, institution, program):
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
+                form.forget_kept()
                 return redirect("distribution:public_sent", code=application.tracking_code)
         if form.errors:
             status = 400
+            if not honeypot_filled(request.POST):
+                form.keep_files()
     else:
         form = PublicApplicationForm(program=program)
     max_mb = round(settings.DOCUMENT_MAX_BYTES / 1048576, 1)

@@ -50,6 +50,7 @@ from satuatap.ledger.selectors import (
 from satuatap.ledger.services.journal import OWNED_ELSEWHERE, reversible_in_ledger
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.ledger.services.restrictions import UnknownPurpose
+from satuatap.ledger.work import next_actor
 from satuatap.organizations.permissions import can, require
 
 
@@ -310,6 +311,7 @@ def entry_detail(request, pk):
             "can_post": can(request.user, "ledger.post", entry.unit),
             "can_reverse": reversible_in_ledger(entry) and can(request.user, "ledger.post", entry.unit),
             "reversed_by": getattr(entry, "reversed_by", None) if entry.status == EntryStatus.POSTED else None,
+            "next": next_actor(request.user, entry),
         },
     )
 

@@ -1,7 +1,11 @@
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import (
@@ -15,6 +19,7 @@ from satuatap.api.schemas import (
     UnitOut,
     UnitPatch,
 )
+from satuatap.core.work import waiting_for
 from satuatap.organizations import services
 from satuatap.organizations.models import Role, Unit, UnitKind
 from satuatap.organizations.permissions import active_memberships
@@ -42,6 +47,55 @@ def me(request):
             for m in active_memberships(user)
         ],
     }
+
+
+class WorkItemOut(Schema):
+    kind: str
+    title: str
+    url: str
+    unit_id: int
+    unit_name: str
+    waiting_since: datetime.date | None
+    due_on: datetime.date | None
+    overdue: bool
+    role: str
+    action: str
+
+
+@router.get("/me/work", response={200: list[WorkItemOut], **ERRORS}, summary="What waits for the user's roles")
+def my_work(request, unit_id: int | None = None, limit: int | None = None):
+    """What waits for the user's roles ("Pekerjaan saya"): within ``unit_id``'s subtree, or within
+    every unit the user holds a role on; overdue first."""
+    if limit is not None and not 1 <= limit <= 1000:
+        raise HttpError(422, _("Ask for 1 to 1000 items."))
+    if unit_id is not None:
+        if not 1 <= unit_id < 2**63:  # larger than any key the database holds: names no unit
+            raise Http404
+        tops = [unit_for(request.user, unit_id)]
+    else:  # each unit of a membership, except those inside another one's subtree
+        units = {m.unit.path: m.unit for m in active_memberships(request.user)}
+        tops = [u for path, u in units.items() if not any(path != p and path.startswith(p) for p in units)]
+    seen, items = set(), []
+    for top in tops:
+        for item in waiting_for(request.user, top, limit):
+            if item.url not in seen:
+                seen.add(item.url)
+                items.append(item)
+    return [
+        {
+            "kind": i.kind,
+            "title": i.title,
+            "url": i.url,
+            "unit_id": i.unit.pk,
+            "unit_name": i.unit.name,
+            "waiting_since": i.since_day,
+            "due_on": i.due_on,
+            "overdue": i.overdue,
+            "role": i.role,
+            "action": i.action,
+        }
+        for i in items[:limit]
+    ]
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Units in the user's subtrees")

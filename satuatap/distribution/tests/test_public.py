@@ -18,6 +18,7 @@ from satuatap.audit.models import AuditEvent
 from satuatap.beneficiaries.models import Beneficiary, Consent, Document
 from satuatap.beneficiaries.tests.conftest import NIK_SITI
 from satuatap.core.throttle import Rate
+from satuatap.core.uploads import HELD_FOLDER
 from satuatap.distribution import public, services
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Application, ApplicationStep, AppStatus, Channel
@@ -96,8 +97,10 @@ def post(client, program, **changes):
 
 
 def kept_files() -> list[Path]:
+    """Files kept for good (not those held for a form's next round, which expire: ``core.uploads``)."""
     root = Path(storages["private"].location)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    held = root / HELD_FOLDER
+    return sorted(p for p in root.rglob("*") if p.is_file() and held not in p.parents) if root.exists() else []
 
 
 def snapshot():
@@ -489,17 +492,20 @@ def test_a_family_applies_from_a_phone_and_follows_the_status_in_chromium(browse
     page.screenshot(path=str(ARTIFACTS / "public-apply-form.png"), full_page=True)
     page.get_by_test_id("submit").click()
 
-    # The short NIK is explained next to it; nothing was saved; the files are chosen again.
+    # The short NIK is explained next to it; nothing was saved; the files chosen are kept, not chosen again.
     expect(page.locator("#id_nik_error")).to_contain_text("A NIK has 16 digits")
     expect(page.locator("#id_nik")).to_have_class(re.compile("is-invalid"))
+    expect(page.get_by_test_id("kept-document_ktp")).to_contain_text("File kept: ktp.png")
+    expect(page.get_by_test_id("kept-document_kk")).to_contain_text("File kept: kk.pdf")
+    assert fits()
     page.screenshot(path=str(ARTIFACTS / "public-apply-errors.png"), full_page=True)
     assert not Application.objects.exists()
     page.fill("#id_nik", NIK_NEW)
-    choose_files()
     page.get_by_test_id("submit").click()
 
     expect(page).to_have_url(re.compile(r"/bantuan/terkirim/[A-Z0-9]{10}/$"))
     application = Application.objects.get()
+    assert sorted(application.beneficiary.documents.values_list("original_name", flat=True)) == ["kk.pdf", "ktp.png"]
     code = application.tracking_code
     expect(page.get_by_test_id("tracking-code")).to_have_text(f"{code[:5]}{code[5:]}")
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
