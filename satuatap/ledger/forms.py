@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import MonthField
+from satuatap.core.forms import MonthField, add_service_errors
 from satuatap.ledger.models import MONEY_ROLES, AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
 from satuatap.ledger.reports import MonthRange
-from satuatap.ledger.services import AmilCostCategory
+from satuatap.ledger.services import AmilCostCategory, everyday_fields_check
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
@@ -195,6 +195,18 @@ class EverydayEntryForm(forms.Form):
 
     def account(self, name: str):
         return self.accounts.get(self.cleaned_data.get(name) or "")
+
+    def clean(self):
+        """The service's own field rules (an open month, an account of the office) are asked here, so
+        they show in the same round as the form's."""
+        data = super().clean()
+        if data.get("unit") is not None:
+            values = {name: data[name] for name in ("entry_date", "amount", "category") if name in data}
+            for name in ("money_account", "purpose_account", "expense_account"):
+                if name in data:
+                    values[name] = self.account(name)
+            add_service_errors(self, everyday_fields_check, {"unit": data["unit"], **values})
+        return data
 
 
 def _account_field(label, help_text, accounts, role, fund_kind):

@@ -7,7 +7,8 @@ Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_
 Amil share: ``amil_share_allocate`` (periodic batch), ``amil_share_allocate_receipt``.
 Transfers: ``transfer_post``. Periods: ``period_close``, ``opening_balance_import``.
 Everyday entries without account codes (drafts, approved like manual entries):
-``bank_interest_draft``, ``non_halal_use_draft``, ``amil_cost_draft``.
+``bank_interest_draft``, ``non_halal_use_draft``, ``amil_cost_draft``; their forms ask
+``everyday_fields_check`` to show every bad field at once.
 """
 
 from satuatap.ledger.services.amil import amil_share_allocate, amil_share_allocate_receipt
@@ -17,6 +18,7 @@ from satuatap.ledger.services.everyday import (
     amil_cost_account,
     amil_cost_draft,
     bank_interest_draft,
+    everyday_fields_check,
     non_halal_use_draft,
 )
 from satuatap.ledger.services.journal import (
@@ -58,6 +60,7 @@ __all__ = [
     "receivable_account",
     "receipt_accounts",
     "entry_post",
+    "everyday_fields_check",
     "entry_reverse",
     "manual_entry_approve",
     "manual_entry_discard",
