@@ -3,7 +3,8 @@
 Posting (for other apps): ``entry_post``, ``LineSpec``.
 Journal: ``entry_reverse``, ``manual_entry_draft``, ``manual_entry_update``,
 ``manual_entry_approve``, ``manual_entry_discard``.
-Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set``.
+Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set`` (their forms
+ask ``account_fields_check`` and ``amil_rate_check`` to show every bad field at once).
 Amil share: ``amil_share_allocate`` (periodic batch), ``amil_share_allocate_receipt``.
 Transfers: ``transfer_post``. Periods: ``period_close``, ``opening_balance_import``.
 Everyday entries without account codes (drafts, approved like manual entries):
@@ -12,7 +13,14 @@ Everyday entries without account codes (drafts, approved like manual entries):
 """
 
 from satuatap.ledger.services.amil import amil_share_allocate, amil_share_allocate_receipt
-from satuatap.ledger.services.chart import account_create, account_update, amil_rate_set, chart_create_default
+from satuatap.ledger.services.chart import (
+    account_create,
+    account_fields_check,
+    account_update,
+    amil_rate_check,
+    amil_rate_set,
+    chart_create_default,
+)
 from satuatap.ledger.services.everyday import (
     AmilCostCategory,
     amil_cost_account,
@@ -36,7 +44,7 @@ from satuatap.ledger.services.lookups import (
     receipt_accounts,
     receivable_account,
 )
-from satuatap.ledger.services.periods import opening_balance_import, period_close
+from satuatap.ledger.services.periods import opening_balance_check, opening_balance_import, period_close
 from satuatap.ledger.services.posting import LineSpec, entry_post
 from satuatap.ledger.services.transfers import TransferKind, transfer_post
 
@@ -45,9 +53,11 @@ __all__ = [
     "LineSpec",
     "TransferKind",
     "account_create",
+    "account_fields_check",
     "account_update",
     "amil_cost_account",
     "amil_cost_draft",
+    "amil_rate_check",
     "amil_rate_set",
     "amil_share_allocate",
     "amil_share_allocate_receipt",
@@ -67,6 +77,7 @@ __all__ = [
     "manual_entry_draft",
     "manual_entry_update",
     "non_halal_use_draft",
+    "opening_balance_check",
     "opening_balance_import",
     "period_close",
     "transfer_post",
