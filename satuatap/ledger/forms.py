@@ -1,5 +1,6 @@
 import csv
 import io
+from functools import partial
 
 from django import forms
 from django.utils import timezone
@@ -16,6 +17,7 @@ from satuatap.ledger.services import (
     amil_rate_check,
     everyday_fields_check,
     opening_balance_check,
+    reversal_fields_check,
 )
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
@@ -131,6 +133,19 @@ class ReverseForm(forms.Form):
     entry_date = forms.DateField(
         label=_("Date of the reversal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, entry=None, **kwargs):
+        """``entry``: the one reversed, whose rules (the day not before it, an open month) the form checks
+        with its own fields, in one round."""
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+
+    def clean(self):
+        data = super().clean()
+        if self.entry is not None:
+            values = {name: data[name] for name in ("reason", "entry_date") if name in data}
+            add_service_errors(self, partial(reversal_fields_check, self.entry), values)
+        return data
 
 
 class TransferForm(forms.Form):

@@ -422,7 +422,7 @@ def entry_reverse(request, pk):
         # No form to fill in for what the service refuses anyway (a receipt is voided in collection).
         messages.error(request, OWNED_ELSEWHERE)
         return redirect("ledger:entry_detail", pk=entry.pk)
-    form = ReverseForm(request.POST or None)
+    form = ReverseForm(request.POST or None, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:
             reversal = services.entry_reverse(

@@ -1,7 +1,7 @@
 """Every write to the fund ledger. Import services from here.
 
 Posting (for other apps): ``entry_post``, ``LineSpec``.
-Journal: ``entry_reverse``, ``manual_entry_draft``, ``manual_entry_update``,
+Journal: ``entry_reverse`` (its form asks ``reversal_fields_check``), ``manual_entry_draft``, ``manual_entry_update``,
 ``manual_entry_approve``, ``manual_entry_discard``.
 Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set`` (their forms
 ask ``account_fields_check`` and ``amil_rate_check`` to show every bad field at once).
@@ -35,6 +35,7 @@ from satuatap.ledger.services.journal import (
     manual_entry_discard,
     manual_entry_draft,
     manual_entry_update,
+    reversal_fields_check,
 )
 from satuatap.ledger.services.lookups import (
     cash_account,
@@ -68,6 +69,7 @@ __all__ = [
     "distribution_account",
     "inventory_account",
     "receivable_account",
+    "reversal_fields_check",
     "receipt_accounts",
     "entry_post",
     "everyday_fields_check",

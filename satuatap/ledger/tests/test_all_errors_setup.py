@@ -52,9 +52,7 @@ def test_account_edit_service_names_the_taken_code_and_the_empty_name_at_once(le
 
 def test_amil_rate_shows_the_bad_rate_and_the_fund_without_amil_share_together(ledger):
     before = list(AmilRate.objects.values_list("fund_kind", "basis_points"))
-    response = as_user(ledger.fatma).post(
-        "/ledger/amil/", {"action": "rate", "fund_kind": "amil", "percent": "abc"}
-    )
+    response = as_user(ledger.fatma).post("/ledger/amil/", {"action": "rate", "fund_kind": "amil", "percent": "abc"})
     assert response.status_code == 200
     errors = response.context["rate_form"].errors
     assert errors["fund_kind"] == ["The amil share is not taken from this fund."]
