@@ -409,9 +409,10 @@ def goods_pay(request, pk):
     is_open = is_goods and application.status == AppStatus.APPROVED
     rows = selectors_stock.goods_to_give(application.unit, program.fund_kind) if is_goods else []
     data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
-    form = GoodsPayForm(
-        data, rows=rows, initial={"paid_on": timezone.localdate()}, application=application if is_open else None
-    )
+    # A sent form checks the stock's rules with its own fields (every error in one round); the value
+    # preview while typing shows the first problem of the goods and quantity alone.
+    checked = application if is_open and request.method == "POST" else None
+    form = GoodsPayForm(data, rows=rows, initial={"paid_on": timezone.localdate()}, application=checked)
     preview, preview_error = None, ""
     if data is not None and is_open:
         valid = form.is_valid()

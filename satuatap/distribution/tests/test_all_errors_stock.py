@@ -11,6 +11,7 @@ from satuatap.distribution import stock
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Disbursement, StockItem, StockMove
 from satuatap.distribution.tests import test_stock
+from satuatap.distribution.tests.test_api import Api, error_of
 from satuatap.distribution.tests.test_stock import approved, as_user, goods_url, received, text_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -88,3 +89,18 @@ def test_catalogue_shows_the_taken_name_and_the_missing_measure_together(world, 
     assert errors["name"] == ["The catalogue already has goods of this name."]
     assert errors["measure"] == ["Give the unit of measure (kg, sack, box, package)."]
     assert StockItem.objects.count() == 1
+
+
+def test_the_purchase_api_names_every_bad_field_at_once(world, books, store):
+    body = {
+        "unit_id": world.branch_a.pk,
+        "item_id": store.item.pk,
+        "fund_kind": "amil",
+        "quantity": "0",
+        "value": 0,
+        "money_account_id": books.cash.pk,
+        "moved_on": "2100-01-01",
+    }
+    error = error_of(Api(books.fiona).post("/stock/purchase", body), 400)
+    assert set(error["fields"]) == {"fund_kind", "quantity", "value", "moved_on"}
+    assert not StockMove.objects.exists()
