@@ -1,12 +1,13 @@
 """Every write to the fund ledger. Import services from here.
 
 Posting (for other apps): ``entry_post``, ``LineSpec``.
-Journal: ``entry_reverse`` (its form asks ``reversal_fields_check``), ``manual_entry_draft``, ``manual_entry_update``,
-``manual_entry_approve``, ``manual_entry_discard``.
+Journal: ``entry_reverse`` (its form asks ``reversal_fields_check``), ``manual_entry_draft``,
+``manual_entry_update``, ``manual_entry_approve``, ``manual_entry_discard``.
 Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set`` (their forms
 ask ``account_fields_check`` and ``amil_rate_check`` to show every bad field at once).
 Amil share: ``amil_share_allocate`` (periodic batch), ``amil_share_allocate_receipt``.
-Transfers: ``transfer_post``. Periods: ``period_close``, ``opening_balance_import``.
+Transfers: ``transfer_post``. Periods: ``period_close``, ``opening_balance_import`` (its form asks
+``opening_balance_check``).
 Everyday entries without account codes (drafts, approved like manual entries):
 ``bank_interest_draft``, ``non_halal_use_draft``, ``amil_cost_draft``; their forms ask
 ``everyday_fields_check`` to show every bad field at once.
