@@ -5,6 +5,8 @@ field it names, and the API turns it into its one error shape. ``NotAllowed``
 is a ``PermissionDenied``: views answer 403, never 500.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
@@ -40,3 +42,25 @@ def combined(refusals: list[ValidationError]) -> dict[str, list[ValidationError]
         else:
             errors.setdefault(NON_FIELD_ERRORS, []).extend(refusal.error_list)
     return errors
+
+
+class Refusals:
+    """The refusals of independent checks, raised together so that every bad field shows in one round:
+    ``with refusals.check():`` around each check, then ``refusals.raise_any(SomeRefused)``."""
+
+    def __init__(self):
+        self.found: list[DomainError] = []
+
+    @contextmanager
+    def check(self):
+        try:
+            yield
+        except DomainError as exc:
+            self.found.append(exc)
+
+    def raise_any(self, error_class: type[DomainError]) -> None:
+        """One refusal is raised as it is (its own type); several as one ``error_class`` naming them all."""
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise error_class(combined(self.found))

@@ -104,10 +104,11 @@ def month_label(ym: tuple[int, int]) -> str:
     return formats.date_format(date(ym[0], ym[1], 1), "F Y")
 
 
-def add_service_errors(form, check, values: dict) -> None:
+def add_service_errors(form, check, values: dict, *, renamed: dict[str, str] | None = None) -> None:
     """Put every refusal of the service's field check ``check(**values)`` beside its field, except on a
     field that already has an error of the form's own (one message per field is enough): a form asks it in
-    ``clean()`` so that the service's mistakes come back in the same round as the form's."""
+    ``clean()`` so that the service's mistakes come back in the same round as the form's. ``renamed``: the
+    form's name of a field the service names otherwise (``{"basis_points": "percent"}``)."""
     try:
         check(**values)
     except ValidationError as exc:
@@ -115,5 +116,6 @@ def add_service_errors(form, check, values: dict) -> None:
             form.add_error(None, exc)
             return
         for field, errors in exc.error_dict.items():
+            field = (renamed or {}).get(field, field)
             if field not in form.errors:
                 form.add_error(field if field in form.fields else None, errors)

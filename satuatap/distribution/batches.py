@@ -35,7 +35,7 @@ from satuatap.audit.services import audit_record
 from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.crypto import blind_index
-from satuatap.core.errors import NotAllowed
+from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import rupiah
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.core.tabular import CellError, Column, FileRefused, digits_text, parse_rupiah, read_sheet, text
@@ -160,15 +160,20 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
     a row is refused; the refusal lists them."""
     require(actor, "distribution.recommend", unit)
     name = " ".join((name or "").split())[:200]
-    if not name:
-        raise DistributionRefused(_("Name the batch."), field="name")
-    _check_program(unit, program)
-    if not rows:
-        raise DistributionRefused(_("A batch needs at least one recipient."), field="rows")
-    if len(rows) > MAX_RECIPIENTS:
-        raise DistributionRefused(
-            _("A batch holds at most %(max)s recipients; split the list.") % {"max": MAX_RECIPIENTS}, field="rows"
-        )
+    refusals = Refusals()  # the name, the program and the size of the list at once
+    with refusals.check():
+        if not name:
+            raise DistributionRefused(_("Name the batch."), field="name")
+    with refusals.check():
+        _check_program(unit, program)
+    with refusals.check():
+        if not rows:
+            raise DistributionRefused(_("A batch needs at least one recipient."), field="rows")
+        if len(rows) > MAX_RECIPIENTS:
+            raise DistributionRefused(
+                _("A batch holds at most %(max)s recipients; split the list.") % {"max": MAX_RECIPIENTS}, field="rows"
+            )
+    refusals.raise_any(DistributionRefused)
     problems, latest = _check_rows(actor, unit, program, rows)
     if problems:
         people = [person for person, _a, _n in rows]
@@ -344,6 +349,38 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
     return batch
 
 
+def batch_pay_check(batch: Batch, **fields) -> None:
+    """Refuse, naming every bad field at once, what ``batch_pay`` refuses of ``paid_on`` (not in the
+    future), ``money_account`` (of the batch's unit), ``payee_name`` (named for a program paying a
+    third party) and ``payee_account``; a field left out is not checked (a form has refused it already)."""
+    refusals = Refusals()
+    if fields.get("paid_on") is not None:
+        with refusals.check():
+            if fields["paid_on"] > timezone.localdate():
+                raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
+    if "money_account" in fields:
+        with refusals.check():
+            ledger.check_money_account(fields["money_account"], batch.unit, "money_account")
+    if "payee_name" in fields:
+        with refusals.check():
+            payee_name = " ".join((fields["payee_name"] or "").split())
+            if len(payee_name) > 200:
+                raise DistributionRefused(
+                    _("This text is too long (at most %(max)s characters).") % {"max": 200}, field="payee_name"
+                )
+            if batch.program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
+                raise DistributionRefused(
+                    _("Name the school, hospital or shop paid on the recipients' behalf."), field="payee_name"
+                )
+    if "payee_account" in fields:
+        with refusals.check():
+            if len(" ".join((fields["payee_account"] or "").split())) > 200:
+                raise DistributionRefused(
+                    _("This text is too long (at most %(max)s characters).") % {"max": 200}, field="payee_account"
+                )
+    refusals.raise_any(DistributionRefused)
+
+
 @transaction.atomic
 def batch_pay(
     *,
@@ -360,20 +397,11 @@ def batch_pay(
     require(actor, "distribution.pay", batch.unit)
     batch = _locked(batch, Batch.BatchStatus.APPROVED)
     paid_on = paid_on or timezone.localdate()
-    if paid_on > timezone.localdate():
-        raise DistributionRefused(_("A payment cannot be dated in the future."), field="paid_on")
-    ledger.check_money_account(money_account, batch.unit, "money_account")
+    batch_pay_check(
+        batch, paid_on=paid_on, money_account=money_account, payee_name=payee_name, payee_account=payee_account
+    )
     payee_name = " ".join((payee_name or "").split())
     payee_account = " ".join((payee_account or "").split())
-    if len(payee_name) > 200 or len(payee_account) > 200:
-        raise DistributionRefused(
-            _("This text is too long (at most %(max)s characters).") % {"max": 200},
-            field="payee_name" if len(payee_name) > 200 else "payee_account",
-        )
-    if batch.program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
-        raise DistributionRefused(
-            _("Name the school, hospital or shop paid on the recipients' behalf."), field="payee_name"
-        )
     if batch.program.aid_kind in NOT_IN_BATCHES:  # prepared before the program's kind was changed
         raise DistributionRefused(_("Goods and loans are given one by one, not in a batch."))
     if payee_name:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.asnaf import Asnaf
-from satuatap.core.forms import DateInput, RupiahField
+from satuatap.core.forms import DateInput, RupiahField, add_service_errors
 from satuatap.distribution.models import PROGRAM_FUNDS, AidKind, Channel
 from satuatap.distribution.selectors import APPROVING_ROLES
-from satuatap.distribution.services import PROGRAM_ASNAF, disbursement_fields_check
+from satuatap.distribution.services import PROGRAM_ASNAF, disbursement_fields_check, follow_up_fields_check
 from satuatap.organizations.models import Role
 
 
@@ -189,6 +189,12 @@ class FollowUpForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what the follow-up found.")},
     )
+
+    def clean(self):
+        """A day in the future is refused in the same round as a missing note."""
+        data = super().clean()
+        add_service_errors(self, follow_up_fields_check, {k: data[k] for k in ("note", "on") if k in data})
+        return data
 
 
 # --- programs and authority limits ------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """Forms of the batch pages. They only read the input; the rules (who, which program, which person,
 how much) are ``distribution.batches``'s, whose refusals the views put next to the field they name."""
 
+from functools import partial
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import RupiahField
+from satuatap.core.forms import RupiahField, add_service_errors
+from satuatap.distribution.batches import batch_pay_check
 from satuatap.distribution.forms import PaymentForm
 
 
@@ -81,8 +84,19 @@ class BatchRejectForm(forms.Form):
 
 
 class BatchPayForm(PaymentForm):
-    def __init__(self, *args, accounts, third_party: bool, **kwargs):
+    def __init__(self, *args, accounts, third_party: bool, batch=None, **kwargs):
+        """``batch``: the one paid, whose rules (the day, the payee) the form checks with its own fields,
+        so every error shows in one round."""
         super().__init__(*args, accounts=accounts, **kwargs)
         self.fields["payee_name"].help_text = _("The school, hospital or shop paid on the recipients' behalf.")
         if not third_party:
             del self.fields["payee_name"], self.fields["payee_account"]
+        self.batch = batch
+
+    def clean(self):
+        data = super().clean()
+        if self.batch is not None:
+            names = ("paid_on", "money_account", "payee_name", "payee_account")
+            values = {name: data[name] for name in names if name in data}
+            add_service_errors(self, partial(batch_pay_check, self.batch), values)
+        return data

@@ -1,12 +1,15 @@
 """The repayment form of a loan. It only reads the input; the rules (not more than outstanding, not in
-the future, an account of the loan's unit) are ``loans.loan_repay``'s, whose refusals the view puts
-next to the field they name."""
+the future, an account of the loan's unit) are ``loans.loan_repay``'s; the form asks its
+``loan_repay_check`` beside its own fields, so every bad field shows in one round."""
+
+from functools import partial
 
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import DateInput, RupiahField
+from satuatap.core.forms import DateInput, RupiahField, add_service_errors
+from satuatap.distribution.loans import loan_repay_check
 
 
 class RepayForm(forms.Form):
@@ -31,6 +34,16 @@ class RepayForm(forms.Form):
         label=capfirst(_("reference (transfer number, receipt)")), required=False, max_length=100
     )
 
-    def __init__(self, *args, accounts, **kwargs):
+    def __init__(self, *args, accounts, loan=None, **kwargs):
+        """``loan``: the one repaid, whose rules (what is outstanding, the days) the form checks with its
+        own fields, so every error shows in one round."""
         super().__init__(*args, **kwargs)
         self.fields["money_account"].queryset = accounts
+        self.loan = loan
+
+    def clean(self):
+        data = super().clean()
+        if self.loan is not None:
+            values = {name: data[name] for name in ("amount", "paid_on", "money_account") if name in data}
+            add_service_errors(self, partial(loan_repay_check, self.loan), values)
+        return data

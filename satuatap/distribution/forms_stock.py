@@ -1,13 +1,22 @@
 """Forms of the goods stock. They only read the input; the rules (who, how much is on hand, which
 fund) are ``distribution.stock``'s, whose refusals the views put next to the field they name."""
 
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import DateInput, RupiahField
-from satuatap.distribution.stock import STOCK_FUNDS, quantity_of
+from satuatap.core.forms import DateInput, RupiahField, add_service_errors
+from satuatap.distribution.stock import (
+    STOCK_FUNDS,
+    goods_give_check,
+    quantity_of,
+    stock_item_check,
+    stock_purchase_check,
+    stock_receive_check,
+)
 from satuatap.ledger.models import FundKind
 
 
@@ -73,6 +82,19 @@ class StockItemForm(forms.Form):
     )
     is_active = forms.BooleanField(label=capfirst(_("active")), required=False, initial=True)
 
+    def __init__(self, *args, unit=None, editing=None, **kwargs):
+        """``unit`` (and ``editing``, the item changed): the catalogue's rules (a name taken, a measure
+        that can no longer change) are checked with the form's own fields, in one round."""
+        super().__init__(*args, **kwargs)
+        self.unit, self.editing = unit, editing
+
+    def clean(self):
+        data = super().clean()
+        if self.unit is not None:
+            values = {name: data[name] for name in ("name", "measure") if name in data}
+            add_service_errors(self, partial(stock_item_check, unit=self.unit, item=self.editing), values)
+        return data
+
 
 class ReceiveForm(forms.Form):
     """Receive one in-kind donation line into the stock of its unit."""
@@ -86,10 +108,20 @@ class ReceiveForm(forms.Form):
     )
     moved_on = _date(capfirst(_("received on")), _("Enter the day the goods came in."))
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, line=None, **kwargs):
+        """``line``: the donation line received, whose rules (not before it was given) the form checks
+        with its own fields, in one round."""
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda item: f"{item.name} ({item.measure})"
+        self.line = line
+
+    def clean(self):
+        data = super().clean()
+        if self.line is not None:
+            values = {name: data[name] for name in ("item", "quantity", "moved_on") if name in data}
+            add_service_errors(self, partial(stock_receive_check, self.line), values)
+        return data
 
 
 class PurchaseForm(forms.Form):
@@ -128,12 +160,21 @@ class PurchaseForm(forms.Form):
         help_text=_("The shop and its receipt number, for example."),
     )
 
-    def __init__(self, *args, items, accounts, **kwargs):
+    def __init__(self, *args, items, accounts, unit=None, **kwargs):
+        """``unit``: the stock bought for, whose rules (what the fund holds, the day) the form checks with
+        its own fields, in one round."""
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda item: f"{item.name} ({item.measure})"
         self.fields["money_account"].queryset = accounts
         self.fields["money_account"].label_from_instance = lambda a: f"{a.code} · {a.name}"
+        self.unit = unit
+
+    def clean(self):
+        data = super().clean()
+        if self.unit is not None:
+            add_service_errors(self, partial(stock_purchase_check, unit=self.unit), dict(data))
+        return data
 
 
 class GoodsPayForm(forms.Form):
@@ -148,8 +189,11 @@ class GoodsPayForm(forms.Form):
     paid_on = _date(capfirst(_("given on")), _("Enter the day the goods were given."))
     reference = forms.CharField(label=capfirst(_("reference (handover note, receipt)")), required=False, max_length=100)
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, rows, application=None, **kwargs):
+        """``application``: the one given to, whose rules (what is on hand and left of the approval, the
+        day) the form checks with its own fields, in one round."""
         super().__init__(*args, **kwargs)
+        self.application = application
         from satuatap.distribution.models import StockItem
 
         self.fields["item"].queryset = StockItem.objects.filter(pk__in=[row.item.pk for row in rows])
@@ -161,3 +205,10 @@ class GoodsPayForm(forms.Form):
             return f"{item.name} — {amount} {item.measure}"
 
         self.fields["item"].label_from_instance = label
+
+    def clean(self):
+        data = super().clean()
+        if self.application is not None:
+            values = {name: data[name] for name in ("item", "quantity", "paid_on") if name in data}
+            add_service_errors(self, partial(goods_give_check, self.application), values)
+        return data

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.core.errors import Refusals
 from satuatap.core.formatting import rupiah, tanggal
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import AidKind, Disbursement, Loan, LoanInstallment, LoanRepayment
@@ -125,6 +126,47 @@ def loan_funding(loan: Loan) -> LoanFunding:
     )
 
 
+_UNSET = object()
+
+
+def loan_repay_check(loan: Loan, *, amount=_UNSET, paid_on=_UNSET, money_account=_UNSET) -> None:
+    """Refuse, naming every bad field at once, a repayment of ``loan``: more than is outstanding, a day in
+    the future or before the loan, an account not of the loan's unit. A value left out is not checked
+    (a form has refused it already)."""
+    refusals = Refusals()
+    if amount is not _UNSET:
+        with refusals.check():
+            amount = _amount(amount, "amount")
+            if loan.outstanding == 0:
+                raise DistributionRefused(_("This loan is fully repaid."), field="amount")
+            if amount > loan.outstanding:
+                raise DistributionRefused(
+                    _("Only %(outstanding)s of the loan of %(principal)s is outstanding; %(amount)s is more than that.")
+                    % {
+                        "outstanding": rupiah(loan.outstanding),
+                        "principal": rupiah(loan.principal),
+                        "amount": rupiah(amount),
+                    },
+                    field="amount",
+                )
+    if paid_on is not _UNSET:
+        with refusals.check():
+            if not isinstance(paid_on, date):
+                raise DistributionRefused(_("Enter a valid date."), field="paid_on")
+            if paid_on > timezone.localdate():
+                raise DistributionRefused(_("A repayment cannot be dated in the future."), field="paid_on")
+            if paid_on < loan.started_on:
+                raise DistributionRefused(
+                    _("The loan was paid out on %(date)s; a repayment cannot be dated before that.")
+                    % {"date": tanggal(loan.started_on)},
+                    field="paid_on",
+                )
+    if money_account is not _UNSET:
+        with refusals.check():
+            ledger.check_money_account(money_account, loan.unit, "money_account")
+    refusals.raise_any(DistributionRefused)
+
+
 @transaction.atomic
 def loan_repay(
     *, actor, loan: Loan, amount: int, money_account, paid_on: date | None = None, reference: str = ""
@@ -139,28 +181,8 @@ def loan_repay(
         .select_related("unit", "beneficiary", "disbursement__program", "disbursement__application")
         .get(pk=loan.pk)
     )
-    amount = _amount(amount, "amount")
-    if loan.outstanding == 0:
-        raise DistributionRefused(_("This loan is fully repaid."), field="amount")
-    if amount > loan.outstanding:
-        raise DistributionRefused(
-            _("Only %(outstanding)s of the loan of %(principal)s is outstanding; %(amount)s is more than that.")
-            % {"outstanding": rupiah(loan.outstanding), "principal": rupiah(loan.principal), "amount": rupiah(amount)},
-            field="amount",
-        )
-    today = timezone.localdate()
-    paid_on = paid_on or today
-    if not isinstance(paid_on, date):
-        raise DistributionRefused(_("Enter a valid date."), field="paid_on")
-    if paid_on > today:
-        raise DistributionRefused(_("A repayment cannot be dated in the future."), field="paid_on")
-    if paid_on < loan.started_on:
-        raise DistributionRefused(
-            _("The loan was paid out on %(date)s; a repayment cannot be dated before that.")
-            % {"date": tanggal(loan.started_on)},
-            field="paid_on",
-        )
-    ledger.check_money_account(money_account, loan.unit, "money_account")
+    paid_on = paid_on or timezone.localdate()
+    loan_repay_check(loan, amount=amount, paid_on=paid_on, money_account=money_account)
     reference = _text(reference, "reference", 100)
     program = loan.disbursement.program
     funding = loan_funding(loan)

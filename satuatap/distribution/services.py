@@ -245,8 +245,14 @@ def authority_limit_set(*, actor, unit: Unit, role: str, max_amount: int | None)
     Nobody sets the limit of a role they hold at ``unit`` or below (it would be their own): an office
     above sets it, but at the institution's top office, whose administrators have nobody above."""
     require(actor, "distribution.configure", unit)
-    if role not in (Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN):
-        raise DistributionRefused(_("Choose a role that approves."), field="role")
+    refusals = _Refusals()  # the role and the amount at once
+    with refusals.check():
+        if role not in (Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN):
+            raise DistributionRefused(_("Choose a role that approves."), field="role")
+    with refusals.check():
+        if max_amount is not None:
+            _amount(max_amount, "max_amount")
+    refusals.raise_any()
     own = any(m.role == role and m.unit.path.startswith(unit.path) for m in active_memberships(actor))
     if own and unit.pk != unit.institution_id:
         raise NotAllowed(
@@ -832,14 +838,27 @@ def application_evidence_complete(*, actor, application: Application, note: str 
 
 
 @transaction.atomic
+def follow_up_fields_check(**fields) -> None:
+    """Refuse, naming both at once, a follow-up's ``note`` (what it found, required) and its day ``on``
+    (not in the future); a field left out is not checked (a form has refused it already)."""
+    refusals = _Refusals()
+    if "note" in fields:
+        with refusals.check():
+            _text(fields["note"], "note", 2000, required=True, message=_("Say what the follow-up found."))
+    if fields.get("on") is not None:
+        with refusals.check():
+            if fields["on"] > timezone.localdate():
+                raise DistributionRefused(_("A follow-up cannot be dated in the future."), field="on")
+    refusals.raise_any()
+
+
 def application_follow_up(*, actor, application: Application, note: str, on: date | None = None) -> Application:
     """Record the follow-up visit or call after the aid: what was found. The application is then done."""
     require(actor, "distribution.assess", application.unit)
     application = _locked(application, AppStatus.EVIDENCED)
-    note = _text(note, "note", 2000, required=True, message=_("Say what the follow-up found."))
+    follow_up_fields_check(note=note, on=on)
+    note = _text(note, "note", 2000)
     on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise DistributionRefused(_("A follow-up cannot be dated in the future."), field="on")
     _step(application, actor, AppStatus.FOLLOWED_UP, note)
     application.followed_up_on = on
     application.due_on = None

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.collection.models import DonationLine, PaymentChannel
-from satuatap.core.errors import NotAllowed
+from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import format_date, rupiah
 from satuatap.core.money import allocate
 from satuatap.distribution import services
@@ -222,6 +222,39 @@ def may_keep_catalogue(user, unit: Unit) -> bool:
 
 
 @transaction.atomic
+def stock_item_check(*, unit: Unit, item: StockItem | None = None, **fields) -> None:
+    """Refuse, naming both at once, the ``name`` (empty, too long, taken in the catalogue) and the
+    ``measure`` (empty, too long, changed after the goods moved) of an item; a field left out is not
+    checked (a form has refused it already)."""
+    refusals = Refusals()
+    if "name" in fields:
+        with refusals.check():
+            name = services._text(
+                fields["name"], "name", 200, required=True, message=_("Name the goods (for example Beras 5 kg).")
+            )
+            taken = StockItem.objects.filter(institution_id=unit.institution_id, name__iexact=name)
+            if item is not None:
+                taken = taken.exclude(pk=item.pk)
+            if taken.exists():
+                raise DistributionRefused(_("The catalogue already has goods of this name."), field="name")
+    if "measure" in fields:
+        with refusals.check():
+            measure = services._text(
+                fields["measure"],
+                "measure",
+                20,
+                required=True,
+                message=_("Give the unit of measure (kg, sack, box, package)."),
+            )
+            if item is not None and measure != item.measure and item.moves.exists():
+                raise DistributionRefused(
+                    _("%(item)s has moved in and out in %(measure)s; its unit of measure cannot change now.")
+                    % {"item": item.name, "measure": item.measure},
+                    field="measure",
+                )
+    refusals.raise_any(DistributionRefused)
+
+
 def stock_item_save(
     *, actor, unit: Unit, item: StockItem | None = None, name: str, measure: str, is_active: bool = True
 ) -> StockItem:
@@ -239,21 +272,8 @@ def stock_item_save(
                 _("An item is shared by every office; it is changed at %(institution)s.")
                 % {"institution": institution.name}
             )
-    name = services._text(name, "name", 200, required=True, message=_("Name the goods (for example Beras 5 kg)."))
-    measure = services._text(
-        measure, "measure", 20, required=True, message=_("Give the unit of measure (kg, sack, box, package).")
-    )
-    taken = StockItem.objects.filter(institution_id=unit.institution_id, name__iexact=name)
-    if item is not None:
-        taken = taken.exclude(pk=item.pk)
-    if taken.exists():
-        raise DistributionRefused(_("The catalogue already has goods of this name."), field="name")
-    if item is not None and measure != item.measure and item.moves.exists():
-        raise DistributionRefused(
-            _("%(item)s has moved in and out in %(measure)s; its unit of measure cannot change now.")
-            % {"item": item.name, "measure": item.measure},
-            field="measure",
-        )
+    stock_item_check(unit=unit, item=item, name=name, measure=measure)
+    name, measure = services._text(name, "name", 200), services._text(measure, "measure", 20)
     before = None if item is None else {"name": item.name, "measure": item.measure, "active": item.is_active}
     if item is None:
         item = StockItem(institution_id=unit.institution_id)
@@ -298,6 +318,23 @@ def _audit_move(actor, move: StockMove) -> None:
     )
 
 
+def stock_receive_check(line: DonationLine, **fields) -> None:
+    """Refuse, naming every bad field at once, the ``item``, ``quantity`` and ``moved_on`` (not in the
+    future, not before the donation) of goods received from ``line``; a field left out is not checked."""
+    refusals = Refusals()
+    if "item" in fields:
+        with refusals.check():
+            _item_of(fields["item"], line.donation.institution_id)
+    if fields.get("quantity") not in (None, ""):
+        with refusals.check():
+            quantity_of(fields["quantity"])
+    if "moved_on" in fields:
+        with refusals.check():
+            day = line.donation.donation_date
+            _day(fields["moved_on"], "moved_on", default=day, not_before=day)
+    refusals.raise_any(DistributionRefused)
+
+
 @transaction.atomic
 def stock_receive_donation(
     *, actor, unit: Unit, donation_line: DonationLine, item: StockItem, quantity=None, moved_on: date | None = None
@@ -323,6 +360,7 @@ def stock_receive_donation(
             field="donation_line",
         )
     fund_kind = _stock_fund(line.fund_kind, "donation_line")
+    stock_receive_check(line, item=item, quantity=quantity, moved_on=moved_on)
     item = _lock_item(_item_of(item, unit.institution_id))
     if StockMove.objects.filter(donation_line=line).exists():
         raise DistributionRefused(_("The goods of this donation are already in the stock."), field="donation_line")
@@ -371,6 +409,60 @@ def _money_held(unit: Unit, fund_kind: str) -> int:
     return (totals["debit"] or 0) - (totals["credit"] or 0)
 
 
+def _check_money_held(unit: Unit, fund_kind: str, value: int) -> None:
+    money = _money_held(unit, fund_kind)
+    if value > money:
+        raise DistributionRefused(
+            _("%(unit)s holds %(money)s of the %(fund)s fund in cash and bank; goods for %(value)s cannot be bought.")
+            % {
+                "unit": unit.name,
+                "money": rupiah(max(money, 0)),
+                "fund": _fund_name(fund_kind),
+                "value": rupiah(value),
+            },
+            field="value",
+        )
+
+
+def stock_purchase_check(*, unit: Unit, **fields) -> None:
+    """Refuse, naming every bad field at once, a purchase for the stock of ``unit``: the fund, the goods,
+    the quantity, a price above what the fund holds in cash and bank, an account not of the unit or no
+    longer in use, a day in the future. A field left out is not checked (a form has refused it already)."""
+    refusals = Refusals()
+    fund_kind = None
+    if "fund_kind" in fields:
+        with refusals.check():
+            fund_kind = _stock_fund(fields["fund_kind"])
+    if "item" in fields:
+        with refusals.check():
+            _item_of(fields["item"], unit.institution_id)
+    if "quantity" in fields:
+        with refusals.check():
+            quantity_of(fields["quantity"])
+    if "value" in fields:
+        with refusals.check():
+            value = services._amount(fields["value"], "value")
+            if fund_kind is not None:
+                _check_money_held(unit, fund_kind, value)
+    if "money_account" in fields:
+        with refusals.check():
+            money_account = fields["money_account"]
+            if money_account is None:
+                raise DistributionRefused(
+                    _("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field="money_account"
+                )
+            ledger.check_money_account(money_account, unit, "money_account")
+            if not money_account.is_active:
+                raise DistributionRefused(_("This account is no longer in use."), field="money_account")
+    if "moved_on" in fields:
+        with refusals.check():
+            _day(fields["moved_on"], "moved_on", default=timezone.localdate())
+    if "note" in fields:
+        with refusals.check():
+            services._text(fields["note"], "note", 300)
+    refusals.raise_any(DistributionRefused)
+
+
 @transaction.atomic
 def stock_purchase(
     *,
@@ -388,34 +480,23 @@ def stock_purchase(
     ``unit``, both in the fund, posted once (idempotent per move). The fund must hold the money in
     cash and bank at the unit."""
     require(actor, "distribution.pay", unit)
-    fund_kind = _stock_fund(fund_kind)
-    item = _item_of(item, unit.institution_id)
-    quantity = quantity_of(quantity)
-    value = services._amount(value, "value")
-    if money_account is None:
-        raise DistributionRefused(
-            _("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field="money_account"
-        )
-    ledger.check_money_account(money_account, unit, "money_account")
-    if not money_account.is_active:
-        raise DistributionRefused(_("This account is no longer in use."), field="money_account")
+    stock_purchase_check(
+        unit=unit,
+        item=item,
+        fund_kind=fund_kind,
+        quantity=quantity,
+        value=value,
+        money_account=money_account,
+        moved_on=moved_on,
+        note=note,
+    )
+    item, quantity = _item_of(item, unit.institution_id), quantity_of(quantity)
     moved_on = _day(moved_on, "moved_on", default=timezone.localdate())
     note = services._text(note, "note", 300)
     inventory = ledger.inventory_account(unit.institution_id)
     item = _lock_item(item)
     _lock_fund_at(unit, fund_kind)
-    money = _money_held(unit, fund_kind)
-    if value > money:
-        raise DistributionRefused(
-            _("%(unit)s holds %(money)s of the %(fund)s fund in cash and bank; goods for %(value)s cannot be bought.")
-            % {
-                "unit": unit.name,
-                "money": rupiah(max(money, 0)),
-                "fund": _fund_name(fund_kind),
-                "value": rupiah(value),
-            },
-            field="value",
-        )
+    _check_money_held(unit, fund_kind, value)  # again, under the lock
     move = StockMove.objects.create(
         institution_id=unit.institution_id,
         unit=unit,
@@ -535,6 +616,46 @@ def void_take_back(donation, actor) -> None:
 # --- goods going out ----------------------------------------------------------------------------------
 
 
+def _goods_worth(application: Application, item: StockItem, quantity: Decimal) -> int:
+    """The value of goods given at the average, refused when less than Rp1, more than the unit holds or
+    more than is left of the approval."""
+    value = goods_value(application.unit, item, application.program.fund_kind, quantity)
+    description = f"{quantity_text(quantity)} {item.measure} {item.name}"
+    if value < 1:
+        raise DistributionRefused(
+            _("%(goods)s are worth less than Rp1 at the average value; give more at once.") % {"goods": description},
+            field="quantity",
+        )
+    if value > application.left_to_pay:
+        raise DistributionRefused(
+            _("%(goods)s are worth %(value)s at the average value; only %(left)s of the approval is left to give.")
+            % {"goods": description, "value": rupiah(value), "left": rupiah(application.left_to_pay)},
+            field="quantity",
+        )
+    return value
+
+
+def goods_give_check(application: Application, **fields) -> None:
+    """Refuse, naming every bad field at once, goods given to ``application``: the goods, a quantity
+    more than on hand or than is left of the approval, a day in the future. A field left out is not
+    checked (a form has refused it already)."""
+    refusals = Refusals()
+    item = quantity = None
+    if "item" in fields:
+        with refusals.check():
+            item = _item_of(fields["item"], application.institution_id)
+    if "quantity" in fields:
+        with refusals.check():
+            quantity = quantity_of(fields["quantity"])
+    if item is not None and quantity is not None:
+        with refusals.check():
+            _goods_worth(application, item, quantity)
+    if "paid_on" in fields:
+        with refusals.check():
+            services.disbursement_fields_check(application, paid_on=fields["paid_on"])
+    refusals.raise_any(DistributionRefused)
+
+
 @transaction.atomic
 def goods_disburse(
     *, actor, application: Application, item: StockItem, quantity, paid_on: date | None = None, reference: str = ""
@@ -551,23 +672,13 @@ def goods_disburse(
             % {"kind": program.get_aid_kind_display().lower()}
         )
     unit, fund_kind = application.unit, program.fund_kind
-    item = _item_of(item, application.institution_id)
-    quantity = quantity_of(quantity)
-    item = _lock_item(item)
+    item = _lock_item(_item_of(item, application.institution_id))
     application = services._locked(application, AppStatus.APPROVED)  # after the item: the fixed lock order
-    value = goods_value(unit, item, fund_kind, quantity)
+    # The quantity and the day at once, under the locks.
+    goods_give_check(application, item=item, quantity=quantity, **({} if paid_on is None else {"paid_on": paid_on}))
+    quantity = quantity_of(quantity)
+    value = _goods_worth(application, item, quantity)
     description = f"{quantity_text(quantity)} {item.measure} {item.name}"
-    if value < 1:
-        raise DistributionRefused(
-            _("%(goods)s are worth less than Rp1 at the average value; give more at once.") % {"goods": description},
-            field="quantity",
-        )
-    if value > application.left_to_pay:
-        raise DistributionRefused(
-            _("%(goods)s are worth %(value)s at the average value; only %(left)s of the approval is left to give.")
-            % {"goods": description, "value": rupiah(value), "left": rupiah(application.left_to_pay)},
-            field="quantity",
-        )
     disbursement = services.disbursement_post(
         actor=actor,
         application=application,

@@ -160,46 +160,48 @@ def _new_from_picker(request, unit, programs):
     amounts = {p.pk: request.POST.get(f"amount-{p.pk}", "").strip()[:30] for p in chosen}
     row_errors: dict[int, list[str]] = {}
     if action == "save":
+        # Every problem in one round: the form's fields, each person's amount and, once the program is
+        # known, each person's eligibility.
         form = BatchForm(request.POST, programs=programs)
-        if form.is_valid():
-            data = form.cleaned_data
-            rows = []
-            for person in chosen:
-                try:
-                    amount = RupiahField(required=False, min_value=1).clean(amounts[person.pk])
-                except ValidationError as exc:
-                    row_errors[person.pk] = exc.messages
-                    continue
-                amount = amount or data["default_amount"]
-                if amount is None:
+        valid = form.is_valid()
+        data = form.cleaned_data
+        rows = []
+        for person in chosen:
+            try:
+                amount = RupiahField(required=False, min_value=1).clean(amounts[person.pk])
+            except ValidationError as exc:
+                row_errors[person.pk] = exc.messages
+                continue
+            amount = amount or data.get("default_amount")
+            if amount is None:
+                if "default_amount" not in form.errors:  # else the amount per person is what to correct
                     row_errors[person.pk] = [_("Enter the amount, or an amount per person for everyone.")]
-                    continue
-                rows.append((person, amount, data["need"]))
-            if not chosen:
-                form.add_error(None, _("Tick at least one person."))
-            elif not row_errors:
-                for position, message in batches.row_problems(
-                    actor=request.user, unit=unit, program=data["program"], rows=rows
-                ):
-                    row_errors.setdefault(rows[position - 1][0].pk, []).append(message)
-            if row_errors:
-                form.add_error(
-                    None, _("Some recipients cannot be in this batch: see below. Untick them or correct them.")
+                continue
+            # A missing need is said beside its field, not once per person.
+            rows.append((person, amount, data.get("need") or "-"))
+        if not chosen:
+            form.add_error(None, _("Tick at least one person."))
+        elif "program" in data:
+            for position, message in batches.row_problems(
+                actor=request.user, unit=unit, program=data["program"], rows=rows
+            ):
+                row_errors.setdefault(rows[position - 1][0].pk, []).append(message)
+        if row_errors:
+            form.add_error(None, _("Some recipients cannot be in this batch: see below. Untick them or correct them."))
+        elif valid and chosen:
+            try:
+                batch = batches.batch_prepare(
+                    actor=request.user, unit=unit, program=data["program"], name=data["name"], rows=rows
                 )
-            elif chosen:
-                try:
-                    batch = batches.batch_prepare(
-                        actor=request.user, unit=unit, program=data["program"], name=data["name"], rows=rows
-                    )
-                except ValidationError as exc:
-                    apply_service_error(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("Batch %(name)s is prepared: %(count)s recipients, %(total)s. An approver decides next.")
-                        % {"name": batch.name, "count": batch.count, "total": rupiah(batch.total)},
-                    )
-                    return redirect("distribution:batch", pk=batch.pk)
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Batch %(name)s is prepared: %(count)s recipients, %(total)s. An approver decides next.")
+                    % {"name": batch.name, "count": batch.count, "total": rupiah(batch.total)},
+                )
+                return redirect("distribution:batch", pk=batch.pk)
     else:
         kept = {k: request.POST.get(k) for k in ("name", "program", "default_amount", "need") if request.POST.get(k)}
         form = BatchForm(initial=kept, programs=programs)
@@ -267,8 +269,10 @@ def _new_from_file(request, unit, programs):
         return _save_checked(request, unit, programs)
     form = BatchImportForm(request.POST or None, request.FILES or None, programs=programs)
     preview = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    valid = request.method == "POST" and form.is_valid()
+    data = form.cleaned_data if request.method == "POST" else {}
+    if "program" in data and "file" in data:
+        # The file is read even when another field is wrong, so its refusal comes in the same round.
         upload = data["file"]
         try:
             rows, errors = batches.batch_rows_read(
@@ -277,12 +281,13 @@ def _new_from_file(request, unit, programs):
                 program=data["program"],
                 content=upload.read(),
                 filename=upload.name,
-                default_amount=data["default_amount"],
-                need=data["need"],
+                default_amount=data.get("default_amount"),
+                need=data.get("need", ""),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
-        else:
+            valid = False
+        if valid:
             need = " ".join(data["need"].split())
             preview = {
                 "rows": rows[:PREVIEW_ROWS],
@@ -488,6 +493,7 @@ def batch_pay(request, pk):
         prefix="pay",
         accounts=selectors.money_accounts(batch.unit),
         third_party=batch.program.aid_kind == AidKind.THIRD_PARTY,
+        batch=batch,
     )
     return _act(
         request,

@@ -131,7 +131,7 @@ def loan_repay(request, pk):
     active_unit(request, "distribution.view")
     loan = loans.loan_for(request.user, pk)
     require(request.user, "distribution.pay", loan.unit)
-    form = RepayForm(request.POST, accounts=selectors.money_accounts(loan.unit))
+    form = RepayForm(request.POST, accounts=selectors.money_accounts(loan.unit), loan=loan)
     if form.is_valid():
         try:
             repayment = loans.loan_repay(

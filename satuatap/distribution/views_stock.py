@@ -128,8 +128,8 @@ def stock_receive(request):
     items_qs = selectors_stock.active_items(unit)
     bound = None
     if request.method == "POST":
-        bound = ReceiveForm(request.POST, items=items_qs)
         line = selectors_stock.donation_line_for(request.user, request.POST.get("line"))
+        bound = ReceiveForm(request.POST, items=items_qs, line=line)
         if bound.is_valid():
             try:
                 move = stock.stock_receive_donation(
@@ -195,6 +195,7 @@ def stock_purchase(request):
         request.POST or None,
         items=items,
         accounts=accounts,
+        unit=unit,
         initial={"moved_on": timezone.localdate(), "fund_kind": FundKind.INFAK},
     )
     if request.method == "POST" and form.is_valid():
@@ -360,7 +361,7 @@ def stock_items(request):
         if editing
         else {"is_active": True}
     )
-    form = StockItemForm(request.POST or None, initial=initial)
+    form = StockItemForm(request.POST or None, initial=initial, unit=unit, editing=editing)
     if request.method == "POST":
         if not may_add:
             raise PermissionDenied(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
@@ -408,7 +409,10 @@ def goods_pay(request, pk):
     is_open = is_goods and application.status == AppStatus.APPROVED
     rows = selectors_stock.goods_to_give(application.unit, program.fund_kind) if is_goods else []
     data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
-    form = GoodsPayForm(data, rows=rows, initial={"paid_on": timezone.localdate()})
+    # A sent form checks the stock's rules with its own fields (every error in one round); the value
+    # preview while typing shows the first problem of the goods and quantity alone.
+    checked = application if is_open and request.method == "POST" else None
+    form = GoodsPayForm(data, rows=rows, initial={"paid_on": timezone.localdate()}, application=checked)
     preview, preview_error = None, ""
     if data is not None and is_open:
         valid = form.is_valid()
@@ -418,6 +422,8 @@ def goods_pay(request, pk):
                 preview = stock.goods_value(application.unit, item, program.fund_kind, quantity)
             except ValidationError as exc:
                 preview_error = exc.messages[0]
+        if request.method == "POST" and form.errors.get("quantity"):
+            preview_error = ""  # said beside the quantity already
         if request.method == "GET":
             return render(
                 request,

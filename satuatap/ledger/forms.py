@@ -1,11 +1,24 @@
+import csv
+import io
+from functools import partial
+
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import MonthField
+from satuatap.core.forms import MonthField, add_service_errors
 from satuatap.ledger.models import MONEY_ROLES, AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
 from satuatap.ledger.reports import MonthRange
-from satuatap.ledger.services import AmilCostCategory
+from satuatap.ledger.services import (
+    AmilCostCategory,
+    LineSpec,
+    account_fields_check,
+    amil_rate_check,
+    everyday_fields_check,
+    opening_balance_check,
+    reversal_fields_check,
+)
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
@@ -63,13 +76,25 @@ class AccountForm(forms.Form):
     asnaf = forms.ChoiceField(label=_("Asnaf"), choices=[("", "—"), *Asnaf.choices], required=False)
     pillar = forms.ChoiceField(label=_("Pillar"), choices=[("", "—"), *Pillar.choices], required=False)
 
-    def __init__(self, *args, user, editing=False, **kwargs):
+    def __init__(self, *args, user, editing=False, institution=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user, "ledger.configure")
         if editing:
             for name in ("role", "fund_kind", "unit", "receipt_kind", "asnaf", "pillar"):
                 self.fields[name].disabled = True
             self.fields["is_active"] = forms.BooleanField(label=_("Active"), required=False)
+        self.user, self.institution, self.editing = user, institution, editing
+
+    def clean(self):
+        """A new account's rules of the chart (a code taken, a fund or office missing for its use) are
+        asked here, so they show in the same round as the form's own."""
+        data = super().clean()
+        if not self.editing and self.institution is not None:
+            values = {k: v for k, v in data.items() if v not in (None, "")}
+            add_service_errors(
+                self, account_fields_check, {"actor": self.user, "institution": self.institution, **values}
+            )
+        return data
 
 
 class EntryForm(forms.Form):
@@ -109,6 +134,19 @@ class ReverseForm(forms.Form):
         label=_("Date of the reversal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args, entry=None, **kwargs):
+        """``entry``: the one reversed, whose rules (the day not before it, an open month) the form checks
+        with its own fields, in one round."""
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+
+    def clean(self):
+        data = super().clean()
+        if self.entry is not None:
+            values = {name: data[name] for name in ("reason", "entry_date") if name in data}
+            add_service_errors(self, partial(reversal_fields_check, self.entry), values)
+        return data
+
 
 class TransferForm(forms.Form):
     from_unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("From office"))
@@ -137,6 +175,15 @@ class TransferForm(forms.Form):
 class AmilRateForm(forms.Form):
     fund_kind = forms.ChoiceField(label=_("Fund"), choices=FundKind.choices)
     percent = forms.DecimalField(label=_("Rate (%)"), min_value=0, max_value=100, decimal_places=2)
+
+    def clean(self):
+        """The fund's cap and a fund that pays no amil share show in the same round as the form's own errors."""
+        data = super().clean()
+        values = {"fund_kind": data["fund_kind"]} if "fund_kind" in data else {}
+        if data.get("percent") is not None:
+            values["basis_points"] = int(data["percent"] * 100)
+        add_service_errors(self, amil_rate_check, values, renamed={"basis_points": "percent"})
+        return data
 
 
 class AmilRunForm(forms.Form):
@@ -167,6 +214,61 @@ class OpeningImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user, "ledger.post")
+        self.rows = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.rows = opening_rows(upload)
+        return upload
+
+    def clean(self):
+        """The day, the rows and an earlier import are checked by the service here, so a closed month
+        and a bad row show in the same round as the form's own errors."""
+        data = super().clean()
+        if data.get("unit") is not None:
+            values = {"as_of": data["as_of"]} if "as_of" in data else {}
+            if self.rows is not None:
+                values["rows"] = self.rows
+            add_service_errors(
+                self, opening_balance_check, {"unit": data["unit"], **values}, renamed={"rows": "file", "lines": "file"}
+            )
+        return data
+
+
+def opening_rows(upload) -> list:
+    """The lines of an opening-balances CSV; a file that cannot be read is refused, naming the row."""
+    if upload.size > 5 * 1024 * 1024:
+        raise forms.ValidationError(gettext("The file is larger than 5 MB."))
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise forms.ValidationError(gettext("Save the file as CSV in UTF-8.")) from None
+    reader = csv.DictReader(io.StringIO(text))
+    needed = {"account_code", "fund", "debit", "credit"}
+    if not reader.fieldnames or not needed <= {f.strip() for f in reader.fieldnames}:
+        raise forms.ValidationError(gettext("The first row must name the columns account_code, fund, debit, credit."))
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            debit = int(row["debit"].replace(".", "") or 0)
+            credit = int(row["credit"].replace(".", "") or 0)
+        except ValueError:
+            raise forms.ValidationError(
+                gettext("Row %(row)s: debit and credit must be whole rupiah.") % {"row": number}
+            ) from None
+        rows.append(
+            LineSpec(
+                account=row["account_code"],
+                fund=row["fund"],
+                debit=debit,
+                credit=credit,
+                restriction=row.get("restriction", ""),
+            )
+        )
+    if not rows:
+        raise forms.ValidationError(gettext("The file has no rows."))
+    return rows
 
 
 SOURCE_CHOICES = [("", _("All sources")), *Source.choices]
@@ -195,6 +297,18 @@ class EverydayEntryForm(forms.Form):
 
     def account(self, name: str):
         return self.accounts.get(self.cleaned_data.get(name) or "")
+
+    def clean(self):
+        """The service's own field rules (an open month, an account of the office) are asked here, so
+        they show in the same round as the form's."""
+        data = super().clean()
+        if data.get("unit") is not None:
+            values = {name: data[name] for name in ("entry_date", "amount", "category") if name in data}
+            for name in ("money_account", "purpose_account", "expense_account"):
+                if name in data:
+                    values[name] = self.account(name)
+            add_service_errors(self, everyday_fields_check, {"unit": data["unit"], **values})
+        return data
 
 
 def _account_field(label, help_text, accounts, role, fund_kind):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.core.errors import Refusals
 from satuatap.ledger.chart import PILLAR_NAMES
 from satuatap.ledger.errors import AccountRefused
 from satuatap.ledger.models import Account, AccountRole, AccountType, FundKind, InstitutionPillar, Pillar
@@ -88,11 +89,17 @@ def pillar_save(*, actor, institution: Unit, code: str, name: str, is_active: bo
     institution = institution if institution.is_institution else Unit.objects.get(pk=institution.institution_id)
     require(actor, "ledger.configure", institution)
     code = (code or "").strip().lower()
-    if not code or len(code) > 16 or not code.replace("_", "").replace("-", "").isalnum():
-        raise AccountRefused(_("A code is up to 16 lower-case letters, digits, dashes or underscores."), field="code")
     name = " ".join((name or "").split())
-    if not name or len(name) > 100:
-        raise AccountRefused(_("Give the pillar a name of at most 100 characters."), field="name")
+    refusals = Refusals()  # the code and the name at once
+    with refusals.check():
+        if not code or len(code) > 16 or not code.replace("_", "").replace("-", "").isalnum():
+            raise AccountRefused(
+                _("A code is up to 16 lower-case letters, digits, dashes or underscores."), field="code"
+            )
+    with refusals.check():
+        if not name or len(name) > 100:
+            raise AccountRefused(_("Give the pillar a name of at most 100 characters."), field="name")
+    refusals.raise_any(AccountRefused)
     _seed_standard(institution)
     Unit.objects.select_for_update().filter(pk=institution.pk).first()
     pillar = InstitutionPillar.objects.filter(institution=institution, code=code).first()

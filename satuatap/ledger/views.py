@@ -1,7 +1,5 @@
 """Staff pages of the fund ledger: thin views over ledger.services, .selectors and .reports."""
 
-import csv
-import io
 import uuid
 
 from django.contrib import messages
@@ -190,7 +188,7 @@ def _account_for(request, pk):
 def account_create(request):
     top = _top(request)
     require(request.user, "ledger.configure", top.institution)
-    form = AccountForm(request.POST or None, user=request.user)
+    form = AccountForm(request.POST or None, user=request.user, institution=top.institution)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
@@ -443,7 +441,7 @@ def entry_reverse(request, pk):
         # No form to fill in for what the service refuses anyway (a receipt is voided in collection).
         messages.error(request, OWNED_ELSEWHERE)
         return redirect("ledger:entry_detail", pk=entry.pk)
-    form = ReverseForm(request.POST or None)
+    form = ReverseForm(request.POST or None, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:
             reversal = services.entry_reverse(
@@ -590,11 +588,9 @@ def opening_import(request):
     require(request.user, "ledger.post", top)
     form = OpeningImportForm(request.POST or None, request.FILES or None, user=request.user, initial={"unit": top.pk})
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            rows = _opening_rows(upload)
             entry = services.opening_balance_import(
-                actor=request.user, unit=form.cleaned_data["unit"], as_of=form.cleaned_data["as_of"], rows=rows
+                actor=request.user, unit=form.cleaned_data["unit"], as_of=form.cleaned_data["as_of"], rows=form.rows
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -606,38 +602,3 @@ def opening_import(request):
         "ledger/form.html",
         {"form": form, "title": _("Import opening balances"), "back": "ledger:overview", "multipart": True},
     )
-
-
-def _opening_rows(upload) -> list:
-    if upload.size > 5 * 1024 * 1024:
-        raise ValidationError({"file": [_("The file is larger than 5 MB.")]})
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": [_("Save the file as CSV in UTF-8.")]}) from None
-    reader = csv.DictReader(io.StringIO(text))
-    needed = {"account_code", "fund", "debit", "credit"}
-    if not reader.fieldnames or not needed <= {f.strip() for f in reader.fieldnames}:
-        raise ValidationError({"file": [_("The first row must name the columns account_code, fund, debit, credit.")]})
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        try:
-            debit = int(row["debit"].replace(".", "") or 0)
-            credit = int(row["credit"].replace(".", "") or 0)
-        except ValueError:
-            raise ValidationError(
-                {"file": [_("Row %(row)s: debit and credit must be whole rupiah.") % {"row": number}]}
-            ) from None
-        rows.append(
-            services.LineSpec(
-                account=row["account_code"],
-                fund=row["fund"],
-                debit=debit,
-                credit=credit,
-                restriction=row.get("restriction", ""),
-            )
-        )
-    if not rows:
-        raise ValidationError({"file": [_("The file has no rows.")]})
-    return rows

@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record, diff
+from satuatap.core.errors import Refusals
 from satuatap.core.formatting import format_basis_points
 from satuatap.ledger.chart import (
     AMIL_RATE_CAPS,
@@ -132,6 +133,83 @@ def _check_choice(value: str, choices, field: str) -> str:
     return value
 
 
+_UNSET = object()
+
+
+def account_fields_check(
+    *,
+    actor,
+    institution: Unit,
+    code=_UNSET,
+    name=_UNSET,
+    role=_UNSET,
+    fund_kind: str = "",
+    unit: Unit | None = None,
+    bank_name: str = "",
+    bank_account_number: str = "",
+    receipt_kind: str = "",
+    asnaf: str = "",
+    pillar: str = "",
+) -> None:
+    """Refuse, naming every bad field at once, what ``account_create`` refuses of a new account's
+    fields; a code, name or role left out is not checked (a form has refused it already)."""
+    institution = _root(institution)
+    refusals = Refusals()
+    if code is not _UNSET:
+        with refusals.check():
+            code = _clean_code(code)
+            if Account.objects.filter(institution=institution, code=code).exists():
+                raise AccountRefused(_("Code %(code)s is already used in this chart.") % {"code": code}, field="code")
+    if name is not _UNSET:
+        with refusals.check():
+            name = (name or "").strip()
+            if not name or len(name) > 200:
+                raise AccountRefused(_("Give the account a name of at most 200 characters."), field="name")
+    if role is _UNSET:  # what follows depends on what the account is for
+        refusals.raise_any(AccountRefused)
+        return
+    with refusals.check():
+        if role not in AccountRole.values:
+            raise AccountRefused(_("Choose what the account is for."), field="role")
+        if role in (
+            AccountRole.FUND_BALANCE,
+            AccountRole.INTER_OFFICE,
+            AccountRole.AMIL_SHARE_RECEIVED,
+            AccountRole.AMIL_SHARE_PAID,
+        ):
+            raise AccountRefused(
+                _("Accounts of this kind are part of the standard chart and cannot be added."), field="role"
+            )
+    with refusals.check():
+        _check_choice(fund_kind, FundKind, "fund_kind")
+        if role in FUND_SPECIFIC_ROLES and not fund_kind:
+            raise AccountRefused(_("Say which fund this account belongs to."), field="fund_kind")
+        if role not in FUND_SPECIFIC_ROLES and fund_kind:
+            raise AccountRefused(_("Accounts of this kind are shared by all funds."), field="fund_kind")
+    with refusals.check():
+        _check_choice(receipt_kind, ReceiptKind, "receipt_kind")
+    with refusals.check():
+        _check_choice(asnaf, Asnaf, "asnaf")
+        if asnaf and fund_kind != FundKind.ZAKAT:
+            raise AccountRefused(_("Only zakat distributions are recorded by asnaf."), field="asnaf")
+    if pillar:
+        with refusals.check():
+            check_pillar(institution.pk, pillar)
+    with refusals.check():
+        if role in UNIT_ROLES:
+            if unit is None:
+                raise AccountRefused(_("Say which office holds this cash or bank account."), field="unit")
+            if unit.institution_id != institution.pk:
+                raise AccountRefused(_("This office belongs to another institution."), field="unit")
+            require(actor, "ledger.configure", unit)
+        elif unit is not None:
+            raise AccountRefused(_("Only cash and bank accounts belong to one office."), field="unit")
+    with refusals.check():
+        if role == AccountRole.BANK and not ((bank_name or "").strip() and (bank_account_number or "").strip()):
+            raise AccountRefused(_("Give the bank's name and the account number."), field="bank_account_number")
+    refusals.raise_any(AccountRefused)
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -155,44 +233,21 @@ def account_create(
     cash and bank accounts."""
     require(actor, "ledger.configure", unit if role in UNIT_ROLES and unit is not None else institution)
     institution = _root(institution)
-    code = _clean_code(code)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise AccountRefused(_("Give the account a name of at most 200 characters."), field="name")
-    if role not in AccountRole.values:
-        raise AccountRefused(_("Choose what the account is for."), field="role")
-    if role in (
-        AccountRole.FUND_BALANCE,
-        AccountRole.INTER_OFFICE,
-        AccountRole.AMIL_SHARE_RECEIVED,
-        AccountRole.AMIL_SHARE_PAID,
-    ):
-        raise AccountRefused(
-            _("Accounts of this kind are part of the standard chart and cannot be added."), field="role"
-        )
-    _check_choice(fund_kind, FundKind, "fund_kind")
-    _check_choice(receipt_kind, ReceiptKind, "receipt_kind")
-    _check_choice(asnaf, Asnaf, "asnaf")
-    if pillar:
-        check_pillar(institution.pk, pillar)
-    if role in FUND_SPECIFIC_ROLES and not fund_kind:
-        raise AccountRefused(_("Say which fund this account belongs to."), field="fund_kind")
-    if role not in FUND_SPECIFIC_ROLES and fund_kind:
-        raise AccountRefused(_("Accounts of this kind are shared by all funds."), field="fund_kind")
-    if asnaf and fund_kind != FundKind.ZAKAT:
-        raise AccountRefused(_("Only zakat distributions are recorded by asnaf."), field="asnaf")
-    if role in UNIT_ROLES:
-        if unit is None:
-            raise AccountRefused(_("Say which office holds this cash or bank account."), field="unit")
-        if unit.institution_id != institution.pk:
-            raise AccountRefused(_("This office belongs to another institution."), field="unit")
-        require(actor, "ledger.configure", unit)
-    elif unit is not None:
-        raise AccountRefused(_("Only cash and bank accounts belong to one office."), field="unit")
-    if role == AccountRole.BANK and not ((bank_name or "").strip() and (bank_account_number or "").strip()):
-        raise AccountRefused(_("Give the bank's name and the account number."), field="bank_account_number")
-    if Account.objects.filter(institution=institution, code=code).exists():
-        raise AccountRefused(_("Code %(code)s is already used in this chart.") % {"code": code}, field="code")
+    account_fields_check(
+        actor=actor,
+        institution=institution,
+        code=code,
+        name=name,
+        role=role,
+        fund_kind=fund_kind,
+        unit=unit,
+        bank_name=bank_name,
+        bank_account_number=bank_account_number,
+        receipt_kind=receipt_kind,
+        asnaf=asnaf,
+        pillar=pillar,
+    )
+    code, name = _clean_code(code), (name or "").strip()
     account = Account(
         institution=institution,
         code=code,
@@ -232,27 +287,36 @@ def account_update(*, actor, account: Account, **fields) -> Account:
     unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise AccountRefused(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    refusals = Refusals()
     if "code" in fields:
-        fields["code"] = _clean_code(fields["code"])
-        if (
-            Account.objects.filter(institution_id=account.institution_id, code=fields["code"])
-            .exclude(pk=account.pk)
-            .exists()
-        ):
-            raise AccountRefused(
-                _("Code %(code)s is already used in this chart.") % {"code": fields["code"]}, field="code"
-            )
+        with refusals.check():
+            fields["code"] = _clean_code(fields["code"])
+            if (
+                Account.objects.filter(institution_id=account.institution_id, code=fields["code"])
+                .exclude(pk=account.pk)
+                .exists()
+            ):
+                raise AccountRefused(
+                    _("Code %(code)s is already used in this chart.") % {"code": fields["code"]}, field="code"
+                )
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
-        if not fields["name"] or len(fields["name"]) > 200:
-            raise AccountRefused(_("Give the account a name of at most 200 characters."), field="name")
-    if fields.get("is_active") is False and account.is_system:
-        raise AccountRefused(_("The ledger itself posts to this account; it cannot be deactivated."), field="is_active")
+        with refusals.check():
+            if not fields["name"] or len(fields["name"]) > 200:
+                raise AccountRefused(_("Give the account a name of at most 200 characters."), field="name")
+    with refusals.check():
+        if fields.get("is_active") is False and account.is_system:
+            raise AccountRefused(
+                _("The ledger itself posts to this account; it cannot be deactivated."), field="is_active"
+            )
     for field, choices in (("asnaf", Asnaf), ("receipt_kind", ReceiptKind)):
         if field in fields:
-            _check_choice(fields[field], choices, field)
+            with refusals.check():
+                _check_choice(fields[field], choices, field)
     if fields.get("pillar"):
-        check_pillar(account.institution_id, fields["pillar"])
+        with refusals.check():
+            check_pillar(account.institution_id, fields["pillar"])
+    refusals.raise_any(AccountRefused)
     structural = [f for f in STRUCTURAL_FIELDS if f in fields and fields[f] != getattr(account, f)]
     if structural and JournalLine.objects.filter(account=account).exists():
         raise AccountRefused(
@@ -275,6 +339,34 @@ def account_update(*, actor, account: Account, **fields) -> Account:
     return account
 
 
+def amil_rate_check(*, fund_kind=_UNSET, basis_points=_UNSET) -> None:
+    """Refuse, naming both at once, a fund that pays no amil share and a rate that is not whole basis
+    points or is above the fund's cap; a value left out is not checked (a form has refused it already)."""
+    refusals = Refusals()
+    if fund_kind is not _UNSET:
+        with refusals.check():
+            if fund_kind not in AMIL_RATE_CAPS:
+                raise AmilRateAboveCap(_("The amil share is not taken from this fund."), field="fund_kind")
+    if basis_points is not _UNSET:
+        with refusals.check():
+            if isinstance(basis_points, bool) or not isinstance(basis_points, int) or basis_points < 0:
+                raise AmilRateAboveCap(
+                    _("Enter the rate as a whole number of basis points (1250 = 12.5%)."), field="basis_points"
+                )
+            cap = AMIL_RATE_CAPS.get(fund_kind)
+            if cap is not None and basis_points > cap:
+                raise AmilRateAboveCap(
+                    _("The amil share of %(fund)s may be at most %(cap)s; %(rate)s is too high.")
+                    % {
+                        "fund": FundKind(fund_kind).label,
+                        "cap": format_basis_points(cap),
+                        "rate": format_basis_points(basis_points),
+                    },
+                    field="basis_points",
+                )
+    refusals.raise_any(AmilRateAboveCap)
+
+
 @transaction.atomic
 def amil_rate_set(*, actor, institution: Unit, fund_kind: str, basis_points: int) -> AmilRate:
     """Set the amil share of a fund's receipts, in basis points (1250 = 12.5%).
@@ -283,23 +375,7 @@ def amil_rate_set(*, actor, institution: Unit, fund_kind: str, basis_points: int
     """
     require(actor, "ledger.configure", institution)
     institution = _root(institution)
-    if fund_kind not in AMIL_RATE_CAPS:
-        raise AmilRateAboveCap(_("The amil share is not taken from this fund."), field="fund_kind")
-    if isinstance(basis_points, bool) or not isinstance(basis_points, int) or basis_points < 0:
-        raise AmilRateAboveCap(
-            _("Enter the rate as a whole number of basis points (1250 = 12.5%)."), field="basis_points"
-        )
-    cap = AMIL_RATE_CAPS[fund_kind]
-    if basis_points > cap:
-        raise AmilRateAboveCap(
-            _("The amil share of %(fund)s may be at most %(cap)s; %(rate)s is too high.")
-            % {
-                "fund": FundKind(fund_kind).label,
-                "cap": format_basis_points(cap),
-                "rate": format_basis_points(basis_points),
-            },
-            field="basis_points",
-        )
+    amil_rate_check(fund_kind=fund_kind, basis_points=basis_points)
     rate = AmilRate.objects.select_for_update().filter(institution=institution, fund_kind=fund_kind).first()
     if rate is None:
         rate = AmilRate(institution=institution, fund_kind=fund_kind, basis_points=basis_points)

@@ -16,11 +16,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satuatap.core.errors import Refusals
 from satuatap.ledger.errors import ChartMissing, EntryRefused
 from satuatap.ledger.models import Account, AccountRole, FundKind, JournalEntry, ReceiptKind
 from satuatap.ledger.services.journal import manual_entry_draft
 from satuatap.ledger.services.lookups import check_money_account, receipt_accounts
-from satuatap.ledger.services.posting import MAX_AMOUNT, LineSpec
+from satuatap.ledger.services.posting import MAX_AMOUNT, LineSpec, check_period_open
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -43,13 +44,46 @@ CATEGORY_WORDS = {
 }
 
 
-def _check(actor, unit: Unit, amount, money_account: Account) -> Account:
-    require(actor, "ledger.post", unit)
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise EntryRefused(_("Enter a positive whole number of rupiah."), field="amount")
-    if not isinstance(money_account, Account) or money_account.institution_id != unit.institution_id:
-        raise EntryRefused(_("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field="money_account")
-    return check_money_account(money_account, unit, "money_account")
+_UNSET = object()
+
+
+def everyday_fields_check(
+    *,
+    unit: Unit,
+    entry_date=_UNSET,
+    amount=_UNSET,
+    money_account=_UNSET,
+    category=_UNSET,
+    purpose_account: Account | None = None,
+    expense_account: Account | None = None,
+) -> None:
+    """Refuse what an everyday entry of ``unit`` refuses of these fields, naming every bad one at once:
+    a closed month, an amount that is not positive whole rupiah, a money account of another office, a
+    chosen account of the wrong kind. A field left out is not checked (a form has refused it already)."""
+    refusals = Refusals()
+    if entry_date is not _UNSET:
+        with refusals.check():
+            check_period_open(unit.institution_id, entry_date)
+    if amount is not _UNSET:
+        with refusals.check():
+            if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+                raise EntryRefused(_("Enter a positive whole number of rupiah."), field="amount")
+    if money_account is not _UNSET:
+        with refusals.check():
+            if not isinstance(money_account, Account) or money_account.institution_id != unit.institution_id:
+                raise EntryRefused(
+                    _("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field="money_account"
+                )
+            check_money_account(money_account, unit, "money_account")
+    if category is not _UNSET:
+        with refusals.check():
+            if category not in AmilCostCategory.values:
+                raise EntryRefused(_("Choose what the cost was for."), field="category")
+    with refusals.check():
+        _chosen(purpose_account, unit, AccountRole.DISTRIBUTION, FundKind.NON_HALAL, "purpose_account")
+    with refusals.check():
+        _chosen(expense_account, unit, AccountRole.OPERATING_EXPENSE, FundKind.AMIL, "expense_account")
+    refusals.raise_any(EntryRefused)
 
 
 def _chosen(account: Account | None, unit: Unit, role: str, fund_kind: str, field: str) -> Account | None:
@@ -94,7 +128,9 @@ def bank_interest_draft(
 ) -> JournalEntry:
     """Bank interest or jasa giro credited to an account of the office is non-halal money: it goes
     into the non-halal fund (never to the amil or the asnaf). A draft for an office head to approve."""
-    money = _check(actor, unit, amount, money_account)
+    require(actor, "ledger.post", unit)
+    everyday_fields_check(unit=unit, entry_date=entry_date, amount=amount, money_account=money_account)
+    money = money_account
     receipt = receipt_accounts(unit.institution_id).get((FundKind.NON_HALAL, ReceiptKind.BANK_INTEREST))
     if receipt is None:
         raise ChartMissing(
@@ -127,8 +163,11 @@ def non_halal_use_draft(
     """Non-halal money spent on public facilities (kemaslahatan umum): out of the non-halal fund,
     by default to its lowest-coded distribution account. A draft for an office head to approve;
     approval is refused if the office holds less non-halal money than ``amount``."""
-    money = _check(actor, unit, amount, money_account)
-    purpose = _chosen(purpose_account, unit, AccountRole.DISTRIBUTION, FundKind.NON_HALAL, "purpose_account")
+    require(actor, "ledger.post", unit)
+    everyday_fields_check(
+        unit=unit, entry_date=entry_date, amount=amount, money_account=money_account, purpose_account=purpose_account
+    )
+    money, purpose = money_account, purpose_account
     if purpose is None:
         purpose = _lowest_coded(unit.institution_id, AccountRole.DISTRIBUTION, FundKind.NON_HALAL).first()
     if purpose is None or purpose.fund_kind != FundKind.NON_HALAL:
@@ -172,11 +211,17 @@ def amil_cost_draft(
     """An operating cost of the amil (salaries, rent, electricity and water, other), paid from
     the amil fund only, as PSAK 109 requires; booked to the category's usual account unless
     finance names another operating-expense account. A draft for an office head to approve."""
-    if category not in AmilCostCategory.values:
-        raise EntryRefused(_("Choose what the cost was for."), field="category")
-    money = _check(actor, unit, amount, money_account)
-    expense = _chosen(expense_account, unit, AccountRole.OPERATING_EXPENSE, FundKind.AMIL, "expense_account")
-    expense = expense or amil_cost_account(unit.institution_id, category)
+    require(actor, "ledger.post", unit)
+    everyday_fields_check(
+        unit=unit,
+        entry_date=entry_date,
+        amount=amount,
+        money_account=money_account,
+        category=category,
+        expense_account=expense_account,
+    )
+    money = money_account
+    expense = expense_account or amil_cost_account(unit.institution_id, category)
     if expense is None:
         raise ChartMissing(
             _("The chart of accounts has no active operating expense account of the amil fund."),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
-from satuatap.core.errors import combined
+from satuatap.core.errors import Refusals, combined
 from satuatap.ledger.errors import (
     ApprovalRefused,
     EntryAlreadyReversed,
@@ -52,6 +52,23 @@ def reversible_in_ledger(entry: JournalEntry) -> bool:
         and not entry.reverses_id
         and not hasattr(entry, "reversed_by")
     )
+
+
+def reversal_fields_check(entry: JournalEntry, **fields) -> None:
+    """Refuse, naming both at once, a reversal's ``reason`` (required) and its ``entry_date`` (not before
+    the entry, in an open month); a field left out or empty is not checked (a form has refused it already)."""
+    refusals = Refusals()
+    if "reason" in fields:
+        with refusals.check():
+            if not (fields["reason"] or "").strip():
+                raise ReversalRefused(_("Say why the entry is reversed."), field="reason")
+    entry_date = fields.get("entry_date")
+    if entry_date is not None:
+        with refusals.check():
+            if entry_date < entry.entry_date:
+                raise ReversalRefused(_("A reversal cannot be dated before the entry it reverses."), field="entry_date")
+            check_period_open(entry.institution_id, entry_date)
+    refusals.raise_any(ReversalRefused)
 
 
 @transaction.atomic
@@ -97,12 +114,9 @@ def entry_reverse(
             _("This entry was already reversed by entry #%(pk)s.") % {"pk": entry.reversed_by.pk}
         )
     reason = (reason or "").strip()
-    if not reason:
-        raise ReversalRefused(_("Say why the entry is reversed."), field="reason")
     if entry_date is None:
         entry_date = max(timezone.localdate(timezone=entry.unit.tzinfo), entry.entry_date)
-    if entry_date < entry.entry_date:
-        raise ReversalRefused(_("A reversal cannot be dated before the entry it reverses."), field="entry_date")
+    reversal_fields_check(entry, reason=reason, entry_date=entry_date)
     mirrored = [
         ResolvedLine(
             account=line.account,

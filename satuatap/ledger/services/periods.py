@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.core.errors import Refusals
 from satuatap.core.formatting import format_date
 from satuatap.ledger.chart import fund_balance_key
-from satuatap.ledger.errors import EntryRefused, OpeningBalanceExists, PeriodRefused
+from satuatap.ledger.errors import EntryRefused, OpeningBalanceExists, PeriodClosed, PeriodRefused
 from satuatap.ledger.models import (
     NOMINAL_ROLES,
     Account,
@@ -26,7 +27,15 @@ from satuatap.ledger.models import (
     Source,
 )
 from satuatap.ledger.services.lookups import system_accounts
-from satuatap.ledger.services.posting import LineSpec, ResolvedLine, period_row, post_lines, resolve_lines
+from satuatap.ledger.services.posting import (
+    LineSpec,
+    ResolvedLine,
+    check_period_open,
+    period_row,
+    post_lines,
+    resolve_lines,
+    validate_lines,
+)
 from satuatap.ledger.services.restrictions import restricted_specs
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -163,6 +172,51 @@ def _post_closing_entries(actor, institution: Unit, year: int) -> None:
         )
 
 
+_UNSET = object()
+
+
+def opening_balance_check(*, unit: Unit, as_of=_UNSET, rows=_UNSET) -> list[ResolvedLine] | None:
+    """Refuse, naming every problem at once, opening balances of ``unit``: a date in a closed month,
+    balances already imported, and the rows (accounts, funds, balance); the rows resolved, if given.
+    A value left out is not checked (a form has refused it already)."""
+    refusals = Refusals()
+    if as_of is not _UNSET:
+        with refusals.check():
+            if not isinstance(as_of, date):
+                raise EntryRefused(_("Enter a valid date."), field="as_of")
+            try:
+                check_period_open(unit.institution_id, as_of)
+            except PeriodClosed as exc:
+                raise PeriodClosed(exc.messages[0], field="as_of") from None
+    with refusals.check():
+        if OpeningBalance.objects.filter(unit=unit).exists():
+            raise OpeningBalanceExists(
+                _("The opening balances of %(unit)s were already imported; correct them with a manual entry.")
+                % {"unit": unit.name}
+            )
+    resolved = None
+    if rows is not _UNSET:
+        with refusals.check():
+            rows = restricted_specs(unit.institution_id, rows, field="rows")
+            resolved = resolve_lines(unit.institution_id, unit, rows)
+            for number, line in enumerate(resolved, start=1):
+                if line.unit.pk != unit.pk:
+                    raise EntryRefused(
+                        _("Line %(number)s: opening balances are imported for one unit at a time.")
+                        % {"number": number},
+                        field="rows",
+                    )
+                if line.account.role in NOMINAL_ROLES:
+                    raise EntryRefused(
+                        _("Line %(number)s: opening balances go to asset, liability and fund balance accounts.")
+                        % {"number": number},
+                        field="rows",
+                    )
+            validate_lines(resolved)
+    refusals.raise_any(EntryRefused)
+    return resolved
+
+
 @transaction.atomic
 def opening_balance_import(*, actor, unit: Unit, as_of: date, rows: list[LineSpec]) -> JournalEntry:
     """Bring in the balances of a unit that joins the ledger mid-life, once.
@@ -171,27 +225,7 @@ def opening_balance_import(*, actor, unit: Unit, as_of: date, rows: list[LineSpe
     balanced per fund; they are posted as one entry (source opening) dated ``as_of``.
     """
     require(actor, "ledger.post", unit)
-    if not isinstance(as_of, date):
-        raise EntryRefused(_("Enter a valid date."), field="as_of")
-    if OpeningBalance.objects.filter(unit=unit).exists():
-        raise OpeningBalanceExists(
-            _("The opening balances of %(unit)s were already imported; correct them with a manual entry.")
-            % {"unit": unit.name}
-        )
-    rows = restricted_specs(unit.institution_id, rows, field="rows")
-    resolved = resolve_lines(unit.institution_id, unit, rows)
-    for number, line in enumerate(resolved, start=1):
-        if line.unit.pk != unit.pk:
-            raise EntryRefused(
-                _("Line %(number)s: opening balances are imported for one unit at a time.") % {"number": number},
-                field="rows",
-            )
-        if line.account.role in NOMINAL_ROLES:
-            raise EntryRefused(
-                _("Line %(number)s: opening balances go to asset, liability and fund balance accounts.")
-                % {"number": number},
-                field="rows",
-            )
+    resolved = opening_balance_check(unit=unit, as_of=as_of, rows=rows)
     entry = post_lines(
         actor=actor,
         unit=unit,
