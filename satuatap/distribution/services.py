@@ -9,7 +9,6 @@ one balanced entry to the ledger and one aid-history row, in one transaction.
 """
 
 import secrets
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from satuatap.beneficiaries import services as registry
 from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.asnaf import Asnaf
-from satuatap.core.errors import DomainError, NotAllowed, combined
+from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import rupiah, tanggal
 from satuatap.core.identifiers import clean_phone
 from satuatap.core.money import MAX_RUPIAH
@@ -59,25 +58,6 @@ def _amount(value, field: str, *, allow_zero: bool = False) -> int:
     return value
 
 
-class _Refusals:
-    """The refusals of independent checks, raised together: a clerk corrects every bad field in
-    one round. ``with refusals.check():`` around each check, then ``refusals.raise_any()``."""
-
-    def __init__(self):
-        self.found: list[DomainError] = []
-
-    @contextmanager
-    def check(self):
-        try:
-            yield
-        except DomainError as exc:
-            self.found.append(exc)
-
-    def raise_any(self) -> None:
-        if self.found:
-            raise DistributionRefused(combined(self.found))
-
-
 def _text(value, field: str, limit: int, *, required: bool = False, message: str = "") -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
@@ -97,7 +77,7 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     """Create a program of ``unit`` (or change ``program``): fund, pillar, asnaf for zakat, budget,
     period, kind of aid and the eligibility and fair-share rules."""
     require(actor, "distribution.configure", unit)
-    refusals = _Refusals()
+    refusals = Refusals()
     code = name = ""
     with refusals.check():
         code = _text(fields.get("code"), "code", 40, required=True, message=_("Give the program a short code."))
@@ -168,7 +148,7 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
             taken = taken.exclude(pk=program.pk)
         if code and taken.exists():
             raise DistributionRefused(_("Another program already has this code."), field="code")
-    refusals.raise_any()
+    refusals.raise_any(DistributionRefused)
     values = {
         "code": code,
         "name": name,
@@ -245,14 +225,14 @@ def authority_limit_set(*, actor, unit: Unit, role: str, max_amount: int | None)
     Nobody sets the limit of a role they hold at ``unit`` or below (it would be their own): an office
     above sets it, but at the institution's top office, whose administrators have nobody above."""
     require(actor, "distribution.configure", unit)
-    refusals = _Refusals()  # the role and the amount at once
+    refusals = Refusals()  # the role and the amount at once
     with refusals.check():
         if role not in (Role.HEAD, Role.PROGRAM, Role.FINANCE, Role.ADMIN):
             raise DistributionRefused(_("Choose a role that approves."), field="role")
     with refusals.check():
         if max_amount is not None:
             _amount(max_amount, "max_amount")
-    refusals.raise_any()
+    refusals.raise_any(DistributionRefused)
     own = any(m.role == role and m.unit.path.startswith(unit.path) for m in active_memberships(actor))
     if own and unit.pk != unit.institution_id:
         raise NotAllowed(
@@ -372,7 +352,7 @@ def application_submit(
         raise DistributionRefused(_("This program is run by another office; choose one of this office or above it."))
     if not beneficiaries_for(actor).filter(pk=beneficiary.pk).exists():
         raise NotAllowed(_("This person is not registered in your units."))
-    refusals = _Refusals()
+    refusals = Refusals()
     with refusals.check():
         if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
             raise DistributionRefused(_("This program is not open for applications now."), field="program")
@@ -397,7 +377,7 @@ def application_submit(
         referral["referrer_organisation"] = _text(referrer_organisation, "referrer_organisation", 200)
     with refusals.check():
         referral["referrer_phone"] = clean_phone(referrer_phone, DistributionRefused, "referrer_phone")
-    refusals.raise_any()
+    refusals.raise_any(DistributionRefused)
     if channel != Channel.REFERRAL:
         referral = {}
     application = Application(
@@ -749,7 +729,7 @@ def disbursement_fields_check(application: Application, **fields) -> None:
     """Refuse, naming every bad field, what ``disbursement_pay`` would refuse in these fields alone
     (``amount``, ``paid_on``, ``payee_name``): the payment form calls it with its well-formed
     fields, so these refusals come in the same round as the form's own."""
-    refusals = _Refusals()
+    refusals = Refusals()
     if "amount" in fields:
         with refusals.check():
             _payable(application, fields["amount"])
@@ -763,7 +743,7 @@ def disbursement_fields_check(application: Application, **fields) -> None:
                 raise DistributionRefused(
                     _("Name the school, hospital or shop paid on the person's behalf."), field="payee_name"
                 )
-    refusals.raise_any()
+    refusals.raise_any(DistributionRefused)
 
 
 @transaction.atomic
@@ -787,12 +767,12 @@ def disbursement_pay(
     if program.aid_kind == AidKind.GOODS:
         raise DistributionRefused(_("This program gives goods; give them out from the stock."))
     # Every bad field at once; ``disbursement_post`` checks the amount and the day again, under the lock.
-    refusals = _Refusals()
+    refusals = Refusals()
     with refusals.check():
         ledger.check_money_account(money_account, application.unit, "money_account")
     with refusals.check():
         disbursement_fields_check(application, amount=amount, paid_on=paid_on, payee_name=payee_name)
-    refusals.raise_any()
+    refusals.raise_any(DistributionRefused)
     payee_name = _text(payee_name, "payee_name", 200)
     is_loan = program.aid_kind == AidKind.LOAN
     if payee_name and program.aid_kind != AidKind.LOAN:
@@ -841,7 +821,7 @@ def application_evidence_complete(*, actor, application: Application, note: str 
 def follow_up_fields_check(**fields) -> None:
     """Refuse, naming both at once, a follow-up's ``note`` (what it found, required) and its day ``on``
     (not in the future); a field left out is not checked (a form has refused it already)."""
-    refusals = _Refusals()
+    refusals = Refusals()
     if "note" in fields:
         with refusals.check():
             _text(fields["note"], "note", 2000, required=True, message=_("Say what the follow-up found."))
@@ -849,7 +829,7 @@ def follow_up_fields_check(**fields) -> None:
         with refusals.check():
             if fields["on"] > timezone.localdate():
                 raise DistributionRefused(_("A follow-up cannot be dated in the future."), field="on")
-    refusals.raise_any()
+    refusals.raise_any(DistributionRefused)
 
 
 def application_follow_up(*, actor, application: Application, note: str, on: date | None = None) -> Application:
