@@ -436,8 +436,15 @@ def _differences(row: Row, other: dict, *, values: bool = True) -> list[str]:
         ("village", _("village")),
     ):
         mine, theirs = row.fields.get(key), other.get(key)
+        if (
+            key == "full_name"
+            and mine
+            and theirs
+            and name_key(mine, drop_titles=True) == name_key(theirs, drop_titles=True)
+        ):
+            continue  # "Hj. Siti Aminah" and "Siti Aminah" say the same name
         if mine and theirs and mine != theirs and not values:
-            out.append(_("the %(what)s differs from the record's") % {"what": label})
+            out.append(_("The %(what)s differs from the record's.") % {"what": label})
         elif mine and theirs and mine != theirs:
             if isinstance(mine, date):
                 mine, theirs = mine.isoformat(), theirs.isoformat()
@@ -588,7 +595,9 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
         for key, message in warnings[number]:
             result.warnings.append([number, headers.get(key, key), message])
     for number in sorted(flags):
-        result.duplicates.append({**flags[number], "valid": number not in problems})
+        result.duplicates.append(
+            {**flags[number], "registry": _one_per_record(flags[number]["registry"]), "valid": number not in problems}
+        )
     flagged = result.flagged_rows
     result.summary = {
         "preview": [preview(row) for row in valid if row.row not in flagged][:PREVIEW_ROWS],
@@ -600,6 +609,17 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
     }
     progress(total)
     return result
+
+
+def _one_per_record(entries: list[dict]) -> list[dict]:
+    """The registry matches of a row, one per record (the same NIK and the candidate search may both
+    name it): the highest score, every reason."""
+    out: dict[int, dict] = {}
+    for entry in entries:
+        kept = out.setdefault(entry["id"], {**entry, "reasons": []})
+        kept["score"] = max(kept["score"], entry["score"])
+        kept["reasons"] += [reason for reason in entry["reasons"] if reason not in kept["reasons"]]
+    return list(out.values())
 
 
 def _identifier(value) -> str:
