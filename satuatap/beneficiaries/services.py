@@ -471,7 +471,9 @@ def beneficiary_update(*, actor, beneficiary: Beneficiary, **fields) -> Benefici
     require(actor, "beneficiaries.manage", beneficiary.registered_unit)
     beneficiary = _locked(beneficiary)
     cleaned = clean_fields(fields)
-    _check_rules(beneficiary, cleaned)
+    # A record held as a possible duplicate may be corrected while it waits for review: the same NIK
+    # or a birth date that disagrees with it is why it is held, not a reason to refuse the change.
+    _check_rules(beneficiary, cleaned, held=[] if beneficiary.is_held else None)
     before = {f: _audit_value(f, getattr(beneficiary, f, None)) for f in cleaned if f not in HOUSEHOLD_FIELDS}
     before_household = beneficiary.household_id
     _apply(beneficiary, cleaned)

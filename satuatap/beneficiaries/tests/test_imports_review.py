@@ -303,3 +303,13 @@ def test_the_preview_corrects_a_cell_in_place_and_saves_all_flagged_rows(
         client.post(reverse("beneficiaries:import_commit", args=[dupes.pk]), {"include_all": "1"})
     dupes.refresh_from_db()
     assert dupes.status == S.COMMITTED and dupes.saved_rows == 5 and dupes.include == [2, 4]
+
+
+def test_a_held_record_can_be_corrected_while_it_waits_for_review(world, registry, held):
+    services.beneficiary_update(actor=registry.paula, beneficiary=held.siti, relation="spouse", phone="0812-9999-0000")
+    held.siti.refresh_from_db()
+    assert held.siti.relation == "spouse" and held.siti.is_held
+    released = services.possible_duplicate_review(
+        actor=registry.paula, beneficiary=held.siti, same=False, unit=world.branch_a
+    )
+    assert not released.is_held and Beneficiary.objects.get(pk=registry.siti.pk).relation == "head"
