@@ -85,7 +85,10 @@ COLUMNS = [
         gettext_lazy("Birth date"),
         "1990-08-15",
         ("tanggal_lahir", "tanggal lahir", "tgl lahir", "date of birth", "dob"),
-        help=gettext_lazy("2026-03-17 or 17/03/2026; must agree with the NIK."),
+        help=gettext_lazy(
+            "2026-03-17, 17/03/2026 or 17 Maret 2026; must agree with the NIK "
+            "(a row that does not is kept as a possible duplicate)."
+        ),
     ),
     Column(
         "sex",
