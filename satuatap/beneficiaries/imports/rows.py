@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from satuatap.beneficiaries import matching, services
 from satuatap.beneficiaries.errors import BeneficiaryRefused, PossibleDuplicate
+from satuatap.beneficiaries.imports import review
 from satuatap.beneficiaries.models import Asnaf, Beneficiary, ConsentMethod, Relation, Sex
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
@@ -428,66 +429,6 @@ def read_rows(
     return out
 
 
-def _differences(row: Row, other: dict, *, values: bool = True) -> list[str]:
-    """What a flagged row and the row or record it matches say differently (name, birth date, phone,
-    village); without the ``values`` for a registry record (it may lie outside the user's units)."""
-    out = []
-    for key, label in (
-        ("full_name", _("name")),
-        ("birth_date", _("birth date")),
-        ("phone", _("phone")),
-        ("village", _("village")),
-    ):
-        mine, theirs = row.fields.get(key), other.get(key)
-        if (
-            key == "full_name"
-            and mine
-            and theirs
-            and name_key(mine, drop_titles=True) == name_key(theirs, drop_titles=True)
-        ):
-            continue  # "Hj. Siti Aminah" and "Siti Aminah" say the same name
-        if mine and theirs and mine != theirs and not values:
-            out.append(_("The %(what)s differs from the record's.") % {"what": label})
-        elif mine and theirs and mine != theirs:
-            if isinstance(mine, date):
-                mine, theirs = mine.isoformat(), theirs.isoformat()
-            out.append(_("%(what)s %(mine)s here, %(theirs)s there") % {"what": label, "mine": mine, "theirs": theirs})
-    return out
-
-
-def _flag_held(rows: list[Row], flag: Callable[[Row], dict], institution_id: int) -> set[int]:
-    """Flag the possible duplicates the registration rules found in the rows (a NIK already registered,
-    a birth date that disagrees with its NIK); returns the rows that would be held against a record."""
-    ids = {held.match_id for row in rows for held in row.held if held.match_id is not None}
-    records = {}
-    for start in range(0, len(ids), 500):
-        records.update(
-            Beneficiary.objects.filter(pk__in=sorted(ids)[start : start + 500], institution_id=institution_id)
-            .select_related("registered_unit")
-            .only("pk", "full_name", "birth_date", "phone", "village", "registered_unit__name")
-            .in_bulk()
-        )
-    held_rows = set()
-    for row in rows:
-        for held in row.held:
-            entry = flag(row)
-            if held.nik_birth_date is not None:
-                entry["discrepancies"].append(
-                    _("The birth date %(given)s disagrees with the NIK, whose digits say %(nik)s.")
-                    % {"given": row.fields["birth_date"].isoformat(), "nik": held.nik_birth_date.strftime("%d-%m-%Y")}
-                )
-            record = records.get(held.match_id)
-            if record is None:
-                continue
-            entry["registry"].insert(
-                0, {"id": record.pk, "unit": record.registered_unit.name, "score": 1.0, "reasons": [_("same NIK")]}
-            )
-            other = {key: getattr(record, key) for key in ("full_name", "birth_date", "phone", "village")}
-            entry["discrepancies"].extend(_differences(row, other, values=False))
-            held_rows.add(row.row)
-    return held_rows
-
-
 def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, corrections: dict | None = None) -> Checked:
     """Check every row as registration would (with the cells ``corrected`` on the preview), then the
     rules of the whole file and the duplicates."""
@@ -515,7 +456,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
         )
 
     # A NIK already registered, a birth date that disagrees with the NIK: kept as flags, not errors.
-    held_rows = _flag_held(readable, flag, institution_id)
+    held_rows = review.flag_held(readable, flag, institution_id)
 
     # Within the file: one NIK per person, one head per KK, the same name and birth date twice.
     first_nik: dict[str, int] = {}
@@ -531,7 +472,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
                 entry["file"].append({"row": seen, "reason": _("same NIK")})
                 entry["discrepancies"].extend(
                     _("Row %(row)s: %(difference)s.") % {"row": seen, "difference": difference}
-                    for difference in _differences(row, by_row[seen].fields)
+                    for difference in review.differences(row, by_row[seen].fields)
                 )
                 held_rows.add(row.row)
                 continue
@@ -599,7 +540,11 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
             result.warnings.append([number, headers.get(key, key), message])
     for number in sorted(flags):
         result.duplicates.append(
-            {**flags[number], "registry": _one_per_record(flags[number]["registry"]), "valid": number not in problems}
+            {
+                **flags[number],
+                "registry": review.one_per_record(flags[number]["registry"]),
+                "valid": number not in problems,
+            }
         )
     flagged = result.flagged_rows
     result.summary = {
@@ -612,17 +557,6 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
     }
     progress(total)
     return result
-
-
-def _one_per_record(entries: list[dict]) -> list[dict]:
-    """The registry matches of a row, one per record (the same NIK and the candidate search may both
-    name it): the highest score, every reason."""
-    out: dict[int, dict] = {}
-    for entry in entries:
-        kept = out.setdefault(entry["id"], {**entry, "reasons": []})
-        kept["score"] = max(kept["score"], entry["score"])
-        kept["reasons"] += [reason for reason in entry["reasons"] if reason not in kept["reasons"]]
-    return list(out.values())
 
 
 def _identifier(value) -> str:
