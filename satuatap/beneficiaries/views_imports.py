@@ -132,12 +132,17 @@ def import_detail(request, pk):
 
 
 @login_required
-def import_row_correct(request, pk, row):
-    """The inline correction of one cell on the preview (htmx): GET gives the small form in place of the
-    message, POST keeps the value in the import and checks the row again, then shows the page anew."""
+def import_row_correct(request, pk):
+    """The inline correction of one cell (``?row=&column=``) on the preview (htmx): GET gives the small form
+    in place of the message, POST keeps the value in the import and checks the row again, then shows the
+    page anew."""
     _top(request)
     job = import_job_for(request.user, pk)
     column = request.POST.get("column") or request.GET.get("column", "")
+    try:
+        row = int(request.POST.get("row") or request.GET.get("row", ""))
+    except ValueError:
+        raise Http404 from None
     if request.method != "POST":
         if column not in {c.key for c in COLUMNS}:
             raise Http404

@@ -294,10 +294,13 @@ def test_the_preview_corrects_a_cell_in_place_and_saves_all_flagged_rows(
     page = client.get(detail).content.decode()
     assert 'data-testid="correct-6-birth_date"' in page and 'data-testid="commit-all"' in page
     assert "Warnings (the rows are kept)" in page and "disagrees with the NIK" in page
-    url = reverse("beneficiaries:import_row_correct", args=[dupes.pk, 6])
-    form = client.get(url + "?column=birth_date", headers={"HX-Request": "true"}).content.decode()
+    url = reverse("beneficiaries:import_row_correct", args=[dupes.pk])
+    form = client.get(url + "?row=6&column=birth_date", headers={"HX-Request": "true"}).content.decode()
     assert 'name="value"' in form and "<html" not in form
-    response = client.post(url, {"column": "birth_date", "value": "1955-11-02"}, headers={"HX-Request": "true"})
+    assert client.get(url + "?row=x&column=birth_date").status_code == 404
+    response = client.post(
+        url, {"row": "6", "column": "birth_date", "value": "1955-11-02"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 204 and response["HX-Redirect"] == detail
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("beneficiaries:import_commit", args=[dupes.pk]), {"include_all": "1"})
