@@ -14,7 +14,7 @@ BENEFICIARY_OBJECT_KINDS = {
         f"beneficiaries:{name}": "beneficiary"
         for name in (
             "detail", "edit", "status", "identifiers", "assess", "aid_new", "privacy", "document_upload",
-            "consent_add", "merge", "not_duplicate",
+            "consent_add", "merge", "not_duplicate", "possible_duplicate_review",
         )
     },
     "beneficiaries:assessment": "assessment",
@@ -22,7 +22,10 @@ BENEFICIARY_OBJECT_KINDS = {
     "beneficiaries:document": "document",
     "beneficiaries:consent_withdraw": "consent",
     "beneficiaries:dedup_run": "dedup_run",
-    **{f"beneficiaries:import_{name}": "beneficiary_import" for name in ("detail", "commit", "cancel", "errors")},
+    **{
+        f"beneficiaries:import_{name}": "beneficiary_import"
+        for name in ("detail", "commit", "cancel", "errors", "row_correct")
+    },
 }  # fmt: skip
 
 BENEFICIARY_LIST_VARIANTS = {

@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     COLLECTION_CONFIGURED = "collection.configured", _("Collection settings changed")
     CAMPAIGN_SAVED = "campaign.saved", _("Campaign saved")
     IMPORT_COMMITTED = "import.committed", _("Import committed")
+    IMPORT_CORRECTED = "import.corrected", _("Import cell corrected")
     BENEFICIARY_REGISTERED = "beneficiary.registered", _("Beneficiary registered")
     BENEFICIARY_UPDATED = "beneficiary.updated", _("Beneficiary changed")
     BENEFICIARY_STATUS = "beneficiary.status", _("Beneficiary status changed")

@@ -166,6 +166,19 @@ class Beneficiary(Address):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
     )
+    # Set when an import let the record in as possibly the same person as another (the same NIK, a birth
+    # date that disagrees with the NIK, a near match): it is kept for a person to review (merge it into
+    # that record, or mark them as two people) and is not helped nor counted as its household's head
+    # until then. ``possible_duplicate_reason`` says what matched and what disagreed.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("possible duplicate of"),
+    )
+    possible_duplicate_reason = models.TextField(_("why it may be a duplicate"), blank=True)
     # Set when the person's data was erased at their request: identifying fields are blanked,
     # the row, its aid history and the ledger stay for the statistics.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -185,7 +198,7 @@ class Beneficiary(Address):
             # One head per household, among the records still in use.
             models.UniqueConstraint(
                 fields=["household"],
-                condition=Q(relation="head", merged_into__isnull=True),
+                condition=Q(relation="head", merged_into__isnull=True, possible_duplicate_of__isnull=True),
                 name="beneficiaries_one_head_per_household",
             ),
         ]
@@ -201,6 +214,11 @@ class Beneficiary(Address):
     @property
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
+
+    @property
+    def is_held(self) -> bool:
+        """Kept as a possible duplicate until a person reviews it: not helped meanwhile."""
+        return self.possible_duplicate_of_id is not None
 
     @property
     def nik_masked(self) -> str:
@@ -508,8 +526,12 @@ class BeneficiaryImport(ImportJobBase):
     #   "registry": [{"id": pk, "unit": name, "score": 0.8, "reasons": [...]}]}]
     duplicates = models.JSONField(default=list, blank=True)
     include = models.JSONField(default=list, blank=True)
+    # Cells corrected on the preview, used instead of the file's when saving: {"<row>": {"<column key>": "value"}}.
+    corrections = models.JSONField(default=dict, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["content", "errors", "duplicates", "summary", "progress"])
+    history = HistoricalRecords(
+        excluded_fields=["content", "errors", "duplicates", "summary", "progress", "corrections"]
+    )
 
     class Meta(ImportJobBase.Meta):
         verbose_name = _("beneficiary import")

@@ -48,7 +48,9 @@ def beneficiary_for(user, pk, *, capability: str = "beneficiaries.view") -> Bene
     try:
         return (
             beneficiaries_for(user, capability=capability)
-            .select_related("institution", "registered_unit", "household", "merged_into", "created_by")
+            .select_related(
+                "institution", "registered_unit", "household", "merged_into", "possible_duplicate_of", "created_by"
+            )
             .get(pk=pk)
         )
     except (Beneficiary.DoesNotExist, ValueError, TypeError):
@@ -74,7 +76,24 @@ def search(user, *, within: Unit | None = None, q: str = "", status: str = "", a
         rows = rows.filter(status=status)
     if asnaf:
         rows = rows.filter(asnaf=asnaf)
-    return rows.select_related("registered_unit", "household").order_by("name_key", "pk")
+    return rows.select_related("registered_unit", "household", "possible_duplicate_of").order_by("name_key", "pk")
+
+
+def possible_duplicates_for(user, *, within: Unit | None = None) -> QuerySet:
+    """Records in the user's scope held as possible duplicates, waiting for a person's review
+    (``Beneficiary.possible_duplicate_of`` set, not merged)."""
+    return (
+        beneficiaries_for(user, within=within)
+        .filter(possible_duplicate_of__isnull=False, merged_into__isnull=True)
+        .select_related("registered_unit", "possible_duplicate_of")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def helpable(rows: QuerySet) -> QuerySet:
+    """``rows`` without the records that may not be helped: merged, erased, or held as a possible duplicate
+    until reviewed (``Beneficiary.is_held`` for one record)."""
+    return rows.filter(merged_into__isnull=True, erased_at__isnull=True, possible_duplicate_of__isnull=True)
 
 
 @dataclass

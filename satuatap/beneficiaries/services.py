@@ -6,14 +6,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.audit.services import audit_record, diff
 from satuatap.beneficiaries import scoring
-from satuatap.beneficiaries.errors import BeneficiaryRefused, DocumentRefused, MergeRefused
+from satuatap.beneficiaries.errors import BeneficiaryRefused, DocumentRefused, MergeRefused, PossibleDuplicate
 from satuatap.beneficiaries.models import (
     ADULT_AGE,
     TRANSITIONS,
@@ -171,9 +171,11 @@ def _clean_field(fields: dict) -> dict:
     return out
 
 
-def _check_rules(beneficiary: Beneficiary, fields: dict) -> None:
+def _check_rules(beneficiary: Beneficiary, fields: dict, *, held: list | None = None) -> None:
     """Rules across fields: the NIK's birth date and sex agree with the form; an asnaf has a reason;
-    one NIK per person in the institution."""
+    one NIK per person in the institution. Given a ``held`` list (an import), a birth date that
+    disagrees with the NIK and a NIK already registered are added to it as possible duplicates
+    instead of refused."""
     nik = fields.get("nik", beneficiary.nik if beneficiary.pk else "")
     if nik:  # a changed birth date or sex is checked against the NIK already held, too
         from stdnum.id import nik as stdnum_nik
@@ -181,11 +183,15 @@ def _check_rules(beneficiary: Beneficiary, fields: dict) -> None:
         born = stdnum_nik.get_birth_date(nik)
         given = fields.get("birth_date", beneficiary.birth_date)
         if given and (given.day, given.month, given.year % 100) != (born.day, born.month, born.year % 100):
-            raise BeneficiaryRefused(
+            mismatch = PossibleDuplicate(
                 _("The birth date does not match the NIK (digits 7 to 12 say %(date)s).")
                 % {"date": born.strftime("%d-%m-%Y")},
                 field="birth_date",
+                nik_birth_date=born,
             )
+            if held is None:
+                raise mismatch
+            held.append(mismatch)
         sex = fields.get("sex", beneficiary.sex)
         nik_sex = Sex.FEMALE if int(nik[6:8]) > 40 else Sex.MALE
         if sex and sex != nik_sex:
@@ -197,14 +203,19 @@ def _check_rules(beneficiary: Beneficiary, fields: dict) -> None:
             .filter(nik_hash=blind_index("nik", nik))
             .exclude(pk=beneficiary.pk)
             .select_related("registered_unit")
+            .order_by(F("possible_duplicate_of").asc(nulls_first=True), "pk")  # the record others are held against
             .first()
         )
         if taken is not None:
-            raise BeneficiaryRefused(
+            same = PossibleDuplicate(
                 _("This NIK is already registered as %(number)s at %(unit)s; open that record instead.")
                 % {"number": taken.number, "unit": taken.registered_unit.name},
                 field="nik",
+                match_id=taken.possible_duplicate_of_id or taken.pk,
             )
+            if held is None:
+                raise same
+            held.append(same)
     asnaf = fields.get("asnaf", beneficiary.asnaf)
     reason = fields.get("asnaf_reason", beneficiary.asnaf_reason)
     if asnaf and not reason:
@@ -262,10 +273,13 @@ def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> dict:
         beneficiary.household.save(update_fields=["single_parent"])
     if not beneficiary.relation:
         beneficiary.relation = Relation.OTHER
-    if beneficiary.relation == Relation.HEAD:
+    if beneficiary.relation == Relation.HEAD and not beneficiary.is_held:
         head = (
             Beneficiary.objects.filter(
-                household=beneficiary.household, relation=Relation.HEAD, merged_into__isnull=True
+                household=beneficiary.household,
+                relation=Relation.HEAD,
+                merged_into__isnull=True,
+                possible_duplicate_of__isnull=True,
             )
             .exclude(pk=beneficiary.pk)
             .select_related("registered_unit")
@@ -330,10 +344,12 @@ def registration_problems(institution_id: int, cleaned: dict, consent: dict | No
     would break, one refusal per rule: registration stops at the first, an import lists them all.
     The NIK agrees with the birth date and sex and is new to the institution; an asnaf has its
     reason; a relation to the head needs the KK; a person's consent is recorded (for a child, the
-    guardian's)."""
+    guardian's). A birth date that disagrees with the NIK and a NIK already registered come first,
+    as ``PossibleDuplicate`` refusals (an import keeps those rows for review)."""
     beneficiary = Beneficiary(institution_id=institution_id)
     _apply(beneficiary, cleaned)
-    problems = []
+    held: list = []
+    problems: list = []
 
     def relation_needs_kk():
         if cleaned.get("relation") and not cleaned.get("kk"):
@@ -347,12 +363,12 @@ def registration_problems(institution_id: int, cleaned: dict, consent: dict | No
             )
         _consent_clean(consent, beneficiary)
 
-    for rule in (lambda: _check_rules(beneficiary, cleaned), relation_needs_kk, consent_recorded):
+    for rule in (lambda: _check_rules(beneficiary, cleaned, held=held), relation_needs_kk, consent_recorded):
         try:
             rule()
         except BeneficiaryRefused as exc:
             problems.append(exc)
-    return problems
+    return held + problems
 
 
 @transaction.atomic
@@ -371,11 +387,30 @@ def beneficiary_register_online(*, unit: Unit, consent: dict, **fields) -> Benef
     return _register(None, unit, consent, fields)
 
 
-def _register(actor, unit: Unit, consent: dict | None, fields: dict) -> Beneficiary:
+@transaction.atomic
+def beneficiary_register_possible_duplicate(
+    *, actor, unit: Unit, of: Beneficiary | None, reason: str, consent: dict | None = None, **fields
+) -> Beneficiary:
+    """Register a person an import keeps although they may already be registered (the same NIK, a birth
+    date that disagrees with the NIK, a near match): every rule of ``beneficiary_register`` holds except
+    those two, and the record is held as a possible duplicate ``of`` the record it matches, with the
+    ``reason``, until a person merges it into that record or marks them as two people
+    (``possible_duplicate_review``). Held, it is not helped and does not count as its household's head."""
+    require(actor, "beneficiaries.manage", unit)
+    if of is not None and (of.institution_id != unit.institution_id or of.is_merged):
+        raise BeneficiaryRefused(_("The matching record is closed or of another institution."), field="nik")
+    return _register(actor, unit, consent, fields, held_of=of, held_reason=" ".join((reason or "").split()))
+
+
+def _register(
+    actor, unit: Unit, consent: dict | None, fields: dict, *, held_of: Beneficiary | None = None, held_reason=None
+) -> Beneficiary:
     if "full_name" not in fields:
         raise BeneficiaryRefused(_("Enter the full name."), field="full_name")
     cleaned = clean_fields(fields)
     problems = registration_problems(unit.institution_id, cleaned, consent)
+    if held_reason is not None:
+        problems = [p for p in problems if not isinstance(p, PossibleDuplicate)]
     if problems:
         raise problems[0]
     institution = _institution(unit)
@@ -383,6 +418,8 @@ def _register(actor, unit: Unit, consent: dict | None, fields: dict) -> Benefici
         institution=institution,
         registered_unit=unit,
         created_by=actor if actor is not None and actor.is_authenticated else None,
+        possible_duplicate_of=held_of,
+        possible_duplicate_reason=held_reason or "",
     )
     _apply(beneficiary, cleaned)
     if beneficiary.kind == BeneficiaryKind.ORGANISATION and not beneficiary.organisation_type:
@@ -410,7 +447,12 @@ def _register(actor, unit: Unit, consent: dict | None, fields: dict) -> Benefici
         action=AuditAction.BENEFICIARY_REGISTERED,
         target=beneficiary,
         unit=unit,
-        changes={"number": [None, beneficiary.number], "full_name": [None, beneficiary.full_name]},
+        changes={
+            "number": [None, beneficiary.number],
+            "full_name": [None, beneficiary.full_name],
+            **({"possible_duplicate_of": [None, held_of.number]} if held_of is not None else {}),
+        },
+        note=held_reason or "",
     )
     return beneficiary
 
@@ -429,7 +471,9 @@ def beneficiary_update(*, actor, beneficiary: Beneficiary, **fields) -> Benefici
     require(actor, "beneficiaries.manage", beneficiary.registered_unit)
     beneficiary = _locked(beneficiary)
     cleaned = clean_fields(fields)
-    _check_rules(beneficiary, cleaned)
+    # A record held as a possible duplicate may be corrected while it waits for review: the same NIK
+    # or a birth date that disagrees with it is why it is held, not a reason to refuse the change.
+    _check_rules(beneficiary, cleaned, held=[] if beneficiary.is_held else None)
     before = {f: _audit_value(f, getattr(beneficiary, f, None)) for f in cleaned if f not in HOUSEHOLD_FIELDS}
     before_household = beneficiary.household_id
     _apply(beneficiary, cleaned)
@@ -999,6 +1043,7 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
         Beneficiary,
         skip=(
             (Beneficiary, "merged_into"),
+            (Beneficiary, "possible_duplicate_of"),
             (StatusChange, "beneficiary"),
             (NotDuplicate, "first"),
             (NotDuplicate, "second"),
@@ -1006,6 +1051,12 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
     )
     moved = merging.move_references(actor, references, duplicate, survivor, reason, refused)
     Beneficiary.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    # Records held as possible duplicates of the merged record are now held against the survivor.
+    Beneficiary.objects.filter(possible_duplicate_of=duplicate).exclude(pk=survivor.pk).update(
+        possible_duplicate_of=survivor
+    )
+    if survivor.possible_duplicate_of_id == duplicate.pk:
+        survivor.possible_duplicate_of, survivor.possible_duplicate_reason = None, ""
     filled = {}
     for field in MERGE_FILLED:
         attname = Beneficiary._meta.get_field(field).attname
@@ -1029,8 +1080,9 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
     survivor._change_reason = reason
     survivor.save()
     duplicate.merged_into = survivor
+    duplicate.possible_duplicate_of = None  # reviewed: it is the survivor's person
     duplicate._change_reason = reason
-    duplicate.save(update_fields=["merged_into"])
+    duplicate.save(update_fields=["merged_into", "possible_duplicate_of"])
     NotDuplicate.objects.filter(first=duplicate).delete()
     NotDuplicate.objects.filter(second=duplicate).delete()
     audit_record(
@@ -1057,6 +1109,64 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
     )
     survivor.merge_counts = moved
     return survivor
+
+
+@transaction.atomic
+def possible_duplicate_review(
+    *, actor, beneficiary: Beneficiary, same: bool, unit: Unit, reason: str = ""
+) -> Beneficiary:
+    """A person's decision on a record held as a possible duplicate: ``same`` merges it into the record it
+    matches (``beneficiary_merge``, which needs the merge role), otherwise the two are remembered as two
+    people (``not_duplicate_mark``) and the record is released, to be helped like any other. Audited.
+    Returns the record that stays in use."""
+    held = (
+        Beneficiary.objects.select_for_update(of=("self",))
+        .select_related("possible_duplicate_of")
+        .get(pk=beneficiary.pk)
+    )
+    if held.possible_duplicate_of_id is None or held.is_merged:
+        raise MergeRefused(_("This record is not waiting for a duplicate review (someone reviewed it already)."))
+    other = held.possible_duplicate_of
+    if same:
+        return beneficiary_merge(actor=actor, survivor=other, duplicate=held, unit=unit)
+    from satuatap.beneficiaries.selectors import beneficiaries_for
+
+    require(actor, "beneficiaries.manage", unit)
+    if beneficiaries_for(actor, capability="beneficiaries.manage").filter(pk=held.pk).count() != 1:
+        raise NotAllowed(_("You may review only records of your own units."))
+    if held.relation == Relation.HEAD and held.household_id:
+        head = (
+            Beneficiary.objects.filter(
+                household_id=held.household_id,
+                relation=Relation.HEAD,
+                merged_into__isnull=True,
+                possible_duplicate_of__isnull=True,
+            )
+            .exclude(pk=held.pk)
+            .first()
+        )
+        if head is not None:
+            raise MergeRefused(
+                _(
+                    "Both records are the head of the same household (KK), %(number)s already; a household has "
+                    "one head. Change the relation of one of them first, or merge them if they are one person."
+                )
+                % {"number": head.number}
+            )
+    not_duplicate_mark(actor=actor, first=held, second=other, unit=unit, reason=reason)
+    before = held.possible_duplicate_of.number
+    held.possible_duplicate_of, held.possible_duplicate_reason = None, ""
+    held._change_reason = _("Not the same person as %(number)s") % {"number": before}
+    held.save(update_fields=["possible_duplicate_of", "possible_duplicate_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.BENEFICIARY_NOT_DUPLICATE,
+        target=held,
+        unit=unit,
+        changes={"possible_duplicate_of": [before, None]},
+        note=reason,
+    )
+    return held
 
 
 # --- aid history ------------------------------------------------------------------------------------

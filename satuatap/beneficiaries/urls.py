@@ -28,5 +28,10 @@ urlpatterns = [
     path("beneficiaries/<int:pk>/consents/new/", views_records.consent_add, name="consent_add"),
     path("beneficiaries/<int:pk>/merge/", views_records.beneficiary_merge, name="merge"),
     path("beneficiaries/<int:pk>/not-duplicate/", views_records.not_duplicate, name="not_duplicate"),
+    path(
+        "beneficiaries/<int:pk>/possible-duplicate/",
+        views_records.possible_duplicate_review,
+        name="possible_duplicate_review",
+    ),
 ]
 urlpatterns += import_urlpatterns

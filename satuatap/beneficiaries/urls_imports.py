@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("beneficiaries/imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("beneficiaries/imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
     path("beneficiaries/imports/<int:pk>/errors/", views.import_errors, name="import_errors"),
+    path("beneficiaries/imports/<int:pk>/correct/", views.import_row_correct, name="import_row_correct"),
 ]

@@ -292,6 +292,8 @@ def beneficiary_detail(request, pk):
             "can_aid": open_record and can(user, "beneficiaries.manage", unit),
             "can_merge": open_record and can(user, "beneficiaries.merge", unit),
             "can_not_duplicate": open_record and can(user, "beneficiaries.manage", unit),
+            "can_review_merge": open_record and can(user, "beneficiaries.merge", unit),
+            "can_review_distinct": open_record and can(user, "beneficiaries.manage", unit),
             "can_consent": open_record and can_manage_here,
             "can_privacy": not beneficiary.is_merged
             and selectors.unit_over(user, beneficiary, "beneficiaries.privacy") is not None,

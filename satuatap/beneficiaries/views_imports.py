@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.beneficiaries import imports
 from satuatap.beneficiaries.forms_imports import BeneficiaryImportForm
 from satuatap.beneficiaries.imports import jobs
-from satuatap.beneficiaries.imports.rows import template_bytes
+from satuatap.beneficiaries.imports.rows import COLUMNS, template_bytes
 from satuatap.beneficiaries.imports.selectors import import_job_for, import_jobs_for
 from satuatap.beneficiaries.models import BeneficiaryImport
 from satuatap.beneficiaries.selectors import beneficiaries_for
@@ -106,21 +107,75 @@ def import_detail(request, pk):
         return render(request, "beneficiaries/imports/_progress.html", {"job": job})
     errors = job.errors or []
     flags = _flags(request.user, job)
+    may_act = can(request.user, imports.CAPABILITY, job.unit)
+    columns = (job.summary or {}).get("columns", {})
+    may_correct = may_act and job.status == S.VALIDATED
     return render(
         request,
         "beneficiaries/imports/detail.html",
         {
             "job": job,
-            "errors": errors[:ERRORS_SHOWN],
+            "errors": [
+                {"row": row, "column": column, "message": message, "key": columns.get(column) if may_correct else None}
+                for row, column, message in errors[:ERRORS_SHOWN]
+            ],
+            "warnings": (job.summary or {}).get("warnings", [])[:ERRORS_SHOWN],
             "more_errors": max(0, len(errors) - ERRORS_SHOWN),
             "flags": flags,
             "includable": sum(1 for f in flags if f["valid"]),
             "to_save": jobs.rows_to_save(job),
             "can_commit": job.status == S.VALIDATED and job.valid_rows > 0,
             "can_cancel": job.status in (S.UPLOADED, S.VALIDATED, S.FAILED),
-            "may_act": can(request.user, imports.CAPABILITY, job.unit),
+            "may_act": may_act,
         },
     )
+
+
+@login_required
+def import_row_correct(request, pk):
+    """The inline correction of one cell (``?row=&column=``) on the preview (htmx): GET gives the small form
+    in place of the message, POST keeps the value in the import and checks the row again, then shows the
+    page anew."""
+    _top(request)
+    job = import_job_for(request.user, pk)
+    column = request.POST.get("column") or request.GET.get("column", "")
+    try:
+        row = int(request.POST.get("row") or request.GET.get("row", ""))
+    except ValueError:
+        raise Http404 from None
+    if request.method != "POST":
+        if column not in {c.key for c in COLUMNS}:
+            raise Http404
+        value = (job.corrections or {}).get(str(row), {}).get(column, "")
+        header = next((h for h, key in (job.summary or {}).get("columns", {}).items() if key == column), column)
+        return render(
+            request,
+            "beneficiaries/imports/_correct.html",
+            {"job": job, "row": row, "column": column, "header": header, "value": value},
+        )
+    try:
+        result = imports.import_row_correct(
+            actor=request.user, job=job, row=row, column=column, value=request.POST.get("value", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if result["errors"]:
+            messages.warning(
+                request,
+                _("Row %(row)s was checked again and still has errors: %(errors)s")
+                % {"row": row, "errors": " ".join(message for _r, _c, message in result["errors"])},
+            )
+        elif result["flag"]:
+            messages.info(request, _("Row %(row)s is correct now; it is a possible duplicate.") % {"row": row})
+        else:
+            messages.success(request, _("Row %(row)s is correct now and will be saved.") % {"row": row})
+    target = reverse("beneficiaries:import_detail", args=[job.pk])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @login_required
@@ -129,7 +184,12 @@ def import_commit(request, pk):
     _top(request)
     job = import_job_for(request.user, pk)
     try:
-        started = imports.import_commit_request(actor=request.user, job=job, include=request.POST.getlist("include"))
+        started = imports.import_commit_request(
+            actor=request.user,
+            job=job,
+            include=request.POST.getlist("include"),
+            include_all=request.POST.get("include_all") == "1",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -196,6 +256,7 @@ def import_errors(request, pk):
     job = import_job_for(request.user, pk)
     header = [_("Row"), _("Column"), _("Reason")]
     lines = [[row, inert(column), inert(message)] for row, column, message in job.errors or []]
+    lines += [[row, inert(column), inert(message)] for row, column, message in (job.summary or {}).get("warnings", [])]
     lines += [[row, column, inert(message)] for row, column, message in _flag_lines(request.user, job)]
     lines.sort(key=lambda line: line[0])
     response = table_response(

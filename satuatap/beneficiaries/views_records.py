@@ -206,6 +206,36 @@ def not_duplicate(request, pk):
     return redirect(f"{_detail_url(first)}#duplicates")
 
 
+@login_required
+@require_POST
+def possible_duplicate_review(request, pk):
+    """Decide on a record an import kept as a possible duplicate: merge it into the record it matches
+    (``decision=same``), or mark the two as different people (``decision=distinct``)."""
+    same = request.POST.get("decision") == "same"
+    unit = _unit(request, "beneficiaries.merge" if same else "beneficiaries.manage")
+    held = selectors.beneficiary_for(request.user, pk)
+    other = held.possible_duplicate_of
+    try:
+        kept = services.possible_duplicate_review(
+            actor=request.user, beneficiary=held, same=same, unit=unit, reason=request.POST.get("reason", "")[:2000]
+        )
+    except ValidationError as exc:
+        _errors_as_messages(request, exc.messages)
+        return redirect(_detail_url(held))
+    if same:
+        messages.success(
+            request,
+            _("%(duplicate)s was merged into %(survivor)s.") % {"duplicate": held.number, "survivor": kept.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(number)s is a different person from %(other)s; it may be helped now.")
+            % {"number": held.number, "other": other.number if other else "?"},
+        )
+    return redirect(_detail_url(kept))
+
+
 # --- aid given outside the system ------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from xml.etree import ElementTree
 
@@ -201,31 +201,85 @@ def digits_text(value) -> str:
     return text(value)
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+# Month names and their usual short forms, Indonesian and English: "17 Maret 2026", "17 Mar 2026", "17 Agt 2026".
+_MONTH_NAMES = {
+    1: ("januari", "january", "jan"),
+    2: ("februari", "pebruari", "february", "feb", "peb"),
+    3: ("maret", "march", "mar"),
+    4: ("april", "apr"),
+    5: ("mei", "may"),
+    6: ("juni", "june", "jun"),
+    7: ("juli", "july", "jul"),
+    8: ("agustus", "august", "agu", "agt", "ags", "aug"),
+    9: ("september", "sept", "sep"),
+    10: ("oktober", "october", "okt", "oct"),
+    11: ("november", "nopember", "nov", "nop"),
+    12: ("desember", "december", "des", "dec"),
+}
+_MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII)
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)
+_NAMED = re.compile(r"(\d{1,2})[\s\-./]*([a-z]+)\.?[\s\-./,]*(\d{4})")
+# Excel counts days from 1899-12-30; a serial this large is in 2119.
+_EXCEL_EPOCH, _EXCEL_MAX = date(1899, 12, 30), 80_000
+
+
+def _compact(digits: str) -> tuple[int, int, int] | None:
+    """19551102 (year first) or 02111955 (day first); never both readable, since a year-first
+    reading would need a month of 19 or 20 where a day-first one has its century."""
+    if digits[:2] in ("19", "20") and 1 <= int(digits[4:6]) <= 12:
+        return int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    if digits[4:6] in ("19", "20"):
+        return int(digits[4:]), int(digits[2:4]), int(digits[:2])
+    return None
+
+
+def _calendar_date(year: int, month: int, day: int) -> date:
+    """The date, or a message that says which part does not exist (not that the format is wrong)."""
+    from calendar import monthrange
+
+    from django.utils.dates import MONTHS
+
+    if not 1 <= month <= 12:
+        raise CellError(_("this date does not exist: there is no month %(month)s (a year has 12).") % {"month": month})
+    if year < 1:
+        raise CellError(_("this date does not exist: there is no year %(year)s.") % {"year": year})
+    days = monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise CellError(
+            _("this date does not exist: %(month)s %(year)s has %(days)s days, not day %(day)s.")
+            % {"month": MONTHS[month], "year": year, "days": days, "day": day}
+        )
+    return date(year, month, day)
 
 
 def parse_date(value) -> date | None:
+    """A calendar date as people write it: 2026-03-17, 17/03/2026, 17-03-2026, 17.03.2026, 17 Maret 2026,
+    17 Mar 2026, 20260317 or 17032026, or an Excel date cell. A date that cannot exist (1955-11-92) is
+    refused as such, not as a format."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _EXCEL_MAX:
+        return _EXCEL_EPOCH + timedelta(days=value)  # an Excel date cell formatted as a number
     raw = text(value)
     if not raw:
         return None
-    raw = raw.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} ", raw) else raw
-    try:
-        if len(raw) == 10 and raw[4] == "-":
-            return date.fromisoformat(raw)
-        if len(raw) == 10 and raw[2] == raw[5] and raw[2] in "/-.":
-            return date(int(raw[6:]), int(raw[3:5]), int(raw[:2]))
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise CellError(_("write the date as 2026-03-17 or 17/03/2026."))
+    parts = None
+    if found := _YMD.fullmatch(raw):
+        parts = int(found[1]), int(found[2]), int(found[3])
+    elif found := _DMY.fullmatch(raw):
+        parts = int(found[3]), int(found[2]), int(found[1])
+    elif raw.isascii() and raw.isdigit() and len(raw) == 8:
+        parts = _compact(raw)
+    elif (found := _NAMED.fullmatch(raw.lower())) and found[2] in _MONTHS:
+        parts = int(found[3]), _MONTHS[found[2]], int(found[1])
+    if parts is None:
+        raise CellError(_("this is not a date that can be read; write it as 2026-03-17, 17/03/2026 or 17 Maret 2026."))
+    return _calendar_date(*parts)
 
 
 _RUPIAH_FORMS = (

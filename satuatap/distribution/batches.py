@@ -89,7 +89,7 @@ def _valid_amount(amount) -> bool:
 # What the checks read of a person (not their encrypted identifiers): a batch checks thousands at once.
 _CHECKED_FIELDS = (
     "pk", "institution", "kind", "full_name", "status", "asnaf", "province", "regency", "district",
-    "household", "merged_into", "erased_at",
+    "household", "merged_into", "erased_at", "possible_duplicate_of",
 )  # fmt: skip
 
 

@@ -459,6 +459,11 @@ def eligibility_problems(application: Application) -> list[str]:
     """Why the person may not be helped under this program, if anything."""
     person, program = application.beneficiary, application.program
     problems = []
+    if person.is_held:
+        problems.append(
+            _("%(name)s may be the same person as %(other)s: someone must review the possible duplicate first.")
+            % {"name": person.full_name, "other": person.possible_duplicate_of.number}
+        )
     if person.status not in HELPABLE:
         problems.append(
             _("%(name)s is %(status)s; only verified or active beneficiaries are helped.")

@@ -121,9 +121,7 @@ def batch_list(request):
 
 def _helpable(request, unit):
     """People registered in the unit's subtree who may be helped now (verified or active)."""
-    return registry.beneficiaries_for(request.user, within=unit).filter(
-        merged_into__isnull=True, erased_at__isnull=True, status__in=services.HELPABLE
-    )
+    return registry.helpable(registry.beneficiaries_for(request.user, within=unit)).filter(status__in=services.HELPABLE)
 
 
 def _search(request, unit, q: str, asnaf: str, exclude) -> list:

@@ -3,7 +3,9 @@
 Upload (``import_upload``) keeps the file and queues a check (``tasks_imports.import_validate``);
 the check reads every row with the registration rules and flags possible duplicates, against
 the registry and within the file; the user then saves the valid rows all at once, choosing
-which flagged rows to include (``import_commit_request``, then ``tasks_imports.import_commit``),
+which flagged rows to include (``import_commit_request``, then ``tasks_imports.import_commit``;
+the chosen flagged rows are saved as possible duplicates for review), after correcting cells on
+the preview if they like (``import_row_correct``),
 or cancels (``import_cancel``). ``rows.template_bytes`` gives the blank list to fill.
 """
 
@@ -13,6 +15,7 @@ from satuatap.beneficiaries.imports.jobs import (
     import_cancel,
     import_commit,
     import_commit_request,
+    import_row_correct,
     import_upload,
     import_validate,
 )
@@ -23,6 +26,7 @@ __all__ = [
     "import_cancel",
     "import_commit",
     "import_commit_request",
+    "import_row_correct",
     "import_upload",
     "import_validate",
 ]

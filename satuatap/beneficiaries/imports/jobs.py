@@ -6,10 +6,13 @@
     uploaded / validated / failed -> cancelled
 
 Each step moves the status with a conditional UPDATE (``WHERE status = <expected>``), so a
-double click, a second worker or a retried task finds nothing to do. Saving registers every
-chosen row through ``services.beneficiary_register`` inside one transaction: if any row is
-refused now (a head registered meanwhile, say), nothing is saved and the job says which row
-and why.
+double click, a second worker or a retried task finds nothing to do. While checked, a cell may be
+corrected on the preview (``import_row_correct``): the correction is kept in the job and that
+row is checked again. Saving registers every chosen row through ``services.beneficiary_register``
+inside one transaction, and each chosen flagged row through
+``services.beneficiary_register_possible_duplicate``, held as a possible duplicate of the record it
+best matches (in the registry, or saved from an earlier row of the file): if any row is refused
+now (a head registered meanwhile, say), nothing is saved and the job says which row and why.
 """
 
 import logging
@@ -24,7 +27,7 @@ from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
 from satuatap.beneficiaries.imports import rows as rows_module
-from satuatap.beneficiaries.models import BeneficiaryImport
+from satuatap.beneficiaries.models import Beneficiary, BeneficiaryImport
 from satuatap.core.errors import refusal_messages
 from satuatap.core.import_jobs import Progress, job_move, upload_name
 from satuatap.core.tabular import FileRefused, read_sheet
@@ -131,17 +134,17 @@ def rows_to_save(job: Job) -> int:
     return job.valid_rows - len(includable(job)) + len(set(job.include or []) & flagged)
 
 
-def import_commit_request(*, actor, job: Job, include=()) -> bool:
-    """Ask for the valid rows of a checked import to be saved, with the flagged rows in ``include``;
-    False if it was already asked or is done."""
+def import_commit_request(*, actor, job: Job, include=(), include_all: bool = False) -> bool:
+    """Ask for the valid rows of a checked import to be saved, with the flagged rows in ``include``
+    (every flagged row without errors with ``include_all``); False if it was already asked or is done."""
     require(actor, CAPABILITY, job.unit)
     if job.status != S.VALIDATED:
         return False
+    allowed = includable(job)
     try:
-        chosen = sorted({int(row) for row in include})
+        chosen = sorted(allowed if include_all else {int(row) for row in include})
     except (TypeError, ValueError):
         raise ImportRefused(_("Choose the rows to include from the list.")) from None
-    allowed = includable(job)
     if not set(chosen) <= allowed:
         raise ImportRefused(_("Only rows flagged as possible duplicates and without errors can be included."))
     job.include = chosen
@@ -151,6 +154,75 @@ def import_commit_request(*, actor, job: Job, include=()) -> bool:
         return False
     _enqueue("commit", job.pk)
     return True
+
+
+CORRECTION_MAX = 300
+
+
+@transaction.atomic
+def import_row_correct(*, actor, job: Job, row: int, column: str, value: str) -> dict:
+    """Correct one cell of a checked import instead of uploading the file again: the value is kept in the
+    job (saving uses it instead of the file's) and the row is checked again, with the rows of the file
+    that share its NIK or KK and against the registry. Audited. Returns the row's new
+    ``{"errors": [...], "warnings": [...], "flag": {...} | None}``."""
+    require(actor, CAPABILITY, job.unit)
+    job = Job.objects.select_for_update().select_related("unit").get(pk=job.pk)
+    if job.status != S.VALIDATED:
+        raise ImportRefused(_("Only an import that is checked and not yet saved can be corrected."))
+    if column not in {c.key for c in rows_module.COLUMNS}:
+        raise ImportRefused(_("Choose a column of the list to correct."), field="column")
+    value = " ".join(str(value or "").split())
+    if len(value) > CORRECTION_MAX:
+        raise ImportRefused(_("The value is longer than %(max)s characters.") % {"max": CORRECTION_MAX}, field="value")
+    with translation.override(job.language):
+        try:
+            sheet = _read(job)
+        except FileRefused as exc:
+            raise ImportRefused(exc.message) from None
+        if row not in {number for number, _cells in sheet.rows}:
+            raise ImportRefused(_("Row %(row)s is not in the file.") % {"row": row}, field="row")
+        corrections = dict(job.corrections or {})
+        before = corrections.get(str(row), {}).get(column)
+        corrections[str(row)] = {**corrections.get(str(row), {}), column: value}
+        checked = rows_module.check(
+            unit=job.unit, sheet=rows_module.related_sheet(sheet, row, corrections), corrections=corrections
+        )
+    errors = [e for e in job.errors or [] if e[0] != row] + [e for e in checked.errors if e[0] == row]
+    errors.sort(key=lambda e: e[0])
+    flag = next((d for d in checked.duplicates if d["row"] == row), None)
+    duplicates = [d for d in job.duplicates or [] if d["row"] != row] + ([flag] if flag else [])
+    duplicates.sort(key=lambda d: d["row"])
+    summary = dict(job.summary or {})
+    warnings = [w for w in summary.get("warnings", []) if w[0] != row] + [w for w in checked.warnings if w[0] == row]
+    summary["warnings"] = sorted(warnings, key=lambda w: w[0])
+    error_rows = len({e[0] for e in errors})
+    Job.objects.filter(pk=job.pk).update(
+        corrections=corrections,
+        errors=errors,
+        duplicates=duplicates,
+        summary=summary,
+        error_rows=error_rows,
+        valid_rows=job.total_rows - error_rows,
+        duplicate_rows=len(duplicates),
+        include=[r for r in job.include or [] if r != row],
+    )
+    shown = "•" * 8 + value[-4:] if column in ("nik", "kk") and value else value  # NIK and KK stay masked
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT_CORRECTED,
+        target=job,
+        unit=job.unit,
+        changes={
+            "row": [None, row],
+            column: [before and ("•" * 8 + before[-4:] if column in ("nik", "kk") else before), shown],
+        },
+        note=job.original_filename,
+    )
+    return {
+        "errors": [e for e in errors if e[0] == row],
+        "warnings": [w for w in warnings if w[0] == row],
+        "flag": flag,
+    }
 
 
 def import_cancel(*, actor, job: Job) -> bool:
@@ -172,6 +244,47 @@ def _refused(number: int, exc: ValidationError) -> str:
     ) % {"row": number, "column": column, "message": message}
 
 
+def _registry_matches(flags: dict, institution_id: int) -> dict:
+    """The registry records the flags name, by id, each as the record in use it stands for now
+    (the one it was merged into, or the one it is held against)."""
+    ids = sorted({c["id"] for flag in flags.values() for c in flag.get("registry", [])})
+    records = {}
+    for start in range(0, len(ids), 500):
+        records.update(
+            Beneficiary.objects.filter(pk__in=ids[start : start + 500], institution_id=institution_id)
+            .select_related("merged_into", "possible_duplicate_of")
+            .in_bulk()
+        )
+    out = {}
+    for pk, record in records.items():
+        record = record.merged_into or record
+        out[pk] = record.possible_duplicate_of if record.possible_duplicate_of_id else record
+    return out
+
+
+def _best_match(flag: dict, by_row: dict, records: dict):
+    """The record a flagged row is held against: its best registry match still in use, else the record
+    saved from (or held against by) the earliest row of the file it repeats; None if neither."""
+    for candidate in sorted(flag.get("registry", []), key=lambda c: -c["score"]):
+        if candidate["id"] in records:
+            return records[candidate["id"]]
+    for twin in sorted(flag.get("file", []), key=lambda t: t["row"]):
+        if twin["row"] in by_row:
+            return by_row[twin["row"]]
+    return None
+
+
+def _held_reason(flag: dict, of) -> str:
+    """Why a row was kept as a possible duplicate, as the record will show it."""
+    reasons = [twin["reason"] for twin in flag.get("file", [])]
+    reasons += [reason for candidate in flag.get("registry", []) for reason in candidate.get("reasons", [])]
+    parts = []
+    if reasons:
+        parts.append(_("Imported; matched on: %(reasons)s.") % {"reasons": ", ".join(dict.fromkeys(reasons))})
+    parts += flag.get("discrepancies", [])
+    return " ".join(parts)[:2000]
+
+
 def import_commit(job_id: int) -> Job | None:
     """Register the chosen rows, all or nothing (the task's body)."""
     job = Job.objects.select_related("unit", "committed_by").filter(pk=job_id).first()
@@ -189,7 +302,9 @@ def import_commit(job_id: int) -> Job | None:
                     return job  # another run of this task saved it meanwhile
                 require(actor, CAPABILITY, job.unit)
                 sheet = _read(job)
-                read = rows_module.read_rows(sheet, job.unit.institution_id, rules=False)
+                read = rows_module.read_rows(
+                    sheet, job.unit.institution_id, rules=False, corrections=job.corrections or {}
+                )
                 chosen = [
                     row for row, _e in read if row.row not in errors and (row.row not in flagged or row.row in include)
                 ]
@@ -200,11 +315,27 @@ def import_commit(job_id: int) -> Job | None:
                         % {"row": unreadable[0]}
                     )
                 saved = []
+                flags = {d["row"]: d for d in job.duplicates or [] if d["row"] in include}
+                records = _registry_matches(flags, job.unit.institution_id)
+                by_row: dict[int, object] = {}  # row -> the record saved from it, or the one it was held against
                 for done, row in enumerate(chosen, start=1):
                     try:
-                        beneficiary = services.beneficiary_register(
-                            actor=actor, unit=job.unit, consent=row.consent, **row.fields
-                        )
+                        if row.row in flags:
+                            of = _best_match(flags[row.row], by_row, records)
+                            beneficiary = services.beneficiary_register_possible_duplicate(
+                                actor=actor,
+                                unit=job.unit,
+                                of=of,
+                                reason=_held_reason(flags[row.row], of),
+                                consent=row.consent,
+                                **row.fields,
+                            )
+                            by_row[row.row] = of or beneficiary
+                        else:
+                            beneficiary = services.beneficiary_register(
+                                actor=actor, unit=job.unit, consent=row.consent, **row.fields
+                            )
+                            by_row[row.row] = beneficiary
                     except BeneficiaryRefused as exc:
                         raise ImportRefused(_refused(row.row, exc)) from None
                     saved.append(beneficiary)

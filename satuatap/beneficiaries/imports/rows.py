@@ -3,10 +3,13 @@
 Each row is cleaned by the registration service's own rules (``services.clean_fields`` field by field,
 so a row shows every bad cell at once, then ``services.registration_problems``);
 the rules that need the whole file or the registry are checked here: one head per household
-(KK) within the file and against the registry, and one NIK per person within the file. Rows
-that may be a person already registered (``matching.candidates``) or another row of the same
-file (same NIK, or same name and birth date) are flagged; they are left out of the saving
-unless the user ticks them.
+(KK) within the file and against the registry. Rows that may be a person already registered
+(the same NIK, ``matching.candidates``) or another row of the same file (same NIK, or same name
+and birth date), and rows whose birth date disagrees with their NIK (the typo a duplicate
+carries), are flagged, never refused: they are left out of the saving unless the user ticks
+them, and saved as possible duplicates of the record they match, for a person to review. An
+unusable phone number is dropped with a warning; the row is kept. A bad NIK, name or birth date
+still stops the row; the user may correct a cell on the preview (``corrections``).
 """
 
 from collections.abc import Callable
@@ -17,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.beneficiaries import matching, services
-from satuatap.beneficiaries.errors import BeneficiaryRefused
+from satuatap.beneficiaries.errors import BeneficiaryRefused, PossibleDuplicate
+from satuatap.beneficiaries.imports import review
 from satuatap.beneficiaries.models import Asnaf, Beneficiary, ConsentMethod, Relation, Sex
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
@@ -82,7 +86,10 @@ COLUMNS = [
         gettext_lazy("Birth date"),
         "1990-08-15",
         ("tanggal_lahir", "tanggal lahir", "tgl lahir", "date of birth", "dob"),
-        help=gettext_lazy("2026-03-17 or 17/03/2026; must agree with the NIK."),
+        help=gettext_lazy(
+            "2026-03-17, 17/03/2026 or 17 Maret 2026; must agree with the NIK "
+            "(a row that does not is kept as a possible duplicate)."
+        ),
     ),
     Column(
         "sex",
@@ -193,6 +200,8 @@ DIGIT_FIELDS = ("nik", "kk", "phone", "rt", "rw")
 BOOLEAN_FIELDS = ("has_disability", "is_orphan", "chronic_illness")
 # The service's error fields that are not named as a column.
 FIELD_COLUMN = {"consent_purpose": "consent_method", "consent_given_on": "consent_method"}
+# Cells that only help to reach the person: an unusable one is dropped with a warning, the row is kept.
+DROPPABLE_FIELDS = ("phone",)
 
 YES = {"ya", "y", "yes", "1", "true", "benar", "x", "v", "ada"}
 NO = {"tidak", "tdk", "t", "no", "n", "0", "false", "salah", "bukan", "-", "tidakada"}
@@ -205,6 +214,8 @@ class Row:
     row: int
     fields: dict
     consent: dict | None
+    warnings: list = field(default_factory=list)  # [(column key, message)]: cells dropped, the row kept
+    held: list = field(default_factory=list)  # PossibleDuplicate refusals: kept as flags, not errors
 
 
 @dataclass
@@ -212,6 +223,7 @@ class Checked:
     total: int = 0
     valid: list[Row] = field(default_factory=list)
     errors: list[list] = field(default_factory=list)  # [row, column header, message]
+    warnings: list[list] = field(default_factory=list)  # [row, column header, message]
     duplicates: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
@@ -295,9 +307,13 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, list[tuple[str, str]]]:
-    """The cleaned fields and consent of one row, and its errors as (column key, message)."""
-    values = sheet.values(cells)
+def parse(
+    sheet: Sheet, cells: tuple, maps: Maps, corrected: dict | None = None
+) -> tuple[dict, dict | None, list[tuple[str, str]], list[tuple[str, str]]]:
+    """The cleaned fields and consent of one row (with the cells ``corrected`` on the preview instead of
+    the file's), its errors and its warnings (a dropped cell), each as (column key, message)."""
+    values = sheet.values(cells) | (corrected or {})
+    warnings: list[tuple[str, str]] = []
     raw: dict = {}
     errors: list[tuple[str, str]] = []
     for key in TEXT_FIELDS:
@@ -333,7 +349,14 @@ def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, li
         try:
             cleaned.update(services.clean_fields({key: value}))
         except BeneficiaryRefused as exc:
-            errors.extend((name or key, message) for name, message in refusal_messages(exc))
+            messages = [(name or key, message) for name, message in refusal_messages(exc)]
+            if key in DROPPABLE_FIELDS:
+                warnings.extend(
+                    (name, _("%(message)s The cell is left out; the row is kept.") % {"message": message})
+                    for name, message in messages
+                )
+            else:
+                errors.extend(messages)
     consent = None
     if method:
         consent = {
@@ -341,16 +364,20 @@ def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, li
             "guardian_name": text(values.get("guardian_name")),
             "guardian_relation": text(values.get("guardian_relation")),
         }
-    return cleaned, consent, errors
+    return cleaned, consent, errors, warnings
 
 
-def _rules(institution_id: int, cleaned: dict, consent: dict | None) -> list[tuple[str, str]]:
-    """The registration rules across fields, with the service's own messages."""
-    return [
+def _rules(institution_id: int, cleaned: dict, consent: dict | None) -> tuple[list[tuple[str, str]], list]:
+    """The registration rules across fields, with the service's own messages; the possible duplicates
+    (a NIK already registered, a birth date that disagrees with the NIK) apart, to be flagged."""
+    problems = services.registration_problems(institution_id, cleaned, consent)
+    errors = [
         (name or "full_name", message)
-        for exc in services.registration_problems(institution_id, cleaned, consent)
+        for exc in problems
+        if not isinstance(exc, PossibleDuplicate)
         for name, message in refusal_messages(exc)
     ]
+    return errors, [exc for exc in problems if isinstance(exc, PossibleDuplicate)]
 
 
 def _mask(value: str, keep_first: bool = False) -> str:
@@ -369,33 +396,49 @@ def _existing_heads(institution_id: int, kks: set[str]) -> dict[str, str]:
             household__kk_hash__in=hashes[start : start + 500],
             relation=Relation.HEAD,
             merged_into__isnull=True,
+            possible_duplicate_of__isnull=True,
         ).values_list("household__kk_hash", "registered_unit__name")
         heads.update(rows)
     return heads
 
 
-def read_rows(sheet: Sheet, institution_id: int, *, rules: bool = True, progress: Progress = no_progress):
-    """Each row's cleaned fields, consent and errors (column key, message), in file order."""
+def read_rows(
+    sheet: Sheet,
+    institution_id: int,
+    *,
+    rules: bool = True,
+    progress: Progress = no_progress,
+    corrections: dict | None = None,
+    only: set[int] | None = None,
+):
+    """Each row's cleaned fields, consent and errors (column key, message), in file order, with the cells
+    corrected on the preview (``corrections``: {"<row>": {"<column key>": value}}); ``only`` these rows."""
     maps = Maps()
+    corrections = corrections or {}
     out = []
     for done, (number, cells) in enumerate(sheet.rows, start=1):
-        cleaned, consent, errors = parse(sheet, cells, maps)
+        if only is not None and number not in only:
+            continue
+        cleaned, consent, errors, warnings = parse(sheet, cells, maps, corrections.get(str(number)))
+        held = []
         if rules and not errors:
-            errors = _rules(institution_id, cleaned, consent)
-        out.append((Row(number, cleaned, consent), errors))
+            errors, held = _rules(institution_id, cleaned, consent)
+        out.append((Row(number, cleaned, consent, warnings, held), errors))
         if done % PROGRESS_EVERY == 0:
             progress(done)
     return out
 
 
-def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Checked:
-    """Check every row as registration would, then the rules of the whole file and the duplicates."""
+def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, corrections: dict | None = None) -> Checked:
+    """Check every row as registration would (with the cells ``corrected`` on the preview), then the
+    rules of the whole file and the duplicates."""
     institution_id = unit.institution_id
     total = len(sheet.rows)
     # Reading takes about half the time, the registry's candidates the other half.
-    rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 2))
+    rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 2), corrections=corrections)
     problems: dict[int, list] = {number.row: errors for number, errors in rows if errors}
     readable = [row for row, errors in rows if not errors]
+    warnings = {row.row: row.warnings for row, _errors in rows if row.warnings}
     flags: dict[int, dict] = {}
 
     def flag(row: Row) -> dict:
@@ -408,27 +451,32 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
                 "nik": _mask(row.fields.get("nik", ""), keep_first=True),
                 "file": [],
                 "registry": [],
+                "discrepancies": [],
             },
         )
+
+    # A NIK already registered, a birth date that disagrees with the NIK: kept as flags, not errors.
+    held_rows = review.flag_held(readable, flag, institution_id)
 
     # Within the file: one NIK per person, one head per KK, the same name and birth date twice.
     first_nik: dict[str, int] = {}
     first_head: dict[str, int] = {}
     first_person: dict[tuple[str, date], int] = {}
+    by_row = {row.row: row for row in readable}
     for row in readable:
         nik, kk = row.fields.get("nik"), row.fields.get("kk")
         if nik:
             seen = first_nik.setdefault(nik, row.row)
             if seen != row.row:
-                problems.setdefault(row.row, []).append(
-                    (
-                        "nik",
-                        _("Row %(row)s of this file has the same NIK; a person is registered once.") % {"row": seen},
-                    )
+                entry = flag(row)
+                entry["file"].append({"row": seen, "reason": _("same NIK")})
+                entry["discrepancies"].extend(
+                    _("Row %(row)s: %(difference)s.") % {"row": seen, "difference": difference}
+                    for difference in review.differences(row, by_row[seen].fields)
                 )
-                flag(row)["file"].append({"row": seen, "reason": _("same NIK")})
+                held_rows.add(row.row)
                 continue
-        if kk and row.fields.get("relation") == Relation.HEAD:
+        if kk and row.fields.get("relation") == Relation.HEAD and row.row not in held_rows:
             seen = first_head.setdefault(kk, row.row)
             if seen != row.row:
                 problems.setdefault(row.row, []).append(
@@ -447,7 +495,12 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     heads = _existing_heads(institution_id, set(first_head))
     for row in readable:
         kk = row.fields.get("kk")
-        if kk and row.fields.get("relation") == Relation.HEAD and first_head.get(kk) == row.row:
+        if (
+            kk
+            and row.fields.get("relation") == Relation.HEAD
+            and first_head.get(kk) == row.row
+            and row.row not in held_rows
+        ):
             unit_name = heads.get(blind_index("kk", kk))
             if unit_name is not None:
                 problems.setdefault(row.row, []).append(
@@ -482,16 +535,45 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
         for key, message in problems[number]:
             column = FIELD_COLUMN.get(key, key)
             result.errors.append([number, headers.get(column, column), message])
+    for number in sorted(warnings):
+        for key, message in warnings[number]:
+            result.warnings.append([number, headers.get(key, key), message])
     for number in sorted(flags):
-        result.duplicates.append({**flags[number], "valid": number not in problems})
+        result.duplicates.append(
+            {
+                **flags[number],
+                "registry": review.one_per_record(flags[number]["registry"]),
+                "valid": number not in problems,
+            }
+        )
     flagged = result.flagged_rows
     result.summary = {
         "preview": [preview(row) for row in valid if row.row not in flagged][:PREVIEW_ROWS],
         "unknown_columns": sheet.unknown,
         "flagged_valid": len([row for row in valid if row.row in flagged]),
+        "warnings": result.warnings,
+        # The file's header of each column, to correct a cell named in an error or warning.
+        "columns": {header: key for key, header in headers.items()},
     }
     progress(total)
     return result
+
+
+def _identifier(value) -> str:
+    return "".join(ch for ch in digits_text(value) if ch.isdigit())
+
+
+def related_sheet(sheet: Sheet, number: int, corrections: dict) -> Sheet:
+    """The row ``number`` with the rows of the file that share its NIK or KK: what checking that one row
+    again needs of the rest of the file (after a cell of it was corrected)."""
+
+    def identifiers(row_number, cells):
+        values = sheet.values(cells) | corrections.get(str(row_number), {})
+        return {_identifier(values.get("nik")), _identifier(values.get("kk"))} - {""}
+
+    mine = next((identifiers(n, cells) for n, cells in sheet.rows if n == number), set())
+    rows = [(n, cells) for n, cells in sheet.rows if n == number or (mine and identifiers(n, cells) & mine)]
+    return Sheet(columns=sheet.columns, headers=sheet.headers, unknown=sheet.unknown, rows=rows)
 
 
 def preview(row: Row) -> dict:

@@ -54,7 +54,7 @@ def test_dates_read_in_iso_and_indonesian_order(day):
         assert parse_date(written) == day
 
 
-@pytest.mark.parametrize("written", ["31/02/2026", "2026-13-01", "kemarin", "17 Agustus 2026", "2026/02/30"])
+@pytest.mark.parametrize("written", ["31/02/2026", "2026-13-01", "kemarin", "17 Agustusan 2026", "2026/02/30"])
 def test_impossible_dates_are_refused(written):
     with pytest.raises(CellError):
         parse_date(written)
