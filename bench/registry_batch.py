@@ -47,6 +47,15 @@ def _key(kind: str, number: str) -> str | None:
     return hmac.new(BENCH_KEY, f"{kind}:{number}".encode(), hashlib.sha256).hexdigest()
 
 
+# The columns a list with fewer fields leaves empty (a partner's list, an old spreadsheet).
+SPARSE_EMPTY = ("district", "regency", "kk", "phone")
+
+
+def sparse(records: list[dict]) -> list[dict]:
+    """The records without district, regency, KK and phone."""
+    return [{**record, **dict.fromkeys(SPARSE_EMPTY, "")} for record in records]
+
+
 def linkage_input(records: list[dict]) -> list[dict]:
     """The generated records as ``deduplicate`` reads them: NIK and KK as keys, no truth."""
     return [
@@ -62,6 +71,7 @@ def linkage_input(records: list[dict]) -> list[dict]:
             "district": record["district"],
             "regency": record["regency"],
             "province": record["province"],
+            "street": record["street"],
         }
         for record in records
     ]
@@ -115,10 +125,13 @@ def evaluate(records: list[dict], result) -> dict:
     }
 
 
-def measure(count: int = 100_000, seed: int = SEED) -> dict:
-    """Generate ``count`` records, deduplicate them and return the figures (seconds included)."""
+def measure(count: int = 100_000, seed: int = SEED, *, fewer_fields: bool = False) -> dict:
+    """Generate ``count`` records, deduplicate them and return the figures (seconds included);
+    ``fewer_fields``: with district, regency, KK and phone left empty."""
     started = time.perf_counter()
     records = generate(count, seed=seed)
+    if fewer_fields:
+        records = sparse(records)
     given = linkage_input(records)
     generated = time.perf_counter()
     result = deduplicate(given)

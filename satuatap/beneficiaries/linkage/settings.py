@@ -11,6 +11,7 @@ normalised names.
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from django.utils.translation import gettext_noop as N_
 from splink import SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 
@@ -25,6 +26,10 @@ MIN_TRAINING_RECORDS = 500
 # An EM session needs at least this many pairs from its rule; with fewer (a registry without
 # NIKs, say) the comparisons it would train keep their priors.
 MIN_TRAINING_PAIRS = 50
+# The reason of a name compared by similarity, "name 0.93". The other reasons are English msgids
+# (marked with ``N_`` for extraction): stored as they are, translated when shown
+# (``dedup.reason_text``), so a run reads in the language of whoever reviews it.
+SIMILAR_NAME = "name {similarity:.2f}"
 
 
 def _same(column: str) -> cll.ExactMatchLevel:
@@ -69,57 +74,63 @@ def _model(term_frequencies: bool) -> list[tuple]:
     if term_frequencies:
         same_name.configure(tf_adjustment_column="name_key")
     return [
-        _exact("nik_key", "same NIK", "different NIK", 0.95, 0.00001),
+        _exact("nik_key", N_("same NIK"), N_("different NIK"), 0.95, 0.00001),
         (
             "name",
             cll.NullLevel("name_key"),
             [
-                (same_name, "same name", 0.55, 0.0005),
-                (cll.ExactMatchLevel("name_sorted"), "same name parts in another order", 0.05, 0.00001),
+                (same_name, N_("same name"), 0.55, 0.0005),
+                (cll.ExactMatchLevel("name_sorted"), N_("same name parts in another order"), 0.05, 0.00001),
                 # Jaro-Winkler first: it is cheap and rules out most pairs before the costly
                 # Damerau-Levenshtein (a typo, a doubled or a transposed letter is one edit).
                 (
                     cll.And(cll.JaroWinklerLevel("name_key", 0.8), cll.DamerauLevenshteinLevel("name_key", 1)),
-                    "name one letter apart",
+                    N_("name one letter apart"),
                     0.15,
                     0.0002,
                 ),
-                (cll.JaroWinklerLevel("name_key", 0.92), "name {similarity:.2f}", 0.1, 0.002),
-                (cll.JaroWinklerLevel("name_sorted", 0.92), "similar name parts in another order", 0.02, 0.0005),
-                (cll.ArrayIntersectLevel("name_tokens", 2), "two name parts in common", 0.05, 0.0005),
-                (cll.JaroWinklerLevel("name_key", 0.8), "name {similarity:.2f}", 0.07, 0.05),
-                (cll.ElseLevel(), "different name", 0.03, 0.947),
+                (cll.JaroWinklerLevel("name_key", 0.92), SIMILAR_NAME, 0.1, 0.002),
+                (cll.JaroWinklerLevel("name_sorted", 0.92), N_("similar name parts in another order"), 0.02, 0.0005),
+                (cll.ArrayIntersectLevel("name_tokens", 2), N_("two name parts in common"), 0.05, 0.0005),
+                (cll.JaroWinklerLevel("name_key", 0.8), SIMILAR_NAME, 0.07, 0.05),
+                (cll.ElseLevel(), N_("different name"), 0.03, 0.947),
             ],
         ),
         (
             "birth_date",
             cll.NullLevel("birth_date"),
             [
-                (cll.ExactMatchLevel("birth_date"), "same birth date", 0.85, 0.0001),
-                (cll.CustomLevel("birth_date_swapped_l = birth_date_r"), "birth day and month swapped", 0.05, 0.00001),
-                (cll.LevenshteinLevel("birth_date", 1), "birth date one digit apart", 0.06, 0.005),
-                (cll.ElseLevel(), "different birth date", 0.04, 0.99489),
+                (cll.ExactMatchLevel("birth_date"), N_("same birth date"), 0.85, 0.0001),
+                (
+                    cll.CustomLevel("birth_date_swapped_l = birth_date_r"),
+                    N_("birth day and month swapped"),
+                    0.05,
+                    0.00001,
+                ),
+                (cll.LevenshteinLevel("birth_date", 1), N_("birth date one digit apart"), 0.06, 0.005),
+                (cll.ElseLevel(), N_("different birth date"), 0.04, 0.99489),
             ],
         ),
-        _exact("sex", "same sex", "different sex", 0.99, 0.5),
+        _exact("sex", N_("same sex"), N_("different sex"), 0.99, 0.5),
         (
             # One comparison for KK, phone and place, because they are not independent: the
             # members of a household share all three, so three separate comparisons would count
             # "same household" three times as evidence of "same person".
             "household",
-            _null_in_all("kk_key", "phone", "village_key"),
+            _null_in_all("kk_key", "phone", "village_key", "street_key"),
             [
-                (cll.And(_same("kk_key"), _same("phone")), "same KK and phone", 0.3, 0.000005),
-                (_same("kk_key"), "same KK", 0.3, 0.00001),
-                (cll.And(_same("phone"), _same_village()), "same phone and village", 0.15, 0.000005),
-                (_same("phone"), "same phone", 0.05, 0.00001),
-                (_same_village(), "same village", 0.15, 0.005),
-                (_similar_village(), "similar village name", 0.02, 0.005),
-                (_same("district_key"), "same district", 0.01, 0.02),
-                (cll.ExactMatchLevel("regency_key"), "same regency", 0.01, 0.1),
+                (cll.And(_same("kk_key"), _same("phone")), N_("same KK and phone"), 0.3, 0.000005),
+                (_same("kk_key"), N_("same KK"), 0.3, 0.00001),
+                (cll.And(_same("phone"), _same_village()), N_("same phone and village"), 0.15, 0.000005),
+                (_same("phone"), N_("same phone"), 0.05, 0.00001),
+                (cll.And(_same("street_key"), _district_agrees()), N_("same street"), 0.2, 0.0005),
+                (_same_village(), N_("same village"), 0.15, 0.005),
+                (_similar_village(), N_("similar village name"), 0.02, 0.005),
+                (_same("district_key"), N_("same district"), 0.01, 0.02),
+                (cll.ExactMatchLevel("regency_key"), N_("same regency"), 0.01, 0.1),
                 # Without a regency on both sides, "different" would be a guess: no evidence.
                 (cll.NullLevel("regency_key"), None, None, None),
-                (cll.ElseLevel(), "different regency", 0.01, 0.87),
+                (cll.ElseLevel(), N_("different regency"), 0.01, 0.87),
             ],
         ),
     ]
@@ -166,6 +177,16 @@ BLOCKING_RULES = [
     block_on("name_tokens", "village_key", "district_key", arrays_to_explode=["name_tokens"]),
     block_on("birth_date", "substr(name_key, 1, 1)"),
     CustomRule("l.birth_date_swapped = r.birth_date and l.district_key = r.district_key"),
+    # Rules that need no place nor NIK, KK or phone (a partner's list of names, birth dates and
+    # streets): the name (in any word order, or as it sounds) with the birth year; one name word
+    # with the birth month; the street with the name's beginning; the swapped birth date with
+    # the name's first letter. Each pairs a name with a date or a street, so a common name
+    # ("Siti Aminah") meets only the few born the same year, never the whole list.
+    block_on("name_sorted", "birth_year"),
+    block_on("name_sound", "birth_year"),
+    block_on("name_tokens", "birth_month", arrays_to_explode=["name_tokens"]),
+    block_on("street_key", "substr(name_key, 1, 3)"),
+    CustomRule("l.birth_date_swapped = r.birth_date and substr(l.name_key, 1, 1) = substr(r.name_key, 1, 1)"),
 ]
 # EM sessions: each trains the m of every comparison but those its rule blocks on.
 TRAINING_RULES = [
