@@ -1,6 +1,7 @@
 """How well the batch deduplication finds the known duplicates of a generated registry.
 
-    python -m bench.registry_batch --count 100000 [--seed 2026] [--baseline] [--json var/bench/registry_batch.json]
+    python -m bench.registry_batch --count 100000 [--seed 2026] [--baseline] [--fewer-fields]
+        [--json var/bench/registry_batch.json]
 
 Generates the registry (``bench.registry_generate``), replaces NIK and KK by keyed hashes as
 the application stores them (so the model sees only "equal" or "not equal", never the digits),
@@ -244,9 +245,10 @@ def main(argv=None) -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--baseline", action="store_true", help="also Splink with its quickstart's settings")
+    parser.add_argument("--fewer-fields", action="store_true", help="with district, regency, KK and phone left empty")
     parser.add_argument("--json", help="write the figures to this file (for bench.report)")
     args = parser.parse_args(argv)
-    figures = measure(args.count, args.seed)
+    figures = measure(args.count, args.seed, fewer_fields=args.fewer_fields)
     print(
         f"{figures['records']:,} records of {figures['persons']:,} persons, {figures['true_pairs']:,} true pairs\n"
         f"pairs     {figures['reported_pairs']:>8,} reported  precision {figures['pair_precision']:.4f}  "
