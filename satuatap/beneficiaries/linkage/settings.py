@@ -11,9 +11,16 @@ normalised names.
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from django.utils.translation import gettext_noop as N_
 from splink import SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
+
+
+def gettext_noop(message: str) -> str:
+    """A reason as an English msgid, marked for extraction (makemessages looks for this name) and
+    translated when shown (``dedup.reason_text``). Not Django's: the model runs without Django's
+    settings (on Spark, in ``bench.registry_batch``)."""
+    return message
+
 
 SEED = 2026
 # Pairs at or above this match probability are reported and clustered. 0.8 since lists without
@@ -30,7 +37,7 @@ MIN_TRAINING_RECORDS = 500
 # NIKs, say) the comparisons it would train keep their priors.
 MIN_TRAINING_PAIRS = 50
 # The reason of a name compared by similarity, "name 0.93". The other reasons are English msgids
-# (marked with ``N_`` for extraction): stored as they are, translated when shown
+# (marked with ``gettext_noop`` for extraction): stored as they are, translated when shown
 # (``dedup.reason_text``), so a run reads in the language of whoever reviews it.
 SIMILAR_NAME = "name {similarity:.2f}"
 
@@ -77,44 +84,49 @@ def _model(term_frequencies: bool) -> list[tuple]:
     if term_frequencies:
         same_name.configure(tf_adjustment_column="name_key")
     return [
-        _exact("nik_key", N_("same NIK"), N_("different NIK"), 0.95, 0.00001),
+        _exact("nik_key", gettext_noop("same NIK"), gettext_noop("different NIK"), 0.95, 0.00001),
         (
             "name",
             cll.NullLevel("name_key"),
             [
-                (same_name, N_("same name"), 0.55, 0.0005),
-                (cll.ExactMatchLevel("name_sorted"), N_("same name parts in another order"), 0.05, 0.00001),
+                (same_name, gettext_noop("same name"), 0.55, 0.0005),
+                (cll.ExactMatchLevel("name_sorted"), gettext_noop("same name parts in another order"), 0.05, 0.00001),
                 # Jaro-Winkler first: it is cheap and rules out most pairs before the costly
                 # Damerau-Levenshtein (a typo, a doubled or a transposed letter is one edit).
                 (
                     cll.And(cll.JaroWinklerLevel("name_key", 0.8), cll.DamerauLevenshteinLevel("name_key", 1)),
-                    N_("name one letter apart"),
+                    gettext_noop("name one letter apart"),
                     0.15,
                     0.0002,
                 ),
                 (cll.JaroWinklerLevel("name_key", 0.92), SIMILAR_NAME, 0.1, 0.002),
-                (cll.JaroWinklerLevel("name_sorted", 0.92), N_("similar name parts in another order"), 0.02, 0.0005),
-                (cll.ArrayIntersectLevel("name_tokens", 2), N_("two name parts in common"), 0.05, 0.0005),
+                (
+                    cll.JaroWinklerLevel("name_sorted", 0.92),
+                    gettext_noop("similar name parts in another order"),
+                    0.02,
+                    0.0005,
+                ),
+                (cll.ArrayIntersectLevel("name_tokens", 2), gettext_noop("two name parts in common"), 0.05, 0.0005),
                 (cll.JaroWinklerLevel("name_key", 0.8), SIMILAR_NAME, 0.07, 0.05),
-                (cll.ElseLevel(), N_("different name"), 0.03, 0.947),
+                (cll.ElseLevel(), gettext_noop("different name"), 0.03, 0.947),
             ],
         ),
         (
             "birth_date",
             cll.NullLevel("birth_date"),
             [
-                (cll.ExactMatchLevel("birth_date"), N_("same birth date"), 0.85, 0.0001),
+                (cll.ExactMatchLevel("birth_date"), gettext_noop("same birth date"), 0.85, 0.0001),
                 (
                     cll.CustomLevel("birth_date_swapped_l = birth_date_r"),
-                    N_("birth day and month swapped"),
+                    gettext_noop("birth day and month swapped"),
                     0.05,
                     0.00001,
                 ),
-                (cll.LevenshteinLevel("birth_date", 1), N_("birth date one digit apart"), 0.06, 0.005),
-                (cll.ElseLevel(), N_("different birth date"), 0.04, 0.99489),
+                (cll.LevenshteinLevel("birth_date", 1), gettext_noop("birth date one digit apart"), 0.06, 0.005),
+                (cll.ElseLevel(), gettext_noop("different birth date"), 0.04, 0.99489),
             ],
         ),
-        _exact("sex", N_("same sex"), N_("different sex"), 0.99, 0.5),
+        _exact("sex", gettext_noop("same sex"), gettext_noop("different sex"), 0.99, 0.5),
         (
             # One comparison for KK, phone and place, because they are not independent: the
             # members of a household share all three, so three separate comparisons would count
@@ -122,18 +134,18 @@ def _model(term_frequencies: bool) -> list[tuple]:
             "household",
             _null_in_all("kk_key", "phone", "village_key", "street_key"),
             [
-                (cll.And(_same("kk_key"), _same("phone")), N_("same KK and phone"), 0.3, 0.000005),
-                (_same("kk_key"), N_("same KK"), 0.3, 0.00001),
-                (cll.And(_same("phone"), _same_village()), N_("same phone and village"), 0.15, 0.000005),
-                (_same("phone"), N_("same phone"), 0.05, 0.00001),
-                (cll.And(_same("street_key"), _district_agrees()), N_("same street"), 0.2, 0.0005),
-                (_same_village(), N_("same village"), 0.15, 0.005),
-                (_similar_village(), N_("similar village name"), 0.02, 0.005),
-                (_same("district_key"), N_("same district"), 0.01, 0.02),
-                (cll.ExactMatchLevel("regency_key"), N_("same regency"), 0.01, 0.1),
+                (cll.And(_same("kk_key"), _same("phone")), gettext_noop("same KK and phone"), 0.3, 0.000005),
+                (_same("kk_key"), gettext_noop("same KK"), 0.3, 0.00001),
+                (cll.And(_same("phone"), _same_village()), gettext_noop("same phone and village"), 0.15, 0.000005),
+                (_same("phone"), gettext_noop("same phone"), 0.05, 0.00001),
+                (cll.And(_same("street_key"), _district_agrees()), gettext_noop("same street"), 0.2, 0.0005),
+                (_same_village(), gettext_noop("same village"), 0.15, 0.005),
+                (_similar_village(), gettext_noop("similar village name"), 0.02, 0.005),
+                (_same("district_key"), gettext_noop("same district"), 0.01, 0.02),
+                (cll.ExactMatchLevel("regency_key"), gettext_noop("same regency"), 0.01, 0.1),
                 # Without a regency on both sides, "different" would be a guess: no evidence.
                 (cll.NullLevel("regency_key"), None, None, None),
-                (cll.ElseLevel(), N_("different regency"), 0.01, 0.87),
+                (cll.ElseLevel(), gettext_noop("different regency"), 0.01, 0.87),
             ],
         ),
     ]
