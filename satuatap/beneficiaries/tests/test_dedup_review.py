@@ -283,3 +283,26 @@ def test_a_run_says_which_fields_were_too_empty_to_help(world, registry):
     assert "district" in run.too_empty and "street" not in run.too_empty and "full_name" not in run.too_empty
     page = as_user(registry.paula).get(url(run)).content.decode()
     assert "Too rarely filled in this registry to help find duplicates" in page and "District" in page
+
+
+def test_the_run_page_and_the_api_cost_the_same_queries_for_more_pairs(world, registry, found):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run, _pairs, _people = found
+    client, api = as_user(registry.paula), Api(registry.paula)
+
+    def cost():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(url(run)).status_code == 200
+        with CaptureQueriesContext(connection) as listed:
+            assert api.get(f"/dedup-runs/{run.pk}/pairs").status_code == 200
+        return len(page), len(listed)
+
+    cost()  # the token's first use is recorded once
+    before = cost()
+    for i in range(6):
+        one = person(registry.paula, world.branch_a, f"Rina Marlina {i}", birth_date=date(1990, 1, 1 + i))
+        two = person(registry.paula, world.branch_a, f"Rina Marlin {i}", birth_date=date(1990, 1, 1 + i))
+        pair_of(run, 4 + i, one, two, 0.9, ["same birth date"])
+    assert cost() == before
