@@ -87,6 +87,8 @@ bench: $(VENV)/.dev
 		|| echo "pytest-benchmark suite" >> $(BENCH_RESULTS)/failed
 	$(PY) -m bench.registry_batch --count $(or $(BENCH_BATCH),$(call BENCH_SCALED,100000,5000)) --baseline \
 		--json $(BENCH_RESULTS)/registry_batch.json || echo "bench.registry_batch" >> $(BENCH_RESULTS)/failed
+	$(PY) -m bench.registry_import_dedup --count $(or $(BENCH_IMPORT_DEDUP),$(call BENCH_SCALED,3000,1000)) \
+		--json $(BENCH_RESULTS)/registry_import_dedup.json || echo "bench.registry_import_dedup" >> $(BENCH_RESULTS)/failed
 	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.side_by_side --database-url "$(BENCH_URL)" \
 		--seconds $(or $(BENCH_HTTP_SECONDS),20) || echo "bench.side_by_side" >> $(BENCH_RESULTS)/failed
 	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.report $(BENCH_RESULTS)/results.json

@@ -1,6 +1,7 @@
 """How well the batch deduplication finds the known duplicates of a generated registry.
 
-    python -m bench.registry_batch --count 100000 [--seed 2026] [--baseline] [--json var/bench/registry_batch.json]
+    python -m bench.registry_batch --count 100000 [--seed 2026] [--baseline] [--fewer-fields]
+        [--json var/bench/registry_batch.json]
 
 Generates the registry (``bench.registry_generate``), replaces NIK and KK by keyed hashes as
 the application stores them (so the model sees only "equal" or "not equal", never the digits),
@@ -47,6 +48,15 @@ def _key(kind: str, number: str) -> str | None:
     return hmac.new(BENCH_KEY, f"{kind}:{number}".encode(), hashlib.sha256).hexdigest()
 
 
+# The columns a list with fewer fields leaves empty (a partner's list, an old spreadsheet).
+SPARSE_EMPTY = ("district", "regency", "kk", "phone")
+
+
+def sparse(records: list[dict]) -> list[dict]:
+    """The records without district, regency, KK and phone."""
+    return [{**record, **dict.fromkeys(SPARSE_EMPTY, "")} for record in records]
+
+
 def linkage_input(records: list[dict]) -> list[dict]:
     """The generated records as ``deduplicate`` reads them: NIK and KK as keys, no truth."""
     return [
@@ -62,6 +72,7 @@ def linkage_input(records: list[dict]) -> list[dict]:
             "district": record["district"],
             "regency": record["regency"],
             "province": record["province"],
+            "street": record["street"],
         }
         for record in records
     ]
@@ -115,10 +126,13 @@ def evaluate(records: list[dict], result) -> dict:
     }
 
 
-def measure(count: int = 100_000, seed: int = SEED) -> dict:
-    """Generate ``count`` records, deduplicate them and return the figures (seconds included)."""
+def measure(count: int = 100_000, seed: int = SEED, *, fewer_fields: bool = False) -> dict:
+    """Generate ``count`` records, deduplicate them and return the figures (seconds included);
+    ``fewer_fields``: with district, regency, KK and phone left empty."""
     started = time.perf_counter()
     records = generate(count, seed=seed)
+    if fewer_fields:
+        records = sparse(records)
     given = linkage_input(records)
     generated = time.perf_counter()
     result = deduplicate(given)
@@ -231,9 +245,10 @@ def main(argv=None) -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--baseline", action="store_true", help="also Splink with its quickstart's settings")
+    parser.add_argument("--fewer-fields", action="store_true", help="with district, regency, KK and phone left empty")
     parser.add_argument("--json", help="write the figures to this file (for bench.report)")
     args = parser.parse_args(argv)
-    figures = measure(args.count, args.seed)
+    figures = measure(args.count, args.seed, fewer_fields=args.fewer_fields)
     print(
         f"{figures['records']:,} records of {figures['persons']:,} persons, {figures['true_pairs']:,} true pairs\n"
         f"pairs     {figures['reported_pairs']:>8,} reported  precision {figures['pair_precision']:.4f}  "

@@ -221,6 +221,27 @@ def target_rows(results: dict | None, generated: dict | None) -> list[SimpleName
     return rows
 
 
+def import_dedup_rows(figures: dict | None) -> list[SimpleNamespace]:
+    """Pair precision and recall of the batch deduplication on the generated list imported through
+    the registry import (``registry_import_dedup.json``), against all true pairs of the list; the
+    deduplication alone (true pairs among the imported records) as the note."""
+    from bench.registry_import_dedup import TARGETS
+
+    rows = []
+    for name, f in (figures or {}).items():
+        label = "full list" if name == "full" else "without district, regency, KK, phone"
+        target = TARGETS[name]
+        what = f"batch duplicates after the import, {f['records']:,} rows ({label}), against all true pairs"
+        note = (
+            f"{f['imported']:,} imported, {f['refused_rows']:,} refused; dedup alone: "
+            f"recall {f['recall_imported']:.3f} of {f['true_pairs_imported']:,}"
+        )
+        for figure, value in (("precision", f["precision"]), ("recall", f["recall_all"])):
+            met = value >= target
+            rows.append(_row(f"{what}: pair {figure}", f"{value:.3f}", "—", None, f">= {target}", met, note))
+    return rows
+
+
 def _cells(row) -> list[str]:
     if row.ratio is None:
         ratio = "—"
@@ -274,9 +295,11 @@ def main(argv=None) -> int:
     side = _load(folder / "side_by_side.json")
     batch = _load(folder / "registry_batch.json")
     generated = _load(folder / "generate.json")
+    imported = _load(folder / "registry_import_dedup.json")
     sections = [
         ("Side by side (reference measured in the same run)", side_by_side_rows(side, results, batch)),
         ("Against a fixed target (ratio = measured / target)", target_rows(results, generated)),
+        ("Duplicates found after a real import (bench.registry_import_dedup)", import_dedup_rows(imported)),
     ]
     if not any(rows for _title, rows in sections):
         print(f"no benchmark results in {folder}: run `make bench`")

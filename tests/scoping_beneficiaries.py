@@ -22,6 +22,7 @@ BENEFICIARY_OBJECT_KINDS = {
     "beneficiaries:document": "document",
     "beneficiaries:consent_withdraw": "consent",
     "beneficiaries:dedup_run": "dedup_run",
+    "beneficiaries:dedup_review": "dedup_run",
     **{
         f"beneficiaries:import_{name}": "beneficiary_import"
         for name in ("detail", "commit", "cancel", "errors", "row_correct")
@@ -36,7 +37,7 @@ BENEFICIARY_LIST_VARIANTS = {
     "beneficiaries:import_list": [""],
 }
 
-BENEFICIARY_API_PARAMS = {"beneficiary_id": "beneficiary"}
+BENEFICIARY_API_PARAMS = {"beneficiary_id": "beneficiary", "run_id": "dedup_run"}
 
 BENEFICIARY_API_BODIES: dict = {
     ("post", "/api/v1/beneficiaries"): lambda ids: {
@@ -55,6 +56,12 @@ BENEFICIARY_API_BODIES: dict = {
         "housing_condition": "poor",
     },
     ("post", "/api/v1/beneficiaries/candidates"): lambda ids: {"unit_id": ids["unit"], "name": "SECRET Bakung"},
+    ("post", "/api/v1/beneficiaries/dedup-runs"): lambda ids: {"unit_id": ids["unit"]},
+    ("post", "/api/v1/beneficiaries/dedup-runs/{run_id}/review"): lambda ids: {
+        "unit_id": ids["unit"],
+        "pair_ids": [987654321],
+        "decision": "different",
+    },
 }
 
 # A PNG of one pixel: what a phone uploads, in miniature.

@@ -10,13 +10,14 @@ Writes go through ``beneficiaries.services``; their refusals become the API's on
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
-from satuatap.beneficiaries import matching, scoring, selectors, services
+from satuatap.beneficiaries import dedup, matching, scoring, selectors, services
 from satuatap.beneficiaries.api_schemas import (
     AidOut,
     AssessmentIn,
@@ -27,6 +28,12 @@ from satuatap.beneficiaries.api_schemas import (
     BeneficiaryOut,
     BeneficiaryPatch,
     CandidateOut,
+    DedupPairFilter,
+    DedupPairOut,
+    DedupReviewIn,
+    DedupReviewOut,
+    DedupRunIn,
+    DedupRunOut,
     HiddenCandidateOut,
     IdentifiersOut,
     NeedsStandardIn,
@@ -281,3 +288,120 @@ def set_standard(request, payload: NeedsStandardIn):
 
 def _about_amounts(exc: BeneficiaryRefused) -> bool:
     return hasattr(exc, "error_dict") and any(field.endswith(("_base", "_per_member")) for field in exc.error_dict)
+
+
+# --- batch duplicate search -------------------------------------------------------------------------
+
+
+def _run_out(run) -> dict:
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "records": run.records,
+        "clusters": len(run.clusters or []),
+        "seconds": run.seconds,
+        "too_empty": run.too_empty,
+    }
+
+
+def _record_out(record, visible: set[int]) -> dict:
+    if record.pk not in visible:
+        return {"in_scope": False, "unit": record.registered_unit.name}
+    return {
+        "in_scope": True,
+        "unit": record.registered_unit.name,
+        "id": record.pk,
+        "number": record.number,
+        "full_name": record.full_name,
+        "nik_masked": record.nik_masked,
+        "birth_date": record.birth_date,
+        "merged": record.is_merged,
+    }
+
+
+@router.get(
+    "/dedup-runs", response={200: list[DedupRunOut], **ERRORS}, summary="Batch duplicate searches of your registry"
+)
+@paginate(LimitOffsetPagination)
+def list_dedup_runs(request, unit_id: int | None = Query(None, description="Default: your first unit.")):
+    unit = _unit(request.user, unit_id, "beneficiaries.dedup")
+    return [_run_out(run) for run in selectors.dedup_runs_for(unit)]
+
+
+@router.post(
+    "/dedup-runs",
+    response={202: DedupRunOut, **ERRORS},
+    summary="Start a batch duplicate search over your institution's registry (one at a time)",
+)
+def start_dedup_run(request, payload: DedupRunIn):
+    unit = _unit(request.user, payload.unit_id, "beneficiaries.dedup")
+    return Status(202, _run_out(dedup.dedup_start(actor=request.user, unit=unit)))
+
+
+@router.get(
+    "/dedup-runs/{int:run_id}/pairs",
+    response={200: list[DedupPairOut], **ERRORS},
+    summary="A run's pairs in which you may see a record, filtered (unit, probability, reviewed)",
+)
+@paginate(LimitOffsetPagination)
+def list_dedup_pairs(request, run_id: int, filters: Query[DedupPairFilter]):
+    unit = _unit(request.user, filters.unit_id, "beneficiaries.dedup")
+    run = selectors.dedup_run_for(unit, run_id)
+    within = None
+    if filters.within_unit_id is not None:
+        within = unit_for(request.user, filters.within_unit_id, capability="beneficiaries.dedup")
+    pairs = selectors.dedup_pairs_for(
+        request.user,
+        run,
+        selectors.PairFilter(
+            within=within, low=filters.min_probability, high=filters.max_probability, reviewed=filters.reviewed
+        ),
+    )
+    return _PairPage(request.user, pairs)
+
+
+class _PairPage:
+    """The pairs as the paginator slices them, each page's visible records looked up at once."""
+
+    def __init__(self, user, pairs):
+        self.user, self.pairs = user, pairs
+
+    def count(self) -> int:
+        return self.pairs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window):
+        page = list(self.pairs[window])
+        visible = selectors.visible_among(self.user, page)
+        return [
+            {
+                "id": pair.pk,
+                "cluster": pair.cluster,
+                "probability": pair.probability,
+                "reasons": [dedup.reason_text(reason) for reason in pair.reasons],
+                "reviewed": pair.is_reviewed,
+                "decision": pair.decision,
+                "left": _record_out(pair.left, visible),
+                "right": _record_out(pair.right, visible),
+            }
+            for pair in page
+        ]
+
+
+@router.post(
+    "/dedup-runs/{int:run_id}/review",
+    response={200: DedupReviewOut, **ERRORS},
+    summary='Review pairs at once: "merged" (the later record into the earlier) or "different" people',
+)
+def review_dedup_pairs(request, run_id: int, payload: DedupReviewIn):
+    unit = _unit(request.user, payload.unit_id, "beneficiaries.dedup")
+    run = selectors.dedup_run_for(unit, run_id)
+    pairs = list(selectors.dedup_pairs_for(request.user, run).filter(pk__in=payload.pair_ids))
+    if len(pairs) != len(set(payload.pair_ids)):
+        raise Http404
+    done, refused = dedup.dedup_pairs_review(actor=request.user, unit=unit, pairs=pairs, decision=payload.decision)
+    return {"reviewed": done, "refused": refused}

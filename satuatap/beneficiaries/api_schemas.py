@@ -315,3 +315,66 @@ class NeedsStandardOut(Schema):
     in_force: bool = Field(description="The standard in force today at the unit asked for.")
     family_of_four: int = Field(description="The monthly minimum needs of a household of four under it.")
     created_at: datetime
+
+
+# --- batch duplicate search -----------------------------------------------------------------------
+
+
+class DedupRunOut(Schema):
+    """One batch run over the institution's registry."""
+
+    id: int
+    status: Literal["queued", "running", "done", "failed"]
+    created_at: datetime
+    finished_at: datetime | None
+    records: int
+    clusters: int = Field(description="Groups of records found probably one person.")
+    seconds: float
+    too_empty: list[str] = Field(description="Fields too rarely filled in the registry to help (e.g. district).")
+
+
+class DedupRecordOut(Schema):
+    """One record of a pair: in full (identifiers masked) when in your scope, else only its unit."""
+
+    in_scope: bool
+    unit: str
+    id: int | None = None
+    number: str | None = None
+    full_name: str | None = None
+    nik_masked: str | None = None
+    birth_date: date | None = None
+    merged: bool | None = None
+
+
+class DedupPairOut(Schema):
+    id: int
+    cluster: int = Field(description="The group the pair belongs to (1 = the largest).")
+    probability: float = Field(description="0 to 1: how likely the two records are one person.")
+    reasons: list[str] = Field(description="The evidence, in your language, e.g. same birth date; name 0.93.")
+    reviewed: bool
+    decision: Literal["", "merged", "different"]
+    left: DedupRecordOut
+    right: DedupRecordOut
+
+
+class DedupPairFilter(Schema):
+    unit_id: int | None = Field(None, description="Your unit acting (default: your first unit with the right).")
+    within_unit_id: int | None = Field(None, description="Only pairs with a record registered at or below this unit.")
+    min_probability: float | None = Field(None, ge=0, le=1)
+    max_probability: float | None = Field(None, ge=0, le=1)
+    reviewed: bool | None = None
+
+
+class DedupRunIn(Schema):
+    unit_id: int | None = Field(None, description="Your unit acting (default: your first unit with the right).")
+
+
+class DedupReviewIn(Schema):
+    unit_id: int | None = None
+    pair_ids: list[int] = Field(min_length=1, max_length=500)
+    decision: Literal["merged", "different"]
+
+
+class DedupReviewOut(Schema):
+    reviewed: int
+    refused: list[str]

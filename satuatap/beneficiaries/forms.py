@@ -522,3 +522,65 @@ def standard_initial(standard) -> dict:
         initial[f"{category}_base"] = int(parts.get("base", 0))
         initial[f"{category}_per_member"] = int(parts.get("per_member", 0))
     return initial
+
+
+class PairFilterForm(forms.Form):
+    """Narrows a batch run's pairs (GET): a unit of the user's, a probability range in percent,
+    reviewed or not. Every field is optional; a bad value is reported beside its field."""
+
+    REVIEWED = [("", _("All pairs")), ("no", _("Not reviewed")), ("yes", _("Reviewed"))]
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All my units"))
+    low = forms.IntegerField(label=_("Probability from (%)"), min_value=0, max_value=100, required=False)
+    high = forms.IntegerField(label=_("Probability to (%)"), min_value=0, max_value=100, required=False)
+    reviewed = forms.ChoiceField(label=_("Review"), choices=REVIEWED, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("low"), data.get("high")
+        if low is not None and high is not None and low > high:
+            self.add_error("high", _("The upper bound must not be below the lower one."))
+        return data
+
+    def filters(self):
+        """The ``selectors.PairFilter`` of a valid form (nothing narrowed for an invalid one)."""
+        from satuatap.beneficiaries.selectors import PairFilter
+
+        if not self.is_valid():
+            return PairFilter()
+        data = self.cleaned_data
+        return PairFilter(
+            within=data.get("unit"),
+            low=None if data.get("low") is None else data["low"] / 100,
+            high=None if data.get("high") is None else data["high"] / 100,
+            reviewed={"yes": True, "no": False}.get(data.get("reviewed") or ""),
+        )
+
+
+class PairReviewForm(forms.Form):
+    """The pairs a reviewer selected on a run's page (among those the user may see) and what
+    they are."""
+
+    pairs = forms.ModelMultipleChoiceField(
+        label=_("Pairs"),
+        queryset=None,
+        error_messages={
+            "required": _("Select at least one pair."),
+            "invalid_choice": _("One of the selected pairs is no longer on your list; reload the page."),
+            "invalid_pk_value": _("One of the selected pairs is no longer on your list; reload the page."),
+        },
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), error_messages={"required": _("Choose what the selected pairs are.")}
+    )
+
+    def __init__(self, *args, pairs, **kwargs):
+        from satuatap.beneficiaries.models import DedupPair
+
+        super().__init__(*args, **kwargs)
+        self.fields["pairs"].queryset = pairs
+        self.fields["decision"].choices = DedupPair.Decision.choices

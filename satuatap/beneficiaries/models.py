@@ -481,13 +481,16 @@ class AidRecord(models.Model):
 
 
 class DedupRun(models.Model):
-    """One run of the registry-wide batch deduplication (Splink): what it found, for review."""
+    """One run of the registry-wide batch deduplication (Splink): what it found, for review.
+    At most one run of an institution is queued or running at a time (a partial unique index)."""
 
     class RunStatus(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+
+    PENDING = (RunStatus.QUEUED, RunStatus.RUNNING)
 
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -498,15 +501,63 @@ class DedupRun(models.Model):
     seconds = models.FloatField(default=0)
     # [{"ids": [..], "pairs": [{"l": id, "r": id, "probability": p, "reasons": [...]}]}]
     clusters = models.JSONField(default=list)
+    # Share of the records having each field the model reads ({"district": 0.0, ...}).
+    filled = models.JSONField(default=dict)
+    # What Splink said while it ran (warnings about the model), kept out of the user's sight.
+    notes = models.TextField(blank=True)
     error = models.TextField(blank=True)
 
-    history = HistoricalRecords(excluded_fields=["clusters", "error"])
+    history = HistoricalRecords(excluded_fields=["clusters", "error", "filled", "notes"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(status__in=["queued", "running"]),
+                name="beneficiaries_one_pending_dedup_run",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def too_empty(self) -> list[str]:
+        """The fields too rarely filled to help (``linkage.prepare.too_empty``)."""
+        from satuatap.beneficiaries.linkage.prepare import too_empty
+
+        return too_empty(self.filled) if self.filled else []
+
+
+class DedupPair(models.Model):
+    """One pair of records a run found probably one person (``left`` has the lower id), with its
+    probability and reasons (English, translated when shown), and what a person decided on it."""
+
+    class Decision(models.TextChoices):
+        MERGED = "merged", _("Same person: merged")
+        DIFFERENT = "different", _("Not the same person")
+
+    run = models.ForeignKey(DedupRun, on_delete=models.CASCADE, related_name="pairs")
+    cluster = models.PositiveIntegerField()  # the cluster's index in ``run.clusters``, 1 = largest
+    left = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    reasons = models.JSONField(default=list)
+    decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cluster", "-probability", "left_id", "right_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "left", "right"], name="beneficiaries_dedup_pair_once"),
+            models.CheckConstraint(condition=Q(left__lt=models.F("right")), name="beneficiaries_dedup_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["run", "probability"], name="beneficiaries_dedup_pair_prob")]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} ~ {self.right_id} ({self.probability:.2f})"
 
 
 class BeneficiaryImport(ImportJobBase):

@@ -10,11 +10,20 @@ at unit X" (``CandidateView.visible`` is False).
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from satuatap.beneficiaries import matching
-from satuatap.beneficiaries.models import AidRecord, Beneficiary, Household, NeedsStandard, Status
+from satuatap.beneficiaries.models import (
+    AidRecord,
+    Beneficiary,
+    DedupPair,
+    DedupRun,
+    Household,
+    NeedsStandard,
+    NotDuplicate,
+    Status,
+)
 from satuatap.core.crypto import blind_index
 from satuatap.core.names import name_key
 from satuatap.organizations.models import Unit
@@ -155,3 +164,70 @@ def aid_totals(beneficiary: Beneficiary) -> dict:
 
 def household_members(household: Household) -> QuerySet:
     return household.members.filter(merged_into__isnull=True).order_by("relation", "birth_date", "pk")
+
+
+# --- batch duplicate search -----------------------------------------------------------------------
+
+
+def dedup_runs_for(unit: Unit) -> QuerySet[DedupRun]:
+    """The batch runs over the registry of ``unit``'s institution (a unit the caller has checked)."""
+    return DedupRun.objects.filter(institution_id=unit.institution_id).select_related("started_by")
+
+
+def dedup_run_for(unit: Unit, pk) -> DedupRun:
+    """One run of ``unit``'s institution; 404 for another institution's (no hint that it exists)."""
+    try:
+        return dedup_runs_for(unit).get(pk=pk)
+    except (DedupRun.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class PairFilter:
+    """What a reviewer narrows a run's pairs to: registered under ``within`` (either record),
+    a probability range (0 to 1), reviewed or not (None: both)."""
+
+    within: Unit | None = None
+    low: float | None = None
+    high: float | None = None
+    reviewed: bool | None = None
+
+
+def reviewed_q() -> Q:
+    """A pair is reviewed when a decision was taken on it here, or elsewhere since the run: one
+    record merged, or the two marked different people on a record's page."""
+    different = NotDuplicate.objects.filter(first=OuterRef("left"), second=OuterRef("right"))
+    return (
+        ~Q(decision="") | Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False) | Exists(different)
+    )
+
+
+def dedup_pairs_for(user, run: DedupRun, filters: PairFilter = PairFilter()) -> QuerySet[DedupPair]:
+    """The run's pairs in which the user may see at least one record (the other shown only as
+    "a record at unit X"), narrowed by ``filters``, in cluster order, with ``is_reviewed``."""
+    visible = beneficiaries_for(user).values("pk")
+    pairs = run.pairs.filter(Q(left__in=visible) | Q(right__in=visible))
+    if filters.within is not None:
+        pairs = pairs.filter(
+            Q(left__registered_unit__path__startswith=filters.within.path)
+            | Q(right__registered_unit__path__startswith=filters.within.path)
+        )
+    if filters.low is not None:
+        pairs = pairs.filter(probability__gte=filters.low)
+    if filters.high is not None:
+        pairs = pairs.filter(probability__lte=filters.high)
+    pairs = pairs.annotate(is_reviewed=ExpressionWrapper(reviewed_q(), output_field=BooleanField()))
+    if filters.reviewed is not None:
+        pairs = pairs.filter(is_reviewed=filters.reviewed)
+    return pairs.select_related(
+        "left__registered_unit", "left__merged_into", "right__registered_unit", "right__merged_into", "decided_by"
+    ).order_by("cluster", "-probability", "left_id", "right_id")
+
+
+def visible_among(user, pairs) -> set[int]:
+    """Which records of ``pairs`` (a page of them, or a whole queryset) the user may see in full."""
+    if isinstance(pairs, QuerySet):
+        among = Q(pk__in=pairs.values("left_id")) | Q(pk__in=pairs.values("right_id"))
+    else:
+        among = Q(pk__in={pair.left_id for pair in pairs} | {pair.right_id for pair in pairs})
+    return set(beneficiaries_for(user).filter(among).values_list("pk", flat=True))

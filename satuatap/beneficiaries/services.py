@@ -25,6 +25,7 @@ from satuatap.beneficiaries.models import (
     Consent,
     ConsentMethod,
     ConsentPurpose,
+    DedupPair,
     Document,
     DocumentKind,
     Household,
@@ -1047,6 +1048,9 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
             (StatusChange, "beneficiary"),
             (NotDuplicate, "first"),
             (NotDuplicate, "second"),
+            # A batch run's pairs keep naming the records it found (the merged one shows "merged into").
+            (DedupPair, "left"),
+            (DedupPair, "right"),
         ),
     )
     moved = merging.move_references(actor, references, duplicate, survivor, reason, refused)

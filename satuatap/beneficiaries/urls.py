@@ -13,6 +13,7 @@ urlpatterns = [
     path("beneficiaries/duplicates/", views_dedup.dedup_runs, name="dedup_runs"),
     path("beneficiaries/duplicates/start/", views_dedup.dedup_run_start, name="dedup_start"),
     path("beneficiaries/duplicates/<int:pk>/", views_dedup.dedup_run, name="dedup_run"),
+    path("beneficiaries/duplicates/<int:pk>/review/", views_dedup.dedup_review, name="dedup_review"),
     path("beneficiaries/assessments/<int:pk>/", views_assess.assessment_detail, name="assessment"),
     path("beneficiaries/assessments/<int:pk>/apply/", views_assess.assessment_apply, name="assessment_apply"),
     path("beneficiaries/documents/<int:pk>/", views_records.document_open, name="document"),

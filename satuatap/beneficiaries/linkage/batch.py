@@ -11,7 +11,9 @@ directory removed with it.
 import logging
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -20,7 +22,9 @@ from splink import DuckDBAPI, Linker
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from . import settings as model
-from .prepare import COLUMNS, prepare
+from .prepare import COLUMNS, fill_rates, prepare
+
+log = logging.getLogger(__name__)
 
 SCHEMA = pa.schema(
     [
@@ -57,11 +61,51 @@ class ScoredPair:
 @dataclass
 class BatchResult:
     """Clusters of at least two records (each sorted, largest cluster first), the scored pairs
-    at or above the threshold (most probable first) and seconds per step."""
+    at or above the threshold (most probable first), seconds per step, the share of records
+    that have each field (``prepare.fill_rates``) and what Splink had to say (its warnings)."""
 
     clusters: list[list[int]] = field(default_factory=list)
     pairs: list[ScoredPair] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    filled: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Kept(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage().strip())
+
+
+@contextmanager
+def _splink_quiet() -> Iterator[list[str]]:
+    """Splink's log messages and Python warnings of the run, kept (and logged at DEBUG here)
+    instead of printed: "level not observed in dataset, unable to train m value" is about the
+    model, not something a person starting a run can act on."""
+    splink = logging.getLogger("splink")
+    kept = _Kept()
+    saved = splink.level, splink.propagate, list(splink.handlers)
+    for handler in saved[2]:
+        splink.removeHandler(handler)
+    splink.addHandler(kept)
+    splink.setLevel(logging.WARNING)
+    splink.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield kept.messages
+        kept.messages.extend(str(item.message) for item in caught)
+    finally:
+        splink.removeHandler(kept)
+        splink.setLevel(saved[0])
+        splink.propagate = saved[1]
+        for handler in saved[2]:
+            splink.addHandler(handler)
+        for message in kept.messages:
+            log.debug("splink: %s", message)
 
 
 def _records(records) -> Iterable[Mapping]:
@@ -155,18 +199,20 @@ def deduplicate(records, *, threshold: float = model.MATCH_THRESHOLD) -> BatchRe
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    rows = prepare(_records(records))
+    records = list(_records(records))
+    filled = fill_rates(records)
+    rows = prepare(records)
     timings["prepare"] = time.perf_counter() - started
     if len(rows) < 2:
-        return BatchResult(timings=timings)
-    with tempfile.TemporaryDirectory(prefix="satuatap-linkage-") as spill:
+        return BatchResult(timings=timings, filled=filled)
+    with tempfile.TemporaryDirectory(prefix="satuatap-linkage-") as spill, _splink_quiet() as notes:
         connection = duckdb.connect(":memory:", config={"temp_directory": spill})
         try:
             step = time.perf_counter()
             table = DuckDBAPI(connection).register(pa.Table.from_pylist(rows, schema=SCHEMA), table_name="registry")
             trainable = len(rows) >= model.MIN_TRAINING_RECORDS
-            # Splink logs every EM iteration at INFO: a worker's log needs only its warnings.
-            linker = Linker(table, model.settings(term_frequencies=trainable), log_level=logging.WARNING)
+            # Splink logs every EM iteration at INFO: only its warnings are kept (``_splink_quiet``).
+            linker = Linker(table, model.settings(term_frequencies=trainable), log_level=None)
             if trainable:
                 _train(linker, table)
             timings["train"] = time.perf_counter() - step
@@ -180,4 +226,4 @@ def deduplicate(records, *, threshold: float = model.MATCH_THRESHOLD) -> BatchRe
     clusters = clusters_of(pairs)
     timings["cluster"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
-    return BatchResult(clusters=clusters, pairs=pairs, timings=timings)
+    return BatchResult(clusters=clusters, pairs=pairs, timings=timings, filled=filled, notes=notes)

@@ -21,13 +21,63 @@ PLACE_WORDS = frozenset({"desa", "ds", "kel", "kelurahan", "dusun", "kec", "keca
 COLUMNS = [
     *("id", "name_key", "name_sorted", "name_tokens", "nik_key", "kk_key", "birth_date", "birth_date_swapped"),
     *("sex", "phone", "village_key", "district_key", "regency_key"),
+    *("name_sound", "birth_year", "birth_month", "street_key"),
 ]
+# Words of a street address that say what kind of way or number follows: "Jl. Melati No. 5" =
+# "Jalan Melati 5".
+STREET_WORDS = frozenset({"jl", "jln", "jalan", "gg", "gang", "no", "nomor", "nmr", "rt", "rw", "blok", "komp"})
+# The record fields the model reads, as ``fill_rates`` reports them.
+FIELDS = ("full_name", "nik_key", "kk_key", "birth_date", "sex", "phone", "village", "district", "regency", "street")
+# A field filled in fewer than this share of the records helps too few pairs to block or weigh.
+TOO_EMPTY = 0.2
 
 
 def place_key(value: str | None) -> str | None:
     """A village, district or regency name without its kind, spaces and old spelling."""
     words = [word for word in name_key(value).split() if word not in PLACE_WORDS]
     return "".join(words) or None
+
+
+def street_key(value: str | None) -> str | None:
+    """A street address without the words for "street" and "number", spaces or punctuation."""
+    words = [word for word in name_key(value).split() if word not in STREET_WORDS]
+    return "".join(words) or None
+
+
+def sound_word(word: str) -> str:
+    """A word as it sounds, roughly: its first letter, then its consonants without doubles, "h"
+    or the vowels, "y" read as "i" and "v" as "f". "Suwarni" = "Suwarny", "Aminah" = "Amina",
+    "Hidayat" = "Hidajat" (already modernised by ``name_key``), "Sumiati" = "Soemiyati". A
+    skeleton key of our own: no phonetic library is among the requirements, and the Soundex and
+    Metaphone rules of English mishear Indonesian names."""
+    word = word.replace("y", "i").replace("v", "f").replace("z", "s").replace("q", "k").replace("kh", "k")
+    if not word:
+        return word
+    tail = [c for c in word[1:] if c not in "aeiouh"]
+    out = word[0]
+    for c in tail:
+        if c != out[-1]:
+            out += c
+    return out
+
+
+def name_sound(name: str | None) -> str | None:
+    """The name's words as ``sound_word`` keys, sorted: for blocking a typo or another spelling."""
+    words = sorted(sound_word(word) for word in (name or "").split() if word)
+    return " ".join(words) or None
+
+
+def fill_rates(records: list[Mapping]) -> dict[str, float]:
+    """Per field of ``FIELDS``, the share of ``records`` that have it (0 to 1, rounded)."""
+    total = len(records) or 1
+    return {
+        name: round(sum(1 for record in records if _text(record.get(name)) is not None) / total, 3) for name in FIELDS
+    }
+
+
+def too_empty(rates: Mapping[str, float]) -> list[str]:
+    """The fields filled too rarely to help find duplicates, in ``FIELDS`` order."""
+    return [name for name in FIELDS if rates.get(name, 0) < TOO_EMPTY]
 
 
 def phone_key(value: str | None) -> str | None:
@@ -72,7 +122,7 @@ def prepare(records: Iterable[Mapping]) -> list[dict]:
     """One row of ``COLUMNS`` per record; the records themselves are left untouched.
 
     A record needs ``id`` and ``full_name``; ``nik_key``, ``kk_key``, ``birth_date`` (date or
-    ISO string), ``sex``, ``phone``, ``village``, ``district`` and ``regency`` may be missing.
+    ISO string), ``sex``, ``phone``, ``village``, ``district``, ``regency`` and ``street`` may be missing.
     Other keys (``unit_id``, ``province``, ...) are ignored: the province adds nothing the
     regency does not say, and the registering unit is, for a duplicate, another branch anyway.
     """
@@ -97,6 +147,10 @@ def prepare(records: Iterable[Mapping]) -> list[dict]:
                 "village_key": place_key(_text(record.get("village"))),
                 "district_key": place_key(_text(record.get("district"))),
                 "regency_key": place_key(_text(record.get("regency"))),
+                "name_sound": name_sound(name),
+                "birth_year": birth[:4] if birth else None,
+                "birth_month": birth[:7] if birth else None,
+                "street_key": street_key(_text(record.get("street"))),
             }
         )
     return rows

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from satuatap.beneficiaries.models import Assessment, DedupRun, Document, NeedsStandard, Status
+from satuatap.beneficiaries.models import Assessment, DedupPair, DedupRun, Document, NeedsStandard, Status
 from satuatap.beneficiaries.tests.conftest import AMOUNTS, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -196,6 +196,11 @@ def run(world, registry):
     done = DedupRun.objects.create(
         institution=world.alpha, status=DedupRun.RunStatus.DONE, records=3, seconds=1.5, clusters=[cluster]
     )
+    for pair in cluster["pairs"]:
+        DedupPair.objects.create(
+            run=done, cluster=1, left_id=min(pair["l"], pair["r"]), right_id=max(pair["l"], pair["r"]),
+            probability=pair["probability"], reasons=pair["reasons"],
+        )  # fmt: skip
     return done, twin
 
 

@@ -2,13 +2,16 @@
 
     manage.py registry_dedup --institution LAZ [--show 20]
 
-The run is stored like one started from the duplicates page, where people review its clusters;
-nothing is merged.
+The run starts through the same service as one started from the duplicates page (audited,
+refused while another run of the institution is queued or running) and is stored the same way,
+for people to review its clusters; nothing is merged. Splink's messages go to the run's notes,
+not to the terminal.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from satuatap.beneficiaries.dedup import dedup_execute
+from satuatap.beneficiaries.dedup import dedup_start, reason_text
 from satuatap.beneficiaries.models import Beneficiary, DedupRun
 from satuatap.organizations.models import Unit
 
@@ -24,8 +27,10 @@ class Command(BaseCommand):
         root = Unit.objects.filter(code=institution, depth=1).first()
         if root is None:
             raise CommandError(f"No institution with code {institution!r}.")
-        run = DedupRun.objects.create(institution=root)
-        run = dedup_execute(run.pk)
+        try:
+            run = dedup_start(actor=None, unit=root, now=True)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         if run.status != DedupRun.RunStatus.DONE:
             raise CommandError(f"The run failed: {run.error}")
         self.stdout.write(
@@ -40,4 +45,5 @@ class Command(BaseCommand):
         for cluster in run.clusters[:show]:
             best = cluster["pairs"][0] if cluster["pairs"] else {"probability": 0, "reasons": []}
             members = ", ".join(names.get(i, str(i)) for i in cluster["ids"])
-            self.stdout.write(f"  {members}: {best['probability']:.2f} ({'; '.join(best['reasons'])})")
+            why = "; ".join(reason_text(reason) for reason in best["reasons"])
+            self.stdout.write(f"  {members}: {best['probability']:.2f} ({why})")
