@@ -120,7 +120,7 @@ class Candidate:
         return round(self.score * 100)
 
 
-def _compare_form(key: str) -> str:
+def compare_form(key: str) -> str:
     return " ".join(_COMPARE_ALIASES.get(word, word) for word in key.split())
 
 
@@ -139,7 +139,7 @@ def name_similarity(a: str, b: str) -> float:
     typo costs little ("Nruhaliza"); sharing only a common word (Siti, Muhammad) counts little;
     a single name that is one of the other's words counts nearly as the same ("Suparman" and
     "Suparman Hadi"), but only for a distinctive word (five letters or more)."""
-    a, b = _compare_form(a), _compare_form(b)
+    a, b = compare_form(a), compare_form(b)
     if not a or not b:
         return 0.0
     if a == b:
@@ -154,7 +154,7 @@ def name_similarity(a: str, b: str) -> float:
     return similarity
 
 
-def _swapped(day: date | None) -> date | None:
+def swapped_date(day: date | None) -> date | None:
     if day is None or day.day > 12 or day.day == day.month:
         return None
     try:
@@ -193,7 +193,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
         if probe.birth_date == other.birth_date:
             total += 0.25
             reasons.append(_("same birth date"))
-        elif _swapped(probe.birth_date) == other.birth_date:
+        elif swapped_date(probe.birth_date) == other.birth_date:
             total += 0.15
             reasons.append(_("birth date with day and month swapped"))
         elif (probe.birth_date.month, probe.birth_date.day) == (other.birth_date.month, other.birth_date.day):
@@ -228,7 +228,7 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
         lookups.append(Q(phone=probe.phone))
     if probe.birth_date:
         lookups.append(Q(birth_date=probe.birth_date))
-        swapped = _swapped(probe.birth_date)
+        swapped = swapped_date(probe.birth_date)
         if swapped:
             lookups.append(Q(birth_date=swapped))
     key = probe.key

@@ -11,18 +11,17 @@ unless the user ticks them.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satuatap.beneficiaries import matching, services
+from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
+from satuatap.beneficiaries.imports import candidates
 from satuatap.beneficiaries.models import Asnaf, Beneficiary, ConsentMethod, Relation, Sex
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
 from satuatap.core.exports import xlsx_bytes
-from satuatap.core.names import name_key
 from satuatap.core.tabular import (
     CellError,
     Column,
@@ -38,9 +37,8 @@ from satuatap.organizations.models import Unit
 
 PREVIEW_ROWS = 20
 PROGRESS_EVERY = 50
-# A registry record this likely to be the row's person flags the row (matching's own floor is lower:
-# it proposes more at the desk, where a person looks at each).
-FLAG_SCORE = 0.5
+# A registry record or an earlier row this likely to be the row's person flags the row.
+FLAG_SCORE = candidates.FLAG_SCORE
 
 Progress = Callable[[int], None]
 
@@ -388,11 +386,16 @@ def read_rows(sheet: Sheet, institution_id: int, *, rules: bool = True, progress
     return out
 
 
+def _stage(progress: Progress, total: int, start: float, end: float, count: int) -> Progress:
+    """The bar between ``start`` and ``end`` (shares of ``total``) as ``count`` items of a stage are done."""
+    return lambda done: progress(int(total * (start + (end - start) * done / max(count, 1))))
+
+
 def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Checked:
     """Check every row as registration would, then the rules of the whole file and the duplicates."""
     institution_id = unit.institution_id
     total = len(sheet.rows)
-    # Reading takes about half the time, the registry's candidates the other half.
+    # Reading takes about half the time, the possible duplicates (file, then registry) the other half.
     rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 2))
     problems: dict[int, list] = {number.row: errors for number, errors in rows if errors}
     readable = [row for row, errors in rows if not errors]
@@ -411,10 +414,9 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
             },
         )
 
-    # Within the file: one NIK per person, one head per KK, the same name and birth date twice.
+    # Within the file: one NIK per person, one head per KK.
     first_nik: dict[str, int] = {}
     first_head: dict[str, int] = {}
-    first_person: dict[tuple[str, date], int] = {}
     for row in readable:
         nik, kk = row.fields.get("nik"), row.fields.get("kk")
         if nik:
@@ -438,11 +440,15 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
                         % {"row": seen},
                     )
                 )
-        key = name_key(row.fields.get("full_name", ""), drop_titles=True)
-        if key and row.fields.get("birth_date"):
-            seen = first_person.setdefault((key, row.fields["birth_date"]), row.row)
-            if seen != row.row:
-                flag(row)["file"].append({"row": seen, "reason": _("same name and birth date")})
+    # Within the file: rows that may be the same person, by the online candidate search's rules.
+    probes = [(row.row, candidates.probe_of(row.fields)) for row in readable]
+    by_number = {row.row: row for row in readable}
+    # The bar: reading up to half, the file's own duplicates to 60%, the registry's to the end.
+    twins = candidates.file_duplicates(probes, progress=_stage(progress, total, 0.5, 0.6, len(probes)))
+    for number, found in twins.items():
+        entries = flag(by_number[number])["file"]
+        known = {entry["row"] for entry in entries}
+        entries.extend(entry for entry in found if entry["row"] not in known)
     # Against the registry: a household that already has a head.
     heads = _existing_heads(institution_id, set(first_head))
     for row in readable:
@@ -460,21 +466,14 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
                         % {"unit": unit_name},
                     )
                 )
-    # Against the registry: who may this person already be?
+    # Against the registry: who may this person already be? All rows at once, in a few set queries.
     valid = [row for row in readable if row.row not in problems]
-    for done, row in enumerate(valid, start=1):
-        for candidate in matching.candidates(institution_id, matching.Probe.of_fields(row.fields)):
-            if candidate.score >= FLAG_SCORE:
-                flag(row)["registry"].append(
-                    {
-                        "id": candidate.beneficiary.pk,
-                        "unit": candidate.beneficiary.registered_unit.name,
-                        "score": round(candidate.score, 2),
-                        "reasons": candidate.reasons,
-                    }
-                )
-        if done % PROGRESS_EVERY == 0:
-            progress(total // 2 + done * (total - total // 2) // max(len(valid), 1))
+    valid_probes = [(number, probe) for number, probe in probes if number not in problems]
+    matches = candidates.registry_candidates(
+        institution_id, valid_probes, progress=_stage(progress, total, 0.6, 1.0, len(valid_probes))
+    )
+    for number, found in matches.items():
+        flag(by_number[number])["registry"].extend(found)
 
     result = Checked(total=total, valid=valid)
     headers = {c.key: sheet.headers.get(c.key) or HEADERS[c.key] for c in COLUMNS}
