@@ -16,10 +16,11 @@ Nur/Noor, Abdul/Abd., old spelling made one) with Jaro-Winkler from rapidfuzz.
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import JaroWinkler
 
@@ -42,7 +43,7 @@ MIN_SCORE = 0.2
 # Nurul is Nur with the article: the same person writes both.
 _COMPARE_ALIASES = {"nurul": "nur"}
 # Name words that half the registry shares: agreeing on them says little, so they weigh less.
-_COMMON_WORDS = frozenset({"siti", "muhammad", "nur", "abdul", "ahmad", "sri", "dewi", "putri", "binti", "bin"})
+COMMON_WORDS = frozenset({"siti", "muhammad", "nur", "abdul", "ahmad", "sri", "dewi", "putri", "binti", "bin"})
 _COMMON_WEIGHT = 0.3
 
 
@@ -128,12 +129,14 @@ def _word_similarity(words: list[str], others: list[str]) -> float:
     """Each word against its best match among the other name's words, common words weighing less."""
     total = weight = 0.0
     for word in words:
-        w = _COMMON_WEIGHT if word in _COMMON_WORDS else 1.0
+        w = _COMMON_WEIGHT if word in COMMON_WORDS else 1.0
         total += w * max(JaroWinkler.similarity(word, other) for other in others)
         weight += w
     return total / weight
 
 
+# An import scores millions of pairs in which the same names and villages come back: each is computed once.
+@lru_cache(maxsize=200_000)
 def name_similarity(a: str, b: str) -> float:
     """0 to 1 for two ``name_key`` forms. Word order does not matter ("Aminah Siti"); a word's
     typo costs little ("Nruhaliza"); sharing only a common word (Siti, Muhammad) counts little;
@@ -163,6 +166,14 @@ def swapped_date(day: date | None) -> date | None:
         return None
 
 
+_village_key = lru_cache(maxsize=100_000)(place_key)
+
+
+@lru_cache(maxsize=10_000)
+def _similarity_text(similarity: float, language: str | None) -> str:
+    return _("name %(similarity)s") % {"similarity": format_fraction(similarity)}
+
+
 def _same_village(a: str, b: str) -> bool:
     """Two village names in ``linkage.prepare.place_key`` form ("Kel. Suka Maju" = "Sukamaju"):
     the same, or one mistyped."""
@@ -188,7 +199,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
         reasons.append(_("same KK"))
     similarity = name_similarity(probe.key, other.name_key)
     total += 0.55 * similarity - 0.2
-    reasons.append(_("name %(similarity)s") % {"similarity": format_fraction(similarity)})
+    reasons.append(_similarity_text(similarity, get_language()))
     if probe.birth_date and other.birth_date:
         if probe.birth_date == other.birth_date:
             total += 0.25
@@ -211,7 +222,7 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
     if probe.phone and probe.phone == other.phone:
         total += 0.2
         reasons.append(_("same phone"))
-    if probe.village_key and _same_village(probe.village_key, place_key(other.village) or ""):
+    if probe.village_key and _same_village(probe.village_key, _village_key(other.village) or ""):
         total += 0.07
         reasons.append(_("same village"))
     return Candidate(other, max(0.0, min(1.0, total)), reasons)

@@ -275,6 +275,7 @@ class Maps:
             "asnaf": ", ".join(Asnaf.values),
             "consent_method": ", ".join(ConsentMethod.values),
         }
+        self.cleaned: dict = {}  # (field, value) -> what ``_clean`` found, for the values that repeat
 
 
 def parse_bool(value) -> bool:
@@ -291,6 +292,24 @@ def parse_bool(value) -> bool:
 def _sentence(message: str) -> str:
     message = message.strip()
     return message[:1].upper() + message[1:]
+
+
+# Cells whose values repeat down a list (a village, a sex, "tidak"): each value is cleaned once per file.
+REPEATING = frozenset({"relation", "birth_place", "birth_date", "sex", "province", "regency", "district", "village"})
+REPEATING |= {"rt", "rw", "asnaf", "asnaf_reason", *BOOLEAN_FIELDS}
+
+
+def _clean(key: str, value, cache: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """``services.clean_fields`` of one cell: its cleaned field, or its errors (column key, message)."""
+    if key in REPEATING and (key, value) in cache:
+        return cache[key, value]
+    try:
+        found = services.clean_fields({key: value}), []
+    except BeneficiaryRefused as exc:
+        found = {}, [(name or key, message) for name, message in refusal_messages(exc)]
+    if key in REPEATING:
+        cache[key, value] = found
+    return found
 
 
 def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, list[tuple[str, str]]]:
@@ -328,10 +347,9 @@ def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, li
     # One field at a time, so that a row shows every bad cell at once, not only the first.
     cleaned: dict = {}
     for key, value in raw.items():
-        try:
-            cleaned.update(services.clean_fields({key: value}))
-        except BeneficiaryRefused as exc:
-            errors.extend((name or key, message) for name, message in refusal_messages(exc))
+        good, bad = _clean(key, value, maps.cleaned)
+        cleaned.update(good)
+        errors.extend(bad)
     consent = None
     if method:
         consent = {
@@ -342,11 +360,12 @@ def parse(sheet: Sheet, cells: tuple, maps: Maps) -> tuple[dict, dict | None, li
     return cleaned, consent, errors
 
 
-def _rules(institution_id: int, cleaned: dict, consent: dict | None) -> list[tuple[str, str]]:
-    """The registration rules across fields, with the service's own messages."""
+def _rules(institution_id: int, cleaned: dict, consent: dict | None, registered: dict) -> list[tuple[str, str]]:
+    """The registration rules across fields, with the service's own messages (``registered``: who holds
+    each NIK of the file, ``services.registered_niks``)."""
     return [
         (name or "full_name", message)
-        for exc in services.registration_problems(institution_id, cleaned, consent)
+        for exc in services.registration_problems(institution_id, cleaned, consent, registered=registered)
         for name, message in refusal_messages(exc)
     ]
 
@@ -378,11 +397,12 @@ def read_rows(sheet: Sheet, institution_id: int, *, rules: bool = True, progress
     out = []
     for done, (number, cells) in enumerate(sheet.rows, start=1):
         cleaned, consent, errors = parse(sheet, cells, maps)
-        if rules and not errors:
-            errors = _rules(institution_id, cleaned, consent)
         out.append((Row(number, cleaned, consent), errors))
         if done % PROGRESS_EVERY == 0:
             progress(done)
+    if rules:  # across fields, with the registry's NIKs looked up for the whole file at once
+        registered = services.registered_niks(institution_id, (row.fields.get("nik") for row, errors in out))
+        out = [(row, errors or _rules(institution_id, row.fields, row.consent, registered)) for row, errors in out]
     return out
 
 
