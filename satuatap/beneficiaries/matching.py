@@ -20,8 +20,8 @@ from functools import cached_property, lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz.distance import JaroWinkler
 
 from satuatap.beneficiaries.linkage.prepare import place_key
@@ -114,7 +114,16 @@ class Probe:
 class Candidate:
     beneficiary: Beneficiary
     score: float
-    reasons: list[str] = field(default_factory=list)
+    # The reasons as lazy texts, and the name's similarity as a number: put in words only when read, in the
+    # language then active (an import scores hundreds of thousands of pairs and shows a few).
+    evidence: list = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [
+            _("name %(similarity)s") % {"similarity": format_fraction(e)} if isinstance(e, float) else str(e)
+            for e in self.evidence
+        ]
 
     @property
     def percent(self) -> int:
@@ -167,11 +176,19 @@ def swapped_date(day: date | None) -> date | None:
 
 
 _village_key = lru_cache(maxsize=100_000)(place_key)
-
-
-@lru_cache(maxsize=10_000)
-def _similarity_text(similarity: float, language: str | None) -> str:
-    return _("name %(similarity)s") % {"similarity": format_fraction(similarity)}
+# What ``score`` finds, translated only when a candidate's reasons are read.
+_SAME_NIK = gettext_lazy("same NIK")
+_NIK_DIFFERS_IN_ITS_MIDDLE_DIGITS = gettext_lazy("NIK differs in its middle digits")
+_DIFFERENT_NIK = gettext_lazy("different NIK")
+_SAME_KK = gettext_lazy("same KK")
+_SAME_BIRTH_DATE = gettext_lazy("same birth date")
+_BIRTH_DATE_WITH_DAY_AND_MONTH_SWAPPED = gettext_lazy("birth date with day and month swapped")
+_SAME_BIRTH_DAY_OTHER_YEAR = gettext_lazy("same birth day, other year")
+_SAME_BIRTH_YEAR = gettext_lazy("same birth year")
+_DIFFERENT_BIRTH_DATE = gettext_lazy("different birth date")
+_DIFFERENT_SEX = gettext_lazy("different sex")
+_SAME_PHONE = gettext_lazy("same phone")
+_SAME_VILLAGE = gettext_lazy("same village")
 
 
 def _same_village(a: str, b: str) -> bool:
@@ -186,45 +203,45 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
     if probe.nik_hash and other.nik_hash:
         if probe.nik_hash == other.nik_hash:
             total += 0.55
-            reasons.append(_("same NIK"))
+            reasons.append(_SAME_NIK)
         elif probe.nik[:4] == other.nik_first4 and probe.nik[-4:] == other.nik_last4:
             # Same region and serial, different middle digits: a birth date or district mistyped.
             total -= 0.05
-            reasons.append(_("NIK differs in its middle digits"))
+            reasons.append(_NIK_DIFFERS_IN_ITS_MIDDLE_DIGITS)
         else:
             total -= 0.3
-            reasons.append(_("different NIK"))
+            reasons.append(_DIFFERENT_NIK)
     if probe.kk_hash and other_kk_hash == probe.kk_hash:
         total += 0.1
-        reasons.append(_("same KK"))
+        reasons.append(_SAME_KK)
     similarity = name_similarity(probe.key, other.name_key)
     total += 0.55 * similarity - 0.2
-    reasons.append(_similarity_text(similarity, get_language()))
+    reasons.append(float(similarity))
     if probe.birth_date and other.birth_date:
         if probe.birth_date == other.birth_date:
             total += 0.25
-            reasons.append(_("same birth date"))
+            reasons.append(_SAME_BIRTH_DATE)
         elif swapped_date(probe.birth_date) == other.birth_date:
             total += 0.15
-            reasons.append(_("birth date with day and month swapped"))
+            reasons.append(_BIRTH_DATE_WITH_DAY_AND_MONTH_SWAPPED)
         elif (probe.birth_date.month, probe.birth_date.day) == (other.birth_date.month, other.birth_date.day):
             total += 0.1
-            reasons.append(_("same birth day, other year"))
+            reasons.append(_SAME_BIRTH_DAY_OTHER_YEAR)
         elif probe.birth_date.year == other.birth_date.year:
             total += 0.02
-            reasons.append(_("same birth year"))
+            reasons.append(_SAME_BIRTH_YEAR)
         else:
             total -= 0.2
-            reasons.append(_("different birth date"))
+            reasons.append(_DIFFERENT_BIRTH_DATE)
     if probe.sex and other.sex and probe.sex != other.sex:
         total -= 0.3
-        reasons.append(_("different sex"))
+        reasons.append(_DIFFERENT_SEX)
     if probe.phone and probe.phone == other.phone:
         total += 0.2
-        reasons.append(_("same phone"))
+        reasons.append(_SAME_PHONE)
     if probe.village_key and _same_village(probe.village_key, _village_key(other.village) or ""):
         total += 0.07
-        reasons.append(_("same village"))
+        reasons.append(_SAME_VILLAGE)
     return Candidate(other, max(0.0, min(1.0, total)), reasons)
 
 

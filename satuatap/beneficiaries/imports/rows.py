@@ -392,7 +392,8 @@ def _existing_heads(institution_id: int, kks: set[str]) -> dict[str, str]:
 
 
 def read_rows(sheet: Sheet, institution_id: int, *, rules: bool = True, progress: Progress = no_progress):
-    """Each row's cleaned fields, consent and errors (column key, message), in file order."""
+    """Each row's cleaned fields, consent and errors (column key, message), in file order. ``progress``
+    counts each row twice with ``rules``: once read, once checked across its fields."""
     maps = Maps()
     out = []
     for done, (number, cells) in enumerate(sheet.rows, start=1):
@@ -402,8 +403,27 @@ def read_rows(sheet: Sheet, institution_id: int, *, rules: bool = True, progress
             progress(done)
     if rules:  # across fields, with the registry's NIKs looked up for the whole file at once
         registered = services.registered_niks(institution_id, (row.fields.get("nik") for row, errors in out))
-        out = [(row, errors or _rules(institution_id, row.fields, row.consent, registered)) for row, errors in out]
+        checked = []
+        for done, (row, errors) in enumerate(out, start=len(out) + 1):
+            checked.append((row, errors or _rules(institution_id, row.fields, row.consent, registered)))
+            if done % PROGRESS_EVERY == 0:
+                progress(done)
+        out = checked
     return out
+
+
+def _throttled(progress: Progress, total: int) -> Progress:
+    """``progress`` at most once a percent: each report is a write to the job's row (and on SQLite a sync)."""
+    step = max(total // 100, PROGRESS_EVERY)
+    last = -step
+
+    def report(done: int) -> None:
+        nonlocal last
+        if done - last >= step:
+            last = done
+            progress(done)
+
+    return report
 
 
 def _stage(progress: Progress, total: int, start: float, end: float, count: int) -> Progress:
@@ -415,8 +435,9 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
     """Check every row as registration would, then the rules of the whole file and the duplicates."""
     institution_id = unit.institution_id
     total = len(sheet.rows)
+    progress = _throttled(progress, total)
     # Reading takes about half the time, the possible duplicates (file, then registry) the other half.
-    rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 2))
+    rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 4))
     problems: dict[int, list] = {number.row: errors for number, errors in rows if errors}
     readable = [row for row, errors in rows if not errors]
     flags: dict[int, dict] = {}
