@@ -4,9 +4,10 @@ Each row is cleaned by the registration service's own rules (``services.clean_fi
 so a row shows every bad cell at once, then ``services.registration_problems``);
 the rules that need the whole file or the registry are checked here: one head per household
 (KK) within the file and against the registry, and one NIK per person within the file. Rows
-that may be a person already registered (``matching.candidates``) or another row of the same
-file (same NIK, or same name and birth date) are flagged; they are left out of the saving
-unless the user ticks them.
+that may be a person already registered or another row of the same file are flagged by the online
+candidate search's scoring (``matching.score``), for the whole file at once (``candidates``); they
+are left out of the saving unless the user ticks them. The registry's NIKs, heads and candidates
+are read in a few set queries, so that a list of 100,000 rows is checked in under two minutes.
 """
 
 from collections.abc import Callable
