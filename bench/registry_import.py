@@ -97,9 +97,13 @@ def load_registry(root, branch, records: list[dict]) -> int:
     from satuatap.core.crypto import blind_index, encrypt
     from satuatap.core.names import name_key
 
-    have = Beneficiary.objects.filter(institution=root).count()
-    if have:
-        return have
+    people = Beneficiary.objects.filter(institution=root)
+    first = people.filter(number=f"{CODE}-M0000001").values_list("full_name", flat=True).first()
+    if people.count() == len(records) and first == records[0]["full_name"][:200]:
+        return len(records)
+    if first is not None:  # another size or seed: the registry and the list must come from one generation
+        people.delete()
+        Household.objects.filter(institution=root).delete()
     now = datetime.now(UTC)
     address = ("province", "regency", "district", "village", "street", "rt", "rw")
     with transaction.atomic():
@@ -218,6 +222,7 @@ def run(url: str, rows: int = ROWS, registry: int = REGISTRY) -> dict:
     for flag in job.duplicates:
         flagged["file"] += bool(flag["file"])
         flagged["registry"] += bool(flag["registry"])
+    quality = _quality(job, records, registry, root)
     return {
         "database": connection.vendor,
         "rows": job.total_rows,
@@ -232,7 +237,43 @@ def run(url: str, rows: int = ROWS, registry: int = REGISTRY) -> dict:
         "flagged_rows": job.duplicate_rows,
         "flagged_within_file": flagged["file"],
         "flagged_against_registry": flagged["registry"],
+        **quality,
     }
+
+
+def _quality(job, records: list[dict], registry: int, root) -> dict:
+    """Of the rows without errors whose person is earlier in the list (or in the registry), the share
+    flagged with a row (a record) of that person; of the flags, the share that name the same person."""
+    from satuatap.beneficiaries.models import Beneficiary
+
+    entity = {number: r["entity_id"] for number, r in enumerate(records[registry:], start=2)}
+    registered = {r["entity_id"] for r in records[:registry]}
+    by_pk = {
+        pk: records[int(number.rsplit("M", 1)[1]) - 1]["entity_id"]
+        for pk, number in Beneficiary.objects.filter(institution=root).values_list("pk", "number")
+    }
+    errors = {row for row, _column, _message in job.errors}
+    flags = {d["row"]: d for d in job.duplicates}
+    seen: set[int] = set()
+    out = {"file_repeats": 0, "file_found": 0, "file_flags": 0, "file_right": 0}
+    out |= {"registry_repeats": 0, "registry_found": 0, "registry_flags": 0, "registry_right": 0}
+    for number, person in entity.items():
+        flag = flags.get(number, {"file": [], "registry": []})
+        file_people = [entity[f["row"]] for f in flag["file"]]
+        registry_people = [by_pk.get(c["id"]) for c in flag["registry"]]
+        out["file_flags"] += len(file_people)
+        out["file_right"] += file_people.count(person)
+        out["registry_flags"] += len(registry_people)
+        out["registry_right"] += registry_people.count(person)
+        if number not in errors:
+            if person in seen:
+                out["file_repeats"] += 1
+                out["file_found"] += person in file_people
+            if person in registered:
+                out["registry_repeats"] += 1
+                out["registry_found"] += person in registry_people
+        seen.add(person)
+    return out
 
 
 def main(argv=None) -> int:
@@ -257,7 +298,14 @@ def main(argv=None) -> int:
         f"the database server or a shared CPU)\n"
         f"  valid rows {figures['valid_rows']:,}, rows with errors {figures['error_rows']:,}, flagged "
         f"{figures['flagged_rows']:,} (within the file {figures['flagged_within_file']:,}, against the registry "
-        f"{figures['flagged_against_registry']:,})\n",
+        f"{figures['flagged_against_registry']:,})\n"
+        f"  rows (without errors) of a person earlier in the list: {figures['file_repeats']:,}, flagged with a row "
+        f"of that person {figures['file_found']:,} ({figures['file_found'] / max(figures['file_repeats'], 1):.1%}); "
+        f"flags naming the same person {figures['file_right'] / max(figures['file_flags'], 1):.1%}\n"
+        f"  rows (without errors) of a person in the registry: {figures['registry_repeats']:,}, flagged with a record "
+        f"of that person {figures['registry_found']:,} "
+        f"({figures['registry_found'] / max(figures['registry_repeats'], 1):.1%}); flags naming the same person "
+        f"{figures['registry_right'] / max(figures['registry_flags'], 1):.1%}\n",
         flush=True,
     )
     if args.json:
