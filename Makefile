@@ -89,6 +89,14 @@ bench: $(VENV)/.dev
 		--json $(BENCH_RESULTS)/registry_batch.json || echo "bench.registry_batch" >> $(BENCH_RESULTS)/failed
 	$(PY) -m bench.registry_import_dedup --count $(or $(BENCH_IMPORT_DEDUP),$(call BENCH_SCALED,3000,1000)) \
 		--json $(BENCH_RESULTS)/registry_import_dedup.json || echo "bench.registry_import_dedup" >> $(BENCH_RESULTS)/failed
+	@# A regency's beneficiaries list checked against 12,000 people, on SQLite and on PostgreSQL (its own database).
+	$(PY) -m bench.registry_import --database-url "sqlite:///$(abspath $(BENCH_RESULTS))/registry-import.sqlite3" \
+		--rows $(or $(BENCH_LIST_ROWS),$(call BENCH_SCALED,100000,2000)) \
+		--json $(BENCH_RESULTS)/registry_import_sqlite.json || echo "bench.registry_import (SQLite)" >> $(BENCH_RESULTS)/failed
+	$(PY) -m bench.registry_import --database-url "$(BENCH_URL)_import" \
+		--rows $(or $(BENCH_LIST_ROWS),$(call BENCH_SCALED,100000,2000)) \
+		--json $(BENCH_RESULTS)/registry_import_postgresql.json \
+		|| echo "bench.registry_import (PostgreSQL)" >> $(BENCH_RESULTS)/failed
 	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.side_by_side --database-url "$(BENCH_URL)" \
 		--seconds $(or $(BENCH_HTTP_SECONDS),20) || echo "bench.side_by_side" >> $(BENCH_RESULTS)/failed
 	BENCH_RESULTS_DIR=$(BENCH_RESULTS) $(PY) -m bench.report $(BENCH_RESULTS)/results.json

@@ -37,6 +37,7 @@ from bench.generate import RESULTS_DIR
 GENERATION_TARGET = 300.0  # "a few minutes" per million lines
 HTTP_TARGET, ANALYTICS_TARGET, IMPORT_TARGET, MEMORY_TARGET = 0.5, 2.0, 1 / 3, 1.5
 DEDUP_SECONDS_TARGET, DEDUP_F1_TARGET = 120.0, 0.95
+LIST_IMPORT_TARGET = 120.0
 
 
 def _duration(seconds: float) -> str:
@@ -284,6 +285,28 @@ def render(sections: list[tuple[str, list]], markdown: bool = False) -> str:
     return "\n".join(out)
 
 
+def list_import_rows(folder: Path) -> list[SimpleNamespace]:
+    """``bench.registry_import``'s figures: a beneficiaries list checked against the registry, per database."""
+    rows = []
+    for vendor, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        figures = _load(folder / f"registry_import_{vendor}.json")
+        if not figures:
+            continue
+        target = figures.get("target_seconds", LIST_IMPORT_TARGET)
+        rows.append(
+            _row(
+                f"checking a {figures['rows']:,}-row beneficiaries list against {figures['registry']:,} people "
+                f"({label})",
+                _duration(figures["check_seconds"]),
+                target=f"< {_duration(target)}",
+                ratio=figures["check_seconds"] / target,
+                met=figures["check_seconds"] < target,
+                note=f"{figures['rows_per_second']:,} rows/s; this process's CPU {figures['check_cpu_seconds']:.0f} s",
+            )
+        )
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__.split("\n\n")[0])
     parser.add_argument("results", nargs="?", default=str(RESULTS_DIR / "results.json"))
@@ -300,6 +323,7 @@ def main(argv=None) -> int:
         ("Side by side (reference measured in the same run)", side_by_side_rows(side, results, batch)),
         ("Against a fixed target (ratio = measured / target)", target_rows(results, generated)),
         ("Duplicates found after a real import (bench.registry_import_dedup)", import_dedup_rows(imported)),
+        ("Beneficiaries list import (bench.registry_import)", list_import_rows(folder)),
     ]
     if not any(rows for _title, rows in sections):
         print(f"no benchmark results in {folder}: run `make bench`")

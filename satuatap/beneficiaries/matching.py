@@ -16,11 +16,12 @@ Nur/Noor, Abdul/Abd., old spelling made one) with Jaro-Winkler from rapidfuzz.
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz.distance import JaroWinkler
 
 from satuatap.beneficiaries.linkage.prepare import place_key
@@ -42,7 +43,7 @@ MIN_SCORE = 0.2
 # Nurul is Nur with the article: the same person writes both.
 _COMPARE_ALIASES = {"nurul": "nur"}
 # Name words that half the registry shares: agreeing on them says little, so they weigh less.
-_COMMON_WORDS = frozenset({"siti", "muhammad", "nur", "abdul", "ahmad", "sri", "dewi", "putri", "binti", "bin"})
+COMMON_WORDS = frozenset({"siti", "muhammad", "nur", "abdul", "ahmad", "sri", "dewi", "putri", "binti", "bin"})
 _COMMON_WEIGHT = 0.3
 
 
@@ -113,14 +114,23 @@ class Probe:
 class Candidate:
     beneficiary: Beneficiary
     score: float
-    reasons: list[str] = field(default_factory=list)
+    # The reasons as lazy texts, and the name's similarity as a number: put in words only when read, in the
+    # language then active (an import scores hundreds of thousands of pairs and shows a few).
+    evidence: list = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [
+            _("name %(similarity)s") % {"similarity": format_fraction(e)} if isinstance(e, float) else str(e)
+            for e in self.evidence
+        ]
 
     @property
     def percent(self) -> int:
         return round(self.score * 100)
 
 
-def _compare_form(key: str) -> str:
+def compare_form(key: str) -> str:
     return " ".join(_COMPARE_ALIASES.get(word, word) for word in key.split())
 
 
@@ -128,18 +138,20 @@ def _word_similarity(words: list[str], others: list[str]) -> float:
     """Each word against its best match among the other name's words, common words weighing less."""
     total = weight = 0.0
     for word in words:
-        w = _COMMON_WEIGHT if word in _COMMON_WORDS else 1.0
+        w = _COMMON_WEIGHT if word in COMMON_WORDS else 1.0
         total += w * max(JaroWinkler.similarity(word, other) for other in others)
         weight += w
     return total / weight
 
 
+# An import scores millions of pairs in which the same names and villages come back: each is computed once.
+@lru_cache(maxsize=200_000)
 def name_similarity(a: str, b: str) -> float:
     """0 to 1 for two ``name_key`` forms. Word order does not matter ("Aminah Siti"); a word's
     typo costs little ("Nruhaliza"); sharing only a common word (Siti, Muhammad) counts little;
     a single name that is one of the other's words counts nearly as the same ("Suparman" and
     "Suparman Hadi"), but only for a distinctive word (five letters or more)."""
-    a, b = _compare_form(a), _compare_form(b)
+    a, b = compare_form(a), compare_form(b)
     if not a or not b:
         return 0.0
     if a == b:
@@ -154,13 +166,29 @@ def name_similarity(a: str, b: str) -> float:
     return similarity
 
 
-def _swapped(day: date | None) -> date | None:
+def swapped_date(day: date | None) -> date | None:
     if day is None or day.day > 12 or day.day == day.month:
         return None
     try:
         return day.replace(month=day.day, day=day.month)
     except ValueError:
         return None
+
+
+_village_key = lru_cache(maxsize=100_000)(place_key)
+# What ``score`` finds, translated only when a candidate's reasons are read.
+_SAME_NIK = gettext_lazy("same NIK")
+_NIK_DIFFERS_IN_ITS_MIDDLE_DIGITS = gettext_lazy("NIK differs in its middle digits")
+_DIFFERENT_NIK = gettext_lazy("different NIK")
+_SAME_KK = gettext_lazy("same KK")
+_SAME_BIRTH_DATE = gettext_lazy("same birth date")
+_BIRTH_DATE_WITH_DAY_AND_MONTH_SWAPPED = gettext_lazy("birth date with day and month swapped")
+_SAME_BIRTH_DAY_OTHER_YEAR = gettext_lazy("same birth day, other year")
+_SAME_BIRTH_YEAR = gettext_lazy("same birth year")
+_DIFFERENT_BIRTH_DATE = gettext_lazy("different birth date")
+_DIFFERENT_SEX = gettext_lazy("different sex")
+_SAME_PHONE = gettext_lazy("same phone")
+_SAME_VILLAGE = gettext_lazy("same village")
 
 
 def _same_village(a: str, b: str) -> bool:
@@ -175,45 +203,45 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
     if probe.nik_hash and other.nik_hash:
         if probe.nik_hash == other.nik_hash:
             total += 0.55
-            reasons.append(_("same NIK"))
+            reasons.append(_SAME_NIK)
         elif probe.nik[:4] == other.nik_first4 and probe.nik[-4:] == other.nik_last4:
             # Same region and serial, different middle digits: a birth date or district mistyped.
             total -= 0.05
-            reasons.append(_("NIK differs in its middle digits"))
+            reasons.append(_NIK_DIFFERS_IN_ITS_MIDDLE_DIGITS)
         else:
             total -= 0.3
-            reasons.append(_("different NIK"))
+            reasons.append(_DIFFERENT_NIK)
     if probe.kk_hash and other_kk_hash == probe.kk_hash:
         total += 0.1
-        reasons.append(_("same KK"))
+        reasons.append(_SAME_KK)
     similarity = name_similarity(probe.key, other.name_key)
     total += 0.55 * similarity - 0.2
-    reasons.append(_("name %(similarity)s") % {"similarity": format_fraction(similarity)})
+    reasons.append(float(similarity))
     if probe.birth_date and other.birth_date:
         if probe.birth_date == other.birth_date:
             total += 0.25
-            reasons.append(_("same birth date"))
-        elif _swapped(probe.birth_date) == other.birth_date:
+            reasons.append(_SAME_BIRTH_DATE)
+        elif swapped_date(probe.birth_date) == other.birth_date:
             total += 0.15
-            reasons.append(_("birth date with day and month swapped"))
+            reasons.append(_BIRTH_DATE_WITH_DAY_AND_MONTH_SWAPPED)
         elif (probe.birth_date.month, probe.birth_date.day) == (other.birth_date.month, other.birth_date.day):
             total += 0.1
-            reasons.append(_("same birth day, other year"))
+            reasons.append(_SAME_BIRTH_DAY_OTHER_YEAR)
         elif probe.birth_date.year == other.birth_date.year:
             total += 0.02
-            reasons.append(_("same birth year"))
+            reasons.append(_SAME_BIRTH_YEAR)
         else:
             total -= 0.2
-            reasons.append(_("different birth date"))
+            reasons.append(_DIFFERENT_BIRTH_DATE)
     if probe.sex and other.sex and probe.sex != other.sex:
         total -= 0.3
-        reasons.append(_("different sex"))
+        reasons.append(_DIFFERENT_SEX)
     if probe.phone and probe.phone == other.phone:
         total += 0.2
-        reasons.append(_("same phone"))
-    if probe.village_key and _same_village(probe.village_key, place_key(other.village) or ""):
+        reasons.append(_SAME_PHONE)
+    if probe.village_key and _same_village(probe.village_key, _village_key(other.village) or ""):
         total += 0.07
-        reasons.append(_("same village"))
+        reasons.append(_SAME_VILLAGE)
     return Candidate(other, max(0.0, min(1.0, total)), reasons)
 
 
@@ -228,7 +256,7 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
         lookups.append(Q(phone=probe.phone))
     if probe.birth_date:
         lookups.append(Q(birth_date=probe.birth_date))
-        swapped = _swapped(probe.birth_date)
+        swapped = swapped_date(probe.birth_date)
         if swapped:
             lookups.append(Q(birth_date=swapped))
     key = probe.key

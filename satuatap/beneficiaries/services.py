@@ -172,11 +172,14 @@ def _clean_field(fields: dict) -> dict:
     return out
 
 
-def _check_rules(beneficiary: Beneficiary, fields: dict, *, held: list | None = None) -> None:
+def _check_rules(
+    beneficiary: Beneficiary, fields: dict, *, held: list | None = None, registered: dict | None = None
+) -> None:
     """Rules across fields: the NIK's birth date and sex agree with the form; an asnaf has a reason;
     one NIK per person in the institution. Given a ``held`` list (an import), a birth date that
     disagrees with the NIK and a NIK already registered are added to it as possible duplicates
-    instead of refused."""
+    instead of refused (``registered``: who holds each NIK, looked up beforehand by
+    ``registered_niks`` for a whole file)."""
     nik = fields.get("nik", beneficiary.nik if beneficiary.pk else "")
     if nik:  # a changed birth date or sex is checked against the NIK already held, too
         from stdnum.id import nik as stdnum_nik
@@ -199,14 +202,18 @@ def _check_rules(beneficiary: Beneficiary, fields: dict, *, held: list | None = 
             raise BeneficiaryRefused(
                 _("The sex does not match the NIK (a woman's birth day has 40 added)."), field="sex"
             )
-        taken = (
-            Beneficiary.objects.filter(institution_id=beneficiary.institution_id, merged_into__isnull=True)
-            .filter(nik_hash=blind_index("nik", nik))
-            .exclude(pk=beneficiary.pk)
-            .select_related("registered_unit")
-            .order_by(F("possible_duplicate_of").asc(nulls_first=True), "pk")  # the record others are held against
-            .first()
-        )
+        if registered is not None:
+            taken = registered.get(blind_index("nik", nik))
+            taken = taken if taken is not None and taken.pk != beneficiary.pk else None
+        else:
+            taken = (
+                Beneficiary.objects.filter(institution_id=beneficiary.institution_id, merged_into__isnull=True)
+                .filter(nik_hash=blind_index("nik", nik))
+                .exclude(pk=beneficiary.pk)
+                .select_related("registered_unit")
+                .order_by(F("possible_duplicate_of").asc(nulls_first=True), "pk")  # the record others are held against
+                .first()
+            )
         if taken is not None:
             same = PossibleDuplicate(
                 _("This NIK is already registered as %(number)s at %(unit)s; open that record instead.")
@@ -340,13 +347,33 @@ def _audit_value(field: str, value):
     return value
 
 
-def registration_problems(institution_id: int, cleaned: dict, consent: dict | None) -> list[BeneficiaryRefused]:
+def registered_niks(institution_id: int, niks) -> dict[str, Beneficiary]:
+    """NIK hash -> the record in use that holds it (the first registered), for many NIKs at once: an
+    import checks a whole file with ``registration_problems(..., registered=...)`` in a few queries."""
+    hashes = sorted({blind_index("nik", nik) for nik in niks if nik})
+    found: dict[str, Beneficiary] = {}
+    for start in range(0, len(hashes), 900):  # SQLite takes 999 parameters at most
+        for record in (
+            Beneficiary.objects.filter(
+                institution_id=institution_id, merged_into__isnull=True, nik_hash__in=hashes[start : start + 900]
+            )
+            .select_related("registered_unit")
+            .order_by(F("possible_duplicate_of").asc(nulls_first=True), "pk")  # the record others are held against
+        ):
+            found.setdefault(record.nik_hash, record)
+    return found
+
+
+def registration_problems(
+    institution_id: int, cleaned: dict, consent: dict | None, *, registered: dict | None = None
+) -> list[BeneficiaryRefused]:
     """Every rule across fields that registering these cleaned fields (``clean_fields``) with this consent
     would break, one refusal per rule: registration stops at the first, an import lists them all.
     The NIK agrees with the birth date and sex and is new to the institution; an asnaf has its
     reason; a relation to the head needs the KK; a person's consent is recorded (for a child, the
     guardian's). A birth date that disagrees with the NIK and a NIK already registered come first,
-    as ``PossibleDuplicate`` refusals (an import keeps those rows for review)."""
+    as ``PossibleDuplicate`` refusals (an import keeps those rows for review). ``registered``:
+    ``registered_niks`` of a whole file, instead of a query per row."""
     beneficiary = Beneficiary(institution_id=institution_id)
     _apply(beneficiary, cleaned)
     held: list = []
@@ -364,7 +391,11 @@ def registration_problems(institution_id: int, cleaned: dict, consent: dict | No
             )
         _consent_clean(consent, beneficiary)
 
-    for rule in (lambda: _check_rules(beneficiary, cleaned, held=held), relation_needs_kk, consent_recorded):
+    for rule in (
+        lambda: _check_rules(beneficiary, cleaned, held=held, registered=registered),
+        relation_needs_kk,
+        consent_recorded,
+    ):
         try:
             rule()
         except BeneficiaryRefused as exc:

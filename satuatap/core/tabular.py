@@ -111,10 +111,13 @@ def _is_blank(cells) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def read_sheet(content: bytes, filename: str, columns: list[Column], *, max_rows: int = MAX_ROWS) -> Sheet:
-    """Read the file's header and rows; refuse a file that is not a spreadsheet or lacks a required column."""
+def read_sheet(
+    content: bytes, filename: str, columns: list[Column], *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+) -> Sheet:
+    """Read the file's header and rows; refuse a file that is not a spreadsheet or lacks a required column.
+    An import with its own size limit (checked at upload, with its own message) passes it as ``max_bytes``."""
     try:
-        return _read_sheet(content, filename, columns, max_rows)
+        return _read_sheet(content, filename, columns, max_rows, max_bytes)
     except (
         csv.Error,
         zipfile.BadZipFile,
@@ -131,8 +134,8 @@ def read_sheet(content: bytes, filename: str, columns: list[Column], *, max_rows
         ) from None
 
 
-def _read_sheet(content: bytes, filename: str, columns: list[Column], max_rows: int) -> Sheet:
-    if len(content) > MAX_BYTES:
+def _read_sheet(content: bytes, filename: str, columns: list[Column], max_rows: int, max_bytes: int) -> Sheet:
+    if len(content) > max_bytes:
         raise FileRefused(_("The file is larger than 25 MB; split it into smaller files."))
     name = (filename or "").lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":

@@ -3,9 +3,10 @@
 Each row is cleaned by the registration service's own rules (``services.clean_fields`` field by field,
 so a row shows every bad cell at once, then ``services.registration_problems``);
 the rules that need the whole file or the registry are checked here: one head per household
-(KK) within the file and against the registry. Rows that may be a person already registered
-(the same NIK, ``matching.candidates``) or another row of the same file (same NIK, or same name
-and birth date), and rows whose birth date disagrees with their NIK (the typo a duplicate
+(KK) within the file and against the registry. Rows that may be a person already registered or
+another row of the same file (the same NIK, or the online candidate search's scoring,
+``matching.score``, for the whole file at once in ``candidates``: a list of 100,000 rows is checked
+in under two minutes), and rows whose birth date disagrees with their NIK (the typo a duplicate
 carries), are flagged, never refused: they are left out of the saving unless the user ticks
 them, and saved as possible duplicates of the record they match, for a person to review. An
 unusable phone number is dropped with a warning; the row is kept. A bad NIK, name or birth date
@@ -14,19 +15,17 @@ still stops the row; the user may correct a cell on the preview (``corrections``
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satuatap.beneficiaries import matching, services
+from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused, PossibleDuplicate
-from satuatap.beneficiaries.imports import review
+from satuatap.beneficiaries.imports import candidates, review
 from satuatap.beneficiaries.models import Asnaf, Beneficiary, ConsentMethod, Relation, Sex
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
 from satuatap.core.exports import xlsx_bytes
-from satuatap.core.names import name_key
 from satuatap.core.tabular import (
     CellError,
     Column,
@@ -42,9 +41,8 @@ from satuatap.organizations.models import Unit
 
 PREVIEW_ROWS = 20
 PROGRESS_EVERY = 50
-# A registry record this likely to be the row's person flags the row (matching's own floor is lower:
-# it proposes more at the desk, where a person looks at each).
-FLAG_SCORE = 0.5
+# A registry record or an earlier row this likely to be the row's person flags the row.
+FLAG_SCORE = candidates.FLAG_SCORE
 
 Progress = Callable[[int], None]
 
@@ -289,6 +287,7 @@ class Maps:
             "asnaf": ", ".join(Asnaf.values),
             "consent_method": ", ".join(ConsentMethod.values),
         }
+        self.cleaned: dict = {}  # (field, value) -> what ``_clean`` found, for the values that repeat
 
 
 def parse_bool(value) -> bool:
@@ -305,6 +304,24 @@ def parse_bool(value) -> bool:
 def _sentence(message: str) -> str:
     message = message.strip()
     return message[:1].upper() + message[1:]
+
+
+# Cells whose values repeat down a list (a village, a sex, "tidak"): each value is cleaned once per file.
+REPEATING = frozenset({"relation", "birth_place", "birth_date", "sex", "province", "regency", "district", "village"})
+REPEATING |= {"rt", "rw", "asnaf", "asnaf_reason", *BOOLEAN_FIELDS}
+
+
+def _clean(key: str, value, cache: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """``services.clean_fields`` of one cell: its cleaned field, or its errors (column key, message)."""
+    if key in REPEATING and (key, value) in cache:
+        return cache[key, value]
+    try:
+        found = services.clean_fields({key: value}), []
+    except BeneficiaryRefused as exc:
+        found = {}, [(name or key, message) for name, message in refusal_messages(exc)]
+    if key in REPEATING:
+        cache[key, value] = found
+    return found
 
 
 def parse(
@@ -346,17 +363,15 @@ def parse(
     # One field at a time, so that a row shows every bad cell at once, not only the first.
     cleaned: dict = {}
     for key, value in raw.items():
-        try:
-            cleaned.update(services.clean_fields({key: value}))
-        except BeneficiaryRefused as exc:
-            messages = [(name or key, message) for name, message in refusal_messages(exc)]
-            if key in DROPPABLE_FIELDS:
-                warnings.extend(
-                    (name, _("%(message)s The cell is left out; the row is kept.") % {"message": message})
-                    for name, message in messages
-                )
-            else:
-                errors.extend(messages)
+        good, messages = _clean(key, value, maps.cleaned)
+        cleaned.update(good)
+        if messages and key in DROPPABLE_FIELDS:
+            warnings.extend(
+                (name, _("%(message)s The cell is left out; the row is kept.") % {"message": message})
+                for name, message in messages
+            )
+        else:
+            errors.extend(messages)
     consent = None
     if method:
         consent = {
@@ -367,10 +382,13 @@ def parse(
     return cleaned, consent, errors, warnings
 
 
-def _rules(institution_id: int, cleaned: dict, consent: dict | None) -> tuple[list[tuple[str, str]], list]:
+def _rules(
+    institution_id: int, cleaned: dict, consent: dict | None, registered: dict | None = None
+) -> tuple[list[tuple[str, str]], list]:
     """The registration rules across fields, with the service's own messages; the possible duplicates
-    (a NIK already registered, a birth date that disagrees with the NIK) apart, to be flagged."""
-    problems = services.registration_problems(institution_id, cleaned, consent)
+    (a NIK already registered, a birth date that disagrees with the NIK) apart, to be flagged
+    (``registered``: who holds each NIK of the file, ``services.registered_niks``)."""
+    problems = services.registration_problems(institution_id, cleaned, consent, registered=registered)
     errors = [
         (name or "full_name", message)
         for exc in problems
@@ -412,7 +430,8 @@ def read_rows(
     only: set[int] | None = None,
 ):
     """Each row's cleaned fields, consent and errors (column key, message), in file order, with the cells
-    corrected on the preview (``corrections``: {"<row>": {"<column key>": value}}); ``only`` these rows."""
+    corrected on the preview (``corrections``: {"<row>": {"<column key>": value}}); ``only`` these rows.
+    ``progress`` counts each row twice with ``rules``: once read, once checked across its fields."""
     maps = Maps()
     corrections = corrections or {}
     out = []
@@ -420,13 +439,39 @@ def read_rows(
         if only is not None and number not in only:
             continue
         cleaned, consent, errors, warnings = parse(sheet, cells, maps, corrections.get(str(number)))
-        held = []
-        if rules and not errors:
-            errors, held = _rules(institution_id, cleaned, consent)
-        out.append((Row(number, cleaned, consent, warnings, held), errors))
+        out.append((Row(number, cleaned, consent, warnings, []), errors))
         if done % PROGRESS_EVERY == 0:
             progress(done)
+    if rules:  # across fields, with the registry's NIKs looked up for the whole file at once
+        registered = services.registered_niks(institution_id, (row.fields.get("nik") for row, _errors in out))
+        checked = []
+        for done, (row, errors) in enumerate(out, start=len(out) + 1):
+            if not errors:
+                errors, row.held = _rules(institution_id, row.fields, row.consent, registered)
+            checked.append((row, errors))
+            if done % PROGRESS_EVERY == 0:
+                progress(done)
+        out = checked
     return out
+
+
+def _throttled(progress: Progress, total: int) -> Progress:
+    """``progress`` at most once a percent: each report is a write to the job's row (and on SQLite a sync)."""
+    step = max(total // 100, PROGRESS_EVERY)
+    last = -step
+
+    def report(done: int) -> None:
+        nonlocal last
+        if done - last >= step:
+            last = done
+            progress(done)
+
+    return report
+
+
+def _stage(progress: Progress, total: int, start: float, end: float, count: int) -> Progress:
+    """The bar between ``start`` and ``end`` (shares of ``total``) as ``count`` items of a stage are done."""
+    return lambda done: progress(int(total * (start + (end - start) * done / max(count, 1))))
 
 
 def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, corrections: dict | None = None) -> Checked:
@@ -434,8 +479,9 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
     rules of the whole file and the duplicates."""
     institution_id = unit.institution_id
     total = len(sheet.rows)
-    # Reading takes about half the time, the registry's candidates the other half.
-    rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 2), corrections=corrections)
+    progress = _throttled(progress, total)
+    # Reading takes about half the time, the possible duplicates (file, then registry) the other half.
+    rows = read_rows(sheet, institution_id, progress=lambda done: progress(done // 4), corrections=corrections)
     problems: dict[int, list] = {number.row: errors for number, errors in rows if errors}
     readable = [row for row, errors in rows if not errors]
     warnings = {row.row: row.warnings for row, _errors in rows if row.warnings}
@@ -458,10 +504,9 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
     # A NIK already registered, a birth date that disagrees with the NIK: kept as flags, not errors.
     held_rows = review.flag_held(readable, flag, institution_id)
 
-    # Within the file: one NIK per person, one head per KK, the same name and birth date twice.
+    # Within the file: one NIK per person, one head per KK.
     first_nik: dict[str, int] = {}
     first_head: dict[str, int] = {}
-    first_person: dict[tuple[str, date], int] = {}
     by_row = {row.row: row for row in readable}
     for row in readable:
         nik, kk = row.fields.get("nik"), row.fields.get("kk")
@@ -486,11 +531,14 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
                         % {"row": seen},
                     )
                 )
-        key = name_key(row.fields.get("full_name", ""), drop_titles=True)
-        if key and row.fields.get("birth_date"):
-            seen = first_person.setdefault((key, row.fields["birth_date"]), row.row)
-            if seen != row.row:
-                flag(row)["file"].append({"row": seen, "reason": _("same name and birth date")})
+    # Within the file: rows that may be the same person, by the online candidate search's rules.
+    probes = [(row.row, candidates.probe_of(row.fields)) for row in readable]
+    # The bar: reading up to half, the file's own duplicates to 60%, the registry's to the end.
+    twins = candidates.file_duplicates(probes, progress=_stage(progress, total, 0.5, 0.6, len(probes)))
+    for number, found in twins.items():
+        entries = flag(by_row[number])["file"]
+        known = {entry["row"] for entry in entries}
+        entries.extend(entry for entry in found if entry["row"] not in known)
     # Against the registry: a household that already has a head.
     heads = _existing_heads(institution_id, set(first_head))
     for row in readable:
@@ -513,21 +561,14 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress, correct
                         % {"unit": unit_name},
                     )
                 )
-    # Against the registry: who may this person already be?
+    # Against the registry: who may this person already be? All rows at once, in a few set queries.
     valid = [row for row in readable if row.row not in problems]
-    for done, row in enumerate(valid, start=1):
-        for candidate in matching.candidates(institution_id, matching.Probe.of_fields(row.fields)):
-            if candidate.score >= FLAG_SCORE:
-                flag(row)["registry"].append(
-                    {
-                        "id": candidate.beneficiary.pk,
-                        "unit": candidate.beneficiary.registered_unit.name,
-                        "score": round(candidate.score, 2),
-                        "reasons": candidate.reasons,
-                    }
-                )
-        if done % PROGRESS_EVERY == 0:
-            progress(total // 2 + done * (total - total // 2) // max(len(valid), 1))
+    valid_probes = [(number, probe) for number, probe in probes if number not in problems]
+    matches = candidates.registry_candidates(
+        institution_id, valid_probes, progress=_stage(progress, total, 0.6, 1.0, len(valid_probes))
+    )
+    for number, found in matches.items():
+        flag(by_row[number])["registry"].extend(found)
 
     result = Checked(total=total, valid=valid)
     headers = {c.key: sheet.headers.get(c.key) or HEADERS[c.key] for c in COLUMNS}

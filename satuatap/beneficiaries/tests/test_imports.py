@@ -108,7 +108,8 @@ def test_a_mixed_file_gets_per_row_errors_and_duplicate_flags(world, registry, m
     assert sorted(flags) == [7, 8, 9]
     assert [c["id"] for c in flags[7]["registry"]] == [registry.siti.pk] and flags[7]["valid"] is True
     assert "same birth date" in flags[7]["registry"][0]["reasons"]
-    assert flags[8]["file"] == [{"row": 3, "reason": "same name and birth date"}] and flags[8]["valid"] is True
+    assert flags[8]["file"] == [{"row": 3, "reason": "name 100%; same birth date", "score": 0.6}]
+    assert flags[8]["valid"] is True
     # The same NIK as an earlier row is kept for review, not refused.
     assert flags[9]["file"] == [{"row": 2, "reason": "same NIK"}] and flags[9]["valid"] is True
     assert (job.total_rows, job.valid_rows, job.error_rows, job.duplicate_rows) == (11, 7, 4, 3)
@@ -294,7 +295,7 @@ def test_upload_page_checks_in_the_background_and_shows_errors_and_flags(
     assert response.status_code == 302 and response["Location"] == reverse("beneficiaries:import_detail", args=[job.pk])
     assert job.status == S.VALIDATED  # the task ran (immediate backend in tests)
     page = client.get(response["Location"]).content.decode()
-    assert "A NIK has 16 digits; this one has 5." in page and "same name and birth date" in page
+    assert "A NIK has 16 digits; this one has 5." in page and "name 100%; same birth date" in page
     assert 'name="include" value="7"' in page and 'name="include" value="9"' in page
     assert 'name="include" value="4"' not in page
     assert registry.siti.number in page and "SECRET" not in page
