@@ -47,6 +47,7 @@ from satuatap.core.names import name_key
 from satuatap.core.uploads import forget_kept, keep_upload, open_kept
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
+from satuatap.regions import selectors as region_selectors
 
 PLAIN_FIELDS = (
     "kind",
@@ -62,6 +63,7 @@ PLAIN_FIELDS = (
     "street",
     "rt",
     "rw",
+    "region",
     "latitude",
     "longitude",
     "has_disability",
@@ -117,6 +119,8 @@ def clean_fields(fields: dict) -> dict:
             refusals.append(exc)
     if refusals:
         raise BeneficiaryRefused(combined(refusals))
+    if out.get("region"):  # the official names of the picked area replace what was typed
+        out.update(region_selectors.address_names(out["region"]))
     return out
 
 
@@ -153,6 +157,8 @@ def _clean_field(fields: dict) -> dict:
     for field in ("rt", "rw"):
         if field in out:
             out[field] = _rt_rw(out[field], field)
+    if "region" in out:
+        out["region"] = region_selectors.clean_code(out["region"], BeneficiaryRefused)
     if "latitude" in out:
         out["latitude"] = _coordinate(out["latitude"], "latitude", 90)
     if "longitude" in out:
@@ -215,6 +221,9 @@ def _apply(beneficiary: Beneficiary, fields: dict) -> None:
     for field, value in fields.items():
         if field in HOUSEHOLD_FIELDS and field != "relation":
             continue
+        if field == "region":
+            beneficiary.region_id = value or None
+            continue
         setattr(beneficiary, field, value)
         if field == "nik":
             beneficiary.nik_hash = blind_index("nik", value)
@@ -246,7 +255,7 @@ def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> dict:
                 kk_last4=kk[-4:],
                 **{
                     f: getattr(beneficiary, f)
-                    for f in ("province", "regency", "district", "village", "street", "rt", "rw")
+                    for f in ("province", "regency", "district", "village", "street", "rt", "rw", "region_id")
                 },
             )
             household.save()
@@ -322,6 +331,8 @@ def _audit_value(field: str, value):
         return value[:4] + "•" * (len(value) - 8) + value[-4:]
     if isinstance(value, date | Decimal):
         return str(value)
+    if field == "region" and value is not None:
+        return getattr(value, "code", value)
     return value
 
 

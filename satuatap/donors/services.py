@@ -17,6 +17,7 @@ from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
+from satuatap.regions import selectors as region_selectors
 
 # Fields a caller may set on a donor, besides the identifiers cleaned below.
 PLAIN_FIELDS = (
@@ -27,6 +28,7 @@ PLAIN_FIELDS = (
     "district",
     "village",
     "street",
+    "region",
     "postal_code",
     "birth_date",
     "preferred_channel",
@@ -58,6 +60,8 @@ def _clean_field(name: str, value):
             raise DonorRefused(_("Enter a valid date."), field="birth_date")
         if value > timezone.localdate() or value.year < 1900:
             raise DonorRefused(_("The birth date must be between 1900 and today."), field="birth_date")
+    elif name == "region":
+        value = region_selectors.clean_code(value, DonorRefused)
     elif name == "postal_code":
         value = (value or "").strip()
         if value and not (value.isdigit() and len(value) == 5):
@@ -91,6 +95,8 @@ def _clean(fields: dict) -> dict:
             refusals.append(exc)
     if refusals:
         raise DonorRefused(combined(refusals))
+    if out.get("region"):  # the official names of the picked area replace what was typed
+        out.update(region_selectors.address_names(out["region"]))
     return out
 
 
@@ -103,6 +109,9 @@ def donor_fields_check(**fields) -> None:
 
 def _apply(donor: Donor, fields: dict) -> None:
     for field, value in fields.items():
+        if field == "region":
+            donor.region_id = value or None
+            continue
         setattr(donor, field, value)
         if field == "nik":
             donor.nik_hash, donor.nik_last4 = blind_index("nik", value), value[-4:]
@@ -288,6 +297,8 @@ def _audit_value(field: str, value):
         return "*" * (len(value) - 4) + value[-4:]
     if isinstance(value, date):
         return value.isoformat()
+    if field == "region" and value is not None:
+        return getattr(value, "code", value)
     return value
 
 
