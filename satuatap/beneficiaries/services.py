@@ -120,7 +120,7 @@ def clean_fields(fields: dict) -> dict:
     if refusals:
         raise BeneficiaryRefused(combined(refusals))
     if out.get("region"):  # the official names of the picked area replace what was typed
-        out.update(region_selectors.address_names(out["region"]))
+        out.update(region_selectors.address_names(out["region"], keep=out))
     return out
 
 
@@ -386,6 +386,8 @@ def _register(actor, unit: Unit, consent: dict | None, fields: dict) -> Benefici
     if "full_name" not in fields:
         raise BeneficiaryRefused(_("Enter the full name."), field="full_name")
     cleaned = clean_fields(fields)
+    if not cleaned.get("region"):  # typed names ("Kab. Pati") or codes get their official area
+        cleaned["region"] = region_selectors.match_code(cleaned)
     problems = registration_problems(unit.institution_id, cleaned, consent)
     if problems:
         raise problems[0]

@@ -96,7 +96,7 @@ def _clean(fields: dict) -> dict:
     if refusals:
         raise DonorRefused(combined(refusals))
     if out.get("region"):  # the official names of the picked area replace what was typed
-        out.update(region_selectors.address_names(out["region"]))
+        out.update(region_selectors.address_names(out["region"], keep=out))
     return out
 
 
@@ -234,6 +234,8 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
     if "preferred_channel" not in fields:
         fields["preferred_channel"] = channel_consented(fields)
     cleaned = _clean(fields)
+    if not cleaned.get("region"):  # typed names ("Kab. Pati") or codes get their official area
+        cleaned["region"] = region_selectors.match_code(cleaned)
     institution = _institution(unit)
     donor = Donor(institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None)
     # The number first: its lock makes concurrent registrations of one NIK queue, so the second

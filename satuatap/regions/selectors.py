@@ -68,13 +68,21 @@ def chain(code: str | None) -> list[Area]:
     return [found[c] for c in codes if c in found]
 
 
-def address_names(code: str | None) -> dict[str, str]:
+def address_names(code: str | None, keep: dict | None = None) -> dict[str, str]:
     """The official names of an address's levels, for the free-text fields kept beside the code
-    ({"province": ..., "regency": ..., "district": ..., "village": ...}; missing levels empty)."""
-    names = dict.fromkeys(LEVEL_FIELDS.values(), "")
+    ({"province": ..., "regency": ..., "district": ..., "village": ...}); a level below the code's
+    keeps its name from ``keep`` (a village typed under a picked district), else is empty."""
+    keep = keep or {}
+    names = {name: keep.get(name) or "" for name in LEVEL_FIELDS.values()}
     for item in chain(code):
         names[LEVEL_FIELDS[item.level]] = item.name
     return names
+
+
+def match_code(fields: dict) -> str:
+    """``match`` of an address's name fields, as a code ("" for no match)."""
+    found = match(**{name: str(fields.get(name) or "") for name in LEVEL_FIELDS.values()})
+    return found.code if found is not None else ""
 
 
 def _one(level: int, text: str, parent: str | None) -> Area | None:
@@ -137,3 +145,23 @@ def nik_region_warning(nik: str, code: str | None) -> str:
         "The NIK was issued in %(nik_place)s (digits 1 to 6), not in the district of the address; "
         "check the address if the person has not moved."
     ) % {"nik_place": ", ".join(n for n in (names["district"], names["regency"]) if n) or nik[:6]}
+
+
+def regency_codes(pairs) -> dict[tuple, tuple[str, str]]:
+    """For report grouping: each (area code or None, typed regency name) → (regency code, official
+    name), or ("", "") when neither the code nor the name points to one regency. One query for the
+    codes, one look-up per distinct unmatched name."""
+    pairs = list(dict.fromkeys(pairs))
+    wanted = {code[:5] for code, _name in pairs if code and len(code) >= 5}
+    names = dict(Area.objects.filter(code__in=wanted).values_list("code", "name"))
+    out, by_name = {}, {}
+    for code, typed in pairs:
+        if code and code[:5] in names:
+            out[(code, typed)] = (code[:5], names[code[:5]])
+            continue
+        if typed not in by_name:
+            found = match(regency=typed or "") if (typed or "").strip() else None
+            regency = found is not None and found.level == Level.REGENCY
+            by_name[typed] = (found.code, found.name) if regency else ("", "")
+        out[(code, typed)] = by_name[typed]
+    return out
