@@ -5,11 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from satuatap.organizations.models import Role, Unit, UnitKind
 from satuatap.organizations.selectors import units_for
 from satuatap.organizations.services import unit_kinds_under
+from satuatap.regions import selectors as region_selectors
+from satuatap.regions.forms import RegionField
 
 CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]
 
 
 class UnitForm(forms.ModelForm):
+    region = RegionField(label=_("Region of the office"))
+
     class Meta:
         model = Unit
         fields = [
@@ -17,6 +21,7 @@ class UnitForm(forms.ModelForm):
             "name",
             "code",
             "address",
+            "region",
             "time_zone",
             "phone",
             "whatsapp",
@@ -43,6 +48,9 @@ class UnitForm(forms.ModelForm):
             for field in ("legal_name", "npwp", "legal_basis"):
                 del self.fields[field]
         self.fields["code"].widget.attrs.update({"style": "text-transform:uppercase", "maxlength": 10})
+
+    def clean_region(self):
+        return region_selectors.area(self.cleaned_data.get("region"))
 
     def clean_code(self):
         return (self.cleaned_data.get("code") or "").strip().upper()
