@@ -85,6 +85,7 @@ def _filters(request) -> dict:
         "q": request.GET.get("q", "")[:200],
         "status": status if status in Status.values else "",
         "asnaf": asnaf if asnaf in Asnaf.values else "",
+        "address": "unmatched" if request.GET.get("address") == "unmatched" else "",
     }
 
 

@@ -165,3 +165,8 @@ def regency_codes(pairs) -> dict[tuple, tuple[str, str]]:
             by_name[typed] = (found.code, found.name) if regency else ("", "")
         out[(code, typed)] = by_name[typed]
     return out
+
+
+def names_of(codes) -> dict[str, str]:
+    """{code: official name} of the given codes, in one query."""
+    return dict(Area.objects.filter(code__in=set(codes)).values_list("code", "name"))

@@ -166,6 +166,11 @@ def test_existing_addresses_are_linked_and_the_rest_listed(world, registry):
     call_command("regions_unmatched", stdout=out)
     text = out.getvalue()
     assert "beneficiaries.Beneficiary: 1 unmatched" in text and "Kabupaten Atlantis | Tenggelam" in text
+    # Staff find them on the registry list, within their units.
+    client = Client()
+    client.force_login(registry.paula)
+    page = client.get("/beneficiaries/", {"address": "unmatched"}).content.decode()
+    assert lost.number in page and linked.number not in page and registry.siti.number not in page
 
 
 def test_the_distribution_report_groups_kabupaten_pati_and_pati_as_one_regency(world, books):
@@ -220,3 +225,21 @@ def test_the_beneficiary_api_takes_and_gives_the_region_code(world, registry):
     assert (body["region_id"], body["regency"], body["village"]) == (KAYEN, "Kabupaten Pati", "Kayen")
     bad = client.patch(f"/api/v1/beneficiaries/{body['id']}", {"region": "99.99"}, content_type="application/json")
     assert bad.status_code == 400 and "region" in bad.json()["error"]["fields"]
+
+
+def test_the_collection_report_groups_donors_by_regency_code(world, desk):
+    from satuatap.collection.reports import DateRange, collection_report
+    from satuatap.collection.tests.conftest import give
+    from satuatap.donors.services import donor_register
+
+    typed = donor_register(actor=world.frank, unit=world.branch_a, full_name="Ani", regency="Kab. Pati")
+    picked = donor_register(actor=world.frank, unit=world.branch_a, full_name="Ina", region="33.18.02")
+    give(world.branch_a, typed, world.frank)
+    give(world.branch_a, picked, world.frank)
+    give(world.branch_a, desk.donor, world.frank)  # no address
+    report = collection_report(world.frank, world.branch_a, DateRange(desk.day, desk.day), tables=["regencies"])
+    [table] = report.tables
+    assert [(r.key, r.label, r.current.amount, r.current.donors) for r in table.rows] == [
+        ("33.18", "Kabupaten Pati", 2_000_000, 2),
+        ("", "Address without a region code", 1_000_000, 1),
+    ]
