@@ -120,7 +120,7 @@ def clean_fields(fields: dict) -> dict:
     if refusals:
         raise BeneficiaryRefused(combined(refusals))
     if out.get("region"):  # the official names of the picked area replace what was typed
-        out.update(region_selectors.address_names(out["region"], keep=out))
+        out.update({k: v for k, v in region_selectors.address_names(out["region"]).items() if v})
     return out
 
 

@@ -243,3 +243,23 @@ def test_the_collection_report_groups_donors_by_regency_code(world, desk):
         ("33.18", "Kabupaten Pati", 2_000_000, 2),
         ("", "Address without a region code", 1_000_000, 1),
     ]
+
+
+def test_the_registry_import_takes_a_region_by_code_or_by_name(world, registry):
+    from satuatap.beneficiaries.tests.test_imports import csv_bytes, errors_by_row, run, save
+
+    header = ["nama", "tanggal_lahir", "jenis_kelamin", "kabupaten", "kecamatan", "desa", "kode_wilayah", "persetujuan"]
+    rows = [
+        ["Ani Lestari", "1990-01-01", "P", "Kab. Pati", "Kayen", "Kayen", "", "tertulis"],
+        ["Ina Rahayu", "1991-01-01", "P", "", "", "", "3318022009", "tertulis"],
+        ["Uni Sari", "1992-01-01", "P", "", "", "", "99.99", "tertulis"],
+    ]
+    job = run(registry.paula, world.branch_a, csv_bytes(header, rows))
+    errors = errors_by_row(job)
+    assert [[field for field, _message in found] for found in errors.values()] == [["region"]]
+    save(registry.paula, job)
+    saved = dict(
+        Beneficiary.objects.filter(full_name__in=["Ani Lestari", "Ina Rahayu"]).values_list("full_name", "region_id")
+    )
+    assert saved == {"Ani Lestari": KAYEN, "Ina Rahayu": KAYEN}
+    assert Beneficiary.objects.get(full_name="Ina Rahayu").regency == "Kabupaten Pati"
