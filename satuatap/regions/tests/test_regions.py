@@ -263,3 +263,21 @@ def test_the_registry_import_takes_a_region_by_code_or_by_name(world, registry):
     )
     assert saved == {"Ani Lestari": KAYEN, "Ina Rahayu": KAYEN}
     assert Beneficiary.objects.get(full_name="Ina Rahayu").regency == "Kabupaten Pati"
+
+
+def test_an_office_picks_its_region_on_the_unit_form(world):
+    from satuatap.audit.models import AuditEvent
+    from satuatap.organizations.models import Unit
+
+    client = Client()
+    client.force_login(world.alice)
+    client.post(
+        f"/units/{world.branch_a.pk}/edit/",
+        {"kind": "branch", "name": "Cabang Anggrek", "code": "BRA", "time_zone": "Asia/Jakarta",
+         "region_province": "33", "region_regency": "33.18", "region_district": "33.18.02"},
+    )  # fmt: skip
+    assert Unit.objects.get(pk=world.branch_a.pk).region_id == "33.18.02"
+    event = AuditEvent.objects.filter(target_id=str(world.branch_a.pk)).latest("pk")
+    assert event.changes["region"] == [None, "33.18.02"]
+    page = client.get(f"/units/{world.branch_a.pk}/edit/").content.decode()
+    assert '<option value="33.18.02" selected>Kayen</option>' in page
