@@ -256,7 +256,7 @@ def test_the_registry_import_takes_a_region_by_code_or_by_name(world, registry):
     ]
     job = run(registry.paula, world.branch_a, csv_bytes(header, rows))
     errors = errors_by_row(job)
-    assert [[field for field, _message in found] for found in errors.values()] == [["region"]]
+    assert [[column for column, _message in found] for found in errors.values()] == [["kode_wilayah"]]
     save(registry.paula, job)
     saved = dict(
         Beneficiary.objects.filter(full_name__in=["Ani Lestari", "Ina Rahayu"]).values_list("full_name", "region_id")
