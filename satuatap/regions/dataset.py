@@ -84,18 +84,20 @@ def refresh(using: str = "default") -> dict[str, int]:
     the files are kept (addresses may point at them) and counted."""
     from satuatap.regions.models import Area
 
-    existing = {a.code: a for a in Area.objects.using(using).only("code", "parent_id", "name", "level")}
+    existing = {
+        code: (parent, name)
+        for code, parent, name in Area.objects.using(using).values_list("code", "parent_id", "name")
+    }
     if not existing:
         return {"added": load(using), "renamed": 0, "kept": 0}
     added, changed, seen = [], [], set()
     for code, parent, level, name, key in rows():
         seen.add(code)
-        area = existing.get(code)
-        if area is None:
+        now = existing.get(code)
+        if now is None:
             added.append(Area(code=code, parent_id=parent, level=level, name=name, name_key=key))
-        elif area.name != name or area.parent_id != parent:
-            area.name, area.parent_id, area.name_key = name, parent, key
-            changed.append(area)
+        elif now != (parent, name):
+            changed.append(Area(code=code, parent_id=parent, level=level, name=name, name_key=key))
     Area.objects.using(using).bulk_create(added, batch_size=2000)
     Area.objects.using(using).bulk_update(changed, ["name", "parent", "name_key"], batch_size=2000)
     return {"added": len(added), "renamed": len(changed), "kept": len(set(existing) - seen)}
