@@ -192,7 +192,7 @@ class Command(BaseCommand):
                     phone=f"08{rng.choice(['12', '13', '21', '52', '57', '77'])}{rng.randint(10_000_000, 99_999_999)}",
                     email=f"donatur{n + 1}@contoh.invalid" if n % 4 == 0 else "",
                     birth_date=birth,
-                    region="33.18",  # Kabupaten Pati
+                    region=regions.match_code({"regency": "Kabupaten Pati"}),  # 33.18
                     consent_whatsapp=n % 2 == 0,
                     consent_email=n % 4 == 0,
                 )
