@@ -104,6 +104,9 @@ def public_pages(world, books) -> dict:
 PUBLIC_PAGES = {
     "accounts:login",
     "set_language",
+    "regions:pick",
+    "regions:options",
+    "regions:lookup",
     "collection:calculator_public",
     "collection:campaign_public",
     "collection:ways_to_give",
