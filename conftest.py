@@ -14,8 +14,11 @@ import threading
 from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 
 from satuatap.organizations.models import Role, UnitKind
+from satuatap.regions import dataset as regions_dataset
+from satuatap.regions.models import Area as RegionArea
 from tests.factories import PASSWORD, UserFactory, grant, make_institution, make_unit
 
 pytest_plugins = ["tests.browser_support", "tests.access_report_plugin"]
@@ -126,3 +129,14 @@ def parallel_threads(monkeypatch):
 
     monkeypatch.setattr(parallel, "_on_own_connection", counted)
     return threads
+
+
+@pytest.fixture
+def areas(django_db_setup, django_db_blocker):
+    """The areas the migration loaded. A test on a live server flushes the database, areas too: they
+    are loaded again, outside any test's transaction, so they stay for the tests after it."""
+    with django_db_blocker.unblock():
+        if not RegionArea.objects.filter(code="33.18").exists():
+            with transaction.atomic():
+                RegionArea.objects.all().delete()
+                regions_dataset.load()

@@ -37,6 +37,8 @@ from datetime import date, timedelta
 from faker import Faker
 from stdnum import numdb
 
+from satuatap.regions import dataset as regions_dataset
+
 SEED = 2026
 REFERENCE_YEAR = 2026
 COLUMNS = [
@@ -214,11 +216,16 @@ class Registry:
             regency = rng.choices(regencies, weights)[0]
             chosen[regency[0]] = regency
         places = []
+        # A NIK's district digits must be a real district of its regency (the official list in
+        # satuatap/regions/data); a regency no longer on it keeps the numbers 01, 02, ...
+        real = sorted(regions_dataset.district_digits())
         for code, province, regency in sorted(chosen.values()):
+            numbers = [d[4:] for d in real if d[:4] == code] or [f"{n:02d}" for n in range(1, 9)]
             districts = self._distinct_names(DISTRICT_PARTS, rng.randint(4, 8), " ")
-            for number, district in enumerate(districts, start=1):
+            for number, district in enumerate(districts):
+                place = f"{code}{numbers[number % len(numbers)]}"
                 for village in self._distinct_names(VILLAGE_PARTS, rng.randint(4, 8), ""):
-                    places.append(Place(f"{code}{number:02d}", province, regency, district, village))
+                    places.append(Place(place, province, regency, district, village))
         return places
 
     def _distinct_names(self, parts: tuple[list[str], list[str]], count: int, joiner: str) -> list[str]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "satuatap.core",
+    "satuatap.regions",
     "satuatap.accounts",
     "satuatap.audit",
     "satuatap.organizations",

@@ -65,6 +65,9 @@ INSTITUTION_WIDE = {
 # Public pages (no login), reviewed. Each is checked by test_access_audit.test_public_pages_reveal_nothing_private.
 PUBLIC_REASONS = {
     "accounts:login": "the sign-in form",
+    "regions:pick": "the address picker: Indonesia's official administrative areas (public reference data)",
+    "regions:options": "the areas directly under an area code (public reference data)",
+    "regions:lookup": "areas by name or code (public reference data)",
     "set_language": "switches the interface language of the visitor's session",
     "collection:calculator_public": "an institution's zakat calculator: rates and nisab only",
     "collection:campaign_public": "a public campaign's target and total, no donor",

@@ -115,6 +115,10 @@ PUBLIC = {
     "collection:campaign_public",
     "collection:ways_to_give",
     "collection:receipt_verify",
+    # The address picker's public reference data (the public aid form uses it).
+    "regions:pick",
+    "regions:options",
+    "regions:lookup",
     *ACCOUNTS_PUBLIC,
 }
 

@@ -47,6 +47,9 @@ def public_pages(world, books) -> dict:
     return {
         "accounts:login": [("/accounts/login/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "set_language": [("/i18n/setlang/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
+        "regions:pick": [("/wilayah/pilih/?name=region&region_province=33", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
+        "regions:options": [("/wilayah/opsi/?parent=33.18", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
+        "regions:lookup": [("/wilayah/cari/?q=pati", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "collection:calculator_public": [("/zakat/kalkulator/alpha/", alpha), ("/zakat/kalkulator/beta/", beta)],
         "collection:campaign_public": [
             ("/kampanye/alpha/own-campaign/", alpha),
@@ -101,6 +104,9 @@ def public_pages(world, books) -> dict:
 PUBLIC_PAGES = {
     "accounts:login",
     "set_language",
+    "regions:pick",
+    "regions:options",
+    "regions:lookup",
     "collection:calculator_public",
     "collection:campaign_public",
     "collection:ways_to_give",

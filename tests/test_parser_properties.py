@@ -34,10 +34,16 @@ from satuatap.core.tabular import (
 from satuatap.distribution.public import clean_code
 from satuatap.donors import identifiers as donor_identifiers
 from satuatap.donors.errors import DonorRefused
+from satuatap.regions import dataset as regions_dataset
 
 # The four-digit region codes python-stdnum knows (province + regency): a NIK or KK must start with one.
 _LOCATIONS = numdb.get("id/loc")
 REGIONS = [code for code in (f"{n:04d}" for n in range(1100, 9500)) if _LOCATIONS.info(code)[0][1]]
+# A NIK's first six digits: a district of the official list (or any district of a regency no longer on it).
+PLACES = sorted(
+    {d for d in regions_dataset.district_digits() if d[:4] in REGIONS}
+    | {f"{r}{n:02d}" for r in REGIONS if r not in regions_dataset.regency_digits() for n in range(1, 10)}
+)
 UNKNOWN_REGIONS = [code for code in (f"{n:04d}" for n in range(0, 1100)) if not _LOCATIONS.info(code)[0][1]]
 
 # Whatever a person or a spreadsheet may put in a cell.
@@ -84,13 +90,12 @@ def spaced(digits: str, separator: str, every: int = 4) -> str:
 @st.composite
 def niks(draw, *, female=None):
     """A NIK as issued: region, district, birth date (day + 40 for women), serial."""
-    region = draw(st.sampled_from(REGIONS))
-    district = draw(st.integers(min_value=1, max_value=99))
+    place = draw(st.sampled_from(PLACES))
     born = draw(st.dates(min_value=date(1920, 1, 1), max_value=date(2019, 12, 31)))
     is_female = draw(st.booleans()) if female is None else female
     day = born.day + (40 if is_female else 0)
     serial = draw(st.integers(min_value=1, max_value=9999))
-    return f"{region}{district:02d}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+    return f"{place}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
 @st.composite

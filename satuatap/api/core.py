@@ -236,8 +236,10 @@ def _register_routers():
     from satuatap.ledger import api_setup  # noqa: F401 - adds the chart and amil operations to the ledger router
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
+    from satuatap.regions.api import router as regions_router
 
     api.add_router("/", organizations_router)
+    api.add_router("/", regions_router)
     api.add_router("/", audit_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/donors", donors_router)

@@ -44,6 +44,7 @@ class BeneficiaryOut(Schema):
     regency: str
     district: str
     village: str
+    region_id: str | None = Field(description="Official area code (Kemendagri) of the address, when known.")
     street: str
     rt: str
     rw: str
@@ -184,6 +185,9 @@ class BeneficiaryFields(Schema):
     regency: str = Field("", max_length=100)
     district: str = Field("", max_length=100)
     village: str = Field("", max_length=100)
+    region: str = Field(
+        "", max_length=20, description="Official area code (Kemendagri), e.g. 33.18.02.2009; the names follow it."
+    )
     street: str = Field("", max_length=300)
     rt: str = Field("", max_length=10)
     rw: str = Field("", max_length=10)
@@ -220,6 +224,7 @@ class BeneficiaryPatch(Schema):
     regency: str | None = Field(None, max_length=100)
     district: str | None = Field(None, max_length=100)
     village: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=20, description='Official area code (Kemendagri); "" clears it.')
     street: str | None = Field(None, max_length=300)
     rt: str | None = Field(None, max_length=10)
     rw: str | None = Field(None, max_length=10)

@@ -28,6 +28,7 @@ from satuatap.core import identifiers
 from satuatap.core.errors import DomainError
 from satuatap.core.forms import DateInput, add_service_errors
 from satuatap.core.forms import RupiahField as _RupiahField
+from satuatap.regions.forms import RegionField
 
 MAX_RUPIAH = 10**13
 
@@ -67,6 +68,7 @@ PERSON_FIELDS = (
     "street",
     "rt",
     "rw",
+    "region",
     "latitude",
     "longitude",
     "has_disability",
@@ -129,6 +131,7 @@ class BeneficiaryForm(forms.Form):
     regency = _text(_("regency/city"), 100)
     district = _text(_("district (kecamatan)"), 100)
     village = _text(_("village (kelurahan/desa)"), 100)
+    region = RegionField()
     street = _text(_("street address"), 300)
     rt = _text(_("RT"), 3, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     rw = _text(_("RW"), 3, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
@@ -219,7 +222,8 @@ class BeneficiaryForm(forms.Form):
         """Only what differs from ``beneficiary`` (an empty NIK/KK keeps the stored number)."""
         data = self.service_fields()
         household = beneficiary.household if beneficiary.household_id else None
-        current = {name: getattr(beneficiary, name) for name in data if name not in ("kk", "single_parent")}
+        current = {name: getattr(beneficiary, name) for name in data if name not in ("kk", "single_parent", "region")}
+        current["region"] = beneficiary.region_id
         current["single_parent"] = bool(household and household.single_parent)
         changed = {}
         for name, value in data.items():
@@ -267,6 +271,7 @@ def initial_from(beneficiary) -> dict:
         if initial[name] is not None:
             initial[name] = _decimal_text(initial[name])
     initial["single_parent"] = bool(beneficiary.household_id and beneficiary.household.single_parent)
+    initial["region"] = beneficiary.region_id or ""
     return initial
 
 

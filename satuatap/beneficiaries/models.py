@@ -88,6 +88,11 @@ class Address(models.Model):
     street = models.CharField(_("street address"), max_length=300, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
+    # The official area (regions app) the names above were picked from, or matched to; empty when
+    # the typed names match no area (``manage.py regions_unmatched`` lists those).
+    region = models.ForeignKey(
+        "regions.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
 
     class Meta:
         abstract = True

@@ -66,8 +66,11 @@ def beneficiary_for(user, pk, *, capability: str = "beneficiaries.view") -> Bene
         raise Http404 from None
 
 
-def search(user, *, within: Unit | None = None, q: str = "", status: str = "", asnaf: str = "") -> QuerySet:
-    """The registry list: by name (normalised, any word start), number, or phone digits."""
+def search(
+    user, *, within: Unit | None = None, q: str = "", status: str = "", asnaf: str = "", address: str = ""
+) -> QuerySet:
+    """The registry list: by name (normalised, any word start), number, or phone digits. ``address=
+    "unmatched"``: the people whose typed region names match no official area code, to correct."""
     rows = beneficiaries_for(user, within=within).filter(merged_into__isnull=True)
     q = " ".join((q or "").split())
     if q:
@@ -85,6 +88,8 @@ def search(user, *, within: Unit | None = None, q: str = "", status: str = "", a
         rows = rows.filter(status=status)
     if asnaf:
         rows = rows.filter(asnaf=asnaf)
+    if address == "unmatched":
+        rows = rows.filter(region__isnull=True).exclude(province="", regency="", district="", village="")
     return rows.select_related("registered_unit", "household", "possible_duplicate_of").order_by("name_key", "pk")
 
 

@@ -48,6 +48,7 @@ from satuatap.core.names import name_key
 from satuatap.core.uploads import forget_kept, keep_upload, open_kept
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
+from satuatap.regions import selectors as region_selectors
 
 PLAIN_FIELDS = (
     "kind",
@@ -63,6 +64,7 @@ PLAIN_FIELDS = (
     "street",
     "rt",
     "rw",
+    "region",
     "latitude",
     "longitude",
     "has_disability",
@@ -118,6 +120,8 @@ def clean_fields(fields: dict) -> dict:
             refusals.append(exc)
     if refusals:
         raise BeneficiaryRefused(combined(refusals))
+    if out.get("region"):  # the official names of the picked area replace what was typed
+        out.update({k: v for k, v in region_selectors.address_names(out["region"]).items() if v})
     return out
 
 
@@ -154,6 +158,8 @@ def _clean_field(fields: dict) -> dict:
     for field in ("rt", "rw"):
         if field in out:
             out[field] = _rt_rw(out[field], field)
+    if "region" in out:
+        out["region"] = region_selectors.clean_code(out["region"], BeneficiaryRefused)
     if "latitude" in out:
         out["latitude"] = _coordinate(out["latitude"], "latitude", 90)
     if "longitude" in out:
@@ -234,6 +240,9 @@ def _apply(beneficiary: Beneficiary, fields: dict) -> None:
     for field, value in fields.items():
         if field in HOUSEHOLD_FIELDS and field != "relation":
             continue
+        if field == "region":
+            beneficiary.region_id = value or None
+            continue
         setattr(beneficiary, field, value)
         if field == "nik":
             beneficiary.nik_hash = blind_index("nik", value)
@@ -265,7 +274,7 @@ def _household(beneficiary: Beneficiary, unit: Unit, fields: dict) -> dict:
                 kk_last4=kk[-4:],
                 **{
                     f: getattr(beneficiary, f)
-                    for f in ("province", "regency", "district", "village", "street", "rt", "rw")
+                    for f in ("province", "regency", "district", "village", "street", "rt", "rw", "region_id")
                 },
             )
             household.save()
@@ -344,6 +353,8 @@ def _audit_value(field: str, value):
         return value[:4] + "•" * (len(value) - 8) + value[-4:]
     if isinstance(value, date | Decimal):
         return str(value)
+    if field == "region" and value is not None:
+        return getattr(value, "code", value)
     return value
 
 
@@ -440,6 +451,8 @@ def _register(
     if "full_name" not in fields:
         raise BeneficiaryRefused(_("Enter the full name."), field="full_name")
     cleaned = clean_fields(fields)
+    if not cleaned.get("region"):  # typed names ("Kab. Pati") or codes get their official area
+        cleaned["region"] = region_selectors.match_code(cleaned)
     problems = registration_problems(unit.institution_id, cleaned, consent)
     if held_reason is not None:
         problems = [p for p in problems if not isinstance(p, PossibleDuplicate)]

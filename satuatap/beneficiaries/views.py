@@ -34,6 +34,7 @@ from satuatap.core.exports import table_response
 from satuatap.core.identifiers import format_phone
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.organizations.permissions import can, require
+from satuatap.regions import selectors as region_selectors
 
 PAGE = 25
 
@@ -84,6 +85,7 @@ def _filters(request) -> dict:
         "q": request.GET.get("q", "")[:200],
         "status": status if status in Status.values else "",
         "asnaf": asnaf if asnaf in Asnaf.values else "",
+        "address": "unmatched" if request.GET.get("address") == "unmatched" else "",
     }
 
 
@@ -168,6 +170,14 @@ def beneficiary_search(request):
 # --- register and edit --------------------------------------------------------------------------------
 
 
+def _nik_region_note(request, form, beneficiary) -> None:
+    """A NIK issued in another district than the address is kept (people move), with a note."""
+    nik = "".join(ch for ch in form.cleaned_data.get("nik") or "" if ch.isdigit())
+    warning = region_selectors.nik_region_warning(nik, form.cleaned_data.get("region") or beneficiary.region_id)
+    if warning:
+        messages.warning(request, warning)
+
+
 @login_required
 def beneficiary_create(request):
     unit = _unit(request, "beneficiaries.manage")
@@ -185,6 +195,7 @@ def beneficiary_create(request):
                 _("%(name)s is registered as %(number)s.")
                 % {"name": beneficiary.full_name, "number": beneficiary.number},
             )
+            _nik_region_note(request, form, beneficiary)
             return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(
         request, "beneficiaries/form.html", {"form": form, "unit": unit, "title": _("Register a beneficiary")}
@@ -219,6 +230,7 @@ def beneficiary_edit(request, pk):
             apply_service_error(form, exc)
         else:
             messages.success(request, _("The beneficiary's data has been saved."))
+            _nik_region_note(request, form, beneficiary)
             return redirect("beneficiaries:detail", pk=beneficiary.pk)
     return render(
         request,

@@ -28,6 +28,7 @@ from satuatap.core.parallel import parallel_reads
 from satuatap.ledger.models import FundKind, ReceiptKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.selectors import unit_for
+from satuatap.regions import selectors as region_selectors
 
 # The daily table lists every day of the range; past a year a month table reads better.
 MAX_DAYS_DAILY = 366
@@ -386,6 +387,22 @@ def _by_campaign(ctx: _Context) -> Table:
     return table
 
 
+def _by_regency(ctx: _Context) -> Table:
+    """By the donor's regency or city: its official code and name (typed spellings are one place)."""
+    donations = _donations(ctx.unit).filter(_RECORDED).annotate(regency=Substr("donor__region_id", 1, 5))
+    grouped = _grouped(donations, "regency", ctx.period, ctx.comparison, prefix="", amount="total")
+    names = region_selectors.names_of([code for code in grouped if code])
+    rows = sorted(
+        (Row(code, names.get(code, code), current, previous) for code, (current, previous) in grouped.items() if code),
+        key=lambda row: (-row.current.amount, row.label),
+    )
+    if None in grouped:
+        current, previous = grouped[None]
+        rows.append(Row("", str(_("Address without a region code")), current, previous))
+    note = _("Where the donor lives, by the official regency/city code of the address.")
+    return ctx.table("regencies", _("By regency/city"), _("Regency/city"), rows, note)
+
+
 def _by_donor_type(ctx: _Context) -> Table:
     previous = ctx.previous
     rows = [
@@ -455,6 +472,7 @@ TABLES: dict[str, tuple] = {
     "kinds": (gettext_lazy("By type"), _by_kind),
     "channels": (gettext_lazy("By channel"), _by_channel),
     "campaigns": (gettext_lazy("By campaign"), _by_campaign),
+    "regencies": (gettext_lazy("By regency/city"), _by_regency),
     "donors": (gettext_lazy("New and returning donors"), _by_donor_type),
     "days": (gettext_lazy("By day"), _by_day),
     "months": (gettext_lazy("By month"), _by_month),

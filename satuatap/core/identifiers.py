@@ -30,7 +30,7 @@ def clean_nik(value: str | None, error: type[DomainError] = DomainError, field: 
     if not raw:
         return ""
     try:
-        return stdnum_nik.validate(raw)
+        nik = stdnum_nik.validate(raw)
     except InvalidLength:
         message = _("A NIK has 16 digits; this one has %(count)s.") % {"count": _digits_count(raw)}
     except InvalidFormat:
@@ -39,7 +39,25 @@ def clean_nik(value: str | None, error: type[DomainError] = DomainError, field: 
         message = _("This NIK's region code or birth date (digits 7 to 12) is not valid.")
     except ValidationError:
         message = _("This is not a valid NIK.")
+    else:
+        if not _district_known(nik):
+            message = _(
+                "This NIK's first six digits (%(code)s) are not the code of a district (kecamatan) of Indonesia."
+            ) % {"code": f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"}
+        else:
+            return nik
     raise error(message, field=field)
+
+
+def _district_known(nik: str) -> bool:
+    """Digits 1 to 6 name a district of the official list (``regions/data``). A regency that is no
+    longer on the list (split or renumbered since the NIK was issued) is not held against it: people
+    keep their NIK."""
+    from satuatap.regions import dataset
+
+    if nik[:4] not in dataset.regency_digits():
+        return True
+    return nik[:6] in dataset.district_digits()
 
 
 def clean_kk(value: str | None, error: type[DomainError] = DomainError, field: str = "kk") -> str:

@@ -13,6 +13,8 @@ from satuatap.core.forms import DateInput, RupiahField
 from satuatap.core.throttle import HONEYPOT_FIELD, HoneypotField
 from satuatap.core.uploads import forget_held, held_upload, hold_upload, sniff
 from satuatap.distribution.public import APPLICANT_FIELDS, REQUIRED_MESSAGES, required_kinds
+from satuatap.regions import selectors as region_selectors
+from satuatap.regions.forms import RegionField
 
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 DOCUMENT_HELP = {
@@ -74,6 +76,7 @@ class PublicApplicationForm(forms.Form):
         help_text=_("Mobile number (WhatsApp if you have it), e.g. 0812-3456-7890."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+    region = RegionField()
     province = _text(_("province"), 100, field="province")
     regency = _text(_("regency/city"), 100, field="regency")
     district = _text(_("district (kecamatan)"), 100, field="district")
@@ -186,6 +189,11 @@ class PublicApplicationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A region picked from the lists stands for the names typed (kept when the lists stop short).
+        for name, value in region_selectors.address_names(data.get("region")).items():
+            if value:
+                self.errors.pop(name, None)
+                data[name] = value
         # Each file is checked now, so every bad file is named at once (the registry checks them again
         # when it keeps them).
         limit = settings.DOCUMENT_MAX_BYTES

@@ -52,6 +52,7 @@ APPLICANT_FIELDS = (
     "regency",
     "district",
     "village",
+    "region",
     "street",
     "rt",
     "rw",
@@ -307,6 +308,9 @@ def _submit(*, program, applicant, need, requested_amount, documents, consent, g
     unknown = set(applicant) - set(APPLICANT_FIELDS)
     if unknown:
         raise DistributionRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if applicant.get("region"):  # a picked region stands for the names of its levels
+        named = registry.clean_fields({"region": applicant["region"]})
+        applicant = {**applicant, **{field: value for field, value in named.items() if value}}
     for field, message in REQUIRED_MESSAGES.items():
         if applicant.get(field) in (None, ""):
             raise DistributionRefused(str(message), field=field)

@@ -28,6 +28,7 @@ from satuatap.distribution.selectors import overdue_q
 from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
 from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.models import Unit
+from satuatap.regions import selectors as region_selectors
 
 RATIO_FUNDS = (FundKind.ZAKAT, FundKind.INFAK, FundKind.INFAK_RESTRICTED, FundKind.DSKL)
 # Regencies and cities listed by name; the rest are summed as one "other" row.
@@ -95,6 +96,7 @@ class RegencyRow:
     distributed: int = 0
     payments: int = 0
     people: int = 0
+    code: str = ""  # the official regency code ("33.18"), when the address has one
 
 
 @dataclass
@@ -292,18 +294,24 @@ def regency_breakdown(unit: Unit, period: MonthRange) -> list[RegencyRow]:
     person lives: the largest ``TOP_REGENCIES`` by amount, then one row for the others, then the
     people whose address is unknown. One grouped query, joining the registry (not part of
     ``distribution_report``: the dashboard shows it once the rest is on screen); names that differ
-    only in case or spacing are one place."""
+    only in case or spacing are one place. A place is its official regency code where the address
+    has one or its typed name matches one ("Kabupaten Pati", "Kab. Pati" and "Pati" are 33.18),
+    shown with the official name."""
     payments = _payments(unit, period)
     merged: dict[str, RegencyRow] = {}
     grouped = (
         payments.order_by()
-        .values("beneficiary__regency")
+        .values("beneficiary__regency", "beneficiary__region_id")
         .annotate(amount=Sum("amount"), payments=Count("id"), people=Count("beneficiary", distinct=True))
+    )
+    codes = region_selectors.regency_codes(
+        [(row["beneficiary__region_id"], row["beneficiary__regency"]) for row in grouped]
     )
     for row in grouped:
         name = " ".join((row["beneficiary__regency"] or "").split())
-        key = _regency_key(name)
-        place = merged.setdefault(key, RegencyRow(name))
+        code, official = codes[(row["beneficiary__region_id"], row["beneficiary__regency"])]
+        key = code or _regency_key(name)
+        place = merged.setdefault(key, RegencyRow(official or name, code=code))
         # A person has one regency, so people of two spellings of it are different people: they add up.
         place.distributed += row["amount"] or 0
         place.payments += row["payments"]

@@ -73,6 +73,7 @@ class DonorOut(Schema):
     regency: str
     district: str
     village: str
+    region_id: str | None = Field(description="Official area code (Kemendagri) of the address, when known.")
     street: str
     postal_code: str
     birth_date: date | None
@@ -114,6 +115,9 @@ class DonorFields(Schema):
     regency: str = Field("", max_length=100)
     district: str = Field("", max_length=100)
     village: str = Field("", max_length=100)
+    region: str = Field(
+        "", max_length=20, description="Official area code (Kemendagri), e.g. 33.18.02.2009; the names follow it."
+    )
     street: str = Field("", max_length=300)
     postal_code: str = Field("", max_length=10)
     birth_date: date | None = None
@@ -145,6 +149,7 @@ class DonorPatch(Schema):
     regency: str | None = Field(None, max_length=100)
     district: str | None = Field(None, max_length=100)
     village: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=20, description='Official area code (Kemendagri); "" clears it.')
     street: str | None = Field(None, max_length=300)
     postal_code: str | None = Field(None, max_length=10)
     birth_date: date | None = None

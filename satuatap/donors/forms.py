@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from satuatap.core.forms import add_service_errors
 from satuatap.donors import services
 from satuatap.donors.models import Channel, DonorKind
+from satuatap.regions.forms import RegionField
 
 # The fields a donor form sends to ``donor_register`` / ``donor_update``.
 DONOR_FIELDS = (
@@ -20,6 +21,7 @@ DONOR_FIELDS = (
     "email",
     "birth_date",
     "street",
+    "region",
     "village",
     "district",
     "regency",
@@ -73,6 +75,7 @@ class DonorForm(forms.Form):
         label=capfirst(_("birth date")), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     street = forms.CharField(label=capfirst(_("street address")), required=False, max_length=400)
+    region = RegionField()
     village = forms.CharField(label=capfirst(_("village (kelurahan/desa)")), required=False, max_length=200)
     district = forms.CharField(label=capfirst(_("district (kecamatan)")), required=False, max_length=200)
     regency = forms.CharField(label=capfirst(_("regency/city")), required=False, max_length=200)
@@ -139,7 +142,7 @@ class DonorForm(forms.Form):
                 if value:
                     changed[name] = value
                 continue
-            current = getattr(donor, name)
+            current = donor.region_id if name == "region" else getattr(donor, name)
             if name == "tags":
                 current = sorted(current or [])
                 if sorted(" ".join(t.split()).lower() for t in value) != current:
@@ -155,6 +158,7 @@ class DonorForm(forms.Form):
 def initial_from(donor) -> dict:
     initial = {name: getattr(donor, name) for name in DONOR_FIELDS if name not in IDENTIFIERS}
     initial["tags"] = ", ".join(donor.tags or [])
+    initial["region"] = donor.region_id or ""
     return initial
 
 

@@ -52,6 +52,10 @@ class Donor(models.Model):
     district = models.CharField(_("district (kecamatan)"), max_length=100, blank=True)
     village = models.CharField(_("village (kelurahan/desa)"), max_length=100, blank=True)
     street = models.CharField(_("street address"), max_length=300, blank=True)
+    # The official area (regions app) the names above were picked from, or matched to.
+    region = models.ForeignKey(
+        "regions.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     preferred_channel = models.CharField(

@@ -17,6 +17,7 @@ from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
+from satuatap.regions import selectors as region_selectors
 
 # Fields a caller may set on a donor, besides the identifiers cleaned below.
 PLAIN_FIELDS = (
@@ -27,6 +28,7 @@ PLAIN_FIELDS = (
     "district",
     "village",
     "street",
+    "region",
     "postal_code",
     "birth_date",
     "preferred_channel",
@@ -58,6 +60,8 @@ def _clean_field(name: str, value):
             raise DonorRefused(_("Enter a valid date."), field="birth_date")
         if value > timezone.localdate() or value.year < 1900:
             raise DonorRefused(_("The birth date must be between 1900 and today."), field="birth_date")
+    elif name == "region":
+        value = region_selectors.clean_code(value, DonorRefused)
     elif name == "postal_code":
         value = (value or "").strip()
         if value and not (value.isdigit() and len(value) == 5):
@@ -91,6 +95,8 @@ def _clean(fields: dict) -> dict:
             refusals.append(exc)
     if refusals:
         raise DonorRefused(combined(refusals))
+    if out.get("region"):  # the official names of the picked area replace what was typed
+        out.update({k: v for k, v in region_selectors.address_names(out["region"]).items() if v})
     return out
 
 
@@ -103,6 +109,9 @@ def donor_fields_check(**fields) -> None:
 
 def _apply(donor: Donor, fields: dict) -> None:
     for field, value in fields.items():
+        if field == "region":
+            donor.region_id = value or None
+            continue
         setattr(donor, field, value)
         if field == "nik":
             donor.nik_hash, donor.nik_last4 = blind_index("nik", value), value[-4:]
@@ -225,6 +234,8 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
     if "preferred_channel" not in fields:
         fields["preferred_channel"] = channel_consented(fields)
     cleaned = _clean(fields)
+    if not cleaned.get("region"):  # typed names ("Kab. Pati") or codes get their official area
+        cleaned["region"] = region_selectors.match_code(cleaned)
     institution = _institution(unit)
     donor = Donor(institution=institution, registered_unit=unit, created_by=actor if actor.is_authenticated else None)
     # The number first: its lock makes concurrent registrations of one NIK queue, so the second
@@ -288,6 +299,8 @@ def _audit_value(field: str, value):
         return "*" * (len(value) - 4) + value[-4:]
     if isinstance(value, date):
         return value.isoformat()
+    if field == "region" and value is not None:
+        return getattr(value, "code", value)
     return value
 
 

@@ -6,11 +6,15 @@ from satuatap.core.forms import add_service_errors
 from satuatap.organizations.models import Role, Unit, UnitKind
 from satuatap.organizations.selectors import units_for
 from satuatap.organizations.services import staff_fields_check, unit_kinds_under
+from satuatap.regions import selectors as region_selectors
+from satuatap.regions.forms import RegionField
 
 CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]
 
 
 class UnitForm(forms.ModelForm):
+    region = RegionField(label=_("Region of the office"))
+
     class Meta:
         model = Unit
         fields = [
@@ -18,6 +22,7 @@ class UnitForm(forms.ModelForm):
             "name",
             "code",
             "address",
+            "region",
             "time_zone",
             "phone",
             "whatsapp",
@@ -44,6 +49,9 @@ class UnitForm(forms.ModelForm):
             for field in ("legal_name", "npwp", "legal_basis"):
                 del self.fields[field]
         self.fields["code"].widget.attrs.update({"style": "text-transform:uppercase", "maxlength": 10})
+
+    def clean_region(self):
+        return region_selectors.area(self.cleaned_data.get("region"))
 
     def clean_code(self):
         return (self.cleaned_data.get("code") or "").strip().upper()

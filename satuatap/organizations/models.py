@@ -68,6 +68,10 @@ class Unit(MP_Node):
         help_text=_("Short code used in receipt numbers; unique within the institution."),
     )
     address = models.TextField(_("address"), blank=True)
+    # The office's official area (regions app), down to the village where known.
+    region = models.ForeignKey(
+        "regions.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
     time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     whatsapp = models.CharField(_("WhatsApp"), max_length=32, blank=True)

@@ -18,6 +18,7 @@ UNIT_FIELDS = (
     "name",
     "code",
     "address",
+    "region",
     "time_zone",
     "phone",
     "whatsapp",
@@ -31,7 +32,7 @@ INSTITUTION_ONLY_FIELDS = ("legal_name", "npwp", "legal_basis")
 
 
 def _snapshot(unit: Unit) -> dict:
-    return {field: getattr(unit, field) for field in UNIT_FIELDS}
+    return {field: getattr(unit, "region_id" if field == "region" else field) for field in UNIT_FIELDS}
 
 
 def _check_kind_under(kind: str, parent: Unit | None) -> None:

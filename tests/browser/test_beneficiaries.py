@@ -63,6 +63,7 @@ def test_an_officer_registers_a_person_and_is_shown_the_duplicate_while_typing(b
     shot(page, "beneficiaries-register-candidate")
     page.locator("#id_birth_date").fill("2012-07-15")
     page.locator("#id_sex").select_option("M")
+    page.locator("[data-typed-names] summary").click()  # a village typed by name, not picked
     page.locator("#id_village").fill("Kayen")
     page.locator("#id_consent_method").select_option("written")
     page.locator("#id_guardian_name").fill("Siti Aminah")

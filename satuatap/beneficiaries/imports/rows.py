@@ -107,6 +107,13 @@ COLUMNS = [
     Column("regency", gettext_lazy("Regency/city"), "Pati", ("kabupaten", "kota", "kabupaten/kota", "city")),
     Column("district", gettext_lazy("District"), "Kayen", ("kecamatan",)),
     Column("village", gettext_lazy("Village"), "Kayen", ("desa", "kelurahan", "kelurahan/desa", "desa/kelurahan")),
+    Column(
+        "region",
+        gettext_lazy("Region code"),
+        "",
+        ("kode wilayah", "kode_wilayah", "kode desa", "kode_desa", "region", "region code"),
+        help=gettext_lazy("Optional: the official code of the village or district, e.g. 33.18.02.2009."),
+    ),
     Column("street", gettext_lazy("Street address"), "Jl. Pemuda 3", ("alamat", "jalan", "address")),
     Column("rt", gettext_lazy("RT"), "001", ()),
     Column("rw", gettext_lazy("RW"), "002", ()),
@@ -181,6 +188,7 @@ HEADERS = {
     "regency": "kabupaten",
     "district": "kecamatan",
     "village": "desa",
+    "region": "kode_wilayah",
     "street": "alamat",
     "rt": "rt",
     "rw": "rw",
@@ -194,7 +202,7 @@ HEADERS = {
     "guardian_relation": "hubungan_wali",
 }
 TEXT_FIELDS = ("full_name", "birth_place", "province", "regency", "district", "village", "street", "asnaf_reason")
-DIGIT_FIELDS = ("nik", "kk", "phone", "rt", "rw")
+DIGIT_FIELDS = ("nik", "kk", "phone", "rt", "rw", "region")
 BOOLEAN_FIELDS = ("has_disability", "is_orphan", "chronic_illness")
 # The service's error fields that are not named as a column.
 FIELD_COLUMN = {"consent_purpose": "consent_method", "consent_given_on": "consent_method"}

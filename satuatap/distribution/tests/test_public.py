@@ -440,6 +440,7 @@ def test_staff_see_the_online_application_in_their_units_and_outsiders_do_not(cl
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("areas")
 def test_a_family_applies_from_a_phone_and_follows_the_status_in_chromium(browser, live_server, world, program):
     from playwright.sync_api import expect
 
@@ -468,11 +469,12 @@ def test_a_family_applies_from_a_phone_and_follows_the_status_in_chromium(browse
     page.fill("#id_birth_date", "1990-03-15")
     page.select_option("#id_sex", "M")
     page.fill("#id_phone", "0812 3456 7001")
+    # The address from the official lists: each choice brings the next level's list.
+    for level, value in [("", "33"), ("_regency", "33.18"), ("_district", "33.18.02"), ("_village", "33.18.02.2017")]:
+        expect(page.locator(f"#id_region{level} option[value='{value}']")).to_have_count(1)
+        page.select_option(f"#id_region{level}", value)
+    expect(page.locator("[data-region-code]")).to_contain_text("33.18.02.2017")
     for field, value in [
-        ("province", "Jawa Tengah"),
-        ("regency", "Pati"),
-        ("district", "Kayen"),
-        ("village", "Sundoluhur"),
         ("street", "Jl. Melati 5, Dukuh Krajan"),
         ("rt", "2"),
         ("rw", "3"),

@@ -11,6 +11,7 @@ from faker import Faker
 
 from satuatap.organizations import services
 from satuatap.organizations.models import Role, TimeZone, Unit, UnitKind
+from satuatap.regions import selectors as regions
 
 DEMO_CODE = "DEMO"
 DEMO_PASSWORD = "demo-satuatap-2026"
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 name=f"Kantor Kabupaten {city}",
                 code=code,
                 address=fake.street_address() + f", {city}",
+                region=regions.match(regency=f"Kabupaten {city}"),
                 phone=fake.phone_number(),
                 office_hours="Senin–Sabtu 08.00–15.00",
                 time_zone=TimeZone.WIB,
@@ -100,6 +102,7 @@ class Command(BaseCommand):
                     name=f"Cabang {district}",
                     code=f"{code}{n:02d}",
                     address=f"{fake.street_address()}, {district}",
+                    region=regions.match(regency=f"Kabupaten {city}", district=district),
                 )
         services.unit_create(
             actor=admin, parent=units["regency_a"], kind=UnitKind.CARE, name="Panti Asuhan Darul Ihsan", code="PTIPA1"
@@ -189,8 +192,7 @@ class Command(BaseCommand):
                     phone=f"08{rng.choice(['12', '13', '21', '52', '57', '77'])}{rng.randint(10_000_000, 99_999_999)}",
                     email=f"donatur{n + 1}@contoh.invalid" if n % 4 == 0 else "",
                     birth_date=birth,
-                    regency="Kabupaten Pati",
-                    province="Jawa Tengah",
+                    region=regions.match_code({"regency": "Kabupaten Pati"}),  # 33.18
                     consent_whatsapp=n % 2 == 0,
                     consent_email=n % 4 == 0,
                 )
@@ -229,7 +231,6 @@ class Command(BaseCommand):
             amounts={c.value: {"base": base, "per_member": more} for c, (base, more) in needs.items()},
         )
         consent = {"method": "written", "purpose": "assistance", "given_on": today - timedelta(days=30)}
-        villages = ["Kayen", "Sukolilo", "Tayu Wetan", "Margorejo", "Bulumanis"]
         people = []
         for n in range(12):
             branch = units[f"branch_a{n % 3 + 1}"]
@@ -237,7 +238,11 @@ class Command(BaseCommand):
             female = n % 2 == 1
             nik = f"331801{birth.day + (40 if female else 0):02d}{birth.month:02d}{birth.year % 100:02d}{n + 101:04d}"
             kk = f"33180112{(n % 12) + 1:02d}{15 + n % 8:02d}{n + 1:04d}"
-            village = villages[n % len(villages)]
+            # A real village of the branch's district (Kemendagri code); the names follow from it.
+            district = regions.match(regency="Kabupaten Pati", district=branch.name.removeprefix("Cabang "))
+            villages = regions.children(district.code if district else "33.18")
+            village_codes = list(villages.values_list("code", flat=True))
+            village = village_codes[n % len(village_codes)] if village_codes else ""
             head = registry.beneficiary_register(
                 actor=officer,
                 unit=branch,
@@ -251,10 +256,7 @@ class Command(BaseCommand):
                 birth_place="Pati",
                 sex="F" if female else "M",
                 phone=f"0812{rng.randint(10_000_000, 99_999_999)}",
-                village=village,
-                district=branch.name.removeprefix("Cabang "),
-                regency="Kabupaten Pati",
-                province="Jawa Tengah",
+                region=village,
                 rt=f"{rng.randint(1, 9):03d}",
                 rw=f"{rng.randint(1, 5):03d}",
                 has_disability=n % 5 == 0,
@@ -271,7 +273,7 @@ class Command(BaseCommand):
                 relation="child",
                 birth_date=child_birth,
                 sex=rng.choice(["M", "F"]),
-                village=village,
+                region=village,
                 is_orphan=n % 6 == 0,
             )
         for n, person in enumerate(people[:8]):
@@ -315,6 +317,7 @@ class Command(BaseCommand):
             birth_date=first.birth_date,
             sex=first.sex,
             village=first.village,
+            region=first.region_id,
             phone=first.phone,
         )
 
