@@ -28,9 +28,10 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from bench.registry_batch import SPARSE_EMPTY, sparse
@@ -135,6 +136,10 @@ def measure(code: str, records: list[dict]) -> dict:
         "recall_all": hits / truth_all if truth_all else 1.0,
         "recall_imported": hits / len(truth_in) if truth_in else 1.0,
         "too_empty": run.too_empty,
+        # Why rows were refused, most common first (row numbers taken out of the messages).
+        "refused_for": Counter(
+            re.sub(r"\d+", "N", f"{column}: {message}") for _row, column, message in job.errors or []
+        ).most_common(5),
         "seconds": {
             "validate": round(validated - started, 1),
             "commit": round(committed - validated, 1),
@@ -167,6 +172,8 @@ def _print(figures: dict) -> None:
             f"  fields too empty to help: {', '.join(f['too_empty']) or 'none'}; seconds "
             + ", ".join(f"{k} {v}" for k, v in f["seconds"].items())
         )
+        for reason, count in f.get("refused_for", []):
+            print(f"  refused {count:,}x: {reason}")
 
 
 def main(argv=None) -> int:

@@ -36,7 +36,15 @@ def my_work(request):
     items = waiting_for(request.user, unit) if unit is not None else []
     fmt = request.GET.get("format", "")
     if unit is not None and fmt in ("csv", "xlsx"):
-        header = [_("Kind"), _("Waiting item"), _("Unit"), _("Waiting since"), _("Due on"), _("Overdue"), _("Your role")]
+        header = [
+            _("Kind"),
+            _("Waiting item"),
+            _("Unit"),
+            _("Waiting since"),
+            _("Due on"),
+            _("Overdue"),
+            _("Your role"),
+        ]
         header.append(_("To do"))
         rows = [
             [
