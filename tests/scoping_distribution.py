@@ -28,7 +28,14 @@ DISTRIBUTION_OBJECT_KINDS = {
     **{
         f"distribution:{name}": "application"
         for name in (
-            "application", "screen", "assess", "recommend", "decide", "pay", "evidence_complete", "follow_up",
+            "application",
+            "screen",
+            "assess",
+            "recommend",
+            "decide",
+            "pay",
+            "evidence_complete",
+            "follow_up",
             "make_eligible",
         )
     },
