@@ -32,16 +32,41 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from datetime import date
 from pathlib import Path
 
 from bench.registry_batch import SPARSE_EMPTY, sparse
-from bench.registry_generate import SEED, generate
+from bench.registry_generate import REFERENCE_YEAR, SEED, generate
 
 TARGETS = {"full": 0.95, "fewer_fields": 0.90}
 HEADER = [
     *("nama", "nik", "no_kk", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "telepon", "provinsi"),
-    *("kabupaten", "kecamatan", "desa", "alamat", "rt", "rw", "persetujuan"),
+    *("kabupaten", "kecamatan", "desa", "alamat", "rt", "rw", "persetujuan", "wali", "hubungan_wali"),
 ]
+ADULT = 18
+
+
+def with_guardians(records: list[dict]) -> list[dict]:
+    """The records with the guardian a branch writes for a child (consent is the parent's): the eldest
+    adult of the child's household (same KK), else a parent named after the child's last name."""
+    eldest: dict[str, tuple] = {}
+    for r in records:
+        if r["kk"] and r["birth_date"] and _age(r["birth_date"]) >= ADULT:
+            known = eldest.get(r["kk"])
+            if known is None or r["birth_date"] < known[0]:
+                eldest[r["kk"]] = (r["birth_date"], r["full_name"])
+    out = []
+    for r in records:
+        guardian = ""
+        if r["birth_date"] and _age(r["birth_date"]) < ADULT:
+            guardian = eldest.get(r["kk"], (None, ""))[1] or f"Orang tua {r['full_name'].split()[-1]}"
+        out.append({**r, "guardian": guardian})
+    return out
+
+
+def _age(born) -> int:
+    today = date(REFERENCE_YEAR, 12, 31)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def csv_bytes(records: list[dict]) -> bytes:
@@ -54,7 +79,8 @@ def csv_bytes(records: list[dict]) -> bytes:
             [
                 r["full_name"], r["nik"], r["kk"], r["birth_place"], str(r["birth_date"] or ""),
                 {"M": "L", "F": "P"}.get(r["sex"], ""), r["phone"], r["province"], r["regency"], r["district"],
-                r["village"], r["street"], r["rt"], r["rw"], "tertulis",
+                r["village"], r["street"], r["rt"], r["rw"], "tertulis", r.get("guardian", ""),
+                "orang tua" if r.get("guardian") else "",
             ]
         )  # fmt: skip
     return out.getvalue().encode()
@@ -138,7 +164,7 @@ def measure(code: str, records: list[dict]) -> dict:
         "too_empty": run.too_empty,
         # Why rows were refused, most common first (row numbers taken out of the messages).
         "refused_for": Counter(
-            re.sub(r"\d+", "N", f"{column}: {message}") for _row, column, message in job.errors or []
+            re.sub(r"\d+", "N", f"{column}: {message}")[:90] for _row, column, message in job.errors or []
         ).most_common(5),
         "seconds": {
             "validate": round(validated - started, 1),
@@ -149,7 +175,7 @@ def measure(code: str, records: list[dict]) -> dict:
 
 
 def run_all(count: int, seed: int) -> dict:
-    records = generate(count, seed=seed)
+    records = with_guardians(generate(count, seed=seed))
     # Codes of their own each time: a kept database (--keepdb) holds the institutions of earlier runs.
     stamp = time.strftime("%H%M%S")
     return {
