@@ -59,8 +59,8 @@ class Refusals:
             self.found.append(exc)
 
     def raise_any(self, error_class: type[DomainError]) -> None:
-        """One refusal of ``error_class`` is raised as it is; otherwise one ``error_class`` names them all."""
-        if len(self.found) == 1 and isinstance(self.found[0], error_class):
+        """One refusal is raised as it is (its own type); several as one ``error_class`` naming them all."""
+        if len(self.found) == 1:
             raise self.found[0]
         if self.found:
             raise error_class(combined(self.found))
