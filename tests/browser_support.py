@@ -210,3 +210,13 @@ def shot(page):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+def pick_region(page, selector, **option):
+    """Choose an option of one level of the region picker and wait until the server has drawn it again
+    with the next level and htmx has settled it (a choice made on a picker still being swapped in is lost)."""
+    from playwright.sync_api import expect
+
+    with page.expect_response(lambda response: "/wilayah/pilih/" in response.url):
+        page.locator(selector).select_option(**option)
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)

@@ -20,6 +20,11 @@ APPEND_ONLY = {
 # Sequence: the last number taken. LoanInstallment: its "paid" is the loan's repayments set against
 # the installments oldest first.
 DERIVED = {"ledger.LedgerBalance", "ledger.FundPosition", "core.Sequence", "distribution.LoanInstallment"}
+# Reference data: Indonesia's administrative areas, loaded from the vendored public dataset.
+DERIVED |= {"regions.Area"}
+# A duplicate run's pairs are written once by the run; the one review decision is stamped on the
+# row (who, when) and the merge or "not the same person" it makes is audited.
+DERIVED |= {"beneficiaries.DedupPair"}
 
 
 def test_every_model_has_field_level_history_or_is_append_only():

@@ -682,7 +682,7 @@ def test_the_report_has_the_pages_figures(world, books, secret_app):
     assert [(r["unit"]["name"], r["distributed"], r["is_self"]) for r in report["regions"]] == [
         ("Kabupaten Satu", 600_000, False)
     ]
-    assert report["regencies"] == [{"name": "Pati", "distributed": 600_000, "payments": 1, "people": 1}]
+    assert report["regencies"] == [{"name": "Kabupaten Pati", "distributed": 600_000, "payments": 1, "people": 1}]
     sembako = next(p for p in report["programs"] if p["program"]["code"] == "sembako")
     assert (sembako["budget"], sembako["paid"], sembako["people"]) == (100_000_000, 600_000, 1)
     assert (report["loans"], report["loans_outstanding"]) == (0, 0)

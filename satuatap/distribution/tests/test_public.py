@@ -444,7 +444,7 @@ def test_staff_see_the_online_application_in_their_units_and_outsiders_do_not(cl
 def test_a_family_applies_from_a_phone_and_follows_the_status_in_chromium(browser, live_server, world, program):
     from playwright.sync_api import expect
 
-    from tests.browser_support import ARTIFACTS
+    from tests.browser_support import ARTIFACTS, pick_region
 
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(
@@ -472,7 +472,7 @@ def test_a_family_applies_from_a_phone_and_follows_the_status_in_chromium(browse
     # The address from the official lists: each choice brings the next level's list.
     for level, value in [("", "33"), ("_regency", "33.18"), ("_district", "33.18.02"), ("_village", "33.18.02.2017")]:
         expect(page.locator(f"#id_region{level} option[value='{value}']")).to_have_count(1)
-        page.select_option(f"#id_region{level}", value)
+        pick_region(page, f"#id_region{level}", value=value)
     expect(page.locator("[data-region-code]")).to_contain_text("33.18.02.2017")
     for field, value in [
         ("street", "Jl. Melati 5, Dukuh Krajan"),

@@ -90,7 +90,7 @@ def test_the_report_as_pdf_and_its_workbook_with_every_table(world, books, paid,
     book = load_workbook(BytesIO(client.get(reverse("distribution:report") + "?format=xlsx").content))
     assert {"Summary", "Offices", "Regencies"} <= set(book.sheetnames)
     cells = {sheet: [c for row in book[sheet].iter_rows(values_only=True) for c in row] for sheet in book.sheetnames}
-    assert "Pati" in cells["Regencies"] and 600_000 in cells["Regencies"]
+    assert "Kabupaten Pati" in cells["Regencies"] and 600_000 in cells["Regencies"]
     assert "Cabang Anggrek itself" in cells["Offices"] and 600_000 in cells["Offices"]
     assert "People helped" in cells["Summary"]
     outsider = login(world.bob).get(reverse("distribution:report") + "?format=xlsx")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from satuatap.beneficiaries.models import Beneficiary
 from satuatap.beneficiaries.tests.conftest import NIK_BUDI
 from satuatap.organizations.models import Role
-from tests.browser_support import ARTIFACTS
+from tests.browser_support import ARTIFACTS, pick_region
 from tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("areas")]
@@ -39,14 +39,14 @@ def test_an_officer_picks_an_address_province_to_village_and_saves(browser, live
     page.locator("#id_sex").select_option("M")
     # Each level's list is empty until the one above is chosen; choosing asks the server for the next.
     expect(page.locator("#id_region_regency")).to_be_disabled()
-    page.locator("#id_region").select_option("33")
+    pick_region(page, "#id_region", value="33")
     expect(page.locator("#id_region_regency option[value='33.18']")).to_have_count(1)
-    page.locator("#id_region_regency").select_option(label="Kabupaten Pati")
+    pick_region(page, "#id_region_regency", label="Kabupaten Pati")
     expect(page.locator("#id_region_district option[value='33.18.01']")).to_have_count(1)
-    page.locator("#id_region_district").select_option(label="Sukolilo")
+    pick_region(page, "#id_region_district", label="Sukolilo")
     expect(page.locator("#id_region_village option[value='33.18.01.2001']")).to_have_count(1)
     shot(page, "region-picker-district")
-    page.locator("#id_region_village").select_option("33.18.01.2001")
+    pick_region(page, "#id_region_village", value="33.18.01.2001")
     expect(page.locator("[data-region-code]")).to_contain_text("33.18.01.2001")
     page.locator("#id_street").fill("Jl. Raya Sukolilo 7")
     page.locator("#id_consent_method").select_option("written")

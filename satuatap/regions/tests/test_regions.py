@@ -93,8 +93,7 @@ def _beneficiary_form(**overrides):
     return data | overrides
 
 
-def test_the_beneficiary_form_saves_a_picked_address_with_its_official_names(world, registry):
-    client = Client()
+def test_the_beneficiary_form_saves_a_picked_address_with_its_official_names(world, registry, client):
     client.force_login(world.frank)
     response = client.post(
         "/beneficiaries/new/",
@@ -117,8 +116,7 @@ def test_the_beneficiary_form_saves_a_picked_address_with_its_official_names(wor
     assert f'<option value="{KAYEN}" selected>Kayen</option>' in text
 
 
-def test_the_beneficiary_form_shows_a_bad_region_with_the_other_errors_at_once(world, registry):
-    client = Client()
+def test_the_beneficiary_form_shows_a_bad_region_with_the_other_errors_at_once(world, registry, client):
     client.force_login(world.frank)
     before = Beneficiary.objects.count()
     response = client.post(
@@ -211,8 +209,7 @@ def test_the_areas_api_looks_up_by_parent_and_name(world):
     assert Client().get("/api/v1/regions").status_code == 401
 
 
-def test_the_beneficiary_api_takes_and_gives_the_region_code(world, registry):
-    client = Client()
+def test_the_beneficiary_api_takes_and_gives_the_region_code(world, registry, client):
     client.force_login(registry.paula)
     response = client.post(
         "/api/v1/beneficiaries",
