@@ -32,6 +32,7 @@ from satuatap.donors.identifiers import name_key
 from satuatap.donors.models import Donor, DonorKind
 from satuatap.donors.services import _check_unique_identifiers, _clean, channel_consented, reason_label
 from satuatap.organizations.models import Unit
+from satuatap.regions import selectors as region_selectors
 
 COLUMNS = [
     Column(
@@ -63,6 +64,13 @@ COLUMNS = [
     Column("regency", gettext_lazy("Regency/city"), "Jakarta Pusat", ("kabupaten", "kota", "kabupaten/kota")),
     Column("district", gettext_lazy("District"), "Gambir", ("kecamatan",)),
     Column("village", gettext_lazy("Village"), "Cideng", ("kelurahan", "desa", "kelurahan/desa")),
+    Column(
+        "region",
+        gettext_lazy("Region code"),
+        "",
+        ("kode wilayah", "kode_wilayah", "kode desa", "kode_desa", "region", "region code"),
+        help=gettext_lazy("Optional: the official code of the village or district, e.g. 33.18.02.2009."),
+    ),
     Column("street", gettext_lazy("Street address"), "Jl. Merdeka 1", ("alamat", "jalan", "address")),
     Column("postal_code", gettext_lazy("Postal code"), "10150", ("kode pos", "kodepos")),
     Column(
@@ -140,7 +148,7 @@ def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: st
     for key in TEXT_FIELDS:
         if key in values:
             fields[key] = text(values[key])
-    for key in ("nik", "npwp", "phone", "postal_code"):
+    for key in ("nik", "npwp", "phone", "postal_code", "region"):
         if key in values:
             fields[key] = digits_text(values[key])
     if fields.get("phone") and fields["phone"].isdigit() and fields["phone"].startswith("8"):
@@ -168,6 +176,9 @@ def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: st
         except DonorRefused as exc:
             for name, message in refusal_messages(exc):
                 errors.append((FIELD_COLUMN.get(name or key, key), message))
+    if not cleaned.get("region") and any(cleaned.get(key) for key in ("province", "regency", "district", "village")):
+        # Typed names ("Kab. Pati") get their official area, as ``donor_register`` gives them.
+        cleaned["region"] = region_selectors.match_code(cleaned)
     return cleaned, errors
 
 

@@ -277,3 +277,26 @@ def test_an_office_picks_its_region_on_the_unit_form(world):
     assert event.changes["region"] == [None, "33.18.02"]
     page = client.get(f"/units/{world.branch_a.pk}/edit/").content.decode()
     assert '<option value="33.18.02" selected>Kayen</option>' in page
+
+
+def test_the_donor_import_takes_a_region_by_code_or_by_name(world, desk):
+    from satuatap.collection.models import ImportStatus
+    from satuatap.collection.tests.test_import_services import csv_bytes, run, save
+    from satuatap.donors.models import Donor
+
+    header = ["Nama lengkap", "Kabupaten", "Kecamatan", "Desa", "Kode wilayah"]
+    rows = [
+        ["Ani Lestari", "Kab. Pati", "Kayen", "Kayen", ""],
+        ["Ina Rahayu", "", "", "", "3318022009"],
+        ["Uni Sari", "", "", "", "99.99"],
+    ]
+    job = run(world.frank, world.branch_a, "donors", csv_bytes(header, rows))
+    assert (job.valid_rows, job.error_rows) == (2, 1)
+    assert [(row, column) for row, column, _message in job.errors] == [(4, "Kode wilayah")]
+    job = save(world.frank, job)
+    assert job.status == ImportStatus.COMMITTED, job.message
+    saved = dict(
+        Donor.objects.filter(full_name__in=["Ani Lestari", "Ina Rahayu"]).values_list("full_name", "region_id")
+    )
+    assert saved == {"Ani Lestari": KAYEN, "Ina Rahayu": KAYEN}
+    assert Donor.objects.get(full_name="Ina Rahayu").regency == "Kabupaten Pati"
