@@ -245,6 +245,13 @@ def score(probe: Probe, other: Beneficiary, other_kk_hash: str = "") -> Candidat
     return Candidate(other, max(0.0, min(1.0, total)), reasons)
 
 
+# The fields ``score`` reads of a registry record (the set-wise import search reads the same).
+SCORED_FIELDS = (
+    *("name_key", "nik_hash", "nik_first4", "nik_last4", "birth_date", "sex", "phone", "village"),
+    "household__kk_hash",
+)
+
+
 def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Candidate]:
     """The ``top`` records of the institution most likely to be the probed person, best first."""
     lookups = []
@@ -272,17 +279,9 @@ def candidates(institution_id: int, probe: Probe, *, top: int = TOP) -> list[Can
             "id",
             "number",
             "full_name",
-            "name_key",
-            "nik_hash",
-            "nik_first4",
-            "nik_last4",
-            "birth_date",
-            "sex",
-            "phone",
-            "village",
+            *SCORED_FIELDS,
             "status",
             "household_id",
-            "household__kk_hash",
             "registered_unit__name",
             "registered_unit__code",
             "registered_unit__path",

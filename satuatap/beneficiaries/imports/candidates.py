@@ -171,19 +171,7 @@ def file_duplicates(
 
 # --- against the registry ------------------------------------------------------------------------
 
-_COLUMNS = (
-    "pk",
-    "name_key",
-    "nik_hash",
-    "nik_first4",
-    "nik_last4",
-    "birth_date",
-    "sex",
-    "phone",
-    "village",
-    "household__kk_hash",
-    "registered_unit_id",
-)
+_COLUMNS = ("pk", *matching.SCORED_FIELDS, "registered_unit_id")
 _FIELD = {"nik": "nik_hash", "kk": "household__kk_hash", "phone": "phone", "born": "birth_date", "name": "name_key"}
 
 
