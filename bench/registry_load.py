@@ -34,6 +34,7 @@ BENEFICIARY_COLUMNS = [
     "nik", "nik_hash", "nik_first4", "nik_last4", "birth_place", "birth_date", "sex", "phone", "province", "regency",
     "district", "village", "street", "rt", "rw", "household_id", "relation", "has_disability", "is_orphan",
     "chronic_illness", "asnaf", "asnaf_reason", "status", "note", "created_at", "created_by_id",
+    "possible_duplicate_reason",
 ]  # fmt: skip
 HOUSEHOLD_COLUMNS = [
     "id", "institution_id", "registered_unit_id", "kk", "kk_hash", "kk_last4", "single_parent", "province",
@@ -113,7 +114,7 @@ def load(count: int, *, vacuum: bool = True) -> dict:
                          encrypt(nik) if nik else "", blind_index("nik", nik), nik[:4], nik[-4:], r["birth_place"],
                          r["birth_date"], r["sex"], r["phone"], r["province"], r["regency"], r["district"],
                          r["village"], r["street"], r["rt"], r["rw"], households.get(r["kk"]),
-                         "other" if r["kk"] else "", False, False, False, "", "", "applicant", "", now, None]
+                         "other" if r["kk"] else "", False, False, False, "", "", "applicant", "", now, None, ""]
                     )  # fmt: skip
             progress.update(min(len(records), start + batch))
         progress.close()
