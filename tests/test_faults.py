@@ -338,6 +338,12 @@ def test_a_database_restart_answers_503_and_the_app_recovers_by_itself(restartab
     stream = Stream(app_server, counter, "restart", threads=3, at_least=60, seconds=150)
     try:
         assert stream.wait_answered(15, timeout=60), app_server.log()
+        # Both probes answered once before the stop: a first request still warming the server up
+        # (the API's schema, the templates) would otherwise cross the whole outage and tell nothing.
+        deadline = time.monotonic() + 60
+        while {what for when, what, *_ in probes if when == "before"} != {"api", "page"}:
+            assert time.monotonic() < deadline, probes
+            time.sleep(0.1)
         pids_before = set(app_server.worker_pids())
         postgres.stop(cluster)
         phase["now"] = "down"
