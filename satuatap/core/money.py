@@ -8,8 +8,17 @@ no rupiah is created or lost by rounding.
 from decimal import Decimal
 from fractions import Fraction
 
-# The largest amount a form or a setting accepts: far above any real donation or budget.
+# The largest amount any form, import, API or service accepts: far above any real donation, line or
+# budget, far below overflow. The one ceiling of the product: no app keeps a limit of its own.
 MAX_RUPIAH = 10**15
+
+
+def is_whole_rupiah(value, *, allow_zero: bool = False) -> bool:
+    """Whether ``value`` is an amount a service accepts: an ``int`` (not a bool), positive (or zero
+    when ``allow_zero``), at most ``MAX_RUPIAH``. The one check every app's services share."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return (0 if allow_zero else 1) <= value <= MAX_RUPIAH
 
 
 def allocate(total: int, weights: list[int | Decimal]) -> list[int]:

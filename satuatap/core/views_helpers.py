@@ -26,6 +26,16 @@ def active_unit(request, capability: str):
     return unit
 
 
+def query_int(value, default: int | None = None, *, minimum: int = 1) -> int | None:
+    """A whole number from a query string or form value (an id, a page offset), or ``default`` when
+    it is missing, not a number or below ``minimum`` (1 for ids, 0 for offsets)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number >= minimum else default
+
+
 def throttled_page(request, wait: int):
     """The 429 page of a public page or form that one address used too often (``core.throttle``)."""
     minutes = max(round(wait / 60), 1)

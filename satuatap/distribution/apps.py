@@ -8,18 +8,15 @@ class DistributionConfig(AppConfig):
     verbose_name = _("Distribution")
 
     def ready(self):
-        from satuatap.collection.services import donations
+        from satuatap.collection.hooks import void_hook_register
         from satuatap.core import work
         from satuatap.distribution.selectors import ProgramPurposes
-        from satuatap.distribution.stock import void_refusal, void_take_back
+        from satuatap.distribution.stock import StockVoidHook
         from satuatap.distribution.work import work_waiting
         from satuatap.ledger import hooks
 
         # An in-kind receipt is voided only while its goods are all on hand; they then leave the stock.
-        if void_refusal not in donations.VOID_CHECKS:
-            donations.VOID_CHECKS.append(void_refusal)
-        if void_take_back not in donations.VOID_ACTIONS:
-            donations.VOID_ACTIONS.append(void_take_back)
+        void_hook_register(StockVoidHook())
         # Restricted infak is given for a program: the counter, the import, the API and the reports find it here.
         if not any(isinstance(d, ProgramPurposes) for d in hooks.PURPOSE_DIRECTORIES):
             hooks.PURPOSE_DIRECTORIES.append(ProgramPurposes())

@@ -613,6 +613,17 @@ def void_take_back(donation, actor) -> None:
         _audit_move(actor, voided)
 
 
+class StockVoidHook:
+    """Collection's void hook: a receipt of goods is voided only while they are all on hand, and
+    they then leave the stock (``void_refusal``, ``void_take_back``)."""
+
+    def refusal(self, donation) -> str:
+        return void_refusal(donation)
+
+    def voided(self, donation, actor) -> None:
+        void_take_back(donation, actor)
+
+
 # --- goods going out ----------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.collection import hooks
 from satuatap.collection.errors import DonationConflict, DonationRefused, VoidRefused
 from satuatap.collection.models import (
     BANK_CHANNELS,
@@ -491,20 +492,11 @@ def donation_record(
     return donation
 
 
-# Checks other modules add (in their ``AppConfig.ready``) before a donation is voided: each takes the
-# locked donation and returns why it may not be voided, or "" (goods of it no longer all in a stock, say).
-VOID_CHECKS: list = []
-# What other modules do when a donation is voided, in the same transaction, once every check passed
-# and the entry is reversed: each takes the voided donation and the acting user (its goods taken back
-# out of a stock, say). A refused void runs none of them.
-VOID_ACTIONS: list = []
-
-
 @transaction.atomic
 def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
     """Void a donation and its receipt (finance only): its ledger entry is reversed, the receipt
-    keeps its number and shows as void. ``VOID_CHECKS`` may refuse it first; ``VOID_ACTIONS`` follow
-    it, in the same transaction."""
+    keeps its number and shows as void. Each of ``hooks.VOID_HOOKS`` may refuse it first and acts
+    after it, in the same transaction."""
     require(actor, "collection.void", donation.unit)
     donation = (
         Donation.objects.select_for_update(of=("self",)).select_related("unit", "receipt", "entry").get(pk=donation.pk)
@@ -518,8 +510,8 @@ def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
         raise VoidRefused(_("Say why the receipt is voided."), field="reason")
     if len(reason) > 300:
         raise VoidRefused(_("The reason is longer than 300 characters."), field="reason")
-    for check in VOID_CHECKS:
-        refusal = check(donation)
+    for hook in hooks.VOID_HOOKS:
+        refusal = hook.refusal(donation)
         if refusal:
             raise VoidRefused(refusal, field="reason")
     reversal = ledger.entry_reverse(
@@ -542,6 +534,6 @@ def donation_void(*, actor, donation: Donation, reason: str) -> Donation:
         changes={"status": [DonationStatus.RECORDED, DonationStatus.VOID]},
         note=reason,
     )
-    for action in VOID_ACTIONS:
-        action(donation, actor)
+    for hook in hooks.VOID_HOOKS:
+        hook.voided(donation, actor)
     return donation

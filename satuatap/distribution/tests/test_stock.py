@@ -27,8 +27,9 @@ from bench.generate import check as ledger_check
 from satuatap.api.services import api_token_create
 from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.beneficiaries.models import AidRecord
+from satuatap.collection import hooks as collection_hooks
 from satuatap.collection.errors import VoidRefused
-from satuatap.collection.services import DonationLineSpec, donation_record, donation_void, donations
+from satuatap.collection.services import DonationLineSpec, donation_record, donation_void
 from satuatap.core.errors import NotAllowed
 from satuatap.distribution import services, stock
 from satuatap.distribution.errors import DistributionRefused
@@ -292,8 +293,16 @@ def test_a_void_refused_for_another_reason_takes_nothing_out(world, books, store
     received(world, books, store)
     with pytest.raises(VoidRefused, match="Say why"):
         donation_void(actor=books.fiona, donation=store.gift, reason="  ")
+
     # A check of another module, run after the stock's, refuses: the goods stay.
-    monkeypatch.setattr(donations, "VOID_CHECKS", [*donations.VOID_CHECKS, lambda donation: "Ditahan audit."])
+    class HeldByAudit:
+        def refusal(self, donation):
+            return "Ditahan audit."
+
+        def voided(self, donation, actor):
+            raise AssertionError("a refused void runs no hook's action")
+
+    monkeypatch.setattr(collection_hooks, "VOID_HOOKS", [*collection_hooks.VOID_HOOKS, HeldByAudit()])
     with pytest.raises(VoidRefused, match="Ditahan audit"):
         donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
     nothing_changed(
