@@ -8,6 +8,9 @@ PORT ?= 8000
 REQUIRE_2FA ?= false
 # The suite runs spread over every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
+# mypy (django-stubs) checks every app's services and selectors rooms: modules or packages.
+MYPY_MODULES = $(wildcard satuatap/*/services.py satuatap/*/services satuatap/*/selectors.py satuatap/*/selectors \
+	satuatap/*/*/services.py satuatap/*/*/services satuatap/*/*/selectors.py satuatap/*/*/selectors)
 
 .PHONY: run test lint format lock messages browser-deps clean bench load access-report
 
@@ -42,6 +45,8 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) manage.py check -v0
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy $(MYPY_MODULES)
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
