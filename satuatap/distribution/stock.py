@@ -57,7 +57,7 @@ from satuatap.distribution.models import (
     StockMoveKind,
 )
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
+from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
@@ -391,13 +391,6 @@ def stock_receive_donation(
     return move
 
 
-def _lock_fund_at(unit: Unit, fund_kind: str) -> None:
-    """Purchases spending a fund's cash at ``unit`` one at a time: each checks what the fund holds
-    and posts its credit before the next one reads it, whatever item it buys (the item is locked
-    first, as when goods go out, so the two never wait for each other in opposite order)."""
-    list(FundPosition.objects.select_for_update().filter(unit=unit, fund__kind=fund_kind, restriction=""))
-
-
 def _money_held(unit: Unit, fund_kind: str) -> int:
     """The fund's cash and bank at ``unit`` (what a purchase may spend)."""
     totals = LedgerBalance.objects.filter(
@@ -494,8 +487,10 @@ def stock_purchase(
     moved_on = _day(moved_on, "moved_on", default=timezone.localdate())
     note = services._text(note, "note", 300)
     inventory = ledger.inventory_account(unit.institution_id)
+    # Lock order: the item (as when goods go out), then the fund through the ledger's helper
+    # (the month's period row, then its positions), so purchases spend one fund's cash one at a time.
     item = _lock_item(item)
-    _lock_fund_at(unit, fund_kind)
+    ledger.fund_positions_hold(unit, fund_kind, on=moved_on)
     _check_money_held(unit, fund_kind, value)  # again, under the lock
     move = StockMove.objects.create(
         institution_id=unit.institution_id,

@@ -47,7 +47,7 @@ from satuatap.ledger.services.lookups import (
     receivable_account,
 )
 from satuatap.ledger.services.periods import opening_balance_check, opening_balance_import, period_close
-from satuatap.ledger.services.posting import LineSpec, entry_post
+from satuatap.ledger.services.posting import LineSpec, entry_post, fund_positions_hold
 from satuatap.ledger.services.transfers import TransferKind, transfer_post
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "reversal_fields_check",
     "receipt_accounts",
     "entry_post",
+    "fund_positions_hold",
     "everyday_fields_check",
     "entry_reverse",
     "manual_entry_approve",

@@ -342,6 +342,23 @@ def check_period_open(institution_id: int, entry_date: date) -> None:
         )
 
 
+def fund_positions_hold(unit, fund_kind: str, *, on: date, restriction: str = "") -> None:
+    """Hold a fund's positions at ``unit`` until the transaction ends, in posting's lock order: the
+    month's period row first (shared, as ``entry_post`` takes it), then the ``FundPosition`` rows.
+
+    The one way another app makes a check of what a fund holds and the posting that spends it one
+    step (a purchase into the goods stock): a second caller waits here, and a close of the month
+    waits for both, so neither ever waits for the other in the opposite order.
+    """
+    check_period_open(unit.institution_id, on)
+    list(
+        FundPosition.objects.select_for_update()
+        .filter(unit=unit, fund__kind=fund_kind, restriction=restriction)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _upsert(
     table: str, columns: list[str], conflict: list[str], increments: list[str], rows: list[tuple], returning=""
 ):
