@@ -6,7 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from satuatap.accounts import throttling, two_factor
+        from satuatap.accounts import throttling
+        from satuatap.accounts.services import two_factor
 
         two_factor.connect_signals()
         throttling.connect_signals()

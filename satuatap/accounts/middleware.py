@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from satuatap.accounts.two_factor import SESSION_LOGIN_AT, SESSION_SEEN_AT, pending_step
+from satuatap.accounts.services import SESSION_LOGIN_AT, SESSION_SEEN_AT, pending_step
 from satuatap.api.services import api_token_authenticate
 
 # Write the last-seen time at most this often, so that a request rarely costs a session write.

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from satuatap.accounts import views
-from satuatap.accounts import views_two_factor as two_factor
+from satuatap.accounts.views import two_factor
 
 app_name = "accounts"
 urlpatterns = [

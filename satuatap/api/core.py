@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from satuatap.accounts.two_factor import pending_step
+from satuatap.accounts.services import pending_step
 from satuatap.api.services import api_token_authenticate, api_token_waits_for_two_factor
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.accounts.two_factor import enrolled, two_factor_required
+from satuatap.accounts.services import enrolled, two_factor_required
 from satuatap.api.models import ApiToken, hash_key
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record

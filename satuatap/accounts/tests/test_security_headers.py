@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 
-from satuatap.accounts.two_factor import SESSION_LOGIN_AT, SESSION_SEEN_AT
+from satuatap.accounts.services.two_factor import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from satuatap.core.security import CONTENT_SECURITY_POLICY, HTMX_INDICATOR_STYLE, SecurityHeadersMiddleware
 from tests.factories import PASSWORD
 from tests.scoping import staff_views

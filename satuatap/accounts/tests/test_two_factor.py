@@ -11,7 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from satuatap.accounts import two_factor as tf
+from satuatap.accounts.services import two_factor as tf
 from satuatap.api.services import api_token_create
 from satuatap.audit.models import AuditEvent
 from satuatap.organizations.models import Role

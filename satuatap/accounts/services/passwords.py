@@ -27,7 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from satuatap.accounts.two_factor import reset_allowed
+from satuatap.accounts.services.two_factor import reset_allowed
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.core.errors import DomainError, NotAllowed
@@ -136,6 +136,7 @@ def password_reset_by_admin(*, actor, user, request=None, note: str = "") -> Mes
     user.set_unusable_password()
     user.save(update_fields=["password"])
     unit = _home_unit(user)
+    assert unit is not None  # reset_allowed() found a role on some unit
     message = _send_link(actor=actor, user=user, unit=unit, request=request, by_admin=True)
     audit_record(
         actor=actor,
