@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -96,7 +98,10 @@ class AuditEvent(models.Model):
         A list page computes them for all its events at once (``display.with_change_rows``)."""
         rows = getattr(self, "_change_rows", None)
         if rows is None:
-            from satuatap.audit.display import change_rows
-
-            rows = self._change_rows = change_rows(self)
+            rows = self._change_rows = CHANGE_ROWS[0](self)
         return rows
+
+
+# How an event's changes read: ``audit.display`` (which reads these models, not the other way round)
+# puts its ``change_rows`` here when the app is ready.
+CHANGE_ROWS: list[Callable[[AuditEvent], list[tuple[str, str, str]]]] = []

@@ -17,8 +17,8 @@ from satuatap.accounts.forms import (
     PasswordResetRequestForm,
     PasswordResetSetForm,
 )
-from satuatap.accounts.throttling import address_blocked
 from satuatap.accounts.services import reset_allowed
+from satuatap.accounts.throttling import address_blocked
 from satuatap.accounts.views.two_factor import locked_out
 from satuatap.core.throttle import Rate, throttle_hit
 from satuatap.core.views_helpers import apply_service_error, throttled_page

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from satuatap.accounts.services import two_factor as tf
 from satuatap.accounts.forms import TwoFactorCodeForm, TwoFactorResetForm, TwoFactorSetupForm
+from satuatap.accounts.services import two_factor as tf
 from satuatap.accounts.throttling import address_blocked
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.organizations.permissions import can

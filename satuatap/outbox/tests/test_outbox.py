@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from satuatap.outbox import services
+from satuatap.outbox import services, tasks
 from satuatap.outbox.models import Message, MessageChannel, MessageStatus
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -185,10 +185,10 @@ def test_a_retry_schedules_a_later_delivery_run_where_the_backend_can_wait(world
 def test_two_workers_never_send_the_same_message(world):
     message = queue(world)
     now = timezone.now()
-    assert services._claim(message, now) is True
-    assert services._claim(message, now) is False
+    assert tasks._claim(message, now) is True
+    assert tasks._claim(message, now) is False
     # The claim lapses if the first worker died: the message is not lost.
-    assert services._claim(message, now + services.LEASE + timedelta(seconds=1)) is True
+    assert tasks._claim(message, now + services.LEASE + timedelta(seconds=1)) is True
 
 
 def test_a_task_backend_that_is_down_loses_nothing(world, settings, monkeypatch, django_capture_on_commit_callbacks):
