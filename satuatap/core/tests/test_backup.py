@@ -268,7 +268,7 @@ def test_an_existing_backup_file_is_not_overwritten_without_force(tmp_path):
 
 
 def test_missing_postgresql_client_tools_are_named(monkeypatch):
-    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    monkeypatch.setattr(backup.postgresql.shutil, "which", lambda name: None)
     with pytest.raises(backup.BackupError, match=r"pg_dump was not found.*apt-get install postgresql-client"):
         backup.pg_tool("pg_dump")
 
@@ -278,9 +278,9 @@ def test_missing_postgresql_client_tools_are_named(monkeypatch):
     [("pg_dump (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)", 15), ("pg_restore (PostgreSQL) 16.4", 16)],
 )
 def test_the_client_tools_version_is_read(monkeypatch, version, major):
-    monkeypatch.setattr(backup.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(backup.postgresql.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(
-        backup.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, stdout=version + "\n")
+        backup.postgresql.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, stdout=version + "\n")
     )
     assert backup.pg_tool("pg_dump") == ("/usr/bin/pg_dump", major)
 
@@ -289,7 +289,7 @@ def test_the_client_tools_version_is_read(monkeypatch, version, major):
 def test_a_pg_dump_older_than_the_server_is_refused_with_what_to_install(monkeypatch, tmp_path):
     if connection.vendor != "postgresql":
         return  # SQLite needs no client tools
-    monkeypatch.setattr(backup, "pg_tool", lambda name: (f"/usr/bin/{name}", 9))
+    monkeypatch.setattr(backup.postgresql, "pg_tool", lambda name: (f"/usr/bin/{name}", 9))
     with pytest.raises(CommandError, match=r"pg_dump 9 cannot back up a PostgreSQL \d+ server.*postgresql-client-"):
         call_command("backup", str(tmp_path / "b.tar"))
     assert not (tmp_path / "b.tar").exists()
