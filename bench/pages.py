@@ -77,7 +77,7 @@ def _timed(client, url, repeat: int):
 def measure(users: list[str], repeat: int = 3) -> dict:
     from django.test import Client
 
-    from satuatap.core.management.commands.demo import DEMO_PASSWORD
+    from satuatap.demo.seed import DEMO_PASSWORD
 
     results = {"logins": [], "pages": []}
     for username in users:

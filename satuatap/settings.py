@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "satuatap.api",
     "django_tasks",
     "django_tasks_db",
+    "satuatap.demo",
 ]
 
 # Background work (imports, batch PDFs): the database backend by default, so the embedded run
