@@ -5,6 +5,7 @@ field it names, and the API turns it into its one error shape. ``NotAllowed``
 is a ``PermissionDenied``: views answer 403, never 500.
 """
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ def refusal_messages(exc: ValidationError) -> list[tuple[str | None, str]]:
     return [(None, message) for message in exc.messages]
 
 
-def combined(refusals: list[ValidationError]) -> dict[str, list[ValidationError]]:
+def combined(refusals: Sequence[ValidationError]) -> dict[str, list[ValidationError]]:
     """Several refusals as one error dict (field -> errors), to raise them together:
     ``raise DonorRefused(combined(refusals))``. Refusals about the whole go under NON_FIELD_ERRORS."""
     errors: dict[str, list[ValidationError]] = {}

@@ -27,7 +27,7 @@ class UnitKind(models.TextChoices):
 
 # A unit may sit under a unit of the same or a higher level, never under a lower
 # one (a region under a branch makes no sense). Divisions fit anywhere below the root.
-KIND_LEVEL = {
+KIND_LEVEL: dict[str, int] = {
     UnitKind.INSTITUTION: 0,
     UnitKind.REGION: 1,
     UnitKind.AREA: 2,

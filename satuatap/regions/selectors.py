@@ -11,7 +11,7 @@ from satuatap.core.errors import DomainError
 from satuatap.regions.keys import fold, split_kind
 from satuatap.regions.models import Area, Level
 
-LEVEL_FIELDS = {
+LEVEL_FIELDS: dict[int, str] = {
     Level.PROVINCE: "province",
     Level.REGENCY: "regency",
     Level.DISTRICT: "district",
@@ -162,7 +162,7 @@ def regency_codes(pairs) -> dict[tuple, tuple[str, str]]:
         if typed not in by_name:
             found = match(regency=typed or "") if (typed or "").strip() else None
             regency = found is not None and found.level == Level.REGENCY
-            by_name[typed] = (found.code, found.name) if regency else ("", "")
+            by_name[typed] = (found.code, found.name) if found is not None and regency else ("", "")
         out[(code, typed)] = by_name[typed]
     return out
 
