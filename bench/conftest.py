@@ -67,7 +67,7 @@ def signed_in_client(user):
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
-    from satuatap.accounts.two_factor import SESSION_ENROLLED
+    from satuatap.accounts.services import SESSION_ENROLLED
 
     client = Client()
     client.force_login(user)
