@@ -67,6 +67,7 @@ def signed_in_client(user):
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from satuatap.accounts.services import SESSION_ENROLLED
 
     client = Client()
