@@ -8,7 +8,7 @@ class CollectionConfig(AppConfig):
     verbose_name = _("Collection")
 
     def ready(self):
-        from satuatap.collection.selectors_campaigns import CampaignPurposes
+        from satuatap.collection.selectors.campaigns import CampaignPurposes
         from satuatap.ledger import hooks
 
         # Donations to a campaign that raises for no program are held for the campaign: name it in the reports.

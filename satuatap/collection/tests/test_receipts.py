@@ -9,9 +9,8 @@ import pytest
 from django.core import mail
 
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.collection import receipts
 from satuatap.collection.models import ReceiptPrint
-from satuatap.collection.services import DonationLineSpec, donation_void
+from satuatap.collection.services import DonationLineSpec, donation_void, receipts
 from satuatap.collection.tests.conftest import give
 from satuatap.core.errors import NotAllowed
 from satuatap.donors.models import Donor

@@ -15,10 +15,9 @@ from ninja import Field, Router, Schema
 
 from satuatap.api.core import error
 from satuatap.api.schemas import ErrorOut
-from satuatap.collection import receipts
 from satuatap.collection.models import DonationStatus, PaymentChannel, Receipt, ReceiptLayout
-from satuatap.collection.selectors_receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
-from satuatap.collection.services import donation_void
+from satuatap.collection.selectors.receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
+from satuatap.collection.services import donation_void, receipts
 from satuatap.donors.services import donor_identifiers_read
 from satuatap.organizations.permissions import can, units_where
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.collection.errors import ReceiptSendRefused
 from satuatap.collection.models import (
     BANK_CHANNELS,
     ZAKAT_KINDS,
@@ -30,7 +31,7 @@ from satuatap.collection.models import (
     ReceiptLayout,
     ReceiptPrint,
 )
-from satuatap.collection.services import collection_settings
+from satuatap.collection.services.setup import collection_settings
 from satuatap.core.errors import DomainError
 from satuatap.core.formatting import amount_in_words, rupiah, tanggal
 from satuatap.core.throttle import Rate, throttle_hit
@@ -46,10 +47,6 @@ PRINT_KINDS = (ReceiptPrint.Kind.PRINT, ReceiptPrint.Kind.REPRINT)
 # measure, then on a page of exactly that height.
 THERMAL_MEASURE_HEIGHT_MM = 2000
 PX_PER_MM = 96 / 25.4
-
-
-class ReceiptSendRefused(DomainError):
-    """A receipt that cannot be sent this way (no consent, no address, void)."""
 
 
 def may_print(user, unit: Unit) -> bool:

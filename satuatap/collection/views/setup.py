@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.collection import selectors, services
-from satuatap.collection import selectors_campaigns as campaigns_sel
 from satuatap.collection.calculator import FITRAH, INCOME, MAAL, zakat_fitrah
-from satuatap.collection.forms_setup import (
+from satuatap.collection.forms.setup import (
     AcceptedKindsForm,
     CampaignForm,
     FitrahRateForm,
@@ -31,6 +30,7 @@ from satuatap.collection.forms_setup import (
     ZakatMaalForm,
 )
 from satuatap.collection.models import AcceptedFunds
+from satuatap.collection.selectors import campaigns as campaigns_sel
 from satuatap.core.errors import DomainError
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah

@@ -19,7 +19,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
 from satuatap.collection import selectors
-from satuatap.collection.api_schemas import DonationDetailOut, DonationFilter, DonationIn, DonationOut
+from satuatap.collection.api.schemas import DonationDetailOut, DonationFilter, DonationIn, DonationOut
 from satuatap.collection.errors import DonationConflict, DonationRefused
 from satuatap.collection.models import Donation
 from satuatap.collection.services import DonationLineSpec, donation_record, purpose_refusal
@@ -27,6 +27,7 @@ from satuatap.ledger.hooks import purpose_for_unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
 
+# The operation ids stay those of the module this router had before it moved into the api package.
 router = Router(tags=["donations"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -47,7 +48,12 @@ def _with_lines(donation: Donation) -> Donation:
     return donation
 
 
-@router.get("", response={200: list[DonationOut], **ERRORS}, summary="Donations in your units")
+@router.get(
+    "",
+    response={200: list[DonationOut], **ERRORS},
+    summary="Donations in your units",
+    operation_id="satuatap_collection_api_list_donations",
+)
 @paginate(LimitOffsetPagination)
 def list_donations(request, filters: Query[DonationFilter]):
     unit = None
@@ -61,7 +67,12 @@ def list_donations(request, filters: Query[DonationFilter]):
     return donations.select_related("collector")
 
 
-@router.get("/{donation_id}", response={200: DonationDetailOut, **ERRORS}, summary="One donation with its lines")
+@router.get(
+    "/{donation_id}",
+    response={200: DonationDetailOut, **ERRORS},
+    summary="One donation with its lines",
+    operation_id="satuatap_collection_api_get_donation",
+)
 def get_donation(request, donation_id: int):
     return _with_lines(selectors.donation_for(request.user, donation_id))
 
@@ -94,6 +105,7 @@ def _program_of(unit, number: int, line) -> str:
 
 @router.post(
     "",
+    operation_id="satuatap_collection_api_create_donation",
     response={200: DonationDetailOut, 201: DonationDetailOut, 409: ErrorOut, **ERRORS},
     summary="Record a donation (idempotent: send an Idempotency-Key header)",
     description=(
