@@ -17,6 +17,7 @@ from datetime import date
 
 from satuatap.core import names
 from satuatap.core.crypto import blind_index
+from satuatap.core.text import squash
 from satuatap.donors import identifiers
 from satuatap.donors.errors import DonorRefused
 
@@ -54,7 +55,7 @@ class SearchTerms:
 
 def parse_search(text: str | None) -> SearchTerms:
     """Read a search text: an identifier when it looks like one, otherwise a name."""
-    text = " ".join((text or "").split())[:200]
+    text = squash(text)[:200]
     if not text:
         return SearchTerms("empty")
     if len(text) < MIN_QUERY:
@@ -270,7 +271,7 @@ def probe_from(data) -> Probe:
             birth = None
     elif not isinstance(birth, date):
         birth = None
-    full_name = " ".join((data.get("full_name") or "").split())[:200]
+    full_name = squash(data.get("full_name"))[:200]
     return Probe(
         full_name=full_name,
         name_key=identifiers.name_key(full_name),

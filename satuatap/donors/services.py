@@ -12,6 +12,7 @@ from satuatap.core import merging
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import NotAllowed, combined
 from satuatap.core.models import Sequence
+from satuatap.core.text import squash
 from satuatap.donors import identifiers, matching
 from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
@@ -44,7 +45,7 @@ MAX_TAGS = 20
 def _clean_field(name: str, value):
     """One field checked and normalised; raises ``DonorRefused`` naming it."""
     if name == "full_name":
-        value = " ".join((value or "").split())
+        value = squash(value)
         if not value:
             raise DonorRefused(_("Enter the donor's full name."), field="full_name")
         if len(value) > 200:
@@ -81,7 +82,7 @@ def _clean_field(name: str, value):
     return value
 
 
-def _clean(fields: dict) -> dict:
+def donor_fields_clean(fields: dict) -> dict:
     """Check and normalise donor fields; raise one ``DonorRefused`` naming every bad field at once
     (a clerk corrects the NIK and the phone in one go, not one per try)."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS)
@@ -104,10 +105,12 @@ def donor_fields_check(**fields) -> None:
     """Refuse, naming every bad field, what ``donor_register`` would refuse in these fields alone: a
     form calls it with its fields that are well-formed, so the service's errors come in the same
     round as the form's own."""
-    _clean(fields)
+    donor_fields_clean(fields)
 
 
-def _apply(donor: Donor, fields: dict) -> None:
+def donor_fields_apply(donor: Donor, fields: dict) -> None:
+    """Set fields cleaned by ``donor_fields_clean`` on ``donor`` (unsaved), with the hashes and keys they
+    imply: the one way a donor row gets its fields, registered here or by an import."""
     for field, value in fields.items():
         if field == "region":
             donor.region_id = value or None
@@ -121,7 +124,7 @@ def _apply(donor: Donor, fields: dict) -> None:
             donor.name_key = identifiers.name_key(value)
 
 
-def _check_unique_identifiers(donor: Donor, fields: dict) -> None:
+def donor_identifiers_check_unique(donor: Donor, fields: dict) -> None:
     """One NIK and one NPWP per donor in an institution: a second registration is a duplicate."""
     for field in ("nik", "npwp"):
         if fields.get(field):
@@ -139,21 +142,21 @@ def _check_unique_identifiers(donor: Donor, fields: dict) -> None:
                 )
 
 
-# The database's backstop of ``_check_unique_identifiers`` (``Donor.Meta.constraints``); SQLite names
+# The database's backstop of ``donor_identifiers_check_unique`` (``Donor.Meta.constraints``); SQLite names
 # the columns instead of the constraint.
 UNIQUE_IDENTIFIER_MARKS = ("donors_donor_nik_unique", "donors_donor_npwp_unique", ".nik_hash", ".npwp_hash")
 
 
 def _save_unique(donor: Donor, fields: dict, **save_options) -> None:
     """Save ``donor``; when another writer took its NIK or NPWP first (the unique constraint refused
-    the row), refuse as ``_check_unique_identifiers`` does, naming the donor who holds it."""
+    the row), refuse as ``donor_identifiers_check_unique`` does, naming the donor who holds it."""
     try:
         with transaction.atomic():
             donor.save(**save_options)
     except IntegrityError as exc:
         if not any(mark in str(exc) for mark in UNIQUE_IDENTIFIER_MARKS):
             raise
-        _check_unique_identifiers(donor, fields)
+        donor_identifiers_check_unique(donor, fields)
         raise DonorRefused(
             _("This NIK or NPWP is already registered for another donor; open that donor instead.")
         ) from exc
@@ -233,7 +236,7 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
         raise DonorRefused(_("Enter the donor's full name."), field="full_name")
     if "preferred_channel" not in fields:
         fields["preferred_channel"] = channel_consented(fields)
-    cleaned = _clean(fields)
+    cleaned = donor_fields_clean(fields)
     if not cleaned.get("region"):  # typed names ("Kab. Pati") or codes get their official area
         cleaned["region"] = region_selectors.match_code(cleaned)
     institution = _institution(unit)
@@ -241,10 +244,10 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
     # The number first: its lock makes concurrent registrations of one NIK queue, so the second
     # one's check sees the first donor (a refusal gives the number back with the rollback).
     donor.number = donor_number_next(institution, timezone.localdate().year)
-    _check_unique_identifiers(donor, cleaned)
+    donor_identifiers_check_unique(donor, cleaned)
     if not confirm_duplicate:
         _check_not_duplicate(actor, unit, cleaned)
-    _apply(donor, cleaned)
+    donor_fields_apply(donor, cleaned)
     _save_unique(donor, cleaned)
     audit_record(
         actor=actor,
@@ -277,12 +280,12 @@ def donor_update(*, actor, donor: Donor, **fields) -> Donor:
     donor = Donor.objects.select_for_update().get(pk=donor.pk)
     if donor.is_merged:
         raise DonorRefused(_("This donor was merged into another and can no longer be changed."))
-    cleaned = _clean(fields)
+    cleaned = donor_fields_clean(fields)
     if cleaned.get("nik") or cleaned.get("npwp"):
         _lock_identifiers(donor.institution_id)
-    _check_unique_identifiers(donor, cleaned)
+    donor_identifiers_check_unique(donor, cleaned)
     before = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
-    _apply(donor, cleaned)
+    donor_fields_apply(donor, cleaned)
     after = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
     changes = diff(before, after)
     if changes:
@@ -404,7 +407,7 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     duplicate.save(update_fields=["merged_into"])
     filled = _fill_from(survivor, duplicate)
     before = {f: _audit_value(f, getattr(survivor, f)) for f in filled}
-    _apply(survivor, filled)
+    donor_fields_apply(survivor, filled)
     survivor._change_reason = reason
     survivor.save()
     counts = {"donations": moved.pop("collection.donation", 0), **moved, "relinked_merged_donors": relinked}

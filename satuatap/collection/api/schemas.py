@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from satuatap.collection.models import DonationStatus, PaymentChannel
-from satuatap.collection.services.donations import MAX_ID, MAX_LINES
+from satuatap.collection.services import MAX_ID, MAX_LINES
 from satuatap.ledger.hooks import program_id_of, purpose_names
 from satuatap.ledger.models import FundKind
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
-from satuatap.collection.imports import donations, donors
+from satuatap.collection.imports import donations, donors, saving
 from satuatap.collection.imports.common import ImportRefused
 from satuatap.collection.imports.reading import FileRefused, read_sheet
 from satuatap.collection.models import ImportJob, ImportKind, ImportStatus
@@ -21,6 +21,8 @@ from satuatap.organizations.permissions import require
 logger = logging.getLogger(__name__)
 
 MODULES = {ImportKind.DONORS: donors, ImportKind.DONATIONS: donations}
+# How each kind's checked rows are saved (donors save their own; donations through ``saving``).
+COMMITS = {ImportKind.DONORS: donors.commit, ImportKind.DONATIONS: saving.commit}
 COMMITTING = ImportStatus.COMMITTING
 
 
@@ -113,7 +115,7 @@ def import_commit(job_id: int) -> ImportJob | None:
                     raise ImportRefused(reason)
                 rows = [row for row in checked.valid if row.row in chosen]
                 require(actor, module.CAPABILITY, job.unit)
-                outcome = module.commit(actor=actor, unit=job.unit, rows=rows, job_id=job.pk)
+                outcome = COMMITS[job.kind](actor=actor, unit=job.unit, rows=rows, job_id=job.pk)
                 audit_record(
                     actor=actor,
                     action=AuditAction.IMPORT_COMMITTED,

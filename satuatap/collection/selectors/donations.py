@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from satuatap.collection.models import Campaign, Donation, DonationLine, DonationStatus, FitrahRate, Receipt
+from satuatap.core.text import squash
 from satuatap.donors import identifiers
 from satuatap.donors.models import Donor
 from satuatap.donors.selectors import search_donors
@@ -48,7 +49,7 @@ def donations_for(
         donations = donations.filter(status=status)
     if kind:
         donations = donations.filter(Exists(DonationLine.objects.filter(donation=OuterRef("pk"), kind=kind)))
-    search = " ".join((search or "").split())
+    search = squash(search)
     if search:
         matches = Q(receipt__number__icontains=search) | Q(donor__number__icontains=search)
         key = identifiers.name_key(search)

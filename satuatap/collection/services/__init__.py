@@ -2,33 +2,37 @@
 
 Donations: ``donation_record``, ``donation_void``, ``DonationLineSpec``, ``purpose_refusal`` (why a unit may
 not receive restricted infak for a program).
+Preparing a donation, the one recipe of ``donation_record`` and the import (``preparation``): the checks
+(``donation_fields_check``, ``donation_fields_clean`` and its parts ``header_problems``, ``money_account``,
+``lines_clean``, ``journal_lines``), ``donation_fingerprint``, ``entry_memo``, ``receipt_number`` (and
+``receipt_number_take``).
 Settings: ``fitrah_rate_set``, ``accepted_kinds_set``, ``collection_settings_set``,
 ``campaign_save``. Rates and numbers: ``fitrah_rate_for``, ``hijri_year``.
 Receipts: rendering (``receipt_context``, ``receipt_pdf``), printing (``receipt_print``, logged) and sending
 (``receipt_send_email``, ``receipt_send_whatsapp``).
 """
 
-from satuatap.collection.services.donations import (
-    MAX_AMOUNT,
+from satuatap.collection.services.donations import donation_record, donation_void, key_conflict_message
+from satuatap.collection.services.preparation import (
     MAX_BACKDATE_DAYS,
     MAX_GOODS_QUANTITY,
     MAX_ID,
     MAX_LINES,
     DonationLineSpec,
     donation_fields_check,
-    donation_record,
-    donation_void,
+    donation_fields_clean,
+    donation_fingerprint,
     entry_memo,
     header_problems,
-    key_conflict_message,
+    journal_lines,
+    lines_clean,
+    money_account,
     purpose_refusal,
+    receipt_number,
     receipt_number_take,
+    unit_today,
 )
 from satuatap.collection.services.receipts import (
-    PRINT_KINDS,
-    PX_PER_MM,
-    THERMAL_MEASURE_HEIGHT_MM,
-    VERIFY_RATE,
     may_print,
     qr_data_uri,
     qr_svg,
@@ -46,8 +50,6 @@ from satuatap.collection.services.receipts import (
     verify_url,
 )
 from satuatap.collection.services.setup import (
-    CAMPAIGN_CODE_PATTERN,
-    CAMPAIGN_FIELDS,
     accepted_kinds,
     accepted_kinds_set,
     campaign_code_refusal,
@@ -60,18 +62,11 @@ from satuatap.collection.services.setup import (
 )
 
 __all__ = [
-    "CAMPAIGN_CODE_PATTERN",
-    "CAMPAIGN_FIELDS",
-    "DonationLineSpec",
-    "MAX_AMOUNT",
     "MAX_BACKDATE_DAYS",
     "MAX_GOODS_QUANTITY",
     "MAX_ID",
     "MAX_LINES",
-    "PRINT_KINDS",
-    "PX_PER_MM",
-    "THERMAL_MEASURE_HEIGHT_MM",
-    "VERIFY_RATE",
+    "DonationLineSpec",
     "accepted_kinds",
     "accepted_kinds_set",
     "campaign_code_refusal",
@@ -79,6 +74,8 @@ __all__ = [
     "collection_settings",
     "collection_settings_set",
     "donation_fields_check",
+    "donation_fields_clean",
+    "donation_fingerprint",
     "donation_record",
     "donation_void",
     "entry_memo",
@@ -86,14 +83,18 @@ __all__ = [
     "fitrah_rate_set",
     "header_problems",
     "hijri_year",
+    "journal_lines",
     "key_conflict_message",
+    "lines_clean",
     "may_print",
+    "money_account",
     "purpose_refusal",
     "qr_data_uri",
     "qr_svg",
     "receipt_context",
     "receipt_filename",
     "receipt_institution",
+    "receipt_number",
     "receipt_number_take",
     "receipt_pdf",
     "receipt_print",
@@ -101,6 +102,7 @@ __all__ = [
     "receipt_rendering_warm_up",
     "receipt_send_email",
     "receipt_send_whatsapp",
+    "unit_today",
     "verify_path",
     "verify_throttled",
     "verify_url",

@@ -21,6 +21,7 @@ from satuatap.collection.models import (
 )
 from satuatap.core.errors import combined
 from satuatap.core.money import MAX_RUPIAH
+from satuatap.core.text import squash
 from satuatap.ledger.hooks import purpose_for_unit, purpose_resolve
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -254,7 +255,7 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
     if code_refusal is not None:
         refusals.append(code_refusal)
     fields["code"] = code
-    name = " ".join((fields.get("name", campaign.name) or "").split())
+    name = squash(fields.get("name", campaign.name))
     if not name or len(name) > 200:
         refusals.append(SettingsRefused(_("Enter a name of at most 200 characters."), field="name"))
     fields["name"] = name
