@@ -321,50 +321,6 @@ class Candidate:
 MAX_CANDIDATES = 8
 
 
-def duplicate_candidates(user, unit, probe: Probe, *, exclude_pk=None) -> list[Candidate]:
-    """Donors of ``unit``'s institution the registration described by ``probe`` may repeat.
-
-    Inside the user's scope: same NIK, NPWP, phone or email, or a close name with the same birth
-    date or phone. Outside it, only a same NIK or NPWP is reported (by donor number, as the service
-    refuses that registration anyway), so a name search cannot leak donors of other units."""
-    from django.db.models import Q
-
-    from satuatap.donors.models import Donor
-    from satuatap.donors.selectors import donors_for
-
-    if probe.is_empty:
-        return []
-    visible = donors_for(user, within=unit).filter(institution_id=unit.institution_id)
-    wanted = Q(pk__in=[])
-    if probe.nik_hash:
-        wanted |= Q(nik_hash=probe.nik_hash)
-    if probe.npwp_hash:
-        wanted |= Q(npwp_hash=probe.npwp_hash)
-    if probe.phone:
-        wanted |= Q(phone=probe.phone)
-    if probe.email:
-        wanted |= Q(email__in={probe.email, probe.email.lower()})
-    if probe.name_key and probe.birth_date:
-        wanted |= Q(birth_date=probe.birth_date)
-    rows = visible.filter(wanted).exclude(pk=exclude_pk).select_related("registered_unit", "merged_into")[:200]
-    found: dict[int, Candidate] = {}
-    for donor in rows:
-        reasons = match_reasons(probe, donor)
-        if reasons:
-            found[donor.pk] = Candidate(donor, reasons)
-    strong = Q(pk__in=[])
-    if probe.nik_hash:
-        strong |= Q(nik_hash=probe.nik_hash)
-    if probe.npwp_hash:
-        strong |= Q(npwp_hash=probe.npwp_hash)
-    if probe.nik_hash or probe.npwp_hash:
-        others = Donor.objects.filter(institution_id=unit.institution_id).filter(strong).exclude(pk=exclude_pk)
-        for donor in others.exclude(pk__in=list(found))[:5]:
-            found[donor.pk] = Candidate(donor, match_reasons(probe, donor), visible=False)
-    ordered = sorted(found.values(), key=lambda c: (c.strength, not c.visible, c.donor.name_key, c.donor.pk))
-    return ordered[:MAX_CANDIDATES]
-
-
 def probe_of(donor) -> Probe:
     """A ``Probe`` of a registered donor, to find the donors it may repeat."""
     return Probe(
@@ -387,41 +343,3 @@ def exact_reasons(probe: Probe, donor) -> list[str]:
     if same_name and probe.birth_date and probe.birth_date == donor.birth_date:
         reasons.append("name_birth_date")
     return reasons
-
-
-def exact_duplicates(user, unit, probe: Probe, *, exclude_pk=None) -> list[Candidate]:
-    """The active donors of ``unit``'s institution that ``probe`` repeats exactly (``exact_reasons``),
-    wherever they registered: one check for the counter, the form, the import and the API.
-
-    A donor outside the user's scope comes back with ``visible`` False: callers name it by its
-    number only, so the check tells that the person is registered without showing their data."""
-    from django.db.models import Q
-
-    from satuatap.donors.models import Donor
-    from satuatap.donors.selectors import donors_for
-
-    wanted = Q(pk__in=[])
-    if probe.nik_hash:
-        wanted |= Q(nik_hash=probe.nik_hash)
-    if probe.npwp_hash:
-        wanted |= Q(npwp_hash=probe.npwp_hash)
-    if probe.phone:
-        wanted |= Q(phone=probe.phone)
-    if probe.email:
-        wanted |= Q(email__in={probe.email, probe.email.lower()})
-    if probe.name_key and probe.birth_date:
-        wanted |= Q(name_key=probe.name_key, birth_date=probe.birth_date)
-    if probe.is_empty or wanted == Q(pk__in=[]):
-        return []
-    rows = list(
-        Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
-        .filter(wanted)
-        .exclude(pk=exclude_pk)
-        .select_related("registered_unit")
-        .order_by("pk")[:MAX_CANDIDATES]
-    )
-    if not rows:
-        return []
-    seen = set(donors_for(user, within=unit).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
-    found = [Candidate(d, exact_reasons(probe, d), visible=d.pk in seen) for d in rows]
-    return sorted((c for c in found if c.reasons), key=lambda c: (c.strength, not c.visible, c.donor.pk))

@@ -13,7 +13,7 @@ from satuatap.core.crypto import blind_index
 from satuatap.core.errors import NotAllowed, combined
 from satuatap.core.models import Sequence
 from satuatap.core.text import squash
-from satuatap.donors import identifiers, matching
+from satuatap.donors import identifiers, matching, selectors
 from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
@@ -204,7 +204,7 @@ def duplicate_label(candidate) -> str:
 
 
 def _check_not_duplicate(actor, unit: Unit, cleaned: dict, exclude_pk=None) -> None:
-    """Refuse a registration that repeats a donor exactly (``matching.exact_duplicates``)."""
+    """Refuse a registration that repeats a donor exactly (``selectors.exact_duplicates``)."""
     probe = matching.Probe(
         full_name=cleaned.get("full_name", ""),
         name_key=identifiers.name_key(cleaned.get("full_name", "")),
@@ -212,7 +212,7 @@ def _check_not_duplicate(actor, unit: Unit, cleaned: dict, exclude_pk=None) -> N
         email=cleaned.get("email", ""),
         birth_date=cleaned.get("birth_date"),
     )
-    candidates = matching.exact_duplicates(actor, unit, probe, exclude_pk=exclude_pk)
+    candidates = selectors.exact_duplicates(actor, unit, probe, exclude_pk=exclude_pk)
     if candidates:
         raise DuplicateDonor(
             _(
@@ -310,10 +310,8 @@ def _audit_value(field: str, value):
 def donor_identifiers_read(*, actor, donor: Donor, unit: Unit) -> dict:
     """The donor's full NIK and NPWP, for a role that needs them on a unit whose scope holds the donor
     (registered or gave there: ``selectors.identifiers_unit`` finds one); every read is audited."""
-    from satuatap.donors.selectors import donor_within
-
     require(actor, "donors.identifiers", unit)
-    if not donor_within(donor, unit):
+    if not selectors.donor_within(donor, unit):
         raise NotAllowed(_("Your role does not allow reading full NIK and NPWP."))
     audit_record(actor=actor, action=AuditAction.DONOR_IDENTIFIERS_VIEWED, target=donor, unit=unit)
     return {"nik": donor.nik, "npwp": identifiers.format_npwp(donor.npwp) if donor.npwp else ""}
@@ -370,8 +368,6 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     with them receipts, and any other record pointing at a donor) moves to the survivor, the
     survivor's empty fields are filled from the duplicate, and the duplicate is kept, frozen, as
     ``merged_into`` the survivor so that its number still leads there. Audited on both donors."""
-    from satuatap.donors.selectors import donors_for
-
     require(actor, "donors.merge", unit)
     if survivor.pk == duplicate.pk:
         raise MergeRefused(_("A donor cannot be merged into itself; choose another donor."), field="duplicate")
@@ -383,7 +379,7 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.institution_id != duplicate.institution_id or survivor.institution_id != unit.institution_id:
         raise MergeRefused(_("Only donors of the same institution can be merged."), field="duplicate")
-    if donors_for(actor, capability="donors.merge").filter(pk__in=[survivor.pk, duplicate.pk]).count() != 2:
+    if selectors.donors_for(actor, capability="donors.merge").filter(pk__in=[survivor.pk, duplicate.pk]).count() != 2:
         raise NotAllowed(_("You may merge only donors of your own units."))
     for donor in (duplicate, survivor):
         if donor.is_merged:
@@ -438,11 +434,9 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
 def donor_statement_issue(*, actor, donor: Donor, unit: Unit, year: int) -> dict:
     """Issue a donor's yearly statement: it carries the full NPWP (the donor files it with their tax
     return), so it is for staff who serve donors or need identifiers, and every issue is audited."""
-    from satuatap.donors.selectors import donor_within
-
     if not (can(actor, "donors.manage", unit) or can(actor, "donors.identifiers", unit)):
         raise NotAllowed(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
-    if not donor_within(donor, unit):  # the full NPWP is for an office the donor belongs to
+    if not selectors.donor_within(donor, unit):  # the full NPWP is for an office the donor belongs to
         raise NotAllowed(
             _("This donor neither registered nor gave at %(unit)s; an office where they did issues the statement.")
             % {"unit": unit.name}

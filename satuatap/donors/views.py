@@ -170,7 +170,7 @@ def donor_duplicates(request):
     unit = _unit(request, "donors.manage")
     probe = matching.probe_from(request.POST)
     exclude = _int(request.POST.get("exclude"), None) or None
-    candidates = matching.duplicate_candidates(request.user, unit, probe, exclude_pk=exclude)
+    candidates = selectors.duplicate_candidates(request.user, unit, probe, exclude_pk=exclude)
     return render(request, "donors/_duplicates.html", {"candidates": candidates, "probe": probe})
 
 
@@ -310,7 +310,7 @@ def donor_merge(request, pk):
         return redirect("donors:detail", pk=donor.pk)
     other_pk = request.POST.get("other") or request.GET.get("other")
     if not other_pk:
-        candidates = matching.duplicate_candidates(request.user, unit, matching.probe_of(donor), exclude_pk=donor.pk)
+        candidates = selectors.duplicate_candidates(request.user, unit, matching.probe_of(donor), exclude_pk=donor.pk)
         return render(
             request,
             "donors/merge_choose.html",

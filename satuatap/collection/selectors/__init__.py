@@ -1,7 +1,7 @@
 """Every read of collection. Import selectors from here.
 
 Donations and the counter: ``donations``; campaigns and the public giving pages: ``campaigns``; receipts:
-``receipts``.
+``receipts``; a donor's giving as donors' pages show it (``giving``, registered with ``donors.hooks``).
 """
 
 from satuatap.collection.selectors.campaigns import (
@@ -37,6 +37,10 @@ from satuatap.collection.selectors.donations import (
     monthly_totals,
     recent_voids,
 )
+from satuatap.collection.selectors.giving import (
+    VOID,
+    DonorGiving,
+)
 from satuatap.collection.selectors.receipts import (
     receipt_by_token,
     receipt_for,
@@ -47,8 +51,10 @@ from satuatap.collection.selectors.receipts import (
 
 __all__ = [
     "CampaignPurposes",
+    "DonorGiving",
     "Progress",
     "SEARCH_LIMIT",
+    "VOID",
     "campaign_donations",
     "campaign_for",
     "campaign_public",
