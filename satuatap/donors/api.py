@@ -19,7 +19,7 @@ from satuatap.api.schemas import ErrorOut
 from satuatap.donors import services
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.models import Channel, Donor, DonorKind
-from satuatap.donors.selectors import donor_visible_to, donors_visible_to, identifiers_unit, search_filter
+from satuatap.donors.selectors import donor_visible_to, donors_listed, identifiers_unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
 
@@ -149,15 +149,12 @@ def _require_somewhere(user, capability: str) -> None:
 @router.get("", response={200: list[DonorOut], **ERRORS}, summary="Search donors in your units")
 @paginate(LimitOffsetPagination)
 def list_donors(request, filters: Query[DonorFilter]):
-    donors = donors_visible_to(request.user)
+    unit = None
     if filters.unit_id is not None:
         unit = unit_for(request.user, filters.unit_id, capability="donors.view")
-        donors = donors.filter(registered_unit__path__startswith=unit.path)
-    if filters.kind:
-        donors = donors.filter(kind=filters.kind)
-    if not filters.include_merged:
-        donors = donors.filter(merged_into__isnull=True)
-    return search_filter(donors, filters.q).order_by("full_name", "id")
+    return donors_listed(
+        request.user, filters.q, registered_within=unit, kind=filters.kind, include_merged=filters.include_merged
+    )
 
 
 @router.get("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="One donor (identifiers masked)")

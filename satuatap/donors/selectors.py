@@ -433,6 +433,22 @@ def donors_visible_to(user) -> QuerySet[Donor]:
     )
 
 
+def donors_listed(
+    user, text: str | None, *, registered_within: Unit | None = None, kind: str | None = None, include_merged=False
+) -> QuerySet[Donor]:
+    """The API's list: ``donors_visible_to`` narrowed to those registered in ``registered_within``'s
+    subtree, of ``kind``, without merged donors unless asked, and found by ``text`` (``search_filter``),
+    in name order."""
+    donors = donors_visible_to(user)
+    if registered_within is not None:
+        donors = donors.filter(registered_unit__path__startswith=registered_within.path)
+    if kind:
+        donors = donors.filter(kind=kind)
+    if not include_merged:
+        donors = donors.filter(merged_into__isnull=True)
+    return search_filter(donors, text).order_by("full_name", "id")
+
+
 def donor_visible_to(user, donor_id) -> Donor:
     """One donor of ``donors_visible_to``; 404 otherwise (no hint that it exists)."""
     donor = donors_visible_to(user).select_related("registered_unit").filter(pk=donor_id).first()

@@ -59,12 +59,15 @@ def list_donations(request, filters: Query[DonationFilter]):
     unit = None
     if filters.unit_id is not None:
         unit = unit_for(request.user, filters.unit_id, capability="collection.view")
-    donations = selectors.donations_for(
-        request.user, unit, date_from=filters.date_from, date_to=filters.date_to, status=filters.status
+    return selectors.donations_for(
+        request.user,
+        unit,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        status=filters.status,
+        donor_id=filters.donor_id,
+        with_collector=True,
     )
-    if filters.donor_id is not None:
-        donations = donations.filter(donor_id=filters.donor_id)
-    return donations.select_related("collector")
 
 
 @router.get(

@@ -11,35 +11,19 @@ rates there, 403.
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from satuatap.api.schemas import ErrorOut
+from satuatap.api.scoping import acting_unit
 from satuatap.collection import selectors, services
 from satuatap.collection.models import FitrahRateMode
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import require, units_where
-from satuatap.organizations.selectors import unit_for
 
 router = Router(tags=["collection settings"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 CONFIGURE = "collection.configure"
-
-
-def _unit(user, unit_id: int | None) -> Unit:
-    """The unit asked for (404 outside the user's units; 403 where they may not keep its settings),
-    else the user's first unit where they may."""
-    if unit_id is None:
-        units = units_where(user, CONFIGURE)
-        if not units:
-            raise PermissionDenied(_("Your role does not allow this action."))
-        return units[0]
-    unit = unit_for(user, unit_id, capability="collection.view")
-    require(user, CONFIGURE, unit)
-    return unit
 
 
 class FitrahRateOut(Schema):
@@ -78,7 +62,7 @@ def _today(unit: Unit) -> date:
 
 @router.get("/fitrah-rates", response={200: FitrahRatesOut, **ERRORS}, summary="Zakat fitrah rates of a unit")
 def list_fitrah_rates(request, unit_id: int | None = Query(None, description="Default: your first such unit.")):
-    unit = _unit(request.user, unit_id)
+    unit = acting_unit(request.user, unit_id, CONFIGURE)
     in_force = services.fitrah_rate_for(unit, _today(unit))
     return {
         "unit_id": unit.pk,
@@ -95,7 +79,7 @@ def list_fitrah_rates(request, unit_id: int | None = Query(None, description="De
     summary="Set a unit's zakat fitrah rate for one Hijri year (replaces the unit's rate of that year)",
 )
 def set_fitrah_rate(request, payload: FitrahRateIn):
-    unit = _unit(request.user, payload.unit_id)
+    unit = acting_unit(request.user, payload.unit_id, CONFIGURE)
     rate = services.fitrah_rate_set(
         actor=request.user,
         unit=unit,

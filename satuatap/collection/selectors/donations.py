@@ -33,6 +33,8 @@ def donations_for(
     kind: str | None = None,
     status: str | None = None,
     search: str = "",
+    donor_id: int | None = None,
+    with_collector: bool = False,
 ) -> QuerySet[Donation]:
     """Donations of the user's ``collection.view`` subtrees, narrowed to ``unit``'s subtree and the
     filters given, newest first, with what a list row shows joined in."""
@@ -47,6 +49,10 @@ def donations_for(
         donations = donations.filter(channel=channel)
     if status:
         donations = donations.filter(status=status)
+    if donor_id is not None:
+        donations = donations.filter(donor_id=donor_id)
+    if with_collector:
+        donations = donations.select_related("collector")
     if kind:
         donations = donations.filter(Exists(DonationLine.objects.filter(donation=OuterRef("pk"), kind=kind)))
     search = squash(search)
