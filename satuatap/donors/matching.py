@@ -14,6 +14,7 @@ more may appear anywhere in the name (Indonesian names join words: "Nurhidayat",
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from satuatap.core import names
 from satuatap.core.crypto import blind_index
@@ -308,7 +309,7 @@ def match_reasons(probe: Probe, donor) -> list[str]:
 
 @dataclass
 class Candidate:
-    donor: object
+    donor: Any  # a ``Donor`` (matching does not import the models)
     reasons: list[str] = field(default_factory=list)
     # False for a donor outside the user's scope whose NIK/NPWP matched: shown by number only.
     visible: bool = True

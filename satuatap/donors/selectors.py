@@ -321,6 +321,7 @@ def _search(parts: list[ScopePart], text: str | None, *, limit: int, offset: int
         ordered = [p.donors().filter(merged_into__isnull=True).order_by("name_key", "pk") for p in parts]
         keys = _merged(_keys(qs, need) for qs in ordered)
     elif terms.kind == "name":
+        assert terms.name is not None  # a name search always has its name query
         keys, page.truncated = _name_keys(parts, terms.name, need)
     else:
         cap = min(max(REST_CAP, need), MAX_CAP)
@@ -380,6 +381,7 @@ def search_filter(donors: QuerySet[Donor], text: str | None) -> QuerySet[Donor]:
     if terms.kind == "short":
         return donors.none()
     if terms.kind == "name":
+        assert terms.name is not None
         return donors.filter(name_q(terms.name))
     return donors.filter(_identifier_q(terms))
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +70,9 @@ def _clean_field(name: str, value):
             raise DonorRefused(_("A postal code has 5 digits."), field="postal_code")
     elif name in ("province", "regency", "district", "village", "street", "note"):
         value = (value or "").strip()
-        limit = Donor._meta.get_field(name).max_length
+        model_field = Donor._meta.get_field(name)
+        assert isinstance(model_field, Field)
+        limit = model_field.max_length
         if limit and len(value) > limit:
             raise DonorRefused(_("This text is too long (at most %(max)s characters).") % {"max": limit}, field=name)
     elif name == "tags":
@@ -95,7 +98,7 @@ def donor_fields_clean(fields: dict) -> dict:
         except DonorRefused as exc:
             refusals.append(exc)
     if refusals:
-        raise DonorRefused(combined(refusals))
+        raise DonorRefused(combined([*refusals]))
     if out.get("region"):  # the official names of the picked area replace what was typed
         out.update({k: v for k, v in region_selectors.address_names(out["region"]).items() if v})
     return out
@@ -382,7 +385,7 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     if selectors.donors_for(actor, capability="donors.merge").filter(pk__in=[survivor.pk, duplicate.pk]).count() != 2:
         raise NotAllowed(_("You may merge only donors of your own units."))
     for donor in (duplicate, survivor):
-        if donor.is_merged:
+        if donor.merged_into_id is not None:
             raise MergeRefused(
                 _("Donor %(number)s was already merged into %(into)s; work with %(into)s instead.")
                 % {"number": donor.number, "into": Donor.objects.get(pk=donor.merged_into_id).number},

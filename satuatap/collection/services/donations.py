@@ -98,7 +98,7 @@ def donation_record(
     refusals: list[DonationRefused] = []
     if not isinstance(donor, Donor) or donor.institution_id != unit.institution_id:
         refusals.append(DonationRefused(_("Choose a donor of this institution."), field="donor"))
-    elif donor.is_merged:
+    elif donor.merged_into is not None:
         refusals.append(
             DonationRefused(
                 _("This donor was merged into %(number)s; record the donation there.")
@@ -131,7 +131,7 @@ def donation_record(
                 lines=specs,
                 savepoint=False,
             )
-            if entry.replayed:
+            if getattr(entry, "replayed", False):
                 # The ledger has this key but collection does not: only a concurrent first
                 # request can be in this state; it commits the donation, this one stands back.
                 raise IntegrityError("donation key taken concurrently")

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeGuard
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -64,14 +65,14 @@ def refusals_raise(refusals: list[DonationRefused]) -> None:
     if len(refusals) == 1:
         raise refusals[0]
     if refusals:
-        raise DonationRefused(combined(refusals))
+        raise DonationRefused(combined([*refusals]))
 
 
 def _line_error(number: int, message: str, field: str = "lines") -> DonationRefused:
     return DonationRefused(_("Line %(number)s: %(message)s") % {"number": number, "message": message}, field=field)
 
 
-def _is_rupiah(value) -> bool:
+def _is_rupiah(value) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

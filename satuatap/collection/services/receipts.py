@@ -12,6 +12,8 @@ in the institution's language (Indonesian by default): it is an Indonesian tax
 document whatever language the clerk's screen is in.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -116,8 +118,9 @@ def _line_rows(lines: list[DonationLine]) -> list[dict]:
     rows = []
     for line in lines:
         details = []
-        if line.campaign_id is not None:
-            details.append(_("Campaign: %(name)s") % {"name": line.campaign.name})
+        campaign = line.campaign if line.campaign_id is not None else None
+        if campaign is not None:
+            details.append(_("Campaign: %(name)s") % {"name": campaign.name})
         elif line.program:
             details.append(_("Program: %(name)s") % {"name": purpose_names([line.program])[line.program]})
         if line.persons:
@@ -181,7 +184,8 @@ def receipt_context(
 # --- PDF ------------------------------------------------------------------------------------------
 
 
-def _render_pdf(template: str, context: dict, base_url: str | None, page_height: str = "") -> "object":
+def _render_pdf(template: str, context: dict, base_url: str | None, page_height: str = "") -> Any:
+    """The laid-out document (a ``weasyprint.Document``)."""
     from weasyprint import HTML
 
     html = render_to_string(template, {**context, "page_height": page_height})

@@ -97,7 +97,7 @@ def _raise_all(refusals: list[SettingsRefused]) -> None:
     if len(refusals) == 1:
         raise refusals[0]
     if refusals:
-        raise SettingsRefused(combined(refusals))
+        raise SettingsRefused(combined([*refusals]))
 
 
 def _rice_kg(value) -> Decimal:
@@ -223,9 +223,12 @@ def campaign_code_refusal(*, institution_id: int, campaign: Campaign | None, cod
     if not CAMPAIGN_CODE_PATTERN.fullmatch(code or ""):
         return SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code")
     pk = campaign.pk if campaign is not None else None
-    if pk and code != campaign.code and campaign.lines.exists():
+    if campaign is not None and pk and code != campaign.code and campaign.lines.exists():
         return SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
-    if Campaign.objects.filter(institution_id=institution_id, code=code).exclude(pk=pk).exists():
+    taken = Campaign.objects.filter(institution_id=institution_id, code=code)
+    if pk is not None:
+        taken = taken.exclude(pk=pk)
+    if taken.exists():
         return SettingsRefused(_("Another campaign already uses this code."), field="code")
     return None
 
