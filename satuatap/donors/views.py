@@ -371,8 +371,8 @@ def donor_statement(request, pk):
         "institution": institution,
         "unit": unit,
         "fund_labels": selectors.fund_labels(),
-        "zakat_words": _words(statement.zakat_total),
-        "total_words": _words(statement.total),
+        "zakat_words": amount_words(statement.zakat_total),
+        "total_words": amount_words(statement.total),
         "printed_at": timezone.localtime(),
         "officer": request.user,
         "title": _("Yearly statement of donations %(year)s") % {"year": year},
@@ -380,6 +380,6 @@ def donor_statement(request, pk):
     return pdf_response("donors/statement_pdf.html", context, f"rekap-{donor.number}-{year}", request=request)
 
 
-def _words(amount: int) -> str:
+def amount_words(amount: int) -> str:
     """1250000 -> 'satu juta dua ratus lima puluh ribu rupiah' (always Indonesian: it is on the document)."""
     return f"{num2words(amount, lang='id')} rupiah" if amount else "nol rupiah"
