@@ -9,51 +9,19 @@ rates there, 403.
 """
 
 from datetime import date
-from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
 from satuatap.api.schemas import ErrorOut
 from satuatap.api.scoping import acting_unit
 from satuatap.collection import selectors, services
-from satuatap.collection.models import FitrahRateMode
-from satuatap.core.money import MAX_RUPIAH
+from satuatap.collection.api.schemas import FitrahRateIn, FitrahRateOut, FitrahRatesOut
 from satuatap.organizations.models import Unit
 
 router = Router(tags=["collection settings"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 CONFIGURE = "collection.configure"
-
-
-class FitrahRateOut(Schema):
-    id: int
-    unit_id: int
-    hijri_year: int
-    mode: FitrahRateMode
-    amount: int | None = Field(description="Rupiah per person (mode `money`).")
-    rice_kg: Decimal = Field(description="Rice per person in kg (mode `rice`).")
-    rice_price_per_kg: int | None = Field(description="Rupiah per kg of rice (mode `rice`).")
-    per_person: int = Field(description="What one person pays, in whole rupiah (rice rounded up).")
-
-
-class FitrahRatesOut(Schema):
-    unit_id: int
-    hijri_year: int = Field(description="The Hijri year of today at the unit.")
-    in_force: FitrahRateOut | None = Field(description="This year's rate at the unit: its own, else the nearest above.")
-    in_force_inherited: bool = Field(description="The rate in force is set by an office above the unit.")
-    rates: list[FitrahRateOut] = Field(description="The rates the unit has set itself, newest year first.")
-
-
-class FitrahRateIn(Schema):
-    unit_id: int | None = Field(None, description="Default: your first unit where you keep collection settings.")
-    hijri_year: int = Field(ge=1400, le=1600, description="e.g. 1447")
-    mode: FitrahRateMode
-    amount: int | None = Field(None, ge=1, le=MAX_RUPIAH, description="Mode `money`: rupiah per person.")
-    rice_kg: Decimal | None = Field(
-        None, ge=Decimal("0.5"), le=Decimal("10"), decimal_places=2, description="Mode `rice`: kg per person (2.5)."
-    )
-    rice_price_per_kg: int | None = Field(None, ge=1, le=MAX_RUPIAH, description="Mode `rice`: rupiah per kg.")
 
 
 def _today(unit: Unit) -> date:
