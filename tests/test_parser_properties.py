@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from stdnum import luhn, numdb
 
-from satuatap.collection.forms_counter import parse_rupiah as form_rupiah
+from satuatap.collection.forms.counter import parse_rupiah as form_rupiah
 from satuatap.core import identifiers
 from satuatap.core.errors import DomainError, refusal_messages
 from satuatap.core.tabular import (

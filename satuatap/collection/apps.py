@@ -8,9 +8,13 @@ class CollectionConfig(AppConfig):
     verbose_name = _("Collection")
 
     def ready(self):
-        from satuatap.collection.selectors_campaigns import CampaignPurposes
+        from satuatap.collection.selectors.campaigns import CampaignPurposes
+        from satuatap.collection.selectors.giving import DonorGiving
+        from satuatap.donors import hooks as donor_hooks
         from satuatap.ledger import hooks
 
         # Donations to a campaign that raises for no program are held for the campaign: name it in the reports.
         if not any(isinstance(d, CampaignPurposes) for d in hooks.PURPOSE_DIRECTORIES):
             hooks.PURPOSE_DIRECTORIES.append(CampaignPurposes())
+        # A donor's page and the donors API show what the donor gave.
+        donor_hooks.giving_register(DonorGiving())

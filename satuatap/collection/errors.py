@@ -15,3 +15,7 @@ class VoidRefused(DomainError):
 
 class SettingsRefused(DomainError):
     """A collection setting (fitrah rate, campaign, gold price) that cannot be saved."""
+
+
+class ReceiptSendRefused(DomainError):
+    """A receipt that cannot be sent this way (no consent, no address, void)."""

@@ -216,6 +216,8 @@ class Donation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # History rows are read per donation and by date, never by what they point at.
+    # Not stored: set by ``donation_record``, True when the request repeated one already recorded.
+    replayed: bool = False
     history = HistoricalRecords(
         no_db_index=["institution", "unit", "donor", "bank_account", "collector", "entry", "void_entry", "voided_by"]
     )

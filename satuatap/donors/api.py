@@ -1,6 +1,6 @@
 """Donors over the REST API: search, read, register and change, and the audited read of identifiers.
 
-A user sees the donors registered in their units and those who gave there (``donors_visible_to``).
+A user sees the donors registered in their units and those who gave there (``selectors.donors_visible_to``).
 NIK and NPWP are always masked in these answers; a role with ``donors.identifiers`` on a unit
 where the donor is visible reads the full values from ``/donors/{donor_id}/identifiers``, and
 every such read is in the audit trail. Writes go through ``donors.services``.
@@ -10,8 +10,6 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -21,40 +19,15 @@ from satuatap.api.schemas import ErrorOut
 from satuatap.donors import services
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.models import Channel, Donor, DonorKind
-from satuatap.donors.selectors import identifiers_unit, search_filter
+from satuatap.donors.selectors import donor_visible_to, donors_listed, identifiers_unit
 from satuatap.organizations.permissions import units_where
-from satuatap.organizations.selectors import subtree_q, unit_for
+from satuatap.organizations.selectors import unit_for
 
 router = Router(tags=["donors"])
 # The OpenAPI schema names an enum after its class: distribution's application ``Channel`` would
 # overwrite the donors' one (and answers with "whatsapp" would not match the published schema).
 ContactChannel = StrEnum("ContactChannel", [(member.name, member.value) for member in Channel])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-# --- scope ------------------------------------------------------------------------------------
-
-
-def _gave_within(user, capability: str) -> Exists:
-    # Donations live in collection; the API layer may read across apps, the donors models may not.
-    from satuatap.collection.models import Donation
-
-    return Exists(Donation.objects.filter(subtree_q(user, capability), donor=OuterRef("pk")))
-
-
-def donors_visible_to(user) -> QuerySet[Donor]:
-    """Donors registered in the user's units, or who gave a donation there."""
-    return Donor.objects.filter(
-        subtree_q(user, "donors.view", "registered_unit") | Q(_gave_within(user, "collection.view"))
-    )
-
-
-def donor_for(user, donor_id) -> Donor:
-    """One donor the user may see; 404 otherwise (no hint that it exists)."""
-    donor = donors_visible_to(user).select_related("registered_unit").filter(pk=donor_id).first()
-    if donor is None:
-        raise Http404
-    return donor
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -176,20 +149,17 @@ def _require_somewhere(user, capability: str) -> None:
 @router.get("", response={200: list[DonorOut], **ERRORS}, summary="Search donors in your units")
 @paginate(LimitOffsetPagination)
 def list_donors(request, filters: Query[DonorFilter]):
-    donors = donors_visible_to(request.user)
+    unit = None
     if filters.unit_id is not None:
         unit = unit_for(request.user, filters.unit_id, capability="donors.view")
-        donors = donors.filter(registered_unit__path__startswith=unit.path)
-    if filters.kind:
-        donors = donors.filter(kind=filters.kind)
-    if not filters.include_merged:
-        donors = donors.filter(merged_into__isnull=True)
-    return search_filter(donors, filters.q).order_by("full_name", "id")
+    return donors_listed(
+        request.user, filters.q, registered_within=unit, kind=filters.kind, include_merged=filters.include_merged
+    )
 
 
 @router.get("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="One donor (identifiers masked)")
 def get_donor(request, donor_id: int):
-    return _detail(request.user, donor_for(request.user, donor_id))
+    return _detail(request.user, donor_visible_to(request.user, donor_id))
 
 
 @router.get(
@@ -198,7 +168,7 @@ def get_donor(request, donor_id: int):
     summary="The donor's full NIK and NPWP (finance and auditors; every read is audited)",
 )
 def get_donor_identifiers(request, donor_id: int):
-    donor = donor_for(request.user, donor_id)
+    donor = donor_visible_to(request.user, donor_id)
     unit = identifiers_unit(request.user, donor)
     if unit is None:
         raise PermissionDenied(_("Your role does not allow reading full NIK and NPWP."))
@@ -218,13 +188,13 @@ def create_donor(request, payload: DonorIn):
         # Named as the service names them: out of the caller's scope, by donor number only.
         matches = [services.duplicate_label(c) for c in exc.candidates]
         return error(request, 409, "duplicate_donor", exc.messages[0], {"confirm_duplicate": matches})
-    return Status(201, _detail(request.user, donor_for(request.user, donor.pk)))
+    return Status(201, _detail(request.user, donor_visible_to(request.user, donor.pk)))
 
 
 @router.patch("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="Change a donor's data")
 def update_donor(request, donor_id: int, payload: DonorPatch):
     _require_somewhere(request.user, "donors.manage")
-    donor = donor_for(request.user, donor_id)
+    donor = donor_visible_to(request.user, donor_id)
     fields = payload.dict(exclude_unset=True)
     # An explicit null clears a text field; it never removes a name or switches off a choice.
     for key, value in list(fields.items()):
@@ -234,4 +204,4 @@ def update_donor(request, donor_id: int, payload: DonorPatch):
             else:
                 fields[key] = [] if key == "tags" else ""
     donor = services.donor_update(actor=request.user, donor=donor, **fields)
-    return _detail(request.user, donor_for(request.user, donor.pk))
+    return _detail(request.user, donor_visible_to(request.user, donor.pk))

@@ -14,9 +14,11 @@ more may appear anywhere in the name (Indonesian names join words: "Nurhidayat",
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from satuatap.core import names
 from satuatap.core.crypto import blind_index
+from satuatap.core.text import squash
 from satuatap.donors import identifiers
 from satuatap.donors.errors import DonorRefused
 
@@ -54,7 +56,7 @@ class SearchTerms:
 
 def parse_search(text: str | None) -> SearchTerms:
     """Read a search text: an identifier when it looks like one, otherwise a name."""
-    text = " ".join((text or "").split())[:200]
+    text = squash(text)[:200]
     if not text:
         return SearchTerms("empty")
     if len(text) < MIN_QUERY:
@@ -270,7 +272,7 @@ def probe_from(data) -> Probe:
             birth = None
     elif not isinstance(birth, date):
         birth = None
-    full_name = " ".join((data.get("full_name") or "").split())[:200]
+    full_name = squash(data.get("full_name"))[:200]
     return Probe(
         full_name=full_name,
         name_key=identifiers.name_key(full_name),
@@ -307,7 +309,7 @@ def match_reasons(probe: Probe, donor) -> list[str]:
 
 @dataclass
 class Candidate:
-    donor: object
+    donor: Any  # a ``Donor`` (matching does not import the models)
     reasons: list[str] = field(default_factory=list)
     # False for a donor outside the user's scope whose NIK/NPWP matched: shown by number only.
     visible: bool = True
@@ -318,50 +320,6 @@ class Candidate:
 
 
 MAX_CANDIDATES = 8
-
-
-def duplicate_candidates(user, unit, probe: Probe, *, exclude_pk=None) -> list[Candidate]:
-    """Donors of ``unit``'s institution the registration described by ``probe`` may repeat.
-
-    Inside the user's scope: same NIK, NPWP, phone or email, or a close name with the same birth
-    date or phone. Outside it, only a same NIK or NPWP is reported (by donor number, as the service
-    refuses that registration anyway), so a name search cannot leak donors of other units."""
-    from django.db.models import Q
-
-    from satuatap.donors.models import Donor
-    from satuatap.donors.selectors import donors_for
-
-    if probe.is_empty:
-        return []
-    visible = donors_for(user, within=unit).filter(institution_id=unit.institution_id)
-    wanted = Q(pk__in=[])
-    if probe.nik_hash:
-        wanted |= Q(nik_hash=probe.nik_hash)
-    if probe.npwp_hash:
-        wanted |= Q(npwp_hash=probe.npwp_hash)
-    if probe.phone:
-        wanted |= Q(phone=probe.phone)
-    if probe.email:
-        wanted |= Q(email__in={probe.email, probe.email.lower()})
-    if probe.name_key and probe.birth_date:
-        wanted |= Q(birth_date=probe.birth_date)
-    rows = visible.filter(wanted).exclude(pk=exclude_pk).select_related("registered_unit", "merged_into")[:200]
-    found: dict[int, Candidate] = {}
-    for donor in rows:
-        reasons = match_reasons(probe, donor)
-        if reasons:
-            found[donor.pk] = Candidate(donor, reasons)
-    strong = Q(pk__in=[])
-    if probe.nik_hash:
-        strong |= Q(nik_hash=probe.nik_hash)
-    if probe.npwp_hash:
-        strong |= Q(npwp_hash=probe.npwp_hash)
-    if probe.nik_hash or probe.npwp_hash:
-        others = Donor.objects.filter(institution_id=unit.institution_id).filter(strong).exclude(pk=exclude_pk)
-        for donor in others.exclude(pk__in=list(found))[:5]:
-            found[donor.pk] = Candidate(donor, match_reasons(probe, donor), visible=False)
-    ordered = sorted(found.values(), key=lambda c: (c.strength, not c.visible, c.donor.name_key, c.donor.pk))
-    return ordered[:MAX_CANDIDATES]
 
 
 def probe_of(donor) -> Probe:
@@ -386,41 +344,3 @@ def exact_reasons(probe: Probe, donor) -> list[str]:
     if same_name and probe.birth_date and probe.birth_date == donor.birth_date:
         reasons.append("name_birth_date")
     return reasons
-
-
-def exact_duplicates(user, unit, probe: Probe, *, exclude_pk=None) -> list[Candidate]:
-    """The active donors of ``unit``'s institution that ``probe`` repeats exactly (``exact_reasons``),
-    wherever they registered: one check for the counter, the form, the import and the API.
-
-    A donor outside the user's scope comes back with ``visible`` False: callers name it by its
-    number only, so the check tells that the person is registered without showing their data."""
-    from django.db.models import Q
-
-    from satuatap.donors.models import Donor
-    from satuatap.donors.selectors import donors_for
-
-    wanted = Q(pk__in=[])
-    if probe.nik_hash:
-        wanted |= Q(nik_hash=probe.nik_hash)
-    if probe.npwp_hash:
-        wanted |= Q(npwp_hash=probe.npwp_hash)
-    if probe.phone:
-        wanted |= Q(phone=probe.phone)
-    if probe.email:
-        wanted |= Q(email__in={probe.email, probe.email.lower()})
-    if probe.name_key and probe.birth_date:
-        wanted |= Q(name_key=probe.name_key, birth_date=probe.birth_date)
-    if probe.is_empty or wanted == Q(pk__in=[]):
-        return []
-    rows = list(
-        Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
-        .filter(wanted)
-        .exclude(pk=exclude_pk)
-        .select_related("registered_unit")
-        .order_by("pk")[:MAX_CANDIDATES]
-    )
-    if not rows:
-        return []
-    seen = set(donors_for(user, within=unit).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
-    found = [Candidate(d, exact_reasons(probe, d), visible=d.pk in seen) for d in rows]
-    return sorted((c for c in found if c.reasons), key=lambda c: (c.strength, not c.visible, c.donor.pk))

@@ -73,6 +73,10 @@ class Donor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
+    # Not stored: the reason the history row records (django-simple-history), and what ``donor_merge``
+    # moved to the survivor.
+    _change_reason: str
+    merge_counts: dict[str, int]
     history = HistoricalRecords(excluded_fields=["name_key", "nik", "npwp"])
 
     class Meta:

@@ -8,8 +8,8 @@ serves the donors it registered and the donors who came to it, and a branch does
 donor list of a sibling branch. Whoever sees a donor sees their whole donation history, as the
 donor's page is where a clerk answers "what has this person given us?".
 
-Donors are read through the reverse relation ``Donor.donations`` only: ``collection`` depends on
-``donors``, never the other way round.
+Who gave where, and a donor's giving, come from ``donors.hooks.giving()`` (collection registers it):
+``collection`` depends on ``donors``, never the other way round.
 
 The search (``donor_search``) reads what was typed (``matching.parse_search``): a donor number,
 phone number, email, NIK or NPWP (by keyed hash) finds that donor, merged ones included; a name
@@ -18,38 +18,26 @@ index range, fast at any size), then those whose name has every typed word anywh
 look-up sorted here; on PostgreSQL it is answered by the trigram index of migration 0002).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from functools import reduce
 from heapq import merge
 from operator import and_, or_
+from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from satuatap.donors import matching
+from satuatap.donors.hooks import Statement, Totals, giving
 from satuatap.donors.models import Donor
-from satuatap.ledger.models import FundKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, units_where
+from satuatap.organizations.selectors import subtree_q
 
-# collection.models.DonationStatus.VOID: a voided donation keeps its receipt number and is listed
-# as void, but counts in no total.
-VOID = "void"
 # A name search that is not a plain prefix looks at this many matches at most, sorts them and
 # says when there were more (type more of the name, or search by number, phone or NIK).
 REST_CAP = 200
 MAX_CAP = 2000
-
-
-def _donation_model():
-    return Donor._meta.get_field("donations").related_model
-
-
-def _line_model():
-    return _donation_model()._meta.get_field("lines").related_model
 
 
 @dataclass(frozen=True)
@@ -70,7 +58,7 @@ def _unit_scope_parts(unit: Unit) -> list[ScopePart]:
     if unit.depth == 1:  # the institution: all its donors
         return [ScopePart(Q(institution_id=unit.pk), wide=True)]
     subtree = Unit.objects.filter(path__startswith=unit.path).values("pk")
-    gave_here = _donation_model().objects.filter(unit_id__in=subtree).values("donor_id")
+    gave_here = giving().donor_ids_at(subtree)
     # A unit below the institution only holds (and takes donations for) donors of its institution.
     return [ScopePart(Q(registered_unit_id__in=subtree), wide=False), ScopePart(Q(pk__in=gave_here), wide=False)]
 
@@ -118,7 +106,7 @@ def donor_within(donor: Donor, unit: Unit) -> bool:
         return donor.institution_id == unit.pk
     if unit.contains(donor.registered_unit):
         return True
-    return _donation_model().objects.filter(donor=donor, unit__path__startswith=unit.path).exists()
+    return giving().gave_at(donor, unit)
 
 
 def identifiers_unit(user, donor: Donor) -> Unit | None:
@@ -134,6 +122,81 @@ def identifiers_unit(user, donor: Donor) -> Unit | None:
         if donor_within(donor, top):
             return top
     return None
+
+
+# --- duplicates ----------------------------------------------------------------------------------------
+
+
+def duplicate_candidates(user, unit, probe: matching.Probe, *, exclude_pk=None) -> list[matching.Candidate]:
+    """Donors of ``unit``'s institution the registration described by ``probe`` may repeat.
+
+    Inside the user's scope: same NIK, NPWP, phone or email, or a close name with the same birth
+    date or phone. Outside it, only a same NIK or NPWP is reported (by donor number, as the service
+    refuses that registration anyway), so a name search cannot leak donors of other units."""
+    if probe.is_empty:
+        return []
+    visible = donors_for(user, within=unit).filter(institution_id=unit.institution_id)
+    wanted = Q(pk__in=[])
+    if probe.nik_hash:
+        wanted |= Q(nik_hash=probe.nik_hash)
+    if probe.npwp_hash:
+        wanted |= Q(npwp_hash=probe.npwp_hash)
+    if probe.phone:
+        wanted |= Q(phone=probe.phone)
+    if probe.email:
+        wanted |= Q(email__in={probe.email, probe.email.lower()})
+    if probe.name_key and probe.birth_date:
+        wanted |= Q(birth_date=probe.birth_date)
+    rows = visible.filter(wanted).exclude(pk=exclude_pk).select_related("registered_unit", "merged_into")[:200]
+    found: dict[int, matching.Candidate] = {}
+    for donor in rows:
+        reasons = matching.match_reasons(probe, donor)
+        if reasons:
+            found[donor.pk] = matching.Candidate(donor, reasons)
+    strong = Q(pk__in=[])
+    if probe.nik_hash:
+        strong |= Q(nik_hash=probe.nik_hash)
+    if probe.npwp_hash:
+        strong |= Q(npwp_hash=probe.npwp_hash)
+    if probe.nik_hash or probe.npwp_hash:
+        others = Donor.objects.filter(institution_id=unit.institution_id).filter(strong).exclude(pk=exclude_pk)
+        for donor in others.exclude(pk__in=list(found))[:5]:
+            found[donor.pk] = matching.Candidate(donor, matching.match_reasons(probe, donor), visible=False)
+    ordered = sorted(found.values(), key=lambda c: (c.strength, not c.visible, c.donor.name_key, c.donor.pk))
+    return ordered[: matching.MAX_CANDIDATES]
+
+
+def exact_duplicates(user, unit, probe: matching.Probe, *, exclude_pk=None) -> list[matching.Candidate]:
+    """The active donors of ``unit``'s institution that ``probe`` repeats exactly (``exact_reasons``),
+    wherever they registered: one check for the counter, the form, the import and the API.
+
+    A donor outside the user's scope comes back with ``visible`` False: callers name it by its
+    number only, so the check tells that the person is registered without showing their data."""
+    wanted = Q(pk__in=[])
+    if probe.nik_hash:
+        wanted |= Q(nik_hash=probe.nik_hash)
+    if probe.npwp_hash:
+        wanted |= Q(npwp_hash=probe.npwp_hash)
+    if probe.phone:
+        wanted |= Q(phone=probe.phone)
+    if probe.email:
+        wanted |= Q(email__in={probe.email, probe.email.lower()})
+    if probe.name_key and probe.birth_date:
+        wanted |= Q(name_key=probe.name_key, birth_date=probe.birth_date)
+    if probe.is_empty or wanted == Q(pk__in=[]):
+        return []
+    rows = list(
+        Donor.objects.filter(institution_id=unit.institution_id, merged_into__isnull=True)
+        .filter(wanted)
+        .exclude(pk=exclude_pk)
+        .select_related("registered_unit")
+        .order_by("pk")[: matching.MAX_CANDIDATES]
+    )
+    if not rows:
+        return []
+    seen = set(donors_for(user, within=unit).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
+    found = [matching.Candidate(d, matching.exact_reasons(probe, d), visible=d.pk in seen) for d in rows]
+    return sorted((c for c in found if c.reasons), key=lambda c: (c.strength, not c.visible, c.donor.pk))
 
 
 # --- contact -------------------------------------------------------------------------------------------
@@ -258,6 +321,7 @@ def _search(parts: list[ScopePart], text: str | None, *, limit: int, offset: int
         ordered = [p.donors().filter(merged_into__isnull=True).order_by("name_key", "pk") for p in parts]
         keys = _merged(_keys(qs, need) for qs in ordered)
     elif terms.kind == "name":
+        assert terms.name is not None  # a name search always has its name query
         keys, page.truncated = _name_keys(parts, terms.name, need)
     else:
         cap = min(max(REST_CAP, need), MAX_CAP)
@@ -317,6 +381,7 @@ def search_filter(donors: QuerySet[Donor], text: str | None) -> QuerySet[Donor]:
     if terms.kind == "short":
         return donors.none()
     if terms.kind == "name":
+        assert terms.name is not None
         return donors.filter(name_q(terms.name))
     return donors.filter(_identifier_q(terms))
 
@@ -336,122 +401,62 @@ def export_rows(user, text: str | None, *, within: Unit | None, limit: int = 100
 
 def donations_of(donor: Donor) -> QuerySet:
     """Every donation of the donor across the institution, newest first, with what a list shows."""
-    return donor.donations.select_related("unit", "receipt").prefetch_related("lines").order_by("-donation_date", "-pk")
+    return giving().donations_of(donor)
 
 
-def fund_labels() -> dict[str, str]:
-    return dict(FundKind.choices)
+def fund_labels() -> dict[str, Any]:
+    return giving().fund_labels()
 
 
-def kind_labels() -> dict[str, str]:
-    return dict(_line_model()._meta.get_field("kind").choices)
-
-
-@dataclass
-class Totals:
-    years: list[int]
-    funds: list[str]
-    cells: dict  # (year, fund) -> amount
-    by_year: dict
-    by_fund: dict
-    total: int
-    donations: int
-
-    @property
-    def rows(self) -> list[tuple[int, list[int], int]]:
-        """(year, amount per fund in ``funds`` order, year total), newest year first."""
-        return [(y, [self.cells.get((y, f), 0) for f in self.funds], self.by_year[y]) for y in self.years]
+def kind_labels() -> dict[str, Any]:
+    return giving().kind_labels()
 
 
 def donor_totals(donor: Donor) -> Totals:
     """What the donor gave (void donations left out), per year and fund."""
-    Line = _line_model()
-    rows = (
-        Line.objects.filter(donation__donor=donor)
-        .exclude(donation__status=VOID)
-        .annotate(year=ExtractYear("donation__donation_date"))
-        .values("year", "fund_kind")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    )
-    cells, by_year, by_fund = {}, defaultdict(int), defaultdict(int)
-    for row in rows:
-        cells[(row["year"], row["fund_kind"])] = row["amount"]
-        by_year[row["year"]] += row["amount"]
-        by_fund[row["fund_kind"]] += row["amount"]
-    order = list(FundKind.values)
-    counted = donor.donations.exclude(status=VOID).aggregate(n=Count("pk"))["n"]
-    return Totals(
-        years=sorted(by_year, reverse=True),
-        funds=sorted(by_fund, key=lambda f: order.index(f) if f in order else len(order)),
-        cells=cells,
-        by_year=dict(by_year),
-        by_fund=dict(by_fund),
-        total=sum(by_year.values()),
-        donations=counted,
-    )
+    return giving().totals(donor)
 
 
 def donation_years(donor: Donor) -> list[int]:
-    dates = donor.donations.dates("donation_date", "year", order="DESC")
-    return [d.year for d in dates]
-
-
-@dataclass
-class StatementLine:
-    donation: object
-    number: str
-    day: date
-    unit: Unit
-    kinds: list[str]
-    amount: int
-    is_void: bool
-
-
-@dataclass
-class Statement:
-    donor: Donor
-    year: int
-    lines: list[StatementLine]
-    by_fund: dict
-    zakat_total: int
-    total: int
+    return giving().years(donor)
 
 
 def donor_statement(donor: Donor, year: int) -> Statement:
     """The yearly statement (rekap tahunan Bukti Setor Zakat): every receipt of the year, void ones
     listed as void and counted in no total, and the totals per fund."""
-    donations = donations_of(donor).filter(donation_date__year=year).order_by("donation_date", "pk")
-    labels = kind_labels()
-    lines, by_fund = [], defaultdict(int)
-    for donation in donations:
-        is_void = donation.status == VOID
-        receipt = getattr(donation, "receipt", None)
-        donation_lines = list(donation.lines.all())
-        if not is_void:
-            for line in donation_lines:
-                by_fund[line.fund_kind] += line.amount
-        lines.append(
-            StatementLine(
-                donation=donation,
-                number=receipt.number if receipt else "",
-                day=donation.donation_date,
-                unit=donation.unit,
-                kinds=list(dict.fromkeys(labels.get(li.kind, li.kind) for li in donation_lines)),
-                amount=donation.total,
-                is_void=is_void,
-            )
-        )
-    order = list(FundKind.values)
-    ordered = dict(sorted(by_fund.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
-    return Statement(
-        donor=donor,
-        year=year,
-        lines=lines,
-        by_fund=ordered,
-        zakat_total=by_fund.get(FundKind.ZAKAT, 0),
-        total=sum(by_fund.values()),
+    return giving().statement(donor, year)
+
+
+def donors_visible_to(user) -> QuerySet[Donor]:
+    """The API's scope: donors registered in the user's ``donors.view`` units, or who gave a donation in
+    their ``collection.view`` units."""
+    return Donor.objects.filter(
+        subtree_q(user, "donors.view", "registered_unit") | giving().gave_where(user, "collection.view")
     )
+
+
+def donors_listed(
+    user, text: str | None, *, registered_within: Unit | None = None, kind: str | None = None, include_merged=False
+) -> QuerySet[Donor]:
+    """The API's list: ``donors_visible_to`` narrowed to those registered in ``registered_within``'s
+    subtree, of ``kind``, without merged donors unless asked, and found by ``text`` (``search_filter``),
+    in name order."""
+    donors = donors_visible_to(user)
+    if registered_within is not None:
+        donors = donors.filter(registered_unit__path__startswith=registered_within.path)
+    if kind:
+        donors = donors.filter(kind=kind)
+    if not include_merged:
+        donors = donors.filter(merged_into__isnull=True)
+    return search_filter(donors, text).order_by("full_name", "id")
+
+
+def donor_visible_to(user, donor_id) -> Donor:
+    """One donor of ``donors_visible_to``; 404 otherwise (no hint that it exists)."""
+    donor = donors_visible_to(user).select_related("registered_unit").filter(pk=donor_id).first()
+    if donor is None:
+        raise Http404
+    return donor
 
 
 def merged_into_chain_end(donor: Donor) -> Donor:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,8 @@ from satuatap.core import merging
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import NotAllowed, combined
 from satuatap.core.models import Sequence
-from satuatap.donors import identifiers, matching
+from satuatap.core.text import squash
+from satuatap.donors import identifiers, matching, selectors
 from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
@@ -44,7 +46,7 @@ MAX_TAGS = 20
 def _clean_field(name: str, value):
     """One field checked and normalised; raises ``DonorRefused`` naming it."""
     if name == "full_name":
-        value = " ".join((value or "").split())
+        value = squash(value)
         if not value:
             raise DonorRefused(_("Enter the donor's full name."), field="full_name")
         if len(value) > 200:
@@ -68,7 +70,9 @@ def _clean_field(name: str, value):
             raise DonorRefused(_("A postal code has 5 digits."), field="postal_code")
     elif name in ("province", "regency", "district", "village", "street", "note"):
         value = (value or "").strip()
-        limit = Donor._meta.get_field(name).max_length
+        model_field = Donor._meta.get_field(name)
+        assert isinstance(model_field, Field)
+        limit = model_field.max_length
         if limit and len(value) > limit:
             raise DonorRefused(_("This text is too long (at most %(max)s characters).") % {"max": limit}, field=name)
     elif name == "tags":
@@ -81,7 +85,7 @@ def _clean_field(name: str, value):
     return value
 
 
-def _clean(fields: dict) -> dict:
+def donor_fields_clean(fields: dict) -> dict:
     """Check and normalise donor fields; raise one ``DonorRefused`` naming every bad field at once
     (a clerk corrects the NIK and the phone in one go, not one per try)."""
     unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS)
@@ -94,7 +98,7 @@ def _clean(fields: dict) -> dict:
         except DonorRefused as exc:
             refusals.append(exc)
     if refusals:
-        raise DonorRefused(combined(refusals))
+        raise DonorRefused(combined([*refusals]))
     if out.get("region"):  # the official names of the picked area replace what was typed
         out.update({k: v for k, v in region_selectors.address_names(out["region"]).items() if v})
     return out
@@ -104,10 +108,12 @@ def donor_fields_check(**fields) -> None:
     """Refuse, naming every bad field, what ``donor_register`` would refuse in these fields alone: a
     form calls it with its fields that are well-formed, so the service's errors come in the same
     round as the form's own."""
-    _clean(fields)
+    donor_fields_clean(fields)
 
 
-def _apply(donor: Donor, fields: dict) -> None:
+def donor_fields_apply(donor: Donor, fields: dict) -> None:
+    """Set fields cleaned by ``donor_fields_clean`` on ``donor`` (unsaved), with the hashes and keys they
+    imply: the one way a donor row gets its fields, registered here or by an import."""
     for field, value in fields.items():
         if field == "region":
             donor.region_id = value or None
@@ -121,7 +127,7 @@ def _apply(donor: Donor, fields: dict) -> None:
             donor.name_key = identifiers.name_key(value)
 
 
-def _check_unique_identifiers(donor: Donor, fields: dict) -> None:
+def donor_identifiers_check_unique(donor: Donor, fields: dict) -> None:
     """One NIK and one NPWP per donor in an institution: a second registration is a duplicate."""
     for field in ("nik", "npwp"):
         if fields.get(field):
@@ -139,21 +145,21 @@ def _check_unique_identifiers(donor: Donor, fields: dict) -> None:
                 )
 
 
-# The database's backstop of ``_check_unique_identifiers`` (``Donor.Meta.constraints``); SQLite names
+# The database's backstop of ``donor_identifiers_check_unique`` (``Donor.Meta.constraints``); SQLite names
 # the columns instead of the constraint.
 UNIQUE_IDENTIFIER_MARKS = ("donors_donor_nik_unique", "donors_donor_npwp_unique", ".nik_hash", ".npwp_hash")
 
 
 def _save_unique(donor: Donor, fields: dict, **save_options) -> None:
     """Save ``donor``; when another writer took its NIK or NPWP first (the unique constraint refused
-    the row), refuse as ``_check_unique_identifiers`` does, naming the donor who holds it."""
+    the row), refuse as ``donor_identifiers_check_unique`` does, naming the donor who holds it."""
     try:
         with transaction.atomic():
             donor.save(**save_options)
     except IntegrityError as exc:
         if not any(mark in str(exc) for mark in UNIQUE_IDENTIFIER_MARKS):
             raise
-        _check_unique_identifiers(donor, fields)
+        donor_identifiers_check_unique(donor, fields)
         raise DonorRefused(
             _("This NIK or NPWP is already registered for another donor; open that donor instead.")
         ) from exc
@@ -201,7 +207,7 @@ def duplicate_label(candidate) -> str:
 
 
 def _check_not_duplicate(actor, unit: Unit, cleaned: dict, exclude_pk=None) -> None:
-    """Refuse a registration that repeats a donor exactly (``matching.exact_duplicates``)."""
+    """Refuse a registration that repeats a donor exactly (``selectors.exact_duplicates``)."""
     probe = matching.Probe(
         full_name=cleaned.get("full_name", ""),
         name_key=identifiers.name_key(cleaned.get("full_name", "")),
@@ -209,7 +215,7 @@ def _check_not_duplicate(actor, unit: Unit, cleaned: dict, exclude_pk=None) -> N
         email=cleaned.get("email", ""),
         birth_date=cleaned.get("birth_date"),
     )
-    candidates = matching.exact_duplicates(actor, unit, probe, exclude_pk=exclude_pk)
+    candidates = selectors.exact_duplicates(actor, unit, probe, exclude_pk=exclude_pk)
     if candidates:
         raise DuplicateDonor(
             _(
@@ -233,7 +239,7 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
         raise DonorRefused(_("Enter the donor's full name."), field="full_name")
     if "preferred_channel" not in fields:
         fields["preferred_channel"] = channel_consented(fields)
-    cleaned = _clean(fields)
+    cleaned = donor_fields_clean(fields)
     if not cleaned.get("region"):  # typed names ("Kab. Pati") or codes get their official area
         cleaned["region"] = region_selectors.match_code(cleaned)
     institution = _institution(unit)
@@ -241,10 +247,10 @@ def donor_register(*, actor, unit: Unit, confirm_duplicate: bool = False, **fiel
     # The number first: its lock makes concurrent registrations of one NIK queue, so the second
     # one's check sees the first donor (a refusal gives the number back with the rollback).
     donor.number = donor_number_next(institution, timezone.localdate().year)
-    _check_unique_identifiers(donor, cleaned)
+    donor_identifiers_check_unique(donor, cleaned)
     if not confirm_duplicate:
         _check_not_duplicate(actor, unit, cleaned)
-    _apply(donor, cleaned)
+    donor_fields_apply(donor, cleaned)
     _save_unique(donor, cleaned)
     audit_record(
         actor=actor,
@@ -277,12 +283,12 @@ def donor_update(*, actor, donor: Donor, **fields) -> Donor:
     donor = Donor.objects.select_for_update().get(pk=donor.pk)
     if donor.is_merged:
         raise DonorRefused(_("This donor was merged into another and can no longer be changed."))
-    cleaned = _clean(fields)
+    cleaned = donor_fields_clean(fields)
     if cleaned.get("nik") or cleaned.get("npwp"):
         _lock_identifiers(donor.institution_id)
-    _check_unique_identifiers(donor, cleaned)
+    donor_identifiers_check_unique(donor, cleaned)
     before = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
-    _apply(donor, cleaned)
+    donor_fields_apply(donor, cleaned)
     after = {f: _audit_value(f, getattr(donor, f)) for f in cleaned}
     changes = diff(before, after)
     if changes:
@@ -307,10 +313,8 @@ def _audit_value(field: str, value):
 def donor_identifiers_read(*, actor, donor: Donor, unit: Unit) -> dict:
     """The donor's full NIK and NPWP, for a role that needs them on a unit whose scope holds the donor
     (registered or gave there: ``selectors.identifiers_unit`` finds one); every read is audited."""
-    from satuatap.donors.selectors import donor_within
-
     require(actor, "donors.identifiers", unit)
-    if not donor_within(donor, unit):
+    if not selectors.donor_within(donor, unit):
         raise NotAllowed(_("Your role does not allow reading full NIK and NPWP."))
     audit_record(actor=actor, action=AuditAction.DONOR_IDENTIFIERS_VIEWED, target=donor, unit=unit)
     return {"nik": donor.nik, "npwp": identifiers.format_npwp(donor.npwp) if donor.npwp else ""}
@@ -367,8 +371,6 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     with them receipts, and any other record pointing at a donor) moves to the survivor, the
     survivor's empty fields are filled from the duplicate, and the duplicate is kept, frozen, as
     ``merged_into`` the survivor so that its number still leads there. Audited on both donors."""
-    from satuatap.donors.selectors import donors_for
-
     require(actor, "donors.merge", unit)
     if survivor.pk == duplicate.pk:
         raise MergeRefused(_("A donor cannot be merged into itself; choose another donor."), field="duplicate")
@@ -380,10 +382,10 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.institution_id != duplicate.institution_id or survivor.institution_id != unit.institution_id:
         raise MergeRefused(_("Only donors of the same institution can be merged."), field="duplicate")
-    if donors_for(actor, capability="donors.merge").filter(pk__in=[survivor.pk, duplicate.pk]).count() != 2:
+    if selectors.donors_for(actor, capability="donors.merge").filter(pk__in=[survivor.pk, duplicate.pk]).count() != 2:
         raise NotAllowed(_("You may merge only donors of your own units."))
     for donor in (duplicate, survivor):
-        if donor.is_merged:
+        if donor.merged_into_id is not None:
             raise MergeRefused(
                 _("Donor %(number)s was already merged into %(into)s; work with %(into)s instead.")
                 % {"number": donor.number, "into": Donor.objects.get(pk=donor.merged_into_id).number},
@@ -404,7 +406,7 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
     duplicate.save(update_fields=["merged_into"])
     filled = _fill_from(survivor, duplicate)
     before = {f: _audit_value(f, getattr(survivor, f)) for f in filled}
-    _apply(survivor, filled)
+    donor_fields_apply(survivor, filled)
     survivor._change_reason = reason
     survivor.save()
     counts = {"donations": moved.pop("collection.donation", 0), **moved, "relinked_merged_donors": relinked}
@@ -435,11 +437,9 @@ def donor_merge(*, actor, survivor: Donor, duplicate: Donor, unit: Unit) -> Dono
 def donor_statement_issue(*, actor, donor: Donor, unit: Unit, year: int) -> dict:
     """Issue a donor's yearly statement: it carries the full NPWP (the donor files it with their tax
     return), so it is for staff who serve donors or need identifiers, and every issue is audited."""
-    from satuatap.donors.selectors import donor_within
-
     if not (can(actor, "donors.manage", unit) or can(actor, "donors.identifiers", unit)):
         raise NotAllowed(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
-    if not donor_within(donor, unit):  # the full NPWP is for an office the donor belongs to
+    if not selectors.donor_within(donor, unit):  # the full NPWP is for an office the donor belongs to
         raise NotAllowed(
             _("This donor neither registered nor gave at %(unit)s; an office where they did issues the statement.")
             % {"unit": unit.name}

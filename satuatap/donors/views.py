@@ -22,7 +22,7 @@ from satuatap.audit.display import with_change_rows
 from satuatap.audit.filters import filtered_trail
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import pdf_response, table_response
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
 from satuatap.donors import matching, selectors, services
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.forms import DonorForm, MergeForm, initial_from
@@ -58,16 +58,11 @@ def _unit(request, capability: str = "donors.view"):
     return active_unit(request, capability)
 
 
-def _int(value, default=0) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return default
-
-
 def _search_page(request, unit, limit=PAGE):
     q = request.GET.get("q", "")
-    return selectors.donor_search(request.user, q, within=unit, limit=limit, offset=_int(request.GET.get("offset")))
+    return selectors.donor_search(
+        request.user, q, within=unit, limit=limit, offset=query_int(request.GET.get("offset"), 0, minimum=0)
+    )
 
 
 # --- list and search ------------------------------------------------------------------------------------
@@ -126,7 +121,12 @@ def donor_search(request):
     unit = _unit(request)
     q = request.GET.get("q", "")
     mode = request.GET.get("mode", "list")
-    context = {"page": _search_page(request, unit), "q": q, "mode": mode, "of": _int(request.GET.get("of"))}
+    context = {
+        "page": _search_page(request, unit),
+        "q": q,
+        "mode": mode,
+        "of": query_int(request.GET.get("of"), 0, minimum=0),
+    }
     response = render(request, "donors/_results.html", context)
     if request.htmx and mode == "list":
         # The list page keeps its address in step with the box, so reload and back work.
@@ -169,8 +169,8 @@ def donor_duplicates(request):
     """Likely duplicates of the donor being typed in (htmx side panel of the register/edit form)."""
     unit = _unit(request, "donors.manage")
     probe = matching.probe_from(request.POST)
-    exclude = _int(request.POST.get("exclude"), None) or None
-    candidates = matching.duplicate_candidates(request.user, unit, probe, exclude_pk=exclude)
+    exclude = query_int(request.POST.get("exclude"))
+    candidates = selectors.duplicate_candidates(request.user, unit, probe, exclude_pk=exclude)
     return render(request, "donors/_duplicates.html", {"candidates": candidates, "probe": probe})
 
 
@@ -310,7 +310,7 @@ def donor_merge(request, pk):
         return redirect("donors:detail", pk=donor.pk)
     other_pk = request.POST.get("other") or request.GET.get("other")
     if not other_pk:
-        candidates = matching.duplicate_candidates(request.user, unit, matching.probe_of(donor), exclude_pk=donor.pk)
+        candidates = selectors.duplicate_candidates(request.user, unit, matching.probe_of(donor), exclude_pk=donor.pk)
         return render(
             request,
             "donors/merge_choose.html",
@@ -371,8 +371,8 @@ def donor_statement(request, pk):
         "institution": institution,
         "unit": unit,
         "fund_labels": selectors.fund_labels(),
-        "zakat_words": _words(statement.zakat_total),
-        "total_words": _words(statement.total),
+        "zakat_words": amount_words(statement.zakat_total),
+        "total_words": amount_words(statement.total),
         "printed_at": timezone.localtime(),
         "officer": request.user,
         "title": _("Yearly statement of donations %(year)s") % {"year": year},
@@ -380,6 +380,6 @@ def donor_statement(request, pk):
     return pdf_response("donors/statement_pdf.html", context, f"rekap-{donor.number}-{year}", request=request)
 
 
-def _words(amount: int) -> str:
+def amount_words(amount: int) -> str:
     """1250000 -> 'satu juta dua ratus lima puluh ribu rupiah' (always Indonesian: it is on the document)."""
     return f"{num2words(amount, lang='id')} rupiah" if amount else "nol rupiah"

@@ -8,16 +8,8 @@ gives a blank template with an example row.
 """
 
 from satuatap.collection.imports.common import ImportRefused
-from satuatap.collection.imports.jobs import (
-    capability,
-    columns,
-    import_cancel,
-    import_commit,
-    import_commit_request,
-    import_upload,
-    import_upload_check,
-    import_validate,
-)
+from satuatap.collection.imports.jobs import import_cancel, import_commit_request, import_upload, import_upload_check
+from satuatap.collection.imports.steps import capability, columns, import_commit, import_validate
 
 __all__ = [
     "ImportRefused",

@@ -14,7 +14,7 @@ from satuatap.collection.imports.sequences import sequence_take_block
 from satuatap.core.crypto import EncryptedTextField
 from satuatap.core.errors import DomainError
 from satuatap.donors.models import Donor
-from satuatap.donors.services import _apply
+from satuatap.donors.services import donor_fields_apply
 from satuatap.ledger.services.bulk import allocate_ids, insert_rows
 from satuatap.organizations.models import Unit
 
@@ -99,7 +99,7 @@ def _db_value(field, value):
 
 
 def donors_create_bulk(*, actor, unit: Unit, rows: list[dict]) -> list[Donor]:
-    """Register donors from fields already cleaned by ``donors.services._clean``, numbered in one block.
+    """Register donors from fields already cleaned by ``donors.services.donor_fields_clean``, numbered in one block.
 
     Each gets its history row and a "donor registered" audit event, as ``donor_register`` gives.
     """
@@ -113,7 +113,7 @@ def donors_create_bulk(*, actor, unit: Unit, rows: list[dict]) -> list[Donor]:
     donors = []
     for offset, fields in enumerate(rows):
         donor = Donor(pk=ids[offset], institution=institution, registered_unit=unit, created_by=actor, created_at=now)
-        _apply(donor, fields)
+        donor_fields_apply(donor, fields)
         donor.number = donor_number(institution, year, first + offset)
         donors.append(donor)
     concrete = Donor._meta.concrete_fields

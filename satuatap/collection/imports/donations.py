@@ -1,5 +1,6 @@
 """Importing donations: each row is one donation of one line, checked by the rules ``donation_record``
-applies (its own ``_money_account``, ``_clean_lines`` and ``_journal_lines``), then written set-wise.
+applies (``services.preparation``: ``money_account``, ``lines_clean`` and ``journal_lines``), then
+written set-wise (``imports.saving``).
 
 A row names its donor by donor number, NIK or phone; a NIK or phone nobody has yet,
 with the donor's name beside it, registers a new donor (one per NIK, or per phone and
@@ -12,12 +13,10 @@ recording the same row again through the counter or the API is a replay.
 """
 
 import functools
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,8 +26,6 @@ from satuatap.collection.imports.common import (
     PROGRESS_EVERY,
     Checked,
     Progress,
-    donors_create_bulk,
-    insert_history,
     no_progress,
     sentence,
     without_line_prefix,
@@ -45,31 +42,29 @@ from satuatap.collection.imports.reading import (
     parse_rupiah,
     text,
 )
-from satuatap.collection.imports.sequences import sequence_take_block
-from satuatap.collection.models import DONATION_KINDS, Campaign, Donation, DonationLine, PaymentChannel, Receipt
-from satuatap.collection.services import donations as donation_service
-from satuatap.collection.services.donations import (
+from satuatap.collection.models import DONATION_KINDS, Campaign, DonationLine, PaymentChannel
+from satuatap.collection.services import (
     DonationLineSpec,
-    _fingerprint,
-    _journal_lines,
-    _money_account,
-    _unit_today,
-    entry_memo,
+    accepted_kinds,
+    fitrah_rate_for,
+    header_problems,
+    hijri_year,
+    journal_lines,
+    lines_clean,
+    money_account,
+    unit_today,
 )
-from satuatap.collection.services.setup import accepted_kinds, fitrah_rate_for, hijri_year
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
 from satuatap.donors import identifiers
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor
-from satuatap.donors.services import _clean
+from satuatap.donors.services import donor_fields_clean
 from satuatap.ledger.errors import PeriodClosed
 from satuatap.ledger.hooks import purpose_for_unit, purpose_names
 from satuatap.ledger.models import Account, AccountRole, ReceiptKind
-from satuatap.ledger.services.bulk import BulkEntry, allocate_ids, entries_post_bulk, insert_rows
 from satuatap.ledger.services.posting import check_period_open
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import require
 
 CAPABILITY = "collection.import"
 LOOKUP_CHUNK = 2000
@@ -217,7 +212,7 @@ class _Context:
 
     def __init__(self, unit: Unit):
         self.unit = unit
-        self.today = _unit_today(unit)
+        self.today = unit_today(unit)
         self.kinds = choice_map(
             [(kind, ReceiptKind(kind).label) for kind in DONATION_KINDS],
             {
@@ -262,7 +257,7 @@ class _Context:
 
 
 def _clean_lines_cached():
-    """``donation_record``'s own ``_clean_lines``, with its two look-ups (the unit's accepted kinds and
+    """``donation_record``'s own ``lines_clean``, with its two look-ups (the unit's accepted kinds and
     the fitrah rate of the Hijri year) answered once per unit and year for the whole file: without
     this, the two queries it makes per call dominate a large import."""
     kinds: dict[int, list[str]] = {}
@@ -284,7 +279,7 @@ def _clean_lines_cached():
     # An import row is a donation of one line, so the limit of lines per donation never binds;
     # lifting it lets one call check every row of the same date and channel at once.
     return functools.partial(
-        donation_service._clean_lines,
+        lines_clean,
         accepted_for=accepted,
         rate_for=rate,
         purpose_for=purposes,
@@ -343,7 +338,7 @@ _HEADER_COLUMN = {"donation_date": "date", "bank_reference": "reference", "note"
 
 def _check_header(row: DonationRow, ctx: _Context, bad_date: bool) -> list:
     """The checks ``donation_record`` makes on the date, reference and note (its own function)."""
-    problems = donation_service.header_problems(ctx.today, row.donation_date, row.bank_reference, row.note)
+    problems = header_problems(ctx.today, row.donation_date, row.bank_reference, row.note)
     return [(_HEADER_COLUMN[f], m) for f, m in problems if not (bad_date and f == "donation_date")]
 
 
@@ -441,24 +436,15 @@ def _new_donor(row: DonationRow, key: tuple, errors: list, missing_name: str, co
         errors.append((column, missing_name))
         return
     try:
-        _clean({"full_name": row.donor_name})  # the donor service's rule for a name
+        donor_fields_clean({"full_name": row.donor_name})  # the donor service's rule for a name
     except DonorRefused as exc:
         errors.extend(_refused(exc, "donor_name"))
         return
     row.new_donor = key
 
 
-def _new_donor_fields(row: DonationRow) -> dict:
-    fields = {"full_name": " ".join(row.donor_name.split())}
-    if row.nik:
-        fields["nik"] = row.nik
-    if row.phone:
-        fields["phone"] = row.phone
-    return fields
-
-
 def _lines(unit: Unit, rows: list[DonationRow], problems: dict, clean_lines) -> None:
-    """``_clean_lines`` for all rows of one date and channel in one call; a refused batch is halved
+    """``lines_clean`` for all rows of one date and channel in one call; a refused batch is halved
     until the rows at fault are found (each alone, so its message is its own)."""
     first = rows[0]
     try:
@@ -477,9 +463,9 @@ def _lines(unit: Unit, rows: list[DonationRow], problems: dict, clean_lines) -> 
 
 
 def _journal(unit: Unit, rows: list[DonationRow], problems: dict) -> None:
-    """``_journal_lines`` for rows paid into one money account: two ledger lines per donation line."""
+    """``journal_lines`` for rows paid into one money account: two ledger lines per donation line."""
     try:
-        specs = _journal_lines(unit.institution_id, rows[0].money, [r.line for r in rows])
+        specs = journal_lines(unit.institution_id, rows[0].money, [r.line for r in rows])
     except DonationRefused as exc:
         if len(rows) == 1:
             problems[rows[0].row].extend(_refused(exc, "kind"))
@@ -526,7 +512,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
         key = (row.channel, row.bank.pk if row.bank else None)
         if key not in ctx.money:
             try:
-                ctx.money[key] = _money_account(unit, row.channel, row.bank)
+                ctx.money[key] = money_account(unit, row.channel, row.bank)
             except DonationRefused as exc:
                 ctx.money[key] = _refused(exc, "channel")
         money = ctx.money[key]
@@ -590,172 +576,4 @@ def _preview(row: DonationRow, names: dict[str, str]) -> dict:
         "restriction": restriction,
         "amount": line.amount,
         "channel": str(PaymentChannel(row.channel).label),
-    }
-
-
-# --- saving --------------------------------------------------------------------------------------------
-
-DONATION_COLUMNS = [
-    "id",
-    "institution_id",
-    "unit_id",
-    "donor_id",
-    "donation_date",
-    "channel",
-    "bank_account_id",
-    "bank_reference",
-    "collector_id",
-    "note",
-    "total",
-    "status",
-    "idempotency_key",
-    "fingerprint",
-    "entry_id",
-    "void_reason",
-    "created_at",
-]
-LINE_COLUMNS = [
-    "donation_id",
-    "kind",
-    "fund_kind",
-    "amount",
-    "campaign_id",
-    "program",
-    "persons",
-    "fitrah_rate",
-    "goods_description",
-    "goods_quantity",
-    "goods_unit",
-    "position",
-]
-RECEIPT_COLUMNS = ["donation_id", "unit_id", "year", "sequence", "number", "issued_at", "verify_token"]
-
-
-def request_key(job_id: int, row: int) -> str:
-    return f"import:{job_id}:{row}"
-
-
-def _fingerprint_of(unit: Unit, row: DonationRow) -> str:
-    """The fingerprint ``donation_record`` computes for the same request."""
-    spec = row.spec
-    return _fingerprint(
-        unit=unit.pk,
-        donor=row.donor.pk,
-        date=row.donation_date,
-        channel=row.channel,
-        bank=row.bank.pk if row.bank is not None else None,
-        ref=row.bank_reference,
-        note=row.note,
-        lines=[
-            [
-                spec.kind,
-                spec.amount,
-                getattr(spec.campaign, "pk", spec.campaign),
-                spec.program,
-                spec.persons,
-                spec.goods_description,
-                str(spec.goods_quantity or ""),
-                spec.goods_unit,
-            ]
-        ],
-    )
-
-
-def commit(*, actor, unit: Unit, rows: list[DonationRow], job_id: int) -> dict:
-    """Save checked rows (the caller holds the transaction): new donors, ledger entries, donations,
-    their history, lines and receipts. Returns counts for the job's summary."""
-    require(actor, "collection.record", unit)
-    if not rows:
-        return {"donations": 0}
-    new_keys: dict[tuple, int] = {}
-    new_fields = []
-    for row in rows:
-        if row.new_donor and row.new_donor not in new_keys:
-            new_keys[row.new_donor] = len(new_fields)
-            new_fields.append(_new_donor_fields(row))
-    created = donors_create_bulk(actor=actor, unit=unit, rows=new_fields)
-    for row in rows:
-        if row.new_donor:
-            row.donor = created[new_keys[row.new_donor]]
-    keys = [request_key(job_id, row.row) for row in rows]
-    entry_ids = entries_post_bulk(
-        actor=actor,
-        unit=unit,
-        entries=[
-            BulkEntry(
-                entry_date=row.donation_date,
-                idempotency_key=f"donation:{key}",
-                source_ref=f"donation:{key}"[:100],
-                memo=entry_memo(row.donor.full_name),
-                lines=row.journal,
-            )
-            for row, key in zip(rows, keys, strict=True)
-        ],
-    )
-    now = timezone.now()
-    ids = allocate_ids(Donation, len(rows))
-    donation_rows = [
-        (
-            pk,
-            unit.institution_id,
-            unit.pk,
-            row.donor.pk,
-            row.donation_date,
-            row.channel,
-            row.money.pk if row.money.role == AccountRole.BANK else None,
-            row.bank_reference,
-            actor.pk,
-            row.note,
-            row.line.amount,
-            "recorded",
-            key,
-            _fingerprint_of(unit, row),
-            entry_id,
-            "",
-            now,
-        )
-        for pk, row, key, entry_id in zip(ids, rows, keys, entry_ids, strict=True)
-    ]
-    insert_rows(Donation, DONATION_COLUMNS, donation_rows)
-    insert_history(Donation, DONATION_COLUMNS, donation_rows, actor=actor, now=now)
-    insert_rows(
-        DonationLine,
-        LINE_COLUMNS,
-        (
-            (
-                pk,
-                row.line.kind,
-                row.line.fund_kind,
-                row.line.amount,
-                row.line.campaign.pk if row.line.campaign is not None else None,
-                row.line.program,
-                row.line.persons,
-                row.line.fitrah_rate,
-                row.line.goods_description,
-                row.line.goods_quantity,
-                row.line.goods_unit,
-                1,
-            )
-            for pk, row in zip(ids, rows, strict=True)
-        ),
-    )
-    # Receipt numbers last, one block per year, so the sequence rows are locked as briefly as possible.
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for index, row in enumerate(rows):
-        by_year[row.donation_date.year].append(index)
-    receipts = []
-    numbers = {}
-    for year in sorted(by_year):
-        first = sequence_take_block("receipt", f"{unit.pk}:{year}", len(by_year[year]))
-        for offset, index in enumerate(by_year[year]):
-            sequence = first + offset
-            number = f"{unit.code}-{year}-{sequence:06d}"
-            receipts.append((ids[index], unit.pk, year, sequence, number, now, secrets.token_urlsafe(16)))
-            numbers.setdefault(year, [number, number])[1] = number
-    insert_rows(Receipt, RECEIPT_COLUMNS, receipts)
-    return {
-        "donations": len(rows),
-        "new_donors": len(created),
-        "amount": sum(row.line.amount for row in rows),
-        "receipts": [[year, first, last] for year, (first, last) in sorted(numbers.items())],
     }

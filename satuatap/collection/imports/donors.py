@@ -1,4 +1,4 @@
-"""Importing donors: each row checked by the donor service's own cleaning (``donors.services._clean``)."""
+"""Importing donors: each row checked by the donor service's own cleaning (``donors.services.donor_fields_clean``)."""
 
 from dataclasses import dataclass
 
@@ -30,7 +30,12 @@ from satuatap.core.errors import refusal_messages
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.identifiers import name_key
 from satuatap.donors.models import Donor, DonorKind
-from satuatap.donors.services import _check_unique_identifiers, _clean, channel_consented, reason_label
+from satuatap.donors.services import (
+    channel_consented,
+    donor_fields_clean,
+    donor_identifiers_check_unique,
+    reason_label,
+)
 from satuatap.organizations.models import Unit
 from satuatap.regions import selectors as region_selectors
 
@@ -172,7 +177,7 @@ def _parse(sheet: Sheet, number: int, cells: tuple, kinds: dict, kind_labels: st
     cleaned = {}
     for key, value in fields.items():
         try:
-            cleaned.update(_clean({key: value}))
+            cleaned.update(donor_fields_clean({key: value}))
         except DonorRefused as exc:
             for name, message in refusal_messages(exc):
                 errors.append((FIELD_COLUMN.get(name or key, key), message))
@@ -228,7 +233,7 @@ def check(*, unit: Unit, sheet: Sheet, progress: Progress = no_progress) -> Chec
         identifiers = {f: candidate.fields[f] for f in ("nik", "npwp") if candidate.fields.get(f)}
         if any(blind_index(f, v) in taken for f, v in identifiers.items()):
             try:  # the donor service's own rule and message
-                _check_unique_identifiers(Donor(institution_id=unit.institution_id), identifiers)
+                donor_identifiers_check_unique(Donor(institution_id=unit.institution_id), identifiers)
             except DonorRefused as exc:
                 for name, message in refusal_messages(exc):
                     problems.setdefault(candidate.row, []).append((name or "nik", message))

@@ -2,14 +2,14 @@
 
 from django_tasks import task
 
-from satuatap.collection.imports import jobs
+from satuatap.collection.imports import steps
 
 
 @task()
 def import_validate(job_id: int) -> None:
-    jobs.import_validate(job_id)
+    steps.import_validate(job_id)
 
 
 @task()
 def import_commit(job_id: int) -> None:
-    jobs.import_commit(job_id)
+    steps.import_commit(job_id)

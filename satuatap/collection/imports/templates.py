@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from satuatap.collection.imports.jobs import columns
+from satuatap.collection.imports.steps import columns
 from satuatap.core.exports import xlsx_bytes
 
 

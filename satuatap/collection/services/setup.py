@@ -21,6 +21,7 @@ from satuatap.collection.models import (
 )
 from satuatap.core.errors import combined
 from satuatap.core.money import MAX_RUPIAH
+from satuatap.core.text import squash
 from satuatap.ledger.hooks import purpose_for_unit, purpose_resolve
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
@@ -96,7 +97,7 @@ def _raise_all(refusals: list[SettingsRefused]) -> None:
     if len(refusals) == 1:
         raise refusals[0]
     if refusals:
-        raise SettingsRefused(combined(refusals))
+        raise SettingsRefused(combined([*refusals]))
 
 
 def _rice_kg(value) -> Decimal:
@@ -222,9 +223,12 @@ def campaign_code_refusal(*, institution_id: int, campaign: Campaign | None, cod
     if not CAMPAIGN_CODE_PATTERN.fullmatch(code or ""):
         return SettingsRefused(_("A code has 2 to 47 lower-case letters, digits or dashes."), field="code")
     pk = campaign.pk if campaign is not None else None
-    if pk and code != campaign.code and campaign.lines.exists():
+    if campaign is not None and pk and code != campaign.code and campaign.lines.exists():
         return SettingsRefused(_("Donations already name this campaign; its code cannot change."), field="code")
-    if Campaign.objects.filter(institution_id=institution_id, code=code).exclude(pk=pk).exists():
+    taken = Campaign.objects.filter(institution_id=institution_id, code=code)
+    if pk is not None:
+        taken = taken.exclude(pk=pk)
+    if taken.exists():
         return SettingsRefused(_("Another campaign already uses this code."), field="code")
     return None
 
@@ -254,7 +258,7 @@ def campaign_save(*, actor, unit: Unit, campaign: Campaign | None = None, **fiel
     if code_refusal is not None:
         refusals.append(code_refusal)
     fields["code"] = code
-    name = " ".join((fields.get("name", campaign.name) or "").split())
+    name = squash(fields.get("name", campaign.name))
     if not name or len(name) > 200:
         refusals.append(SettingsRefused(_("Enter a name of at most 200 characters."), field="name"))
     fields["name"] = name

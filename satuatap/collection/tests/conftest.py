@@ -79,7 +79,7 @@ def give(unit, donor, actor, *lines, channel="cash", key=None, day=DAY, **kwargs
 
 
 @pytest.fixture(autouse=True)
-def _english(client, settings):
+def english_messages(client, settings):
     """These tests read messages in English: the services' (gettext) and the pages' (language cookie).
     Indonesian, the default, is checked by the translation tests and the browser tests."""
     from django.utils import translation

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from satuatap.collection.models import Campaign
-from satuatap.collection.selectors_campaigns import progress
+from satuatap.collection.selectors.campaigns import progress
 from satuatap.collection.services import DonationLineSpec, campaign_save, donation_void
 from satuatap.collection.tests.conftest import give
 from satuatap.organizations.models import Role

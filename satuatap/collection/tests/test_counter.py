@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from satuatap.collection.forms_counter import parse_rupiah
+from satuatap.collection.forms.counter import parse_rupiah
 from satuatap.collection.models import Donation, DonationLine, Receipt
 from satuatap.collection.services import accepted_kinds_set, campaign_save
 from satuatap.collection.tests.conftest import give

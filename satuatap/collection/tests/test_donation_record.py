@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from satuatap.collection.errors import DonationConflict, DonationRefused, VoidRefused
 from satuatap.collection.models import Donation, Receipt
-from satuatap.collection.services import DonationLineSpec, accepted_kinds_set, donation_void, donations
+from satuatap.collection.services import DonationLineSpec, accepted_kinds_set, donation_void, preparation
 from satuatap.collection.tests.conftest import give
 from satuatap.core.errors import NotAllowed
 from satuatap.ledger.models import FundPosition, JournalLine
@@ -113,15 +113,15 @@ def test_void_reverses_the_entry_keeps_the_number_and_cannot_repeat(world, desk)
 def _first_request_commits_meanwhile(monkeypatch, record):
     """Simulate the race: another request with the same key commits while this one checks its lines,
     after this one found no donation under the key, so only the ledger sees the clash."""
-    check_lines = donations._clean_lines
+    check_lines = preparation.lines_clean
     done = []
 
     def meanwhile(*args, **kwargs):
-        monkeypatch.setattr(donations, "_clean_lines", check_lines)  # once: the other request checks as usual
+        monkeypatch.setattr(preparation, "lines_clean", check_lines)  # once: the other request checks as usual
         done.append(record())
         return check_lines(*args, **kwargs)
 
-    monkeypatch.setattr(donations, "_clean_lines", meanwhile)
+    monkeypatch.setattr(preparation, "lines_clean", meanwhile)
     return done
 
 

@@ -5,9 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.collection import receipts
 from satuatap.collection.models import Donation, DonationStatus, ReceiptPrint
-from satuatap.collection.services import donation_void
+from satuatap.collection.services import donation_void, receipts
 from satuatap.collection.tests.conftest import give
 from satuatap.donors.models import Donor
 from satuatap.organizations.models import Unit

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from satuatap.collection import services
-from satuatap.collection.views_setup import WAYS_TO_GIVE_RATE
+from satuatap.collection.views.setup import WAYS_TO_GIVE_RATE
 from satuatap.ledger import services as ledger
 from satuatap.ledger.models import AccountRole
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from satuatap.collection.tests.conftest import DAY, _english, desk, give  # noqa: F401  (fixtures re-exported)
+from satuatap.collection.tests.conftest import DAY, desk, english_messages, give  # noqa: F401  (fixtures re-exported)
 from satuatap.donors.services import donor_register
 
 

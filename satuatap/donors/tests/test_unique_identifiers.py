@@ -23,7 +23,7 @@ NPWP = "01.312.166.0-091.009"
 def racing_check(monkeypatch):
     """The duplicate check as a racing writer sees it: blind to the donor registered meanwhile,
     the first time it runs (later calls, such as naming the holder, see everything)."""
-    real = services._check_unique_identifiers
+    real = services.donor_identifiers_check_unique
     calls = []
 
     def blind_once(donor, fields):
@@ -31,7 +31,7 @@ def racing_check(monkeypatch):
         if len(calls) > 1:
             real(donor, fields)
 
-    monkeypatch.setattr(services, "_check_unique_identifiers", blind_once)
+    monkeypatch.setattr(services, "donor_identifiers_check_unique", blind_once)
     return calls
 
 

@@ -245,7 +245,7 @@ def test_the_statement_lists_every_receipt_void_ones_marked_and_totals_in_words(
 
     from satuatap.collection.services import donation_void
     from satuatap.donors import selectors
-    from satuatap.donors.views import _words
+    from satuatap.donors.views import amount_words
 
     give(world.branch_a, desk.donor, world.frank, ("zakat_maal", 1_000_000), ("infak", 250_000))
     void = give(world.branch_a, desk.donor, world.frank, ("zakat_maal", 5_000_000))
@@ -262,8 +262,8 @@ def test_the_statement_lists_every_receipt_void_ones_marked_and_totals_in_words(
             "institution": world.alpha,
             "unit": world.branch_a,
             "fund_labels": selectors.fund_labels(),
-            "zakat_words": _words(statement.zakat_total),
-            "total_words": _words(statement.total),
+            "zakat_words": amount_words(statement.zakat_total),
+            "total_words": amount_words(statement.total),
             "officer": world.frank,
         },
     )

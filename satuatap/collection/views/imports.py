@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.collection import imports
-from satuatap.collection.forms_imports import ImportForm, allowed_kinds
+from satuatap.collection.forms.imports import ImportForm, allowed_kinds
 from satuatap.collection.imports.selectors import import_job_for, import_jobs_for
 from satuatap.collection.imports.templates import template_bytes
 from satuatap.collection.models import ImportKind, ImportStatus

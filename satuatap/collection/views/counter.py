@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from satuatap.collection import selectors
 from satuatap.collection.errors import DonationConflict
-from satuatap.collection.forms_counter import (
+from satuatap.collection.forms.counter import (
     CounterForm,
     DonationFilterForm,
     DonorRegisterForm,

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from satuatap.collection.models import Campaign, Donation, DonationLine, DonationStatus, FitrahRate, Receipt
+from satuatap.core.text import squash
 from satuatap.donors import identifiers
 from satuatap.donors.models import Donor
 from satuatap.donors.selectors import search_donors
@@ -32,6 +33,8 @@ def donations_for(
     kind: str | None = None,
     status: str | None = None,
     search: str = "",
+    donor_id: int | None = None,
+    with_collector: bool = False,
 ) -> QuerySet[Donation]:
     """Donations of the user's ``collection.view`` subtrees, narrowed to ``unit``'s subtree and the
     filters given, newest first, with what a list row shows joined in."""
@@ -46,9 +49,13 @@ def donations_for(
         donations = donations.filter(channel=channel)
     if status:
         donations = donations.filter(status=status)
+    if donor_id is not None:
+        donations = donations.filter(donor_id=donor_id)
+    if with_collector:
+        donations = donations.select_related("collector")
     if kind:
         donations = donations.filter(Exists(DonationLine.objects.filter(donation=OuterRef("pk"), kind=kind)))
-    search = " ".join((search or "").split())
+    search = squash(search)
     if search:
         matches = Q(receipt__number__icontains=search) | Q(donor__number__icontains=search)
         key = identifiers.name_key(search)

@@ -12,6 +12,8 @@ in the institution's language (Indonesian by default): it is an Indonesian tax
 document whatever language the clerk's screen is in.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
+from satuatap.collection.errors import ReceiptSendRefused
 from satuatap.collection.models import (
     BANK_CHANNELS,
     ZAKAT_KINDS,
@@ -30,7 +33,7 @@ from satuatap.collection.models import (
     ReceiptLayout,
     ReceiptPrint,
 )
-from satuatap.collection.services import collection_settings
+from satuatap.collection.services.setup import collection_settings
 from satuatap.core.errors import DomainError
 from satuatap.core.formatting import amount_in_words, rupiah, tanggal
 from satuatap.core.throttle import Rate, throttle_hit
@@ -46,10 +49,6 @@ PRINT_KINDS = (ReceiptPrint.Kind.PRINT, ReceiptPrint.Kind.REPRINT)
 # measure, then on a page of exactly that height.
 THERMAL_MEASURE_HEIGHT_MM = 2000
 PX_PER_MM = 96 / 25.4
-
-
-class ReceiptSendRefused(DomainError):
-    """A receipt that cannot be sent this way (no consent, no address, void)."""
 
 
 def may_print(user, unit: Unit) -> bool:
@@ -119,8 +118,9 @@ def _line_rows(lines: list[DonationLine]) -> list[dict]:
     rows = []
     for line in lines:
         details = []
-        if line.campaign_id is not None:
-            details.append(_("Campaign: %(name)s") % {"name": line.campaign.name})
+        campaign = line.campaign if line.campaign_id is not None else None
+        if campaign is not None:
+            details.append(_("Campaign: %(name)s") % {"name": campaign.name})
         elif line.program:
             details.append(_("Program: %(name)s") % {"name": purpose_names([line.program])[line.program]})
         if line.persons:
@@ -184,7 +184,8 @@ def receipt_context(
 # --- PDF ------------------------------------------------------------------------------------------
 
 
-def _render_pdf(template: str, context: dict, base_url: str | None, page_height: str = "") -> "object":
+def _render_pdf(template: str, context: dict, base_url: str | None, page_height: str = "") -> Any:
+    """The laid-out document (a ``weasyprint.Document``)."""
     from weasyprint import HTML
 
     html = render_to_string(template, {**context, "page_height": page_height})

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from satuatap.collection import receipts
 from satuatap.collection.models import ReceiptLayout
-from satuatap.collection.selectors_receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
-from satuatap.collection.services import donation_void
+from satuatap.collection.selectors.receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
+from satuatap.collection.services import donation_void, receipts
 from satuatap.core.views_helpers import apply_service_error, throttled_page
 from satuatap.donors.selectors import contact_refusals
 from satuatap.donors.services import donor_identifiers_read

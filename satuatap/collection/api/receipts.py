@@ -5,101 +5,23 @@ voiding goes through ``collection.services.donation_void`` (finance only). The
 public verification needs no token and tells nothing about the donor.
 """
 
-from datetime import date, datetime
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Router
 
 from satuatap.api.core import error
 from satuatap.api.schemas import ErrorOut
-from satuatap.collection import receipts
-from satuatap.collection.models import DonationStatus, PaymentChannel, Receipt, ReceiptLayout
-from satuatap.collection.selectors_receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
-from satuatap.collection.services import donation_void
+from satuatap.collection.api.schemas import PublicReceiptOut, ReceiptOut, VoidIn
+from satuatap.collection.models import Receipt, ReceiptLayout
+from satuatap.collection.selectors.receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
+from satuatap.collection.services import donation_void, receipts
 from satuatap.donors.services import donor_identifiers_read
 from satuatap.organizations.permissions import can, units_where
 
 router = Router(tags=["receipts"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-class ReceiptDonorOut(Schema):
-    id: int
-    number: str = Field(description="Donor number (NPWZ).")
-    full_name: str
-    npwp: str = Field(
-        description="Masked (last 4 digits) unless the role may read identifiers; full reads are audited."
-    )
-    npwp_is_full: bool
-
-
-class ReceiptLineOut(Schema):
-    kind: str = Field(description="Sub-type: zakat_maal, zakat_fitrah, infak, fidyah, ...")
-    fund_kind: str
-    amount: int
-    campaign_id: int | None
-    program: str
-    persons: int | None
-    fitrah_rate: int | None
-    goods_description: str
-    goods_quantity: str | None
-    goods_unit: str
-
-    @staticmethod
-    def resolve_goods_quantity(obj):
-        return None if obj.goods_quantity is None else f"{obj.goods_quantity.normalize():f}"
-
-
-class ReceiptPrintOut(Schema):
-    kind: str = Field(description="print, reprint, email or whatsapp.")
-    layout: str
-    by: str
-    at: datetime
-    recipient: str
-
-    @staticmethod
-    def resolve_by(obj):
-        return str(obj.by)
-
-
-class ReceiptOut(Schema):
-    id: int
-    number: str
-    status: DonationStatus
-    issued_at: datetime
-    donation_id: int
-    donation_date: date
-    unit_id: int
-    unit_code: str
-    channel: PaymentChannel
-    bank_reference: str
-    collector: str
-    total: int = Field(description="Whole rupiah.")
-    total_in_words: str
-    donor: ReceiptDonorOut
-    lines: list[ReceiptLineOut]
-    void_reason: str
-    voided_at: datetime | None
-    verify_url: str = Field(description="The public verification page the receipt's QR code points at.")
-    prints: list[ReceiptPrintOut]
-
-
-class VoidIn(Schema):
-    reason: str = Field(min_length=1, max_length=300, description="Printed on the void receipt and audited.")
-
-
-class PublicReceiptOut(Schema):
-    number: str
-    date: date
-    total: int
-    institution: str
-    licence: str
-    office: str
-    status: DonationStatus
-    voided_on: date | None
 
 
 def _out(request, receipt: Receipt) -> dict:

@@ -202,14 +202,14 @@ class FitrahRateForm(forms.Form):
         return data
 
 
-def kind_choices():
+def accepted_kind_choices():
     return [(kind, ReceiptKind(kind).label) for kind in DONATION_KINDS]
 
 
 class AcceptedKindsForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("Accepted donation kinds"),
-        choices=kind_choices,
+        choices=accepted_kind_choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 

@@ -1,12 +1,14 @@
-"""Request and response schemas of the donations API. Money is whole rupiah as an integer."""
+"""Request and response schemas of the collection API: donations, receipts and fitrah rates. Money is
+whole rupiah as an integer."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
 
-from satuatap.collection.models import DonationStatus, PaymentChannel
-from satuatap.collection.services.donations import MAX_ID, MAX_LINES
+from satuatap.collection.models import DonationStatus, FitrahRateMode, PaymentChannel
+from satuatap.collection.services import MAX_ID, MAX_LINES
+from satuatap.core.money import MAX_RUPIAH
 from satuatap.ledger.hooks import program_id_of, purpose_names
 from satuatap.ledger.models import FundKind
 
@@ -120,3 +122,115 @@ class DonationIn(Schema):
     )
     bank_reference: str = Field("", max_length=100)
     note: str = Field("", max_length=300)
+
+
+# --- receipts ---------------------------------------------------------------------------------------
+
+
+class ReceiptDonorOut(Schema):
+    id: int
+    number: str = Field(description="Donor number (NPWZ).")
+    full_name: str
+    npwp: str = Field(
+        description="Masked (last 4 digits) unless the role may read identifiers; full reads are audited."
+    )
+    npwp_is_full: bool
+
+
+class ReceiptLineOut(Schema):
+    kind: str = Field(description="Sub-type: zakat_maal, zakat_fitrah, infak, fidyah, ...")
+    fund_kind: str
+    amount: int
+    campaign_id: int | None
+    program: str
+    persons: int | None
+    fitrah_rate: int | None
+    goods_description: str
+    goods_quantity: str | None
+    goods_unit: str
+
+    @staticmethod
+    def resolve_goods_quantity(obj):
+        return None if obj.goods_quantity is None else f"{obj.goods_quantity.normalize():f}"
+
+
+class ReceiptPrintOut(Schema):
+    kind: str = Field(description="print, reprint, email or whatsapp.")
+    layout: str
+    by: str
+    at: datetime
+    recipient: str
+
+    @staticmethod
+    def resolve_by(obj):
+        return str(obj.by)
+
+
+class ReceiptOut(Schema):
+    id: int
+    number: str
+    status: DonationStatus
+    issued_at: datetime
+    donation_id: int
+    donation_date: date
+    unit_id: int
+    unit_code: str
+    channel: PaymentChannel
+    bank_reference: str
+    collector: str
+    total: int = Field(description="Whole rupiah.")
+    total_in_words: str
+    donor: ReceiptDonorOut
+    lines: list[ReceiptLineOut]
+    void_reason: str
+    voided_at: datetime | None
+    verify_url: str = Field(description="The public verification page the receipt's QR code points at.")
+    prints: list[ReceiptPrintOut]
+
+
+class VoidIn(Schema):
+    reason: str = Field(min_length=1, max_length=300, description="Printed on the void receipt and audited.")
+
+
+class PublicReceiptOut(Schema):
+    number: str
+    date: date
+    total: int
+    institution: str
+    licence: str
+    office: str
+    status: DonationStatus
+    voided_on: date | None
+
+
+# --- fitrah rates (collection settings) -------------------------------------------------------------
+
+
+class FitrahRateOut(Schema):
+    id: int
+    unit_id: int
+    hijri_year: int
+    mode: FitrahRateMode
+    amount: int | None = Field(description="Rupiah per person (mode `money`).")
+    rice_kg: Decimal = Field(description="Rice per person in kg (mode `rice`).")
+    rice_price_per_kg: int | None = Field(description="Rupiah per kg of rice (mode `rice`).")
+    per_person: int = Field(description="What one person pays, in whole rupiah (rice rounded up).")
+
+
+class FitrahRatesOut(Schema):
+    unit_id: int
+    hijri_year: int = Field(description="The Hijri year of today at the unit.")
+    in_force: FitrahRateOut | None = Field(description="This year's rate at the unit: its own, else the nearest above.")
+    in_force_inherited: bool = Field(description="The rate in force is set by an office above the unit.")
+    rates: list[FitrahRateOut] = Field(description="The rates the unit has set itself, newest year first.")
+
+
+class FitrahRateIn(Schema):
+    unit_id: int | None = Field(None, description="Default: your first unit where you keep collection settings.")
+    hijri_year: int = Field(ge=1400, le=1600, description="e.g. 1447")
+    mode: FitrahRateMode
+    amount: int | None = Field(None, ge=1, le=MAX_RUPIAH, description="Mode `money`: rupiah per person.")
+    rice_kg: Decimal | None = Field(
+        None, ge=Decimal("0.5"), le=Decimal("10"), decimal_places=2, description="Mode `rice`: kg per person (2.5)."
+    )
+    rice_price_per_kg: int | None = Field(None, ge=1, le=MAX_RUPIAH, description="Mode `rice`: rupiah per kg.")

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.collection import selectors, services
-from satuatap.collection import selectors_campaigns as campaigns_sel
 from satuatap.collection.calculator import FITRAH, INCOME, MAAL, zakat_fitrah
-from satuatap.collection.forms_setup import (
+from satuatap.collection.forms.setup import (
     AcceptedKindsForm,
     CampaignForm,
     FitrahRateForm,
@@ -31,10 +30,12 @@ from satuatap.collection.forms_setup import (
     ZakatMaalForm,
 )
 from satuatap.collection.models import AcceptedFunds
+from satuatap.collection.selectors import campaigns as campaigns_sel
 from satuatap.core.errors import DomainError
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.identifiers import clean_phone
+from satuatap.core.money import is_whole_rupiah
 from satuatap.core.throttle import Rate, throttle_hit
 from satuatap.core.views_helpers import active_unit, apply_service_error
 from satuatap.donors.models import Donor
@@ -352,15 +353,15 @@ TRANSFER_NOTES = {
     ReceiptKind.KAFARAT: "KAFARAT",
     ReceiptKind.QURBAN: "QURBAN",
 }
-MAX_AMOUNT = 10**13  # far above any real gift; longer digit strings are ignored, never an error
 
 
 def _amount_from(raw: str) -> int | None:
     digits = (raw or "").strip()
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 14:
+    # Past the one ceiling (``MAX_RUPIAH``) an amount is ignored, never an error.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 16:
         return None
     amount = int(digits)
-    return amount if 0 < amount < MAX_AMOUNT else None
+    return amount if is_whole_rupiah(amount) else None
 
 
 def _whatsapp_of(office) -> str:
