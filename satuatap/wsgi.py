@@ -10,7 +10,7 @@ application = get_wsgi_application()
 def _warm_up() -> None:
     """What the first request of some kinds would otherwise pay for, done once the server has started
     (runserver and each gunicorn worker load this module; ``manage.py`` commands and tests do not)."""
-    from satuatap.collection.receipts import receipt_rendering_warm_up
+    from satuatap.collection.services import receipt_rendering_warm_up
     from satuatap.core.warm_up import first_pages_warm_up
 
     try:

@@ -224,9 +224,9 @@ def on_http_error(request, exc):
 def _register_routers():
     from satuatap.audit.api import router as audit_router
     from satuatap.beneficiaries.api import router as beneficiaries_router
+    from satuatap.collection.api import receipts_router
     from satuatap.collection.api import router as donations_router
-    from satuatap.collection.api_receipts import router as receipts_router
-    from satuatap.collection.api_setup import router as collection_setup_router
+    from satuatap.collection.api import setup_router as collection_setup_router
     from satuatap.distribution.api import router as distribution_router
     from satuatap.distribution.api_limits import router as limits_router
     from satuatap.distribution.api_loans import router as loans_router

@@ -10,6 +10,8 @@ class CollectionConfig(AppConfig):
     def ready(self):
         from satuatap.collection.selectors.campaigns import CampaignPurposes
         from satuatap.collection.selectors.giving import DonorGiving
+        from satuatap.collection.selectors.receipts import receipt_figures
+        from satuatap.core.backup import figure_source_register
         from satuatap.donors import hooks as donor_hooks
         from satuatap.ledger import hooks
 
@@ -18,3 +20,5 @@ class CollectionConfig(AppConfig):
             hooks.PURPOSE_DIRECTORIES.append(CampaignPurposes())
         # A donor's page and the donors API show what the donor gave.
         donor_hooks.giving_register(DonorGiving())
+        # A restore must give back every unit's receipt numbers.
+        figure_source_register("receipts", receipt_figures)

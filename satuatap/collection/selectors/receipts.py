@@ -1,6 +1,6 @@
 """Reads of receipts, always scoped to the user's unit subtrees (the receipt's issuing unit)."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from satuatap.collection.models import DonationLine, Receipt, ReceiptPrint
@@ -43,3 +43,15 @@ def receipt_by_token(token: str) -> Receipt:
         return Receipt.objects.select_related("unit", "donation").get(verify_token=token)
     except Receipt.DoesNotExist:
         raise Http404 from None
+
+
+def receipt_figures(alias: str) -> dict[str, list[int]]:
+    """How many receipts each unit numbered in each year, and the last number: a section of the
+    figures a restore must reproduce (registered with ``core.backup``)."""
+    return {
+        f"{row['unit_id']}/{row['year']}": [row["n"], row["last"]]
+        for row in Receipt.objects.using(alias)
+        .values("unit_id", "year")
+        .annotate(n=Count("id"), last=Max("sequence"))
+        .order_by("unit_id", "year")
+    }

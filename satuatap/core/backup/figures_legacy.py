@@ -3,9 +3,8 @@
 collection's, each registered from its ``AppConfig.ready``). Listed in ``.importlinter``'s
 ``core-knows-no-app`` ignore_imports until then."""
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Sum
 
-from satuatap.collection.models import Receipt
 from satuatap.core.backup.figures import figure_source_register
 from satuatap.ledger.models import FundPosition, JournalLine
 
@@ -20,17 +19,6 @@ def fund_positions_figures(alias: str) -> dict[str, int]:
     }
 
 
-def receipt_figures(alias: str) -> dict[str, list[int]]:
-    """How many receipts each unit numbered in each year, and the last number."""
-    return {
-        f"{row['unit_id']}/{row['year']}": [row["n"], row["last"]]
-        for row in Receipt.objects.using(alias)
-        .values("unit_id", "year")
-        .annotate(n=Count("id"), last=Max("sequence"))
-        .order_by("unit_id", "year")
-    }
-
-
 def journal_figures(alias: str) -> dict[str, int]:
     """The journal's line count and its debit and credit totals."""
     journal = JournalLine.objects.using(alias).aggregate(lines=Count("id"), debit=Sum("debit"), credit=Sum("credit"))
@@ -39,5 +27,4 @@ def journal_figures(alias: str) -> dict[str, int]:
 
 def register() -> None:
     figure_source_register("fund_positions", fund_positions_figures)
-    figure_source_register("receipts", receipt_figures)
     figure_source_register("journal", journal_figures)
