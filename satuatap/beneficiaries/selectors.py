@@ -26,6 +26,7 @@ from satuatap.beneficiaries.models import (
 )
 from satuatap.core.crypto import blind_index
 from satuatap.core.names import name_key
+from satuatap.core.text import squash
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q
@@ -72,7 +73,7 @@ def search(
     """The registry list: by name (normalised, any word start), number, or phone digits. ``address=
     "unmatched"``: the people whose typed region names match no official area code, to correct."""
     rows = beneficiaries_for(user, within=within).filter(merged_into__isnull=True)
-    q = " ".join((q or "").split())
+    q = squash(q)
     if q:
         digits = "".join(c for c in q if c.isdigit())
         if digits and len(digits) == len(q.replace(" ", "").replace("-", "").replace("+", "")):
@@ -236,3 +237,8 @@ def visible_among(user, pairs) -> set[int]:
     else:
         among = Q(pk__in={pair.left_id for pair in pairs} | {pair.right_id for pair in pairs})
     return set(beneficiaries_for(user).filter(among).values_list("pk", flat=True))
+
+
+def dedup_pairs_picked(user, run: DedupRun, pair_ids) -> list[DedupPair]:
+    """The pairs of ``pair_ids`` among the run's pairs the user may see (``dedup_pairs_for``)."""
+    return list(dedup_pairs_for(user, run).filter(pk__in=pair_ids))

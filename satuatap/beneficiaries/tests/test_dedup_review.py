@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from satuatap.api.services import api_token_create
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.beneficiaries.dedup import DedupRefused, dedup_execute, dedup_start
 from satuatap.beneficiaries.linkage import deduplicate
 from satuatap.beneficiaries.linkage.batch import _splink_quiet
 from satuatap.beneficiaries.models import DedupPair, DedupRun, NotDuplicate
+from satuatap.beneficiaries.services.dedup import DedupRefused, dedup_execute, dedup_start
 from satuatap.beneficiaries.tests.conftest import NIK_SITI, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
