@@ -9,6 +9,7 @@ at unit X" (``CandidateView.visible`` is False).
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
@@ -203,8 +204,9 @@ def reviewed_q() -> Q:
     """A pair is reviewed when a decision was taken on it here, or elsewhere since the run: one
     record merged, or the two marked different people on a record's page."""
     different = NotDuplicate.objects.filter(first=OuterRef("left"), second=OuterRef("right"))
-    return (
-        ~Q(decision="") | Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False) | Exists(different)
+    return cast(
+        Q,
+        ~Q(decision="") | Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False) | Exists(different),
     )
 
 

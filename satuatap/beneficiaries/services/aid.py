@@ -39,7 +39,7 @@ def aid_record(
     require(actor, capability, unit)
     if unit.institution_id != beneficiary.institution_id:
         raise BeneficiaryRefused(_("This person is registered with another institution."))
-    if beneficiary.is_merged:
+    if beneficiary.merged_into_id is not None:  # ``is_merged``: the help goes to the record it lives in
         beneficiary = Beneficiary.objects.get(pk=beneficiary.merged_into_id)
     program = squash(program)
     if not program:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,7 +76,7 @@ def assessment_apply(*, actor, assessment: Assessment, reason: str) -> Beneficia
         )
     beneficiary = beneficiary_locked(beneficiary)
     reason = squash(reason)[:2000]
-    refusals = []
+    refusals: list[ValidationError] = []
     if not assessment.recommended_asnaf:
         refusals.append(BeneficiaryRefused(_("This assessment suggests no asnaf: the household meets its needs.")))
     latest = beneficiary.assessments.order_by("-assessed_on", "-id").first()

@@ -34,7 +34,7 @@ def identifiers_read(*, actor, beneficiary: Beneficiary) -> dict:
     read is audited."""
     unit = covering_unit(actor, beneficiary, "beneficiaries.identifiers")
     audit_record(actor=actor, action=AuditAction.BENEFICIARY_IDENTIFIERS_VIEWED, target=beneficiary, unit=unit)
-    return {"nik": beneficiary.nik, "kk": beneficiary.household.kk if beneficiary.household_id else ""}
+    return {"nik": beneficiary.nik, "kk": beneficiary.household.kk if beneficiary.household is not None else ""}
 
 
 def may_add_documents(user, beneficiary: Beneficiary) -> bool:

@@ -1,6 +1,8 @@
 """Records of one person: marked as two people, merged, or a held possible duplicate reviewed."""
 
-from django.db import transaction
+from typing import cast
+
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from satuatap.audit.models import AuditAction
@@ -39,6 +41,11 @@ def not_duplicate_mark(*, actor, first: Beneficiary, second: Beneficiary, unit: 
         note=reason,
     )
     return decision
+
+
+def attname_of(field: str) -> str:
+    """The attribute of a ``Beneficiary`` field (``household_id`` for ``household``)."""
+    return cast(models.Field, Beneficiary._meta.get_field(field)).attname
 
 
 MERGE_FILLED = (
@@ -128,12 +135,12 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
         survivor.possible_duplicate_of, survivor.possible_duplicate_reason = None, ""
     filled = {}
     for field in MERGE_FILLED:
-        attname = Beneficiary._meta.get_field(field).attname
+        attname = attname_of(field)
         if getattr(survivor, attname) in ("", None) and getattr(duplicate, attname) not in ("", None):
             filled[field] = getattr(duplicate, attname)
-    before = {f: audit_value(f, getattr(survivor, Beneficiary._meta.get_field(f).attname)) for f in filled}
+    before = {f: audit_value(f, getattr(survivor, attname_of(f))) for f in filled}
     for field, value in filled.items():
-        setattr(survivor, Beneficiary._meta.get_field(field).attname, value)
+        setattr(survivor, attname_of(field), value)
         if field == "nik":
             survivor.nik_hash, survivor.nik_first4, survivor.nik_last4 = (
                 duplicate.nik_hash,
@@ -162,9 +169,7 @@ def beneficiary_merge(*, actor, survivor: Beneficiary, duplicate: Beneficiary, u
         changes={
             "merged_from": [None, duplicate.number],
             **{k: [None, v] for k, v in moved.items()},
-            **diff(
-                before, {f: audit_value(f, getattr(survivor, Beneficiary._meta.get_field(f).attname)) for f in filled}
-            ),
+            **diff(before, {f: audit_value(f, getattr(survivor, attname_of(f))) for f in filled}),
         },
         note=reason,
     )
@@ -196,6 +201,7 @@ def possible_duplicate_review(
     if held.possible_duplicate_of_id is None or held.is_merged:
         raise MergeRefused(_("This record is not waiting for a duplicate review (someone reviewed it already)."))
     other = held.possible_duplicate_of
+    assert other is not None  # held, so it names the record it may repeat
     if same:
         return beneficiary_merge(actor=actor, survivor=other, duplicate=held, unit=unit)
     from satuatap.beneficiaries.selectors import beneficiaries_for
@@ -223,7 +229,7 @@ def possible_duplicate_review(
                 % {"number": head.number}
             )
     not_duplicate_mark(actor=actor, first=held, second=other, unit=unit, reason=reason)
-    before = held.possible_duplicate_of.number
+    before = other.number
     held.possible_duplicate_of, held.possible_duplicate_reason = None, ""
     held._change_reason = _("Not the same person as %(number)s") % {"number": before}
     held.save(update_fields=["possible_duplicate_of", "possible_duplicate_reason"])

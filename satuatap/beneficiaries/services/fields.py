@@ -2,7 +2,10 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,7 +89,8 @@ def clean_fields(fields: dict) -> dict:
     unknown = set(fields) - set(PLAIN_FIELDS) - set(IDENTIFIER_FIELDS) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise BeneficiaryRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
-    out, refusals = {}, []
+    out: dict = {}
+    refusals: list[ValidationError] = []
     for name, value in fields.items():
         try:
             out.update(_clean_field({name: value}))
@@ -144,7 +148,7 @@ def _clean_field(fields: dict) -> dict:
     for field in TEXT_FIELDS:
         if field in out:
             out[field] = (out[field] or "").strip()
-            limit = Beneficiary._meta.get_field(field).max_length
+            limit = cast(models.Field, Beneficiary._meta.get_field(field)).max_length
             if limit and len(out[field]) > limit:
                 raise BeneficiaryRefused(
                     _("This text is too long (at most %(max)s characters).") % {"max": limit}, field=field

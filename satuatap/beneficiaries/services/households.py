@@ -44,11 +44,13 @@ def household_attach(beneficiary: Beneficiary, unit: Unit, fields: dict) -> dict
         if fields.get("relation"):
             raise BeneficiaryRefused(_("Enter the KK number to place this person in a household."), field="kk")
         return {}
+    household = beneficiary.household
+    assert household is not None  # its id is set
     changes = {}
-    if "single_parent" in fields and beneficiary.household.single_parent != fields["single_parent"]:
-        changes["single_parent"] = [beneficiary.household.single_parent, fields["single_parent"]]
-        beneficiary.household.single_parent = fields["single_parent"]
-        beneficiary.household.save(update_fields=["single_parent"])
+    if "single_parent" in fields and household.single_parent != fields["single_parent"]:
+        changes["single_parent"] = [household.single_parent, fields["single_parent"]]
+        household.single_parent = fields["single_parent"]
+        household.save(update_fields=["single_parent"])
     if not beneficiary.relation:
         beneficiary.relation = Relation.OTHER
     if beneficiary.relation == Relation.HEAD and not beneficiary.is_held:

@@ -26,7 +26,7 @@ def subject_export(*, actor, beneficiary: Beneficiary) -> dict:
         "number": b.number,
         "full_name": b.full_name,
         "nik": b.nik,
-        "kk": b.household.kk if b.household_id else "",
+        "kk": b.household.kk if b.household is not None else "",
         "birth_place": b.birth_place,
         "birth_date": b.birth_date.isoformat() if b.birth_date else None,
         "sex": b.sex,

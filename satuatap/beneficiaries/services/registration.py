@@ -277,7 +277,7 @@ def beneficiary_update(*, actor, beneficiary: Beneficiary, **fields) -> Benefici
 
 # Who may move a person to each status: verification, activation and their ends are decisions of
 # program officers and heads; an assessment (``assessment_record``) moves applicant to assessed.
-STATUS_CAPABILITY = {
+STATUS_CAPABILITY: dict[str, str] = {
     Status.APPLICANT: "beneficiaries.manage",
     Status.ASSESSED: "beneficiaries.assess",
     Status.VERIFIED: "beneficiaries.verify",
