@@ -6,7 +6,7 @@ the registry and within the file; the user then saves the valid rows all at once
 which flagged rows to include (``import_commit_request``, then ``import_commit_task``;
 the chosen flagged rows are saved as possible duplicates for review), after correcting cells on
 the preview if they like (``import_row_correct``),
-or cancels (``import_cancel``). ``rows.template_bytes`` gives the blank list to fill.
+or cancels (``import_cancel``). ``columns.template_bytes`` gives the blank list to fill.
 """
 
 from satuatap.beneficiaries.imports.jobs import (

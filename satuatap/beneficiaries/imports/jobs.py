@@ -27,6 +27,7 @@ from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
+from satuatap.beneficiaries.imports import columns
 from satuatap.beneficiaries.imports import rows as rows_module
 from satuatap.beneficiaries.models import Beneficiary, BeneficiaryImport
 from satuatap.core.errors import refusal_messages
@@ -80,7 +81,7 @@ def _enqueue(step: str, job_id: int) -> None:
 
 def _read(job: Job):
     return read_sheet(
-        bytes(job.content), job.original_filename, rows_module.COLUMNS, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
+        bytes(job.content), job.original_filename, columns.COLUMNS, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
     )
 
 
@@ -172,7 +173,7 @@ def import_row_correct(*, actor, job: Job, row: int, column: str, value: str) ->
     job = Job.objects.select_for_update().select_related("unit").get(pk=job.pk)
     if job.status != S.VALIDATED:
         raise ImportRefused(_("Only an import that is checked and not yet saved can be corrected."))
-    if column not in {c.key for c in rows_module.COLUMNS}:
+    if column not in {c.key for c in columns.COLUMNS}:
         raise ImportRefused(_("Choose a column of the list to correct."), field="column")
     value = squash(value)
     if len(value) > CORRECTION_MAX:
@@ -239,8 +240,8 @@ def import_cancel(*, actor, job: Job) -> bool:
 
 def _refused(number: int, exc: ValidationError) -> str:
     name, message = refusal_messages(exc)[0]
-    key = rows_module.FIELD_COLUMN.get(name or "", name or "")
-    column = rows_module.HEADERS.get(key, key or "-")
+    key = columns.FIELD_COLUMN.get(name or "", name or "")
+    column = columns.HEADERS.get(key, key or "-")
     return _(
         "Nothing was saved: row %(row)s (column %(column)s) is refused now: %(message)s "
         "Correct the file and upload it again."
