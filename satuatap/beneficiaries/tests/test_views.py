@@ -99,7 +99,7 @@ def test_the_search_answers_as_you_type_by_name_nik_and_phone_and_keeps_the_addr
 
 
 def test_a_long_list_is_paginated(world, registry, monkeypatch):
-    monkeypatch.setattr(registry, "PAGE", 2)
+    monkeypatch.setattr(registry_views, "PAGE", 2)
     for name in ("Ahmad", "Bambang"):
         person(world.frank, world.branch_a, name)
     client = as_user(world.frank)
