@@ -12,6 +12,7 @@ from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.beneficiaries import services
 from satuatap.beneficiaries.models import Beneficiary, Consent, Document, NotDuplicate, Status
 from satuatap.beneficiaries.tests.conftest import KK_SITI, NIK_BUDI, NIK_SITI, person
+from satuatap.beneficiaries.views import registry as registry_views
 from tests.scoping import response_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
