@@ -93,9 +93,9 @@ def _pairs(ids_by_entity: dict[int, list[int]]) -> set[tuple[int, int]]:
 def measure(code: str, records: list[dict]) -> dict:
     """Import ``records`` into a new institution ``code`` and deduplicate it; the figures."""
     from satuatap.accounts.models import User
-    from satuatap.beneficiaries.dedup import dedup_start
     from satuatap.beneficiaries.imports import jobs
     from satuatap.beneficiaries.models import Beneficiary, DedupRun
+    from satuatap.beneficiaries.services.dedup import dedup_start
     from satuatap.organizations import services as units
     from satuatap.organizations.models import Membership, Role, Unit, UnitKind
 

@@ -486,12 +486,13 @@ def test_any_donor_or_donation_file_is_checked_row_by_row(books, data):
 @given(data=st.data())
 @IMPORT_SETTINGS
 def test_any_beneficiary_file_is_checked_row_by_row(world, data):
+    from satuatap.beneficiaries.imports import columns as beneficiary_columns
     from satuatap.beneficiaries.imports import rows as beneficiary_rows
 
-    rows = data.draw(import_rows(beneficiary_rows.COLUMNS))
-    for content, name in ((_csv(beneficiary_rows.COLUMNS, _as_text(rows)), "rows.csv"),
-                          (_xlsx(beneficiary_rows.COLUMNS, rows), "rows.xlsx")):  # fmt: skip
-        sheet = read_sheet(content, name, beneficiary_rows.COLUMNS)
+    rows = data.draw(import_rows(beneficiary_columns.COLUMNS))
+    for content, name in ((_csv(beneficiary_columns.COLUMNS, _as_text(rows)), "rows.csv"),
+                          (_xlsx(beneficiary_columns.COLUMNS, rows), "rows.xlsx")):  # fmt: skip
+        sheet = read_sheet(content, name, beneficiary_columns.COLUMNS)
         _checked_rows_are_accounted_for(beneficiary_rows.check(unit=world.branch_a, sheet=sheet), len(sheet.rows))
 
 

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.beneficiaries import matching, services
+from satuatap.beneficiaries.imports import jobs
 from satuatap.beneficiaries.models import (
     Asnaf,
     BeneficiaryKind,
@@ -26,20 +27,16 @@ from satuatap.beneficiaries.models import (
 )
 from satuatap.core import identifiers
 from satuatap.core.errors import DomainError
-from satuatap.core.forms import DateInput, add_service_errors
-from satuatap.core.forms import RupiahField as _RupiahField
+from satuatap.core.forms import DateInput, RupiahField, add_service_errors
+from satuatap.core.import_jobs import EXTENSIONS
+from satuatap.organizations.forms import UnitChoiceField
+from satuatap.organizations.models import Unit
+from satuatap.organizations.selectors import units_for
 from satuatap.regions.forms import RegionField
-
-MAX_RUPIAH = 10**13
 
 
 def _blank(choices, label=""):
     return [("", label or "—"), *choices]
-
-
-def RupiahField(**kwargs):  # noqa: N802 - a field, as the other form fields
-    """Whole rupiah up to what the registry's services accept."""
-    return _RupiahField(max_value=MAX_RUPIAH, **kwargs)
 
 
 def _text(label, max_length, **kwargs):
@@ -589,3 +586,32 @@ class PairReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pairs"].queryset = pairs
         self.fields["decision"].choices = DedupPair.Decision.choices
+
+
+# --- imports ---------------------------------------------------------------------------------------
+
+
+class BeneficiaryImportForm(forms.Form):
+    unit = UnitChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Unit"),
+        help_text=_("The people in the list are registered at this unit."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("Excel (.xlsx) or CSV (UTF-8, ; or , between columns), at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def __init__(self, *args, user, top: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user, within=top, capability=jobs.CAPABILITY)
+        self.fields["unit"].initial = top.pk
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
+        if upload.size > jobs.MAX_BYTES:
+            raise forms.ValidationError(jobs.too_large_message())
+        return upload

@@ -132,6 +132,11 @@ class Household(Address):
 
 
 class Beneficiary(Address):
+    # Not fields: the reason the services give django-simple-history for a change (read at save), and
+    # after a merge what moved to the survivor, by kind (``services.beneficiary_merge``).
+    _change_reason: str
+    merge_counts: dict[str, int]
+
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     registered_unit = models.ForeignKey(
         "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("registered at")

@@ -9,6 +9,7 @@ at unit X" (``CandidateView.visible`` is False).
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
@@ -26,6 +27,7 @@ from satuatap.beneficiaries.models import (
 )
 from satuatap.core.crypto import blind_index
 from satuatap.core.names import name_key
+from satuatap.core.text import squash
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q
@@ -72,7 +74,7 @@ def search(
     """The registry list: by name (normalised, any word start), number, or phone digits. ``address=
     "unmatched"``: the people whose typed region names match no official area code, to correct."""
     rows = beneficiaries_for(user, within=within).filter(merged_into__isnull=True)
-    q = " ".join((q or "").split())
+    q = squash(q)
     if q:
         digits = "".join(c for c in q if c.isdigit())
         if digits and len(digits) == len(q.replace(" ", "").replace("-", "").replace("+", "")):
@@ -202,8 +204,9 @@ def reviewed_q() -> Q:
     """A pair is reviewed when a decision was taken on it here, or elsewhere since the run: one
     record merged, or the two marked different people on a record's page."""
     different = NotDuplicate.objects.filter(first=OuterRef("left"), second=OuterRef("right"))
-    return (
-        ~Q(decision="") | Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False) | Exists(different)
+    return cast(
+        Q,
+        ~Q(decision="") | Q(left__merged_into__isnull=False) | Q(right__merged_into__isnull=False) | Exists(different),
     )
 
 
@@ -236,3 +239,8 @@ def visible_among(user, pairs) -> set[int]:
     else:
         among = Q(pk__in={pair.left_id for pair in pairs} | {pair.right_id for pair in pairs})
     return set(beneficiaries_for(user).filter(among).values_list("pk", flat=True))
+
+
+def dedup_pairs_picked(user, run: DedupRun, pair_ids) -> list[DedupPair]:
+    """The pairs of ``pair_ids`` among the run's pairs the user may see (``dedup_pairs_for``)."""
+    return list(dedup_pairs_for(user, run).filter(pk__in=pair_ids))

@@ -1,10 +1,7 @@
-"""Background tasks of the registry (django-tasks)."""
+"""Background tasks of the registry (django-tasks). Each task lives beside the service it runs, which
+queues it; this room lists them all: the batch duplicate search and an import's check and saving."""
 
-from django_tasks import task
+from satuatap.beneficiaries.imports.jobs import import_commit_task, import_validate_task
+from satuatap.beneficiaries.services.dedup import dedup_task
 
-from satuatap.beneficiaries import dedup
-
-
-@task()
-def dedup_task(run_id: int) -> None:
-    dedup.dedup_execute(run_id)
+__all__ = ["dedup_task", "import_commit_task", "import_validate_task"]

@@ -21,16 +21,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services
 from satuatap.beneficiaries.errors import BeneficiaryRefused
+from satuatap.beneficiaries.imports import columns
 from satuatap.beneficiaries.imports import rows as rows_module
 from satuatap.beneficiaries.models import Beneficiary, BeneficiaryImport
 from satuatap.core.errors import refusal_messages
 from satuatap.core.import_jobs import Progress, job_move, upload_name
 from satuatap.core.tabular import FileRefused, read_sheet
+from satuatap.core.text import squash
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -72,15 +75,13 @@ def import_upload(*, actor, unit: Unit, filename: str, content: bytes, language:
 
 
 def _enqueue(step: str, job_id: int) -> None:
-    from satuatap.beneficiaries import tasks_imports
-
-    task = tasks_imports.import_validate if step == "validate" else tasks_imports.import_commit
+    task = import_validate_task if step == "validate" else import_commit_task
     transaction.on_commit(lambda: task.enqueue(job_id))
 
 
 def _read(job: Job):
     return read_sheet(
-        bytes(job.content), job.original_filename, rows_module.COLUMNS, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
+        bytes(job.content), job.original_filename, columns.COLUMNS, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
     )
 
 
@@ -172,9 +173,9 @@ def import_row_correct(*, actor, job: Job, row: int, column: str, value: str) ->
     job = Job.objects.select_for_update().select_related("unit").get(pk=job.pk)
     if job.status != S.VALIDATED:
         raise ImportRefused(_("Only an import that is checked and not yet saved can be corrected."))
-    if column not in {c.key for c in rows_module.COLUMNS}:
+    if column not in {c.key for c in columns.COLUMNS}:
         raise ImportRefused(_("Choose a column of the list to correct."), field="column")
-    value = " ".join(str(value or "").split())
+    value = squash(value)
     if len(value) > CORRECTION_MAX:
         raise ImportRefused(_("The value is longer than %(max)s characters.") % {"max": CORRECTION_MAX}, field="value")
     with translation.override(job.language):
@@ -239,8 +240,8 @@ def import_cancel(*, actor, job: Job) -> bool:
 
 def _refused(number: int, exc: ValidationError) -> str:
     name, message = refusal_messages(exc)[0]
-    key = rows_module.FIELD_COLUMN.get(name or "", name or "")
-    column = rows_module.HEADERS.get(key, key or "-")
+    key = columns.FIELD_COLUMN.get(name or "", name or "")
+    column = columns.HEADERS.get(key, key or "-")
     return _(
         "Nothing was saved: row %(row)s (column %(column)s) is refused now: %(message)s "
         "Correct the file and upload it again."
@@ -390,3 +391,17 @@ def import_commit(job_id: int) -> Job | None:
             progress.close()
     job.refresh_from_db()
     return job
+
+
+# The background tasks of an import (django-tasks), listed by the app's ``tasks``: the check and the
+# saving of a list.
+
+
+@task()
+def import_validate_task(job_id: int) -> None:
+    import_validate(job_id)
+
+
+@task()
+def import_commit_task(job_id: int) -> None:
+    import_commit(job_id)

@@ -81,7 +81,7 @@ class _Kept(logging.Handler):
 
 
 @contextmanager
-def _splink_quiet() -> Iterator[list[str]]:
+def splink_quiet() -> Iterator[list[str]]:
     """Splink's log messages and Python warnings of the run, kept (and logged at DEBUG here)
     instead of printed: "level not observed in dataset, unable to train m value" is about the
     model, not something a person starting a run can act on."""
@@ -205,13 +205,13 @@ def deduplicate(records, *, threshold: float = model.MATCH_THRESHOLD) -> BatchRe
     timings["prepare"] = time.perf_counter() - started
     if len(rows) < 2:
         return BatchResult(timings=timings, filled=filled)
-    with tempfile.TemporaryDirectory(prefix="satuatap-linkage-") as spill, _splink_quiet() as notes:
+    with tempfile.TemporaryDirectory(prefix="satuatap-linkage-") as spill, splink_quiet() as notes:
         connection = duckdb.connect(":memory:", config={"temp_directory": spill})
         try:
             step = time.perf_counter()
             table = DuckDBAPI(connection).register(pa.Table.from_pylist(rows, schema=SCHEMA), table_name="registry")
             trainable = len(rows) >= model.MIN_TRAINING_RECORDS
-            # Splink logs every EM iteration at INFO: only its warnings are kept (``_splink_quiet``).
+            # Splink logs every EM iteration at INFO: only its warnings are kept (``splink_quiet``).
             linker = Linker(table, model.settings(term_frequencies=trainable), log_level=None)
             if trainable:
                 _train(linker, table)

@@ -17,7 +17,7 @@ from splink.blocking_rule_library import CustomRule
 
 def gettext_noop(message: str) -> str:
     """A reason as an English msgid, marked for extraction (makemessages looks for this name) and
-    translated when shown (``dedup.reason_text``). Not Django's: the model runs without Django's
+    translated when shown (``services.dedup.reason_text``). Not Django's: the model runs without Django's
     settings (on Spark, in ``bench.registry_batch``)."""
     return message
 
@@ -38,7 +38,7 @@ MIN_TRAINING_RECORDS = 500
 MIN_TRAINING_PAIRS = 50
 # The reason of a name compared by similarity, "name 0.93". The other reasons are English msgids
 # (marked with ``gettext_noop`` for extraction): stored as they are, translated when shown
-# (``dedup.reason_text``), so a run reads in the language of whoever reviews it.
+# (``services.dedup.reason_text``), so a run reads in the language of whoever reviews it.
 SIMILAR_NAME = "name {similarity:.2f}"
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from satuatap.beneficiaries import services
-from satuatap.beneficiaries.dedup import dedup_start
 from satuatap.beneficiaries.models import DedupRun
+from satuatap.beneficiaries.services.dedup import dedup_start
 from satuatap.beneficiaries.tests.conftest import person
 from satuatap.core.errors import NotAllowed
 

@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from satuatap.api.services import api_token_create
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.beneficiaries.dedup import DedupRefused, dedup_execute, dedup_start
 from satuatap.beneficiaries.linkage import deduplicate
-from satuatap.beneficiaries.linkage.batch import _splink_quiet
+from satuatap.beneficiaries.linkage.batch import splink_quiet
 from satuatap.beneficiaries.models import DedupPair, DedupRun, NotDuplicate
+from satuatap.beneficiaries.services.dedup import DedupRefused, dedup_execute, dedup_start
 from satuatap.beneficiaries.tests.conftest import NIK_SITI, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -247,7 +247,7 @@ def test_the_command_is_audited_stores_pairs_and_prints_no_splink_warnings(world
 
 
 def test_splink_messages_are_kept_not_printed(capfd):
-    with _splink_quiet() as notes:
+    with splink_quiet() as notes:
         logging.getLogger("splink.internals.em_training_session").warning("Level X not observed in dataset")
     assert notes == ["Level X not observed in dataset"]
     out, err = capfd.readouterr()

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from satuatap.beneficiaries import matching
-from satuatap.beneficiaries.imports import candidates, jobs
+from satuatap.beneficiaries.imports import candidates, columns, jobs
 from satuatap.beneficiaries.imports import rows as rows_module
 from satuatap.beneficiaries.tests.conftest import person
 from satuatap.beneficiaries.tests.test_imports import csv_bytes, run
@@ -146,7 +146,7 @@ def _sheet(count: int):
              f"0813{n:08d}", "Kayen", "tertulis"]
         )  # fmt: skip
     rows.append(rows[1][:1] + ["", "", "", rows[1][4], "L", "", "Kayen", "tertulis"])  # row 3's person again
-    return read_sheet(csv_bytes(HEADER, rows), "mustahik.csv", rows_module.COLUMNS, max_rows=jobs.MAX_ROWS)
+    return read_sheet(csv_bytes(HEADER, rows), "mustahik.csv", columns.COLUMNS, max_rows=jobs.MAX_ROWS)
 
 
 def test_the_checks_queries_do_not_grow_with_the_rows(world, registry):

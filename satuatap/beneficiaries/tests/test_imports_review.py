@@ -14,10 +14,11 @@ import pytest
 from django.urls import reverse
 
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.beneficiaries import dedup, selectors, services
+from satuatap.beneficiaries import selectors, services
 from satuatap.beneficiaries.errors import BeneficiaryRefused, MergeRefused
 from satuatap.beneficiaries.imports import ImportRefused, import_commit_request, import_row_correct, jobs
 from satuatap.beneficiaries.models import Beneficiary, BeneficiaryImport, NotDuplicate
+from satuatap.beneficiaries.services import dedup
 from satuatap.beneficiaries.tests.conftest import KK_SITI, NIK_BUDI, NIK_SITI, person
 from satuatap.beneficiaries.tests.test_imports import HEADER, csv_bytes, errors_by_row, run
 from satuatap.core.tabular import CellError, parse_date

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from satuatap.audit.models import AuditAction, AuditEvent
-from satuatap.beneficiaries import services, views
+from satuatap.beneficiaries import services
 from satuatap.beneficiaries.models import Beneficiary, Consent, Document, NotDuplicate, Status
 from satuatap.beneficiaries.tests.conftest import KK_SITI, NIK_BUDI, NIK_SITI, person
+from satuatap.beneficiaries.views import registry as registry_views
 from tests.scoping import response_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -99,7 +100,7 @@ def test_the_search_answers_as_you_type_by_name_nik_and_phone_and_keeps_the_addr
 
 
 def test_a_long_list_is_paginated(world, registry, monkeypatch):
-    monkeypatch.setattr(views, "PAGE", 2)
+    monkeypatch.setattr(registry_views, "PAGE", 2)
     for name in ("Ahmad", "Bambang"):
         person(world.frank, world.branch_a, name)
     client = as_user(world.frank)

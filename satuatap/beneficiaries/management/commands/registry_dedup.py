@@ -11,8 +11,8 @@ not to the terminal.
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from satuatap.beneficiaries.dedup import dedup_start, reason_text
 from satuatap.beneficiaries.models import Beneficiary, DedupRun
+from satuatap.beneficiaries.services.dedup import dedup_start, reason_text
 from satuatap.organizations.models import Unit
 
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from satuatap.beneficiaries import selectors, services
 from satuatap.beneficiaries.forms import AidForm, ConsentForm, DocumentForm, EraseForm, MergeForm
 from satuatap.beneficiaries.models import Assessment, Consent, Document
-from satuatap.beneficiaries.views import _closed_redirect, _int, _phone, _unit
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.beneficiaries.views.common import closed_redirect, page_unit, phone_shown
+from satuatap.core.views_helpers import apply_service_error, query_int
 from satuatap.organizations.permissions import require
 
 
@@ -37,7 +37,7 @@ def _errors_as_messages(request, errors: list[str]) -> None:
 @login_required
 @require_POST
 def consent_add(request, pk):
-    _unit(request)
+    page_unit(request)
     beneficiary = selectors.beneficiary_for(request.user, pk)
     require(request.user, "beneficiaries.manage", beneficiary.registered_unit)
     form = ConsentForm(request.POST)
@@ -56,7 +56,7 @@ def consent_add(request, pk):
 @login_required
 @require_POST
 def consent_withdraw(request, pk):
-    _unit(request)
+    page_unit(request)
     try:
         consent = Consent.objects.select_related("beneficiary__registered_unit").get(
             pk=pk, beneficiary__in=selectors.beneficiaries_for(request.user)
@@ -82,7 +82,7 @@ def consent_withdraw(request, pk):
 @require_POST
 def document_upload(request, pk):
     """A scan or photo of the beneficiary, optionally of one of their assessments."""
-    _unit(request)
+    page_unit(request)
     beneficiary = selectors.beneficiary_for(request.user, pk)
     if not services.may_add_documents(request.user, beneficiary):
         raise PermissionDenied(
@@ -90,7 +90,9 @@ def document_upload(request, pk):
         )
     assessment = None
     if request.POST.get("assessment"):
-        assessment = Assessment.objects.filter(beneficiary=beneficiary, pk=_int(request.POST["assessment"])).first()
+        assessment = Assessment.objects.filter(
+            beneficiary=beneficiary, pk=query_int(request.POST["assessment"])
+        ).first()
         if assessment is None:
             raise Http404
     form = DocumentForm(request.POST, request.FILES)
@@ -120,7 +122,7 @@ def document_upload(request, pk):
 @login_required
 def document_open(request, pk):
     """The document's file, for roles that may see documents; every view is audited."""
-    _unit(request)
+    page_unit(request)
     try:
         document = Document.objects.select_related("beneficiary").get(
             pk=pk, beneficiary__in=selectors.beneficiaries_for(request.user)
@@ -140,11 +142,11 @@ def document_open(request, pk):
 @login_required
 def beneficiary_merge(request, pk):
     """Merge ``other`` into this beneficiary, after a side-by-side look; a person decides, never the system."""
-    unit = _unit(request, "beneficiaries.merge")
+    unit = page_unit(request, "beneficiaries.merge")
     survivor = selectors.beneficiary_for(request.user, pk, capability="beneficiaries.merge")
     if survivor.is_merged or survivor.erased_at:
-        return _closed_redirect(request, survivor)
-    other_pk = _int(request.POST.get("other") or request.GET.get("other"))
+        return closed_redirect(request, survivor)
+    other_pk = query_int(request.POST.get("other") or request.GET.get("other"))
     if other_pk is None:
         raise Http404
     duplicate = selectors.beneficiary_for(request.user, other_pk, capability="beneficiaries.merge")
@@ -171,7 +173,7 @@ def beneficiary_merge(request, pk):
             {
                 "role": role,
                 "b": record,
-                "phone": _phone(record.phone),
+                "phone": phone_shown(record.phone),
                 "totals": selectors.aid_totals(record),
                 "assessments": record.assessments.count(),
             }
@@ -186,9 +188,9 @@ def beneficiary_merge(request, pk):
 @login_required
 @require_POST
 def not_duplicate(request, pk):
-    unit = _unit(request, "beneficiaries.manage")
+    unit = page_unit(request, "beneficiaries.manage")
     first = selectors.beneficiary_for(request.user, pk)
-    other_pk = _int(request.POST.get("other"))
+    other_pk = query_int(request.POST.get("other"))
     if other_pk is None:
         raise Http404
     second = selectors.beneficiary_for(request.user, other_pk)
@@ -212,7 +214,7 @@ def possible_duplicate_review(request, pk):
     """Decide on a record an import kept as a possible duplicate: merge it into the record it matches
     (``decision=same``), or mark the two as different people (``decision=distinct``)."""
     same = request.POST.get("decision") == "same"
-    unit = _unit(request, "beneficiaries.merge" if same else "beneficiaries.manage")
+    unit = page_unit(request, "beneficiaries.merge" if same else "beneficiaries.manage")
     held = selectors.beneficiary_for(request.user, pk)
     other = held.possible_duplicate_of
     try:
@@ -241,10 +243,10 @@ def possible_duplicate_review(request, pk):
 
 @login_required
 def aid_new(request, pk):
-    unit = _unit(request, "beneficiaries.manage")
+    unit = page_unit(request, "beneficiaries.manage")
     beneficiary = selectors.beneficiary_for(request.user, pk)
     if beneficiary.is_merged or beneficiary.erased_at:
-        return _closed_redirect(request, beneficiary)
+        return closed_redirect(request, beneficiary)
     form = AidForm(request.POST or None, initial={"given_on": timezone.localdate(), "asnaf": beneficiary.asnaf})
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,7 +265,7 @@ def aid_new(request, pk):
 @login_required
 def privacy(request, pk):
     """Export everything held on the person, or erase it, at their request."""
-    _unit(request, "beneficiaries.privacy")
+    page_unit(request, "beneficiaries.privacy")
     beneficiary = selectors.beneficiary_for(request.user, pk)
     form = EraseForm(request.POST if request.POST.get("action") == "erase" else None)
     if request.method == "POST":

@@ -18,6 +18,7 @@ from satuatap.beneficiaries.models import (
     Sex,
     Status,
 )
+from satuatap.core.money import MAX_RUPIAH
 
 
 def _choices(choices) -> str:
@@ -276,12 +277,10 @@ class ProbeIn(Schema):
 
 # --- needs standard (had kifayah) ------------------------------------------------------------------
 
-MAX_NEED = 10**13  # the service's ceiling for one amount (rupiah a month)
-
 
 class NeedAmountIn(Schema):
-    base: int = Field(0, ge=0, le=MAX_NEED, description="Rupiah a month for the first person of a household.")
-    per_member: int = Field(0, ge=0, le=MAX_NEED, description="Rupiah a month for each further member.")
+    base: int = Field(0, ge=0, le=MAX_RUPIAH, description="Rupiah a month for the first person of a household.")
+    per_member: int = Field(0, ge=0, le=MAX_RUPIAH, description="Rupiah a month for each further member.")
 
 
 class NeedAmountsIn(Schema):

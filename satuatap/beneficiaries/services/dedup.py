@@ -18,11 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries.errors import MergeRefused
 from satuatap.beneficiaries.models import Beneficiary, BeneficiaryKind, DedupPair, DedupRun, NotDuplicate
+from satuatap.beneficiaries.services.duplicates import beneficiary_merge, not_duplicate_mark
 from satuatap.core.errors import DomainError, NotAllowed
 from satuatap.core.formatting import format_fraction
 from satuatap.organizations.models import Unit
@@ -169,6 +171,12 @@ def dedup_execute(run_id: int) -> DedupRun:
     return run
 
 
+@task()
+def dedup_task(run_id: int) -> None:
+    """The background task of a queued run (the worker runs ``dedup_execute``); ``tasks`` lists it."""
+    dedup_execute(run_id)
+
+
 def dedup_start(*, actor, unit: Unit, now: bool = False) -> DedupRun:
     """Start a run over the whole registry of ``unit``'s institution, audited: queued for the
     worker, or, with ``now`` (the management command), run here and returned finished. Refused
@@ -199,8 +207,6 @@ def dedup_start(*, actor, unit: Unit, now: bool = False) -> DedupRun:
                 else _("Registry deduplication queued"),
             )
             if not now:
-                from satuatap.beneficiaries.tasks import dedup_task
-
                 transaction.on_commit(lambda: dedup_task.enqueue(run.pk))
     except IntegrityError:
         raise refused from None
@@ -221,8 +227,6 @@ def dedup_pairs_review(*, actor, unit: Unit, pairs, decision: str) -> tuple[int,
     record into the earlier one (``beneficiary_merge``, which checks scope and NIKs), ``different``
     marks them different people (``not_duplicate_mark``). Each pair in its own transaction: a
     refused pair is reported and the others still go through. Returns (pairs done, refusals)."""
-    from satuatap.beneficiaries.services import beneficiary_merge, not_duplicate_mark
-
     if decision not in DedupPair.Decision.values:
         raise DedupRefused(_("Choose what the selected pairs are."), field="decision")
     done, refusals = 0, []

@@ -19,7 +19,7 @@ from satuatap.beneficiaries.forms import (
     standard_initial,
 )
 from satuatap.beneficiaries.models import Asnaf, Assessment, DocumentKind, HousingCondition, NeedCategory
-from satuatap.beneficiaries.views import _closed_redirect, _unit
+from satuatap.beneficiaries.views.common import closed_redirect, page_unit
 from satuatap.core.views_helpers import apply_service_error
 from satuatap.organizations.permissions import can
 
@@ -40,10 +40,10 @@ def _initial(beneficiary) -> dict:
 
 @login_required
 def assess(request, pk):
-    unit = _unit(request, "beneficiaries.assess")
+    unit = page_unit(request, "beneficiaries.assess")
     beneficiary = selectors.beneficiary_for(request.user, pk)
     if beneficiary.is_merged or beneficiary.erased_at:
-        return _closed_redirect(request, beneficiary)
+        return closed_redirect(request, beneficiary)
     form = AssessmentForm(request.POST or None, request.FILES or None, initial=_initial(beneficiary))
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +89,7 @@ def _assessment_for(user, pk) -> Assessment:
 
 @login_required
 def assessment_detail(request, pk, apply_form=None):
-    _unit(request)
+    page_unit(request)
     assessment = _assessment_for(request.user, pk)
     beneficiary = assessment.beneficiary
     if apply_form is None and services.may_apply_assessment(request.user, assessment):
@@ -135,7 +135,7 @@ def assessment_detail(request, pk, apply_form=None):
 @require_POST
 def assessment_apply(request, pk):
     """Apply the assessment's asnaf (with the reason) and verify the person, in one step."""
-    _unit(request)
+    page_unit(request)
     assessment = _assessment_for(request.user, pk)
     form = AssessmentApplyForm(request.POST)
     if form.is_valid():
@@ -160,7 +160,7 @@ def assessment_apply(request, pk):
 
 @login_required
 def standards(request):
-    unit = _unit(request)
+    unit = page_unit(request)
     today = timezone.localdate()
     in_force = selectors.standard_for(unit, today)
     can_configure = can(request.user, "beneficiaries.configure", unit)

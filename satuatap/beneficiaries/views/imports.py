@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.beneficiaries import imports
-from satuatap.beneficiaries.forms_imports import BeneficiaryImportForm
+from satuatap.beneficiaries.forms import BeneficiaryImportForm
 from satuatap.beneficiaries.imports import jobs
-from satuatap.beneficiaries.imports.rows import COLUMNS, template_bytes
+from satuatap.beneficiaries.imports.columns import COLUMNS, template_bytes
 from satuatap.beneficiaries.imports.selectors import import_job_for, import_jobs_for
 from satuatap.beneficiaries.models import BeneficiaryImport
 from satuatap.beneficiaries.selectors import beneficiaries_for

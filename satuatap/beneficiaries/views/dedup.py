@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.beneficiaries import selectors
-from satuatap.beneficiaries.dedup import DedupRefused, dedup_pairs_review, dedup_start, reason_text
 from satuatap.beneficiaries.forms import PairFilterForm, PairReviewForm
 from satuatap.beneficiaries.linkage.prepare import FIELDS
 from satuatap.beneficiaries.models import DedupRun
-from satuatap.beneficiaries.views import _unit
+from satuatap.beneficiaries.services.dedup import DedupRefused, dedup_pairs_review, dedup_start, reason_text
+from satuatap.beneficiaries.views.common import page_unit
 from satuatap.core.exports import Column, table_response
 from satuatap.organizations.permissions import can
 from satuatap.organizations.selectors import units_for
@@ -39,7 +39,7 @@ def field_labels() -> dict[str, str]:
 
 @login_required
 def dedup_runs(request):
-    unit = _unit(request, "beneficiaries.dedup")
+    unit = page_unit(request, "beneficiaries.dedup")
     runs = selectors.dedup_runs_for(unit)[:50]
     pending = any(r.status in DedupRun.PENDING for r in runs)
     template = "beneficiaries/_dedup_runs.html" if request.htmx else "beneficiaries/dedup_runs.html"
@@ -49,7 +49,7 @@ def dedup_runs(request):
 @login_required
 @require_POST
 def dedup_run_start(request):
-    unit = _unit(request, "beneficiaries.dedup")
+    unit = page_unit(request, "beneficiaries.dedup")
     try:
         dedup_start(actor=request.user, unit=unit)
     except DedupRefused as exc:
@@ -128,7 +128,7 @@ def _export(request, fmt: str, unit, run: DedupRun, pairs):
 
 @login_required
 def dedup_run(request, pk):
-    unit = _unit(request, "beneficiaries.dedup")
+    unit = page_unit(request, "beneficiaries.dedup")
     run = selectors.dedup_run_for(unit, pk)
     form = PairFilterForm(request.GET or None, units=units_for(request.user, capability="beneficiaries.dedup"))
     pairs = selectors.dedup_pairs_for(request.user, run, form.filters())
@@ -162,7 +162,7 @@ def dedup_run(request, pk):
 def dedup_review(request, pk):
     """Apply "same person: merge" or "not the same" to the selected pairs, each pair on its own:
     what was refused is listed, the rest is done."""
-    unit = _unit(request, "beneficiaries.dedup")
+    unit = page_unit(request, "beneficiaries.dedup")
     run = selectors.dedup_run_for(unit, pk)
     form = PairReviewForm(request.POST, pairs=selectors.dedup_pairs_for(request.user, run))
     # Back to the same filtered page: the query string is kept, on our own path only.

@@ -9,16 +9,15 @@ user's scope is answered only as ``{"unit": name, "in_scope": false}``.
 Writes go through ``beneficiaries.services``; their refusals become the API's one error shape.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
-from satuatap.beneficiaries import dedup, matching, scoring, selectors, services
-from satuatap.beneficiaries.api_schemas import (
+from satuatap.api.scoping import acting_unit
+from satuatap.beneficiaries import matching, scoring, selectors, services
+from satuatap.beneficiaries.api.schemas import (
     AidOut,
     AssessmentIn,
     AssessmentOut,
@@ -28,12 +27,6 @@ from satuatap.beneficiaries.api_schemas import (
     BeneficiaryOut,
     BeneficiaryPatch,
     CandidateOut,
-    DedupPairFilter,
-    DedupPairOut,
-    DedupReviewIn,
-    DedupReviewOut,
-    DedupRunIn,
-    DedupRunOut,
     HiddenCandidateOut,
     IdentifiersOut,
     NeedsStandardIn,
@@ -45,33 +38,11 @@ from satuatap.beneficiaries.api_schemas import (
 from satuatap.beneficiaries.errors import BeneficiaryRefused
 from satuatap.beneficiaries.models import Beneficiary, NeedsStandard
 from satuatap.core import identifiers
-from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import require, units_where
 from satuatap.organizations.selectors import unit_for
 
 router = Router(tags=["beneficiaries"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 CANDIDATES = {200: list[CandidateOut | HiddenCandidateOut], **ERRORS}
-
-
-# --- scope ------------------------------------------------------------------------------------
-
-
-def _require_somewhere(user, capability: str) -> Unit:
-    """The user's first unit with ``capability``; 403 when they have none."""
-    units = units_where(user, capability)
-    if not units:
-        raise PermissionDenied(_("Your role does not allow this action."))
-    return units[0]
-
-
-def _unit(user, unit_id: int | None, capability: str) -> Unit:
-    """The unit asked for (404 outside the user's units), else their first unit with ``capability``."""
-    if unit_id is None:
-        return _require_somewhere(user, capability)
-    unit = unit_for(user, unit_id, capability="beneficiaries.view")
-    require(user, capability, unit)
-    return unit
 
 
 def _detail(user, beneficiary: Beneficiary) -> Beneficiary:
@@ -111,7 +82,12 @@ def _candidates(user, institution_id: int, probe: matching.Probe) -> list[dict]:
 # --- reads ------------------------------------------------------------------------------------
 
 
-@router.get("", response={200: list[BeneficiaryOut], **ERRORS}, summary="Search beneficiaries in your units")
+@router.get(
+    "",
+    response={200: list[BeneficiaryOut], **ERRORS},
+    summary="Search beneficiaries in your units",
+    operation_id="satuatap_beneficiaries_api_list_beneficiaries",
+)
 @paginate(LimitOffsetPagination)
 def list_beneficiaries(request, filters: Query[BeneficiaryFilter]):
     within = None
@@ -123,7 +99,10 @@ def list_beneficiaries(request, filters: Query[BeneficiaryFilter]):
 
 
 @router.get(
-    "/{int:beneficiary_id}", response={200: BeneficiaryDetailOut, **ERRORS}, summary="One beneficiary (NIK/KK masked)"
+    "/{int:beneficiary_id}",
+    response={200: BeneficiaryDetailOut, **ERRORS},
+    summary="One beneficiary (NIK/KK masked)",
+    operation_id="satuatap_beneficiaries_api_get_beneficiary",
 )
 def get_beneficiary(request, beneficiary_id: int):
     return _detail(request.user, selectors.beneficiary_for(request.user, beneficiary_id))
@@ -133,6 +112,7 @@ def get_beneficiary(request, beneficiary_id: int):
     "/{int:beneficiary_id}/identifiers",
     response={200: IdentifiersOut, **ERRORS},
     summary="The full NIK and KK (program officers and auditors; every read is audited)",
+    operation_id="satuatap_beneficiaries_api_get_identifiers",
 )
 def get_identifiers(request, beneficiary_id: int):
     beneficiary = selectors.beneficiary_for(request.user, beneficiary_id)
@@ -143,6 +123,7 @@ def get_identifiers(request, beneficiary_id: int):
     "/{int:beneficiary_id}/aid",
     response={200: list[AidOut], **ERRORS},
     summary="Help the person and their household received, from every unit of the institution",
+    operation_id="satuatap_beneficiaries_api_list_aid",
 )
 @paginate(LimitOffsetPagination)
 def list_aid(request, beneficiary_id: int):
@@ -153,6 +134,7 @@ def list_aid(request, beneficiary_id: int):
     "/{int:beneficiary_id}/candidates",
     response=CANDIDATES,
     summary="Records that may be the same person (outside your units: only where a match is held)",
+    operation_id="satuatap_beneficiaries_api_list_candidates",
 )
 def list_candidates(request, beneficiary_id: int):
     b = selectors.beneficiary_for(request.user, beneficiary_id)
@@ -163,9 +145,10 @@ def list_candidates(request, beneficiary_id: int):
     "/candidates",
     response=CANDIDATES,
     summary="Look for a person before registering them (nothing is saved)",
+    operation_id="satuatap_beneficiaries_api_probe_candidates",
 )
 def probe_candidates(request, payload: ProbeIn):
-    unit = _unit(request.user, payload.unit_id, "beneficiaries.manage")
+    unit = acting_unit(request.user, payload.unit_id, "beneficiaries.manage")
     probe = matching.Probe(
         full_name=" ".join(payload.name.split()),
         nik=identifiers.clean_nik(payload.nik, BeneficiaryRefused),
@@ -183,9 +166,14 @@ def probe_candidates(request, payload: ProbeIn):
 # --- writes -----------------------------------------------------------------------------------
 
 
-@router.post("", response={201: BeneficiaryDetailOut, **ERRORS}, summary="Register a beneficiary")
+@router.post(
+    "",
+    response={201: BeneficiaryDetailOut, **ERRORS},
+    summary="Register a beneficiary",
+    operation_id="satuatap_beneficiaries_api_create_beneficiary",
+)
 def create_beneficiary(request, payload: BeneficiaryIn):
-    unit = _unit(request.user, payload.unit_id, "beneficiaries.manage")
+    unit = acting_unit(request.user, payload.unit_id, "beneficiaries.manage")
     fields = payload.dict(exclude={"unit_id", "consent"})
     consent = payload.consent.dict() if payload.consent is not None else None
     beneficiary = services.beneficiary_register(actor=request.user, unit=unit, consent=consent, **fields)
@@ -196,7 +184,12 @@ def create_beneficiary(request, payload: BeneficiaryIn):
 NOT_CLEARED = ("full_name", "has_disability", "is_orphan", "chronic_illness", "single_parent")
 
 
-@router.patch("/{int:beneficiary_id}", response={200: BeneficiaryDetailOut, **ERRORS}, summary="Change a beneficiary")
+@router.patch(
+    "/{int:beneficiary_id}",
+    response={200: BeneficiaryDetailOut, **ERRORS},
+    summary="Change a beneficiary",
+    operation_id="satuatap_beneficiaries_api_update_beneficiary",
+)
 def update_beneficiary(request, beneficiary_id: int, payload: BeneficiaryPatch):
     beneficiary = selectors.beneficiary_for(request.user, beneficiary_id)
     fields = payload.dict(exclude_unset=True)
@@ -214,6 +207,7 @@ def update_beneficiary(request, beneficiary_id: int, payload: BeneficiaryPatch):
     "/{int:beneficiary_id}/status",
     response={201: StatusChangeOut, **ERRORS},
     summary="Move a beneficiary along the lifecycle, with the reason",
+    operation_id="satuatap_beneficiaries_api_change_status",
 )
 def change_status(request, beneficiary_id: int, payload: StatusIn):
     beneficiary = selectors.beneficiary_for(request.user, beneficiary_id)
@@ -227,6 +221,7 @@ def change_status(request, beneficiary_id: int, payload: StatusIn):
     "/{int:beneficiary_id}/assessments",
     response={201: AssessmentOut, **ERRORS},
     summary="Record a field assessment; returns the need score, the minimum needs and how they came about",
+    operation_id="satuatap_beneficiaries_api_create_assessment",
 )
 def create_assessment(request, beneficiary_id: int, payload: AssessmentIn):
     beneficiary = selectors.beneficiary_for(request.user, beneficiary_id)
@@ -254,9 +249,10 @@ def _standard_out(standard: NeedsStandard, in_force: NeedsStandard | None) -> Ne
     "/standards",
     response={200: list[NeedsStandardOut], **ERRORS},
     summary="The needs standards that apply at a unit (its own and those above) and those set below it",
+    operation_id="satuatap_beneficiaries_api_list_standards",
 )
 def list_standards(request, unit_id: int | None = Query(None, description="Default: your first unit.")):
-    unit = _unit(request.user, unit_id, "beneficiaries.view")
+    unit = acting_unit(request.user, unit_id, "beneficiaries.view")
     in_force = selectors.standard_for(unit, timezone.localdate())
     return [_standard_out(standard, in_force) for standard in selectors.standards_at(unit)]
 
@@ -265,9 +261,10 @@ def list_standards(request, unit_id: int | None = Query(None, description="Defau
     "/standards",
     response={201: NeedsStandardOut, **ERRORS},
     summary="Set a unit's needs standard from a date (admins and heads; replaces one of the same date)",
+    operation_id="satuatap_beneficiaries_api_set_standard",
 )
 def set_standard(request, payload: NeedsStandardIn):
-    unit = _unit(request.user, payload.unit_id, "beneficiaries.configure")
+    unit = acting_unit(request.user, payload.unit_id, "beneficiaries.configure")
     amounts = payload.amounts.dict(exclude_none=True)
     try:
         standard = services.standard_save(
@@ -288,120 +285,3 @@ def set_standard(request, payload: NeedsStandardIn):
 
 def _about_amounts(exc: BeneficiaryRefused) -> bool:
     return hasattr(exc, "error_dict") and any(field.endswith(("_base", "_per_member")) for field in exc.error_dict)
-
-
-# --- batch duplicate search -------------------------------------------------------------------------
-
-
-def _run_out(run) -> dict:
-    return {
-        "id": run.pk,
-        "status": run.status,
-        "created_at": run.created_at,
-        "finished_at": run.finished_at,
-        "records": run.records,
-        "clusters": len(run.clusters or []),
-        "seconds": run.seconds,
-        "too_empty": run.too_empty,
-    }
-
-
-def _record_out(record, visible: set[int]) -> dict:
-    if record.pk not in visible:
-        return {"in_scope": False, "unit": record.registered_unit.name}
-    return {
-        "in_scope": True,
-        "unit": record.registered_unit.name,
-        "id": record.pk,
-        "number": record.number,
-        "full_name": record.full_name,
-        "nik_masked": record.nik_masked,
-        "birth_date": record.birth_date,
-        "merged": record.is_merged,
-    }
-
-
-@router.get(
-    "/dedup-runs", response={200: list[DedupRunOut], **ERRORS}, summary="Batch duplicate searches of your registry"
-)
-@paginate(LimitOffsetPagination)
-def list_dedup_runs(request, unit_id: int | None = Query(None, description="Default: your first unit.")):
-    unit = _unit(request.user, unit_id, "beneficiaries.dedup")
-    return [_run_out(run) for run in selectors.dedup_runs_for(unit)]
-
-
-@router.post(
-    "/dedup-runs",
-    response={202: DedupRunOut, **ERRORS},
-    summary="Start a batch duplicate search over your institution's registry (one at a time)",
-)
-def start_dedup_run(request, payload: DedupRunIn):
-    unit = _unit(request.user, payload.unit_id, "beneficiaries.dedup")
-    return Status(202, _run_out(dedup.dedup_start(actor=request.user, unit=unit)))
-
-
-@router.get(
-    "/dedup-runs/{int:run_id}/pairs",
-    response={200: list[DedupPairOut], **ERRORS},
-    summary="A run's pairs in which you may see a record, filtered (unit, probability, reviewed)",
-)
-@paginate(LimitOffsetPagination)
-def list_dedup_pairs(request, run_id: int, filters: Query[DedupPairFilter]):
-    unit = _unit(request.user, filters.unit_id, "beneficiaries.dedup")
-    run = selectors.dedup_run_for(unit, run_id)
-    within = None
-    if filters.within_unit_id is not None:
-        within = unit_for(request.user, filters.within_unit_id, capability="beneficiaries.dedup")
-    pairs = selectors.dedup_pairs_for(
-        request.user,
-        run,
-        selectors.PairFilter(
-            within=within, low=filters.min_probability, high=filters.max_probability, reviewed=filters.reviewed
-        ),
-    )
-    return _PairPage(request.user, pairs)
-
-
-class _PairPage:
-    """The pairs as the paginator slices them, each page's visible records looked up at once."""
-
-    def __init__(self, user, pairs):
-        self.user, self.pairs = user, pairs
-
-    def count(self) -> int:
-        return self.pairs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window):
-        page = list(self.pairs[window])
-        visible = selectors.visible_among(self.user, page)
-        return [
-            {
-                "id": pair.pk,
-                "cluster": pair.cluster,
-                "probability": pair.probability,
-                "reasons": [dedup.reason_text(reason) for reason in pair.reasons],
-                "reviewed": pair.is_reviewed,
-                "decision": pair.decision,
-                "left": _record_out(pair.left, visible),
-                "right": _record_out(pair.right, visible),
-            }
-            for pair in page
-        ]
-
-
-@router.post(
-    "/dedup-runs/{int:run_id}/review",
-    response={200: DedupReviewOut, **ERRORS},
-    summary='Review pairs at once: "merged" (the later record into the earlier) or "different" people',
-)
-def review_dedup_pairs(request, run_id: int, payload: DedupReviewIn):
-    unit = _unit(request.user, payload.unit_id, "beneficiaries.dedup")
-    run = selectors.dedup_run_for(unit, run_id)
-    pairs = list(selectors.dedup_pairs_for(request.user, run).filter(pk__in=payload.pair_ids))
-    if len(pairs) != len(set(payload.pair_ids)):
-        raise Http404
-    done, refused = dedup.dedup_pairs_review(actor=request.user, unit=unit, pairs=pairs, decision=payload.decision)
-    return {"reviewed": done, "refused": refused}

@@ -1,7 +1,7 @@
 """Staff pages of the mustahik registry: list and search, register, one beneficiary, change,
 status. Thin views over ``beneficiaries.services`` and ``.selectors``; the other pages are in
-``views_records`` (consents, documents, merge, aid, privacy), ``views_assess`` (assessment,
-needs standard) and ``views_dedup`` (batch deduplication).
+``views.records`` (consents, documents, merge, aid, privacy), ``views.assessments`` (assessment,
+needs standard), ``views.dedup`` (batch deduplication) and ``views.imports`` (imports of lists).
 
 Every beneficiary fetched by id goes through ``selectors.beneficiary_for`` (404 outside the
 user's scope); every page needs a capability on the active unit (the unit switcher).
@@ -30,32 +30,13 @@ from satuatap.beneficiaries.forms import (
 from satuatap.beneficiaries.matching import Probe
 from satuatap.beneficiaries.models import TRANSITIONS, Asnaf, Status
 from satuatap.beneficiaries.services import STATUS_CAPABILITY
+from satuatap.beneficiaries.views.common import closed_redirect, page_unit, phone_shown
 from satuatap.core.exports import table_response
-from satuatap.core.identifiers import format_phone
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views_helpers import apply_service_error, query_int
 from satuatap.organizations.permissions import can, require
 from satuatap.regions import selectors as region_selectors
 
 PAGE = 25
-
-
-def _unit(request, capability: str = "beneficiaries.view"):
-    return active_unit(request, capability)
-
-
-def _int(value, default=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
-
-
-def _phone(value: str) -> str:
-    try:
-        return format_phone(value)
-    except Exception:  # noqa: BLE001 - an odd stored number is shown as stored, never a 500
-        return value
 
 
 def _can_change(user, beneficiary) -> bool:
@@ -64,15 +45,6 @@ def _can_change(user, beneficiary) -> bool:
         and not beneficiary.erased_at
         and can(user, "beneficiaries.manage", beneficiary.registered_unit)
     )
-
-
-def _closed_redirect(request, beneficiary):
-    """Merged and erased records are kept as they are: say so and go back to the record."""
-    if beneficiary.is_merged:
-        messages.error(request, _("This record was merged into another and can no longer be changed."))
-    else:
-        messages.error(request, _("This person's data was erased at their request; the record cannot be changed."))
-    return redirect("beneficiaries:detail", pk=beneficiary.pk)
 
 
 # --- list and search ------------------------------------------------------------------------------------
@@ -95,7 +67,7 @@ def _query(filters: dict) -> str:
 
 @login_required
 def beneficiary_list(request):
-    unit = _unit(request)
+    unit = page_unit(request)
     filters = _filters(request)
     rows = selectors.search(request.user, within=unit, **filters)
     fmt = request.GET.get("format")
@@ -152,7 +124,7 @@ def beneficiary_list(request):
 @login_required
 def beneficiary_search(request):
     """The results fragment of the search box and filters (htmx)."""
-    unit = _unit(request)
+    unit = page_unit(request)
     filters = _filters(request)
     rows = selectors.search(request.user, within=unit, **filters)
     query = _query(filters)
@@ -180,7 +152,7 @@ def _nik_region_note(request, form, beneficiary) -> None:
 
 @login_required
 def beneficiary_create(request):
-    unit = _unit(request, "beneficiaries.manage")
+    unit = page_unit(request, "beneficiaries.manage")
     form = BeneficiaryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,8 +179,8 @@ def beneficiary_create(request):
 def beneficiary_candidates(request):
     """Likely duplicates of the person being typed in, from the whole institution (htmx side panel):
     a record outside the user's scope shows only the office that holds it."""
-    unit = _unit(request, "beneficiaries.manage")
-    exclude = _int(request.POST.get("exclude"))
+    unit = page_unit(request, "beneficiaries.manage")
+    exclude = query_int(request.POST.get("exclude"))
     probe = probe_from(request.POST, exclude=(exclude,) if exclude else ())
     candidates = [] if probe.is_empty else selectors.candidates_for(request.user, unit.institution_id, probe)
     return render(request, "beneficiaries/_candidates.html", {"candidates": candidates, "empty": probe.is_empty})
@@ -219,7 +191,7 @@ def beneficiary_edit(request, pk):
     beneficiary = selectors.beneficiary_for(request.user, pk)
     require(request.user, "beneficiaries.manage", beneficiary.registered_unit)
     if beneficiary.is_merged or beneficiary.erased_at:
-        return _closed_redirect(request, beneficiary)
+        return closed_redirect(request, beneficiary)
     form = BeneficiaryForm(request.POST or None, editing=beneficiary, initial=initial_from(beneficiary))
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +239,7 @@ def _next_statuses(user, beneficiary) -> list[tuple[str, str]]:
 
 @login_required
 def beneficiary_detail(request, pk):
-    unit = _unit(request)
+    unit = page_unit(request)
     user = request.user
     beneficiary = selectors.beneficiary_for(user, pk)
     open_record = not beneficiary.is_merged and not beneficiary.erased_at
@@ -283,7 +255,7 @@ def beneficiary_detail(request, pk):
         {
             "b": beneficiary,
             "unit": unit,
-            "phone": _phone(beneficiary.phone),
+            "phone": phone_shown(beneficiary.phone),
             "members": _members(user, beneficiary),
             "status_changes": beneficiary.status_changes.select_related("changed_by", "unit"),
             "assessments": beneficiary.assessments.select_related("unit", "assessed_by", "standard"),
@@ -319,7 +291,7 @@ def beneficiary_detail(request, pk):
 @require_POST
 def beneficiary_identifiers(request, pk):
     """The full NIK and KK, for roles that need them; each read is audited."""
-    _unit(request)
+    page_unit(request)
     beneficiary = selectors.beneficiary_for(request.user, pk)
     values = services.identifiers_read(actor=request.user, beneficiary=beneficiary)
     template = "beneficiaries/_identifiers.html" if request.htmx else "beneficiaries/identifiers.html"
@@ -332,10 +304,10 @@ def beneficiary_identifiers(request, pk):
 @login_required
 def beneficiary_status(request, pk):
     """Move the beneficiary along the lifecycle: only to the statuses that may follow, with a reason."""
-    _unit(request)
+    page_unit(request)
     beneficiary = selectors.beneficiary_for(request.user, pk)
     if beneficiary.is_merged or beneficiary.erased_at:
-        return _closed_redirect(request, beneficiary)
+        return closed_redirect(request, beneficiary)
     choices = _next_statuses(request.user, beneficiary)
     if not choices:
         raise PermissionDenied(
