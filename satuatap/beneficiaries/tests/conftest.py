@@ -13,7 +13,7 @@ import pytest
 
 from satuatap.beneficiaries.models import NeedCategory
 from satuatap.beneficiaries.services import beneficiary_register, standard_save
-from satuatap.collection.tests.conftest import _english  # noqa: F401  (fixture re-exported)
+from satuatap.collection.tests.conftest import english_messages  # noqa: F401  (fixture re-exported)
 from satuatap.organizations.models import Role
 from tests.factories import UserFactory, grant
 

@@ -78,7 +78,7 @@ def give(unit, donor, actor, *lines, channel="cash", key=None, day=DAY, **kwargs
     )
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, name="_english")
 def english_messages(client, settings):
     """These tests read messages in English: the services' (gettext) and the pages' (language cookie).
     Indonesian, the default, is checked by the translation tests and the browser tests."""

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from satuatap.beneficiaries.tests.conftest import _english, registry  # noqa: F401  (fixtures)
+from satuatap.beneficiaries.tests.conftest import english_messages, registry  # noqa: F401  (fixtures)
 from satuatap.distribution import services
 from satuatap.distribution.models import Application
 from satuatap.distribution.tests.conftest import apply_and_recommend, books, fund  # noqa: F401  (fixture)
