@@ -45,8 +45,8 @@ from satuatap.ledger.selectors import (
     periods_for,
     restriction_choices,
 )
+from satuatap.ledger.services import EXTERNAL_SOURCES
 from satuatap.ledger.services.journal import OWNED_ELSEWHERE, reversible_in_ledger
-from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.ledger.services.restrictions import UnknownPurpose
 from satuatap.ledger.work import next_actor
 from satuatap.organizations.permissions import can, require

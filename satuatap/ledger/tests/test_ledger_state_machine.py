@@ -24,8 +24,7 @@ from satuatap.ledger.models import (
     Source,
 )
 from satuatap.ledger.reports import MonthRange, trial_balance
-from satuatap.ledger.services import LineSpec
-from satuatap.ledger.services.posting import EXTERNAL_SOURCES
+from satuatap.ledger.services import EXTERNAL_SOURCES, LineSpec
 
 from .conftest import cash_code
 

@@ -2,7 +2,7 @@
 
 The rules are those of ``entry_post``, applied by the same functions
 (``resolve_lines``, ``validate_lines``, ``fingerprint``, ``check_period_open``,
-``_position_deltas``, ``_balance_rows``); only the writing is set-wise. Every entry
+``position_deltas``, ``balance_rows``); only the writing is set-wise. Every entry
 still balances in total, per fund and per office, and carries its own unique request key, but
 the entries and their lines go in with one ``COPY`` each (PostgreSQL; batched
 inserts elsewhere) and the rollups with one aggregated upsert per table instead of
@@ -23,23 +23,25 @@ from django.utils.translation import gettext as _
 
 from satuatap.ledger.errors import EntryRefused, IdempotencyConflict
 from satuatap.ledger.models import EntryStatus, FundPosition, JournalEntry, JournalLine, LedgerBalance, Source
-from satuatap.ledger.services.posting import (
-    BALANCE_COLUMNS,
-    BALANCE_KEY,
-    ENTRY_INSERT_COLUMNS,
+from satuatap.ledger.services.posting.rules import (
     MAX_LINES,
-    POSITION_COLUMNS,
-    POSITION_KEY,
     LineSpec,
-    _balance_rows,
-    _position_deltas,
-    _upsert,
     check_period_open,
     check_works_in,
     fingerprint,
-    merged_balance_rows,
     resolve_lines,
     validate_lines,
+)
+from satuatap.ledger.services.posting.tables import (
+    BALANCE_COLUMNS,
+    BALANCE_KEY,
+    ENTRY_INSERT_COLUMNS,
+    POSITION_COLUMNS,
+    POSITION_KEY,
+    balance_rows,
+    merged_balance_rows,
+    position_deltas,
+    upsert,
 )
 from satuatap.organizations.models import Unit
 
@@ -293,9 +295,9 @@ def entries_post_bulk(*, actor, unit: Unit, entries: list[BulkEntry], source: st
         ),
     )
     all_lines = [line for lines in resolved for line in lines]
-    positions = _position_deltas(all_lines)
+    positions = position_deltas(all_lines)
     if positions:
-        _upsert(
+        upsert(
             FundPosition._meta.db_table,
             POSITION_COLUMNS,
             POSITION_KEY,
@@ -305,7 +307,7 @@ def entries_post_bulk(*, actor, unit: Unit, entries: list[BulkEntry], source: st
     balances = merged_balance_rows(
         row
         for entry, lines in zip(entries, resolved, strict=True)
-        for row in _balance_rows(institution_id, entry.entry_date, source, lines)
+        for row in balance_rows(institution_id, entry.entry_date, source, lines)
     )
-    _upsert(LedgerBalance._meta.db_table, BALANCE_COLUMNS, BALANCE_KEY, ["debit", "credit"], balances)
+    upsert(LedgerBalance._meta.db_table, BALANCE_COLUMNS, BALANCE_KEY, ["debit", "credit"], balances)
     return ids
