@@ -205,7 +205,7 @@ def duck_changes_in_funds(duck, root_path: str, first: date, last: date) -> dict
 
 
 def ours_changes_in_funds(user, unit, period) -> dict:
-    from satuatap.ledger.reports import changes_in_funds
+    from satuatap.ledger.selectors import changes_in_funds
 
     items = []
     for fund, c in changes_in_funds(user, unit, period, consolidated=True).current.items():
