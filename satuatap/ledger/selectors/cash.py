@@ -61,7 +61,7 @@ class CashActivity(models.TextChoices):
     OTHER = "other", gettext_lazy("Other")
 
 
-ACTIVITY_SECTION = {
+ACTIVITY_SECTION: dict[str, str] = {
     **dict.fromkeys(CashActivity.values, CashSection.OPERATING),
     **dict.fromkeys(
         [CashActivity.FIXED_ASSETS, CashActivity.MANAGED_ASSETS, CashActivity.OTHER_ASSETS], CashSection.INVESTING
@@ -73,7 +73,7 @@ ACTIVITY_SECTION = {
     **dict.fromkeys([CashActivity.FUND_BALANCE, CashActivity.CASH_ACCOUNTS, CashActivity.OTHER], CashSection.OTHER),
 }
 # Receipts and distributions are told apart by fund; both infak funds make one line.
-_FUND_PREFIX = {
+_FUND_PREFIX: dict[str, str] = {
     FundKind.ZAKAT: "zakat",
     FundKind.INFAK: "infak",
     FundKind.INFAK_RESTRICTED: "infak",
@@ -81,7 +81,7 @@ _FUND_PREFIX = {
     FundKind.NON_HALAL: "non_halal",
     FundKind.AMIL: "amil",
 }
-_ROLE_ACTIVITY = {
+_ROLE_ACTIVITY: dict[str, str] = {
     AccountRole.OPERATING_EXPENSE: CashActivity.AMIL_OPERATING,
     AccountRole.AMIL_SHARE_PAID: CashActivity.AMIL_SHARE,
     AccountRole.AMIL_SHARE_RECEIVED: CashActivity.AMIL_SHARE,

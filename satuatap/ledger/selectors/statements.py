@@ -157,7 +157,7 @@ def general_ledger(
     if fund is not None:
         lines = lines.filter(fund=fund)
     running = opening
-    out = []
+    out: list[LedgerLine] = []
     total_debit = total_credit = 0
     for line in lines.iterator(chunk_size=2000):
         running += natural(account, line.debit - line.credit)

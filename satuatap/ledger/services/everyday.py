@@ -37,7 +37,7 @@ class AmilCostCategory(models.TextChoices):
 # Words by which the usual account of a category is recognised in the chart (Indonesian and
 # English names); the standard chart names them "Beban pegawai amil", "Beban umum dan
 # administrasi amil" and "Beban amil lainnya".
-CATEGORY_WORDS = {
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     AmilCostCategory.SALARIES: ("pegawai", "gaji", "karyawan", "salar", "staff", "employee"),
     AmilCostCategory.RENT: ("umum", "administrasi", "sewa", "general", "rent"),
     AmilCostCategory.UTILITIES: ("umum", "administrasi", "listrik", "utilit", "general"),

@@ -8,6 +8,7 @@ package's docstring): the period row share-locked, the entry row, ``FundPosition
 """
 
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -122,7 +123,7 @@ def insert_posted_pg(
         "WHERE (id, code) IN (SELECT * FROM unnest(%s::bigint[], %s::varchar[])) AND (is_active OR %s) "
         "FOR SHARE) AS a)"
     ]
-    params = [[pk for pk, _code in checked], [code for _pk, code in checked], allow_inactive]
+    params: list[Any] = [[pk for pk, _code in checked], [code for _pk, code in checked], allow_inactive]
     guard = "(SELECT n FROM acc) = %s"
     if period is not None:
         # The month's row, share-locked as check_period_open would: a close waits for this posting.

@@ -143,6 +143,8 @@ def resolve_lines(
     units = units or {}
     resolved = []
     for number, spec in enumerate(specs, start=1):
+        account: Account | None
+        fund: Fund | None
         if isinstance(spec.account, Account):
             account = spec.account
             if account.institution_id != institution_id:

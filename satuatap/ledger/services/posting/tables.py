@@ -6,6 +6,7 @@ existing rows by ``upsert``, sorted by key (posting's lock order).
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -103,7 +104,7 @@ def contra_roles(lines) -> list[str]:
     That account is the largest line of the same office, fund and restriction on the other
     side that is not money (the first such line on a tie); "cash" when only money is there.
     """
-    other_side: dict[tuple, object] = {}
+    other_side: dict[tuple, Any] = {}  # a ResolvedLine or a JournalLine
     for line in lines:
         if line.account.role in MONEY_ROLES:
             continue
