@@ -27,14 +27,13 @@ from satuatap.ledger.api.schemas import (
 )
 @paginate(LimitOffsetPagination)
 def list_accounts(request, filters: Query[AccountFilter]):
-    accounts = selectors.accounts_for(request.user, ledger_unit(request.user, filters.unit_id))
-    if filters.active is not None:
-        accounts = accounts.filter(is_active=filters.active)
-    if filters.role:
-        accounts = accounts.filter(role=filters.role)
-    if filters.fund_kind:
-        accounts = accounts.filter(fund_kind=filters.fund_kind)
-    return accounts
+    return selectors.chart_for(
+        request.user,
+        ledger_unit(request.user, filters.unit_id),
+        active=filters.active,
+        role=filters.role,
+        fund_kind=filters.fund_kind,
+    )
 
 
 @router.get(

@@ -1,7 +1,6 @@
 """Balances and the PSAK 109 statements over the REST API, from ``ledger.selectors`` (scoped with
 ``ledger.view``)."""
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query
@@ -99,14 +98,8 @@ def general_ledger(
     limit: int = Query(1000, ge=1, le=10000),
 ):
     unit, period, _compare = _report_args(request.user, query)
-    account = selectors.accounts_for(request.user, unit).filter(pk=account_id).first()
-    if account is None:
-        raise Http404
-    fund = None
-    if fund_kind:
-        fund = selectors.funds_for(request.user, unit).filter(kind=fund_kind).first()
-        if fund is None:
-            raise Http404
+    account = selectors.chart_account(request.user, unit, account_id)
+    fund = selectors.chart_fund(request.user, unit, fund_kind) if fund_kind else None
     result = selectors.general_ledger(
         request.user, unit, account, period, consolidated=query.consolidated, fund=fund, limit=limit
     )

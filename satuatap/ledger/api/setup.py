@@ -115,7 +115,7 @@ def set_amil_rate(request, payload: AmilRateIn):
         fund_kind=payload.fund_kind,
         basis_points=payload.basis_points,
     )
-    return selectors.amil_rates_for(request.user, unit).get(pk=rate.pk)
+    return selectors.amil_rate_for(request.user, unit, rate.pk)
 
 
 @router.post(

@@ -1,9 +1,10 @@
 """Every read of the fund ledger. Import selectors from here.
 
 Books (``books``): ``fund_available`` (unscoped, for services), ``restriction_choices``,
-``funds_for``, ``accounts_for``, ``account_for``, ``entries_for``, ``entry_for``,
-``entry_with_lines``, ``entry_lines``, ``drafts_for``, ``reversals_for``, ``periods_for``,
-``amil_rates_for``, ``books_institution``, ``transfer_unit_for``.
+``funds_for``, ``accounts_for``, ``chart_for``, ``chart_account``, ``chart_fund``, ``account_for``,
+``entries_for``, ``entry_for``, ``entry_with_lines``, ``entry_lines``, ``drafts_for``,
+``reversals_for``, ``periods_for``, ``amil_rates_for``, ``amil_rate_for``, ``books_institution``,
+``transfer_unit_for``.
 PSAK 109 statements, plain data for pages, PDF, XLSX and the API (``figures``: ``MonthRange``,
 ``Comparative``, scope, periods and signs; ``statements``: ``trial_balance``, ``general_ledger``,
 ``financial_position``, ``changes_in_funds``, ``managed_assets``; ``cash``: ``cash_flows``;
@@ -13,8 +14,12 @@ PSAK 109 statements, plain data for pages, PDF, XLSX and the API (``figures``: `
 from satuatap.ledger.selectors.books import (
     account_for,
     accounts_for,
+    amil_rate_for,
     amil_rates_for,
     books_institution,
+    chart_account,
+    chart_for,
+    chart_fund,
     drafts_for,
     entries_for,
     entry_for,
@@ -78,11 +83,15 @@ __all__ = [
     "TrialBalanceRow",
     "account_for",
     "accounts_for",
+    "amil_rate_for",
     "amil_rates_for",
     "books_institution",
     "cash_activity",
     "cash_flows",
     "changes_in_funds",
+    "chart_account",
+    "chart_for",
+    "chart_fund",
     "drafts_for",
     "entries_for",
     "entry_for",

@@ -84,6 +84,36 @@ def accounts_for(user, institution: Unit, *, active_only: bool = False) -> Query
     return accounts.order_by("code")
 
 
+def chart_for(
+    user, institution: Unit, *, active: bool | None = None, role: str | None = None, fund_kind: str | None = None
+) -> QuerySet[Account]:
+    """``accounts_for`` narrowed as the API's list asks: by state (``active`` True or False), role, fund."""
+    accounts = accounts_for(user, institution)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
+    if role:
+        accounts = accounts.filter(role=role)
+    if fund_kind:
+        accounts = accounts.filter(fund_kind=fund_kind)
+    return accounts
+
+
+def chart_account(user, institution: Unit, pk) -> Account:
+    """One account of ``institution``'s chart as ``accounts_for`` shows it to the user; 404 otherwise."""
+    account = accounts_for(user, institution).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def chart_fund(user, institution: Unit, kind: str) -> Fund:
+    """The fund of ``kind`` of ``institution``, if the user may read its ledger; 404 otherwise."""
+    fund = funds_for(user, institution).filter(kind=kind).first()
+    if fund is None:
+        raise Http404
+    return fund
+
+
 def entries_for(
     user,
     *,
@@ -219,3 +249,8 @@ def amil_rates_for(user, institution: Unit) -> QuerySet[AmilRate]:
     if not _sees_institution(user, institution):
         return AmilRate.objects.none()
     return AmilRate.objects.filter(institution_id=institution.institution_id).order_by("fund_kind")
+
+
+def amil_rate_for(user, institution: Unit, pk) -> AmilRate:
+    """One amil share rate of ``institution``, if the user may read its ledger (``DoesNotExist`` otherwise)."""
+    return amil_rates_for(user, institution).get(pk=pk)
