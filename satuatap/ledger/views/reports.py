@@ -17,7 +17,7 @@ from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source
 from satuatap.ledger.pillars import pillar_labels
 from satuatap.ledger.selectors import accounts_for
-from satuatap.ledger.views import sheets
+from satuatap.ledger.views import sheets as report_sheets
 
 TABS = {
     "financial-position": gettext_lazy("Financial position"),
@@ -46,23 +46,23 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
     comparison = period.previous_year() if compare else None
     if slug == "trial-balance":
         result = selectors.trial_balance(user, unit, period, consolidated=consolidated, compare=comparison)
-        return result, [sheets.trial_balance(result)]
+        return result, [report_sheets.trial_balance(result)]
     if slug == "financial-position":
         result = selectors.financial_position(user, unit, period, consolidated=consolidated, compare=comparison)
-        return result, [sheets.financial_position(result)]
+        return result, [report_sheets.financial_position(result)]
     if slug == "changes-in-funds":
         result = selectors.changes_in_funds(user, unit, period, consolidated=consolidated, compare=comparison)
-        return result, [sheets.changes_in_funds(result, pillar_labels(unit.institution_id))]
+        return result, [report_sheets.changes_in_funds(result, pillar_labels(unit.institution_id))]
     if slug == "cash-flows":
         result = selectors.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
         spans = [_span(p) for p in (period, comparison) if p is not None]
-        return result, [sheets.cash_flows(result, *spans)]
+        return result, [report_sheets.cash_flows(result, *spans)]
     if slug == "managed-assets":
         result = selectors.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
-        return result, [sheets.managed_assets(result)]
+        return result, [report_sheets.managed_assets(result)]
     if slug == "general-ledger":
         gl = selectors.general_ledger(user, unit, account, period, consolidated=consolidated, limit=5000)
-        return selectors.Comparative(gl), [sheets.general_ledger(gl)]
+        return selectors.Comparative(gl), [report_sheets.general_ledger(gl)]
     raise Http404
 
 
@@ -134,7 +134,7 @@ def report(request, slug):
         )
         context["chart"] = report_chart(slug, result, context["period_label"])
         if slug == "cash-flows":
-            context["cash_flow_tables"] = sheets.cash_flow_tables(result)
+            context["cash_flow_tables"] = report_sheets.cash_flow_tables(result)
         fmt = request.GET.get("format")
         span = f"{period.start_year}{period.start_month:02d}-{period.end_year}{period.end_month:02d}"
         filename = f"{slug}-{data['unit'].code}-{span}"
