@@ -6,7 +6,7 @@ export of the same data.
   ``COPY ... TO STDOUT`` into a CSV file, which DuckDB turns into Parquet with explicit types.
   It is skipped when the folder already holds an export of the same rows (``manifest.json``).
 * ``duck_changes_in_funds`` and ``duck_collection`` compute, from the Parquet files only and in
-  SQL over the raw lines (DuckDB has no rollups), what ``ledger.reports.changes_in_funds``
+  SQL over the raw lines (DuckDB has no rollups), what ``ledger.selectors.changes_in_funds``
   (consolidated Laporan Perubahan Dana) and ``collection.reports.collection_report`` (the
   collection dashboard: headline figures and the tables by unit, fund, type, channel and month)
   give for the whole institution.
@@ -205,7 +205,7 @@ def duck_changes_in_funds(duck, root_path: str, first: date, last: date) -> dict
 
 
 def ours_changes_in_funds(user, unit, period) -> dict:
-    from satuatap.ledger.reports import changes_in_funds
+    from satuatap.ledger.selectors import changes_in_funds
 
     items = []
     for fund, c in changes_in_funds(user, unit, period, consolidated=True).current.items():

@@ -35,7 +35,7 @@ def world():
     from django.db import connection
 
     from bench.generate import year_lines
-    from satuatap.ledger.reports import MonthRange
+    from satuatap.ledger.selectors import MonthRange
     from satuatap.organizations.models import Unit, UnitKind
 
     try:

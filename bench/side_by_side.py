@@ -241,7 +241,7 @@ def _timed(function, rounds: int) -> tuple[float, object]:
 
 def analytics_figures(ctx, *, rounds: int) -> dict:
     from bench import analytics
-    from satuatap.ledger.reports import MonthRange
+    from satuatap.ledger.selectors import MonthRange
 
     folder = RESULTS_DIR / "parquet"
     exported = analytics.export(ctx.root.pk, folder)

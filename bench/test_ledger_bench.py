@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 
 from bench.generate import YEAR, check
-from satuatap.ledger import reports
+from satuatap.ledger import selectors as reports
 from satuatap.ledger.models import Source
 from satuatap.ledger.services import LineSpec, entry_post
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from satuatap.ledger.models import AccountRole as R
 from satuatap.ledger.models import Asnaf, FundKind, Pillar, ReceiptKind
 
-FUND_NAMES = {
+FUND_NAMES: dict[str, str] = {
     FundKind.ZAKAT: "Dana zakat",
     FundKind.INFAK: "Dana infak/sedekah tidak terikat",
     FundKind.INFAK_RESTRICTED: "Dana infak/sedekah terikat",

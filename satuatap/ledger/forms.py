@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import MonthField, add_service_errors
 from satuatap.ledger.models import MONEY_ROLES, AccountRole, Asnaf, FundKind, Pillar, ReceiptKind, Source
-from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.selectors import MonthRange
 from satuatap.ledger.services import (
     AmilCostCategory,
     LineSpec,

@@ -10,6 +10,8 @@ unit and fund) are rollups of the lines, written in the same transaction as the
 lines by ``ledger.services.posting``; reports read them instead of the lines.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -209,6 +211,9 @@ class Fund(models.Model):
 class Account(models.Model):
     """An account of the institution's chart. Never deleted once used: deactivated instead."""
 
+    # Who makes a change, for its history row (django-simple-history reads it when it is set).
+    _history_user: Any
+
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
@@ -312,6 +317,13 @@ class JournalEntry(models.Model):
     proposed lines in ``draft_lines`` until it is approved, so that every
     ``JournalLine`` is a posted, immutable line.
     """
+
+    # Set on the object, never stored: whether posting returned an entry posted before under the
+    # same request key (``replayed``), the API's plain rows of its lines (``api_lines``), and the
+    # history's switch for a posted entry, which gets no history row (``skip_history_when_saving``).
+    replayed: bool
+    api_lines: list[dict]
+    skip_history_when_saving: bool
 
     # No index of their own for institution and unit: the unique request key, the source
     # reference and the (unit, date) indexes begin with them (fewer indexes to keep per entry).
@@ -530,6 +542,9 @@ class FundPosition(models.Model):
 
 class AmilRate(models.Model):
     """The amil share taken from a fund's receipts, in basis points (1250 = 12.5%)."""
+
+    # Who makes a change, for its history row (django-simple-history reads it when it is set).
+    _history_user: Any
 
     institution = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
     fund_kind = models.CharField(_("fund"), max_length=20, choices=FundKind.choices)

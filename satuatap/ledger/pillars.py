@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.core.errors import Refusals
+from satuatap.core.text import squash
 from satuatap.ledger.chart import PILLAR_NAMES
 from satuatap.ledger.errors import AccountRefused
 from satuatap.ledger.models import Account, AccountRole, AccountType, FundKind, InstitutionPillar, Pillar
@@ -89,7 +90,7 @@ def pillar_save(*, actor, institution: Unit, code: str, name: str, is_active: bo
     institution = institution if institution.is_institution else Unit.objects.get(pk=institution.institution_id)
     require(actor, "ledger.configure", institution)
     code = (code or "").strip().lower()
-    name = " ".join((name or "").split())
+    name = squash(name)
     refusals = Refusals()  # the code and the name at once
     with refusals.check():
         if not code or len(code) > 16 or not code.replace("_", "").replace("-", "").isalnum():

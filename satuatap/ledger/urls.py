@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satuatap.ledger import report_views, views
+from satuatap.ledger import views
 
 app_name = "ledger"
 urlpatterns = [
@@ -20,5 +20,5 @@ urlpatterns = [
     path("ledger/amil/", views.amil, name="amil"),
     path("ledger/periods/", views.periods, name="periods"),
     path("ledger/opening/", views.opening_import, name="opening_import"),
-    path("ledger/reports/<slug:slug>/", report_views.report, name="report"),
+    path("ledger/reports/<slug:slug>/", views.report, name="report"),
 ]

@@ -1,6 +1,8 @@
 """Every write to the fund ledger. Import services from here.
 
-Posting (for other apps): ``entry_post``, ``LineSpec``.
+Posting (for other apps): ``entry_post``, ``LineSpec``, ``EXTERNAL_SOURCES`` (the sources they may
+post), ``fund_positions_hold`` (see the lock order in ``services.posting``); for imports
+``entries_post_bulk``, ``BulkEntry``, ``allocate_ids``, ``insert_rows``, ``check_period_open``.
 Journal: ``entry_reverse`` (its form asks ``reversal_fields_check``), ``manual_entry_draft``,
 ``manual_entry_update``, ``manual_entry_approve``, ``manual_entry_discard``.
 Setup: ``chart_create_default``, ``account_create``, ``account_update``, ``amil_rate_set`` (their forms
@@ -47,16 +49,29 @@ from satuatap.ledger.services.lookups import (
     receivable_account,
 )
 from satuatap.ledger.services.periods import opening_balance_check, opening_balance_import, period_close
-from satuatap.ledger.services.posting import LineSpec, entry_post, fund_positions_hold
+from satuatap.ledger.services.posting import (
+    EXTERNAL_SOURCES,
+    BulkEntry,
+    LineSpec,
+    allocate_ids,
+    check_period_open,
+    entries_post_bulk,
+    entry_post,
+    fund_positions_hold,
+    insert_rows,
+)
 from satuatap.ledger.services.transfers import TransferKind, transfer_post
 
 __all__ = [
+    "EXTERNAL_SOURCES",
     "AmilCostCategory",
+    "BulkEntry",
     "LineSpec",
     "TransferKind",
     "account_create",
     "account_fields_check",
     "account_update",
+    "allocate_ids",
     "amil_cost_account",
     "amil_cost_draft",
     "amil_rate_check",
@@ -65,13 +80,16 @@ __all__ = [
     "amil_share_allocate_receipt",
     "bank_interest_draft",
     "cash_account",
+    "check_period_open",
     "chart_create_default",
     "check_money_account",
     "distribution_account",
+    "insert_rows",
     "inventory_account",
     "receivable_account",
     "reversal_fields_check",
     "receipt_accounts",
+    "entries_post_bulk",
     "entry_post",
     "fund_positions_hold",
     "everyday_fields_check",

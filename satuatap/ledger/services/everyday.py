@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.errors import Refusals
+from satuatap.core.money import is_whole_rupiah
 from satuatap.ledger.errors import ChartMissing, EntryRefused
 from satuatap.ledger.models import Account, AccountRole, FundKind, JournalEntry, ReceiptKind
 from satuatap.ledger.services.journal import manual_entry_draft
 from satuatap.ledger.services.lookups import check_money_account, receipt_accounts
-from satuatap.ledger.services.posting import MAX_AMOUNT, LineSpec, check_period_open
+from satuatap.ledger.services.posting import LineSpec, check_period_open
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -36,7 +37,7 @@ class AmilCostCategory(models.TextChoices):
 # Words by which the usual account of a category is recognised in the chart (Indonesian and
 # English names); the standard chart names them "Beban pegawai amil", "Beban umum dan
 # administrasi amil" and "Beban amil lainnya".
-CATEGORY_WORDS = {
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     AmilCostCategory.SALARIES: ("pegawai", "gaji", "karyawan", "salar", "staff", "employee"),
     AmilCostCategory.RENT: ("umum", "administrasi", "sewa", "general", "rent"),
     AmilCostCategory.UTILITIES: ("umum", "administrasi", "listrik", "utilit", "general"),
@@ -66,7 +67,7 @@ def everyday_fields_check(
             check_period_open(unit.institution_id, entry_date)
     if amount is not _UNSET:
         with refusals.check():
-            if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+            if not is_whole_rupiah(amount):
                 raise EntryRefused(_("Enter a positive whole number of rupiah."), field="amount")
     if money_account is not _UNSET:
         with refusals.check():

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,7 +159,7 @@ def entry_reverse(
 
 def _check_draft(actor, unit: Unit, entry_date, memo: str, lines: list[LineSpec]) -> tuple[list, int]:
     """Check a draft; refuse naming every bad part at once (the date, the memo, the lines)."""
-    refusals: list[LedgerError] = []
+    refusals: list[ValidationError] = []
     try:
         check_period_open(unit.institution_id, entry_date)
     except LedgerError as exc:
@@ -178,6 +179,7 @@ def _check_draft(actor, unit: Unit, entry_date, memo: str, lines: list[LineSpec]
         raise refusals[0]  # its own type, as before
     if refusals:
         raise EntryRefused(combined(refusals))
+    assert resolved is not None  # no refusal: the lines were resolved
     draft_lines = [{**spec.as_json(), "unit": line.unit.pk} for spec, line in zip(lines, resolved, strict=True)]
     return draft_lines, total
 
@@ -255,8 +257,7 @@ def _draft_authors(entry: JournalEntry) -> set[int]:
     authors = {entry.created_by_id, entry.updated_by_id}
     for row in entry.history.values("created_by_id", "updated_by_id", "history_user_id"):
         authors.update(row.values())
-    authors.discard(None)
-    return authors
+    return {author for author in authors if author is not None}
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -108,7 +109,7 @@ def _post_closing_entries(actor, institution: Unit, year: int) -> None:
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
         .order_by("unit_id", "account_id", "fund_id", "restriction", "counterparty_id")
     )
-    per_unit: dict[int, list[dict]] = defaultdict(list)
+    per_unit: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         if row["debit"] != row["credit"]:
             per_unit[row["unit_id"]].append(row)
@@ -226,6 +227,7 @@ def opening_balance_import(*, actor, unit: Unit, as_of: date, rows: list[LineSpe
     """
     require(actor, "ledger.post", unit)
     resolved = opening_balance_check(unit=unit, as_of=as_of, rows=rows)
+    assert resolved is not None  # rows were given: they come back resolved
     entry = post_lines(
         actor=actor,
         unit=unit,

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ def transfer_post(
     if entry_date is None:
         entry_date = timezone.localdate(timezone=from_unit.tzinfo)
     # Every bad field at once: the receiving office, the amount and the day.
-    refusals: list[LedgerError] = []
+    refusals: list[ValidationError] = []
     for check in (
         lambda: _check_direction(from_unit, to_unit, kind),
         lambda: _check_amount(amount),

@@ -6,8 +6,7 @@ from satuatap.core.errors import NotAllowed
 from satuatap.ledger import services
 from satuatap.ledger.errors import OpeningBalanceExists, PeriodClosed, PeriodRefused, ReversalRefused
 from satuatap.ledger.models import AmilShareMark, Fund, JournalEntry, LedgerBalance, Period, Source
-from satuatap.ledger.reports import MonthRange, changes_in_funds, trial_balance
-from satuatap.ledger.selectors import fund_available
+from satuatap.ledger.selectors import MonthRange, changes_in_funds, fund_available, trial_balance
 from satuatap.ledger.services import LineSpec
 
 from .conftest import DAY, cash_code, disburse, donate

@@ -219,6 +219,7 @@ def test_a_request_racing_on_the_same_key_writes_nothing_and_replays(ledger):
 
     from satuatap.ledger.models import JournalLine
     from satuatap.ledger.services import posting
+    from satuatap.ledger.services.posting import postgres
 
     w = ledger.world
     first = donate(w.branch_a, 5_000, key="race-1")
@@ -229,7 +230,7 @@ def test_a_request_racing_on_the_same_key_writes_nothing_and_replays(ledger):
             w.branch_a,
             [LineSpec(cash_code(w.branch_a), "zakat", debit=5_000), LineSpec("4110", "zakat", credit=5_000)],
         )
-        again = posting._post_pg(
+        again = postgres.post_pg(
             actor=None,
             unit=w.branch_a,
             entry_date=first.entry_date,

@@ -13,7 +13,7 @@ from satuatap.core.errors import NotAllowed
 from satuatap.ledger import services
 from satuatap.ledger.errors import EntryRefused, InsufficientFunds
 from satuatap.ledger.models import Account, EntryStatus, JournalEntry
-from satuatap.ledger.reports import MonthRange, cash_flows
+from satuatap.ledger.selectors import MonthRange, cash_flows
 
 from .conftest import DAY, cash_code, donate
 

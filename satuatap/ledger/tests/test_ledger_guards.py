@@ -7,8 +7,7 @@ from satuatap.core.errors import NotAllowed
 from satuatap.ledger import services
 from satuatap.ledger.errors import ApprovalRefused, EntryUnbalanced, InsufficientFunds, ReversalRefused
 from satuatap.ledger.models import EntryStatus, Fund, FundPosition, JournalEntry, JournalLine, Source
-from satuatap.ledger.reports import MonthRange, financial_position
-from satuatap.ledger.selectors import fund_available
+from satuatap.ledger.selectors import MonthRange, financial_position, fund_available
 from satuatap.ledger.services import LineSpec
 from satuatap.organizations.models import Role
 from tests.factories import UserFactory, grant

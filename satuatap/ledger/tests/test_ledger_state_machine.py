@@ -23,9 +23,8 @@ from satuatap.ledger.models import (
     LedgerBalance,
     Source,
 )
-from satuatap.ledger.reports import MonthRange, trial_balance
-from satuatap.ledger.services import LineSpec
-from satuatap.ledger.services.posting import EXTERNAL_SOURCES
+from satuatap.ledger.selectors import MonthRange, trial_balance
+from satuatap.ledger.services import EXTERNAL_SOURCES, LineSpec
 
 from .conftest import cash_code
 

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from satuatap.core.exports import xlsx_bytes
 from satuatap.ledger import services
 from satuatap.ledger.models import Account, Source
-from satuatap.ledger.report_sheets import fund_positions
-from satuatap.ledger.reports import FundPositionRow
+from satuatap.ledger.selectors import FundPositionRow
 from satuatap.ledger.services import LineSpec
 from satuatap.ledger.tests.conftest import DAY, cash_code, disburse, donate, next_key
+from satuatap.ledger.views.sheets import fund_positions
 from tests.workbooks import header_row, row_of, value, workbook
 
 QUERY = f"?start={DAY.year}-01&end={DAY.year}-12"

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from satuatap.ledger import services
 from satuatap.ledger.models import Account
-from satuatap.ledger.reports import (
+from satuatap.ledger.selectors import (
     MonthRange,
     cash_flows,
     changes_in_funds,

@@ -4,8 +4,7 @@ from satuatap.core.errors import NotAllowed
 from satuatap.ledger import services
 from satuatap.ledger.errors import InsufficientFunds, TransferRefused
 from satuatap.ledger.models import Fund, JournalEntry, Source
-from satuatap.ledger.reports import MonthRange, trial_balance
-from satuatap.ledger.selectors import fund_available
+from satuatap.ledger.selectors import MonthRange, fund_available, trial_balance
 
 from .conftest import DAY, donate
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from satuatap.ledger import services
 from satuatap.ledger.errors import AmilRateAboveCap
 from satuatap.ledger.models import AmilRate
-from satuatap.ledger.services.posting import LineSpec
+from satuatap.ledger.services import LineSpec
 
 from .conftest import cash_code
 

@@ -1,4 +1,4 @@
-"""PSAK 109 statements as pages, PDF and XLSX, all from the same ``ledger.reports`` data."""
+"""PSAK 109 statements as pages, PDF and XLSX, all from the same data (``ledger.selectors``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,11 +12,12 @@ from satuatap.core.exports import MONEY, Sheet, heading_for, pdf_response, xlsx_
 from satuatap.core.formatting import figures_in_rupiah
 from satuatap.core.forms import month_label
 from satuatap.core.views_helpers import active_unit
-from satuatap.ledger import report_sheets, reports
+from satuatap.ledger import selectors
 from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source
 from satuatap.ledger.pillars import pillar_labels
 from satuatap.ledger.selectors import accounts_for
+from satuatap.ledger.views import sheets as report_sheets
 
 TABS = {
     "financial-position": gettext_lazy("Financial position"),
@@ -44,24 +45,24 @@ def _build(slug, user, unit, period, consolidated, compare, account=None):
     """(data for the template, sheets for XLSX) of one report."""
     comparison = period.previous_year() if compare else None
     if slug == "trial-balance":
-        result = reports.trial_balance(user, unit, period, consolidated=consolidated, compare=comparison)
+        result = selectors.trial_balance(user, unit, period, consolidated=consolidated, compare=comparison)
         return result, [report_sheets.trial_balance(result)]
     if slug == "financial-position":
-        result = reports.financial_position(user, unit, period, consolidated=consolidated, compare=comparison)
+        result = selectors.financial_position(user, unit, period, consolidated=consolidated, compare=comparison)
         return result, [report_sheets.financial_position(result)]
     if slug == "changes-in-funds":
-        result = reports.changes_in_funds(user, unit, period, consolidated=consolidated, compare=comparison)
+        result = selectors.changes_in_funds(user, unit, period, consolidated=consolidated, compare=comparison)
         return result, [report_sheets.changes_in_funds(result, pillar_labels(unit.institution_id))]
     if slug == "cash-flows":
-        result = reports.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
+        result = selectors.cash_flows(user, unit, period, consolidated=consolidated, compare=comparison)
         spans = [_span(p) for p in (period, comparison) if p is not None]
         return result, [report_sheets.cash_flows(result, *spans)]
     if slug == "managed-assets":
-        result = reports.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
+        result = selectors.managed_assets(user, unit, period, consolidated=consolidated, compare=comparison)
         return result, [report_sheets.managed_assets(result)]
     if slug == "general-ledger":
-        gl = reports.general_ledger(user, unit, account, period, consolidated=consolidated, limit=5000)
-        return reports.Comparative(gl), [report_sheets.general_ledger(gl)]
+        gl = selectors.general_ledger(user, unit, account, period, consolidated=consolidated, limit=5000)
+        return selectors.Comparative(gl), [report_sheets.general_ledger(gl)]
     raise Http404
 
 

@@ -2,7 +2,7 @@
 
 Each statement keeps its own shape in XLSX: sections, lines, subtotals as ``SUM``
 formulas and, where the statement is by fund, a column per fund and a total across
-funds. The figures are those of ``ledger.reports``; only the layout is made here.
+funds. The figures are those of ``ledger.selectors``; only the layout is made here.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from satuatap.core.exports import DATE, MONEY, Column, Row, Sheet
 from satuatap.core.formatting import tanggal
-from satuatap.ledger import reports
+from satuatap.ledger import selectors
 from satuatap.ledger.models import Asnaf, FundKind, Source
 
 
@@ -145,12 +145,12 @@ class StatementRow:
 
 
 SECTION_NET = {
-    reports.CashSection.OPERATING: gettext_lazy("Net cash from operating activities"),
-    reports.CashSection.INVESTING: gettext_lazy("Net cash from investing activities"),
-    reports.CashSection.FINANCING: gettext_lazy("Net cash from financing activities"),
-    reports.CashSection.OFFICES: gettext_lazy("Net cash between offices"),
-    reports.CashSection.FUNDS: gettext_lazy("Net cash between funds"),
-    reports.CashSection.OTHER: gettext_lazy("Net other cash flows"),
+    selectors.CashSection.OPERATING: gettext_lazy("Net cash from operating activities"),
+    selectors.CashSection.INVESTING: gettext_lazy("Net cash from investing activities"),
+    selectors.CashSection.FINANCING: gettext_lazy("Net cash from financing activities"),
+    selectors.CashSection.OFFICES: gettext_lazy("Net cash between offices"),
+    selectors.CashSection.FUNDS: gettext_lazy("Net cash between funds"),
+    selectors.CashSection.OTHER: gettext_lazy("Net other cash flows"),
 }
 
 
@@ -165,12 +165,12 @@ def cash_flow_tables(result) -> list[tuple[str | None, list[StatementRow]]]:
         if not any(f.opening or f.sections for f in flows):
             continue
         rows = []
-        for section in reports.CashSection:
+        for section in selectors.CashSection:
             found = [{li.activity: li.net for s in f.sections if s.section == section for li in s.lines} for f in flows]
             if not any(found):
                 continue
             rows.append(StatementRow("section", section.label))
-            for activity in reports.CashActivity:
+            for activity in selectors.CashActivity:
                 if any(activity.value in f for f in found):
                     rows.append(StatementRow("line", activity.label, *(f.get(activity.value, 0) for f in found)))
             rows.append(StatementRow("subtotal", SECTION_NET[section], *(sum(f.values()) for f in found)))
@@ -270,7 +270,7 @@ def general_ledger(gl) -> Sheet:
 
 
 def fund_positions(rows) -> list[Sheet]:
-    """Fund positions (``reports.fund_positions``) as an accountant's tables: the balance and what
+    """Fund positions (``selectors.fund_positions``) as an accountant's tables: the balance and what
     may still be distributed, each a row per unit and a column per fund, a total across funds and
     a totals row of ``SUM`` formulas; restricted infak's availability by program on a sheet of its own."""
     kinds = [k for k in FundKind.values if any(r.fund_kind == k for r in rows)]

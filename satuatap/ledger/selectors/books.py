@@ -1,8 +1,9 @@
-"""Reads of the fund ledger. User-facing reads are scoped with ``ledger.view``.
+"""Reads of the books: funds, the chart, journal entries, periods, amil rates. User-facing reads
+are scoped with ``ledger.view``.
 
 ``fund_available`` is an internal, unscoped read used by services (and by
 collection/distribution before they post); show it to a user only through a
-scoped report (``reports.fund_positions``).
+scoped report (``positions.fund_positions``).
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
@@ -24,7 +25,7 @@ from satuatap.ledger.models import (
 )
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
-from satuatap.organizations.selectors import subtree_q
+from satuatap.organizations.selectors import subtree_q, unit_for
 
 
 def fund_available(unit: Unit, fund: Fund, restriction: str | None = None) -> int:
@@ -83,6 +84,36 @@ def accounts_for(user, institution: Unit, *, active_only: bool = False) -> Query
     return accounts.order_by("code")
 
 
+def chart_for(
+    user, institution: Unit, *, active: bool | None = None, role: str | None = None, fund_kind: str | None = None
+) -> QuerySet[Account]:
+    """``accounts_for`` narrowed as the API's list asks: by state (``active`` True or False), role, fund."""
+    accounts = accounts_for(user, institution)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
+    if role:
+        accounts = accounts.filter(role=role)
+    if fund_kind:
+        accounts = accounts.filter(fund_kind=fund_kind)
+    return accounts
+
+
+def chart_account(user, institution: Unit, pk) -> Account:
+    """One account of ``institution``'s chart as ``accounts_for`` shows it to the user; 404 otherwise."""
+    account = accounts_for(user, institution).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def chart_fund(user, institution: Unit, kind: str) -> Fund:
+    """The fund of ``kind`` of ``institution``, if the user may read its ledger; 404 otherwise."""
+    fund = funds_for(user, institution).filter(kind=kind).first()
+    if fund is None:
+        raise Http404
+    return fund
+
+
 def entries_for(
     user,
     *,
@@ -118,6 +149,74 @@ def entry_for(user, pk, *, status: str | None = None) -> JournalEntry:
         raise Http404 from None
 
 
+def account_for(user, account_id: int) -> Account:
+    """One account of a chart the user may read (as ``accounts_for`` shows it); 404 otherwise."""
+    for top in units_where(user, "ledger.view"):
+        account = accounts_for(user, top).filter(pk=account_id).first()
+        if account is not None:
+            return account
+    raise Http404
+
+
+def entry_with_lines(user, pk) -> JournalEntry:
+    """One entry the user may read (404 otherwise) with ``api_lines``: its lines as plain rows, posted
+    or (for a draft) proposed, each with its account's id, code and name."""
+    entry = entry_for(user, pk)
+    if entry.status == EntryStatus.POSTED:
+        entry.api_lines = [
+            {
+                "account_id": line.account_id,
+                "account_code": line.account.code,
+                "account_name": line.account.name,
+                "fund_kind": line.fund.kind,
+                "unit_id": line.unit_id,
+                "restriction": line.restriction,
+                "counterparty_id": line.counterparty_id,
+                "debit": line.debit,
+                "credit": line.credit,
+                "memo": line.memo,
+            }
+            for line in entry_lines(entry)
+        ]
+    else:
+        codes = {row["account"] for row in entry.draft_lines}
+        accounts = {a.code: a for a in accounts_for(user, entry.unit).filter(code__in=codes)}
+        entry.api_lines = [
+            {
+                "account_id": getattr(accounts.get(row["account"]), "pk", None),
+                "account_code": row["account"],
+                "account_name": getattr(accounts.get(row["account"]), "name", ""),
+                "fund_kind": row["fund"],
+                "unit_id": row.get("unit"),
+                "restriction": row.get("restriction", ""),
+                "counterparty_id": None,
+                "debit": row["debit"],
+                "credit": row["credit"],
+                "memo": row.get("memo", ""),
+            }
+            for row in entry.draft_lines
+        ]
+    return entry
+
+
+def books_institution(unit: Unit) -> Unit:
+    """The institution whose books ``unit`` keeps (the unit itself at the root): periods close and
+    the chart is kept on the institution, never on a branch."""
+    return unit if unit.is_institution else Unit.objects.get(pk=unit.institution_id)
+
+
+def transfer_unit_for(user, from_unit: Unit, unit_id: int) -> Unit:
+    """The office a transfer from ``from_unit`` names: one in the user's ledger scope, or an office
+    above the sender (remitting up may name one outside the user's units); 404 otherwise."""
+    try:
+        return unit_for(user, unit_id, capability="ledger.view")
+    except Http404:
+        above = Unit.objects.get_ancestors(from_unit).filter(pk=unit_id).first()
+        if above is None:
+            raise
+        return above
+
+
 def entry_lines(entry: JournalEntry) -> QuerySet[JournalLine]:
     return (
         JournalLine.objects.filter(entry=entry).select_related("account", "fund", "unit", "counterparty").order_by("pk")
@@ -150,3 +249,8 @@ def amil_rates_for(user, institution: Unit) -> QuerySet[AmilRate]:
     if not _sees_institution(user, institution):
         return AmilRate.objects.none()
     return AmilRate.objects.filter(institution_id=institution.institution_id).order_by("fund_kind")
+
+
+def amil_rate_for(user, institution: Unit, pk) -> AmilRate:
+    """One amil share rate of ``institution``, if the user may read its ledger (``DoesNotExist`` otherwise)."""
+    return amil_rates_for(user, institution).get(pk=pk)
