@@ -233,7 +233,6 @@ def _register_routers():
     from satuatap.distribution.api_public import router as public_applications_router
     from satuatap.distribution.api_stock import router as stock_router
     from satuatap.donors.api import router as donors_router
-    from satuatap.ledger import api_setup  # noqa: F401 - adds the chart and amil operations to the ledger router
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
     from satuatap.regions.api import router as regions_router

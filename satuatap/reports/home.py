@@ -20,10 +20,10 @@ from satuatap.core.dashboard import Section
 from satuatap.distribution import reports as distribution_reports
 from satuatap.distribution import selectors as distribution
 from satuatap.distribution.models import OPEN_STATUSES, AppStatus
-from satuatap.ledger import reports as ledger_reports
 from satuatap.ledger import selectors as ledger
+from satuatap.ledger import selectors as ledger_reports
 from satuatap.ledger.models import FundKind
-from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.selectors import MonthRange
 from satuatap.organizations.models import Role
 from satuatap.organizations.permissions import can, roles_on
 

@@ -15,7 +15,7 @@ from satuatap.core.crypto import EncryptedTextField
 from satuatap.core.errors import DomainError
 from satuatap.donors.models import Donor
 from satuatap.donors.services import donor_fields_apply
-from satuatap.ledger.services.bulk import allocate_ids, insert_rows
+from satuatap.ledger.services import allocate_ids, insert_rows
 from satuatap.organizations.models import Unit
 
 PREVIEW_ROWS = 20

@@ -5,7 +5,7 @@ written set-wise (``imports.saving``).
 A row names its donor by donor number, NIK or phone; a NIK or phone nobody has yet,
 with the donor's name beside it, registers a new donor (one per NIK, or per phone and
 name, however many rows name them). Saving writes, in one transaction: the new donors,
-one journal entry per donation through ``ledger.services.bulk.entries_post_bulk``, the
+one journal entry per donation through ``ledger.services.entries_post_bulk``, the
 donations with their history rows, their lines and their receipts, numbered in one
 block per unit and year. Each donation carries the request key ``import:<job>:<row>``,
 and its entry and fingerprint are exactly those ``donation_record`` gives, so
@@ -63,7 +63,7 @@ from satuatap.donors.services import donor_fields_clean
 from satuatap.ledger.errors import PeriodClosed
 from satuatap.ledger.hooks import purpose_for_unit, purpose_names
 from satuatap.ledger.models import Account, AccountRole, ReceiptKind
-from satuatap.ledger.services.posting import check_period_open
+from satuatap.ledger.services import check_period_open
 from satuatap.organizations.models import Unit
 
 CAPABILITY = "collection.import"

@@ -19,7 +19,7 @@ from satuatap.collection.models import Donation, DonationLine, Receipt
 from satuatap.collection.services import donation_fingerprint, entry_memo, receipt_number
 from satuatap.core.text import squash
 from satuatap.ledger.models import AccountRole
-from satuatap.ledger.services.bulk import BulkEntry, allocate_ids, entries_post_bulk, insert_rows
+from satuatap.ledger.services import BulkEntry, allocate_ids, entries_post_bulk, insert_rows
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 

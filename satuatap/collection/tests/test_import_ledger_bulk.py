@@ -1,4 +1,4 @@
-"""Posting many donation entries at once (``ledger.services.bulk``): entry_post's rules, one write per table."""
+"""Posting many donation entries at once (``ledger.services.entries_post_bulk``): entry_post's rules, one write per table."""
 
 from datetime import date
 
@@ -13,7 +13,7 @@ from satuatap.ledger import services as ledger
 from satuatap.ledger.chart import cash_key
 from satuatap.ledger.errors import EntryRefused, EntryUnbalanced, IdempotencyConflict, PeriodClosed
 from satuatap.ledger.models import Account, JournalEntry, JournalLine, Period
-from satuatap.ledger.services.bulk import BulkEntry, entries_post_bulk
+from satuatap.ledger.services import BulkEntry, entries_post_bulk
 
 DAY = date(2026, 3, 10)
 

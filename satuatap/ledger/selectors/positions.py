@@ -4,10 +4,10 @@ is available to distribute) and ``fund_totals`` (summed per fund)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from satuatap.ledger.hooks import purpose_names
-from satuatap.ledger.models import FundKind, FundPosition, LedgerBalance
+from satuatap.ledger.models import FundKind, FundPosition, JournalLine, LedgerBalance
 from satuatap.ledger.selectors.figures import EQUITY_TYPES, accounts_by_pk, funds_by_pk, scoped_unit
 from satuatap.organizations.models import Unit
 
@@ -86,3 +86,20 @@ def fund_totals(user, unit: Unit) -> list[FundTotal]:
         total.balance += row.balance
         total.available += row.available
     return list(totals.values())
+
+
+def fund_positions_figures(alias: str) -> dict[str, int]:
+    """The available amount per unit, fund kind and restriction: a section of the figures a restore
+    must reproduce (registered with ``core.backup``)."""
+    return {
+        f"{unit}/{fund}/{restriction}": available
+        for unit, fund, restriction, available in FundPosition.objects.using(alias)
+        .order_by("unit_id", "fund__kind", "restriction")
+        .values_list("unit_id", "fund__kind", "restriction", "available")
+    }
+
+
+def journal_figures(alias: str) -> dict[str, int]:
+    """The journal's line count and its debit and credit totals (backup figures)."""
+    journal = JournalLine.objects.using(alias).aggregate(lines=Count("id"), debit=Sum("debit"), credit=Sum("credit"))
+    return {key: value or 0 for key, value in journal.items()}
