@@ -1,4 +1,5 @@
-"""Posting many donation entries at once (``ledger.services.entries_post_bulk``): entry_post's rules, one write per table."""
+"""Posting many donation entries at once (``ledger.services.entries_post_bulk``): entry_post's rules,
+one write per table."""
 
 from datetime import date
 
