@@ -16,6 +16,16 @@ from satuatap.core.models import Sequence
 from satuatap.core.text import squash
 from satuatap.donors import identifiers, matching, selectors
 from satuatap.donors.errors import DonorRefused, DuplicateDonor, MergeRefused
+
+# The identifier rules other apps apply to donor data (the counter's search, the import), public here.
+from satuatap.donors.identifiers import (  # noqa: F401
+    clean_email,
+    clean_nik,
+    clean_npwp,
+    clean_phone,
+    format_npwp,
+    name_key,
+)
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require

@@ -233,7 +233,7 @@ class Account(models.Model):
     )
     receipt_kind = models.CharField(_("receipt kind"), max_length=20, choices=ReceiptKind.choices, blank=True)
     asnaf = models.CharField(_("asnaf"), max_length=16, choices=Asnaf.choices, blank=True)
-    # One of the institution's pillars (``ledger.pillars.pillars_of``: the six standard ones unless
+    # One of the institution's pillars (``ledger.selectors.pillars_of``: the six standard ones unless
     # the institution set its own).
     pillar = models.CharField(_("pillar"), max_length=16, blank=True)
     # For amil share accounts: the fund the share is taken from.

@@ -56,10 +56,9 @@ from satuatap.collection.services import (
 )
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
-from satuatap.donors import identifiers
 from satuatap.donors.errors import DonorRefused
 from satuatap.donors.models import Donor
-from satuatap.donors.services import donor_fields_clean
+from satuatap.donors.services import clean_nik, clean_phone, donor_fields_clean, name_key
 from satuatap.ledger.errors import PeriodClosed
 from satuatap.ledger.hooks import purpose_for_unit, purpose_names
 from satuatap.ledger.models import Account, AccountRole, ReceiptKind
@@ -354,12 +353,12 @@ def _find_donors(rows: list[DonationRow], unit: Unit, problems: dict) -> None:
             continue
         if row.nik:
             try:
-                row.nik = identifiers.clean_nik(row.nik)
+                row.nik = clean_nik(row.nik)
             except DonorRefused as exc:
                 problems[row.row].extend(_refused(exc, "nik"))
         elif row.phone:
             try:
-                row.phone = identifiers.clean_phone(row.phone)
+                row.phone = clean_phone(row.phone)
             except DonorRefused as exc:
                 problems[row.row].extend(_refused(exc, "phone"))
     pending = [r for r in rows if not any(column in ("nik", "phone") for column, _m in problems[r.row])]
@@ -420,7 +419,7 @@ def _find_donors(rows: list[DonationRow], unit: Unit, problems: dict) -> None:
             else:
                 _new_donor(
                     row,
-                    ("phone", row.phone, identifiers.name_key(row.donor_name)),
+                    ("phone", row.phone, name_key(row.donor_name)),
                     errors,
                     _("No donor has this phone number; add the donor's name to register them."),
                     column="phone",

@@ -28,12 +28,12 @@ from satuatap.collection.imports.reading import (
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
 from satuatap.donors.errors import DonorRefused
-from satuatap.donors.identifiers import name_key
 from satuatap.donors.models import Donor, DonorKind
 from satuatap.donors.services import (
     channel_consented,
     donor_fields_clean,
     donor_identifiers_check_unique,
+    name_key,
     reason_label,
 )
 from satuatap.organizations.models import Unit

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from satuatap.collection.models import Campaign, Donation, DonationLine, DonationStatus, FitrahRate, Receipt
 from satuatap.core.text import squash
-from satuatap.donors import identifiers
 from satuatap.donors.models import Donor
 from satuatap.donors.selectors import search_donors
+from satuatap.donors.services import name_key
 from satuatap.ledger.models import Account, AccountRole, FundKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, units_where
@@ -58,7 +58,7 @@ def donations_for(
     search = squash(search)
     if search:
         matches = Q(receipt__number__icontains=search) | Q(donor__number__icontains=search)
-        key = identifiers.name_key(search)
+        key = name_key(search)
         if key:
             matches |= Q(donor__name_key__contains=key)
         donations = donations.filter(matches)

@@ -37,7 +37,7 @@ from satuatap.collection.services.setup import collection_settings
 from satuatap.core.errors import DomainError
 from satuatap.core.formatting import amount_in_words, rupiah, tanggal
 from satuatap.core.throttle import Rate, throttle_hit
-from satuatap.donors.identifiers import format_npwp
+from satuatap.donors.services import format_npwp
 from satuatap.ledger.hooks import purpose_names
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require

@@ -43,6 +43,7 @@ from satuatap.ledger.selectors.cash import (
     cash_flows,
 )
 from satuatap.ledger.selectors.figures import EQUITY_TYPES, AccountRef, Comparative, MonthRange
+from satuatap.ledger.selectors.pillars import check_pillar, pillar_labels, pillars_of
 from satuatap.ledger.selectors.positions import FundPositionRow, FundTotal, fund_positions, fund_totals
 from satuatap.ledger.selectors.statements import (
     FinancialPosition,
@@ -61,6 +62,9 @@ from satuatap.ledger.selectors.statements import (
 )
 
 __all__ = [
+    "check_pillar",
+    "pillar_labels",
+    "pillars_of",
     "ACTIVITY_SECTION",
     "EQUITY_TYPES",
     "AccountRef",

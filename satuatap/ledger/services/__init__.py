@@ -49,6 +49,7 @@ from satuatap.ledger.services.lookups import (
     receivable_account,
 )
 from satuatap.ledger.services.periods import opening_balance_check, opening_balance_import, period_close
+from satuatap.ledger.services.pillars import PILLAR_FUNDS, pillar_save
 from satuatap.ledger.services.posting import (
     EXTERNAL_SOURCES,
     BulkEntry,
@@ -63,6 +64,8 @@ from satuatap.ledger.services.posting import (
 from satuatap.ledger.services.transfers import TransferKind, transfer_post
 
 __all__ = [
+    "PILLAR_FUNDS",
+    "pillar_save",
     "EXTERNAL_SOURCES",
     "AmilCostCategory",
     "BulkEntry",

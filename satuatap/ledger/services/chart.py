@@ -32,7 +32,7 @@ from satuatap.ledger.models import (
     JournalLine,
     ReceiptKind,
 )
-from satuatap.ledger.pillars import check_pillar
+from satuatap.ledger.selectors.pillars import check_pillar
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 

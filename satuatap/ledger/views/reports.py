@@ -15,8 +15,7 @@ from satuatap.core.views_helpers import active_unit
 from satuatap.ledger import selectors
 from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source
-from satuatap.ledger.pillars import pillar_labels
-from satuatap.ledger.selectors import accounts_for
+from satuatap.ledger.selectors import accounts_for, pillar_labels
 from satuatap.ledger.views import sheets as report_sheets
 
 TABS = {

@@ -17,6 +17,7 @@ from satuatap.core.text import squash
 from satuatap.ledger.chart import PILLAR_NAMES
 from satuatap.ledger.errors import AccountRefused
 from satuatap.ledger.models import Account, AccountRole, AccountType, FundKind, InstitutionPillar, Pillar
+from satuatap.ledger.selectors.pillars import pillars_of
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
@@ -26,30 +27,6 @@ PILLAR_FUNDS = {
     FundKind.INFAK_RESTRICTED: "infak/sedekah terikat",
     FundKind.DSKL: "DSKL",
 }
-
-
-def pillars_of(institution_id: int, *, active_only: bool = True) -> list[tuple[str, str]]:
-    """``[(code, name), ...]`` of the institution's pillars, in their order."""
-    rows = InstitutionPillar.objects.filter(institution_id=institution_id)
-    if active_only:
-        rows = rows.filter(is_active=True)
-    own = [(row.code, row.name) for row in rows]
-    if own or InstitutionPillar.objects.filter(institution_id=institution_id).exists():
-        return own
-    return [(str(value), str(label)) for value, label in Pillar.choices]
-
-
-def pillar_labels(institution_id: int) -> dict[str, str]:
-    """Code -> name of every pillar the institution has or had (for reports of past years)."""
-    labels = {str(value): str(label) for value, label in Pillar.choices}
-    labels.update(dict(pillars_of(institution_id, active_only=False)))
-    return labels
-
-
-def check_pillar(institution_id: int, code: str, field: str = "pillar") -> str:
-    if code not in dict(pillars_of(institution_id)):
-        raise AccountRefused(_("Choose one of the institution's pillars."), field=field)
-    return code
 
 
 def _seed_standard(institution: Unit) -> None:
