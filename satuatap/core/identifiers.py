@@ -53,11 +53,11 @@ def _district_known(nik: str) -> bool:
     """Digits 1 to 6 name a district of the official list (``regions/data``). A regency that is no
     longer on the list (split or renumbered since the NIK was issued) is not held against it: people
     keep their NIK."""
-    from satuatap.regions import dataset
+    from satuatap.regions.selectors import district_digits, regency_digits
 
-    if nik[:4] not in dataset.regency_digits():
+    if nik[:4] not in regency_digits():
         return True
-    return nik[:6] in dataset.district_digits()
+    return nik[:6] in district_digits()
 
 
 def clean_kk(value: str | None, error: type[DomainError] = DomainError, field: str = "kk") -> str:

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from satuatap.core.errors import DomainError
+from satuatap.regions.dataset import district_digits, regency_digits  # noqa: F401  (the official codes, read by core's NIK check)
 from satuatap.regions.keys import fold, split_kind
 from satuatap.regions.models import Area, Level
 
