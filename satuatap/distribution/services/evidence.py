@@ -3,13 +3,11 @@ the printable aid receipt (tanda terima) to be signed at the handover, and the p
 without evidence ``EVIDENCE_DAYS`` after they were made."""
 
 from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.core.exports import pdf_bytes
@@ -63,14 +61,6 @@ def evidence_open(*, actor, evidence: Evidence):
         note=f"{evidence.get_kind_display()}: {evidence.original_name}",
     )
     return open_kept(evidence.path)
-
-
-def without_evidence(disbursements: QuerySet[Disbursement], *, on=None) -> QuerySet[Disbursement]:
-    """The payments made ``EVIDENCE_DAYS`` or more before ``on`` whose application has no evidence yet."""
-    on = on or timezone.localdate()
-    cutoff = on - timedelta(days=settings.EVIDENCE_DAYS)
-    has_evidence = Evidence.objects.filter(application=OuterRef("application"))
-    return disbursements.filter(paid_on__lte=cutoff).exclude(Exists(has_evidence))
 
 
 def aid_receipt_pdf(application: Application, *, request=None) -> bytes:

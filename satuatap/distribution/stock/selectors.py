@@ -8,16 +8,119 @@ the user keeps stock (``distribution.pay``).
 
 from dataclasses import dataclass
 from decimal import Decimal
-
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-
 from satuatap.collection.models import DonationLine, DonationStatus, PaymentChannel
 from satuatap.distribution.models import StockItem, StockMove
 from satuatap.distribution.stock import CENT, STOCK_FUNDS, OnHand
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import subtree_q
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from satuatap.audit.models import AuditAction
+from satuatap.audit.services import audit_record
+from satuatap.collection.models import DonationLine, PaymentChannel
+from satuatap.core.errors import NotAllowed, Refusals
+from satuatap.core.formatting import format_date, rupiah
+from satuatap.core.money import allocate
+from satuatap.distribution import services
+from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.models import (
+    PROGRAM_FUNDS,
+    AidKind,
+    Application,
+    AppStatus,
+    Disbursement,
+    StockItem,
+    StockMove,
+    StockMoveKind,
+)
+from satuatap.ledger import services as ledger
+from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
+from satuatap.ledger.services.posting import EXTERNAL_SOURCES
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import can, require
+
+
+# The funds whose goods the stock keeps (see the module docstring for restricted infak).
+STOCK_FUNDS = tuple(k for k in PROGRAM_FUNDS if k != FundKind.INFAK_RESTRICTED)
+CENT = Decimal("0.01")
+
+
+def quantity_text(quantity: Decimal) -> str:
+    """2.50 -> "2.5", 100.00 -> "100": for descriptions kept in the aid history."""
+    text = format(abs(quantity).normalize(), "f")
+    return ("-" if quantity < 0 else "") + text
+
+
+# --- what is on hand --------------------------------------------------------------------------------
+
+
+@dataclass
+class OnHand:
+    quantity: Decimal
+    value: int
+
+    @property
+    def average(self) -> int:
+        """The value of one unit of measure, half a rupiah and up rounded up: what is shown. What goes
+        out is valued by ``value_out``, which splits the value on hand exactly."""
+        if self.quantity <= 0:
+            return 0
+        return int((Decimal(self.value) / self.quantity).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def held(unit: Unit, item: StockItem, fund_kind: str) -> OnHand:
+    """What ``unit`` itself holds of ``item`` in the fund (not its sub-units: goods are where they are)."""
+    totals = StockMove.objects.filter(unit=unit, item=item, fund_kind=fund_kind).aggregate(
+        quantity=Sum("quantity"), value=Sum("value")
+    )
+    return OnHand(Decimal(totals["quantity"] or 0).quantize(CENT), totals["value"] or 0)
+
+
+def value_out(on_hand: OnHand, quantity: Decimal) -> int:
+    """The value of ``quantity`` at the moving average of what is on hand: the value on hand split
+    between what goes and what stays with the project's one rounding rule, so all of it going out
+    takes exactly the value left and nothing is left behind."""
+    if quantity >= on_hand.quantity:
+        return on_hand.value
+    return allocate(on_hand.value, [quantity, on_hand.quantity - quantity])[0]
+
+
+def goods_value(unit: Unit, item: StockItem, fund_kind: str, quantity: Decimal) -> int:
+    """What ``quantity`` of ``item`` given out at ``unit`` from the fund is worth now; refused when the
+    unit holds less (the message says what it holds)."""
+    on_hand = held(unit, item, fund_kind)
+    if quantity > on_hand.quantity:
+        raise DistributionRefused(
+            _("%(unit)s holds %(held)s %(measure)s of %(item)s in the %(fund)s fund; %(asked)s cannot be given out.")
+            % {
+                "unit": unit.name,
+                "held": quantity_text(on_hand.quantity),
+                "measure": item.measure,
+                "item": item.name,
+                "fund": _fund_name(fund_kind),
+                "asked": quantity_text(quantity),
+            },
+            field="quantity",
+        )
+    return value_out(on_hand, quantity)
+
+
+# --- the catalogue ------------------------------------------------------------------------------------
+
+
+def may_keep_catalogue(user, unit: Unit) -> bool:
+    """Who adds goods to the catalogue at ``unit``: those who keep stock or set distribution up there."""
+    return can(user, "distribution.pay", unit) or can(user, "distribution.configure", unit)
+
 
 VIEW = "distribution.view"
 

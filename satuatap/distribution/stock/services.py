@@ -32,12 +32,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.collection.models import DonationLine, PaymentChannel
@@ -61,12 +59,8 @@ from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
-
-# The funds whose goods the stock keeps (see the module docstring for restricted infak).
-STOCK_FUNDS = tuple(k for k in PROGRAM_FUNDS if k != FundKind.INFAK_RESTRICTED)
 # A quantity has two decimals (2.5 kg) and stays below the column's 12 digits.
 MAX_QUANTITY = Decimal("9999999999.99")
-CENT = Decimal("0.01")
 # The ledger source of a purchase: "goods stock" once the ledger lets other apps post it (see
 # ``ledger.services.posting.EXTERNAL_SOURCES``), until then a disbursement-side entry.
 PURCHASE_SOURCE = Source.STOCK if Source.STOCK in EXTERNAL_SOURCES else Source.DISBURSEMENT
@@ -98,12 +92,6 @@ def quantity_of(value, field: str = "quantity") -> Decimal:
     if quantity > MAX_QUANTITY:
         raise DistributionRefused(_("This quantity is too large."), field=field)
     return quantity.quantize(CENT)
-
-
-def quantity_text(quantity: Decimal) -> str:
-    """2.50 -> "2.5", 100.00 -> "100": for descriptions kept in the aid history."""
-    text = format(abs(quantity).normalize(), "f")
-    return ("-" if quantity < 0 else "") + text
 
 
 def _day(value, field: str, *, default: date, not_before: date | None = None) -> date:
@@ -157,68 +145,6 @@ def _lock_item(item: StockItem) -> StockItem:
     """Serialise every move of ``item`` (two clerks cannot give out the same last sack): taken before
     the application's row and the ledger's rows, always in this order."""
     return StockItem.objects.select_for_update().get(pk=item.pk)
-
-
-# --- what is on hand --------------------------------------------------------------------------------
-
-
-@dataclass
-class OnHand:
-    quantity: Decimal
-    value: int
-
-    @property
-    def average(self) -> int:
-        """The value of one unit of measure, half a rupiah and up rounded up: what is shown. What goes
-        out is valued by ``value_out``, which splits the value on hand exactly."""
-        if self.quantity <= 0:
-            return 0
-        return int((Decimal(self.value) / self.quantity).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def held(unit: Unit, item: StockItem, fund_kind: str) -> OnHand:
-    """What ``unit`` itself holds of ``item`` in the fund (not its sub-units: goods are where they are)."""
-    totals = StockMove.objects.filter(unit=unit, item=item, fund_kind=fund_kind).aggregate(
-        quantity=Sum("quantity"), value=Sum("value")
-    )
-    return OnHand(Decimal(totals["quantity"] or 0).quantize(CENT), totals["value"] or 0)
-
-
-def value_out(on_hand: OnHand, quantity: Decimal) -> int:
-    """The value of ``quantity`` at the moving average of what is on hand: the value on hand split
-    between what goes and what stays with the project's one rounding rule, so all of it going out
-    takes exactly the value left and nothing is left behind."""
-    if quantity >= on_hand.quantity:
-        return on_hand.value
-    return allocate(on_hand.value, [quantity, on_hand.quantity - quantity])[0]
-
-
-def goods_value(unit: Unit, item: StockItem, fund_kind: str, quantity: Decimal) -> int:
-    """What ``quantity`` of ``item`` given out at ``unit`` from the fund is worth now; refused when the
-    unit holds less (the message says what it holds)."""
-    on_hand = held(unit, item, fund_kind)
-    if quantity > on_hand.quantity:
-        raise DistributionRefused(
-            _("%(unit)s holds %(held)s %(measure)s of %(item)s in the %(fund)s fund; %(asked)s cannot be given out.")
-            % {
-                "unit": unit.name,
-                "held": quantity_text(on_hand.quantity),
-                "measure": item.measure,
-                "item": item.name,
-                "fund": _fund_name(fund_kind),
-                "asked": quantity_text(quantity),
-            },
-            field="quantity",
-        )
-    return value_out(on_hand, quantity)
-
-
-# --- the catalogue ------------------------------------------------------------------------------------
-
-
-def may_keep_catalogue(user, unit: Unit) -> bool:
-    """Who adds goods to the catalogue at ``unit``: those who keep stock or set distribution up there."""
-    return can(user, "distribution.pay", unit) or can(user, "distribution.configure", unit)
 
 
 @transaction.atomic
