@@ -10,9 +10,12 @@ limit of a role they hold there (it would be their own). An id outside the user'
 
 from ninja import Field, Query, Router, Schema
 
+from satuatap.api.scoping import acting_unit
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.distribution import selectors, services
-from satuatap.distribution.api import ERRORS, _unit
+from satuatap.distribution.api.common import (
+    ERRORS,
+)
 from satuatap.organizations.models import Role
 
 router = Router(tags=["distribution"])
@@ -69,9 +72,10 @@ def _row(row: dict) -> dict:
     "/approval-limits",
     response={200: list[LimitRowOut], **ERRORS},
     summary="Approval limits per unit and role in your units",
+    operation_id="satuatap_distribution_api_limits_list_limits",
 )
 def list_limits(request, unit_id: int | None = Query(None, description="This unit and those below it.")):
-    within = _unit(request.user, unit_id, CONFIGURE)
+    within = acting_unit(request.user, unit_id, CONFIGURE)
     return [_row(row) for row in selectors.limit_grid(request.user, within)]
 
 
@@ -79,8 +83,9 @@ def list_limits(request, unit_id: int | None = Query(None, description="This uni
     "/approval-limits",
     response={200: LimitOut, **ERRORS},
     summary="Set up to which amount a role approves at a unit and below it, or remove the unit's own limit",
+    operation_id="satuatap_distribution_api_limits_set_limit",
 )
 def set_limit(request, payload: LimitIn):
-    unit = _unit(request.user, payload.unit_id, CONFIGURE)
+    unit = acting_unit(request.user, payload.unit_id, CONFIGURE)
     services.authority_limit_set(actor=request.user, unit=unit, role=payload.role, max_amount=payload.max_amount)
     return {"unit_id": unit.pk, "role": payload.role, "max_amount": payload.max_amount}

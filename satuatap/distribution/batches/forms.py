@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import RupiahField, add_service_errors
-from satuatap.distribution.batches import batch_pay_check
+from satuatap.distribution.batches.services import batch_pay_check
 from satuatap.distribution.forms import PaymentForm
 
 

@@ -4,43 +4,123 @@ uploaded recipients file.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
 from types import SimpleNamespace
-from django.db import transaction
-from django.db.models import F, QuerySet
+
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
-from satuatap.audit.models import AuditAction
-from satuatap.audit.services import audit_record
-from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary
+
+from satuatap.beneficiaries.models import Assessment, Beneficiary
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.crypto import blind_index
-from satuatap.core.errors import NotAllowed, Refusals
-from satuatap.core.formatting import rupiah
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.core.tabular import CellError, Column, FileRefused, digits_text, parse_rupiah, read_sheet, text
-from satuatap.distribution import services
-from satuatap.distribution.errors import DistributionRefused, FairShareWarning
+from satuatap.distribution import selectors
+from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import (
     AidKind,
     Application,
-    ApplicationStep,
-    AppStatus,
     Batch,
-    Channel,
-    Disbursement,
     Program,
 )
-from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, Source
-from satuatap.ledger.selectors import fund_available
-from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import subtree_q
+
+MAX_RECIPIENTS = 4000  # one journal entry holds a line per recipient, and the ledger takes 5,000 lines
+# Given one by one: goods from the stock, loans with their own repayment schedule.
+NOT_IN_BATCHES = (AidKind.GOODS, AidKind.LOAN)
+
+
+def row_refusal(number: int, person: Beneficiary | None, message: str) -> str:
+    who = person.number if person is not None else "?"
+    return _("Row %(row)s (%(who)s): %(message)s") % {"row": number, "who": who, "message": message}
+
+
+def _latest_assessments(people) -> dict[int, Assessment]:
+    """Each person's latest field assessment (linked to their application, as ``application_assess`` does)."""
+    latest: dict[int, Assessment] = {}
+    rows = (
+        Assessment.objects.filter(beneficiary__in=[p.pk for p in people])
+        .only("pk", "beneficiary_id", "assessed_on", "score")
+        .order_by("beneficiary_id", "-assessed_on", "-id")
+    )
+    for assessment in rows:
+        latest.setdefault(assessment.beneficiary_id, assessment)
+    return latest
+
+
+def _valid_amount(amount) -> bool:
+    return not isinstance(amount, bool) and isinstance(amount, int) and 0 < amount <= MAX_RUPIAH
+
+
+# What the checks read of a person (not their encrypted identifiers): a batch checks thousands at once.
+_CHECKED_FIELDS = (
+    "pk", "institution", "kind", "full_name", "status", "asnaf", "province", "regency", "district",
+    "household", "merged_into", "erased_at", "possible_duplicate_of",
+)  # fmt: skip
+
+
+def rows_checked(actor, unit: Unit, program: Program, rows: list[tuple]):
+    """``(problems, latest assessments)`` of ``rows``, see ``row_problems``."""
+    # The records as they are now (the caller's copies may be older), only those the actor may see.
+    fresh = (
+        beneficiaries_for(actor).filter(pk__in=[person.pk for person, _a, _n in rows]).only(*_CHECKED_FIELDS).in_bulk()
+    )
+    latest = _latest_assessments(list(fresh.values()))
+    problems: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for number, (given, amount, need) in enumerate(rows, start=1):
+        person = fresh.get(given.pk)
+        if person is None:
+            problems.append((number, _("this person is not registered in your units.")))
+            continue
+        if person.pk in seen:
+            problems.append((number, _("this person is already in the batch.")))
+        seen.add(person.pk)
+        if person.institution_id != unit.institution_id or person.is_merged or person.erased_at:
+            problems.append((number, _("the record is closed or of another institution.")))
+            continue
+        if not _valid_amount(amount):
+            problems.append((number, _("enter a positive amount in whole rupiah.")))
+        if not " ".join(str(need or "").split()):
+            problems.append((number, _("describe the need.")))
+        # What ``selectors.eligibility_problems`` reads of an application, without building one per row.
+        assessment = latest.get(person.pk)
+        draft = SimpleNamespace(
+            beneficiary=person, program=program, assessment=assessment, assessment_id=assessment and assessment.pk
+        )
+        problems += [(number, problem) for problem in selectors.eligibility_problems(draft)]
+    return problems, latest
+
+
+def row_problems(*, actor, unit: Unit, program: Program, rows: list[tuple]) -> list[tuple[int, str]]:
+    """What refuses each of ``rows`` = [(beneficiary, amount, need), ...] from a batch of ``program`` at
+    ``unit``: ``[(position from 1, message), ...]``. The person must be in the actor's registry, once
+    in the list, open, and eligible under the program (status, asnaf, region, documents, need score)."""
+    return rows_checked(actor, unit, program, rows)[0]
+
+
+def program_check(unit: Unit, program: Program) -> None:
+    if program.institution_id != unit.institution_id:
+        raise DistributionRefused(_("The program belongs to another institution."), field="program")
+    if program.aid_kind in NOT_IN_BATCHES:
+        raise DistributionRefused(
+            _(
+                "%(kind)s is given one by one (goods from the stock, loans with their own repayment "
+                "schedule), not in a batch; take an application per person."
+            )
+            % {"kind": program.get_aid_kind_display()},
+            field="program",
+        )
+    if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
+        raise DistributionRefused(_("This program is not open for applications now."), field="program")
+    if not program.unit.contains(unit):
+        raise DistributionRefused(
+            _("This program is run by another office; choose one of this office or above it."), field="program"
+        )
 
 
 # --- a list of recipients from a spreadsheet ---------------------------------------------------
@@ -104,7 +184,7 @@ def batch_rows_read(
     ``batch_prepare`` will, with the file's row numbers: the rows in order, and every problem. Nothing
     is saved; a file that cannot be read at all is refused (field "file")."""
     require(actor, "distribution.recommend", unit)
-    _check_program(unit, program)
+    program_check(unit, program)
     try:
         sheet = read_sheet(content, filename, IMPORT_COLUMNS, max_rows=MAX_RECIPIENTS)
     except FileRefused as exc:
@@ -227,5 +307,5 @@ def recipient_checks(batch: Batch, applications) -> None:
     for application in applications:
         application.problems, application.warnings = [], []
         if batch.status == Batch.BatchStatus.PREPARED:
-            application.problems = services.eligibility_problems(application)
-            application.warnings = services.fair_share_warnings(application, application.recommended_amount)
+            application.problems = selectors.eligibility_problems(application)
+            application.warnings = selectors.fair_share_warnings(application, application.recommended_amount)

@@ -18,26 +18,27 @@ rows are checked all at once, with the file's row numbers, before anything is sa
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
-from types import SimpleNamespace
+
 from django.db import transaction
-from django.db.models import F, QuerySet
-from django.http import Http404
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
-from satuatap.beneficiaries.models import AidRecord, Assessment, Beneficiary
-from satuatap.beneficiaries.selectors import beneficiaries_for
-from satuatap.core.crypto import blind_index
+from satuatap.beneficiaries.models import AidRecord
 from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import rupiah
-from satuatap.core.money import MAX_RUPIAH
-from satuatap.core.tabular import CellError, Column, FileRefused, digits_text, parse_rupiah, read_sheet, text
-from satuatap.distribution import services
+from satuatap.distribution import selectors, services
+from satuatap.distribution.batches.selectors import (
+    MAX_RECIPIENTS,
+    NOT_IN_BATCHES,
+    program_check,
+    row_refusal,
+    rows_checked,
+)
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import (
     AidKind,
@@ -55,100 +56,6 @@ from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
-from satuatap.organizations.selectors import subtree_q
-
-MAX_RECIPIENTS = 4000  # one journal entry holds a line per recipient, and the ledger takes 5,000 lines
-# Given one by one: goods from the stock, loans with their own repayment schedule.
-NOT_IN_BATCHES = (AidKind.GOODS, AidKind.LOAN)
-
-
-def _row_refusal(number: int, person: Beneficiary | None, message: str) -> str:
-    who = person.number if person is not None else "?"
-    return _("Row %(row)s (%(who)s): %(message)s") % {"row": number, "who": who, "message": message}
-
-
-def _latest_assessments(people) -> dict[int, Assessment]:
-    """Each person's latest field assessment (linked to their application, as ``application_assess`` does)."""
-    latest: dict[int, Assessment] = {}
-    rows = (
-        Assessment.objects.filter(beneficiary__in=[p.pk for p in people])
-        .only("pk", "beneficiary_id", "assessed_on", "score")
-        .order_by("beneficiary_id", "-assessed_on", "-id")
-    )
-    for assessment in rows:
-        latest.setdefault(assessment.beneficiary_id, assessment)
-    return latest
-
-
-def _valid_amount(amount) -> bool:
-    return not isinstance(amount, bool) and isinstance(amount, int) and 0 < amount <= MAX_RUPIAH
-
-
-# What the checks read of a person (not their encrypted identifiers): a batch checks thousands at once.
-_CHECKED_FIELDS = (
-    "pk", "institution", "kind", "full_name", "status", "asnaf", "province", "regency", "district",
-    "household", "merged_into", "erased_at", "possible_duplicate_of",
-)  # fmt: skip
-
-
-def _check_rows(actor, unit: Unit, program: Program, rows: list[tuple]):
-    """``(problems, latest assessments)`` of ``rows``, see ``row_problems``."""
-    # The records as they are now (the caller's copies may be older), only those the actor may see.
-    fresh = (
-        beneficiaries_for(actor).filter(pk__in=[person.pk for person, _a, _n in rows]).only(*_CHECKED_FIELDS).in_bulk()
-    )
-    latest = _latest_assessments(list(fresh.values()))
-    problems: list[tuple[int, str]] = []
-    seen: set[int] = set()
-    for number, (given, amount, need) in enumerate(rows, start=1):
-        person = fresh.get(given.pk)
-        if person is None:
-            problems.append((number, _("this person is not registered in your units.")))
-            continue
-        if person.pk in seen:
-            problems.append((number, _("this person is already in the batch.")))
-        seen.add(person.pk)
-        if person.institution_id != unit.institution_id or person.is_merged or person.erased_at:
-            problems.append((number, _("the record is closed or of another institution.")))
-            continue
-        if not _valid_amount(amount):
-            problems.append((number, _("enter a positive amount in whole rupiah.")))
-        if not " ".join(str(need or "").split()):
-            problems.append((number, _("describe the need.")))
-        # What ``services.eligibility_problems`` reads of an application, without building one per row.
-        assessment = latest.get(person.pk)
-        draft = SimpleNamespace(
-            beneficiary=person, program=program, assessment=assessment, assessment_id=assessment and assessment.pk
-        )
-        problems += [(number, problem) for problem in services.eligibility_problems(draft)]
-    return problems, latest
-
-
-def row_problems(*, actor, unit: Unit, program: Program, rows: list[tuple]) -> list[tuple[int, str]]:
-    """What refuses each of ``rows`` = [(beneficiary, amount, need), ...] from a batch of ``program`` at
-    ``unit``: ``[(position from 1, message), ...]``. The person must be in the actor's registry, once
-    in the list, open, and eligible under the program (status, asnaf, region, documents, need score)."""
-    return _check_rows(actor, unit, program, rows)[0]
-
-
-def _check_program(unit: Unit, program: Program) -> None:
-    if program.institution_id != unit.institution_id:
-        raise DistributionRefused(_("The program belongs to another institution."), field="program")
-    if program.aid_kind in NOT_IN_BATCHES:
-        raise DistributionRefused(
-            _(
-                "%(kind)s is given one by one (goods from the stock, loans with their own repayment "
-                "schedule), not in a batch; take an application per person."
-            )
-            % {"kind": program.get_aid_kind_display()},
-            field="program",
-        )
-    if not program.is_active or not (program.start_date <= timezone.localdate() <= program.end_date):
-        raise DistributionRefused(_("This program is not open for applications now."), field="program")
-    if not program.unit.contains(unit):
-        raise DistributionRefused(
-            _("This program is run by another office; choose one of this office or above it."), field="program"
-        )
 
 
 @transaction.atomic
@@ -163,7 +70,7 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
         if not name:
             raise DistributionRefused(_("Name the batch."), field="name")
     with refusals.check():
-        _check_program(unit, program)
+        program_check(unit, program)
     with refusals.check():
         if not rows:
             raise DistributionRefused(_("A batch needs at least one recipient."), field="rows")
@@ -172,10 +79,10 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
                 _("A batch holds at most %(max)s recipients; split the list.") % {"max": MAX_RECIPIENTS}, field="rows"
             )
     refusals.raise_any(DistributionRefused)
-    problems, latest = _check_rows(actor, unit, program, rows)
+    problems, latest = rows_checked(actor, unit, program, rows)
     if problems:
         people = [person for person, _a, _n in rows]
-        messages = [_row_refusal(number, people[number - 1], message) for number, message in problems[:20]]
+        messages = [row_refusal(number, people[number - 1], message) for number, message in problems[:20]]
         if len(problems) > 20:
             messages.append(_("And %(count)s more.") % {"count": len(problems) - 20})
         raise DistributionRefused(" ".join(messages), field="rows")
@@ -270,9 +177,9 @@ def _recipients(batch: Batch, expected: str) -> list[Application]:
 def _check_eligible(recipients: list[Application]) -> None:
     """Refuse the batch if any recipient is not eligible under its program now (each row named)."""
     problems = [
-        _row_refusal(number, application.beneficiary, problem)
+        row_refusal(number, application.beneficiary, problem)
         for number, application in enumerate(recipients, start=1)
-        for problem in services.eligibility_problems(application)
+        for problem in selectors.eligibility_problems(application)
     ]
     if problems:
         raise DistributionRefused(" ".join(problems[:20]))
@@ -301,13 +208,13 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
         return batch
     _check_eligible(recipients)
     warnings = [
-        _row_refusal(number, application.beneficiary, w)
+        row_refusal(number, application.beneficiary, w)
         for number, application in enumerate(recipients, start=1)
-        for w in services.fair_share_warnings(application, application.recommended_amount)
+        for w in selectors.fair_share_warnings(application, application.recommended_amount)
     ]
-    limit = services.approval_limit(actor, batch.unit)
+    limit = selectors.approval_limit(actor, batch.unit)
     if batch.total > limit:
-        higher = services.approver_unit(batch.unit, batch.total)
+        higher = selectors.approver_unit(batch.unit, batch.total)
         where = _("an approver at %(unit)s") % {"unit": higher.name} if higher else _("no office (set a higher limit)")
         raise NotAllowed(
             _("%(amount)s is above your authority limit of %(limit)s; it goes to %(where)s.")

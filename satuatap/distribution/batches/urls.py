@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from satuatap.distribution import views_batch
+from satuatap.distribution.batches import views as batch_views
 
 urlpatterns: list = [
-    path("distribution/batches/", views_batch.batch_list, name="batches"),
-    path("distribution/batches/new/", views_batch.batch_new, name="batch_new"),
-    path("distribution/batches/template/", views_batch.batch_template, name="batch_template"),
-    path("distribution/batches/<int:pk>/", views_batch.batch_detail, name="batch"),
-    path("distribution/batches/<int:pk>/decide/", views_batch.batch_decide, name="batch_decide"),
-    path("distribution/batches/<int:pk>/pay/", views_batch.batch_pay, name="batch_pay"),
+    path("distribution/batches/", batch_views.batch_list, name="batches"),
+    path("distribution/batches/new/", batch_views.batch_new, name="batch_new"),
+    path("distribution/batches/template/", batch_views.batch_template, name="batch_template"),
+    path("distribution/batches/<int:pk>/", batch_views.batch_detail, name="batch"),
+    path("distribution/batches/<int:pk>/decide/", batch_views.batch_decide, name="batch_decide"),
+    path("distribution/batches/<int:pk>/pay/", batch_views.batch_pay, name="batch_pay"),
 ]

@@ -2,7 +2,7 @@
 registry of the unit's subtree, or read from a spreadsheet and checked row by row before anything is
 saved), and one batch with its recipients, the approval and the payment.
 
-Thin views over ``distribution.batches``: a batch fetched by id goes through ``batches.batch_for``
+Thin views over ``distribution.batches``: a batch fetched by id goes through ``batch_selectors.batch_for``
 (404 outside the user's scope); each action is a POST that checks the role first (403), calls one
 service and shows its refusal on the page, next to the field it names.
 """
@@ -25,8 +25,10 @@ from satuatap.core.exports import table_response, xlsx_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.forms import RupiahField
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.distribution import batches, selectors, services, work
-from satuatap.distribution.forms_batch import (
+from satuatap.distribution import selectors
+from satuatap.distribution.batches import selectors as batch_selectors
+from satuatap.distribution.batches import services as batch_services
+from satuatap.distribution.batches.forms import (
     BatchApproveForm,
     BatchForm,
     BatchImportForm,
@@ -48,7 +50,9 @@ PREVIEW_ROWS = 200
 
 def _programs(user, unit):
     """The programs a batch at ``unit`` may name: open now, paying money (not goods or loans)."""
-    return selectors.programs_open_at(user, unit, timezone.localdate()).exclude(aid_kind__in=batches.NOT_IN_BATCHES)
+    return selectors.programs_open_at(user, unit, timezone.localdate()).exclude(
+        aid_kind__in=batch_selectors.NOT_IN_BATCHES
+    )
 
 
 def _int(value):
@@ -67,7 +71,7 @@ def batch_list(request):
     unit = active_unit(request, "distribution.view")
     status = request.GET.get("status", "")
     status = status if status in Batch.BatchStatus.values else ""
-    rows = batches.batches_for(request.user, within=unit).order_by("-created_at", "-pk")
+    rows = batch_selectors.batches_for(request.user, within=unit).order_by("-created_at", "-pk")
     if status:
         rows = rows.filter(status=status)
     fmt = request.GET.get("format")
@@ -121,12 +125,14 @@ def batch_list(request):
 
 def _helpable(request, unit):
     """People registered in the unit's subtree who may be helped now (verified or active)."""
-    return registry.helpable(registry.beneficiaries_for(request.user, within=unit)).filter(status__in=services.HELPABLE)
+    return registry.helpable(registry.beneficiaries_for(request.user, within=unit)).filter(
+        status__in=selectors.HELPABLE
+    )
 
 
 def _search(request, unit, q: str, asnaf: str, exclude) -> list:
     rows = registry.search(request.user, within=unit, q=q, asnaf=asnaf)
-    return list(rows.filter(status__in=services.HELPABLE).exclude(pk__in=exclude)[: SHOWN + 1])
+    return list(rows.filter(status__in=selectors.HELPABLE).exclude(pk__in=exclude)[: SHOWN + 1])
 
 
 def _picked_ids(request) -> list[int]:
@@ -180,7 +186,7 @@ def _new_from_picker(request, unit, programs):
         if not chosen:
             form.add_error(None, _("Tick at least one person."))
         elif "program" in data:
-            for position, message in batches.row_problems(
+            for position, message in batch_selectors.row_problems(
                 actor=request.user, unit=unit, program=data["program"], rows=rows
             ):
                 row_errors.setdefault(rows[position - 1][0].pk, []).append(message)
@@ -188,7 +194,7 @@ def _new_from_picker(request, unit, programs):
             form.add_error(None, _("Some recipients cannot be in this batch: see below. Untick them or correct them."))
         elif valid and chosen:
             try:
-                batch = batches.batch_prepare(
+                batch = batch_services.batch_prepare(
                     actor=request.user, unit=unit, program=data["program"], name=data["name"], rows=rows
                 )
             except ValidationError as exc:
@@ -250,7 +256,9 @@ def _save_checked(request, unit, programs):
         return again
     rows = [(people[pk], amount, need or data["need"]) for pk, amount, need in data["rows"]]
     try:
-        batch = batches.batch_prepare(actor=request.user, unit=unit, program=program, name=data["name"], rows=rows)
+        batch = batch_services.batch_prepare(
+            actor=request.user, unit=unit, program=program, name=data["name"], rows=rows
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return again
@@ -273,7 +281,7 @@ def _new_from_file(request, unit, programs):
         # The file is read even when another field is wrong, so its refusal comes in the same round.
         upload = data["file"]
         try:
-            rows, errors = batches.batch_rows_read(
+            rows, errors = batch_selectors.batch_rows_read(
                 actor=request.user,
                 unit=unit,
                 program=data["program"],
@@ -319,7 +327,7 @@ def _new_from_file(request, unit, programs):
             "mode": "import",
             "form": form,
             "preview": preview,
-            "columns": batches.IMPORT_COLUMNS,
+            "columns": batch_selectors.IMPORT_COLUMNS,
             "no_programs": not programs.exists(),
         },
     )
@@ -339,8 +347,8 @@ def batch_new(request):
 def batch_template(request):
     """An empty list of recipients to fill in, with an example row."""
     active_unit(request, "distribution.recommend")
-    header = [str(column.label) for column in batches.IMPORT_COLUMNS]
-    example = [str(column.example) for column in batches.IMPORT_COLUMNS]
+    header = [str(column.label) for column in batch_selectors.IMPORT_COLUMNS]
+    example = [str(column.example) for column in batch_selectors.IMPORT_COLUMNS]
     return xlsx_response("batch-recipients-template", [(_("Recipients"), header, [example])])
 
 
@@ -367,7 +375,7 @@ def _export(batch, fmt):
             a.paid_amount,
             a.get_status_display(),
         ]
-        for a in batches.recipients_of(batch).iterator(chunk_size=2000)
+        for a in batch_selectors.recipients_of(batch).iterator(chunk_size=2000)
     )
     return table_response(fmt, f"batch-{batch.pk}", batch.name, header, data)
 
@@ -375,8 +383,8 @@ def _export(batch, fmt):
 def _detail(request, batch, bound: dict | None = None):
     """The batch page; ``bound``: the action form the user just sent, shown with its errors."""
     user, unit = request.user, batch.unit
-    page = Paginator(batches.recipients_of(batch), PAGE).get_page(request.GET.get("page"))
-    batches.recipient_checks(batch, page)
+    page = Paginator(batch_selectors.recipients_of(batch), PAGE).get_page(request.GET.get("page"))
+    batch_selectors.recipient_checks(batch, page)
     actions: dict = {}
     prepared = batch.status == Batch.BatchStatus.PREPARED
     may_approve = prepared and can(user, "distribution.approve", unit)
@@ -398,7 +406,7 @@ def _detail(request, batch, bound: dict | None = None):
         else:  # the step is not open any more (someone else moved the batch): say why
             for error in [e for errors in form.errors.values() for e in errors]:
                 messages.error(request, error)
-    limit = services.approval_limit(user, unit) if may_approve else None
+    limit = selectors.approval_limit(user, unit) if may_approve else None
     return render(
         request,
         "distribution/batch.html",
@@ -410,10 +418,10 @@ def _detail(request, batch, bound: dict | None = None):
             "own_batch": may_approve and own,
             "limit": limit,
             "above_limit": limit is not None and batch.total > limit,
-            "approver": services.approver_unit(unit, batch.total) if prepared else None,
+            "approver": selectors.approver_unit(unit, batch.total) if prepared else None,
             "flagged": any(a.problems or a.warnings for a in page),
             "can_ledger": can(user, "ledger.view", unit),
-            "next": work.batch_next_actor(user, batch),
+            "next": selectors.batch_next_actor(user, batch),
         },
     )
 
@@ -421,7 +429,7 @@ def _detail(request, batch, bound: dict | None = None):
 @login_required
 def batch_detail(request, pk):
     active_unit(request, "distribution.view")
-    batch = batches.batch_for(request.user, pk)
+    batch = batch_selectors.batch_for(request.user, pk)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(batch, fmt)
@@ -430,7 +438,7 @@ def batch_detail(request, pk):
 
 def _batch(request, pk, capability: str) -> Batch:
     active_unit(request, "distribution.view")
-    batch = batches.batch_for(request.user, pk)
+    batch = batch_selectors.batch_for(request.user, pk)
     require(request.user, capability, batch.unit)
     return batch
 
@@ -460,7 +468,7 @@ def batch_decide(request, pk):
             batch,
             "reject",
             BatchRejectForm(request.POST, prefix="reject"),
-            lambda data: batches.batch_decide(actor=request.user, batch=batch, approve=False, note=data["note"]),
+            lambda data: batch_services.batch_decide(actor=request.user, batch=batch, approve=False, note=data["note"]),
             lambda result: _("The batch is rejected."),
         )
     return _act(
@@ -468,7 +476,7 @@ def batch_decide(request, pk):
         batch,
         "approve",
         BatchApproveForm(request.POST, prefix="approve"),
-        lambda data: batches.batch_decide(
+        lambda data: batch_services.batch_decide(
             actor=request.user,
             batch=batch,
             approve=True,
@@ -498,7 +506,7 @@ def batch_pay(request, pk):
         batch,
         "pay",
         form,
-        lambda data: batches.batch_pay(
+        lambda data: batch_services.batch_pay(
             actor=request.user,
             batch=batch,
             money_account=data["money_account"],

@@ -2,7 +2,7 @@
 
 A user sees the loans of the units in whose subtree they hold ``distribution.view``; an id outside
 them answers 404. Receiving a repayment needs ``distribution.pay`` on the loan's unit (403), then
-goes through ``loans.loan_repay``, whose refusals take the API's one error shape (400 with the
+goes through ``loan_services.loan_repay``, whose refusals take the API's one error shape (400 with the
 message and the field). Of a beneficiary, answers carry only the number, the full name and the
 masked NIK.
 """
@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
-from satuatap.distribution import loans
-from satuatap.distribution.api import ERRORS, VIEW, _refusals
-from satuatap.distribution.api_schemas import BeneficiaryBrief, ProgramBrief
+from satuatap.distribution.api.common import ERRORS, VIEW, refusals
+from satuatap.distribution.api.schemas import BeneficiaryBrief, ProgramBrief
 from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.loans import selectors as loan_selectors
+from satuatap.distribution.loans import services as loan_services
 from satuatap.ledger.models import Account
 from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import unit_for
@@ -77,11 +78,11 @@ class LoanDetailOut(LoanOut):
 
     @staticmethod
     def resolve_installments(obj):
-        return loans.installments_of(obj, timezone.localdate())
+        return loan_selectors.installments_of(obj, timezone.localdate())
 
     @staticmethod
     def resolve_repayments(obj):
-        return list(loans.repayments_of(obj))
+        return list(loan_selectors.repayments_of(obj))
 
 
 class LoanFilter(Schema):
@@ -101,12 +102,17 @@ class RepaymentIn(Schema):
 # --- endpoints --------------------------------------------------------------------------------
 
 
-@router.get("/loans", response={200: list[LoanOut], **ERRORS}, summary="Interest-free loans in your units")
+@router.get(
+    "/loans",
+    response={200: list[LoanOut], **ERRORS},
+    summary="Interest-free loans in your units",
+    operation_id="satuatap_distribution_api_loans_list_loans",
+)
 @paginate(LimitOffsetPagination)
 def list_loans(request, filters: Query[LoanFilter]):
     within = None if filters.unit_id is None else unit_for(request.user, filters.unit_id, capability=VIEW)
     state = "" if filters.repaid is None else ("repaid" if filters.repaid else "open")
-    return loans.loan_list(
+    return loan_selectors.loan_list(
         request.user, within=within, today=timezone.localdate(), state=state, q=filters.q, overdue=filters.overdue
     )
 
@@ -115,26 +121,28 @@ def list_loans(request, filters: Query[LoanFilter]):
     "/loans/{int:loan_id}",
     response={200: LoanDetailOut, **ERRORS},
     summary="One loan with its installment schedule and repayments",
+    operation_id="satuatap_distribution_api_loans_get_loan",
 )
 def get_loan(request, loan_id: int):
-    return loans.loan_for(request.user, loan_id)
+    return loan_selectors.loan_for(request.user, loan_id)
 
 
 @router.post(
     "/loans/{int:loan_id}/repayments",
     response={201: LoanDetailOut, **ERRORS},
     summary="Receive a repayment of a loan; posts one journal entry and answers with the loan",
+    operation_id="satuatap_distribution_api_loans_repay_loan",
 )
 def repay_loan(request, loan_id: int, payload: RepaymentIn):
-    loan = loans.loan_for(request.user, loan_id)
+    loan = loan_selectors.loan_for(request.user, loan_id)
     require(request.user, "distribution.pay", loan.unit)
     money_account = Account.objects.filter(pk=payload.money_account_id, institution_id=loan.institution_id).first()
     if money_account is None:
         raise DistributionRefused(
             _("Choose a cash or bank account of %(unit)s.") % {"unit": loan.unit.name}, field="money_account_id"
         )
-    with _refusals():
-        loans.loan_repay(
+    with refusals():
+        loan_services.loan_repay(
             actor=request.user,
             loan=loan,
             amount=payload.amount,
@@ -142,4 +150,4 @@ def repay_loan(request, loan_id: int, payload: RepaymentIn):
             paid_on=payload.paid_on,
             reference=payload.reference,
         )
-    return Status(201, loans.loan_for(request.user, loan.pk))
+    return Status(201, loan_selectors.loan_for(request.user, loan.pk))

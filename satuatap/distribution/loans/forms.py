@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import DateInput, RupiahField, add_service_errors
-from satuatap.distribution.loans import loan_repay_check
+from satuatap.distribution.loans.services import loan_repay_check
 
 
 class RepayForm(forms.Form):

@@ -10,29 +10,23 @@ Reads are scoped like the rest of distribution: a loan is visible to a user hold
 ``distribution.view`` on a unit whose subtree holds the loan's unit; other ids are 404.
 """
 
-import calendar
-from dataclasses import dataclass
 from datetime import date
+
 from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.core.errors import Refusals
 from satuatap.core.formatting import rupiah, tanggal
-from satuatap.distribution.errors import DistributionRefused
-from satuatap.distribution.models import AidKind, Disbursement, Loan, LoanInstallment, LoanRepayment
-from satuatap.distribution.services import _amount, _text
+from satuatap.distribution.errors import DistributionRefused, clean_text, whole_rupiah
+from satuatap.distribution.loans.selectors import loan_funding
+from satuatap.distribution.models import Loan, LoanInstallment, LoanRepayment
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import Account, AccountRole, Fund, JournalLine, Source
-from satuatap.ledger.services.lookups import fund_of
-from satuatap.organizations.models import Unit
+from satuatap.ledger.models import Source
 from satuatap.organizations.permissions import require
-from satuatap.organizations.selectors import subtree_q
-
 
 _UNSET = object()
 
@@ -44,7 +38,7 @@ def loan_repay_check(loan: Loan, *, amount=_UNSET, paid_on=_UNSET, money_account
     refusals = Refusals()
     if amount is not _UNSET:
         with refusals.check():
-            amount = _amount(amount, "amount")
+            amount = whole_rupiah(amount, "amount")
             if loan.outstanding == 0:
                 raise DistributionRefused(_("This loan is fully repaid."), field="amount")
             if amount > loan.outstanding:
@@ -91,7 +85,7 @@ def loan_repay(
     )
     paid_on = paid_on or timezone.localdate()
     loan_repay_check(loan, amount=amount, paid_on=paid_on, money_account=money_account)
-    reference = _text(reference, "reference", 100)
+    reference = clean_text(reference, "reference", 100)
     program = loan.disbursement.program
     funding = loan_funding(loan)
     number = loan.repayments.count() + 1

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from satuatap.distribution import views_loans
+from satuatap.distribution.loans import views as loan_views
 
 urlpatterns = [
-    path("distribution/loans/", views_loans.loan_list, name="loans"),
-    path("distribution/loans/<int:pk>/", views_loans.loan_detail, name="loan"),
-    path("distribution/loans/<int:pk>/repay/", views_loans.loan_repay, name="loan_repay"),
+    path("distribution/loans/", loan_views.loan_list, name="loans"),
+    path("distribution/loans/<int:pk>/", loan_views.loan_detail, name="loan"),
+    path("distribution/loans/<int:pk>/repay/", loan_views.loan_repay, name="loan_repay"),
 ]

@@ -1,7 +1,7 @@
 """Staff pages of interest-free loans (qardhul hasan): the list of loans with what is outstanding and
 overdue, one loan with its schedule and repayments, and receiving a repayment.
 
-Thin views over ``distribution.loans``: a loan fetched by id goes through ``loans.loan_for`` (404
+Thin views over ``distribution.loans``: a loan fetched by id goes through ``loan_selectors.loan_for`` (404
 outside the user's scope); a repayment needs ``distribution.pay`` on the loan's unit (403).
 """
 
@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.distribution import loans, selectors
-from satuatap.distribution.forms_loans import RepayForm
+from satuatap.distribution import selectors
+from satuatap.distribution.loans import selectors as loan_selectors
+from satuatap.distribution.loans import services as loan_services
+from satuatap.distribution.loans.forms import RepayForm
 from satuatap.organizations.permissions import can, require
 
 PAGE = 50
@@ -28,7 +30,7 @@ PAGE = 50
 
 def _filters(request) -> dict:
     state = request.GET.get("state", "")
-    return {"q": request.GET.get("q", "")[:100], "state": state if state in loans.STATES else ""}
+    return {"q": request.GET.get("q", "")[:100], "state": state if state in loan_selectors.STATES else ""}
 
 
 @login_required
@@ -36,7 +38,7 @@ def loan_list(request):
     unit = active_unit(request, "distribution.view")
     today = timezone.localdate()
     filters = _filters(request)
-    rows = loans.loan_list(request.user, within=unit, today=today, **filters)
+    rows = loan_selectors.loan_list(request.user, within=unit, today=today, **filters)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         header = [
@@ -80,7 +82,7 @@ def loan_list(request):
             "filters": filters,
             "query": urlencode({k: v for k, v in filters.items() if v}),
             "page": page,
-            "totals": loans.loan_totals(rows, today),
+            "totals": loan_selectors.loan_totals(rows, today),
             "states": [
                 ("", _("All")),
                 ("open", _("Outstanding")),
@@ -109,10 +111,10 @@ def _detail(request, loan, form=None):
             "a": loan.disbursement.application,
             "program": loan.disbursement.program,
             # The fund the loan was paid from (and is repaid into), not the program's current one.
-            "funding": loans.loan_funding(loan),
+            "funding": loan_selectors.loan_funding(loan),
             "person": loan.beneficiary,
-            "schedule": loans.installments_of(loan, today),
-            "repayments": loans.repayments_of(loan),
+            "schedule": loan_selectors.installments_of(loan, today),
+            "repayments": loan_selectors.repayments_of(loan),
             "form": form if may_repay else None,
             "can_ledger": can(request.user, "ledger.view", loan.unit),
         },
@@ -122,19 +124,19 @@ def _detail(request, loan, form=None):
 @login_required
 def loan_detail(request, pk):
     active_unit(request, "distribution.view")
-    return _detail(request, loans.loan_for(request.user, pk))
+    return _detail(request, loan_selectors.loan_for(request.user, pk))
 
 
 @login_required
 @require_POST
 def loan_repay(request, pk):
     active_unit(request, "distribution.view")
-    loan = loans.loan_for(request.user, pk)
+    loan = loan_selectors.loan_for(request.user, pk)
     require(request.user, "distribution.pay", loan.unit)
     form = RepayForm(request.POST, accounts=selectors.money_accounts(loan.unit), loan=loan)
     if form.is_valid():
         try:
-            repayment = loans.loan_repay(
+            repayment = loan_services.loan_repay(
                 actor=request.user,
                 loan=loan,
                 amount=form.cleaned_data["amount"],

@@ -19,10 +19,11 @@ from ninja import Field, Router, Schema, Status
 from satuatap.api.schemas import ErrorOut
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.throttle import throttle_hit
-from satuatap.distribution import public
-from satuatap.distribution.forms_public import PublicApplicationForm
 from satuatap.distribution.models import AidKind, AppStatus, Program
-from satuatap.distribution.public import APPLICANT_FIELDS
+from satuatap.distribution.public import selectors as public_selectors
+from satuatap.distribution.public import services as public_services
+from satuatap.distribution.public.forms import PublicApplicationForm
+from satuatap.distribution.public.selectors import APPLICANT_FIELDS
 
 router = Router(tags=["public aid applications"])
 
@@ -94,7 +95,7 @@ def _program_out(request, program: Program) -> dict:
         "end_date": program.end_date,
         "regions": program.regions,
         "required_documents": [
-            {"kind": kind, "label": str(DocumentKind(kind).label)} for kind in public.required_kinds(program)
+            {"kind": kind, "label": str(DocumentKind(kind).label)} for kind in public_selectors.required_kinds(program)
         ],
         "apply_url": request.build_absolute_uri(
             reverse("distribution:public_apply_program", args=[program.institution.code.lower(), program.code])
@@ -107,22 +108,23 @@ def _program_out(request, program: Program) -> dict:
     auth=None,
     response={200: list[PublicProgramOut], 404: ErrorOut},
     summary="Programs open to online applications (no login)",
+    operation_id="satuatap_distribution_api_public_list_open_programs",
 )
 def list_open_programs(request, institution: str = ""):
     """Public, active programs within their period. ``institution``: an institution's code, to list
     only its programs (404 if no active institution has it)."""
     try:
-        root = public.institution_public(institution) if institution else None
+        root = public_selectors.institution_public(institution) if institution else None
     except Http404:
         return Status(404, _error("not_found", _("No active institution has this code.")))
-    return [_program_out(request, program) for program in public.programs_open(root)]
+    return [_program_out(request, program) for program in public_selectors.programs_open(root)]
 
 
 MULTIPART_SCHEMA = {
     "type": "object",
     "required": [
         "program_id",
-        *[f for f in APPLICANT_FIELDS if f in public.REQUIRED_MESSAGES],
+        *[f for f in APPLICANT_FIELDS if f in public_selectors.REQUIRED_MESSAGES],
         "need",
         "requested_amount",
         "consent",
@@ -161,6 +163,7 @@ MULTIPART_SCHEMA = {
         "of a refused application. Limited per address: 429 with `Retry-After`."
     ),
     openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": MULTIPART_SCHEMA}}}},
+    operation_id="satuatap_distribution_api_public_create_application",
 )
 def create_application(request):
     if request.headers.get("Authorization") or request.headers.get("X-API-Key"):
@@ -171,13 +174,13 @@ def create_application(request):
                 _("This is the public form. Staff take applications through POST /api/v1/distribution/applications."),
             ),
         )
-    wait = throttle_hit(request, "aid-apply", public.apply_rate())
+    wait = throttle_hit(request, "aid-apply", public_selectors.apply_rate())
     if wait:
         return _throttled(wait)
     raw_id = (request.POST.get("program_id") or "").strip()
     program = None
     if raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 18:
-        program = public.programs_open().filter(pk=int(raw_id)).first()
+        program = public_selectors.programs_open().filter(pk=int(raw_id)).first()
     if program is None:
         message = _("Choose a program open to online applications (GET /api/v1/public/aid-programs).")
         return Status(400, _error("refused", message, {"program_id": [message]}))
@@ -185,13 +188,13 @@ def create_application(request):
     if not form.is_valid():
         fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         return Status(422, _error("invalid_input", _("Some values are missing or invalid."), fields))
-    application = public.public_application_submit(**form.submission())  # refusals: 400 by the API's handler
-    status = public.status_of(application)
+    application = public_services.public_application_submit(**form.submission())  # refusals: 400 by the API's handler
+    status = public_selectors.status_of(application)
     return Status(
         201,
         {
             "tracking_code": application.tracking_code,
-            "status_url": public.status_url(request, application.tracking_code),
+            "status_url": public_selectors.status_url(request, application.tracking_code),
             "status": status,
         },
     )
@@ -202,12 +205,13 @@ def create_application(request):
     auth=None,
     response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut},
     summary="The status of an application by its tracking code (no login; nothing about the person)",
+    operation_id="satuatap_distribution_api_public_application_status",
 )
 def application_status(request, tracking_code: str):
-    wait = throttle_hit(request, "aid-status", public.STATUS_RATE)
+    wait = throttle_hit(request, "aid-status", public_selectors.STATUS_RATE)
     if wait:
         return _throttled(wait)
-    application = public.application_by_code(tracking_code)
+    application = public_selectors.application_by_code(tracking_code)
     if application is None:
         return Status(404, _error("not_found", _("No application has this tracking code.")))
-    return public.status_of(application)
+    return public_selectors.status_of(application)

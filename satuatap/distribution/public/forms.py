@@ -12,7 +12,7 @@ from satuatap.beneficiaries.models import DocumentKind, Sex
 from satuatap.core.forms import DateInput, RupiahField
 from satuatap.core.throttle import HONEYPOT_FIELD, HoneypotField
 from satuatap.core.uploads import forget_held, held_upload, hold_upload, sniff
-from satuatap.distribution.public import APPLICANT_FIELDS, REQUIRED_MESSAGES, required_kinds
+from satuatap.distribution.public.selectors import APPLICANT_FIELDS, REQUIRED_MESSAGES, required_kinds
 from satuatap.regions import selectors as region_selectors
 from satuatap.regions.forms import RegionField
 

@@ -4,27 +4,18 @@ of an application by its tracking code.
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
 from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from satuatap.audit.models import AuditAction
-from satuatap.audit.services import audit_record
-from satuatap.beneficiaries import services as registry
-from satuatap.beneficiaries.errors import BeneficiaryRefused, DocumentRefused
-from satuatap.beneficiaries.models import Beneficiary, ConsentMethod, ConsentPurpose, DocumentKind
-from satuatap.core.crypto import blind_index
-from satuatap.core.errors import refusal_messages
+
+from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.throttle import Rate
-from satuatap.core.uploads import forget_kept
-from satuatap.distribution.errors import DistributionRefused
-from satuatap.distribution.models import Application, ApplicationStep, AppStatus, Channel, Program
-from satuatap.distribution.services import _amount, _text, tracking_code
+from satuatap.distribution.models import Application, AppStatus, Program
 from satuatap.organizations.models import Unit, UnitKind
 
 # What the form asks of the applicant (the registry's field names), and which of it is required.

@@ -13,17 +13,12 @@ The status page and API show the program, the current step and the dates of the 
 name, an identifier, an address, an amount or a note.
 """
 
-import re
-from dataclasses import dataclass
-from datetime import date, timedelta
-from django.conf import settings
+from datetime import timedelta
+
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services as registry
@@ -31,13 +26,17 @@ from satuatap.beneficiaries.errors import BeneficiaryRefused, DocumentRefused
 from satuatap.beneficiaries.models import Beneficiary, ConsentMethod, ConsentPurpose, DocumentKind
 from satuatap.core.crypto import blind_index
 from satuatap.core.errors import refusal_messages
-from satuatap.core.throttle import Rate
 from satuatap.core.uploads import forget_kept
-from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.errors import DistributionRefused, clean_text, whole_rupiah
 from satuatap.distribution.models import Application, ApplicationStep, AppStatus, Channel, Program
-from satuatap.distribution.services import _amount, _text, tracking_code
-from satuatap.organizations.models import Unit, UnitKind
-
+from satuatap.distribution.public.selectors import (
+    APPLICANT_FIELDS,
+    COMPARED_FIELDS,
+    REQUIRED_MESSAGES,
+    is_open,
+    required_kinds,
+)
+from satuatap.distribution.services import tracking_code
 
 # --- the application ------------------------------------------------------------------------------
 
@@ -105,8 +104,8 @@ def _submit(*, program, applicant, need, requested_amount, documents, consent, g
     program = Program.objects.select_related("unit", "institution").get(pk=program.pk)
     if not is_open(program):
         raise DistributionRefused(_("This program is not open for online applications now."), field="program")
-    need = _text(need, "need", 5000, required=True, message=_("Describe the need."))
-    amount = _amount(requested_amount, "requested_amount")
+    need = clean_text(need, "need", 5000, required=True, message=_("Describe the need."))
+    amount = whole_rupiah(requested_amount, "requested_amount")
     unknown = set(applicant) - set(APPLICANT_FIELDS)
     if unknown:
         raise DistributionRefused(_("These fields cannot be set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})

@@ -6,12 +6,12 @@ status pages come before the institution's, so an institution code never hides t
 
 from django.urls import path
 
-from satuatap.distribution import views_public as views
+from satuatap.distribution.public import views as public_views
 
 urlpatterns = [
-    path("bantuan/", views.public_index, name="public_index"),
-    path("bantuan/status/", views.public_status, name="public_status"),
-    path("bantuan/terkirim/<str:code>/", views.public_sent, name="public_sent"),
-    path("bantuan/<slug:institution>/", views.public_apply, name="public_apply"),
-    path("bantuan/<slug:institution>/<slug:program>/", views.public_apply_program, name="public_apply_program"),
+    path("bantuan/", public_views.public_index, name="public_index"),
+    path("bantuan/status/", public_views.public_status, name="public_status"),
+    path("bantuan/terkirim/<str:code>/", public_views.public_sent, name="public_sent"),
+    path("bantuan/<slug:institution>/", public_views.public_apply, name="public_apply"),
+    path("bantuan/<slug:institution>/<slug:program>/", public_views.public_apply_program, name="public_apply_program"),
 ]

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.throttle import honeypot_filled, throttle_hit
 from satuatap.core.views_helpers import apply_service_error
-from satuatap.distribution import public
-from satuatap.distribution.forms_public import PublicApplicationForm
+from satuatap.distribution.public import selectors as public_selectors
+from satuatap.distribution.public import services as public_services
+from satuatap.distribution.public.forms import PublicApplicationForm
 
 
 def _private(response):
@@ -32,7 +33,7 @@ def _site(institution=None):
     """The institution named in the page header: the one given, or the only one with open programs."""
     if institution is not None:
         return institution
-    open_ = list(public.institutions_open()[:2])
+    open_ = list(public_selectors.institutions_open()[:2])
     return open_[0] if len(open_) == 1 else SimpleNamespace(name=_("Aid applications"), legal_basis="", code="")
 
 
@@ -51,7 +52,7 @@ def _throttled(request, institution, wait: int):
 
 def public_index(request):
     """Where a family starts: the institution's open programs (or, with several institutions, a choice)."""
-    institutions = list(public.institutions_open())
+    institutions = list(public_selectors.institutions_open())
     if len(institutions) == 1:
         return redirect("distribution:public_apply", institution=institutions[0].code.lower())
     return render(request, "distribution/public_index.html", {"institution": _site(), "institutions": institutions})
@@ -60,20 +61,20 @@ def public_index(request):
 def public_apply(request, institution):
     """The programs of one institution open to online applications."""
     try:
-        root = public.institution_public(institution)
+        root = public_selectors.institution_public(institution)
     except Http404:
         return _not_found(request, None, _("Institution not found"), _("Check the address of this page."))
-    programs = list(public.programs_open(root))
+    programs = list(public_selectors.programs_open(root))
     for program in programs:
-        program.document_labels = [str(DocumentKind(k).label) for k in public.required_kinds(program)]
+        program.document_labels = [str(DocumentKind(k).label) for k in public_selectors.required_kinds(program)]
     return render(request, "distribution/public_programs.html", {"institution": root, "programs": programs})
 
 
 def public_apply_program(request, institution, program):
     """The application form of one open program; a sent application leads to its tracking code."""
     try:
-        root = public.institution_public(institution)
-        program = public.program_open(root, program)
+        root = public_selectors.institution_public(institution)
+        program = public_selectors.program_open(root, program)
     except Http404:
         return _not_found(
             request,
@@ -83,7 +84,7 @@ def public_apply_program(request, institution, program):
         )
     status = 200
     if request.method == "POST":
-        wait = throttle_hit(request, "aid-apply", public.apply_rate())
+        wait = throttle_hit(request, "aid-apply", public_selectors.apply_rate())
         if wait:
             return _throttled(request, root, wait)
         form = PublicApplicationForm(request.POST, request.FILES, program=program)
@@ -93,7 +94,7 @@ def public_apply_program(request, institution, program):
             status = 400
         elif form.is_valid():
             try:
-                application = public.public_application_submit(**form.submission())
+                application = public_services.public_application_submit(**form.submission())
             except ValidationError as exc:
                 apply_service_error(form, exc)
             else:
@@ -112,14 +113,14 @@ def public_apply_program(request, institution, program):
 
 def public_sent(request, code):
     """The confirmation after sending: the tracking code, big, and the link to the status page."""
-    wait = throttle_hit(request, "aid-status", public.STATUS_RATE)
+    wait = throttle_hit(request, "aid-status", public_selectors.STATUS_RATE)
     if wait:
         return _throttled(request, None, wait)
-    application = public.application_by_code(code)
+    application = public_selectors.application_by_code(code)
     if application is None:
         return _not_found(request, None, _("Application not found"), _("No application has this tracking code."))
-    status = public.status_of(application)
-    status_url = public.status_url(request, status.tracking_code)
+    status = public_selectors.status_of(application)
+    status_url = public_selectors.status_url(request, status.tracking_code)
     context = {
         "institution": application.institution,
         "status": status,
@@ -135,12 +136,12 @@ def public_status(request):
     context = {"code": raw, "status": None, "institution": _site()}
     if not raw:
         return render(request, "distribution/public_status.html", context)
-    wait = throttle_hit(request, "aid-status", public.STATUS_RATE)
+    wait = throttle_hit(request, "aid-status", public_selectors.STATUS_RATE)
     if wait:
         return _throttled(request, None, wait)
-    application = public.application_by_code(raw)
+    application = public_selectors.application_by_code(raw)
     if application is None:
         context["not_found"] = True
         return _private(render(request, "distribution/public_status.html", context, status=404))
-    context.update({"status": public.status_of(application), "institution": application.institution})
+    context.update({"status": public_selectors.status_of(application), "institution": application.institution})
     return _private(render(request, "distribution/public_status.html", context))

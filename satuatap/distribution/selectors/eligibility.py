@@ -1,41 +1,18 @@
-"""Whether a person may be helped by a program now: eligibility and the program's fair-share rules.
-"""
+"""Whether a person may be helped by a program now: eligibility and the program's fair-share rules."""
 
-import secrets
 from datetime import date, timedelta
-from django.db import transaction
+
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from satuatap.audit.models import AuditAction
-from satuatap.audit.services import audit_record
-from satuatap.beneficiaries import services as registry
-from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
-from satuatap.beneficiaries.selectors import beneficiaries_for
-from satuatap.core.asnaf import Asnaf
-from satuatap.core.errors import NotAllowed, Refusals
+
+from satuatap.beneficiaries.models import AidRecord, DocumentKind, Status
 from satuatap.core.formatting import rupiah, tanggal
-from satuatap.core.identifiers import clean_phone
-from satuatap.core.money import MAX_RUPIAH
-from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import (
-    PROGRAM_FUNDS,
-    AidKind,
     Application,
-    ApplicationStep,
-    AppStatus,
-    AuthorityLimit,
-    Channel,
-    Disbursement,
     Program,
 )
-from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
-from satuatap.ledger.pillars import pillars_of
-from satuatap.ledger.selectors import fund_available
-from satuatap.ledger.services.lookups import fund_of
-from satuatap.organizations.models import Role, Unit
-from satuatap.organizations.permissions import active_memberships, require
+from satuatap.ledger.models import FundKind
 
 # Statuses a person must have to be helped.
 HELPABLE = (Status.VERIFIED, Status.ACTIVE)

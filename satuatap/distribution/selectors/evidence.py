@@ -1,20 +1,12 @@
-"""Reads of the evidence of aid: disbursements still without it.
-"""
+"""Reads of the evidence of aid: disbursements still without it."""
 
 from datetime import timedelta
+
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from satuatap.audit.models import AuditAction
-from satuatap.audit.services import audit_record
-from satuatap.core.exports import pdf_bytes
-from satuatap.core.formatting import amount_in_words
-from satuatap.core.uploads import keep_upload, open_kept
-from satuatap.distribution.errors import DistributionRefused
-from satuatap.distribution.models import Application, AppStatus, Disbursement, Evidence, EvidenceKind
-from satuatap.organizations.permissions import require
+from django.utils import timezone
+
+from satuatap.distribution.models import Disbursement, Evidence
 
 
 def without_evidence(disbursements: QuerySet[Disbursement], *, on=None) -> QuerySet[Disbursement]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from satuatap.core.parallel import parallel_reads
 from satuatap.distribution.models import OPEN_STATUSES, Application, Disbursement, Loan, Program
-from satuatap.distribution.selectors import overdue_q
+from satuatap.distribution.selectors.applications import overdue_q
 from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
 from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.models import Unit

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from satuatap.core.formatting import rupiah
 from satuatap.core.work import NextActor, WorkItem
-from satuatap.distribution import services
 from satuatap.distribution.models import AidKind, Application, AppStatus, AuthorityLimit, Batch, Loan
+from satuatap.distribution.selectors import approvals as selectors
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import CAPABILITIES, can, roles_on
 from satuatap.organizations.selectors import subtree_q
@@ -55,7 +55,7 @@ def _roles_label(roles) -> str:
 
 def approvers(unit: Unit, amount: int) -> tuple[Unit | None, list[str]]:
     """The nearest unit from ``unit`` up whose approvers may approve ``amount`` (as
-    ``services.approver_unit``), and the roles with a limit high enough there; one query."""
+    ``selectors.approver_unit``), and the roles with a limit high enough there; one query."""
     limits = AuthorityLimit.objects.filter(unit__path__in=unit.lineage_paths, max_amount__gte=amount).select_related(
         "unit"
     )
@@ -78,7 +78,7 @@ def _approval(user, unit: Unit, amount: int, author_id, author_text: str, known=
         )
     may = can(user, "distribution.approve", unit)
     why_not = ""
-    if may and (limit if limit is not None else services.approval_limit(user, unit)) < amount:
+    if may and (limit if limit is not None else selectors.approval_limit(user, unit)) < amount:
         may, why_not = False, _("The amount is above your authority limit.")
     if author_id == user.pk:
         may, why_not = False, author_text
@@ -95,7 +95,7 @@ def next_actor(user, application: Application, *, known=None, limit=None) -> Nex
     step = STEPS.get(status)
     if step is None:
         return None
-    if application.batch_id is not None and status in services.BATCH_STEPS:
+    if application.batch_id is not None and status in selectors.BATCH_STEPS:
         return None  # the batch is decided and paid as a whole: its page says who acts
     unit = application.unit
     if status == AppStatus.RECOMMENDED:
@@ -125,7 +125,7 @@ def batch_next_actor(user, batch: Batch) -> NextActor | None:
 
 def _limit_for(user, unit: Unit, cache: dict) -> int:
     if unit.pk not in cache:
-        cache[unit.pk] = services.approval_limit(user, unit)
+        cache[unit.pk] = selectors.approval_limit(user, unit)
     return cache[unit.pk]
 
 
@@ -142,7 +142,7 @@ def work_waiting(user, unit: Unit, limit: int | None = None) -> list[WorkItem]:
     limits: dict[int, int] = {}
     for status, step in STEPS.items():
         rows = Application.objects.filter(subtree_q(user, step.capability), status=status, **within)
-        if status in services.BATCH_STEPS:
+        if status in selectors.BATCH_STEPS:
             rows = rows.filter(batch__isnull=True)
         if status == AppStatus.RECOMMENDED:
             rows = rows.exclude(recommended_by=user)

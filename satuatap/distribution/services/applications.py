@@ -9,46 +9,43 @@ one balanced entry to the ledger and one aid-history row, in one transaction.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
+
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
-from satuatap.beneficiaries import services as registry
-from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
+from satuatap.beneficiaries.models import Beneficiary, Status
 from satuatap.beneficiaries.selectors import beneficiaries_for
-from satuatap.core.asnaf import Asnaf
 from satuatap.core.errors import NotAllowed, Refusals
-from satuatap.core.formatting import rupiah, tanggal
+from satuatap.core.formatting import rupiah
 from satuatap.core.identifiers import clean_phone
-from satuatap.core.money import MAX_RUPIAH
-from satuatap.distribution.errors import DistributionRefused, FairShareWarning
+from satuatap.distribution.errors import DistributionRefused, FairShareWarning, clean_text, whole_rupiah
 from satuatap.distribution.models import (
-    PROGRAM_FUNDS,
-    AidKind,
     Application,
     ApplicationStep,
     AppStatus,
-    AuthorityLimit,
     Channel,
-    Disbursement,
     Program,
 )
-from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
-from satuatap.ledger.pillars import pillars_of
+from satuatap.distribution.selectors import (
+    BATCH_STEPS,
+    approval_limit,
+    approver_unit,
+    eligibility_problems,
+    fair_share_warnings,
+)
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
-from satuatap.organizations.models import Role, Unit
-from satuatap.organizations.permissions import active_memberships, require
-
+from satuatap.organizations.models import Unit
+from satuatap.organizations.permissions import require
 
 # --- the application workflow -------------------------------------------------------------------
 
 
-def _step(application: Application, actor, to_status: str, note: str = "") -> None:
+def step_record(application: Application, actor, to_status: str, note: str = "") -> None:
     """Move a saved application to ``to_status`` (the caller saves it): the step row, the audit event
     and the next deadline."""
     ApplicationStep.objects.create(
@@ -66,7 +63,7 @@ def _step(application: Application, actor, to_status: str, note: str = "") -> No
     application.due_on = timezone.localdate() + timedelta(days=application.program.step_days)
 
 
-def _locked(application: Application, *expected: str) -> Application:
+def locked_for_step(application: Application, *expected: str) -> Application:
     locked = (
         Application.objects.select_for_update(of=("self",)).select_related("program", "unit").get(pk=application.pk)
     )
@@ -122,18 +119,18 @@ def application_submit(
         if channel not in Channel.values:
             raise DistributionRefused(_("Choose how the application came in."), field="channel")
     with refusals.check():
-        need = _text(need, "need", 5000, required=True, message=_("Describe the need."))
+        need = clean_text(need, "need", 5000, required=True, message=_("Describe the need."))
     with refusals.check():
-        requested_amount = _amount(requested_amount, "requested_amount")
+        requested_amount = whole_rupiah(requested_amount, "requested_amount")
     referral = {}
     with refusals.check():
-        referral["referrer_name"] = _text(referrer_name, "referrer_name", 200)
+        referral["referrer_name"] = clean_text(referrer_name, "referrer_name", 200)
         if channel == Channel.REFERRAL and not referral["referrer_name"]:
             raise DistributionRefused(
                 _("Name the person or partner who referred the applicant."), field="referrer_name"
             )
     with refusals.check():
-        referral["referrer_organisation"] = _text(referrer_organisation, "referrer_organisation", 200)
+        referral["referrer_organisation"] = clean_text(referrer_organisation, "referrer_organisation", 200)
     with refusals.check():
         referral["referrer_phone"] = clean_phone(referrer_phone, DistributionRefused, "referrer_phone")
     refusals.raise_any(DistributionRefused)
@@ -171,10 +168,10 @@ def application_submit(
 def application_screen(*, actor, application: Application, note: str = "", reject: bool = False) -> Application:
     """First look: complete and within the program (or rejected with the reason)."""
     require(actor, "distribution.assess", application.unit)
-    application = _locked(application, AppStatus.SUBMITTED)
+    application = locked_for_step(application, AppStatus.SUBMITTED)
     if reject:
         return _reject(actor, application, note)
-    _step(application, actor, AppStatus.SCREENED, _text(note, "note", 2000))
+    step_record(application, actor, AppStatus.SCREENED, clean_text(note, "note", 2000))
     application.save()
     return application
 
@@ -183,12 +180,12 @@ def application_screen(*, actor, application: Application, note: str = "", rejec
 def application_assess(*, actor, application: Application, note: str = "") -> Application:
     """Link the person's latest field assessment (made in the registry) to the application."""
     require(actor, "distribution.assess", application.unit)
-    application = _locked(application, AppStatus.SCREENED)
+    application = locked_for_step(application, AppStatus.SCREENED)
     latest = application.beneficiary.assessments.order_by("-assessed_on", "-id").first()
     if latest is None:
         raise DistributionRefused(_("Assess the person first (on their page in the registry)."))
     application.assessment = latest
-    _step(application, actor, AppStatus.ASSESSED, _text(note, "note", 2000))
+    step_record(application, actor, AppStatus.ASSESSED, clean_text(note, "note", 2000))
     application.save()
     return application
 
@@ -197,18 +194,18 @@ def application_assess(*, actor, application: Application, note: str = "") -> Ap
 def application_recommend(*, actor, application: Application, amount: int, note: str = "") -> Application:
     """The program officer's recommendation: how much, with the reason."""
     require(actor, "distribution.recommend", application.unit)
-    application = _locked(application, AppStatus.ASSESSED)
-    application.recommended_amount = _amount(amount, "amount")
+    application = locked_for_step(application, AppStatus.ASSESSED)
+    application.recommended_amount = whole_rupiah(amount, "amount")
     application.recommended_by = actor
-    _step(application, actor, AppStatus.RECOMMENDED, _text(note, "note", 2000))
+    step_record(application, actor, AppStatus.RECOMMENDED, clean_text(note, "note", 2000))
     application.save()
     return application
 
 
 def _reject(actor, application: Application, note: str) -> Application:
-    note = _text(note, "note", 2000, required=True, message=_("Give the reason for rejecting."))
+    note = clean_text(note, "note", 2000, required=True, message=_("Give the reason for rejecting."))
     application.decided_by = actor
-    _step(application, actor, AppStatus.REJECTED, note)
+    step_record(application, actor, AppStatus.REJECTED, note)
     application.due_on = None
     application.save()
     return application
@@ -227,12 +224,12 @@ def application_decide(
     """Approve (within the approver's authority limit, never one's own recommendation, the person
     eligible, the fund able to pay, the fair-share rules kept or overridden with a reason) or reject."""
     require(actor, "distribution.approve", application.unit)
-    application = _locked(application, AppStatus.RECOMMENDED)
+    application = locked_for_step(application, AppStatus.RECOMMENDED)
     if application.recommended_by_id == actor.pk:
         raise NotAllowed(_("You recommended this application; another person approves it."))
     if not approve:
         return _reject(actor, application, note)
-    amount = _amount(application.recommended_amount if amount is None else amount, "amount")
+    amount = whole_rupiah(application.recommended_amount if amount is None else amount, "amount")
     problems = eligibility_problems(application)
     if problems:
         raise DistributionRefused(" ".join(problems))
@@ -258,15 +255,15 @@ def application_decide(
             }
         )
     warnings = fair_share_warnings(application, amount)
-    override_reason = _text(override_reason, "override_reason", 2000)
+    override_reason = clean_text(override_reason, "override_reason", 2000)
     if warnings and not override_reason:
         raise FairShareWarning(" ".join(warnings), field="override_reason")
     application.approved_amount = amount
     application.decided_by = actor
     application.override_reason = override_reason if warnings else ""
-    note = _text(note, "note", 2000)
+    note = clean_text(note, "note", 2000)
     if warnings:
         note = " ".join([note, _("Fair-share rule overridden: %(reason)s") % {"reason": override_reason}]).strip()
-    _step(application, actor, AppStatus.APPROVED, note)
+    step_record(application, actor, AppStatus.APPROVED, note)
     application.save()
     return application

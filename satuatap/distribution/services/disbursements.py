@@ -1,42 +1,28 @@
-"""Writes of distribution: disbursements, then the evidence and the follow-up after the payment.
-"""
+"""Writes of distribution: disbursements, then the evidence and the follow-up after the payment."""
 
-import secrets
-from datetime import date, timedelta
+from datetime import date
+
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.beneficiaries import services as registry
-from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
-from satuatap.beneficiaries.selectors import beneficiaries_for
-from satuatap.core.asnaf import Asnaf
-from satuatap.core.errors import NotAllowed, Refusals
-from satuatap.core.formatting import rupiah, tanggal
-from satuatap.core.identifiers import clean_phone
-from satuatap.core.money import MAX_RUPIAH
-from satuatap.distribution.errors import DistributionRefused, FairShareWarning
+from satuatap.core.errors import Refusals
+from satuatap.core.formatting import rupiah
+from satuatap.distribution.errors import DistributionRefused, clean_text, whole_rupiah
 from satuatap.distribution.models import (
-    PROGRAM_FUNDS,
     AidKind,
     Application,
-    ApplicationStep,
     AppStatus,
-    AuthorityLimit,
-    Channel,
     Disbursement,
-    Program,
 )
+from satuatap.distribution.selectors import eligibility_problems
+from satuatap.distribution.services.applications import locked_for_step, step_record
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
-from satuatap.ledger.pillars import pillars_of
-from satuatap.ledger.selectors import fund_available
-from satuatap.ledger.services.lookups import fund_of
-from satuatap.organizations.models import Role, Unit
-from satuatap.organizations.permissions import active_memberships, require
-
+from satuatap.ledger.models import AccountRole, FundKind, Source
+from satuatap.organizations.permissions import require
 
 # --- disbursements --------------------------------------------------------------------------------
 
@@ -61,7 +47,7 @@ def disbursement_post(
     inventory), keeps the disbursement and the aid-history row, and marks the application disbursed
     once fully paid. The caller holds ``distribution.pay`` and runs inside a transaction."""
     require(actor, "distribution.pay", application.unit)
-    application = _locked(application, AppStatus.APPROVED)
+    application = locked_for_step(application, AppStatus.APPROVED)
     person, program = application.beneficiary, application.program
     amount = _payable(application, amount)
     problems = eligibility_problems(application)
@@ -96,10 +82,10 @@ def disbursement_post(
         amount=amount,
         paid_on=paid_on,
         money_account=credit_account,
-        reference=_text(reference, "reference", 100),
+        reference=clean_text(reference, "reference", 100),
         kind=kind,
-        payee_name=_text(payee_name, "payee_name", 200),
-        payee_account=_text(payee_account, "payee_account", 200),
+        payee_name=clean_text(payee_name, "payee_name", 200),
+        payee_account=clean_text(payee_account, "payee_account", 200),
         entry=entry,
         created_by=actor,
     )
@@ -117,7 +103,7 @@ def disbursement_post(
     )
     application.paid_amount += amount
     if application.left_to_pay == 0:
-        _step(application, actor, AppStatus.DISBURSED)  # the evidence is due next
+        step_record(application, actor, AppStatus.DISBURSED)  # the evidence is due next
     application.save()
     audit_record(
         actor=actor,
@@ -130,7 +116,7 @@ def disbursement_post(
 
 
 def _payable(application: Application, amount) -> int:
-    amount = _amount(amount, "amount")
+    amount = whole_rupiah(amount, "amount")
     if amount > application.left_to_pay:
         raise DistributionRefused(
             _("Only %(left)s of the approved %(approved)s is left to pay.")
@@ -160,7 +146,7 @@ def disbursement_fields_check(application: Application, **fields) -> None:
             _payment_day(fields["paid_on"])
     if "payee_name" in fields:
         with refusals.check():
-            payee_name = _text(fields["payee_name"], "payee_name", 200)
+            payee_name = clean_text(fields["payee_name"], "payee_name", 200)
             if application.program.aid_kind == AidKind.THIRD_PARTY and not payee_name:
                 raise DistributionRefused(
                     _("Name the school, hospital or shop paid on the person's behalf."), field="payee_name"
@@ -184,7 +170,7 @@ def disbursement_pay(
     or to a third party on their behalf (a school, a hospital: named with their account). A loan
     program's payment is a receivable of the fund, repaid by installments (``loans``)."""
     require(actor, "distribution.pay", application.unit)
-    application = _locked(application, AppStatus.APPROVED)
+    application = locked_for_step(application, AppStatus.APPROVED)
     program = application.program
     if program.aid_kind == AidKind.GOODS:
         raise DistributionRefused(_("This program gives goods; give them out from the stock."))
@@ -195,7 +181,7 @@ def disbursement_pay(
     with refusals.check():
         disbursement_fields_check(application, amount=amount, paid_on=paid_on, payee_name=payee_name)
     refusals.raise_any(DistributionRefused)
-    payee_name = _text(payee_name, "payee_name", 200)
+    payee_name = clean_text(payee_name, "payee_name", 200)
     is_loan = program.aid_kind == AidKind.LOAN
     if payee_name and program.aid_kind != AidKind.LOAN:
         kind = AidKind.THIRD_PARTY
@@ -216,9 +202,9 @@ def disbursement_pay(
         payee_account=payee_account,
     )
     if is_loan:
-        from satuatap.distribution import loans
+        from satuatap.distribution.services import schedule as services
 
-        loans.loan_open(actor=actor, disbursement=disbursement)
+        services.loan_open(actor=actor, disbursement=disbursement)
     return disbursement
 
 
@@ -229,12 +215,12 @@ def disbursement_pay(
 def application_evidence_complete(*, actor, application: Application, note: str = "") -> Application:
     """Mark a disbursed application's evidence complete (at least one piece kept); the follow-up is due next."""
     require(actor, "distribution.evidence_keep", application.unit)
-    application = _locked(application, AppStatus.DISBURSED)
+    application = locked_for_step(application, AppStatus.DISBURSED)
     if not application.evidence.exists():
         raise DistributionRefused(
             _("Keep at least one piece of evidence (photo, signed receipt, transfer proof) first.")
         )
-    _step(application, actor, AppStatus.EVIDENCED, _text(note, "note", 2000))
+    step_record(application, actor, AppStatus.EVIDENCED, clean_text(note, "note", 2000))
     application.save()
     return application
 
@@ -246,7 +232,7 @@ def follow_up_fields_check(**fields) -> None:
     refusals = Refusals()
     if "note" in fields:
         with refusals.check():
-            _text(fields["note"], "note", 2000, required=True, message=_("Say what the follow-up found."))
+            clean_text(fields["note"], "note", 2000, required=True, message=_("Say what the follow-up found."))
     if fields.get("on") is not None:
         with refusals.check():
             if fields["on"] > timezone.localdate():
@@ -257,11 +243,11 @@ def follow_up_fields_check(**fields) -> None:
 def application_follow_up(*, actor, application: Application, note: str, on: date | None = None) -> Application:
     """Record the follow-up visit or call after the aid: what was found. The application is then done."""
     require(actor, "distribution.assess", application.unit)
-    application = _locked(application, AppStatus.EVIDENCED)
+    application = locked_for_step(application, AppStatus.EVIDENCED)
     follow_up_fields_check(note=note, on=on)
-    note = _text(note, "note", 2000)
+    note = clean_text(note, "note", 2000)
     on = on or timezone.localdate()
-    _step(application, actor, AppStatus.FOLLOWED_UP, note)
+    step_record(application, actor, AppStatus.FOLLOWED_UP, note)
     application.followed_up_on = on
     application.due_on = None
     application.save()

@@ -2,12 +2,11 @@
 the printable aid receipt (tanda terima) to be signed at the handover, and the payments still
 without evidence ``EVIDENCE_DAYS`` after they were made."""
 
-from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.core.exports import pdf_bytes

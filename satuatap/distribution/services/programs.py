@@ -1,41 +1,27 @@
-"""Writes of distribution: programs and authority limits.
-"""
+"""Writes of distribution: programs and authority limits."""
 
-import secrets
-from datetime import date, timedelta
+from datetime import date
+
 from django.db import transaction
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
-from satuatap.beneficiaries import services as registry
-from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
-from satuatap.beneficiaries.selectors import beneficiaries_for
+from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.errors import NotAllowed, Refusals
-from satuatap.core.formatting import rupiah, tanggal
-from satuatap.core.identifiers import clean_phone
-from satuatap.core.money import MAX_RUPIAH
-from satuatap.distribution.errors import DistributionRefused, FairShareWarning
+from satuatap.distribution.errors import DistributionRefused, clean_text, whole_rupiah
 from satuatap.distribution.models import (
     PROGRAM_FUNDS,
     AidKind,
-    Application,
-    ApplicationStep,
-    AppStatus,
     AuthorityLimit,
-    Channel,
-    Disbursement,
     Program,
 )
-from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
+from satuatap.ledger.models import FundKind, LedgerBalance
 from satuatap.ledger.pillars import pillars_of
-from satuatap.ledger.selectors import fund_available
-from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import active_memberships, require
+
 # The asnaf a program may name: amil is paid through the amil share, not through programs.
 PROGRAM_ASNAF = tuple(a for a in Asnaf.values if a != Asnaf.AMIL)
 
@@ -51,11 +37,11 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
     refusals = Refusals()
     code = name = ""
     with refusals.check():
-        code = _text(fields.get("code"), "code", 40, required=True, message=_("Give the program a short code."))
+        code = clean_text(fields.get("code"), "code", 40, required=True, message=_("Give the program a short code."))
         if not code.replace("-", "").isalnum() or code.lower() != code:
             raise DistributionRefused(_("A code is lower-case letters, digits and dashes."), field="code")
     with refusals.check():
-        name = _text(fields.get("name"), "name", 200, required=True, message=_("Name the program."))
+        name = clean_text(fields.get("name"), "name", 200, required=True, message=_("Name the program."))
     with refusals.check():
         if fields.get("pillar") not in dict(pillars_of(unit.institution_id)):
             raise DistributionRefused(_("Choose a pillar."), field="pillar")
@@ -110,9 +96,9 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         installments = None
     budget = household_yearly_cap = None
     with refusals.check():
-        budget = _amount(fields.get("budget"), "budget", allow_zero=True)
+        budget = whole_rupiah(fields.get("budget"), "budget", allow_zero=True)
     with refusals.check():
-        household_yearly_cap = None if cap in (None, "") else _amount(cap, "household_yearly_cap")
+        household_yearly_cap = None if cap in (None, "") else whole_rupiah(cap, "household_yearly_cap")
     with refusals.check():
         taken = Program.objects.filter(institution_id=unit.institution_id, code=code)
         if program is not None:
@@ -202,7 +188,7 @@ def authority_limit_set(*, actor, unit: Unit, role: str, max_amount: int | None)
             raise DistributionRefused(_("Choose a role that approves."), field="role")
     with refusals.check():
         if max_amount is not None:
-            _amount(max_amount, "max_amount")
+            whole_rupiah(max_amount, "max_amount")
     refusals.raise_any(DistributionRefused)
     own = any(m.role == role and m.unit.path.startswith(unit.path) for m in active_memberships(actor))
     if own and unit.pk != unit.institution_id:
@@ -215,7 +201,7 @@ def authority_limit_set(*, actor, unit: Unit, role: str, max_amount: int | None)
         limit = None
     else:
         limit, _created = AuthorityLimit.objects.update_or_create(
-            unit=unit, role=role, defaults={"max_amount": _amount(max_amount, "max_amount"), "created_by": actor}
+            unit=unit, role=role, defaults={"max_amount": whole_rupiah(max_amount, "max_amount"), "created_by": actor}
         )
     audit_record(
         actor=actor,

@@ -1,29 +1,13 @@
-"""The loan a loan program's disbursement opens, with its monthly installment schedule.
-"""
+"""The loan a loan program's disbursement opens, with its monthly installment schedule."""
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
-from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from satuatap.audit.models import AuditAction
-from satuatap.audit.services import audit_record
-from satuatap.core.errors import Refusals
-from satuatap.core.formatting import rupiah, tanggal
-from satuatap.distribution.errors import DistributionRefused
-from satuatap.distribution.models import AidKind, Disbursement, Loan, LoanInstallment, LoanRepayment
-from satuatap.distribution.services import _amount, _text
-from satuatap.ledger import services as ledger
-from satuatap.ledger.models import Account, AccountRole, Fund, JournalLine, Source
-from satuatap.ledger.services.lookups import fund_of
-from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import require
-from satuatap.organizations.selectors import subtree_q
 
+from django.utils.translation import gettext as _
+
+from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.models import AidKind, Disbursement, Loan, LoanInstallment
+from satuatap.organizations.permissions import require
 
 # --- the schedule -----------------------------------------------------------------------------------
 

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
+from satuatap.api.scoping import acting_unit
 from satuatap.collection.models import DonationLine
-from satuatap.distribution import selectors_stock, stock
-from satuatap.distribution.api import _FIELDS as APPLICATION_FIELDS
-from satuatap.distribution.api import ERRORS, VIEW, _acting_on, _refusals, _unit, disbursements_for
-from satuatap.distribution.api_schemas import DisbursementOut
+from satuatap.distribution import selectors
+from satuatap.distribution.api.common import APPLICATION_FIELDS, ERRORS, VIEW, acting_on, refusals
+from satuatap.distribution.api.schemas import DisbursementOut
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import StockItem, StockMove, StockMoveKind
+from satuatap.distribution.stock import selectors as stock_selectors
+from satuatap.distribution.stock import services as stock_services
 from satuatap.ledger.models import Account
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require, units_where
@@ -31,7 +33,7 @@ from satuatap.organizations.selectors import unit_for
 router = Router(tags=["distribution"])
 
 # Service field names -> the names of the request body.
-_FIELDS = {
+APPLICATION_FIELDS = {
     **APPLICATION_FIELDS,
     "item": "item_id",
     "donation_line": "donation_line_id",
@@ -106,7 +108,7 @@ class StockMoveOut(Schema):
 
 class StockFilter(Schema):
     unit_id: int | None = Field(None, description="Stock of this unit's subtree.")
-    fund_kind: str | None = Field(None, description=_choices(stock.STOCK_FUNDS))
+    fund_kind: str | None = Field(None, description=_choices(stock_selectors.STOCK_FUNDS))
     item_id: int | None = None
 
 
@@ -145,7 +147,7 @@ class ReceiveIn(Schema):
 class PurchaseIn(Schema):
     unit_id: int | None = Field(None, description="The unit buying; default: your first unit where you pay.")
     item_id: int
-    fund_kind: str = Field(max_length=20, description=_choices(stock.STOCK_FUNDS))
+    fund_kind: str = Field(max_length=20, description=_choices(stock_selectors.STOCK_FUNDS))
     quantity: Decimal
     value: int = Field(description="The whole price, in rupiah.")
     money_account_id: int = Field(description="A cash or bank account of the unit.")
@@ -168,7 +170,7 @@ class GoodsDisbursementOut(DisbursementOut):
 
 
 def _moves_for(user) -> QuerySet[StockMove]:
-    return selectors_stock.moves_for(user)
+    return stock_selectors.moves_for(user)
 
 
 def _within(user, unit_id: int | None) -> Unit | None:
@@ -177,7 +179,7 @@ def _within(user, unit_id: int | None) -> Unit | None:
 
 def _item(user, item_id: int, institution_id: int) -> StockItem:
     """An item of the unit's institution; a 400 on the body's field otherwise."""
-    item = selectors_stock.items_for(user).filter(pk=item_id, institution_id=institution_id).first()
+    item = stock_selectors.items_for(user).filter(pk=item_id, institution_id=institution_id).first()
     if item is None:
         raise DistributionRefused(_("Choose the goods from the catalogue."), field="item_id")
     return item
@@ -186,7 +188,12 @@ def _item(user, item_id: int, institution_id: int) -> StockItem:
 # --- stock on hand and moves ----------------------------------------------------------------------
 
 
-@router.get("/stock", response={200: list[StockOnHandOut], **ERRORS}, summary="Goods on hand in your units")
+@router.get(
+    "/stock",
+    response={200: list[StockOnHandOut], **ERRORS},
+    summary="Goods on hand in your units",
+    operation_id="satuatap_distribution_api_stock_list_stock",
+)
 @paginate(LimitOffsetPagination)
 def list_stock(request, filters: Query[StockFilter]):
     moves = _moves_for(request.user)
@@ -197,10 +204,15 @@ def list_stock(request, filters: Query[StockFilter]):
         moves = moves.filter(fund_kind=filters.fund_kind)
     if filters.item_id is not None:
         moves = moves.filter(item_id=filters.item_id)
-    return selectors_stock.on_hand_rows(moves)
+    return stock_selectors.on_hand_rows(moves)
 
 
-@router.get("/stock/moves", response={200: list[StockMoveOut], **ERRORS}, summary="Stock movements in your units")
+@router.get(
+    "/stock/moves",
+    response={200: list[StockMoveOut], **ERRORS},
+    summary="Stock movements in your units",
+    operation_id="satuatap_distribution_api_stock_list_moves",
+)
 @paginate(LimitOffsetPagination)
 def list_moves(request, filters: Query[MoveFilter]):
     moves = _moves_for(request.user)
@@ -221,10 +233,15 @@ def list_moves(request, filters: Query[MoveFilter]):
 # --- the catalogue ----------------------------------------------------------------------------------
 
 
-@router.get("/stock/items", response={200: list[StockItemOut], **ERRORS}, summary="The catalogue of goods")
+@router.get(
+    "/stock/items",
+    response={200: list[StockItemOut], **ERRORS},
+    summary="The catalogue of goods",
+    operation_id="satuatap_distribution_api_stock_list_items",
+)
 @paginate(LimitOffsetPagination)
 def list_items(request, filters: Query[ItemFilter]):
-    items = selectors_stock.items_for(request.user)
+    items = stock_selectors.items_for(request.user)
     if filters.active is not None:
         items = items.filter(is_active=filters.active)
     return items
@@ -234,6 +251,7 @@ def list_items(request, filters: Query[ItemFilter]):
     "/stock/items",
     response={201: StockItemOut, **ERRORS},
     summary="Add goods to the catalogue (finance, heads, admins)",
+    operation_id="satuatap_distribution_api_stock_create_item",
 )
 def create_item(request, payload: StockItemIn):
     if payload.unit_id is None:
@@ -243,8 +261,8 @@ def create_item(request, payload: StockItemIn):
         unit = keeping[0]
     else:
         unit = unit_for(request.user, payload.unit_id, capability=VIEW)
-    with _refusals(_FIELDS):
-        item = stock.stock_item_save(actor=request.user, unit=unit, name=payload.name, measure=payload.measure)
+    with refusals(APPLICATION_FIELDS):
+        item = stock_services.stock_item_save(actor=request.user, unit=unit, name=payload.name, measure=payload.measure)
     return Status(201, item)
 
 
@@ -252,13 +270,14 @@ def create_item(request, payload: StockItemIn):
     "/stock/items/{int:item_id}",
     response={200: StockItemOut, **ERRORS},
     summary="Rename or close goods of the catalogue (at the institution)",
+    operation_id="satuatap_distribution_api_stock_update_item",
 )
 def update_item(request, item_id: int, payload: StockItemPatch):
-    item = selectors_stock.item_for(request.user, item_id)
+    item = stock_selectors.item_for(request.user, item_id)
     institution = Unit.objects.get(pk=item.institution_id)
     changes = payload.dict(exclude_unset=True)
-    with _refusals(_FIELDS):
-        item = stock.stock_item_save(
+    with refusals(APPLICATION_FIELDS):
+        item = stock_services.stock_item_save(
             actor=request.user,
             unit=institution,
             item=item,
@@ -276,22 +295,23 @@ def update_item(request, item_id: int, payload: StockItemPatch):
     "/stock/receive",
     response={201: StockMoveOut, **ERRORS},
     summary="Receive the goods of an in-kind donation line into the stock (posts nothing)",
+    operation_id="satuatap_distribution_api_stock_receive_donation",
 )
 def receive_donation(request, payload: ReceiveIn):
     if payload.unit_id is not None:
-        unit = _unit(request.user, payload.unit_id, "distribution.pay")
+        unit = acting_unit(request.user, payload.unit_id, "distribution.pay")
         line = DonationLine.objects.filter(pk=payload.donation_line_id, donation__unit=unit).first()
         if line is None:
             raise DistributionRefused(
                 _("Choose an in-kind donation of %(unit)s.") % {"unit": unit.name}, field="donation_line_id"
             )
     else:
-        line = selectors_stock.donation_line_for(request.user, payload.donation_line_id)
+        line = stock_selectors.donation_line_for(request.user, payload.donation_line_id)
         unit = line.donation.unit
         require(request.user, "distribution.pay", unit)
     item = _item(request.user, payload.item_id, unit.institution_id)
-    with _refusals(_FIELDS):
-        move = stock.stock_receive_donation(
+    with refusals(APPLICATION_FIELDS):
+        move = stock_services.stock_receive_donation(
             actor=request.user,
             unit=unit,
             donation_line=line,
@@ -306,17 +326,18 @@ def receive_donation(request, payload: ReceiveIn):
     "/stock/purchase",
     response={201: StockMoveOut, **ERRORS},
     summary="Buy goods for the stock with a fund's money; posts one journal entry",
+    operation_id="satuatap_distribution_api_stock_purchase",
 )
 def purchase(request, payload: PurchaseIn):
-    unit = _unit(request.user, payload.unit_id, "distribution.pay")
+    unit = acting_unit(request.user, payload.unit_id, "distribution.pay")
     item = _item(request.user, payload.item_id, unit.institution_id)
     money_account = Account.objects.filter(pk=payload.money_account_id, institution_id=unit.institution_id).first()
     if money_account is None:
         raise DistributionRefused(
             _("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field="money_account_id"
         )
-    with _refusals(_FIELDS):
-        move = stock.stock_purchase(
+    with refusals(APPLICATION_FIELDS):
+        move = stock_services.stock_purchase(
             actor=request.user,
             unit=unit,
             item=item,
@@ -337,12 +358,13 @@ def purchase(request, payload: PurchaseIn):
     "/applications/{int:application_id}/goods",
     response={201: GoodsDisbursementOut, **ERRORS},
     summary="Give goods from the stock to an approved goods application; posts one journal entry",
+    operation_id="satuatap_distribution_api_stock_give_goods",
 )
 def give_goods(request, application_id: int, payload: GoodsIn):
-    application = _acting_on(request.user, application_id, "distribution.pay")
+    application = acting_on(request.user, application_id, "distribution.pay")
     item = _item(request.user, payload.item_id, application.institution_id)
-    with _refusals(_FIELDS):
-        disbursement = stock.goods_disburse(
+    with refusals(APPLICATION_FIELDS):
+        disbursement = stock_services.goods_disburse(
             actor=request.user,
             application=application,
             item=item,
@@ -350,5 +372,5 @@ def give_goods(request, application_id: int, payload: GoodsIn):
             paid_on=payload.paid_on,
             reference=payload.reference,
         )
-    found = disbursements_for(request.user).select_related("stock_move__unit", "stock_move__item")
+    found = selectors.disbursements_for(request.user).select_related("stock_move__unit", "stock_move__item")
     return Status(201, found.get(pk=disbursement.pk))

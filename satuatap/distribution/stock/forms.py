@@ -9,8 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import DateInput, RupiahField, add_service_errors
-from satuatap.distribution.stock import (
-    STOCK_FUNDS,
+from satuatap.distribution.stock.selectors import STOCK_FUNDS
+from satuatap.distribution.stock.services import (
     goods_give_check,
     quantity_of,
     stock_item_check,

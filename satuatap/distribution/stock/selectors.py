@@ -7,51 +7,32 @@ the user keeps stock (``distribution.pay``).
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-from satuatap.collection.models import DonationLine, DonationStatus, PaymentChannel
-from satuatap.distribution.models import StockItem, StockMove
-from satuatap.distribution.stock import CENT, STOCK_FUNDS, OnHand
-from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import units_where
-from satuatap.organizations.selectors import subtree_q
-import re
-from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from satuatap.audit.models import AuditAction
-from satuatap.audit.services import audit_record
-from satuatap.collection.models import DonationLine, PaymentChannel
-from satuatap.core.errors import NotAllowed, Refusals
-from satuatap.core.formatting import format_date, rupiah
+
+from satuatap.collection.models import DonationLine, DonationStatus, PaymentChannel
 from satuatap.core.money import allocate
-from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import (
     PROGRAM_FUNDS,
-    AidKind,
-    Application,
-    AppStatus,
-    Disbursement,
     StockItem,
     StockMove,
-    StockMoveKind,
 )
-from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
-from satuatap.ledger.services.posting import EXTERNAL_SOURCES
+from satuatap.ledger.models import FundKind
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import can, require
-
+from satuatap.organizations.permissions import can, units_where
+from satuatap.organizations.selectors import subtree_q
 
 # The funds whose goods the stock keeps (see the module docstring for restricted infak).
 STOCK_FUNDS = tuple(k for k in PROGRAM_FUNDS if k != FundKind.INFAK_RESTRICTED)
 CENT = Decimal("0.01")
+
+
+def fund_name(fund_kind: str) -> str:
+    return str(FundKind(fund_kind).label) if fund_kind in FundKind.values else fund_kind
 
 
 def quantity_text(quantity: Decimal) -> str:
@@ -106,7 +87,7 @@ def goods_value(unit: Unit, item: StockItem, fund_kind: str, quantity: Decimal) 
                 "held": quantity_text(on_hand.quantity),
                 "measure": item.measure,
                 "item": item.name,
-                "fund": _fund_name(fund_kind),
+                "fund": fund_name(fund_kind),
                 "asked": quantity_text(quantity),
             },
             field="quantity",

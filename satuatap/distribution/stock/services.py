@@ -29,23 +29,22 @@ campaign or program the money is tied to, so the stock could not say whose goods
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
 from satuatap.audit.models import AuditAction
 from satuatap.audit.services import audit_record
 from satuatap.collection.models import DonationLine, PaymentChannel
 from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import format_date, rupiah
-from satuatap.core.money import allocate
 from satuatap.distribution import services
-from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.errors import DistributionRefused, clean_text, whole_rupiah
 from satuatap.distribution.models import (
-    PROGRAM_FUNDS,
     AidKind,
     Application,
     AppStatus,
@@ -54,11 +53,21 @@ from satuatap.distribution.models import (
     StockMove,
     StockMoveKind,
 )
+from satuatap.distribution.stock.selectors import (
+    CENT,
+    STOCK_FUNDS,
+    fund_name,
+    goods_value,
+    held,
+    may_keep_catalogue,
+    quantity_text,
+)
 from satuatap.ledger import services as ledger
 from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
 from satuatap.ledger.services.posting import EXTERNAL_SOURCES
 from satuatap.organizations.models import Unit
-from satuatap.organizations.permissions import can, require
+from satuatap.organizations.permissions import require
+
 # A quantity has two decimals (2.5 kg) and stays below the column's 12 digits.
 MAX_QUANTITY = Decimal("9999999999.99")
 # The ledger source of a purchase: "goods stock" once the ledger lets other apps post it (see
@@ -108,10 +117,6 @@ def _day(value, field: str, *, default: date, not_before: date | None = None) ->
     return value
 
 
-def _fund_name(fund_kind: str) -> str:
-    return str(FundKind(fund_kind).label) if fund_kind in FundKind.values else fund_kind
-
-
 def _stock_fund(fund_kind, field: str = "fund_kind") -> str:
     if fund_kind == FundKind.INFAK_RESTRICTED:
         raise DistributionRefused(
@@ -155,7 +160,7 @@ def stock_item_check(*, unit: Unit, item: StockItem | None = None, **fields) -> 
     refusals = Refusals()
     if "name" in fields:
         with refusals.check():
-            name = services._text(
+            name = clean_text(
                 fields["name"], "name", 200, required=True, message=_("Name the goods (for example Beras 5 kg).")
             )
             taken = StockItem.objects.filter(institution_id=unit.institution_id, name__iexact=name)
@@ -165,7 +170,7 @@ def stock_item_check(*, unit: Unit, item: StockItem | None = None, **fields) -> 
                 raise DistributionRefused(_("The catalogue already has goods of this name."), field="name")
     if "measure" in fields:
         with refusals.check():
-            measure = services._text(
+            measure = clean_text(
                 fields["measure"],
                 "measure",
                 20,
@@ -199,7 +204,7 @@ def stock_item_save(
                 % {"institution": institution.name}
             )
     stock_item_check(unit=unit, item=item, name=name, measure=measure)
-    name, measure = services._text(name, "name", 200), services._text(measure, "measure", 20)
+    name, measure = clean_text(name, "name", 200), clean_text(measure, "measure", 20)
     before = None if item is None else {"name": item.name, "measure": item.measure, "active": item.is_active}
     if item is None:
         item = StockItem(institution_id=unit.institution_id)
@@ -336,7 +341,7 @@ def _check_money_held(unit: Unit, fund_kind: str, value: int) -> None:
             % {
                 "unit": unit.name,
                 "money": rupiah(max(money, 0)),
-                "fund": _fund_name(fund_kind),
+                "fund": fund_name(fund_kind),
                 "value": rupiah(value),
             },
             field="value",
@@ -360,7 +365,7 @@ def stock_purchase_check(*, unit: Unit, **fields) -> None:
             quantity_of(fields["quantity"])
     if "value" in fields:
         with refusals.check():
-            value = services._amount(fields["value"], "value")
+            value = whole_rupiah(fields["value"], "value")
             if fund_kind is not None:
                 _check_money_held(unit, fund_kind, value)
     if "money_account" in fields:
@@ -378,7 +383,7 @@ def stock_purchase_check(*, unit: Unit, **fields) -> None:
             _day(fields["moved_on"], "moved_on", default=timezone.localdate())
     if "note" in fields:
         with refusals.check():
-            services._text(fields["note"], "note", 300)
+            clean_text(fields["note"], "note", 300)
     refusals.raise_any(DistributionRefused)
 
 
@@ -411,7 +416,7 @@ def stock_purchase(
     )
     item, quantity = _item_of(item, unit.institution_id), quantity_of(quantity)
     moved_on = _day(moved_on, "moved_on", default=timezone.localdate())
-    note = services._text(note, "note", 300)
+    note = clean_text(note, "note", 300)
     inventory = ledger.inventory_account(unit.institution_id)
     # Lock order: the item (as when goods go out), then the fund through the ledger's helper
     # (the month's period row, then its positions), so purchases spend one fund's cash one at a time.
@@ -605,7 +610,7 @@ def goods_disburse(
         )
     unit, fund_kind = application.unit, program.fund_kind
     item = _lock_item(_item_of(item, application.institution_id))
-    application = services._locked(application, AppStatus.APPROVED)  # after the item: the fixed lock order
+    application = services.locked_for_step(application, AppStatus.APPROVED)  # after the item: the fixed lock order
     # The quantity and the day at once, under the locks.
     goods_give_check(application, item=item, quantity=quantity, **({} if paid_on is None else {"paid_on": paid_on}))
     quantity = quantity_of(quantity)

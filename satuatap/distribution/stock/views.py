@@ -4,7 +4,7 @@ the person of an approved goods application.
 
 Thin views over ``distribution.stock`` and ``.selectors_stock``: an application fetched by id goes
 through ``selectors.application_for`` (404 outside the user's scope), a donation line through
-``selectors_stock.donation_line_for``; refusals show next to the field they name.
+``stock_selectors.donation_line_for``; refusals show next to the field they name.
 """
 
 from datetime import date
@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.distribution import selectors, selectors_stock, stock
-from satuatap.distribution.forms_stock import GoodsPayForm, PurchaseForm, ReceiveForm, StockItemForm
+from satuatap.distribution import selectors
 from satuatap.distribution.models import AidKind, AppStatus, StockItem, StockMoveKind
+from satuatap.distribution.stock import selectors as stock_selectors
+from satuatap.distribution.stock import services as stock_services
+from satuatap.distribution.stock.forms import GoodsPayForm, PurchaseForm, ReceiveForm, StockItemForm
 from satuatap.ledger.models import FundKind
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import can, require
@@ -50,7 +52,7 @@ def _int(value) -> int | None:
 
 def _qty(value) -> str:
     """A quantity for an export cell: 2.5, 100 (no trailing zeros)."""
-    return stock.quantity_text(value)
+    return stock_selectors.quantity_text(value)
 
 
 def _nav(request, unit, section: str) -> dict:
@@ -70,8 +72,8 @@ def stock_on_hand(request):
     """What the active unit and each unit below it holds, per item and fund, with its value."""
     unit = active_unit(request, VIEW)
     fund = request.GET.get("fund", "")
-    fund = fund if fund in stock.STOCK_FUNDS else ""
-    rows = selectors_stock.stock_on_hand(unit, fund_kind=fund or None)
+    fund = fund if fund in stock_selectors.STOCK_FUNDS else ""
+    rows = stock_selectors.stock_on_hand(unit, fund_kind=fund or None)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         header = [
@@ -88,7 +90,7 @@ def stock_on_hand(request):
         )
         return table_response(fmt, f"stock-{unit.code}", _("Stock of goods"), header, data, request=request, unit=unit)
     waiting = (
-        selectors_stock.waiting_lines(request.user, within=unit).count()
+        stock_selectors.waiting_lines(request.user, within=unit).count()
         if can(request.user, "distribution.pay", unit)
         else 0
     )
@@ -100,7 +102,7 @@ def stock_on_hand(request):
             "rows": rows,
             "total": sum(r.value for r in rows),
             "fund": fund,
-            "funds": [(k, FundKind(k).label) for k in stock.STOCK_FUNDS],
+            "funds": [(k, FundKind(k).label) for k in stock_selectors.STOCK_FUNDS],
             "waiting": waiting,
         },
     )
@@ -124,15 +126,15 @@ def stock_receive(request):
     """In-kind donations of the active unit and below, waiting for their goods to be put in the stock
     (each into its own unit's stock); one form per donation line."""
     unit = active_unit(request, "distribution.pay")
-    items = list(selectors_stock.active_items(unit))
-    items_qs = selectors_stock.active_items(unit)
+    items = list(stock_selectors.active_items(unit))
+    items_qs = stock_selectors.active_items(unit)
     bound = None
     if request.method == "POST":
-        line = selectors_stock.donation_line_for(request.user, request.POST.get("line"))
+        line = stock_selectors.donation_line_for(request.user, request.POST.get("line"))
         bound = ReceiveForm(request.POST, items=items_qs, line=line)
         if bound.is_valid():
             try:
-                move = stock.stock_receive_donation(
+                move = stock_services.stock_receive_donation(
                     actor=request.user,
                     unit=line.donation.unit,
                     donation_line=line,
@@ -147,7 +149,7 @@ def stock_receive(request):
                     request,
                     _("%(quantity)s %(measure)s of %(item)s worth %(value)s are in the stock of %(unit)s.")
                     % {
-                        "quantity": stock.quantity_text(move.quantity),
+                        "quantity": stock_selectors.quantity_text(move.quantity),
                         "measure": move.item.measure,
                         "item": move.item.name,
                         "value": rupiah(move.value),
@@ -155,7 +157,7 @@ def stock_receive(request):
                     },
                 )
                 return redirect("distribution:stock_receive")
-    lines = Paginator(selectors_stock.waiting_lines(request.user, within=unit), PAGE).get_page(request.GET.get("page"))
+    lines = Paginator(stock_selectors.waiting_lines(request.user, within=unit), PAGE).get_page(request.GET.get("page"))
     for line in lines:
         if bound is not None and bound.data.get("line") == str(line.pk):
             line.form = bound
@@ -189,7 +191,7 @@ def stock_receive(request):
 def stock_purchase(request):
     """Buy goods for the stock of the active unit with a fund's money (posted to the ledger)."""
     unit = active_unit(request, "distribution.pay")
-    items = selectors_stock.active_items(unit)
+    items = stock_selectors.active_items(unit)
     accounts = selectors.money_accounts(unit)
     form = PurchaseForm(
         request.POST or None,
@@ -201,7 +203,7 @@ def stock_purchase(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            move = stock.stock_purchase(
+            move = stock_services.stock_purchase(
                 actor=request.user,
                 unit=unit,
                 item=data["item"],
@@ -219,7 +221,7 @@ def stock_purchase(request):
                 request,
                 _("%(quantity)s %(measure)s of %(item)s bought for %(value)s and posted to the ledger.")
                 % {
-                    "quantity": stock.quantity_text(move.quantity),
+                    "quantity": stock_selectors.quantity_text(move.quantity),
                     "measure": move.item.measure,
                     "item": move.item.name,
                     "value": rupiah(move.value),
@@ -257,7 +259,7 @@ def stock_moves(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in StockMoveKind.values else ""
     item = _int(request.GET.get("item"))
-    rows = selectors_stock.moves_for(request.user, within=unit)
+    rows = stock_selectors.moves_for(request.user, within=unit)
     if start:
         rows = rows.filter(moved_on__gte=start)
     if end:
@@ -325,7 +327,7 @@ def stock_moves(request):
             "kind": kind,
             "item": item,
             "kinds": StockMoveKind.choices,
-            "items": selectors_stock.items_for(request.user).filter(institution_id=unit.institution_id),
+            "items": stock_selectors.items_for(request.user).filter(institution_id=unit.institution_id),
             "query": query,
             "ledger_units": ledger_units,
             "value_in": rows.filter(value__gt=0).aggregate(total=Sum("value"))["total"] or 0,
@@ -341,10 +343,10 @@ def stock_moves(request):
 def stock_items(request):
     """The institution's catalogue of goods: add an item, or change one (at the institution)."""
     unit = active_unit(request, VIEW)
-    items = selectors_stock.items_for(request.user).filter(institution_id=unit.institution_id)
+    items = stock_selectors.items_for(request.user).filter(institution_id=unit.institution_id)
     institution = Unit.objects.get(pk=unit.institution_id)
-    may_add = stock.may_keep_catalogue(request.user, unit)
-    may_change = stock.may_keep_catalogue(request.user, institution)
+    may_add = stock_selectors.may_keep_catalogue(request.user, unit)
+    may_change = stock_selectors.may_keep_catalogue(request.user, institution)
     editing = None
     edit_id = _int(request.POST.get("item") if request.method == "POST" else request.GET.get("edit"))
     if edit_id:
@@ -367,7 +369,7 @@ def stock_items(request):
             raise PermissionDenied(_("Your role on %(unit)s does not allow this action.") % {"unit": unit.name})
         if form.is_valid():
             try:
-                saved = stock.stock_item_save(
+                saved = stock_services.stock_item_save(
                     actor=request.user,
                     unit=unit,
                     item=editing,
@@ -407,7 +409,7 @@ def goods_pay(request, pk):
     program = application.program
     is_goods = program.aid_kind == AidKind.GOODS
     is_open = is_goods and application.status == AppStatus.APPROVED
-    rows = selectors_stock.goods_to_give(application.unit, program.fund_kind) if is_goods else []
+    rows = stock_selectors.goods_to_give(application.unit, program.fund_kind) if is_goods else []
     data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
     # A sent form checks the stock's rules with its own fields (every error in one round); the value
     # preview while typing shows the first problem of the goods and quantity alone.
@@ -419,7 +421,7 @@ def goods_pay(request, pk):
         item, quantity = form.cleaned_data.get("item"), form.cleaned_data.get("quantity")
         if item is not None and quantity is not None:
             try:
-                preview = stock.goods_value(application.unit, item, program.fund_kind, quantity)
+                preview = stock_selectors.goods_value(application.unit, item, program.fund_kind, quantity)
             except ValidationError as exc:
                 preview_error = exc.messages[0]
         if request.method == "POST" and form.errors.get("quantity"):
@@ -432,7 +434,7 @@ def goods_pay(request, pk):
             )
         if valid and "give" in request.POST:
             try:
-                disbursement = stock.goods_disburse(
+                disbursement = stock_services.goods_disburse(
                     actor=request.user,
                     application=application,
                     item=form.cleaned_data["item"],
@@ -449,7 +451,7 @@ def goods_pay(request, pk):
                     request,
                     _("%(quantity)s %(measure)s of %(item)s worth %(value)s given to %(name)s.")
                     % {
-                        "quantity": stock.quantity_text(-move.quantity),
+                        "quantity": stock_selectors.quantity_text(-move.quantity),
                         "measure": move.item.measure,
                         "item": move.item.name,
                         "value": rupiah(disbursement.amount),

@@ -179,10 +179,10 @@ def test_an_overdue_loan_waits_for_finance(world, books):
 
 
 def test_a_batch_and_a_ledger_draft_say_who_acts_next(world, books):
-    from satuatap.distribution import batches
+    from satuatap.distribution.batches import services as batch_services
 
     paula, hank, fiona = books.registry.paula, books.hank, books.fiona
-    batch = batches.batch_prepare(
+    batch = batch_services.batch_prepare(
         actor=paula, unit=world.branch_a, program=books.program, name="Ramadan",
         rows=[(books.siti, 300_000, "Paket Ramadan")],
     )  # fmt: skip
@@ -190,7 +190,7 @@ def test_a_batch_and_a_ledger_draft_say_who_acts_next(world, books):
     assert "Office head of Cabang Anggrek — approve or reject." in page
     assert "You prepared it; another person approves it." in page
     assert [i for i in waiting_for(hank, world.branch_a) if i.url == f"/distribution/batches/{batch.pk}/"]
-    batches.batch_decide(actor=hank, batch=batch, approve=True)
+    batch_services.batch_decide(actor=hank, batch=batch, approve=True)
     page = as_user(fiona).get(f"/distribution/batches/{batch.pk}/").content.decode()
     assert "Finance of Cabang Anggrek — pay the batch." in page and "You can do this now." in page
 

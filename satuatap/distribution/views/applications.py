@@ -27,7 +27,7 @@ from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import format_date, rupiah, tanggal
 from satuatap.core.views_helpers import active_unit, apply_service_error
-from satuatap.distribution import evidence, selectors, services, work
+from satuatap.distribution import selectors, services
 from satuatap.distribution.forms import (
     ApplicationForm,
     ApproveForm,
@@ -41,7 +41,7 @@ from satuatap.distribution.forms import (
     ScreenForm,
 )
 from satuatap.distribution.models import OPEN_STATUSES, AidKind, AppStatus
-from satuatap.distribution.views_evidence import EvidenceForm
+from satuatap.distribution.views.evidence import EvidenceForm
 from satuatap.organizations.permissions import can, require
 
 PAGE = 25
@@ -221,7 +221,7 @@ def application_new(request):
             "unit": unit,
             "form": form,
             "person": person,
-            "person_helpable": person is not None and person.status in services.HELPABLE,
+            "person_helpable": person is not None and person.status in selectors.HELPABLE,
             "unknown_person": bool(asked) and person is None,
             "q": request.GET.get("q", "")[:100],
             "people": _people(request, unit, request.GET.get("q", "")) if person is None else [],
@@ -264,8 +264,8 @@ def _detail(request, application, bound: dict | None = None):
     user, unit = request.user, application.unit
     person, status = application.beneficiary, application.status
     amount = selectors.amount_shown(application)
-    problems = services.eligibility_problems(application) if status in OPEN_STATUSES else []
-    warnings = services.fair_share_warnings(application, amount) if status in UNDECIDED else []
+    problems = selectors.eligibility_problems(application) if status in OPEN_STATUSES else []
+    warnings = selectors.fair_share_warnings(application, amount) if status in UNDECIDED else []
     actions: dict = {}
     if status == AppStatus.SUBMITTED and can(user, "distribution.assess", unit):
         actions["screen"] = ScreenForm(prefix="screen")
@@ -274,7 +274,7 @@ def _detail(request, application, bound: dict | None = None):
     if status == AppStatus.ASSESSED and can(user, "distribution.recommend", unit):
         actions["recommend"] = RecommendForm(prefix="recommend", initial={"amount": application.requested_amount})
     own_recommendation = application.recommended_by_id == user.pk
-    in_batch = application.batch_id is not None and status in services.BATCH_STEPS  # decided and paid with it
+    in_batch = application.batch_id is not None and status in selectors.BATCH_STEPS  # decided and paid with it
     may_approve = status == AppStatus.RECOMMENDED and can(user, "distribution.approve", unit) and not in_batch
     if may_approve and not own_recommendation:
         actions["approve"] = ApproveForm(prefix="approve", initial={"amount": amount})
@@ -299,8 +299,8 @@ def _detail(request, application, bound: dict | None = None):
             for error in [e for errors in form.errors.values() for e in errors]:
                 messages.error(request, error)
     suggestion = _suggestion(user, application, problems, (bound or {}).get("make_eligible"))
-    limit = services.approval_limit(user, unit) if may_approve else None
-    known = work.approvers(unit, amount) if status == AppStatus.RECOMMENDED else None
+    limit = selectors.approval_limit(user, unit) if may_approve else None
+    known = selectors.approvers(unit, amount) if status == AppStatus.RECOMMENDED else None
     approver = known[0] if known else None
     aid = registry.aid_history(person)
     return render(
@@ -322,7 +322,7 @@ def _detail(request, application, bound: dict | None = None):
             "above_limit": limit is not None and amount > limit,
             "approver": approver,
             "latest_assessment": _latest_assessment(person) if "assess" in actions else None,
-            "next": work.next_actor(user, application, known=known, limit=limit),
+            "next": selectors.next_actor(user, application, known=known, limit=limit),
             "suggestion": suggestion,
             "aid": aid[:50],
             "aid_totals": registry.aid_totals(person),
@@ -337,7 +337,7 @@ def _detail(request, application, bound: dict | None = None):
             "can_keep_evidence": can(user, "distribution.evidence_keep", application.unit),
             "evidence": application.evidence.select_related("uploaded_by"),
             "evidence_form": EvidenceForm(),
-            "evidence_missing": evidence.without_evidence(application.disbursements.all()).exists(),
+            "evidence_missing": selectors.without_evidence(application.disbursements.all()).exists(),
             "evidence_days": settings.EVIDENCE_DAYS,
             "is_overdue": status in OPEN_STATUSES
             and bool(application.due_on and application.due_on < timezone.localdate()),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satuatap.core.views_helpers import active_unit
-from satuatap.distribution import evidence, selectors
+from satuatap.distribution import selectors, services
 from satuatap.distribution.models import Evidence, EvidenceKind
 from satuatap.organizations.permissions import require
 
@@ -43,7 +43,7 @@ def evidence_upload(request, pk):
                 messages.error(request, text)
         return back
     try:
-        kept = evidence.evidence_add(
+        kept = services.evidence_add(
             actor=request.user,
             application=application,
             kind=form.cleaned_data["kind"],
@@ -66,7 +66,7 @@ def evidence_open(request, pk):
         )
     except Evidence.DoesNotExist:
         raise Http404 from None
-    handle = evidence.evidence_open(actor=request.user, evidence=kept)
+    handle = services.evidence_open(actor=request.user, evidence=kept)
     response = FileResponse(handle, content_type=kept.content_type, filename=kept.original_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -79,7 +79,7 @@ def aid_receipt(request, pk):
     active_unit(request, "distribution.view")
     application = selectors.application_for(request.user, pk)
     try:
-        pdf = evidence.aid_receipt_pdf(application, request=request)
+        pdf = services.aid_receipt_pdf(application, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("distribution:application", pk=application.pk)

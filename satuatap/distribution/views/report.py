@@ -18,7 +18,7 @@ from satuatap.core.charts import chart
 from satuatap.core.exports import INTEGER, MONEY, PERCENT, Column, Sheet, heading_for, pdf_response, xlsx_response
 from satuatap.core.forms import MonthField, month_label
 from satuatap.core.views_helpers import active_unit
-from satuatap.distribution.reports import distribution_report, regency_breakdown
+from satuatap.distribution.selectors import distribution_report, regency_breakdown
 from satuatap.ledger.pillars import pillar_labels
 from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.permissions import can
