@@ -20,6 +20,7 @@ from satuatap.distribution.models import (
 )
 from satuatap.distribution.selectors import eligibility_problems
 from satuatap.distribution.services.applications import locked_for_step, step_record
+from satuatap.distribution.services.schedule import loan_open
 from satuatap.ledger import services as ledger
 from satuatap.ledger.models import AccountRole, FundKind, Source
 from satuatap.organizations.permissions import require
@@ -202,9 +203,7 @@ def disbursement_pay(
         payee_account=payee_account,
     )
     if is_loan:
-        from satuatap.distribution.services import schedule as services
-
-        services.loan_open(actor=actor, disbursement=disbursement)
+        loan_open(actor=actor, disbursement=disbursement)
     return disbursement
 
 
