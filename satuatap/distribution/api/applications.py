@@ -49,12 +49,10 @@ from satuatap.distribution.models import (
     OPEN_STATUSES,
     Application,
     AppStatus,
-    Disbursement,
     EvidenceKind,
 )
 from satuatap.distribution.selectors import distribution_report, overdue_q, regency_breakdown
 from satuatap.distribution.services import evidence_add
-from satuatap.ledger.models import Account
 from satuatap.ledger.pillars import pillar_labels, pillars_of
 from satuatap.ledger.reports import MonthRange
 from satuatap.organizations.permissions import require
@@ -96,7 +94,7 @@ def _detail(user, application: Application) -> Application:
 )
 @paginate(LimitOffsetPagination)
 def list_programs(request, filters: Query[ProgramFilter]):
-    programs = selectors.programs_for(request.user)
+    programs = selectors.programs_for(request.user).select_related("unit")
     if filters.unit_id is not None:
         unit = unit_for(request.user, filters.unit_id, capability=VIEW)
         programs = programs.filter(unit__path__startswith=unit.path)
@@ -166,7 +164,7 @@ def update_program(request, program_id: int, payload: ProgramPatch):
 )
 @paginate(LimitOffsetPagination)
 def list_applications(request, filters: Query[ApplicationFilter]):
-    applications = selectors.applications_for(request.user)
+    applications = selectors.applications_for(request.user).select_related("unit", "program", "beneficiary")
     if filters.unit_id is not None:
         unit = unit_for(request.user, filters.unit_id, capability=VIEW)
         applications = applications.filter(unit__path__startswith=unit.path)
@@ -289,9 +287,7 @@ def decide_application(request, application_id: int, payload: DecideIn):
 )
 def pay_application(request, application_id: int, payload: PayIn):
     application = acting_on(request.user, application_id, "distribution.pay")
-    money_account = Account.objects.filter(
-        pk=payload.money_account_id, institution_id=application.institution_id
-    ).first()
+    money_account = selectors.money_account_of(application.institution_id, payload.money_account_id)
     if money_account is None:
         raise DistributionRefused(
             _("Choose a cash or bank account of %(unit)s.") % {"unit": application.unit.name},
@@ -382,7 +378,7 @@ def add_evidence(request, application_id: int):
     disbursement = None
     raw = request.POST.get("disbursement_id", "")
     if raw:
-        disbursement = Disbursement.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        disbursement = selectors.disbursement_of(int(raw) if raw.isdigit() else 0)
         if disbursement is None or disbursement.application_id != application.pk:
             raise DistributionRefused(_("This payment belongs to another application."), field="disbursement_id")
     with refusals():

@@ -27,7 +27,6 @@ from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import (
     Batch,
 )
-from satuatap.ledger.models import Account
 from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import unit_for
 
@@ -137,7 +136,7 @@ def decide_batch(request, batch_id: int, payload: BatchDecideIn):
 )
 def pay_batch(request, batch_id: int, payload: BatchPayIn):
     batch = _batch(request.user, batch_id, "distribution.pay")
-    money_account = Account.objects.filter(pk=payload.money_account_id, institution_id=batch.institution_id).first()
+    money_account = selectors.money_account_of(batch.institution_id, payload.money_account_id)
     if money_account is None:
         raise DistributionRefused(
             _("Choose a cash or bank account of %(unit)s.") % {"unit": batch.unit.name}, field="money_account_id"

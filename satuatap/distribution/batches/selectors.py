@@ -17,6 +17,7 @@ from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.crypto import blind_index
 from satuatap.core.money import MAX_RUPIAH
 from satuatap.core.tabular import CellError, Column, FileRefused, digits_text, parse_rupiah, read_sheet, text
+from satuatap.core.text import squash
 from satuatap.distribution import selectors
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import (
@@ -85,7 +86,7 @@ def rows_checked(actor, unit: Unit, program: Program, rows: list[tuple]):
             continue
         if not _valid_amount(amount):
             problems.append((number, _("enter a positive amount in whole rupiah.")))
-        if not " ".join(str(need or "").split()):
+        if not squash(need):
             problems.append((number, _("describe the need.")))
         # What ``selectors.eligibility_problems`` reads of an application, without building one per row.
         assessment = latest.get(person.pk)
@@ -195,7 +196,7 @@ def batch_rows_read(
         )
     if not sheet.rows:
         raise DistributionRefused(_("The file has no rows below its header."), field="file")
-    need = " ".join((need or "").split())
+    need = squash(need)
     parsed, errors = [], []
     for number, cells in sheet.rows:
         values = sheet.values(cells)

@@ -31,6 +31,7 @@ from satuatap.audit.services import audit_record
 from satuatap.beneficiaries.models import AidRecord
 from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import rupiah
+from satuatap.core.text import squash
 from satuatap.distribution import selectors, services
 from satuatap.distribution.batches.selectors import (
     MAX_RECIPIENTS,
@@ -64,7 +65,7 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
     batch, recommended by ``actor``, linked to the person's latest assessment. Nothing is saved when
     a row is refused; the refusal lists them."""
     require(actor, "distribution.recommend", unit)
-    name = " ".join((name or "").split())[:200]
+    name = squash(name)[:200]
     refusals = Refusals()  # the name, the program and the size of the list at once
     with refusals.check():
         if not name:
@@ -105,7 +106,7 @@ def batch_prepare(*, actor, unit: Unit, program: Program, name: str, rows: list[
             beneficiary=person,
             tracking_code=services.tracking_code(),
             channel=Channel.BATCH,
-            need=" ".join(str(need).split())[:5000],
+            need=squash(str(need))[:5000],
             requested_amount=amount,
             recommended_amount=amount,
             recommended_by=actor,
@@ -194,7 +195,7 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
     if batch.prepared_by_id == actor.pk:
         raise NotAllowed(_("You prepared this batch; another person approves it."))
     recipients = _recipients(batch, AppStatus.RECOMMENDED)
-    note = " ".join((note or "").split())[:2000]
+    note = squash(note)[:2000]
     if not approve:
         if not note:
             raise DistributionRefused(_("Give the reason for rejecting."), field="note")
@@ -229,7 +230,7 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
             _("The fund has %(available)s available at %(unit)s; the batch needs %(total)s.")
             % {"available": rupiah(available), "unit": batch.unit.name, "total": rupiah(batch.total)}
         )
-    override_reason = " ".join((override_reason or "").split())[:2000]
+    override_reason = squash(override_reason)[:2000]
     if warnings and not override_reason:
         raise FairShareWarning(" ".join(warnings[:20]), field="override_reason")
     batch.status = Batch.BatchStatus.APPROVED
@@ -268,7 +269,7 @@ def batch_pay_check(batch: Batch, **fields) -> None:
             ledger.check_money_account(fields["money_account"], batch.unit, "money_account")
     if "payee_name" in fields:
         with refusals.check():
-            payee_name = " ".join((fields["payee_name"] or "").split())
+            payee_name = squash(fields["payee_name"])
             if len(payee_name) > 200:
                 raise DistributionRefused(
                     _("This text is too long (at most %(max)s characters).") % {"max": 200}, field="payee_name"
@@ -279,7 +280,7 @@ def batch_pay_check(batch: Batch, **fields) -> None:
                 )
     if "payee_account" in fields:
         with refusals.check():
-            if len(" ".join((fields["payee_account"] or "").split())) > 200:
+            if len(squash(fields["payee_account"])) > 200:
                 raise DistributionRefused(
                     _("This text is too long (at most %(max)s characters).") % {"max": 200}, field="payee_account"
                 )
@@ -305,8 +306,8 @@ def batch_pay(
     batch_pay_check(
         batch, paid_on=paid_on, money_account=money_account, payee_name=payee_name, payee_account=payee_account
     )
-    payee_name = " ".join((payee_name or "").split())
-    payee_account = " ".join((payee_account or "").split())
+    payee_name = squash(payee_name)
+    payee_account = squash(payee_account)
     if batch.program.aid_kind in NOT_IN_BATCHES:  # prepared before the program's kind was changed
         raise DistributionRefused(_("Goods and loans are given one by one, not in a batch."))
     if payee_name:
@@ -343,7 +344,7 @@ def batch_pay(
         % {"program": program.name, "batch": batch.name, "count": batch.count},
         lines=lines,
     )
-    reference = " ".join((reference or "").split())[:100]
+    reference = squash(reference)[:100]
     disbursements = bulk_create_with_history(
         [
             Disbursement(

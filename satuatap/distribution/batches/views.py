@@ -24,7 +24,8 @@ from satuatap.core.errors import NotAllowed
 from satuatap.core.exports import table_response, xlsx_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.forms import RupiahField
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.text import squash
+from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
 from satuatap.distribution import selectors
 from satuatap.distribution.batches import selectors as batch_selectors
 from satuatap.distribution.batches import services as batch_services
@@ -53,14 +54,6 @@ def _programs(user, unit):
     return selectors.programs_open_at(user, unit, timezone.localdate()).exclude(
         aid_kind__in=batch_selectors.NOT_IN_BATCHES
     )
-
-
-def _int(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -138,7 +131,7 @@ def _search(request, unit, q: str, asnaf: str, exclude) -> list:
 def _picked_ids(request) -> list[int]:
     ids: list[int] = []
     for value in request.POST.getlist("pick"):
-        pk = _int(value)
+        pk = query_int(value)
         if pk is not None and pk not in ids:
             ids.append(pk)
     return ids
@@ -147,7 +140,7 @@ def _picked_ids(request) -> list[int]:
 def _new_from_picker(request, unit, programs):
     source = request.POST if request.method == "POST" else request.GET
     action = request.POST.get("action", "")
-    q = " ".join(source.get("q", "").split())[:100]
+    q = squash(source.get("q", ""))[:100]
     asnaf = source.get("asnaf", "")
     asnaf = asnaf if asnaf in Asnaf.values else ""
     found = _helpable(request, unit).in_bulk(_picked_ids(request))
@@ -294,7 +287,7 @@ def _new_from_file(request, unit, programs):
             apply_service_error(form, exc)
             valid = False
         if valid:
-            need = " ".join(data["need"].split())
+            need = squash(data["need"])
             preview = {
                 "rows": rows[:PREVIEW_ROWS],
                 "more": max(len(rows) - PREVIEW_ROWS, 0),

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
+from satuatap.distribution import selectors
 from satuatap.distribution.api.common import ERRORS, VIEW, refusals
 from satuatap.distribution.api.schemas import BeneficiaryBrief, ProgramBrief
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.loans import selectors as loan_selectors
 from satuatap.distribution.loans import services as loan_services
-from satuatap.ledger.models import Account
 from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import unit_for
 
@@ -136,7 +136,7 @@ def get_loan(request, loan_id: int):
 def repay_loan(request, loan_id: int, payload: RepaymentIn):
     loan = loan_selectors.loan_for(request.user, loan_id)
     require(request.user, "distribution.pay", loan.unit)
-    money_account = Account.objects.filter(pk=payload.money_account_id, institution_id=loan.institution_id).first()
+    money_account = selectors.money_account_of(loan.institution_id, payload.money_account_id)
     if money_account is None:
         raise DistributionRefused(
             _("Choose a cash or bank account of %(unit)s.") % {"unit": loan.unit.name}, field="money_account_id"

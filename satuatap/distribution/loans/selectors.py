@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from satuatap.core.text import squash
 from satuatap.distribution.models import Loan, LoanInstallment
 from satuatap.ledger import services as ledger
 from satuatap.ledger.models import Account, AccountRole, Fund, JournalLine
@@ -115,7 +116,7 @@ def loan_list(
         rows = rows.filter(late)
     elif overdue is False:
         rows = rows.exclude(late)
-    q = " ".join((q or "").split())
+    q = squash(q)
     if q:
         rows = rows.filter(
             Q(beneficiary__number__iexact=q)

@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from satuatap.core.text import squash
 from satuatap.distribution.models import (
     WAITING_STATUSES,
     Application,
@@ -140,7 +141,7 @@ def application_list(
         rows = rows.filter(program_id=program)
     if overdue:
         rows = rows.filter(overdue_q(today))
-    q = " ".join((q or "").split())
+    q = squash(q)
     if q:
         rows = rows.filter(
             Q(tracking_code__iexact=q.replace(" ", ""))
@@ -191,6 +192,16 @@ def disbursements_for(user, *, within: Unit | None = None, capability: str = "di
     return rows.select_related(
         "unit", "application__program", "application__beneficiary", "money_account", "entry"
     ).order_by("-paid_on", "-pk")
+
+
+def money_account_of(institution_id: int, pk) -> Account | None:
+    """The account ``pk`` of the institution, if there is one (the services check it may pay)."""
+    return Account.objects.filter(pk=pk, institution_id=institution_id).first()
+
+
+def disbursement_of(pk: int) -> Disbursement | None:
+    """The disbursement ``pk``, if there is one; the caller checks it belongs to its application."""
+    return Disbursement.objects.filter(pk=pk).first()
 
 
 def money_accounts(unit: Unit) -> QuerySet:
@@ -278,3 +289,17 @@ class ProgramPurposes:
     def names(self, keys: set[str]) -> dict[str, str]:
         ids = {program_id_of(key) for key in keys} - {None}
         return {program_key(pk): name for pk, name in Program.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+
+def program_at(user, program_id: int, unit: Unit) -> Program:
+    """A program the user sees, or one run by an office above ``unit`` (open to the units below it);
+    404 otherwise."""
+    program = (
+        Program.objects.filter(subtree_q(user, "distribution.view") | Q(unit__path__in=unit.lineage_paths))
+        .select_related("unit")
+        .filter(pk=program_id)
+        .first()
+    )
+    if program is None:
+        raise Http404
+    return program

@@ -23,6 +23,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from satuatap.core.parallel import parallel_reads
+from satuatap.core.text import squash
 from satuatap.distribution.models import OPEN_STATUSES, Application, Disbursement, Loan, Program
 from satuatap.distribution.selectors.applications import overdue_q
 from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
@@ -286,7 +287,7 @@ def _regions(unit: Unit, children: list[Unit], paid: list[dict], counts: list[di
 
 def _regency_key(name: str) -> str:
     """ "Kota Surakarta", "KOTA SURAKARTA " and "Kota  Surakarta" are one place."""
-    return " ".join(name.split()).casefold()
+    return squash(name).casefold()
 
 
 def regency_breakdown(unit: Unit, period: MonthRange) -> list[RegencyRow]:
@@ -308,7 +309,7 @@ def regency_breakdown(unit: Unit, period: MonthRange) -> list[RegencyRow]:
         [(row["beneficiary__region_id"], row["beneficiary__regency"]) for row in grouped]
     )
     for row in grouped:
-        name = " ".join((row["beneficiary__regency"] or "").split())
+        name = squash(row["beneficiary__regency"])
         code, official = codes[(row["beneficiary__region_id"], row["beneficiary__regency"])]
         key = code or _regency_key(name)
         place = merged.setdefault(key, RegencyRow(official or name, code=code))

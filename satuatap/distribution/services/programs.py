@@ -10,6 +10,7 @@ from satuatap.audit.services import audit_record
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.asnaf import Asnaf
 from satuatap.core.errors import NotAllowed, Refusals
+from satuatap.core.text import squash
 from satuatap.distribution.errors import DistributionRefused, clean_text, whole_rupiah
 from satuatap.distribution.models import (
     PROGRAM_FUNDS,
@@ -76,7 +77,7 @@ def program_save(*, actor, unit: Unit, program: Program | None = None, **fields)
         if once is not None and not (isinstance(once, int) and 1 <= once <= 120):
             raise DistributionRefused(_("Give a number of months between 1 and 120."), field="once_per_months")
     cap = fields.get("household_yearly_cap")
-    regions = [" ".join(str(r).split()) for r in fields.get("regions") or [] if str(r).strip()]
+    regions = [squash(str(r)) for r in fields.get("regions") or [] if str(r).strip()]
     with refusals.check():
         if len(regions) > 50 or any(len(r) > 100 for r in regions):
             raise DistributionRefused(_("Name at most 50 regions of at most 100 characters each."), field="regions")

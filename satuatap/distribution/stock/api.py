@@ -17,7 +17,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.scoping import acting_unit
-from satuatap.collection.models import DonationLine
 from satuatap.distribution import selectors
 from satuatap.distribution.api.common import APPLICATION_FIELDS, ERRORS, VIEW, acting_on, refusals
 from satuatap.distribution.api.schemas import DisbursementOut
@@ -25,7 +24,6 @@ from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import StockItem, StockMove, StockMoveKind
 from satuatap.distribution.stock import selectors as stock_selectors
 from satuatap.distribution.stock import services as stock_services
-from satuatap.ledger.models import Account
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require, units_where
 from satuatap.organizations.selectors import unit_for
@@ -274,7 +272,7 @@ def create_item(request, payload: StockItemIn):
 )
 def update_item(request, item_id: int, payload: StockItemPatch):
     item = stock_selectors.item_for(request.user, item_id)
-    institution = Unit.objects.get(pk=item.institution_id)
+    institution = stock_selectors.institution_of(item)
     changes = payload.dict(exclude_unset=True)
     with refusals(APPLICATION_FIELDS):
         item = stock_services.stock_item_save(
@@ -300,7 +298,7 @@ def update_item(request, item_id: int, payload: StockItemPatch):
 def receive_donation(request, payload: ReceiveIn):
     if payload.unit_id is not None:
         unit = acting_unit(request.user, payload.unit_id, "distribution.pay")
-        line = DonationLine.objects.filter(pk=payload.donation_line_id, donation__unit=unit).first()
+        line = stock_selectors.donation_line_at(unit, payload.donation_line_id)
         if line is None:
             raise DistributionRefused(
                 _("Choose an in-kind donation of %(unit)s.") % {"unit": unit.name}, field="donation_line_id"
@@ -331,7 +329,7 @@ def receive_donation(request, payload: ReceiveIn):
 def purchase(request, payload: PurchaseIn):
     unit = acting_unit(request.user, payload.unit_id, "distribution.pay")
     item = _item(request.user, payload.item_id, unit.institution_id)
-    money_account = Account.objects.filter(pk=payload.money_account_id, institution_id=unit.institution_id).first()
+    money_account = selectors.money_account_of(unit.institution_id, payload.money_account_id)
     if money_account is None:
         raise DistributionRefused(
             _("Choose a cash or bank account of %(unit)s.") % {"unit": unit.name}, field="money_account_id"

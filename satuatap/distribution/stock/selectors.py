@@ -238,3 +238,13 @@ def donation_line_for(user, pk) -> DonationLine:
         return donation_lines_for(user).get(pk=pk)
     except (DonationLine.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def institution_of(item: StockItem) -> Unit:
+    """The institution whose catalogue holds ``item``."""
+    return Unit.objects.get(pk=item.institution_id)
+
+
+def donation_line_at(unit: Unit, pk) -> DonationLine | None:
+    """The donation line ``pk`` of a donation received at ``unit``, if there is one."""
+    return DonationLine.objects.filter(pk=pk, donation__unit=unit).first()

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.text import squash
+from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
 from satuatap.distribution import selectors
 from satuatap.distribution.models import AidKind, AppStatus, StockItem, StockMoveKind
 from satuatap.distribution.stock import selectors as stock_selectors
@@ -40,14 +41,6 @@ def _day(value) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _qty(value) -> str:
@@ -113,7 +106,7 @@ def stock_on_hand(request):
 
 def _guess_item(line, items: list[StockItem]) -> StockItem | None:
     """The catalogue item the donation's description names, if one clearly does."""
-    text = " ".join(line.goods_description.lower().split())
+    text = squash(line.goods_description.lower())
     exact = [i for i in items if i.name.lower() == text]
     if exact:
         return exact[0]
@@ -258,7 +251,7 @@ def stock_moves(request):
     start, end = _day(request.GET.get("start")), _day(request.GET.get("end"))
     kind = request.GET.get("kind", "")
     kind = kind if kind in StockMoveKind.values else ""
-    item = _int(request.GET.get("item"))
+    item = query_int(request.GET.get("item"))
     rows = stock_selectors.moves_for(request.user, within=unit)
     if start:
         rows = rows.filter(moved_on__gte=start)
@@ -348,7 +341,7 @@ def stock_items(request):
     may_add = stock_selectors.may_keep_catalogue(request.user, unit)
     may_change = stock_selectors.may_keep_catalogue(request.user, institution)
     editing = None
-    edit_id = _int(request.POST.get("item") if request.method == "POST" else request.GET.get("edit"))
+    edit_id = query_int(request.POST.get("item") if request.method == "POST" else request.GET.get("edit"))
     if edit_id:
         editing = items.filter(pk=edit_id).first()
         if editing is None and request.method == "POST":

@@ -26,7 +26,8 @@ from satuatap.beneficiaries import services as registry_services
 from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import format_date, rupiah, tanggal
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.text import squash
+from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
 from satuatap.distribution import selectors, services
 from satuatap.distribution.forms import (
     ApplicationForm,
@@ -40,21 +41,13 @@ from satuatap.distribution.forms import (
     RejectForm,
     ScreenForm,
 )
-from satuatap.distribution.models import OPEN_STATUSES, AidKind, AppStatus
+from satuatap.distribution.models import OPEN_STATUSES, AppStatus
 from satuatap.distribution.views.evidence import EvidenceForm
 from satuatap.organizations.permissions import can, require
 
 PAGE = 25
 # Statuses before the decision: the fair-share rules are still a question.
 UNDECIDED = (AppStatus.SUBMITTED, AppStatus.SCREENED, AppStatus.ASSESSED, AppStatus.RECOMMENDED)
-
-
-def _int(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -65,7 +58,7 @@ def _filters(request) -> dict:
     return {
         "q": request.GET.get("q", "")[:100],
         "status": status if status in AppStatus.values else "",
-        "program": _int(request.GET.get("program")),
+        "program": query_int(request.GET.get("program")),
         "overdue": request.GET.get("overdue") in ("1", "on", "true"),
     }
 
@@ -159,7 +152,7 @@ def application_list(request):
 
 def _person(user, pk) -> Beneficiary | None:
     """The person with ``pk`` if the user may see them in the registry; None otherwise."""
-    if _int(pk) is None:
+    if query_int(pk) is None:
         return None
     try:
         return registry.beneficiary_for(user, pk)
@@ -168,7 +161,7 @@ def _person(user, pk) -> Beneficiary | None:
 
 
 def _people(request, unit, q: str):
-    q = " ".join((q or "").split())[:100]
+    q = squash(q)[:100]
     if len(q) < 2:
         return []
     return list(registry.search(request.user, within=unit, q=q)[:10])
@@ -183,7 +176,7 @@ def application_new(request):
     source = request.POST if request.method == "POST" else request.GET
     person = _person(request.user, source.get("beneficiary"))
     initial = {"beneficiary": person.pk if person else None}
-    wanted = _int(request.GET.get("program"))
+    wanted = query_int(request.GET.get("program"))
     if wanted and programs.filter(pk=wanted).exists():
         initial["program"] = wanted
     form = ApplicationForm(request.POST or None, programs=programs, initial=initial)
@@ -266,29 +259,29 @@ def _detail(request, application, bound: dict | None = None):
     amount = selectors.amount_shown(application)
     problems = selectors.eligibility_problems(application) if status in OPEN_STATUSES else []
     warnings = selectors.fair_share_warnings(application, amount) if status in UNDECIDED else []
+    allowed = selectors.application_actions(user, application)
     actions: dict = {}
-    if status == AppStatus.SUBMITTED and can(user, "distribution.assess", unit):
+    if "screen" in allowed:
         actions["screen"] = ScreenForm(prefix="screen")
-    if status == AppStatus.SCREENED and can(user, "distribution.assess", unit):
+    if "assess" in allowed:
         actions["assess"] = AssessForm(prefix="assess")
-    if status == AppStatus.ASSESSED and can(user, "distribution.recommend", unit):
+    if "recommend" in allowed:
         actions["recommend"] = RecommendForm(prefix="recommend", initial={"amount": application.requested_amount})
     own_recommendation = application.recommended_by_id == user.pk
-    in_batch = application.batch_id is not None and status in selectors.BATCH_STEPS  # decided and paid with it
-    may_approve = status == AppStatus.RECOMMENDED and can(user, "distribution.approve", unit) and not in_batch
-    if may_approve and not own_recommendation:
+    in_batch = selectors.in_batch(application)  # decided and paid with it
+    may_approve = selectors.may_approve(user, application)
+    if "approve" in allowed:
         actions["approve"] = ApproveForm(prefix="approve", initial={"amount": amount})
         actions["reject"] = RejectForm(prefix="reject")
-    goods = application.program.aid_kind == AidKind.GOODS
-    if status == AppStatus.APPROVED and can(user, "distribution.pay", unit) and not goods and not in_batch:
+    if "pay" in allowed:
         actions["pay"] = PayForm(
             prefix="pay",
             accounts=selectors.money_accounts(unit),
             initial={"amount": application.left_to_pay, "paid_on": timezone.localdate()},
         )
-    if status == AppStatus.DISBURSED and can(user, "distribution.evidence_keep", unit):
+    if "evidence_complete" in allowed:
         actions["evidence_complete"] = EvidenceCompleteForm(prefix="evidence_complete")
-    if status == AppStatus.EVIDENCED and can(user, "distribution.assess", unit):
+    if "follow_up" in allowed:
         actions["follow_up"] = FollowUpForm(prefix="follow_up", initial={"on": timezone.localdate()})
     for name, form in (bound or {}).items():
         if name == "make_eligible":
@@ -328,10 +321,7 @@ def _detail(request, application, bound: dict | None = None):
             "aid_totals": registry.aid_totals(person),
             "disbursements": application.disbursements.select_related("money_account", "entry", "loan").order_by("pk"),
             "can_ledger": can(user, "ledger.view", unit),
-            "pay_goods": goods
-            and status == AppStatus.APPROVED
-            and can(user, "distribution.pay", unit)
-            and not in_batch,
+            "pay_goods": "pay_goods" in allowed,
             "in_batch": in_batch,
             "can_evidence": can(user, "distribution.evidence", application.unit),
             "can_keep_evidence": can(user, "distribution.evidence_keep", application.unit),
