@@ -19,6 +19,7 @@ rows are checked all at once, with the file's row numbers, before anything is sa
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.db.models import F
@@ -52,7 +53,7 @@ from satuatap.distribution.models import (
     Program,
 )
 from satuatap.ledger import services as ledger
-from satuatap.ledger.models import AccountRole, FundKind, Source
+from satuatap.ledger.models import Account, AccountRole, FundKind, Source
 from satuatap.ledger.selectors import fund_available
 from satuatap.ledger.services.lookups import fund_of
 from satuatap.organizations.models import Unit
@@ -211,7 +212,7 @@ def batch_decide(*, actor, batch: Batch, approve: bool, note: str = "", override
     warnings = [
         row_refusal(number, application.beneficiary, w)
         for number, application in enumerate(recipients, start=1)
-        for w in selectors.fair_share_warnings(application, application.recommended_amount)
+        for w in selectors.fair_share_warnings(application, cast(int, application.recommended_amount))
     ]
     limit = selectors.approval_limit(actor, batch.unit)
     if batch.total > limit:
@@ -311,7 +312,7 @@ def batch_pay(
     if batch.program.aid_kind in NOT_IN_BATCHES:  # prepared before the program's kind was changed
         raise DistributionRefused(_("Goods and loans are given one by one, not in a batch."))
     if payee_name:
-        kind = AidKind.THIRD_PARTY
+        kind: str = AidKind.THIRD_PARTY
     elif batch.program.aid_kind in (AidKind.CASH, AidKind.TRANSFER):
         kind = AidKind.TRANSFER if money_account.role == AccountRole.BANK else AidKind.CASH
     else:
@@ -319,15 +320,15 @@ def batch_pay(
     program = batch.program
     recipients = _recipients(batch, AppStatus.APPROVED)
     _check_eligible(recipients)  # as a single payment checks again: the person may have changed since
-    accounts: dict[str, object] = {}
-    debits: dict[object, int] = defaultdict(int)
+    accounts: dict[str, Account] = {}
+    debits: dict[Account, int] = defaultdict(int)
     for application in recipients:
         key = application.beneficiary.asnaf if program.fund_kind == FundKind.ZAKAT else program.pillar
         if key not in accounts:
             accounts[key] = ledger.distribution_account(
                 batch.institution_id, program.fund_kind, asnaf=key, pillar=program.pillar
             )
-        debits[accounts[key]] += application.approved_amount
+        debits[accounts[key]] += cast(int, application.approved_amount)
     lines = [
         ledger.LineSpec(account, program.fund_kind, debit=amount, restriction=program.restriction)
         for account, amount in debits.items()
@@ -354,7 +355,7 @@ def batch_pay(
                 program=program,
                 beneficiary=a.beneficiary,
                 household_id=a.beneficiary.household_id,
-                amount=a.approved_amount,
+                amount=cast(int, a.approved_amount),
                 paid_on=paid_on,
                 money_account=money_account,
                 reference=reference,
@@ -378,7 +379,7 @@ def batch_pay(
                 unit=batch.unit,
                 given_on=paid_on,
                 program=program.name,
-                amount=a.approved_amount,
+                amount=cast(int, a.approved_amount),
                 description=a.need[:300],
                 asnaf=a.beneficiary.asnaf if program.fund_kind == FundKind.ZAKAT else "",
                 source=f"program:{program.pk}:disbursement:{d.pk}",
@@ -393,7 +394,7 @@ def batch_pay(
     due = timezone.localdate() + timedelta(days=program.step_days)  # the evidence is due next
     for application in recipients:
         application.status, application.due_on = AppStatus.DISBURSED, due
-        application.paid_amount = application.approved_amount
+        application.paid_amount = cast(int, application.approved_amount)
     _update(batch, recipients, ["status", "paid_amount", "due_on"], actor)
     _steps(
         recipients, actor, AppStatus.APPROVED, AppStatus.DISBURSED, _("Paid in batch %(name)s") % {"name": batch.name}

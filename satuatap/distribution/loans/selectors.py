@@ -151,15 +151,17 @@ def installments_of(loan: Loan, today: date) -> list[LoanInstallment]:
     """The schedule, each installment with its ``status``: "paid", "partial", "overdue" or "due"."""
     rows = list(loan.installments.order_by("number"))
     for row in rows:
-        row.left = row.amount - row.paid
-        if row.left == 0:
-            row.status = "paid"
+        left = row.amount - row.paid
+        if left == 0:
+            status = "paid"
         elif row.due_on < today:
-            row.status = "overdue"
+            status = "overdue"
         elif row.paid:
-            row.status = "partial"
+            status = "partial"
         else:
-            row.status = "due"
+            status = "due"
+        setattr(row, "left", left)  # noqa: B010 - shown by the loan page, not a field
+        setattr(row, "status", status)  # noqa: B010
     return rows
 
 

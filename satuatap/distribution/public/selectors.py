@@ -209,7 +209,7 @@ def status_of(application: Application) -> PublicStatus:
         institution=application.institution.legal_name or application.institution.name,
         status=application.status,
         status_label=str(AppStatus(application.status).label),
-        message=str(STATUS_MESSAGES[application.status]),
+        message=str(STATUS_MESSAGES[AppStatus(application.status)]),
         submitted_on=submitted,
         steps=steps,
     )

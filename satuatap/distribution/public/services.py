@@ -14,8 +14,10 @@ name, an identifier, an address, an amount or a note.
 """
 
 from datetime import timedelta
+from typing import cast
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +59,7 @@ def _differences(person: Beneficiary, cleaned: dict) -> str:
     for field in COMPARED_FIELDS:
         given = cleaned.get(field) or ""
         if given and given.casefold() != (getattr(person, field) or "").casefold():
-            parts.append(f"{Beneficiary._meta.get_field(field).verbose_name}: {given}")
+            parts.append(f"{cast(Field, Beneficiary._meta.get_field(field)).verbose_name}: {given}")
     note = _("Applied online; the NIK matched a registered person.")
     if parts:
         note += " " + _("Given on the form and different from the record: %(details)s.") % {"details": "; ".join(parts)}

@@ -287,7 +287,7 @@ class ProgramPurposes:
         return [self._purpose(p) for p in programs.order_by("name", "pk")]
 
     def names(self, keys: set[str]) -> dict[str, str]:
-        ids = {program_id_of(key) for key in keys} - {None}
+        ids = {pk for key in keys if (pk := program_id_of(key)) is not None}
         return {program_key(pk): name for pk, name in Program.objects.filter(pk__in=ids).values_list("pk", "name")}
 
 

@@ -1,12 +1,14 @@
 """Whether a person may be helped by a program now: eligibility and the program's fair-share rules."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import cast
 
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.beneficiaries.models import AidRecord, DocumentKind, Status
+from satuatap.beneficiaries.models import AidRecord, Beneficiary, DocumentKind, Status
 from satuatap.core.formatting import rupiah, tanggal
 from satuatap.distribution.models import (
     Application,
@@ -18,14 +20,14 @@ from satuatap.ledger.models import FundKind
 HELPABLE = (Status.VERIFIED, Status.ACTIVE)
 
 
-def eligibility_problems(application: Application) -> list[str]:
+def eligibility_problems(application: Application | SimpleNamespace) -> list[str]:
     """Why the person may not be helped under this program, if anything."""
     person, program = application.beneficiary, application.program
     problems = []
     if person.is_held:
         problems.append(
             _("%(name)s may be the same person as %(other)s: someone must review the possible duplicate first.")
-            % {"name": person.full_name, "other": person.possible_duplicate_of.number}
+            % {"name": person.full_name, "other": cast(Beneficiary, person.possible_duplicate_of).number}
         )
     if person.status not in HELPABLE:
         problems.append(
@@ -57,7 +59,8 @@ def eligibility_problems(application: Application) -> list[str]:
             _("Documents still missing for this program: %(documents)s.") % {"documents": ", ".join(missing)}
         )
     if program.min_score is not None:
-        score = application.assessment.score if application.assessment_id else None
+        assessment = application.assessment if application.assessment_id else None
+        score = assessment.score if assessment is not None else None
         if score is None or score < program.min_score:
             problems.append(
                 _("The program needs a need score of at least %(min)s; this application's is %(score)s.")

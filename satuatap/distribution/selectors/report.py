@@ -207,7 +207,8 @@ def distribution_report(unit: Unit, period: MonthRange) -> DistributionReport:
     )
 
     funds = {kind: FundRow(kind, str(FundKind(kind).label)) for kind in RATIO_FUNDS}
-    pillars, asnaf = defaultdict(int), defaultdict(int)
+    pillars: defaultdict[str, int] = defaultdict(int)
+    asnaf: defaultdict[str, int] = defaultdict(int)
     for fund, role, pillar, asnaf_of, amount in money:
         if fund not in funds:
             continue

@@ -185,7 +185,7 @@ def disbursement_pay(
     payee_name = clean_text(payee_name, "payee_name", 200)
     is_loan = program.aid_kind == AidKind.LOAN
     if payee_name and program.aid_kind != AidKind.LOAN:
-        kind = AidKind.THIRD_PARTY
+        kind: str = AidKind.THIRD_PARTY
     elif program.aid_kind in (AidKind.CASH, AidKind.TRANSFER):
         kind = AidKind.TRANSFER if money_account.role == AccountRole.BANK else AidKind.CASH
     else:

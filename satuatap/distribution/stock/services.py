@@ -470,7 +470,7 @@ def _received_moves(donation) -> list[StockMove]:
 def _shortfall(moves: list[StockMove]) -> str:
     """Why ``moves`` (of one unit, item and fund) cannot all be taken back out of what is on hand, or ""."""
     first = moves[0]
-    quantity, value = sum(m.quantity for m in moves), sum(m.value for m in moves)
+    quantity, value = sum((m.quantity for m in moves), Decimal(0)), sum(m.value for m in moves)
     on_hand = held(first.unit, first.item, first.fund_kind)
     params = {
         "quantity": quantity_text(quantity),
