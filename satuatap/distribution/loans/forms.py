@@ -1,5 +1,5 @@
 """The repayment form of a loan. It only reads the input; the rules (not more than outstanding, not in
-the future, an account of the loan's unit) are ``loans.loan_repay``'s; the form asks its
+the future, an account of the loan's unit) are ``loans.services.loan_repay``'s; the form asks its
 ``loan_repay_check`` beside its own fields, so every bad field shows in one round."""
 
 from functools import partial

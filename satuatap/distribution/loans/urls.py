@@ -1,4 +1,4 @@
-"""Pages of distribution: loans (joined into the ``distribution`` namespace by urls.py)."""
+"""Pages of distribution: loans (joined into the ``distribution`` namespace by the app's urls.py)."""
 
 from django.urls import path
 

@@ -215,7 +215,7 @@ class PublicApplicationForm(forms.Form):
         return data
 
     def submission(self) -> dict:
-        """The keyword arguments of ``public.public_application_submit`` (with ``program``)."""
+        """The keyword arguments of ``public.services.public_application_submit`` (with ``program``)."""
         data = self.cleaned_data
         return {
             "program": self.program,

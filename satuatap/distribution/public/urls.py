@@ -1,4 +1,4 @@
-"""Pages of distribution: public (joined into the ``distribution`` namespace by urls.py).
+"""Pages of distribution: public (joined into the ``distribution`` namespace by the app's urls.py).
 
 No login: a family applies for aid online and follows its application by tracking code. The
 status pages come before the institution's, so an institution code never hides them.

@@ -95,7 +95,7 @@ def next_actor(user, application: Application, *, known=None, limit=None) -> Nex
     step = STEPS.get(status)
     if step is None:
         return None
-    if application.batch_id is not None and status in selectors.BATCH_STEPS:
+    if selectors.in_batch(application):
         return None  # the batch is decided and paid as a whole: its page says who acts
     unit = application.unit
     if status == AppStatus.RECOMMENDED:

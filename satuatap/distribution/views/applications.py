@@ -1,6 +1,6 @@
 """Staff pages of distribution (penyaluran): the applications list, taking an application at the
 counter, and one application with the action its status and the user's role allow. Programs,
-authority limits and disbursements are in ``views_setup``.
+authority limits and disbursements are in ``views.setup``.
 
 Thin views over ``distribution.services`` and ``.selectors``: every application fetched by id goes
 through ``selectors.application_for`` (404 outside the user's scope); each action is a POST that
