@@ -2,8 +2,7 @@
 
 Programs, applications, disbursements and their lists: ``applications``. Who may approve what and the
 steps a user may take now: ``approvals``. Eligibility and fair-share rules: ``eligibility``. Evidence still
-missing: ``evidence``. The distribution report: ``report``. The work list (who acts next): ``work``.
-"""
+missing: ``evidence``. The distribution report: ``report``. The work list (who acts next): ``work``."""
 
 from satuatap.distribution.selectors.applications import (
     APPROVING_ROLES,
@@ -13,12 +12,15 @@ from satuatap.distribution.selectors.applications import (
     application_list,
     applications_for,
     awaiting_decision,
+    disbursement_of,
     disbursements_for,
     limit_grid,
+    money_account_of,
     money_accounts,
     overdue_applications,
     overdue_q,
     overrides_for,
+    program_at,
     program_for,
     programs_for,
     programs_open_at,
@@ -30,8 +32,11 @@ from satuatap.distribution.selectors.applications import (
 )
 from satuatap.distribution.selectors.approvals import (
     BATCH_STEPS,
+    application_actions,
     approval_limit,
     approver_unit,
+    in_batch,
+    may_approve,
 )
 from satuatap.distribution.selectors.eligibility import (
     HELPABLE,
@@ -90,6 +95,7 @@ __all__ = [
     "Step",
     "TOP_REGENCIES",
     "amount_shown",
+    "application_actions",
     "application_for",
     "application_list",
     "applications_for",
@@ -98,20 +104,25 @@ __all__ = [
     "approvers",
     "awaiting_decision",
     "batch_next_actor",
+    "disbursement_of",
     "disbursements_for",
     "distribution_report",
     "eligibility_problems",
     "fair_share_warnings",
     "fund_flows",
+    "in_batch",
     "limit_grid",
     "lives_in",
+    "may_approve",
     "missing_documents",
+    "money_account_of",
     "money_accounts",
     "next_actor",
     "overdue_applications",
     "overdue_q",
     "overrides_for",
     "percent_text",
+    "program_at",
     "program_for",
     "programs_for",
     "programs_open_at",

@@ -8,8 +8,7 @@ Disbursements (a loan program's opens its loan, ``loan_open``): ``disbursement_p
 ``application_follow_up`` (its form asks ``follow_up_fields_check``).
 Evidence: ``evidence_add``, ``evidence_open``, ``aid_receipt_pdf``.
 The goods stock, loans, batches and the public form have their own sub-packages (``stock``, ``loans``,
-``batches``, ``public``).
-"""
+``batches``, ``public``)."""
 
 from satuatap.distribution.services.applications import (
     application_assess,

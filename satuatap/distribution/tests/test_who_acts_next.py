@@ -10,6 +10,7 @@ from django.utils import timezone
 from satuatap.api.services import api_token_create
 from satuatap.core.work import waiting_for
 from satuatap.distribution import services
+from satuatap.distribution.models import Application
 from satuatap.distribution.tests.conftest import apply_and_recommend
 from satuatap.ledger import services as ledger
 from satuatap.ledger.chart import cash_key
@@ -134,7 +135,7 @@ def test_the_work_list_is_scoped_to_the_active_unit(world, books):
 
 def test_the_work_page_and_its_menu_entry(world, books):
     waiting = submitted(world, books)
-    services.Application.objects.filter(pk=waiting.pk).update(due_on=timezone.localdate().replace(year=2020))
+    Application.objects.filter(pk=waiting.pk).update(due_on=timezone.localdate().replace(year=2020))
     client = as_user(books.registry.paula)
     home = client.get("/").content.decode()
     assert 'href="/kerja/"' in home and "My work" in home
