@@ -1,7 +1,7 @@
 """Distribution benchmark: a batch disbursement of 1,000 recipients (issue target: under 10 s).
 
 One round is what the program officer, the approver and finance do for a batch, each committed:
-``batch_services.batch_prepare`` (1,000 applications with their steps and history), ``batch_decide``
+``batches.services.batch_prepare`` (1,000 applications with their steps and history), ``batch_decide``
 (every recipient's eligibility and fair-share check, the authority limit, the fund's balance)
 and ``batch_pay`` (one journal entry with a debit line per asnaf and the credit, 1,000
 disbursements and aid-history rows, the steps). Recipients are people of the generated registry
