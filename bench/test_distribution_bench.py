@@ -1,7 +1,7 @@
 """Distribution benchmark: a batch disbursement of 1,000 recipients (issue target: under 10 s).
 
 One round is what the program officer, the approver and finance do for a batch, each committed:
-``batches.batch_prepare`` (1,000 applications with their steps and history), ``batch_decide``
+``batches.services.batch_prepare`` (1,000 applications with their steps and history), ``batch_decide``
 (every recipient's eligibility and fair-share check, the authority limit, the fund's balance)
 and ``batch_pay`` (one journal entry with a debit line per asnaf and the credit, 1,000
 disbursements and aid-history rows, the steps). Recipients are people of the generated registry
@@ -81,7 +81,7 @@ def desk(world):
 
 def test_h_batch_disbursement_of_1000(benchmark, world, desk):
     from satuatap.beneficiaries.models import Beneficiary
-    from satuatap.distribution import batches
+    from satuatap.distribution.batches import services as batch_services
 
     _info(benchmark, world, f"batch disbursement of {RECIPIENTS:,} recipients (prepare, approve, pay)", TARGET)
     benchmark.extra_info.update(paying_unit=desk["unit"].code, zakat_available=desk["available"])
@@ -94,15 +94,15 @@ def test_h_batch_disbursement_of_1000(benchmark, world, desk):
         return (people,), {}
 
     def run(people):
-        batch = batches.batch_prepare(
+        batch = batch_services.batch_prepare(
             actor=desk["bench-program"],
             unit=desk["unit"],
             program=desk["program"],
             name=f"Bench {uuid.uuid4().hex[:6]}",
             rows=[(p, desk["amount"], "Paket bantuan") for p in people],
         )
-        batch = batches.batch_decide(actor=desk["bench-head"], batch=batch, approve=True)
-        return batches.batch_pay(actor=desk["bench-finance"], batch=batch, money_account=desk["cash"])
+        batch = batch_services.batch_decide(actor=desk["bench-head"], batch=batch, approve=True)
+        return batch_services.batch_pay(actor=desk["bench-finance"], batch=batch, money_account=desk["cash"])
 
     batch = benchmark.pedantic(run, setup=setup, rounds=3)
     assert batch.status == "paid" and batch.count == RECIPIENTS and batch.total == RECIPIENTS * desk["amount"]
@@ -120,7 +120,7 @@ def payments(world):
 
 @pytest.mark.parametrize("scope", ["institution", "region"])
 def test_i_distribution_report(benchmark, world, payments, scope):
-    from satuatap.distribution.reports import distribution_report
+    from satuatap.distribution.selectors import distribution_report
 
     unit = world.root if scope == "institution" else world.region
     _info(

@@ -48,7 +48,7 @@ def matrix_ids(unit, officer, marker, base) -> dict:
     from datetime import date
 
     from satuatap.beneficiaries.services import beneficiary_register, status_change
-    from satuatap.distribution import batches
+    from satuatap.distribution.batches import services as batch_services
     from satuatap.distribution.models import Program
 
     person = beneficiary_register(
@@ -62,7 +62,7 @@ def matrix_ids(unit, officer, marker, base) -> dict:
     )
     status_change(actor=officer, beneficiary=person, to_status="assessed", reason="matrix")
     status_change(actor=officer, beneficiary=person, to_status="verified", reason="matrix")
-    batch = batches.batch_prepare(
+    batch = batch_services.batch_prepare(
         actor=officer,
         unit=unit,
         program=Program.objects.get(pk=base["program"]),

@@ -31,7 +31,7 @@ from satuatap.core.tabular import (
     parse_rupiah,
     read_sheet,
 )
-from satuatap.distribution.public import clean_code
+from satuatap.distribution.public.selectors import clean_code
 from satuatap.donors import identifiers as donor_identifiers
 from satuatap.donors.errors import DonorRefused
 from satuatap.regions import dataset as regions_dataset
@@ -523,7 +523,7 @@ def batch_program(world):
 @given(data=st.data(), default=st.one_of(st.none(), st.integers(1, 10**9)))
 @IMPORT_SETTINGS
 def test_any_distribution_list_is_read_row_by_row_or_refused(world, batch_program, data, default):
-    from satuatap.distribution.batches import IMPORT_COLUMNS, batch_rows_read
+    from satuatap.distribution.batches.selectors import IMPORT_COLUMNS, batch_rows_read
     from satuatap.distribution.errors import DistributionRefused
 
     officer, program = batch_program

@@ -10,9 +10,8 @@ class DistributionConfig(AppConfig):
     def ready(self):
         from satuatap.collection.hooks import void_hook_register
         from satuatap.core import work
-        from satuatap.distribution.selectors import ProgramPurposes
-        from satuatap.distribution.stock import StockVoidHook
-        from satuatap.distribution.work import work_waiting
+        from satuatap.distribution.selectors import ProgramPurposes, work_waiting
+        from satuatap.distribution.stock.services import StockVoidHook
         from satuatap.ledger import hooks
 
         # An in-kind receipt is voided only while its goods are all on hand; they then leave the stock.

@@ -1,15 +1,10 @@
 from django.urls import path
 
-from satuatap.distribution import (
-    urls_batch,
-    urls_loans,
-    urls_public,
-    urls_stock,
-    views,
-    views_evidence,
-    views_report,
-    views_setup,
-)
+from satuatap.distribution import views
+from satuatap.distribution.batches import urls as batch_urls
+from satuatap.distribution.loans import urls as loan_urls
+from satuatap.distribution.public import urls as public_urls
+from satuatap.distribution.stock import urls as stock_urls
 
 app_name = "distribution"
 urlpatterns = [
@@ -29,18 +24,18 @@ urlpatterns = [
     ),
     path("distribution/applications/<int:pk>/follow-up/", views.application_follow_up, name="follow_up"),
     path("distribution/applications/<int:pk>/make-eligible/", views.application_make_eligible, name="make_eligible"),
-    path("distribution/programs/", views_setup.program_list, name="programs"),
-    path("distribution/programs/new/", views_setup.program_new, name="program_new"),
-    path("distribution/programs/<int:pk>/edit/", views_setup.program_edit, name="program_edit"),
-    path("distribution/limits/", views_setup.limits, name="limits"),
-    path("distribution/pillars/", views_setup.pillars, name="pillars"),
-    path("distribution/disbursements/", views_setup.disbursement_list, name="disbursements"),
-    path("distribution/report/", views_report.report, name="report"),
-    path("distribution/applications/<int:pk>/evidence/", views_evidence.evidence_upload, name="evidence_upload"),
-    path("distribution/applications/<int:pk>/aid-receipt/", views_evidence.aid_receipt, name="aid_receipt"),
-    path("distribution/evidence/<int:pk>/", views_evidence.evidence_open, name="evidence"),
-    *urls_public.urlpatterns,
-    *urls_stock.urlpatterns,
-    *urls_loans.urlpatterns,
-    *urls_batch.urlpatterns,
+    path("distribution/programs/", views.program_list, name="programs"),
+    path("distribution/programs/new/", views.program_new, name="program_new"),
+    path("distribution/programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
+    path("distribution/limits/", views.limits, name="limits"),
+    path("distribution/pillars/", views.pillars, name="pillars"),
+    path("distribution/disbursements/", views.disbursement_list, name="disbursements"),
+    path("distribution/report/", views.report, name="report"),
+    path("distribution/applications/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("distribution/applications/<int:pk>/aid-receipt/", views.aid_receipt, name="aid_receipt"),
+    path("distribution/evidence/<int:pk>/", views.evidence_open, name="evidence"),
+    *public_urls.urlpatterns,
+    *stock_urls.urlpatterns,
+    *loan_urls.urlpatterns,
+    *batch_urls.urlpatterns,
 ]

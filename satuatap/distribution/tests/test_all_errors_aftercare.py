@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
-from satuatap.distribution.evidence import evidence_add
 from satuatap.distribution.models import AppStatus
+from satuatap.distribution.services import evidence_add
 from satuatap.distribution.tests.test_rules_and_aftercare import _pay
 from satuatap.distribution.tests.test_views import approved, as_user, text_of, url
 from tests.scoping_beneficiaries import PNG

@@ -5,7 +5,7 @@ service's, and nothing is saved."""
 import pytest
 from django.urls import reverse
 
-from satuatap.distribution import batches
+from satuatap.distribution.batches import services as batch_services
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Batch, Disbursement
 from satuatap.distribution.tests import test_views_batch
@@ -54,7 +54,7 @@ def test_a_list_from_a_file_shows_the_missing_name_and_the_unreadable_file_toget
 
 
 def test_the_batch_payment_shows_the_unknown_account_and_the_future_day_together(world, books, people, login):
-    batch = batches.batch_decide(actor=books.hank, batch=_batch(world, books, people[1:3]), approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=_batch(world, books, people[1:3]), approve=True)
     response = login(books.fiona).post(
         reverse("distribution:batch_pay", args=[batch.pk]),
         {"pay-money_account": "987654321", "pay-paid_on": "2999-01-01"},
@@ -68,11 +68,13 @@ def test_the_batch_payment_shows_the_unknown_account_and_the_future_day_together
 
 def test_the_batch_services_name_every_bad_field_at_once(world, books, people):
     with pytest.raises(DistributionRefused) as refused:
-        batches.batch_prepare(actor=books.registry.paula, unit=world.branch_a, program=books.program, name=" ", rows=[])
+        batch_services.batch_prepare(
+            actor=books.registry.paula, unit=world.branch_a, program=books.program, name=" ", rows=[]
+        )
     assert set(refused.value.error_dict) == {"name", "rows"}
-    batch = batches.batch_decide(actor=books.hank, batch=_batch(world, books, people[1:2]), approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=_batch(world, books, people[1:2]), approve=True)
     with pytest.raises(DistributionRefused) as refused:
-        batches.batch_pay(
+        batch_services.batch_pay(
             actor=books.fiona, batch=batch, money_account=books.cash, paid_on=None, payee_name="x" * 201,
             payee_account="y" * 201,
         )  # fmt: skip

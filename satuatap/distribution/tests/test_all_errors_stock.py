@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from satuatap.distribution import stock
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Disbursement, StockItem, StockMove
+from satuatap.distribution.stock import services as stock_services
 from satuatap.distribution.tests import test_stock
 from satuatap.distribution.tests.test_api import Api, error_of
 from satuatap.distribution.tests.test_stock import approved, as_user, goods_url, received, text_of
@@ -56,7 +56,7 @@ def test_purchase_shows_the_bad_quantity_the_price_above_the_fund_and_the_future
 
 def test_the_purchase_service_names_every_bad_field_at_once(world, books, store):
     with pytest.raises(DistributionRefused) as refused:
-        stock.stock_purchase(
+        stock_services.stock_purchase(
             actor=books.fiona,
             unit=world.branch_a,
             item=store.item,

@@ -8,7 +8,9 @@ from satuatap.beneficiaries import services as registry_services
 from satuatap.beneficiaries.models import AidRecord
 from satuatap.beneficiaries.tests.conftest import NIK_SITI, person
 from satuatap.core.errors import NotAllowed
-from satuatap.distribution import batches, services
+from satuatap.distribution import services
+from satuatap.distribution.batches import selectors as batch_selectors
+from satuatap.distribution.batches import services as batch_services
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import Application, AppStatus, Batch, Disbursement
 from satuatap.distribution.tests.test_api import Api
@@ -32,7 +34,7 @@ def recipients(world, books):
 
 def _prepare(world, books, recipients, amount=300_000):
     rows = [(p, amount, "Paket sembako Ramadan") for p in recipients]
-    return batches.batch_prepare(
+    return batch_services.batch_prepare(
         actor=books.registry.paula, unit=world.branch_a, program=books.program, name="Ramadan", rows=rows
     )
 
@@ -42,9 +44,9 @@ def test_a_batch_is_prepared_approved_once_and_paid_in_one_entry(world, books, r
     assert batch.count == 5 and batch.total == 1_500_000
     assert set(batch.applications.values_list("status", flat=True)) == {AppStatus.RECOMMENDED}
     with pytest.raises(NotAllowed, match="another person"):
-        batches.batch_decide(actor=books.registry.paula, batch=batch, approve=True)
-    batch = batches.batch_decide(actor=books.hank, batch=batch, approve=True)
-    batch = batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+        batch_services.batch_decide(actor=books.registry.paula, batch=batch, approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=batch, approve=True)
+    batch = batch_services.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
     assert batch.status == Batch.BatchStatus.PAID
     lines = JournalLine.objects.filter(entry=batch.entry)
     debits = {line.account.code: line.debit for line in lines if line.debit}
@@ -70,7 +72,7 @@ def test_a_batch_is_refused_whole_with_every_rows_reason(world, books, recipient
     assert refused.value.message_dict == {"rows": [refused.value.messages[0]]}
     assert not Batch.objects.exists() and not Application.objects.exists()
     with pytest.raises(DistributionRefused, match="already in the batch"):
-        batches.batch_prepare(
+        batch_services.batch_prepare(
             actor=books.registry.paula, unit=world.branch_a, program=books.program, name="Dup",
             rows=[(recipients[0], 1000, "x"), (recipients[0], 1000, "x")],
         )  # fmt: skip
@@ -79,7 +81,7 @@ def test_a_batch_is_refused_whole_with_every_rows_reason(world, books, recipient
     recipients[2].asnaf = "gharimin"
     recipients[2].save(update_fields=["asnaf"])
     with pytest.raises(DistributionRefused, match="Row 2"):
-        batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+        batch_services.batch_decide(actor=books.hank, batch=batch, approve=True)
     assert Batch.objects.get(pk=batch.pk).status == Batch.BatchStatus.PREPARED
 
 
@@ -88,7 +90,7 @@ def test_a_batch_needs_eligible_open_people_and_sound_amounts(world, books, reci
     applicant = person(books.registry.paula, world.branch_a, "Belum Diverifikasi", asnaf="fakir", asnaf_reason="x")
     rows = [(recipients[0], 0, "x"), (stranger, 1000, "x"), (applicant, 1000, "x"), (recipients[1], 1000, " ")]
     with pytest.raises(DistributionRefused) as refused:
-        batches.batch_prepare(
+        batch_services.batch_prepare(
             actor=books.registry.paula, unit=world.branch_a, program=books.program, name="B", rows=rows
         )
     text = " ".join(refused.value.messages)
@@ -109,7 +111,7 @@ def test_goods_and_loans_go_one_by_one_not_in_batches(world, books, recipients):
                                  aid_kind="loan", installments=10, **common)  # fmt: skip
     for program, kind in ((goods, "Goods"), (loan, "Interest-free loan")):
         with pytest.raises(DistributionRefused, match=f"{kind}.* is given one by one") as refused:
-            batches.batch_prepare(
+            batch_services.batch_prepare(
                 actor=books.registry.paula, unit=world.branch_a, program=program, name="X",
                 rows=[(recipients[0], 1000, "x")],
             )  # fmt: skip
@@ -122,22 +124,22 @@ def test_a_third_party_batch_names_the_payee_and_the_kind_follows_the_account(wo
         actor=world.carol, unit=world.branch_a, code="spp", name="Bantuan SPP", pillar="education", fund_kind="infak",
         aid_kind="third_party", budget=10_000_000, start_date=date(today.year, 1, 1), end_date=date(today.year, 12, 31),
     )  # fmt: skip
-    batch = batches.batch_prepare(
+    batch = batch_services.batch_prepare(
         actor=books.registry.paula, unit=world.branch_a, program=school, name="SPP genap",
         rows=[(p, 200_000, "SPP semester genap") for p in recipients[:3]],
     )  # fmt: skip
-    batch = batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=batch, approve=True)
     with pytest.raises(DistributionRefused, match="Name the school") as refused:
-        batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+        batch_services.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
     assert set(refused.value.message_dict) == {"payee_name"}
-    batch = batches.batch_pay(
+    batch = batch_services.batch_pay(
         actor=books.fiona, batch=batch, money_account=books.cash, payee_name="SD Muhammadiyah 1", payee_account="BSI 77"
     )
     paid = Disbursement.objects.filter(application__batch=batch)
     assert paid.count() == 3 and set(paid.values_list("kind", "payee_name")) == {("third_party", "SD Muhammadiyah 1")}
     # A cash program paid from the cash box is cash; the evidence is due next.
-    cash = batches.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients[3:]), approve=True)
-    cash = batches.batch_pay(actor=books.fiona, batch=cash, money_account=books.cash)
+    cash = batch_services.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients[3:]), approve=True)
+    cash = batch_services.batch_pay(actor=books.fiona, batch=cash, money_account=books.cash)
     assert set(Disbursement.objects.filter(application__batch=cash).values_list("kind", flat=True)) == {"cash"}
     assert all(a.due_on and a.due_on > today for a in cash.applications.all())
 
@@ -150,28 +152,30 @@ def test_a_batch_links_each_persons_latest_assessment_for_a_score_rule(world, bo
     batch = _prepare(world, books, recipients[:1])
     siti = batch.applications.get()
     assert siti.assessment == books.siti.assessments.order_by("-assessed_on", "-id").first()
-    assert batches.batch_decide(actor=books.hank, batch=batch, approve=True).status == Batch.BatchStatus.APPROVED
+    assert batch_services.batch_decide(actor=books.hank, batch=batch, approve=True).status == Batch.BatchStatus.APPROVED
 
 
 def test_a_batch_above_the_limit_or_the_fund_goes_no_further(world, books, recipients):
     big = _prepare(world, books, recipients, amount=2_000_000)  # Rp10.000.000 in all
     with pytest.raises(NotAllowed, match="authority limit"):
-        batches.batch_decide(actor=books.hank, batch=big, approve=True)
-    huge = batches.batch_prepare(
+        batch_services.batch_decide(actor=books.hank, batch=big, approve=True)
+    huge = batch_services.batch_prepare(
         actor=books.registry.paula, unit=world.branch_a, program=books.program, name="Besar",
         rows=[(p, 9_000_000, "x") for p in recipients],
     )  # fmt: skip
     with pytest.raises(DistributionRefused, match="available"):
-        batches.batch_decide(actor=books.rita, batch=huge, approve=True)
+        batch_services.batch_decide(actor=books.rita, batch=huge, approve=True)
 
 
 def test_fair_share_in_a_batch_needs_one_reason(world, books, recipients):
-    paid = batches.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients[:1]), approve=True)
-    batches.batch_pay(actor=books.fiona, batch=paid, money_account=books.cash)
+    paid = batch_services.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients[:1]), approve=True)
+    batch_services.batch_pay(actor=books.fiona, batch=paid, money_account=books.cash)
     again = _prepare(world, books, recipients)
     with pytest.raises(FairShareWarning, match="Row 1"):
-        batches.batch_decide(actor=books.hank, batch=again, approve=True)
-    approved = batches.batch_decide(actor=books.hank, batch=again, approve=True, override_reason="bencana banjir")
+        batch_services.batch_decide(actor=books.hank, batch=again, approve=True)
+    approved = batch_services.batch_decide(
+        actor=books.hank, batch=again, approve=True, override_reason="bencana banjir"
+    )
     assert approved.override_reason == "bencana banjir"
 
 
@@ -179,7 +183,7 @@ def test_fair_share_in_a_batch_needs_one_reason(world, books, recipients):
 
 
 def _read(world, books, text, *, default=None, need="Paket Ramadan", filename="list.csv"):
-    return batches.batch_rows_read(
+    return batch_selectors.batch_rows_read(
         actor=books.registry.paula, unit=world.branch_a, program=books.program, content=text.encode(),
         filename=filename, default_amount=default, need=need,
     )  # fmt: skip
@@ -231,11 +235,11 @@ def test_a_list_without_amounts_needs_a_default_and_an_unreadable_file_is_refuse
 
 def test_batches_are_read_within_the_users_units(world, books, recipients):
     batch = _prepare(world, books, recipients[:2])
-    assert list(batches.batches_for(books.hank)) == [batch]
-    assert list(batches.batches_for(world.bob)) == [] and list(batches.batches_for(world.eve)) == []
+    assert list(batch_selectors.batches_for(books.hank)) == [batch]
+    assert list(batch_selectors.batches_for(world.bob)) == [] and list(batch_selectors.batches_for(world.eve)) == []
     with pytest.raises(Http404):
-        batches.batch_for(world.bob, batch.pk)
-    assert batches.batch_for(books.rita, batch.pk) == batch
+        batch_selectors.batch_for(world.bob, batch.pk)
+    assert batch_selectors.batch_for(books.rita, batch.pk) == batch
 
 
 # --- a batch's applications go only with the batch ---------------------------------------------------
@@ -246,11 +250,11 @@ def test_an_application_of_a_batch_is_not_decided_or_paid_on_its_own(world, book
     first = batch.applications.order_by("pk").first()
     with pytest.raises(DistributionRefused, match="part of a batch"):
         services.application_decide(actor=books.hank, application=first, approve=False, note="tidak layak")
-    batch = batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=batch, approve=True)
     with pytest.raises(DistributionRefused, match="part of a batch"):
         services.disbursement_pay(actor=books.fiona, application=first, amount=300_000, money_account=books.cash)
     assert not Disbursement.objects.filter(application=first).exists()
-    batch = batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+    batch = batch_services.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
     first.refresh_from_db()
     assert first.paid_amount == first.approved_amount == 300_000
     assert Disbursement.objects.filter(application=first).count() == 1
@@ -263,23 +267,23 @@ def test_a_batch_whose_application_was_moved_on_alone_stops_whole(world, books, 
     first = batch.applications.order_by("pk").first()
     Application.objects.filter(pk=first.pk).update(status=AppStatus.REJECTED)
     with pytest.raises(DistributionRefused, match="moved on one by one"):
-        batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+        batch_services.batch_decide(actor=books.hank, batch=batch, approve=True)
     assert Application.objects.get(pk=first.pk).status == AppStatus.REJECTED
     Application.objects.filter(pk=first.pk).update(status=AppStatus.RECOMMENDED)
-    batch = batches.batch_decide(actor=books.hank, batch=batch, approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=batch, approve=True)
     Application.objects.filter(pk=first.pk).update(paid_amount=300_000)
     with pytest.raises(DistributionRefused, match="moved on one by one"):
-        batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+        batch_services.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
     assert not Disbursement.objects.exists()
     assert Batch.objects.get(pk=batch.pk).status == Batch.BatchStatus.APPROVED
 
 
 def test_a_batch_is_not_paid_to_a_person_no_longer_eligible(world, books, recipients):
-    batch = batches.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients), approve=True)
+    batch = batch_services.batch_decide(actor=books.hank, batch=_prepare(world, books, recipients), approve=True)
     recipients[2].asnaf = "gharimin"  # after the approval, before the payment
     recipients[2].save(update_fields=["asnaf"])
     with pytest.raises(DistributionRefused, match=r"Row 3 .*Zakat of this program goes only to"):
-        batches.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
+        batch_services.batch_pay(actor=books.fiona, batch=batch, money_account=books.cash)
     assert Batch.objects.get(pk=batch.pk).status == Batch.BatchStatus.APPROVED
     assert not Disbursement.objects.exists()
 

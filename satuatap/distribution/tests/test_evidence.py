@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.core.errors import NotAllowed
-from satuatap.distribution import evidence, services
+from satuatap.distribution import selectors, services
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Disbursement
 from satuatap.distribution.tests.conftest import apply_and_recommend
@@ -28,17 +28,17 @@ def paid(world, books):
 
 
 def test_evidence_is_kept_privately_and_every_view_is_audited(world, books, paid):
-    kept = evidence.evidence_add(
+    kept = services.evidence_add(
         actor=books.registry.paula, application=paid, kind="photo", upload=SimpleUploadedFile("serah.png", PNG)
     )
     assert kept.content_type == "image/png" and kept.size == len(PNG) and "serah" not in kept.path
-    with evidence.evidence_open(actor=books.fiona, evidence=kept) as handle:
+    with services.evidence_open(actor=books.fiona, evidence=kept) as handle:
         assert handle.read() == PNG
     assert AuditEvent.objects.filter(action=AuditAction.EVIDENCE_VIEWED, target_id=str(paid.pk)).exists()
     with pytest.raises(NotAllowed):
-        evidence.evidence_open(actor=world.frank, evidence=kept)
+        services.evidence_open(actor=world.frank, evidence=kept)
     with pytest.raises(DistributionRefused, match="another type"):
-        evidence.evidence_add(
+        services.evidence_add(
             actor=books.fiona, application=paid, kind="transfer_proof", upload=SimpleUploadedFile("x.exe", b"MZ\x90")
         )
 
@@ -47,16 +47,16 @@ def test_payments_without_evidence_are_flagged_after_the_allowed_days(world, boo
     settings.EVIDENCE_DAYS = 14
     payments = Disbursement.objects.filter(application=paid)
     later = timezone.localdate() + timedelta(days=14)
-    assert not evidence.without_evidence(payments).exists()
-    assert list(evidence.without_evidence(payments, on=later)) == list(payments)
-    evidence.evidence_add(
+    assert not selectors.without_evidence(payments).exists()
+    assert list(selectors.without_evidence(payments, on=later)) == list(payments)
+    services.evidence_add(
         actor=books.fiona, application=paid, kind="signed_receipt", upload=SimpleUploadedFile("ttd.pdf", b"%PDF-1.4 x")
     )
-    assert not evidence.without_evidence(payments, on=later).exists()
+    assert not selectors.without_evidence(payments, on=later).exists()
 
 
 def test_the_aid_receipt_names_the_person_the_amount_in_words_and_the_program(world, books, paid):
-    pdf = evidence.aid_receipt_pdf(paid)
+    pdf = services.aid_receipt_pdf(paid)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "aid-receipt.pdf"
     path.write_bytes(pdf)
@@ -64,4 +64,4 @@ def test_the_aid_receipt_names_the_person_the_amount_in_words_and_the_program(wo
     assert "Siti Aminah" in text and "Rp750.000" in text and "tujuh ratus lima puluh ribu rupiah" in text
     assert "Santunan sembako" in text and paid.tracking_code in text
     with pytest.raises(DistributionRefused, match="approved or paid"):
-        evidence.aid_receipt_pdf(apply_and_recommend(world, books))
+        services.aid_receipt_pdf(apply_and_recommend(world, books))

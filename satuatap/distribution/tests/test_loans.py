@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.beneficiaries.models import AidRecord
-from satuatap.distribution import loans, services
+from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
+from satuatap.distribution.loans import selectors as loan_selectors
+from satuatap.distribution.loans import services as loan_services
 from satuatap.distribution.models import AppStatus, Loan, LoanInstallment, LoanRepayment, Program
 from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.distribution.tests.test_api import Api, error_of, ok
@@ -70,7 +72,7 @@ def lend(world, books, program, amount=PRINCIPAL, paid_on=None) -> Loan:
 
 def repay(books, loan, amount, **kwargs):
     kwargs.setdefault("money_account", books.cash)
-    return loans.loan_repay(actor=books.fiona, loan=loan, amount=amount, **kwargs)
+    return loan_services.loan_repay(actor=books.fiona, loan=loan, amount=amount, **kwargs)
 
 
 def infak_available(world) -> int:
@@ -93,19 +95,19 @@ def paid_parts(loan) -> list[int]:
 
 
 def test_installments_fall_on_the_same_day_clamped_to_the_end_of_shorter_months():
-    rows = loans.schedule(PRINCIPAL, 10, date(2023, 8, 31))
+    rows = services.schedule(PRINCIPAL, 10, date(2023, 8, 31))
     assert [due for _n, due, _a in rows] == [
         date(2023, 9, 30), date(2023, 10, 31), date(2023, 11, 30), date(2023, 12, 31), date(2024, 1, 31),
         date(2024, 2, 29), date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30),
     ]  # fmt: skip
     assert [n for n, _d, _a in rows] == list(range(1, 11))
     assert [a for _n, _d, a in rows] == [100_000] * 9 + [100_005]
-    assert loans.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
-    assert loans.add_months(date(2025, 12, 15), 1) == date(2026, 1, 15)
+    assert services.add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert services.add_months(date(2025, 12, 15), 1) == date(2026, 1, 15)
 
 
 def test_a_loan_of_fewer_rupiah_than_installments_is_never_split_into_zeros():
-    assert [a for _n, _d, a in loans.schedule(3, 10, date(2025, 1, 1))] == [1, 1, 1]
+    assert [a for _n, _d, a in services.schedule(3, 10, date(2025, 1, 1))] == [1, 1, 1]
 
 
 def test_paying_a_loan_program_opens_the_loan_with_its_schedule(world, books, program):
@@ -258,7 +260,7 @@ def test_only_finance_of_the_loans_unit_receives_repayments(world, books, progra
     loan = lend(world, books, program)
     for user in (books.hank, books.registry.paula, world.frank, world.audrey, world.bob, world.eve):
         with pytest.raises(PermissionDenied):
-            loans.loan_repay(actor=user, loan=loan, amount=1_000, money_account=books.cash)
+            loan_services.loan_repay(actor=user, loan=loan, amount=1_000, money_account=books.cash)
     assert not LoanRepayment.objects.exists()
 
 
@@ -398,7 +400,7 @@ def test_a_loan_of_an_unchanged_restricted_program_repays_in_its_fund_and_restri
     }
     assert receivable_by_fund(world) == {}
     assert available(world, "infak_restricted", key) == 3_000_000
-    funding = loans.loan_funding(loan)
+    funding = loan_selectors.loan_funding(loan)
     assert (funding.account, funding.fund.kind, funding.restriction) == (
         receivable,
         "infak_restricted",
@@ -412,7 +414,7 @@ def test_a_loan_without_its_receivable_line_repays_in_the_programs_fund(world, b
     other = repay(books, lend(world, books, program, amount=200_000), 200_000)  # an entry without it
     loan.disbursement.entry_id = other.entry_id
     loan.disbursement.save(update_fields=["entry"])
-    funding = loans.loan_funding(Loan.objects.get(pk=loan.pk))
+    funding = loan_selectors.loan_funding(Loan.objects.get(pk=loan.pk))
     assert (funding.account, funding.fund.kind, funding.restriction) == (
         ledger.receivable_account(world.alpha.pk), "infak", "",
     )  # fmt: skip
@@ -429,18 +431,18 @@ def test_overdue_installments_and_the_totals(world, books, program):
     done = lend(world, books, program, 300_000)
     repay(books, late, 150_000)
     repay(books, done, 300_000)
-    rows = {loan.pk: loan for loan in loans.loan_list(world.alice, within=world.branch_a, today=today)}
+    rows = {loan.pk: loan for loan in loan_selectors.loan_list(world.alice, within=world.branch_a, today=today)}
     assert set(rows) == {late.pk, current.pk, done.pk}
     assert rows[late.pk].overdue_amount == 300_000 - 150_000 and rows[late.pk].next_amount == 50_000
-    assert rows[current.pk].overdue_amount == 0 and rows[current.pk].next_due == loans.add_months(today, 1)
+    assert rows[current.pk].overdue_amount == 0 and rows[current.pk].next_due == services.add_months(today, 1)
     assert rows[done.pk].next_due is None
-    ids = lambda **kw: {x.pk for x in loans.loan_list(world.alice, within=world.branch_a, today=today, **kw)}  # noqa: E731
+    ids = lambda **kw: {x.pk for x in loan_selectors.loan_list(world.alice, within=world.branch_a, today=today, **kw)}  # noqa: E731
     assert ids(state="overdue") == ids(overdue=True) == {late.pk}
     assert ids(state="repaid") == {done.pk}
     assert ids(state="open") == {late.pk, current.pk}
     assert ids(q=books.siti.number) == ids(q="siti") == {late.pk, current.pk, done.pk}
     assert ids(q="nobody") == set()
-    totals = loans.loan_totals(loans.loans_for(world.alice), today)
+    totals = loan_selectors.loan_totals(loan_selectors.loans_for(world.alice), today)
     assert totals == {
         "count": 3,
         "principal": PRINCIPAL + 800_000,
@@ -449,7 +451,7 @@ def test_overdue_installments_and_the_totals(world, books, program):
         "overdue_loans": 1,
         "overdue_amount": 150_000,
     }
-    schedule = loans.installments_of(late, today)
+    schedule = loan_selectors.installments_of(late, today)
     assert [i.status for i in schedule[:4]] == ["paid", "overdue", "overdue", "due"]
 
 

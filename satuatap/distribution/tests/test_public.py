@@ -19,9 +19,11 @@ from satuatap.beneficiaries.models import Beneficiary, Consent, Document
 from satuatap.beneficiaries.tests.conftest import NIK_SITI
 from satuatap.core.throttle import Rate
 from satuatap.core.uploads import HELD_FOLDER
-from satuatap.distribution import public, services
+from satuatap.distribution import selectors, services
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Application, ApplicationStep, AppStatus, Channel
+from satuatap.distribution.public import selectors as public_selectors
+from satuatap.distribution.public import services as public_services
 from satuatap.distribution.tests.conftest import _english, books, registry  # noqa: F401  (fixtures)
 
 # A man born 1990-03-15 and a woman born the same day (40 added to the day), both of Pati (3318).
@@ -135,7 +137,7 @@ def test_a_public_application_registers_the_person_with_documents_and_a_tracking
     assert set(person.documents.values_list("uploaded_by", flat=True)) == {None}
     assert person.consents.get().method == "digital"
     # The registry's documents satisfy the program's required-documents check the staff see later.
-    assert services.missing_documents(person, program) == []
+    assert selectors.missing_documents(person, program) == []
     step = application.steps.get()
     assert (step.to_status, step.actor) == (AppStatus.SUBMITTED, None)
     assert AuditEvent.objects.filter(action="application.step", target_id=str(application.pk), actor=None).exists()
@@ -164,7 +166,7 @@ def test_a_known_nik_attaches_the_application_to_the_registered_person_and_tells
     application = Application.objects.get(program=program)
     assert application.beneficiary == siti
     assert Beneficiary.objects.count() == people  # no duplicate
-    assert services.missing_documents(siti, program) == []
+    assert selectors.missing_documents(siti, program) == []
     # The staff learn what the form said differently; the public learns nothing about the record.
     note = application.steps.get().note
     assert "NIK matched" in note and "Siti Aminah" in note and "+6281299990000" in note
@@ -234,7 +236,7 @@ def test_a_file_refused_after_others_were_kept_leaves_no_file_and_no_row(world, 
     applicant = {k: v for k, v in APPLICANT.items() if k not in ("need", "requested_amount", "consent")}
     applicant["birth_date"] = date(1990, 3, 15)
     with pytest.raises(DistributionRefused) as refused:
-        public.public_application_submit(
+        public_services.public_application_submit(
             program=program,
             applicant=applicant,
             need="Biaya sekolah",
@@ -278,7 +280,7 @@ def test_too_many_applications_from_one_address_are_throttled_with_429(client, w
 
 
 def test_status_lookups_are_throttled_too(client, world, program, monkeypatch):
-    monkeypatch.setattr(public, "STATUS_RATE", Rate(count=3, seconds=600))
+    monkeypatch.setattr(public_selectors, "STATUS_RATE", Rate(count=3, seconds=600))
     for _ in range(3):
         assert client.get("/bantuan/status/?code=ABCDE23456").status_code == 404
     assert client.get("/bantuan/status/?code=ABCDE23456").status_code == 429
@@ -317,7 +319,7 @@ def test_a_closed_or_private_program_cannot_be_applied_to(client, world, program
     assert api.status_code == 400 and "program_id" in api.json()["error"]["fields"]
     assert snapshot() == before
     with pytest.raises(DistributionRefused):
-        public.public_application_submit(
+        public_services.public_application_submit(
             program=program, applicant={}, need="x", requested_amount=1, documents={}, consent=True
         )
 

@@ -5,9 +5,10 @@ from django.utils import timezone
 
 from satuatap.beneficiaries import services as registry_services
 from satuatap.beneficiaries.tests.conftest import person
-from satuatap.distribution import batches, services
+from satuatap.distribution import services
+from satuatap.distribution.batches import services as batch_services
 from satuatap.distribution.models import Application, Loan
-from satuatap.distribution.reports import distribution_report, regency_breakdown
+from satuatap.distribution.selectors import distribution_report, regency_breakdown
 from satuatap.distribution.tests.conftest import apply_and_recommend
 from satuatap.ledger.reports import MonthRange
 
@@ -90,9 +91,9 @@ def test_the_regencies_where_people_live_top_twenty_then_the_others(world, books
         people.append(p)
     # Kabupaten 00 gets most of the regencies, 21 least; the two spellings of Semarang are one place, first.
     rows = [(p, 100_000 + 1_000 * (30 - n), "x") for n, p in enumerate(people)]
-    batch = batches.batch_prepare(actor=paula, unit=world.branch_a, program=books.program, name="B", rows=rows)
-    batches.batch_pay(
-        actor=books.fiona, batch=batches.batch_decide(actor=books.rita, batch=batch, approve=True),
+    batch = batch_services.batch_prepare(actor=paula, unit=world.branch_a, program=books.program, name="B", rows=rows)
+    batch_services.batch_pay(
+        actor=books.fiona, batch=batch_services.batch_decide(actor=books.rita, batch=batch, approve=True),
         money_account=books.cash,
     )  # fmt: skip
     found = regency_breakdown(world.area, MonthRange.year(timezone.localdate().year))

@@ -11,9 +11,9 @@ from satuatap.beneficiaries import services as registry_services
 from satuatap.core.errors import NotAllowed
 from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
-from satuatap.distribution.evidence import evidence_add
 from satuatap.distribution.models import Application, AppStatus, Disbursement, Program
 from satuatap.distribution.selectors import overdue_q
+from satuatap.distribution.services import evidence_add
 from satuatap.distribution.tests.conftest import apply_and_recommend
 from satuatap.distribution.tests.test_views import approved, as_user, text_of, url
 from satuatap.ledger.errors import AccountRefused

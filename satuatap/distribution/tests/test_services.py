@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from satuatap.beneficiaries.models import AidRecord
 from satuatap.core.errors import NotAllowed
-from satuatap.distribution import services
+from satuatap.distribution import selectors, services
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning
 from satuatap.distribution.models import AppStatus
 from satuatap.distribution.tests.conftest import apply_and_recommend, fund
@@ -50,7 +50,7 @@ def test_nobody_approves_their_own_recommendation_or_beyond_their_limit(world, b
         services.application_decide(actor=books.hank, application=big, approve=True)
     approved = services.application_decide(actor=books.rita, application=big, approve=True)
     assert approved.status == AppStatus.APPROVED
-    assert services.approver_unit(world.branch_a, 60_000_000) is None
+    assert selectors.approver_unit(world.branch_a, 60_000_000) is None
 
 
 def test_zakat_only_to_the_programs_asnaf_and_to_verified_people(world, books):
@@ -174,12 +174,12 @@ def test_nobody_sets_the_authority_limit_of_a_role_they_hold_there(world, books)
     # hank is head of branch A: the head's limit there would be his own.
     with pytest.raises(NotAllowed, match="would be your own"):
         services.authority_limit_set(actor=books.hank, unit=world.branch_a, role=Role.HEAD, max_amount=10**12)
-    assert services.approval_limit(books.hank, world.branch_a) == 5_000_000
+    assert selectors.approval_limit(books.hank, world.branch_a) == 5_000_000
     with pytest.raises(NotAllowed):
         services.application_decide(actor=books.hank, application=big, approve=True)
     # He may set the limit of a role he does not hold, and the institution's admin may set his.
     services.authority_limit_set(actor=books.hank, unit=world.branch_a, role=Role.PROGRAM, max_amount=1_000_000)
     services.authority_limit_set(actor=world.carol, unit=world.branch_a, role=Role.HEAD, max_amount=10_000_000)
-    assert services.approval_limit(books.hank, world.branch_a) == 10_000_000
+    assert selectors.approval_limit(books.hank, world.branch_a) == 10_000_000
     # At the institution's top office its own administrators set the limits: nobody is above them.
     services.authority_limit_set(actor=world.carol, unit=world.alpha, role=Role.ADMIN, max_amount=100_000_000)

@@ -31,10 +31,12 @@ from satuatap.collection import hooks as collection_hooks
 from satuatap.collection.errors import VoidRefused
 from satuatap.collection.services import DonationLineSpec, donation_record, donation_void
 from satuatap.core.errors import NotAllowed
-from satuatap.distribution import services, stock
+from satuatap.distribution import services
 from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Application, AppStatus, Disbursement, StockItem, StockMove
-from satuatap.distribution.selectors_stock import stock_on_hand, waiting_lines
+from satuatap.distribution.stock import selectors as stock_selectors
+from satuatap.distribution.stock import services as stock_services
+from satuatap.distribution.stock.selectors import stock_on_hand, waiting_lines
 from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.donors.services import donor_register
 from satuatap.ledger import services as ledger
@@ -69,7 +71,7 @@ def store(world, books):
     """Branch A's rice: an item of the catalogue, an in-kind zakat gift of 100 kg worth Rp1.500.000
     (not yet received) and a zakat goods program; finance of branch B and of BETA."""
     today = timezone.localdate()
-    item = stock.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Beras premium", measure="kg")
+    item = stock_services.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Beras premium", measure="kg")
     donor = donor_register(actor=world.frank, unit=world.branch_a, full_name="Hamba Allah")
     gift = _gift(world.branch_a, books.fiona, donor)
     program = services.program_save(
@@ -96,13 +98,13 @@ def store(world, books):
 
 
 def received(world, books, store, **kwargs):
-    return stock.stock_receive_donation(
+    return stock_services.stock_receive_donation(
         actor=books.fiona, unit=world.branch_a, donation_line=store.line, item=store.item, **kwargs
     )
 
 
 def bought(world, books, store, *, quantity="50", value=1_000_000, fund_kind="zakat", item=None):
-    return stock.stock_purchase(
+    return stock_services.stock_purchase(
         actor=books.fiona,
         unit=world.branch_a,
         item=item or store.item,
@@ -121,7 +123,7 @@ def approved(world, books, store, amount):
 
 
 def give(books, store, application, quantity, **kwargs):
-    return stock.goods_disburse(
+    return stock_services.goods_disburse(
         actor=books.fiona, application=application, item=kwargs.pop("item", store.item), quantity=quantity, **kwargs
     )
 
@@ -134,8 +136,8 @@ def ledger_goods(unit, fund_kind="zakat") -> int:
     return (totals["debit"] or 0) - (totals["credit"] or 0)
 
 
-def on_hand(unit, item, fund_kind="zakat") -> stock.OnHand:
-    return stock.held(unit, item, fund_kind)
+def on_hand(unit, item, fund_kind="zakat") -> stock_selectors.OnHand:
+    return stock_selectors.held(unit, item, fund_kind)
 
 
 # --- receiving an in-kind donation ----------------------------------------------------------------
@@ -157,8 +159,10 @@ def test_donated_goods_are_received_once_at_their_value_and_post_nothing(world, 
 
 
 def test_donated_goods_may_be_counted_in_the_items_measure(world, books, store):
-    sacks = stock.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Beras karung 25 kg", measure="sack")
-    move = stock.stock_receive_donation(
+    sacks = stock_services.stock_item_save(
+        actor=books.fiona, unit=world.branch_a, name="Beras karung 25 kg", measure="sack"
+    )
+    move = stock_services.stock_receive_donation(
         actor=books.fiona, unit=world.branch_a, donation_line=store.line, item=sacks, quantity="4"
     )
     assert move.quantity == Decimal("4.00") and move.value == 1_500_000
@@ -167,7 +171,7 @@ def test_donated_goods_may_be_counted_in_the_items_measure(world, books, store):
 
 def test_donated_goods_are_received_only_at_the_donations_own_unit(world, books, store):
     with pytest.raises(DistributionRefused, match="received into its stock there"):
-        stock.stock_receive_donation(
+        stock_services.stock_receive_donation(
             actor=books.fiona, unit=world.branch_a_sub, donation_line=store.line, item=store.item
         )
     assert not StockMove.objects.exists()
@@ -184,7 +188,7 @@ def test_a_void_donation_or_a_cash_one_is_not_received(world, books, store):
         idempotency_key="cash-gift",
     )
     with pytest.raises(DistributionRefused, match="not given in goods"):
-        stock.stock_receive_donation(
+        stock_services.stock_receive_donation(
             actor=books.fiona, unit=world.branch_a, donation_line=cash_gift.lines.get(), item=store.item
         )
     donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
@@ -211,7 +215,7 @@ def books_whole(world) -> None:
         assert ledger_goods(world.branch_a, fund_kind) == (totals["d"] or 0) - (totals["c"] or 0) == held_value
 
 
-def nothing_changed(world, store, *, moves: int, entries: int, kept: stock.OnHand) -> None:
+def nothing_changed(world, store, *, moves: int, entries: int, kept: stock_selectors.OnHand) -> None:
     store.gift.refresh_from_db()
     assert store.gift.status == "recorded" and store.gift.void_entry is None and store.gift.receipt.number
     assert StockMove.objects.count() == moves and not StockMove.objects.filter(kind="voided").exists()
@@ -234,7 +238,7 @@ def test_voiding_a_receipt_whose_goods_are_all_on_hand_takes_them_back_out(world
     assert voided.donation_line == move.donation_line == store.line
     assert voided.entry_id == store.gift.void_entry_id and voided.created_by == books.fiona
     assert voided.moved_on == store.gift.void_entry.entry_date and voided.note == "salah input"
-    assert on_hand(world.branch_a, store.item) == before == stock.OnHand(Decimal("50.00"), 1_000_000)
+    assert on_hand(world.branch_a, store.item) == before == stock_selectors.OnHand(Decimal("50.00"), 1_000_000)
     books_whole(world)
     events = AuditEvent.objects.filter(action=AuditAction.STOCK_MOVED)
     [audited] = [e for e in events if e.changes.get("kind") == [None, "voided"]]
@@ -282,7 +286,9 @@ def test_lines_of_the_same_goods_must_be_on_hand_together(world, books, store):
         idempotency_key="two-lines",
     )
     for line in gift.lines.all():
-        stock.stock_receive_donation(actor=books.fiona, unit=world.branch_a, donation_line=line, item=store.item)
+        stock_services.stock_receive_donation(
+            actor=books.fiona, unit=world.branch_a, donation_line=line, item=store.item
+        )
     give(books, store, approved(world, books, store, 300_000), "20")  # 130 kg left: each line alone would fit
     with pytest.raises(VoidRefused, match="only 130 kg of the 150 kg"):
         donation_void(actor=books.fiona, donation=gift, reason="salah input")
@@ -306,7 +312,11 @@ def test_a_void_refused_for_another_reason_takes_nothing_out(world, books, store
     with pytest.raises(VoidRefused, match="Ditahan audit"):
         donation_void(actor=books.fiona, donation=store.gift, reason="salah input")
     nothing_changed(
-        world, store, moves=1, entries=JournalEntry.objects.count(), kept=stock.OnHand(Decimal("100.00"), 1_500_000)
+        world,
+        store,
+        moves=1,
+        entries=JournalEntry.objects.count(),
+        kept=stock_selectors.OnHand(Decimal("100.00"), 1_500_000),
     )
 
 
@@ -337,7 +347,9 @@ def test_a_void_and_a_handover_of_the_same_goods_cannot_both_happen(world, books
             target=work,
             args=(
                 "give",
-                lambda: stock.goods_disburse(actor=fadli, application=application, item=store.item, quantity="100"),
+                lambda: stock_services.goods_disburse(
+                    actor=fadli, application=application, item=store.item, quantity="100"
+                ),
             ),
         ),
     ]
@@ -347,7 +359,7 @@ def test_a_void_and_a_handover_of_the_same_goods_cannot_both_happen(world, books
         thread.join()
     refused = [o for o in outcomes.values() if isinstance(o, Exception)]
     assert len(refused) == 1 and isinstance(refused[0], ValidationError), outcomes
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("0.00"), 0)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("0.00"), 0)
     store.gift.refresh_from_db()
     assert (store.gift.status == "void") == isinstance(outcomes["give"], Exception)
     assert Disbursement.objects.count() == (0 if store.gift.status == "void" else 1)
@@ -373,7 +385,7 @@ def test_restricted_infak_goods_stay_out_of_the_stock(world, books, store):
     assert gift.lines.get().program == banjir.restriction
     assert gift.lines.get().fund_kind == "infak_restricted"
     with pytest.raises(DistributionRefused, match="restricted"):
-        stock.stock_receive_donation(
+        stock_services.stock_receive_donation(
             actor=books.fiona, unit=world.branch_a, donation_line=gift.lines.get(), item=store.item
         )
     assert list(waiting_lines(books.fiona, within=world.branch_a)) == [store.line]
@@ -382,7 +394,9 @@ def test_restricted_infak_goods_stay_out_of_the_stock(world, books, store):
 def test_receiving_needs_finance_of_the_unit(world, books, store):
     for actor in (world.frank, books.hank, world.audrey, store.felix):
         with pytest.raises(NotAllowed):
-            stock.stock_receive_donation(actor=actor, unit=world.branch_a, donation_line=store.line, item=store.item)
+            stock_services.stock_receive_donation(
+                actor=actor, unit=world.branch_a, donation_line=store.line, item=store.item
+            )
     assert not StockMove.objects.exists()
 
 
@@ -406,11 +420,15 @@ def test_bad_input_when_receiving_is_refused_on_its_field(world, books, store, c
 
 
 def test_goods_of_another_institution_or_closed_are_refused(world, books, store):
-    beta_item = stock.stock_item_save(actor=store.evan, unit=world.beta_branch, name="SECRET Xenon Beras", measure="kg")
+    beta_item = stock_services.stock_item_save(
+        actor=store.evan, unit=world.beta_branch, name="SECRET Xenon Beras", measure="kg"
+    )
     with pytest.raises(DistributionRefused) as refused:
-        stock.stock_receive_donation(actor=books.fiona, unit=world.branch_a, donation_line=store.line, item=beta_item)
+        stock_services.stock_receive_donation(
+            actor=books.fiona, unit=world.branch_a, donation_line=store.line, item=beta_item
+        )
     assert "item" in refused.value.message_dict
-    stock.stock_item_save(
+    stock_services.stock_item_save(
         actor=world.carol, unit=world.alpha, item=store.item, name="Beras premium", measure="kg", is_active=False
     )
     with pytest.raises(DistributionRefused, match="closed"):
@@ -430,7 +448,7 @@ def test_purchase_posts_a_balanced_entry_and_raises_the_value_on_hand(world, boo
         ("cash", "zakat", 0, 1_000_000),
         ("inventory", "zakat", 1_000_000, 0),
     ]
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("50.00"), 1_000_000)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("50.00"), 1_000_000)
     assert ledger_goods(world.branch_a) == before + 1_000_000
     received(world, books, store)
     assert ledger_goods(world.branch_a) == on_hand(world.branch_a, store.item).value == 2_500_000
@@ -469,7 +487,7 @@ def test_purchase_from_another_units_account_or_in_the_future_is_refused(world, 
     other = Account.objects.get(institution=world.alpha, system_key=cash_key(world.branch_b.pk))
     for changes, field in (({"money_account": other}, "money_account"), ({"moved_on": date(2100, 1, 1)}, "moved_on")):
         with pytest.raises(ValidationError) as refused:
-            stock.stock_purchase(
+            stock_services.stock_purchase(
                 actor=books.fiona,
                 unit=world.branch_a,
                 item=store.item,
@@ -480,7 +498,7 @@ def test_purchase_from_another_units_account_or_in_the_future_is_refused(world, 
             )
         assert field in refused.value.message_dict
     with pytest.raises(NotAllowed):
-        stock.stock_purchase(
+        stock_services.stock_purchase(
             actor=books.hank,
             unit=world.branch_a,
             item=store.item,
@@ -502,10 +520,10 @@ def test_goods_go_out_at_the_moving_average_and_the_last_takes_what_is_left(worl
     first = give(books, store, application, "10")
     # 2.500.000 × 10/150 = 166.666,67: the allocation rounds it to 166.667.
     assert first.amount == 166_667
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("140.00"), 2_333_333)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("140.00"), 2_333_333)
     last = give(books, store, application, "140")
     assert last.amount == 2_333_333
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("0.00"), 0)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("0.00"), 0)
     assert ledger_goods(world.branch_a) == 0
     application.refresh_from_db()
     assert application.status == AppStatus.DISBURSED and application.paid_amount == 2_500_000
@@ -598,7 +616,7 @@ def test_goods_are_given_only_to_an_approved_application_by_finance(world, books
     application = services.application_decide(actor=books.hank, application=recommended, approve=True)
     for actor in (books.hank, books.registry.paula, world.audrey, store.felix):
         with pytest.raises(NotAllowed):
-            stock.goods_disburse(actor=actor, application=application, item=store.item, quantity="1")
+            stock_services.goods_disburse(actor=actor, application=application, item=store.item, quantity="1")
     assert not Disbursement.objects.exists() and StockMove.objects.count() == 1
 
 
@@ -614,7 +632,9 @@ def test_two_clerks_cannot_give_out_the_same_last_sack(world, books, store):
     def work(name, actor, application):
         try:
             start.wait()
-            outcomes[name] = stock.goods_disburse(actor=actor, application=application, item=store.item, quantity="100")
+            outcomes[name] = stock_services.goods_disburse(
+                actor=actor, application=application, item=store.item, quantity="100"
+            )
         except BaseException as exc:  # reported below; a thread must not die silently
             outcomes[name] = exc
         finally:
@@ -634,13 +654,13 @@ def test_two_clerks_cannot_give_out_the_same_last_sack(world, books, store):
     assert isinstance(refused[0], DistributionRefused) and "0 kg" in str(
         refused[0]
     )  # the thread speaks the default language
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("0.00"), 0)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("0.00"), 0)
     assert ledger_goods(world.branch_a) == 0 and Disbursement.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_purchases_of_different_goods_cannot_both_spend_the_same_cash(world, books, store):
-    oil = stock.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Minyak goreng", measure="liter")
+    oil = stock_services.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Minyak goreng", measure="liter")
     fadli = UserFactory(username="fadli")
     grant(fadli, world.branch_a, "finance")
     start = threading.Barrier(2)
@@ -649,7 +669,7 @@ def test_two_purchases_of_different_goods_cannot_both_spend_the_same_cash(world,
     def work(name, actor, item):
         try:
             start.wait()
-            outcomes[name] = stock.stock_purchase(
+            outcomes[name] = stock_services.stock_purchase(
                 actor=actor,
                 unit=world.branch_a,
                 item=item,
@@ -703,7 +723,7 @@ def test_a_future_handover_is_refused_and_nothing_is_half_saved(world, books, st
     [("2,5", "2.50"), ("2.5", "2.50"), ("1.000", "1000.00"), ("1,000", "1000.00"), ("12", "12.00"), (7, "7.00")],
 )
 def test_quantities_are_read_as_people_type_them(text, expected):
-    assert stock.quantity_of(text) == Decimal(expected)
+    assert stock_services.quantity_of(text) == Decimal(expected)
 
 
 # --- the catalogue --------------------------------------------------------------------------------------
@@ -711,24 +731,30 @@ def test_quantities_are_read_as_people_type_them(text, expected):
 
 def test_the_catalogue_is_kept_by_finance_heads_and_admins_and_changed_at_the_institution(world, books, store):
     with pytest.raises(DistributionRefused, match="already has goods of this name"):
-        stock.stock_item_save(actor=books.hank, unit=world.branch_a, name="BERAS  premium", measure="kg")
+        stock_services.stock_item_save(actor=books.hank, unit=world.branch_a, name="BERAS  premium", measure="kg")
     for actor in (world.frank, world.audrey, books.registry.paula):
         with pytest.raises(NotAllowed):
-            stock.stock_item_save(actor=actor, unit=world.branch_a, name="Minyak goreng", measure="litre")
+            stock_services.stock_item_save(actor=actor, unit=world.branch_a, name="Minyak goreng", measure="litre")
     with pytest.raises(NotAllowed, match="changed at"):
-        stock.stock_item_save(actor=books.fiona, unit=world.branch_a, item=store.item, name="Beras", measure="kg")
-    renamed = stock.stock_item_save(
+        stock_services.stock_item_save(
+            actor=books.fiona, unit=world.branch_a, item=store.item, name="Beras", measure="kg"
+        )
+    renamed = stock_services.stock_item_save(
         actor=world.carol, unit=world.alpha, item=store.item, name="Beras medium", measure="karung"
     )
     assert (renamed.name, renamed.measure) == ("Beras medium", "karung")
     received(world, books, store)
     with pytest.raises(DistributionRefused, match="cannot change now"):
-        stock.stock_item_save(actor=world.carol, unit=world.alpha, item=store.item, name="Beras medium", measure="kg")
+        stock_services.stock_item_save(
+            actor=world.carol, unit=world.alpha, item=store.item, name="Beras medium", measure="kg"
+        )
     with pytest.raises(DistributionRefused) as refused:
-        stock.stock_item_save(actor=books.fiona, unit=world.branch_a, name=" ", measure="kg")
+        stock_services.stock_item_save(actor=books.fiona, unit=world.branch_a, name=" ", measure="kg")
     assert "name" in refused.value.message_dict
     with pytest.raises(NotAllowed):
-        stock.stock_item_save(actor=store.evan, unit=world.beta_branch, item=store.item, name="X", measure="kg")
+        stock_services.stock_item_save(
+            actor=store.evan, unit=world.beta_branch, item=store.item, name="X", measure="kg"
+        )
 
 
 # --- pages ----------------------------------------------------------------------------------------------
@@ -761,9 +787,9 @@ def busy(world, books, store):
     application = approved(world, books, store, 1_000_000)
     give(books, store, application, "10")
     fund(world.branch_b, 5_000_000)
-    secret = stock.stock_item_save(actor=store.felix, unit=world.branch_b, name="Gula Bakung", measure="kg")
+    secret = stock_services.stock_item_save(actor=store.felix, unit=world.branch_b, name="Gula Bakung", measure="kg")
     cash_b = Account.objects.get(institution=world.alpha, system_key=cash_key(world.branch_b.pk))
-    stock.stock_purchase(
+    stock_services.stock_purchase(
         actor=store.felix,
         unit=world.branch_b,
         item=secret,
@@ -990,7 +1016,7 @@ def test_outsiders_cannot_void_an_in_kind_receipt_whose_goods_are_in_stock(world
         assert response.status_code == status, (user, response.content)
     store.gift.refresh_from_db()
     assert store.gift.status == "recorded" and StockMove.objects.count() == 1
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("100.00"), 1_500_000)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("100.00"), 1_500_000)
 
 
 def test_moves_and_stock_pages_and_api_lists_do_not_query_per_row(world, books, store):
@@ -1012,7 +1038,7 @@ def test_moves_and_stock_pages_and_api_lists_do_not_query_per_row(world, books, 
 
     bought(world, books, store)
     few = counts()
-    oil = stock.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Minyak goreng", measure="litre")
+    oil = stock_services.stock_item_save(actor=books.fiona, unit=world.branch_a, name="Minyak goreng", measure="litre")
     for _n in range(4):
         bought(world, books, store, quantity="2", value=20_000, item=oil)
     assert counts() == few
@@ -1183,7 +1209,7 @@ def test_api_outsiders_get_nothing(world, books, store, busy):
         )
         error_of(api.get("/stock", unit_id=world.branch_a.pk), 404)
         error_of(api.get("/stock/moves", unit_id=world.branch_a.pk), 404)
-    stock.stock_item_save(actor=store.evan, unit=world.beta_branch, name="SECRET Xenon Beras", measure="kg")
+    stock_services.stock_item_save(actor=store.evan, unit=world.beta_branch, name="SECRET Xenon Beras", measure="kg")
     assert "Xenon" not in Api(books.fiona).get("/stock/items").content.decode()
     error_of(Api(store.evan).patch(f"/stock/items/{store.item.pk}", {"name": "X"}), 404)
     error_of(Api(world.bob).patch(f"/stock/items/{store.item.pk}", {"name": "X"}), 403)
@@ -1238,5 +1264,5 @@ def test_finance_voids_an_in_kind_receipt_and_the_moves_page_shows_the_goods_tak
     expect(page.get_by_test_id("moves").locator("tbody tr").first).to_contain_text("Kuitansi dibatalkan")
     page.screenshot(path=str(ARTIFACTS / "stock-moves-receipt-voided-id.png"), full_page=True)
     context.close()
-    assert on_hand(world.branch_a, store.item) == stock.OnHand(Decimal("40.00"), 833_333)
+    assert on_hand(world.branch_a, store.item) == stock_selectors.OnHand(Decimal("40.00"), 833_333)
     books_whole(world)

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from satuatap.beneficiaries import services as registry_services
 from satuatap.beneficiaries.tests.conftest import NIK_SITI, person
-from satuatap.distribution import batches
+from satuatap.distribution.batches import services as batch_services
 from satuatap.distribution.models import Application, AppStatus, Batch
 from satuatap.ledger.models import JournalEntry
 from tests.factories import UserFactory, grant
@@ -42,7 +42,7 @@ def people(world, books):
 
 
 def _batch(world, books, people, amount=300_000, name="Ramadan"):
-    return batches.batch_prepare(
+    return batch_services.batch_prepare(
         actor=books.registry.paula,
         unit=world.branch_a,
         program=books.program,
@@ -191,8 +191,10 @@ def test_the_list_shows_the_batches_of_the_unit_with_exports(world, books, peopl
 
 
 def test_the_approver_sees_each_recipients_checks_and_approves_with_a_reason(world, books, people, login):
-    first = batches.batch_decide(actor=books.hank, batch=_batch(world, books, people[:1], name="Awal"), approve=True)
-    batches.batch_pay(actor=books.fiona, batch=first, money_account=books.cash)
+    first = batch_services.batch_decide(
+        actor=books.hank, batch=_batch(world, books, people[:1], name="Awal"), approve=True
+    )
+    batch_services.batch_pay(actor=books.fiona, batch=first, money_account=books.cash)
     batch = _batch(world, books, people[:3])
     client = login(books.hank)
     page = client.get(reverse("distribution:batch", args=[batch.pk])).content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from satuatap.api.services import api_token_create
 from satuatap.core.work import waiting_for
 from satuatap.distribution import services
+from satuatap.distribution.models import Application
 from satuatap.distribution.tests.conftest import apply_and_recommend
 from satuatap.ledger import services as ledger
 from satuatap.ledger.chart import cash_key
@@ -134,7 +135,7 @@ def test_the_work_list_is_scoped_to_the_active_unit(world, books):
 
 def test_the_work_page_and_its_menu_entry(world, books):
     waiting = submitted(world, books)
-    services.Application.objects.filter(pk=waiting.pk).update(due_on=timezone.localdate().replace(year=2020))
+    Application.objects.filter(pk=waiting.pk).update(due_on=timezone.localdate().replace(year=2020))
     client = as_user(books.registry.paula)
     home = client.get("/").content.decode()
     assert 'href="/kerja/"' in home and "My work" in home
@@ -179,10 +180,10 @@ def test_an_overdue_loan_waits_for_finance(world, books):
 
 
 def test_a_batch_and_a_ledger_draft_say_who_acts_next(world, books):
-    from satuatap.distribution import batches
+    from satuatap.distribution.batches import services as batch_services
 
     paula, hank, fiona = books.registry.paula, books.hank, books.fiona
-    batch = batches.batch_prepare(
+    batch = batch_services.batch_prepare(
         actor=paula, unit=world.branch_a, program=books.program, name="Ramadan",
         rows=[(books.siti, 300_000, "Paket Ramadan")],
     )  # fmt: skip
@@ -190,7 +191,7 @@ def test_a_batch_and_a_ledger_draft_say_who_acts_next(world, books):
     assert "Office head of Cabang Anggrek — approve or reject." in page
     assert "You prepared it; another person approves it." in page
     assert [i for i in waiting_for(hank, world.branch_a) if i.url == f"/distribution/batches/{batch.pk}/"]
-    batches.batch_decide(actor=hank, batch=batch, approve=True)
+    batch_services.batch_decide(actor=hank, batch=batch, approve=True)
     page = as_user(fiona).get(f"/distribution/batches/{batch.pk}/").content.decode()
     assert "Finance of Cabang Anggrek — pay the batch." in page and "You can do this now." in page
 
