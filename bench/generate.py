@@ -544,7 +544,7 @@ class Journal:
         """Append one posted entry.
 
         ``lines``: (account_id, fund_id, unit_id, restriction, counterparty_id, debit, credit) tuples."""
-        from satuatap.ledger.services.posting import fingerprint
+        from satuatap.ledger.services.posting.rules import fingerprint
 
         if self.via_services:
             return self._post_via_services(

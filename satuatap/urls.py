@@ -23,7 +23,7 @@ urlpatterns = [
     *api_urlpatterns,
 ]
 
-handler400 = "satuatap.core.errors_views.bad_request"
-handler403 = "satuatap.core.errors_views.permission_denied"
-handler404 = "satuatap.core.errors_views.page_not_found"
-handler500 = "satuatap.core.errors_views.server_error"
+handler400 = "satuatap.core.views.errors.bad_request"
+handler403 = "satuatap.core.views.errors.permission_denied"
+handler404 = "satuatap.core.views.errors.page_not_found"
+handler500 = "satuatap.core.views.errors.server_error"

@@ -93,7 +93,7 @@ def test_the_api_answers_503_in_its_error_shape_while_the_database_is_unreachabl
     "failing",
     [
         "satuatap.organizations.middleware.active_memberships",  # in a middleware, before the view
-        "satuatap.core.views.units_for",  # in the view
+        "satuatap.core.views.pages.units_for",  # in the view
     ],
 )
 def test_a_page_answers_503_with_a_page_in_indonesian_while_the_database_is_unreachable(
@@ -125,7 +125,7 @@ def test_other_errors_stay_500_so_bugs_are_not_hidden(world, guarded, monkeypatc
     def bug(*args, **kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr("satuatap.core.views.units_for", bug)
+    monkeypatch.setattr("satuatap.core.views.pages.units_for", bug)
     assert client.get("/").status_code == 500
 
 

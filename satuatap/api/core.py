@@ -227,11 +227,12 @@ def _register_routers():
     from satuatap.collection.api import receipts_router
     from satuatap.collection.api import router as donations_router
     from satuatap.collection.api import setup_router as collection_setup_router
+    from satuatap.distribution.api import limits_router
     from satuatap.distribution.api import router as distribution_router
-    from satuatap.distribution.api_limits import router as limits_router
-    from satuatap.distribution.api_loans import router as loans_router
-    from satuatap.distribution.api_public import router as public_applications_router
-    from satuatap.distribution.api_stock import router as stock_router
+    from satuatap.distribution.batches.api import router as batches_router
+    from satuatap.distribution.loans.api import router as loans_router
+    from satuatap.distribution.public.api import router as public_applications_router
+    from satuatap.distribution.stock.api import router as stock_router
     from satuatap.donors.api import router as donors_router
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
@@ -246,6 +247,7 @@ def _register_routers():
     api.add_router("/collection", collection_setup_router)
     api.add_router("/beneficiaries", beneficiaries_router)
     api.add_router("/distribution", distribution_router)
+    api.add_router("/distribution", batches_router)
     api.add_router("/distribution", stock_router)
     api.add_router("/distribution", loans_router)
     api.add_router("/distribution", limits_router)

@@ -120,3 +120,15 @@ class AuditEventOut(Schema):
     @staticmethod
     def resolve_actor(obj):
         return obj.actor.username if obj.actor else None
+
+
+# A month in a query (``2026-03``): the ledger's and distribution's report ranges.
+MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
+
+
+class UnitBrief(Schema):
+    """A unit named in an answer: its id, code and name."""
+
+    id: int
+    code: str
+    name: str

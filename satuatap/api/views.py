@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from satuatap.api import services
 from satuatap.api.forms import ApiTokenForm
 from satuatap.api.models import ApiToken
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 
 
 @login_required

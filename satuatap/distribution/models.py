@@ -39,7 +39,7 @@ class Program(models.Model):
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    # One of the institution's pillars (``ledger.pillars.pillars_of``).
+    # One of the institution's pillars (``ledger.selectors.pillars_of``).
     pillar = models.CharField(_("pillar"), max_length=16)
     fund_kind = models.CharField(_("fund"), max_length=20, choices=[(k.value, k.label) for k in PROGRAM_FUNDS])
     # Zakat programs: the asnaf the program may help (at least one).
@@ -92,7 +92,7 @@ class Program(models.Model):
         return program_key(self.pk) if self.fund_kind == FundKind.INFAK_RESTRICTED and self.pk else ""
 
     def get_pillar_display(self) -> str:
-        from satuatap.ledger.pillars import pillar_labels
+        from satuatap.ledger.selectors import pillar_labels
 
         return pillar_labels(self.institution_id).get(self.pillar, self.pillar)
 

@@ -22,7 +22,7 @@ from satuatap.audit.display import with_change_rows
 from satuatap.audit.filters import filtered_trail
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import pdf_response, table_response
-from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
+from satuatap.core.views.helpers import active_unit, apply_service_error, query_int
 from satuatap.donors import matching, selectors, services
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.forms import DonorForm, MergeForm, initial_from

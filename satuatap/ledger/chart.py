@@ -71,7 +71,7 @@ class AccountTemplate:
     system_key: str = ""
 
 
-PILLAR_NAMES = {
+PILLAR_NAMES: dict[str, str] = {
     Pillar.EDUCATION: "pendidikan",
     Pillar.HEALTH: "kesehatan",
     Pillar.ECONOMY: "ekonomi",

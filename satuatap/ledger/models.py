@@ -146,6 +146,8 @@ class InstitutionPillar(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
+    # Who makes a change, for its history row (django-simple-history reads it when it is set).
+    _history_user: Any
 
     class Meta:
         verbose_name = _("pillar")

@@ -12,7 +12,7 @@ from satuatap.audit.display import with_change_rows
 from satuatap.audit.filters import filtered_trail
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import table_response
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.organizations import services
 from satuatap.organizations.forms import MembershipEndForm, MembershipForm, StaffCreateForm, UnitForm, UnitMoveForm
 from satuatap.organizations.middleware import SESSION_KEY

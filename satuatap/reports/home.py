@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from satuatap.collection import selectors as collection
 from satuatap.core.charts import chart
 from satuatap.core.dashboard import Section
-from satuatap.distribution import reports as distribution_reports
 from satuatap.distribution import selectors as distribution
 from satuatap.distribution.models import OPEN_STATUSES, AppStatus
+from satuatap.distribution.selectors import report as distribution_reports
 from satuatap.ledger import selectors as ledger
 from satuatap.ledger import selectors as ledger_reports
 from satuatap.ledger.models import FundKind

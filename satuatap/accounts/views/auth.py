@@ -21,7 +21,7 @@ from satuatap.accounts.services import reset_allowed
 from satuatap.accounts.throttling import address_blocked
 from satuatap.accounts.views.two_factor import locked_out
 from satuatap.core.throttle import Rate, throttle_hit
-from satuatap.core.views_helpers import apply_service_error, throttled_page
+from satuatap.core.views.helpers import apply_service_error, throttled_page
 from satuatap.organizations.selectors import membership_for
 
 # The language toggle is a public form: generous, but not unlimited.

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from satuatap.accounts.forms import TwoFactorCodeForm, TwoFactorResetForm, TwoFactorSetupForm
 from satuatap.accounts.services import two_factor as tf
 from satuatap.accounts.throttling import address_blocked
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views.helpers import active_unit, apply_service_error
 from satuatap.organizations.permissions import can
 from satuatap.organizations.selectors import membership_for, memberships_for
 

@@ -256,7 +256,7 @@ def test_marking_a_possible_duplicate_as_another_person_releases_it(world, regis
 
 
 def test_a_held_record_is_not_helped_until_reviewed(world, registry, held):
-    from satuatap.distribution.services import eligibility_problems
+    from satuatap.distribution.selectors import eligibility_problems
 
     program = SimpleNamespace(fund_kind="infak", asnaf=[], regions=[], required_documents=[], min_score=None)
     problems = eligibility_problems(SimpleNamespace(beneficiary=held.budi_again, program=program))

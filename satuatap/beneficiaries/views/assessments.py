@@ -20,7 +20,7 @@ from satuatap.beneficiaries.forms import (
 )
 from satuatap.beneficiaries.models import Asnaf, Assessment, DocumentKind, HousingCondition, NeedCategory
 from satuatap.beneficiaries.views.common import closed_redirect, page_unit
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.organizations.permissions import can
 
 

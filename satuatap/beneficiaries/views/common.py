@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from satuatap.core.identifiers import format_phone
-from satuatap.core.views_helpers import active_unit
+from satuatap.core.views.helpers import active_unit
 
 
 def page_unit(request, capability: str = "beneficiaries.view"):

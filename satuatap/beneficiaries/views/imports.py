@@ -20,7 +20,7 @@ from satuatap.beneficiaries.models import BeneficiaryImport
 from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.exports import XLSX_TYPE, table_response
 from satuatap.core.import_jobs import inert
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.organizations.permissions import can
 
 ERRORS_SHOWN = 200

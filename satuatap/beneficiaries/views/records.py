@@ -17,7 +17,7 @@ from satuatap.beneficiaries import selectors, services
 from satuatap.beneficiaries.forms import AidForm, ConsentForm, DocumentForm, EraseForm, MergeForm
 from satuatap.beneficiaries.models import Assessment, Consent, Document
 from satuatap.beneficiaries.views.common import closed_redirect, page_unit, phone_shown
-from satuatap.core.views_helpers import apply_service_error, query_int
+from satuatap.core.views.helpers import apply_service_error, query_int
 from satuatap.organizations.permissions import require
 
 

@@ -32,7 +32,7 @@ from satuatap.beneficiaries.models import TRANSITIONS, Asnaf, Status
 from satuatap.beneficiaries.services import STATUS_CAPABILITY
 from satuatap.beneficiaries.views.common import closed_redirect, page_unit, phone_shown
 from satuatap.core.exports import table_response
-from satuatap.core.views_helpers import apply_service_error, query_int
+from satuatap.core.views.helpers import apply_service_error, query_int
 from satuatap.organizations.permissions import can, require
 from satuatap.regions import selectors as region_selectors
 

@@ -28,7 +28,7 @@ from satuatap.collection.forms.counter import (
 from satuatap.collection.models import BANK_CHANNELS, DonationStatus, PaymentChannel
 from satuatap.collection.services import accepted_kinds, donation_fields_check, donation_record, fitrah_rate_for
 from satuatap.core.exports import MONEY, Column, table_response
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views.helpers import active_unit, apply_service_error
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.services import donor_register
 from satuatap.ledger.hooks import purposes_for

@@ -16,7 +16,7 @@ from satuatap.collection.imports.templates import template_bytes
 from satuatap.collection.models import ImportKind, ImportStatus
 from satuatap.core.exports import XLSX_TYPE, table_response
 from satuatap.core.import_jobs import inert
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.organizations.permissions import can, require
 
 ERRORS_SHOWN = 200

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from satuatap.collection.models import ReceiptLayout
 from satuatap.collection.selectors.receipts import receipt_by_token, receipt_for, receipt_lines, receipt_prints
 from satuatap.collection.services import donation_void, receipts
-from satuatap.core.views_helpers import apply_service_error, throttled_page
+from satuatap.core.views.helpers import apply_service_error, throttled_page
 from satuatap.donors.selectors import contact_refusals
 from satuatap.donors.services import donor_identifiers_read
 from satuatap.organizations.permissions import can, require

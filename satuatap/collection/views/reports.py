@@ -30,7 +30,7 @@ from satuatap.core.exports import (
     xlsx_response,
 )
 from satuatap.core.formatting import tanggal
-from satuatap.core.views_helpers import active_unit
+from satuatap.core.views.helpers import active_unit
 from satuatap.organizations.forms import UnitChoiceField
 from satuatap.organizations.models import Unit
 from satuatap.organizations.selectors import units_for

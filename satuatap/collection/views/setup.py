@@ -37,7 +37,7 @@ from satuatap.core.formatting import rupiah
 from satuatap.core.identifiers import clean_phone
 from satuatap.core.money import is_whole_rupiah
 from satuatap.core.throttle import Rate, throttle_hit
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views.helpers import active_unit, apply_service_error
 from satuatap.donors.models import Donor
 from satuatap.ledger.hooks import Purpose, purpose_resolve, purposes_for
 from satuatap.ledger.models import ReceiptKind

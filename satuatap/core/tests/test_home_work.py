@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from satuatap.core import views
+from satuatap.core.views import pages as views
 
 pytestmark = pytest.mark.django_db
 

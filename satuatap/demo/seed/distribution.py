@@ -69,8 +69,9 @@ def distribution_more_create(admin, staff, units, people):
 
     from django.utils import timezone
 
-    from satuatap.distribution import loans, stock
     from satuatap.distribution import services as distribution
+    from satuatap.distribution.loans import services as loans
+    from satuatap.distribution.stock import services as stock
     from satuatap.ledger.services import cash_account
 
     today = timezone.localdate()

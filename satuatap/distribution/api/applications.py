@@ -53,8 +53,7 @@ from satuatap.distribution.models import (
 )
 from satuatap.distribution.selectors import distribution_report, overdue_q, regency_breakdown
 from satuatap.distribution.services import evidence_add
-from satuatap.ledger.pillars import pillar_labels, pillars_of
-from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.selectors import MonthRange, pillar_labels, pillars_of
 from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import unit_for
 

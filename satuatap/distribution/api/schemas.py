@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Field, Schema
 
+from satuatap.api.schemas import MONTH, UnitBrief
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.asnaf import Asnaf
 from satuatap.distribution.models import (
@@ -17,7 +18,6 @@ from satuatap.distribution.models import (
     Channel,
     EvidenceKind,
 )
-from satuatap.ledger.api_schemas import MONTH, UnitBrief
 from satuatap.ledger.models import FundKind
 
 

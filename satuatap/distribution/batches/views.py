@@ -25,7 +25,7 @@ from satuatap.core.exports import table_response, xlsx_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.forms import RupiahField
 from satuatap.core.text import squash
-from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
+from satuatap.core.views.helpers import active_unit, apply_service_error, query_int
 from satuatap.distribution import selectors
 from satuatap.distribution.batches import selectors as batch_selectors
 from satuatap.distribution.batches import services as batch_services

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views.helpers import active_unit, apply_service_error
 from satuatap.distribution import selectors
 from satuatap.distribution.loans import selectors as loan_selectors
 from satuatap.distribution.loans import services as loan_services

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.throttle import honeypot_filled, throttle_hit
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.distribution.public import selectors as public_selectors
 from satuatap.distribution.public import services as public_services
 from satuatap.distribution.public.forms import PublicApplicationForm

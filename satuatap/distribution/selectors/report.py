@@ -27,7 +27,7 @@ from satuatap.core.text import squash
 from satuatap.distribution.models import OPEN_STATUSES, Application, Disbursement, Loan, Program
 from satuatap.distribution.selectors.applications import overdue_q
 from satuatap.ledger.models import AccountRole, FundKind, FundPosition, LedgerBalance, Source
-from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.selectors import MonthRange
 from satuatap.organizations.models import Unit
 from satuatap.regions import selectors as region_selectors
 

@@ -19,7 +19,7 @@ from satuatap.distribution.models import (
     Program,
 )
 from satuatap.ledger.models import FundKind, LedgerBalance
-from satuatap.ledger.pillars import pillars_of
+from satuatap.ledger.selectors import pillars_of
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import active_memberships, require
 

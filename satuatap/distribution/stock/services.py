@@ -64,14 +64,14 @@ from satuatap.distribution.stock.selectors import (
 )
 from satuatap.ledger import services as ledger
 from satuatap.ledger.models import AccountRole, FundKind, LedgerBalance, Source
-from satuatap.ledger.services.posting import EXTERNAL_SOURCES
+from satuatap.ledger.services import EXTERNAL_SOURCES
 from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
 # A quantity has two decimals (2.5 kg) and stays below the column's 12 digits.
 MAX_QUANTITY = Decimal("9999999999.99")
 # The ledger source of a purchase: "goods stock" once the ledger lets other apps post it (see
-# ``ledger.services.posting.EXTERNAL_SOURCES``), until then a disbursement-side entry.
+# ``ledger.services.EXTERNAL_SOURCES``), until then a disbursement-side entry.
 PURCHASE_SOURCE = Source.STOCK if Source.STOCK in EXTERNAL_SOURCES else Source.DISBURSEMENT
 
 

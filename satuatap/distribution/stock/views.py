@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
 from satuatap.core.text import squash
-from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
+from satuatap.core.views.helpers import active_unit, apply_service_error, query_int
 from satuatap.distribution import selectors
 from satuatap.distribution.models import AidKind, AppStatus, StockItem, StockMoveKind
 from satuatap.distribution.stock import selectors as stock_selectors

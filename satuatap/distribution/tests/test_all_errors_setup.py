@@ -9,7 +9,7 @@ from satuatap.distribution.models import AuthorityLimit
 from satuatap.distribution.tests.test_views import as_user, text_of
 from satuatap.ledger.errors import AccountRefused
 from satuatap.ledger.models import InstitutionPillar
-from satuatap.ledger.pillars import pillar_save
+from satuatap.ledger.services import pillar_save
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 

@@ -446,7 +446,7 @@ def test_programs_carry_their_rules_and_a_patch_keeps_what_it_does_not_name(worl
 def test_pillars_are_the_institutions_own(world, books):
     pillars = ok(Api(books.registry.paula).get("/pillars"))
     assert {"code": "humanitarian", "name": "Humanitarian"} in pillars and len(pillars) == 6
-    from satuatap.ledger.pillars import pillar_save
+    from satuatap.ledger.services import pillar_save
 
     pillar_save(actor=world.carol, institution=world.alpha, code="dakwah", name="Dakwah dan pemberdayaan")
     assert {"code": "dakwah", "name": "Dakwah dan pemberdayaan"} in ok(Api(books.registry.paula).get("/pillars"))

@@ -10,7 +10,7 @@ from satuatap.distribution.batches import services as batch_services
 from satuatap.distribution.models import Application, Loan
 from satuatap.distribution.selectors import distribution_report, regency_breakdown
 from satuatap.distribution.tests.conftest import apply_and_recommend
-from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.selectors import MonthRange
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 

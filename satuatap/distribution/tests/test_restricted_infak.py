@@ -23,8 +23,7 @@ from satuatap.distribution.tests.conftest import apply_and_recommend, fund
 from satuatap.donors.services import donor_register
 from satuatap.ledger import hooks
 from satuatap.ledger.models import FundPosition, JournalLine, LedgerBalance
-from satuatap.ledger.reports import fund_positions
-from satuatap.ledger.selectors import fund_available
+from satuatap.ledger.selectors import fund_available, fund_positions
 from satuatap.ledger.services.lookups import fund_of
 
 pytestmark = pytest.mark.django_db

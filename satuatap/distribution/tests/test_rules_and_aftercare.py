@@ -18,7 +18,8 @@ from satuatap.distribution.tests.conftest import apply_and_recommend
 from satuatap.distribution.tests.test_views import approved, as_user, text_of, url
 from satuatap.ledger.errors import AccountRefused
 from satuatap.ledger.models import Account, AccountRole, JournalLine
-from satuatap.ledger.pillars import pillar_save, pillars_of
+from satuatap.ledger.selectors import pillars_of
+from satuatap.ledger.services import pillar_save
 from tests.scoping_beneficiaries import PNG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]

@@ -27,7 +27,7 @@ from satuatap.beneficiaries.models import Beneficiary
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import format_date, rupiah, tanggal
 from satuatap.core.text import squash
-from satuatap.core.views_helpers import active_unit, apply_service_error, query_int
+from satuatap.core.views.helpers import active_unit, apply_service_error, query_int
 from satuatap.distribution import selectors, services
 from satuatap.distribution.forms import (
     ApplicationForm,

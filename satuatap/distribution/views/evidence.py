@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from satuatap.core.views_helpers import active_unit
+from satuatap.core.views.helpers import active_unit
 from satuatap.distribution import selectors, services
 from satuatap.distribution.models import Evidence, EvidenceKind
 from satuatap.organizations.permissions import require

@@ -17,10 +17,9 @@ from satuatap.core.asnaf import Asnaf
 from satuatap.core.charts import chart
 from satuatap.core.exports import INTEGER, MONEY, PERCENT, Column, Sheet, heading_for, pdf_response, xlsx_response
 from satuatap.core.forms import MonthField, month_label
-from satuatap.core.views_helpers import active_unit
+from satuatap.core.views.helpers import active_unit
 from satuatap.distribution.selectors import distribution_report, regency_breakdown
-from satuatap.ledger.pillars import pillar_labels
-from satuatap.ledger.reports import MonthRange
+from satuatap.ledger.selectors import MonthRange, pillar_labels
 from satuatap.organizations.permissions import can
 
 MONTH_INPUT = {"type": "month", "class": "form-control form-control-sm"}

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.exports import table_response
 from satuatap.core.formatting import rupiah
-from satuatap.core.views_helpers import active_unit, apply_service_error
+from satuatap.core.views.helpers import active_unit, apply_service_error
 from satuatap.distribution import selectors, services
 from satuatap.distribution.forms import LimitForm, PillarForm, ProgramForm, program_initial
 from satuatap.distribution.models import Program
-from satuatap.ledger.pillars import pillar_labels, pillar_save, pillars_of
+from satuatap.ledger.selectors import pillar_labels, pillars_of
+from satuatap.ledger.services import pillar_save
 from satuatap.organizations.models import Role, Unit
 from satuatap.organizations.permissions import can, require
 from satuatap.organizations.selectors import units_for

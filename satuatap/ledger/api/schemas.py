@@ -9,11 +9,9 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from satuatap.api.schemas import MONTH, UnitBrief
 from satuatap.ledger.models import AccountRole, AccountType, Asnaf, EntryStatus, FundKind, ReceiptKind, Source
 from satuatap.ledger.services import TransferKind
-
-MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
-
 
 # --- chart, funds, periods ------------------------------------------------------------------
 
@@ -175,12 +173,6 @@ class TransferIn(Schema):
 
 
 # --- reports ----------------------------------------------------------------------------------
-
-
-class UnitBrief(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class MonthRangeOut(Schema):

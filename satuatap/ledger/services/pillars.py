@@ -22,7 +22,7 @@ from satuatap.organizations.models import Unit
 from satuatap.organizations.permissions import require
 
 # The funds whose distributions are booked by pillar, and the name of each in an account's name.
-PILLAR_FUNDS = {
+PILLAR_FUNDS: dict[str, str] = {
     FundKind.INFAK: "infak/sedekah tidak terikat",
     FundKind.INFAK_RESTRICTED: "infak/sedekah terikat",
     FundKind.DSKL: "DSKL",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from satuatap.core.charts import chart
 from satuatap.core.exports import MONEY, Column, heading_for, table_response, xlsx_response
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.ledger import selectors, services
 from satuatap.ledger.forms import (
     AccountForm,

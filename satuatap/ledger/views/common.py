@@ -1,6 +1,6 @@
 """What every staff page of the fund ledger shares."""
 
-from satuatap.core.views_helpers import active_unit
+from satuatap.core.views.helpers import active_unit
 from satuatap.organizations.models import Unit
 
 

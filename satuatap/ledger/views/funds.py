@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from satuatap.core.formatting import rupiah
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.ledger import services
 from satuatap.ledger.forms import (
     AmilRateForm,

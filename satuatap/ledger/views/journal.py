@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satuatap.core.exports import MONEY, Column, table_response
-from satuatap.core.views_helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error
 from satuatap.ledger import services
 from satuatap.ledger.forms import (
     SOURCE_CHOICES,

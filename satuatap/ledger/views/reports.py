@@ -11,7 +11,7 @@ from satuatap.core.charts import chart
 from satuatap.core.exports import MONEY, Sheet, heading_for, pdf_response, xlsx_response
 from satuatap.core.formatting import figures_in_rupiah
 from satuatap.core.forms import month_label
-from satuatap.core.views_helpers import active_unit
+from satuatap.core.views.helpers import active_unit
 from satuatap.ledger import selectors
 from satuatap.ledger.forms import ReportForm
 from satuatap.ledger.models import Asnaf, FundKind, Source

@@ -171,8 +171,8 @@ def test_existing_addresses_are_linked_and_the_rest_listed(world, registry):
 
 
 def test_the_distribution_report_groups_kabupaten_pati_and_pati_as_one_regency(world, books):
-    from satuatap.distribution import batches
-    from satuatap.distribution.reports import regency_breakdown
+    from satuatap.distribution.batches import services as batches
+    from satuatap.distribution.selectors import regency_breakdown
     from satuatap.ledger.selectors import MonthRange
 
     paula, hana = books.registry.paula, books.registry.hana
