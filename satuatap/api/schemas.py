@@ -126,9 +126,8 @@ class AuditEventOut(Schema):
 MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
 
 
+# A unit named in an answer: its id, code and name.
 class UnitBrief(Schema):
-    """A unit named in an answer: its id, code and name."""
-
     id: int
     code: str
     name: str

@@ -58,7 +58,6 @@ from satuatap.distribution.stock.selectors import (
     STOCK_FUNDS,
     fund_name,
     goods_value,
-    held,
     may_keep_catalogue,
     quantity_text,
 )
@@ -131,7 +130,7 @@ def _stock_fund(fund_kind, field: str = "fund_kind") -> str:
     return fund_kind
 
 
-def _item_of(item, institution_id: int, field: str = "item") -> StockItem:
+def item_of(item, institution_id: int, field: str = "item") -> StockItem:
     """The item, re-read: of this institution and still in use."""
     pk = item.pk if isinstance(item, StockItem) else item
     if isinstance(pk, bool) or not isinstance(pk, int):
@@ -146,7 +145,7 @@ def _item_of(item, institution_id: int, field: str = "item") -> StockItem:
     return found
 
 
-def _lock_item(item: StockItem) -> StockItem:
+def lock_item(item: StockItem) -> StockItem:
     """Serialise every move of ``item`` (two clerks cannot give out the same last sack): taken before
     the application's row and the ledger's rows, always in this order."""
     return StockItem.objects.select_for_update().get(pk=item.pk)
@@ -232,7 +231,7 @@ def stock_item_save(
 # --- goods coming in ----------------------------------------------------------------------------------
 
 
-def _audit_move(actor, move: StockMove) -> None:
+def audit_move(actor, move: StockMove) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.STOCK_MOVED,
@@ -255,7 +254,7 @@ def stock_receive_check(line: DonationLine, **fields) -> None:
     refusals = Refusals()
     if "item" in fields:
         with refusals.check():
-            _item_of(fields["item"], line.donation.institution_id)
+            item_of(fields["item"], line.donation.institution_id)
     if fields.get("quantity") not in (None, ""):
         with refusals.check():
             quantity_of(fields["quantity"])
@@ -292,7 +291,7 @@ def stock_receive_donation(
         )
     fund_kind = _stock_fund(line.fund_kind, "donation_line")
     stock_receive_check(line, item=item, quantity=quantity, moved_on=moved_on)
-    item = _lock_item(_item_of(item, unit.institution_id))
+    item = lock_item(item_of(item, unit.institution_id))
     if StockMove.objects.filter(donation_line=line).exists():
         raise DistributionRefused(_("The goods of this donation are already in the stock."), field="donation_line")
     quantity = quantity_of(line.goods_quantity if quantity in (None, "") else quantity)
@@ -318,7 +317,7 @@ def stock_receive_donation(
         raise DistributionRefused(
             _("The goods of this donation are already in the stock."), field="donation_line"
         ) from None
-    _audit_move(actor, move)
+    audit_move(actor, move)
     return move
 
 
@@ -359,7 +358,7 @@ def stock_purchase_check(*, unit: Unit, **fields) -> None:
             fund_kind = _stock_fund(fields["fund_kind"])
     if "item" in fields:
         with refusals.check():
-            _item_of(fields["item"], unit.institution_id)
+            item_of(fields["item"], unit.institution_id)
     if "quantity" in fields:
         with refusals.check():
             quantity_of(fields["quantity"])
@@ -414,13 +413,13 @@ def stock_purchase(
         moved_on=moved_on,
         note=note,
     )
-    item, quantity = _item_of(item, unit.institution_id), quantity_of(quantity)
+    item, quantity = item_of(item, unit.institution_id), quantity_of(quantity)
     moved_on = _day(moved_on, "moved_on", default=timezone.localdate())
     note = clean_text(note, "note", 300)
     inventory = ledger.inventory_account(unit.institution_id)
     # Lock order: the item (as when goods go out), then the fund through the ledger's helper
     # (the month's period row, then its positions), so purchases spend one fund's cash one at a time.
-    item = _lock_item(item)
+    item = lock_item(item)
     ledger.fund_positions_hold(unit, fund_kind, on=moved_on)
     _check_money_held(unit, fund_kind, value)  # again, under the lock
     move = StockMove.objects.create(
@@ -451,103 +450,8 @@ def stock_purchase(
     )
     move.entry = entry
     move.save(update_fields=["entry"])
-    _audit_move(actor, move)
+    audit_move(actor, move)
     return move
-
-
-# --- a receipt voided: its goods taken back out ------------------------------------------------------
-
-
-def _received_moves(donation) -> list[StockMove]:
-    """The moves that took the goods of ``donation``'s lines into a stock."""
-    return list(
-        StockMove.objects.filter(kind=StockMoveKind.DONATION, donation_line__donation=donation)
-        .select_related("unit", "item")
-        .order_by("item_id", "pk")
-    )
-
-
-def _shortfall(moves: list[StockMove]) -> str:
-    """Why ``moves`` (of one unit, item and fund) cannot all be taken back out of what is on hand, or ""."""
-    first = moves[0]
-    quantity, value = sum((m.quantity for m in moves), Decimal(0)), sum(m.value for m in moves)
-    on_hand = held(first.unit, first.item, first.fund_kind)
-    params = {
-        "quantity": quantity_text(quantity),
-        "measure": first.item.measure,
-        "item": first.item.name,
-        "unit": first.unit.name,
-        "held": quantity_text(on_hand.quantity),
-        "value": rupiah(value),
-        "held_value": rupiah(on_hand.value),
-    }
-    if on_hand.quantity < quantity:
-        return (
-            _(
-                "The goods of this receipt (%(quantity)s %(measure)s %(item)s) were received into the stock of "
-                "%(unit)s; only %(held)s %(measure)s of the %(quantity)s %(measure)s are still on hand, so the "
-                "receipt cannot be voided: goods already given out cannot be taken back."
-            )
-            % params
-        )
-    if on_hand.value < value:
-        return (
-            _(
-                "The goods of this receipt (%(quantity)s %(measure)s %(item)s worth %(value)s) were received into "
-                "the stock of %(unit)s; what is on hand there is worth only %(held_value)s, so the receipt cannot "
-                "be voided: goods already given out cannot be taken back."
-            )
-            % params
-        )
-    return ""
-
-
-def void_refusal(donation) -> str:
-    """A check of ``donation_void``: goods of the donation received into a stock must all still be on
-    hand there (quantity and value per unit, item and fund) to be taken back out. Their items are
-    locked as when goods go out, so nothing leaves between this check and ``void_take_back``.
-    "" when none of its lines was received, or all can be taken back."""
-    moves = _received_moves(donation)
-    for item in sorted({m.item_id: m.item for m in moves}.values(), key=lambda i: i.pk):
-        _lock_item(item)
-    groups: dict[tuple, list[StockMove]] = {}
-    for move in moves:
-        groups.setdefault((move.unit_id, move.item_id, move.fund_kind), []).append(move)
-    return next((refusal for refusal in map(_shortfall, groups.values()) if refusal), "")
-
-
-def void_take_back(donation, actor) -> None:
-    """An action of ``donation_void`` (after ``void_refusal`` passed and the entry was reversed): each
-    move that received the donation's goods is cancelled by a ``voided`` move of the same line, with
-    the opposite quantity and value. Nothing is posted: the reversal already took the goods' value
-    out of the inventory account, so the move links it."""
-    for move in _received_moves(donation):
-        voided = StockMove.objects.create(
-            institution_id=move.institution_id,
-            unit=move.unit,
-            item=move.item,
-            kind=StockMoveKind.VOIDED,
-            fund_kind=move.fund_kind,
-            quantity=-move.quantity,
-            value=-move.value,
-            moved_on=donation.void_entry.entry_date,
-            donation_line_id=move.donation_line_id,
-            entry_id=donation.void_entry_id,
-            note=donation.void_reason[:300],
-            created_by=actor,
-        )
-        _audit_move(actor, voided)
-
-
-class StockVoidHook:
-    """Collection's void hook: a receipt of goods is voided only while they are all on hand, and
-    they then leave the stock (``void_refusal``, ``void_take_back``)."""
-
-    def refusal(self, donation) -> str:
-        return void_refusal(donation)
-
-    def voided(self, donation, actor) -> None:
-        void_take_back(donation, actor)
 
 
 # --- goods going out ----------------------------------------------------------------------------------
@@ -580,7 +484,7 @@ def goods_give_check(application: Application, **fields) -> None:
     item = quantity = None
     if "item" in fields:
         with refusals.check():
-            item = _item_of(fields["item"], application.institution_id)
+            item = item_of(fields["item"], application.institution_id)
     if "quantity" in fields:
         with refusals.check():
             quantity = quantity_of(fields["quantity"])
@@ -609,7 +513,7 @@ def goods_disburse(
             % {"kind": program.get_aid_kind_display().lower()}
         )
     unit, fund_kind = application.unit, program.fund_kind
-    item = _lock_item(_item_of(item, application.institution_id))
+    item = lock_item(item_of(item, application.institution_id))
     application = services.locked_for_step(application, AppStatus.APPROVED)  # after the item: the fixed lock order
     # The quantity and the day at once, under the locks.
     goods_give_check(application, item=item, quantity=quantity, **({} if paid_on is None else {"paid_on": paid_on}))
@@ -640,5 +544,5 @@ def goods_disburse(
         note=application.tracking_code,
         created_by=actor,
     )
-    _audit_move(actor, move)
+    audit_move(actor, move)
     return disbursement
