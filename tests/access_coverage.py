@@ -57,7 +57,7 @@ KIND_OWNERS = {
 # is not another unit's secret (reviewed). Another institution's object must still answer 404.
 INSTITUTION_WIDE = {
     "dedup_run": "a batch duplicate run covers the institution's registry; it lists only the records "
-    "the reader may see (beneficiaries/views_dedup.py)",
+    "the reader may see (beneficiaries/views/dedup.py)",
     "stock_item": "the catalogue of goods is the institution's; items are read by every unit and "
     "changed at the institution only (scoping_distribution_stock.py)",
 }
