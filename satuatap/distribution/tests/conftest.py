@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from satuatap.beneficiaries import services as registry_services
-from satuatap.beneficiaries.tests.conftest import _english, registry  # noqa: F401  (fixtures re-exported)
+from satuatap.beneficiaries.tests.conftest import english_messages, registry  # noqa: F401  (fixtures re-exported)
 from satuatap.distribution import services
 from satuatap.ledger import services as ledger
 from satuatap.ledger.chart import cash_key

@@ -24,7 +24,7 @@ from satuatap.distribution.errors import DistributionRefused
 from satuatap.distribution.models import Application, ApplicationStep, AppStatus, Channel
 from satuatap.distribution.public import selectors as public_selectors
 from satuatap.distribution.public import services as public_services
-from satuatap.distribution.tests.conftest import _english, books, registry  # noqa: F401  (fixtures)
+from satuatap.distribution.tests.conftest import books, english_messages, registry  # noqa: F401  (fixtures)
 
 # A man born 1990-03-15 and a woman born the same day (40 added to the day), both of Pati (3318).
 NIK_NEW = "3318011503900001"

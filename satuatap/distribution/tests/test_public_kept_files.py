@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from satuatap.core import uploads
 from satuatap.distribution.models import Application
-from satuatap.distribution.tests.conftest import _english, books, registry  # noqa: F401  (fixtures)
+from satuatap.distribution.tests.conftest import books, english_messages, registry  # noqa: F401  (fixtures)
 from satuatap.distribution.tests.test_public import APPLICANT, NIK_NEW, PNG, apply_url, files, post, program  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -55,6 +55,6 @@ def test_the_assessment_linked_reads_its_date_in_words(world, books):
 
 def test_goods_dated_before_the_gift_are_refused_with_the_date_in_words():
     with translation.override("id"), pytest.raises(DistributionRefused) as refusal:
-        stock_services._day(date(2026, 1, 2), "moved_on", default=date(2026, 1, 5), not_before=date(2026, 1, 5))
+        stock_services.day_of(date(2026, 1, 2), "moved_on", default=date(2026, 1, 5), not_before=date(2026, 1, 5))
     message = str(refusal.value.messages[0])
     assert "5 Januari 2026" in message and "2026-01-05" not in message

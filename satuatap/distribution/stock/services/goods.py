@@ -102,7 +102,7 @@ def quantity_of(value, field: str = "quantity") -> Decimal:
     return quantity.quantize(CENT)
 
 
-def _day(value, field: str, *, default: date, not_before: date | None = None) -> date:
+def day_of(value, field: str, *, default: date, not_before: date | None = None) -> date:
     if value is None:
         return default
     if not isinstance(value, date):
@@ -261,7 +261,7 @@ def stock_receive_check(line: DonationLine, **fields) -> None:
     if "moved_on" in fields:
         with refusals.check():
             day = line.donation.donation_date
-            _day(fields["moved_on"], "moved_on", default=day, not_before=day)
+            day_of(fields["moved_on"], "moved_on", default=day, not_before=day)
     refusals.raise_any(DistributionRefused)
 
 
@@ -295,7 +295,7 @@ def stock_receive_donation(
     if StockMove.objects.filter(donation_line=line).exists():
         raise DistributionRefused(_("The goods of this donation are already in the stock."), field="donation_line")
     quantity = quantity_of(line.goods_quantity if quantity in (None, "") else quantity)
-    moved_on = _day(moved_on, "moved_on", default=donation.donation_date, not_before=donation.donation_date)
+    moved_on = day_of(moved_on, "moved_on", default=donation.donation_date, not_before=donation.donation_date)
     move = StockMove(
         institution_id=unit.institution_id,
         unit=unit,
@@ -379,7 +379,7 @@ def stock_purchase_check(*, unit: Unit, **fields) -> None:
                 raise DistributionRefused(_("This account is no longer in use."), field="money_account")
     if "moved_on" in fields:
         with refusals.check():
-            _day(fields["moved_on"], "moved_on", default=timezone.localdate())
+            day_of(fields["moved_on"], "moved_on", default=timezone.localdate())
     if "note" in fields:
         with refusals.check():
             clean_text(fields["note"], "note", 300)
@@ -414,7 +414,7 @@ def stock_purchase(
         note=note,
     )
     item, quantity = item_of(item, unit.institution_id), quantity_of(quantity)
-    moved_on = _day(moved_on, "moved_on", default=timezone.localdate())
+    moved_on = day_of(moved_on, "moved_on", default=timezone.localdate())
     note = clean_text(note, "note", 300)
     inventory = ledger.inventory_account(unit.institution_id)
     # Lock order: the item (as when goods go out), then the fund through the ledger's helper
