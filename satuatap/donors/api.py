@@ -16,11 +16,11 @@ from ninja import Field, Query, Router, Schema, Status
 from satuatap.api.core import error
 from satuatap.api.pagination import LimitOffsetPagination, paginate
 from satuatap.api.schemas import ErrorOut
+from satuatap.api.scoping import acting_unit
 from satuatap.donors import services
 from satuatap.donors.errors import DuplicateDonor
 from satuatap.donors.models import Channel, Donor, DonorKind
 from satuatap.donors.selectors import donor_visible_to, donors_listed, identifiers_unit
-from satuatap.organizations.permissions import units_where
 from satuatap.organizations.selectors import unit_for
 
 router = Router(tags=["donors"])
@@ -141,11 +141,6 @@ def _detail(user, donor: Donor) -> Donor:
     return donor
 
 
-def _require_somewhere(user, capability: str) -> None:
-    if not units_where(user, capability):
-        raise PermissionDenied(_("Your role does not allow this action."))
-
-
 @router.get("", response={200: list[DonorOut], **ERRORS}, summary="Search donors in your units")
 @paginate(LimitOffsetPagination)
 def list_donors(request, filters: Query[DonorFilter]):
@@ -177,11 +172,10 @@ def get_donor_identifiers(request, donor_id: int):
 
 @router.post("", response={201: DonorDetailOut, 409: ErrorOut, **ERRORS}, summary="Register a donor")
 def create_donor(request, payload: DonorIn):
-    _require_somewhere(request.user, "donors.manage")
+    # 403 without the role anywhere; a unit named is one the user sees (the service checks the role there).
+    unit = acting_unit(request.user, None, "donors.manage")
     if payload.unit_id is not None:
         unit = unit_for(request.user, payload.unit_id, capability="donors.view")
-    else:
-        unit = units_where(request.user, "donors.manage")[0]
     try:
         donor = services.donor_register(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"}))
     except DuplicateDonor as exc:
@@ -193,7 +187,7 @@ def create_donor(request, payload: DonorIn):
 
 @router.patch("/{donor_id}", response={200: DonorDetailOut, **ERRORS}, summary="Change a donor's data")
 def update_donor(request, donor_id: int, payload: DonorPatch):
-    _require_somewhere(request.user, "donors.manage")
+    acting_unit(request.user, None, "donors.manage")  # 403 without the role anywhere
     donor = donor_visible_to(request.user, donor_id)
     fields = payload.dict(exclude_unset=True)
     # An explicit null clears a text field; it never removes a name or switches off a choice.
