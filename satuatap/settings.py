@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "satuatap.collection",
     "satuatap.beneficiaries",
     "satuatap.distribution",
+    "satuatap.servicedesk",
     "satuatap.reports",
     "satuatap.outbox",
     "satuatap.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("satuatap.collection.urls")),
     path("", include("satuatap.beneficiaries.urls")),
     path("", include("satuatap.distribution.urls")),
+    path("", include("satuatap.servicedesk.urls")),
     path("", include("satuatap.regions.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     # Before the admin's own URLs: its login goes through the per-address limit of failed logins.

@@ -100,6 +100,14 @@ PUBLIC_API_REASONS = {
     ("get", "/api/v1/public/receipts/{token}"): "receipt verification by its unguessable token",
 }
 
+# The service desk's areas keep their kinds and reviewed public reasons beside their matrix entries.
+from tests.scoping_servicedesk import SERVICEDESK_AREAS  # noqa: E402
+
+for _area in SERVICEDESK_AREAS:
+    KIND_OWNERS.update(_area.KIND_OWNERS)
+    PUBLIC_REASONS.update(_area.PUBLIC_REASONS)
+    PUBLIC_API_REASONS.update(getattr(_area, "PUBLIC_API_REASONS", {}))
+
 # One's own settings, reviewed: every role, the auditor too, may change them for themselves.
 PERSONAL_REASONS = {
     "api:tokens": "one's own API tokens",

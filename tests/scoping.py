@@ -26,6 +26,7 @@ from tests.scoping_collection import (
 from tests.scoping_distribution import DISTRIBUTION_AREAS, DISTRIBUTION_LIST_VARIANTS, DISTRIBUTION_OBJECT_KINDS
 from tests.scoping_distribution_api import DISTRIBUTION_API_BODIES, DISTRIBUTION_API_PARAMS
 from tests.scoping_ledger import LEDGER_API_BODIES, LEDGER_API_PARAMS, LEDGER_SLUGS
+from tests.scoping_servicedesk import SERVICEDESK_AREAS
 from tests.scoping_setup_api import SETUP_API_BODIES
 
 # URL name -> kind of object its <pk> names.
@@ -154,7 +155,7 @@ API_PARAMS.update(DISTRIBUTION_API_PARAMS)
 API_BODIES.update(DISTRIBUTION_API_BODIES)
 API_BODIES.update(SETUP_API_BODIES)
 PUBLIC_API = set(COLLECTION_PUBLIC_API)
-for _area in DISTRIBUTION_AREAS:
+for _area in (*DISTRIBUTION_AREAS, *SERVICEDESK_AREAS):
     OBJECT_KINDS.update(_area.OBJECT_KINDS)
     LIST_VARIANTS.update(_area.LIST_VARIANTS)
     PUBLIC |= _area.PUBLIC

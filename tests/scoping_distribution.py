@@ -22,6 +22,8 @@ DISTRIBUTION_AREAS = (
     scoping_distribution_batch,
 )
 
+from tests.scoping_servicedesk import SERVICEDESK_AREAS  # noqa: E402
+
 SECRET = "SECRET"
 
 DISTRIBUTION_OBJECT_KINDS = {
@@ -122,7 +124,7 @@ def distribution_matrix_ids(world) -> dict:
             **Evidence.fields_of(kept),
         )
         ids = {"program": program.pk, "application": application.pk, "evidence": evidence.pk, "person": person.pk}
-        for area in DISTRIBUTION_AREAS:
+        for area in (*DISTRIBUTION_AREAS, *SERVICEDESK_AREAS):
             ids.update(area.matrix_ids(unit, officer, marker, dict(ids)))
         return ids
 

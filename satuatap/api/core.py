@@ -237,6 +237,7 @@ def _register_routers():
     from satuatap.ledger.api import router as ledger_router
     from satuatap.organizations.api import router as organizations_router
     from satuatap.regions.api import router as regions_router
+    from satuatap.servicedesk import api as servicedesk_api
 
     api.add_router("/", organizations_router)
     api.add_router("/", regions_router)
@@ -255,6 +256,15 @@ def _register_routers():
     api.add_router("/", public_applications_router)
     # The receipts router names its own paths (/receipts/..., and the public verification).
     api.add_router("/", receipts_router)
+    # The service desk: catalogue, queue, appointments, requests, figures (public routes inside).
+    for router in (
+        servicedesk_api.catalogue_router,
+        servicedesk_api.queue_router,
+        servicedesk_api.appointments_router,
+        servicedesk_api.requests_router,
+        servicedesk_api.figures_router,
+    ):
+        api.add_router("/servicedesk", router)
 
 
 _register_routers()

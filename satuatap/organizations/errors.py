@@ -7,3 +7,7 @@ class UnitRefused(DomainError):
 
 class MembershipRefused(DomainError):
     """A role cannot be granted or ended as asked."""
+
+
+class CalendarRefused(DomainError):
+    """Opening hours or a closure cannot be set as asked, or a date cannot be counted in working days."""

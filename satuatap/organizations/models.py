@@ -75,7 +75,13 @@ class Unit(MP_Node):
     time_zone = models.CharField(_("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     whatsapp = models.CharField(_("WhatsApp"), max_length=32, blank=True)
-    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    # A note beside the structured hours (``OpeningPeriod``), e.g. "Sabtu dengan janji temu".
+    office_hours = models.CharField(_("office hours note"), max_length=200, blank=True)
+    # National holidays come from the ``holidays`` package; collective leave (cuti bersama) is the
+    # government's, which a private office may choose not to observe.
+    observes_collective_leave = models.BooleanField(
+        _("closed on collective leave days"), default=True, help_text=_("Cuti bersama set by the government.")
+    )
     # Institution (root) only.
     legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
     npwp = models.CharField(_("NPWP"), max_length=20, blank=True)
@@ -161,3 +167,89 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit.name}"
+
+
+# --- the unit's calendar: opening hours and closures (see ``selectors.calendar``) -----------------
+
+
+class Schedule(models.TextChoices):
+    OFFICE = "office", _("Office hours")
+    WHATSAPP = "whatsapp", _("WhatsApp line hours")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningPeriod(models.Model):
+    """One period a unit is open on a weekday (a day with a break has two): 08:00–11:30 and
+    13:30–16:00 on Friday. A unit without periods of a schedule inherits its nearest ancestor's
+    week; a unit that sets any period of a schedule sets its whole week of that schedule."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="opening_periods", verbose_name=_("unit"))
+    schedule = models.CharField(_("schedule"), max_length=16, choices=Schedule.choices, default=Schedule.OFFICE)
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening periods")
+        ordering = ["unit", "schedule", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opening_opens_before_closes"
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__gte=0, weekday__lte=6), name="opening_weekday_known"),
+            models.CheckConstraint(condition=models.Q(schedule__in=Schedule.values), name="opening_schedule_known"),
+            models.UniqueConstraint(fields=["unit", "schedule", "weekday", "opens"], name="opening_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ClosureKind(models.TextChoices):
+    COLLECTIVE_LEAVE = "collective_leave", _("Collective leave (cuti bersama)")
+    LOCAL = "local", _("Local holiday or event")
+    OTHER = "other", _("Other closure")
+
+
+class Closure(models.Model):
+    """Days a unit (and every unit below it) is closed beside the national holidays: a collective
+    leave day the government adds late, a local event, a renovation. ``last_day`` is inclusive."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="closures", verbose_name=_("unit"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ClosureKind.choices, default=ClosureKind.LOCAL)
+    name = models.CharField(_("name"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_day__lte=models.F("last_day")), name="closure_days_ordered"
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=ClosureKind.values), name="closure_kind_known"),
+        ]
+        indexes = [models.Index(fields=["unit", "last_day"], name="closure_unit_last_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d})"

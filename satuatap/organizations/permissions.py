@@ -57,6 +57,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "distribution.evidence": frozenset({Role.PROGRAM, Role.FINANCE, Role.HEAD, Role.AUDITOR}),
     # Keeping evidence (and declaring it complete): not the auditor, who only reads it.
     "distribution.evidence_keep": frozenset({Role.PROGRAM, Role.FINANCE, Role.HEAD}),
+    # Each unit's calendar: office and WhatsApp line hours, closures.
+    "unit.calendar": frozenset({Role.ADMIN, Role.HEAD}),
+    # Service desk: the catalogue and its standards, the queue and counters, appointments, requests.
+    "servicedesk.view": ALL_ROLES,
+    "servicedesk.configure": frozenset({Role.ADMIN, Role.HEAD}),
+    # Approving and publishing a service standard is the unit head's.
+    "servicedesk.approve": frozenset({Role.HEAD}),
+    # Serving the public: counters, check-in, appointments and requests at the desk.
+    "servicedesk.serve": frozenset({Role.FRONT_OFFICE, Role.PROGRAM, Role.HEAD}),
+    # A request's uploaded documents (identity papers): who serves, the head, the auditor; every view audited.
+    "servicedesk.documents": frozenset({Role.FRONT_OFFICE, Role.PROGRAM, Role.HEAD, Role.AUDITOR}),
 }
 
 

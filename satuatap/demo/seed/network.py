@@ -7,6 +7,7 @@ from faker import Faker
 from satuatap.demo.seed.distribution import distribution_create
 from satuatap.demo.seed.ledger import ledger_create
 from satuatap.demo.seed.registry import registry_create
+from satuatap.demo.seed.servicedesk import servicedesk_create
 from satuatap.organizations import services as organizations
 from satuatap.organizations.models import Role, TimeZone, UnitKind
 from satuatap.regions import selectors as regions
@@ -22,6 +23,9 @@ STAFF = [
     (Role.FRONT_OFFICE, "amil", "branch_a1"),
     (Role.PROGRAM, "program", "regency_a"),
     (Role.AUDITOR, "auditor", "region"),
+    # The integrated service office (Kantor Layanan Terpadu Kudus): its counter staff and its head.
+    (Role.FRONT_OFFICE, "loket", "service"),
+    (Role.HEAD, "kepalalayanan", "service"),
 ]
 
 
@@ -86,7 +90,7 @@ def network_create():
     organizations.unit_create(
         actor=admin, parent=units["regency_a"], kind=UnitKind.CARE, name="Panti Asuhan Darul Ihsan", code="PTIPA1"
     )
-    organizations.unit_create(
+    units["service"] = organizations.unit_create(
         actor=admin,
         parent=units["regency_b"],
         kind=UnitKind.SERVICE,
@@ -105,3 +109,4 @@ def network_create():
     ledger_create(admin, staff["keuangan"], units)
     registry_create(admin, staff["program"], units, fake)
     distribution_create(admin, staff, units)
+    servicedesk_create(admin, staff, units)

@@ -2,7 +2,6 @@
 of an application by its tracking code.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from satuatap.beneficiaries.models import DocumentKind
 from satuatap.core.throttle import Rate
+from satuatap.core.tracking import code_clean
 from satuatap.distribution.models import Application, AppStatus, Program
 from satuatap.organizations.models import Unit, UnitKind
 
@@ -78,8 +78,6 @@ STATUS_MESSAGES = {
 }
 # How often one address may look up a status.
 STATUS_RATE = Rate(count=60, seconds=600)
-# A tracking code as ``services.tracking_code`` makes it: 10 characters without look-alikes.
-CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{10}$")
 
 
 def apply_rate() -> Rate:
@@ -153,8 +151,7 @@ def is_open(program: Program) -> bool:
 def clean_code(raw: str) -> str:
     """A tracking code as people type it ("abcde 23456", "ABCDE-23456") in its stored form; "" if it
     cannot be one."""
-    code = re.sub(r"[\s\-.]", "", str(raw or "")).upper()[:40]
-    return code if CODE_RE.match(code) else ""
+    return code_clean(raw)
 
 
 def application_by_code(raw: str) -> Application | None:

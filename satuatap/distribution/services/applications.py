@@ -8,7 +8,6 @@ the person's and household's aid history across the whole institution. A disburs
 one balanced entry to the ledger and one aid-history row, in one transaction.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from satuatap.beneficiaries.selectors import beneficiaries_for
 from satuatap.core.errors import NotAllowed, Refusals
 from satuatap.core.formatting import rupiah
 from satuatap.core.identifiers import clean_phone
+from satuatap.core.tracking import code_make
 from satuatap.distribution.errors import DistributionRefused, FairShareWarning, clean_text, whole_rupiah
 from satuatap.distribution.models import (
     Application,
@@ -80,9 +80,9 @@ def locked_for_step(application: Application, *expected: str) -> Application:
 
 
 def tracking_code() -> str:
-    """A code the applicant can type on the status page: 10 characters without look-alikes."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    """A code the applicant can type on the status page (``core.tracking``: 10 characters without
+    look-alikes)."""
+    return code_make()
 
 
 @transaction.atomic

@@ -63,3 +63,24 @@ def with_parent_id(units: QuerySet[Unit]) -> QuerySet[Unit]:
         "pk"
     )[:1]
     return units.annotate(parent_id=Subquery(parent, output_field=IntegerField()))
+
+
+def unit_public(institution_code: str, unit_code: str) -> Unit:
+    """An active unit for public pages (``/layanan/LAZ/KDS01/``) by its institution's code and its
+    own (either in any case); 404 for an unknown, inactive or ambiguous pair, and for junk."""
+    institution_code = (institution_code or "").strip().upper()
+    unit_code = (unit_code or "").strip().upper()
+    if not (0 < len(institution_code) <= 10 and 0 < len(unit_code) <= 10):
+        raise Http404
+    units = list(
+        Unit.objects.filter(
+            institution__code=institution_code,
+            institution__depth=1,
+            institution__is_active=True,
+            code=unit_code,
+            is_active=True,
+        ).select_related("institution")[:2]
+    )
+    if len(units) != 1:
+        raise Http404
+    return units[0]

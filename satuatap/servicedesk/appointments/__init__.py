@@ -1,0 +1,1 @@
+"""Appointments: slots from office hours and capacity, online booking, cancelling, reminders."""

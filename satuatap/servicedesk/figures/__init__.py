@@ -1,0 +1,1 @@
+"""The desk's figures per day, week, service, counter and officer, and the Friday evaluation."""
