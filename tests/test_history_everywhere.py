@@ -15,6 +15,8 @@ APPEND_ONLY = {
     "distribution.ApplicationStep",  # an application's workflow, one row per step
     "distribution.StockMove",  # goods in and out; a mistake is corrected by another move
     "distribution.LoanRepayment",  # money received back, posted to the ledger
+    "servicedesk.TicketEvent",  # a queue ticket's trail, one row per call, start, transfer, finish
+    "servicedesk.RequestStep",  # a service request's way, one row per step
 }
 # Rollups recomputable from the journal lines, written in the same transaction as the lines.
 # Sequence: the last number taken. LoanInstallment: its "paid" is the loan's repayments set against
@@ -25,6 +27,9 @@ DERIVED |= {"regions.Area"}
 # A duplicate run's pairs are written once by the run; the one review decision is stamped on the
 # row (who, when) and the merge or "not the same person" it makes is audited.
 DERIVED |= {"beneficiaries.DedupPair"}
+# A queue ticket changes only by its events (TicketEvent, written in the same transaction: who, when,
+# at which counter), at 400 tickets a unit a day; LineDay is the last number given on a line.
+DERIVED |= {"servicedesk.QueueTicket", "servicedesk.LineDay"}
 
 
 def test_every_model_has_field_level_history_or_is_append_only():

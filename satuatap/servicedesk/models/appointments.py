@@ -4,6 +4,7 @@ the booking into a ticket on the unit's appointment line, waiting from the booke
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from satuatap.organizations.models import Unit
 from satuatap.servicedesk.models.catalogue import Service
@@ -38,6 +39,8 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["phone", "email"])
 
     class Meta:
         verbose_name = _("appointment")

@@ -109,6 +109,8 @@ class RequirementCheck(models.Model):
     )
     checked_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "requirement"], name="requirement_check_unique")]
 
@@ -129,6 +131,8 @@ class RequestDocument(KeptFileBase):
         StandardRequirement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=16, choices=RequestDocumentKind.choices, default=RequestDocumentKind.REQUIREMENT)
+
+    history = HistoricalRecords()
 
     class Meta(KeptFileBase.Meta):
         verbose_name = _("request document")
