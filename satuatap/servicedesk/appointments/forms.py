@@ -35,7 +35,10 @@ class BookingForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     note = forms.CharField(
-        label=_("What is it about? (optional)"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What is it about? (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, tz=None, with_honeypot: bool = True, **kwargs):

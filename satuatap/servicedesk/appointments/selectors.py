@@ -19,6 +19,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from satuatap.core.throttle import Rate
 from satuatap.core.tracking import code_clean
 from satuatap.organizations.models import Unit
 from satuatap.organizations.selectors import UnitCalendar, calendar_for, scoped
@@ -28,6 +29,8 @@ from satuatap.servicedesk.models import Appointment, AppointmentStatus, Service
 __all__ = [
     "ACTIVE",
     "BOOKING_HORIZON_DAYS",
+    "BOOK_RATE",
+    "LOOKUP_RATE",
     "VIEW",
     "Slot",
     "WeekFigures",
@@ -38,6 +41,8 @@ __all__ = [
     "bookable_services",
     "days_open",
     "no_show_figures",
+    "service_at",
+    "service_for",
     "slot_at",
     "slots_for",
 ]
@@ -47,6 +52,9 @@ VIEW = "servicedesk.view"
 ACTIVE = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
 # How far ahead a person may book.
 BOOKING_HORIZON_DAYS = 60
+# Per address: bookings sent, and lookups of codes and slots (pages and API alike).
+BOOK_RATE = Rate(count=20, seconds=3600)
+LOOKUP_RATE = Rate(count=60, seconds=600)
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,9 @@ def slots_for(
     ]
 
 
-def slot_at(service: Service, start: datetime, *, calendar: UnitCalendar | None = None) -> tuple[datetime, datetime] | None:
+def slot_at(
+    service: Service, start: datetime, *, calendar: UnitCalendar | None = None
+) -> tuple[datetime, datetime] | None:
     """The slot of ``service`` that begins at ``start`` (any day, past or not), or None when no slot
     begins then."""
     calendar = calendar or calendar_for(service.unit)
@@ -147,6 +157,12 @@ def days_open(service: Service, start: date, n: int, *, now: datetime | None = N
 def bookable_services(unit: Unit) -> QuerySet[Service]:
     """The services of ``unit`` a person may book (by appointment, active)."""
     return services_offered(unit, appointment=True)
+
+
+def service_at(unit: Unit, code: str) -> Service | None:
+    """The active service of ``unit`` with ``code`` (any case), by appointment or not: booking a
+    service that is not says why."""
+    return Service.objects.filter(unit=unit, is_active=True, code=(code or "").strip().upper()[:10]).first()
 
 
 def appointment_by_code(raw) -> Appointment | None:
@@ -193,6 +209,16 @@ def appointments_for(
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("slot_start", "id")
+
+
+def service_for(user, pk) -> Service:
+    """A service by appointment of the user's units (``servicedesk.view``); 404 otherwise."""
+    from django.http import Http404
+
+    try:
+        return scoped(Service.objects.select_related("unit"), user, VIEW).get(pk=pk, needs_appointment=True)
+    except (Service.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def appointment_for(user, pk) -> Appointment:

@@ -265,7 +265,9 @@ def appointments_remind(*, now: datetime | None = None) -> int:
             if appointment is None:
                 continue
             tz = appointment.unit.tzinfo
-            if timezone.localtime(appointment.slot_start, tz).date() != timezone.localtime(moment, tz).date() + timedelta(days=1):
+            if timezone.localtime(appointment.slot_start, tz).date() != timezone.localtime(
+                moment, tz
+            ).date() + timedelta(days=1):
                 continue
             channel, recipient = (
                 (MessageChannel.WHATSAPP, appointment.phone)

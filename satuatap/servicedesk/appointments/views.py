@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exports import table_response
+from satuatap.core.throttle import honeypot_filled, throttle_hit
 from satuatap.core.tracking import code_clean
-from satuatap.core.throttle import Rate, honeypot_filled, throttle_hit
 from satuatap.core.views.helpers import active_unit, apply_service_error, query_int, throttled_page
 from satuatap.organizations.permissions import can
 from satuatap.organizations.selectors import calendar_for, unit_public
@@ -34,8 +34,6 @@ from satuatap.servicedesk.appointments import services as appointment_services
 from satuatap.servicedesk.appointments.forms import BookingForm, CancelForm, slot_parse
 from satuatap.servicedesk.models import AppointmentStatus
 
-BOOK_RATE = Rate(count=20, seconds=3600)
-LOOKUP_RATE = Rate(count=60, seconds=600)
 # Days offered in the public date picker.
 DAYS_SHOWN = 10
 SERVE = "servicedesk.serve"
@@ -139,7 +137,7 @@ def book(request, institution, unit):
     status = 200
     form = BookingForm(tz=office.tzinfo)
     if request.method == "POST":
-        wait = throttle_hit(request, "appointment-book", BOOK_RATE)
+        wait = throttle_hit(request, "appointment-book", selectors.BOOK_RATE)
         if wait:
             return throttled_page(request, wait)
         form = BookingForm(request.POST, tz=office.tzinfo)
@@ -177,7 +175,7 @@ def book(request, institution, unit):
 
 def booking(request, code):
     """A booking by its code: when and where, its status, the QR, add to calendar, cancel."""
-    wait = throttle_hit(request, "appointment-lookup", LOOKUP_RATE)
+    wait = throttle_hit(request, "appointment-lookup", selectors.LOOKUP_RATE)
     if wait:
         return throttled_page(request, wait)
     appointment = selectors.appointment_by_code(code)
@@ -256,7 +254,11 @@ def appointments(request):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied(_("Your role does not allow this action."))
-        back = reverse("servicedesk:appointments") + f"?day={day.isoformat()}" + (f"&service={service.pk}" if service else "")
+        back = (
+            reverse("servicedesk:appointments")
+            + f"?day={day.isoformat()}"
+            + (f"&service={service.pk}" if service else "")
+        )
         if request.POST.get("action") == "cancel":
             appointment = selectors.appointment_for(request.user, request.POST.get("appointment"))
             cancel_form = CancelForm(request.POST)
@@ -322,7 +324,12 @@ def appointments(request):
         else "",
         "now": timezone.now(),
     }
-    return render(request, "servicedesk/appointments/list.html", context, status=400 if book_form is not None and book_form.errors else 200)
+    return render(
+        request,
+        "servicedesk/appointments/list.html",
+        context,
+        status=400 if book_form is not None and book_form.errors else 200,
+    )
 
 
 __all__ = ["appointments", "book", "booking", "booking_ics", "qr_svg", "slot_parse"]
