@@ -11,7 +11,7 @@ Staff: ``appointments`` at ``/servicedesk/appointments/`` — the active unit's 
 program, head), and the no-show figures per week and service.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -78,7 +78,7 @@ def booking_ics(appointment, url: str) -> str:
     """The booking as a calendar event (RFC 5545), for "add to calendar"."""
 
     def stamp(moment: datetime) -> str:
-        return timezone.localtime(moment, timezone.UTC).strftime("%Y%m%dT%H%M%SZ")
+        return timezone.localtime(moment, UTC).strftime("%Y%m%dT%H%M%SZ")
 
     def text(value: str) -> str:
         return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
