@@ -11,10 +11,13 @@ from satuatap.api.services import api_token_create
 from satuatap.collection.tests.conftest import english_messages  # noqa: F401  (fixture)
 from satuatap.servicedesk.appointments.services import appointment_book
 from satuatap.servicedesk.models import Appointment, AppointmentStatus
-from satuatap.servicedesk.tests.appointments_setup import CHRISTMAS, desk  # noqa: F401
+from satuatap.servicedesk.tests import appointments_setup
+from satuatap.servicedesk.tests.appointments_setup import CHRISTMAS
 from satuatap.servicedesk.tests.test_appointments_pages import first_free
 
 API = "/api/v1/servicedesk"
+
+desk = appointments_setup.desk  # the fixture
 
 
 def post(path, body, token=None):

@@ -21,7 +21,10 @@ from satuatap.servicedesk.appointments.services import (
 )
 from satuatap.servicedesk.errors import AppointmentRefused
 from satuatap.servicedesk.models import Appointment, AppointmentStatus
-from satuatap.servicedesk.tests.appointments_setup import CHRISTMAS, EARLY, MONDAY, at, desk  # noqa: F401
+from satuatap.servicedesk.tests import appointments_setup
+from satuatap.servicedesk.tests.appointments_setup import CHRISTMAS, EARLY, MONDAY, at
+
+desk = appointments_setup.desk  # the fixture
 
 
 def book(desk, when, **kwargs):

@@ -9,9 +9,11 @@ from satuatap.collection.tests.conftest import english_messages  # noqa: F401  (
 from satuatap.servicedesk.appointments import selectors
 from satuatap.servicedesk.appointments.services import appointment_book
 from satuatap.servicedesk.models import Appointment, AppointmentStatus
-from satuatap.servicedesk.tests.appointments_setup import desk  # noqa: F401
+from satuatap.servicedesk.tests import appointments_setup
 
 BOOK = "/janji/alpha/bra/"
+
+desk = appointments_setup.desk  # the fixture
 
 
 def first_free(service):

@@ -10,7 +10,10 @@ from satuatap.collection.tests.conftest import english_messages  # noqa: F401  (
 from satuatap.organizations.models import Closure
 from satuatap.servicedesk.appointments import selectors
 from satuatap.servicedesk.appointments.services import appointment_book, appointment_cancel
-from satuatap.servicedesk.tests.appointments_setup import CHRISTMAS, EARLY, FRIDAY, MONDAY, at, desk  # noqa: F401
+from satuatap.servicedesk.tests import appointments_setup
+from satuatap.servicedesk.tests.appointments_setup import CHRISTMAS, EARLY, FRIDAY, MONDAY, at
+
+desk = appointments_setup.desk  # the fixture
 
 
 def times(slots):
