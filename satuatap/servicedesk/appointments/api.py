@@ -136,6 +136,10 @@ def _throttled(wait: int) -> JsonResponse:
     return response
 
 
+def _staff_token(request) -> bool:
+    return bool(request.headers.get("Authorization") or request.headers.get("X-API-Key"))
+
+
 def _aware(moment: datetime, tz) -> datetime:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
 
@@ -200,7 +204,7 @@ def public_slots(request, institution: str, unit: str, service: str, day: date):
     operation_id="satuatap_servicedesk_appointments_api_public_book",
 )
 def public_book(request, payload: PublicAppointmentIn):
-    if request.headers.get("Authorization") or request.headers.get("X-API-Key"):
+    if _staff_token(request):
         message = _(
             "This is the public booking. Staff book for a caller through POST /api/v1/servicedesk/appointments."
         )
@@ -247,11 +251,16 @@ def public_booking(request, code: str):
 @router.post(
     "/public/appointments/{code}/cancel",
     auth=None,
-    response={200: PublicAppointmentOut, **PUBLIC_ERRORS},
-    summary="Cancel a booking by its code (no login)",
+    response={200: PublicAppointmentOut, 403: ErrorOut, **PUBLIC_ERRORS},
+    summary="Cancel a booking by its code (no login; refused with a staff token)",
     operation_id="satuatap_servicedesk_appointments_api_public_cancel",
 )
 def public_cancel(request, code: str):
+    if _staff_token(request):
+        message = _(
+            "This is the person's own cancel. Staff cancel through POST /api/v1/servicedesk/appointments/{id}/cancel."
+        )
+        return Status(403, _error("forbidden", message))
     wait = throttle_hit(request, "appointment-lookup", selectors.LOOKUP_RATE)
     if wait:
         return _throttled(wait)
