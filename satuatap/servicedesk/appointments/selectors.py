@@ -30,6 +30,8 @@ __all__ = [
     "ACTIVE",
     "BOOKING_HORIZON_DAYS",
     "BOOK_RATE",
+    "FIRST_DAY",
+    "LAST_DAY",
     "LOOKUP_RATE",
     "VIEW",
     "Slot",
@@ -55,6 +57,8 @@ BOOKING_HORIZON_DAYS = 60
 # Per address: bookings sent, and lookups of codes and slots (pages and API alike).
 BOOK_RATE = Rate(count=20, seconds=3600)
 LOOKUP_RATE = Rate(count=60, seconds=600)
+# Days a query may name (beyond them date arithmetic overflows; nobody books there).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ def slots_for(
 ) -> list[Slot]:
     """The slots of ``service`` on ``day`` that have not started, with the places left in each;
     [] on a day the unit is closed."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return []
     calendar = calendar or calendar_for(service.unit)
     periods = calendar.periods_on(day)
     if not periods or service.slot_minutes < 5:
@@ -201,6 +207,8 @@ def appointments_for(
     if unit is not None:
         rows = rows.filter(unit=unit)
     if day is not None:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            return rows.none()
         tz = unit.tzinfo if unit is not None else timezone.get_current_timezone()
         begin = datetime.combine(day, datetime.min.time(), tzinfo=tz)
         rows = rows.filter(slot_start__gte=begin, slot_start__lt=begin + timedelta(days=1))

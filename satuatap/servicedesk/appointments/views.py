@@ -47,9 +47,10 @@ def _private(response):
 
 def _day(value) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+    return day if day is not None and selectors.FIRST_DAY <= day <= selectors.LAST_DAY else None
 
 
 def _not_found(request, institution, title: str, message: str):

@@ -121,3 +121,10 @@ def test_outsiders_are_refused_by_the_staff_api(desk, world):
     secret.refresh_from_db()
     assert secret.status == AppointmentStatus.BOOKED
     assert timezone.now()  # the slots above are real, in the future
+
+
+def test_far_away_days_are_empty_not_errors(desk, world):
+    assert get("/public/units/alpha/bra/slots?service=KONS&day=0001-01-01").json()["slots"] == []
+    assert get("/public/units/alpha/bra/slots?service=KONS&day=9999-12-31").json()["slots"] == []
+    listed = get(f"/appointments?unit_id={desk.unit.pk}&day=9999-12-31", token=token(world.frank))
+    assert listed.status_code == 200 and listed.json()["items"] == []

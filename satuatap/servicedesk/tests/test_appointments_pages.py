@@ -155,3 +155,11 @@ def test_the_staff_page_shows_no_show_figures_per_week_and_service(login, desk, 
     assert [(f.booked, f.kept, f.cancelled, f.no_show, f.no_show_share) for f in figures] == [(4, 1, 1, 2, 67)]
     response = login(world.frank).get(reverse("servicedesk:appointments"))
     assert b'data-testid="figures"' in response.content and b"67%" in response.content
+
+
+def test_junk_or_far_away_days_never_give_a_500(login, client, desk, world):
+    for query in ("?hari=junk", "?hari=0001-01-01", "?hari=9999-12-31", "?layanan=NOPE&hari=2026-13-01"):
+        assert client.get(BOOK + query).status_code == 200
+    staff = login(world.frank)
+    for query in ("?day=9999-12-31", "?day=0001-01-01", "?day=junk&service=x&status=y"):
+        assert staff.get(reverse("servicedesk:appointments") + query).status_code == 200

@@ -14,18 +14,22 @@ from satuatap.servicedesk.appointments.services import (
 )
 from satuatap.servicedesk.models import Service
 
-PEOPLE = [
-    ("Siti Aminah", "081325110201", ""),
-    ("Ahmad Fauzi", "081325110202", "ahmad.fauzi@example.org"),
-    ("Dewi Lestari", "", "dewi.lestari@example.org"),
-    ("Muhammad Rizki", "081325110204", ""),
-    ("Nur Hidayah", "081325110205", ""),
-    ("Budi Santoso", "081325110206", ""),
-    ("Rina Wulandari", "081325110207", "rina.w@example.org"),
-    ("Agus Salim", "081325110208", ""),
-    ("Fitri Handayani", "081325110209", ""),
-    ("Joko Susilo", "081325110210", ""),
-]
+NAMES = [
+    "Siti Aminah", "Ahmad Fauzi", "Dewi Lestari", "Muhammad Rizki", "Nur Hidayah", "Budi Santoso",
+    "Rina Wulandari", "Agus Salim", "Fitri Handayani", "Joko Susilo",
+]  # fmt: skip
+
+
+def _people():
+    """A name, a phone of their own (every third one leaves an email instead) for each booking."""
+    n = 0
+    while True:
+        name = NAMES[n % len(NAMES)]
+        email = name.lower().replace(" ", ".") + "@example.org"
+        yield (name, "", email) if n % 3 == 2 else (name, f"0813251102{n:02d}", "")
+        n += 1
+
+
 NOTES = {"KONS": "Menghitung zakat penghasilan", "BEA": "Beasiswa kuliah anak"}
 
 
@@ -57,7 +61,7 @@ def seed(admin, staff, units) -> None:
     bea = _service(unit, "BEA", "Pengajuan beasiswa", 30, 3)
     today = calendar.today()
     early = lambda day: datetime.combine(day, time(6), tzinfo=calendar.tz)  # noqa: E731  (before opening)
-    people = iter(PEOPLE * 3)
+    people = _people()
 
     def book(service, day, nth: int, by_staff: bool = False, now=None):
         slots = [s for s in selectors.slots_for(service, day, now=now or early(day)) if not s.is_full]
