@@ -23,7 +23,7 @@ from satuatap.core.throttle import Rate
 from satuatap.core.tracking import code_clean
 from satuatap.organizations.models import Unit
 from satuatap.organizations.selectors import UnitCalendar, calendar_for, scoped
-from satuatap.servicedesk.catalogue.selectors import services_offered
+from satuatap.servicedesk.catalogue.selectors import desk_settings, services_offered
 from satuatap.servicedesk.models import Appointment, AppointmentStatus, Service
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "appointments_for",
     "booking_url",
     "bookable_services",
+    "check_in_window",
     "days_open",
     "no_show_figures",
     "service_at",
@@ -163,6 +164,16 @@ def days_open(service: Service, start: date, n: int, *, now: datetime | None = N
 def bookable_services(unit: Unit) -> QuerySet[Service]:
     """The services of ``unit`` a person may book (by appointment, active)."""
     return services_offered(unit, appointment=True)
+
+
+def check_in_window(appointment: Appointment) -> tuple[datetime, datetime]:
+    """From when to when the booking may check in at the kiosk: the unit's early and late limits
+    around its slot's start (``DeskSettings``)."""
+    settings_ = desk_settings(appointment.unit)
+    return (
+        appointment.slot_start - timedelta(minutes=settings_.early_check_in_minutes),
+        appointment.slot_start + timedelta(minutes=settings_.late_check_in_minutes),
+    )
 
 
 def service_at(unit: Unit, code: str) -> Service | None:

@@ -39,6 +39,7 @@ from satuatap.servicedesk.models import Appointment, AppointmentStatus, Service
 __all__ = [
     "appointment_book",
     "appointment_cancel",
+    "appointment_checked_in",
     "appointments_mark_no_show",
     "appointments_remind",
     "phone_clean",
@@ -206,6 +207,19 @@ def appointment_cancel(
             note=squash(reason)[:300],
         )
     return appointment
+
+
+def appointment_checked_in(*, appointment: Appointment, now: datetime | None = None) -> bool:
+    """Mark a booking as checked in (the queue's kiosk check-in calls this in its transaction, after
+    checking the unit's check-in window); False when it was no longer booked (cancelled, marked
+    no-show, or checked in by a second press), so it is never turned into two tickets."""
+    moment = now or timezone.now()
+    marked = Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
+        status=AppointmentStatus.CHECKED_IN, checked_in_at=moment
+    )
+    if marked:
+        appointment.status, appointment.checked_in_at = AppointmentStatus.CHECKED_IN, moment
+    return bool(marked)
 
 
 @transaction.atomic

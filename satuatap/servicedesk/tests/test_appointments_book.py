@@ -250,3 +250,15 @@ def test_the_task_runs_the_same(desk):
 
     result = appointments_task.enqueue()
     assert result.return_value == {"reminded": 0, "no_show": 0}
+
+
+def test_check_in_marks_a_booking_once_within_its_window(desk):
+    from satuatap.servicedesk.appointments.selectors import check_in_window
+    from satuatap.servicedesk.appointments.services import appointment_checked_in
+
+    appointment = book(desk, at(MONDAY, 9))
+    assert check_in_window(appointment) == (at(MONDAY, 8, 30), at(MONDAY, 9, 15))
+    assert appointment_checked_in(appointment=appointment, now=at(MONDAY, 8, 50)) is True
+    assert appointment_checked_in(appointment=appointment, now=at(MONDAY, 8, 51)) is False
+    appointment.refresh_from_db()
+    assert appointment.status == "checked_in" and appointment.checked_in_at == at(MONDAY, 8, 50)
