@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from satuatap.organizations.permissions import can
 from satuatap.organizations.selectors import calendar_for, unit_public
 from satuatap.servicedesk.appointments import selectors
 from satuatap.servicedesk.appointments import services as appointment_services
-from satuatap.servicedesk.appointments.forms import BookingForm, CancelForm, slot_parse
+from satuatap.servicedesk.appointments.forms import BookingForm, CancelForm
 from satuatap.servicedesk.models import AppointmentStatus
 
 # Days offered in the public date picker.
@@ -252,8 +252,6 @@ def appointments(request):
     cancel_form = CancelForm()
     if request.method == "POST":
         if not may_serve:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied(_("Your role does not allow this action."))
         back = (
             reverse("servicedesk:appointments")
@@ -331,6 +329,3 @@ def appointments(request):
         context,
         status=400 if book_form is not None and book_form.errors else 200,
     )
-
-
-__all__ = ["appointments", "book", "booking", "booking_ics", "qr_svg", "slot_parse"]

@@ -4,7 +4,10 @@ from satuatap.servicedesk.appointments.tasks import appointments_run
 
 
 class Command(BaseCommand):
-    help = "Queue tomorrow's appointment reminders and mark passed bookings as no-shows (for cron)."
+    help = (
+        "Queue tomorrow's appointment reminders and mark passed bookings as no-shows (for cron, e.g. every "
+        "15 minutes: */15 * * * * manage.py servicedesk_appointments). Each booking is reminded once."
+    )
 
     def handle(self, *args, **options):
         counts = appointments_run()
