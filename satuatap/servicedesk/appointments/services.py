@@ -31,7 +31,7 @@ from satuatap.organizations.permissions import require
 from satuatap.organizations.selectors import calendar_for
 from satuatap.outbox.models import MessageChannel
 from satuatap.outbox.services import message_queue
-from satuatap.servicedesk.appointments.selectors import ACTIVE, booking_url, slot_at
+from satuatap.servicedesk.appointments.selectors import ACTIVE, FIRST_DAY, LAST_DAY, booking_url, slot_at
 from satuatap.servicedesk.catalogue.selectors import desk_settings
 from satuatap.servicedesk.errors import AppointmentRefused
 from satuatap.servicedesk.models import Appointment, AppointmentStatus, Service
@@ -64,6 +64,8 @@ def _when(moment: datetime, unit: Unit) -> str:
 
 def _check_slot(service: Service, slot_start: datetime | None, moment: datetime) -> tuple[datetime, datetime]:
     if slot_start is None:
+        raise AppointmentRefused(_("Choose a time."), field="slot_start")
+    if not FIRST_DAY <= slot_start.date() <= LAST_DAY:  # beyond, date arithmetic overflows
         raise AppointmentRefused(_("Choose a time."), field="slot_start")
     calendar = calendar_for(service.unit)
     local = calendar.local(slot_start)
