@@ -30,6 +30,8 @@ from satuatap.servicedesk.models import Appointment, AppointmentStatus
 
 router = Router(tags=["servicedesk-appointments"])
 
+# The largest primary key the database holds: a larger id names nothing.
+MAX_ID = 2**63 - 1
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 PUBLIC_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
@@ -103,14 +105,16 @@ class AppointmentOut(Schema):
 
 
 class AppointmentFilter(Schema):
-    unit_id: int | None = Field(None, description="Only this unit's bookings (default: all your units).")
+    unit_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only this unit's bookings (default: all your units)."
+    )
     day: date | None = Field(None, description="Only the bookings of this day (the unit's local day).")
-    service_id: int | None = None
+    service_id: int | None = Field(None, ge=1, le=MAX_ID)
     status: AppointmentStatus | None = None
 
 
 class StaffAppointmentIn(Schema):
-    service_id: int
+    service_id: int = Field(ge=1, le=MAX_ID)
     slot_start: datetime = Field(description="A slot's start; without an offset: the office's time.")
     name: str = Field(max_length=200)
     phone: str = Field("", max_length=32)

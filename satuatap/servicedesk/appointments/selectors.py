@@ -236,7 +236,7 @@ def service_for(user, pk) -> Service:
 
     try:
         return scoped(Service.objects.select_related("unit"), user, VIEW).get(pk=pk, needs_appointment=True)
-    except (Service.DoesNotExist, ValueError, TypeError):
+    except (Service.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 
@@ -246,7 +246,7 @@ def appointment_for(user, pk) -> Appointment:
 
     try:
         return appointments_for(user).get(pk=pk)
-    except (Appointment.DoesNotExist, ValueError, TypeError):
+    except (Appointment.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

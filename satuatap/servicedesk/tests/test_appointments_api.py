@@ -128,3 +128,16 @@ def test_far_away_days_are_empty_not_errors(desk, world):
     assert get("/public/units/alpha/bra/slots?service=KONS&day=9999-12-31").json()["slots"] == []
     listed = get(f"/appointments?unit_id={desk.unit.pk}&day=9999-12-31", token=token(world.frank))
     assert listed.status_code == 200 and listed.json()["items"] == []
+
+
+def test_ids_beyond_any_key_are_refused_or_not_found_never_a_500(desk, world):
+    frank = token(world.frank)
+    huge = 2**70
+    assert get(f"/appointments?service_id={huge}", token=frank).status_code == 422
+    assert get(f"/appointments?unit_id={huge}", token=frank).status_code == 422
+    assert post(f"/appointments/{huge}/cancel", {}, token=frank).status_code in (404, 422)
+    body = {"service_id": huge, "slot_start": "2030-01-07T09:00:00+07:00", "name": "x", "phone": "08123456789"}
+    assert post("/appointments", body, token=frank).status_code == 422
+    body = {"institution": "alpha", "unit": "bra", "service": "KONS", "slot_start": "0001-01-01T00:00:00",
+            "name": "x", "phone": "08123456789"}  # fmt: skip
+    assert post("/public/appointments", body).status_code == 400
