@@ -15,6 +15,7 @@ from django.test import Client
 from satuatap.api.services import api_token_create
 from tests import test_scoping_matrix as _matrix
 from tests.scoping import PUBLIC, PUBLIC_API, api_operations, iter_patterns, response_text
+from tests.scoping_servicedesk import SERVICEDESK_AREAS
 from tests.test_api_matrix import call, fill, foreign_id_sets, matrix_ids
 
 books = _matrix.books  # the staff matrix's fixture: both institutions' objects
@@ -44,7 +45,11 @@ def public_pages(world, books) -> dict:
     program = {p.pk: p.code for p in Program.objects.all()}
     tokens = [Receipt.objects.get(pk=ids["receipt"]).verify_token for ids in books.gifts["foreign"][:3]]
     alpha, beta = PRIVATE + BETA_ONLY, PRIVATE + ALPHA_ONLY
-    return {
+    areas = {}
+    for area in SERVICEDESK_AREAS:  # the service desk's areas list their own visits
+        if hasattr(area, "public_page_visits"):
+            areas.update(area.public_page_visits(books, PRIVATE, ALPHA_ONLY, BETA_ONLY))
+    return areas | {
         "accounts:login": [("/accounts/login/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "set_language": [("/i18n/setlang/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "regions:pick": [("/wilayah/pilih/?name=region&region_province=33", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
@@ -121,6 +126,9 @@ PUBLIC_PAGES = {
     "distribution:public_sent",
     "distribution:public_status",
 }
+for _area in SERVICEDESK_AREAS:
+    if hasattr(_area, "public_page_visits"):
+        PUBLIC_PAGES |= _area.PUBLIC
 
 # Query parameters of API lists that name an object: an outsider tries other units' and institutions' ids.
 QUERY_ID_PARAMS = {
@@ -206,6 +214,14 @@ def test_public_api_reveals_nothing_private(world, api_world):
         assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
         template = re.sub(r"(aid-applications|receipts)/[^/?]+", r"\1/{x}", path.split("?")[0])
         visited.add((method, template))
+    for area in SERVICEDESK_AREAS:  # the service desk's areas list their own calls, with the operation's path
+        for method, path, markers, operation in getattr(area, "public_api_calls", lambda *a: [])(
+            ids, PRIVATE, ALPHA_ONLY, BETA_ONLY
+        ):
+            response = call(None, method, path)
+            assert response.status_code in (200, 400, 404, 422), f"{method.upper()} {path}: {response.status_code}"
+            assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
+            visited.add((method, re.sub(r"\{\w+\}", "{x}", operation)))
     # A staff token on the public form is refused: staff take applications under their own name.
     assert call(keys["alice"], "post", "/api/v1/public/aid-applications").status_code == 403
     public = {(m, re.sub(r"\{\w+\}", "{x}", p)) for m, p in PUBLIC_API}
