@@ -239,6 +239,8 @@ def request_create(
             if len(transcript) > TRANSCRIPT_MAX:
                 raise RequestRefused(_("The conversation is too long; paste the part about this request."),
                                      field="transcript")  # fmt: skip
+    with refusals.check():
+        if channel == RequestChannel.WHATSAPP:
             if not (applicant_phone or "").strip():
                 raise RequestRefused(_("Enter the number the message came from."), field="applicant_phone")
     with refusals.check():
