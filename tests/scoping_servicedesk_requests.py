@@ -20,7 +20,7 @@ OBJECT_KINDS: dict = {
 }
 LIST_VARIANTS: dict = {
     "servicedesk:requests": [
-        "", "?overdue=1", "?format=csv", "?format=xlsx", "?overdue=1&format=xlsx", "?status=open", "?q=SECRET",
+        "", "?overdue=1", "?format=csv", "?format=xlsx", "?overdue=1&format=xlsx", "?status=open", "?q=Pemohon",
         "?service=987654321", "?status=rejected&format=csv",
     ],
     "servicedesk:request_new": ["", "?whatsapp=1", "?ticket=987654321", "?service=987654321"],

@@ -251,7 +251,7 @@ def public_status(request: ServiceRequest) -> PublicStatus:
     else:
         flow = list(FLOW)
     steps = [PublicStep(status=s, label=str(RequestStatus(s).label), at=reached.get(s)) for s in flow]
-    institution = request.unit.institution if request.unit.institution_id else request.unit
+    institution = request.unit.institution or request.unit
     return PublicStatus(
         code=request.code,
         service=request.service.name,

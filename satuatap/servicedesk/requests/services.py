@@ -421,7 +421,7 @@ def request_step(
     RequestStep.objects.create(
         request=request, status=to_status, at=moment, actor=_actor(actor), note=(note or "").strip()[:2000]
     )
-    changes = {"status": [before, to_status]}
+    changes: dict[str, list] = {"status": [before, to_status]}
     if to_status == RequestStatus.REJECTED:
         changes["reject_reason"] = [None, request.reject_reason]
     if to_status == RequestStatus.HANDED_OVER:
