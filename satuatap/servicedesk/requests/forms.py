@@ -66,6 +66,7 @@ class RequestForm(forms.Form):
                 help_text=_("Paste the conversation (in WhatsApp: the messages, then copy)."),
                 error_messages={"required": _("Paste the WhatsApp conversation.")},
             )
+            self.order_fields(["transcript", "applicant_phone", "applicant_name"])
         if public:
             del self.fields["notify"]
             self.fields[HONEYPOT_FIELD] = HoneypotField()
@@ -73,7 +74,7 @@ class RequestForm(forms.Form):
             if not requirement.needs_document:
                 continue
             name = document_field(requirement.pk)
-            label = requirement.name if requirement.is_mandatory else f"{requirement.name} ({_('optional')})"
+            label = f"{requirement.name} *" if requirement.is_mandatory else f"{requirement.name} ({_('optional')})"
             self.fields[name] = forms.FileField(
                 label=capfirst(label),
                 required=False,  # the service names every missing mandatory document at once

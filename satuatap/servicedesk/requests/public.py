@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from satuatap.core.throttle import honeypot_filled, throttle_hit
 from satuatap.core.views.helpers import apply_service_error, query_int, throttled_page
 from satuatap.organizations.selectors import unit_public
+from satuatap.outbox.services import whatsapp_link
+from satuatap.servicedesk.catalogue.selectors import desk_settings
 from satuatap.servicedesk.models import RequestChannel
 from satuatap.servicedesk.requests import selectors
 from satuatap.servicedesk.requests import services as request_services
@@ -93,4 +95,8 @@ def request_status(request):
         context["not_found"] = True
         return _private(render(request, "servicedesk/requests/public_status.html", context, status=404))
     context.update({**_site(found.unit), "status": selectors.public_status(found)})
+    line = desk_settings(found.unit).whatsapp_line
+    if line:
+        text = _("Hello, I would like to ask about my request %(code)s.") % {"code": found.code}
+        context["whatsapp"] = whatsapp_link(line, text)
     return _private(render(request, "servicedesk/requests/public_status.html", context))

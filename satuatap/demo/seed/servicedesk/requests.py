@@ -47,13 +47,16 @@ def seed(admin, staff, units) -> None:
         return
     found = {s.code: s for s in Service.objects.filter(unit=unit, code__in=["BANTU", "SURAT", "BEA"], needs_request=True)}
     now = timezone.now()
-    for code, name, phone, email, days_ago, steps, channel in PLAN:
+    local_now = timezone.localtime(now, unit.tzinfo)
+    for index, (code, name, phone, email, days_ago, steps, channel) in enumerate(PLAN):
         service = found.get(code)
         standard = standard_in_force(service) if service is not None else None
         if standard is None:
             continue
         requirements = list(standard.requirements.all())
-        received = now - timedelta(days=days_ago, hours=1)
+        # In the morning of that day (the unit's time), never in the future.
+        received = (local_now - timedelta(days=days_ago)).replace(hour=8 + index % 4, minute=(index * 13) % 60)
+        received = min(received, now - timedelta(minutes=40))
         documents = {
             r.pk: SimpleUploadedFile(f"{r.name[:40]}.pdf", PDF, content_type="application/pdf")
             for r in requirements
@@ -75,7 +78,7 @@ def seed(admin, staff, units) -> None:
         )
         moment = received
         for step in steps:
-            moment = min(moment + timedelta(hours=20), now)
+            moment = min(moment + timedelta(days=1, hours=1), now)
             if step == "verified":
                 for requirement in requirements:
                     services.request_check(actor=clerk, request=request, requirement=requirement, is_met=True)
