@@ -111,3 +111,47 @@ def matrix_ids(unit, officer, marker, base) -> dict:
         "institution_code": institution.code.lower(),
         "unit_code": unit.code.lower(),
     }
+
+
+def public_pages(world, books, *, alpha, beta, nothing) -> dict:
+    """The public pages of requests with the markers each must not show (tests/test_access_audit.py):
+    ``alpha``/``beta`` what an ALPHA/BETA page must not show, ``nothing`` what no page may show."""
+    from satuatap.servicedesk.models import ServiceRequest
+
+    own, foreign = books.distribution["own"], books.distribution["foreign"]
+    own_code, b_code, beta_code = (
+        ServiceRequest.objects.get(pk=ids["service_request"]).code for ids in (own, *foreign[:2])
+    )
+    return {
+        "servicedesk:request_apply": [
+            ("/permohonan/alpha/bra/", alpha),
+            (f"/permohonan/alpha/bra/?service={own['request_service']}", alpha),
+            (f"/permohonan/alpha/bra/?service={foreign[1]['request_service']}", alpha + (b"SECRET",)),
+            ("/permohonan/beta/bra/", beta),
+            ("/permohonan/alpha/nothere/", nothing),
+        ],
+        "servicedesk:request_status": [
+            (f"/permohonan/status/?code={own_code}", alpha),
+            (f"/permohonan/status/?code={b_code}", alpha),
+            (f"/permohonan/status/?code={beta_code}", beta),
+            ("/permohonan/status/?code=ABCDEFGHJK", nothing),
+        ],
+    }
+
+
+def public_api_calls(ids, *, alpha, beta, nothing) -> list:
+    """(method, path, markers, operation path with {x}) of the public operations, for
+    tests/test_access_audit.py: codes of both institutions, an unknown one, and the form with no data."""
+    from satuatap.servicedesk.models import ServiceRequest
+
+    foreign = ids["foreign"]
+    codes = [ServiceRequest.objects.get(pk=f["service_request"]).code for f in foreign[:2]]
+    status = _API + "/public/requests/{x}"
+    create = _API + "/public/units/{x}/{x}/requests"
+    return [
+        ("get", f"{_API}/public/requests/{codes[0]}", alpha, status),
+        ("get", f"{_API}/public/requests/{codes[1]}", beta, status),
+        ("get", f"{_API}/public/requests/ABCDEFGHJK", nothing, status),
+        ("post", f"{_API}/public/units/alpha/bra/requests", nothing, create),
+        ("post", f"{_API}/public/units/beta/nothere/requests", nothing, create),
+    ]

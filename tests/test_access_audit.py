@@ -15,6 +15,7 @@ from django.test import Client
 from satuatap.api.services import api_token_create
 from tests import test_scoping_matrix as _matrix
 from tests.scoping import PUBLIC, PUBLIC_API, api_operations, iter_patterns, response_text
+from tests.scoping_servicedesk import SERVICEDESK_AREAS
 from tests.test_api_matrix import call, fill, foreign_id_sets, matrix_ids
 
 books = _matrix.books  # the staff matrix's fixture: both institutions' objects
@@ -44,7 +45,7 @@ def public_pages(world, books) -> dict:
     program = {p.pk: p.code for p in Program.objects.all()}
     tokens = [Receipt.objects.get(pk=ids["receipt"]).verify_token for ids in books.gifts["foreign"][:3]]
     alpha, beta = PRIVATE + BETA_ONLY, PRIVATE + ALPHA_ONLY
-    return {
+    pages = {
         "accounts:login": [("/accounts/login/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "set_language": [("/i18n/setlang/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "regions:pick": [("/wilayah/pilih/?name=region&region_province=33", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
@@ -98,6 +99,11 @@ def public_pages(world, books) -> dict:
             ("/bantuan/status/?code=ABCDEFGHJK", PRIVATE + BETA_ONLY + ALPHA_ONLY),
         ],
     }
+    # Each service desk area visits its own public pages (tests/scoping_servicedesk_<area>.py).
+    for area in SERVICEDESK_AREAS:
+        if hasattr(area, "public_pages"):
+            pages.update(area.public_pages(world, books, alpha=alpha, beta=beta, nothing=PRIVATE + BETA_ONLY + ALPHA_ONLY))
+    return pages
 
 
 # The public views test_public_pages_reveal_nothing_private visits (tests/access_coverage.py reads it).
@@ -120,6 +126,7 @@ PUBLIC_PAGES = {
     "distribution:public_apply_program",
     "distribution:public_sent",
     "distribution:public_status",
+    *(name for area in SERVICEDESK_AREAS for name in area.PUBLIC),
 }
 
 # Query parameters of API lists that name an object: an outsider tries other units' and institutions' ids.
@@ -206,6 +213,14 @@ def test_public_api_reveals_nothing_private(world, api_world):
         assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
         template = re.sub(r"(aid-applications|receipts)/[^/?]+", r"\1/{x}", path.split("?")[0])
         visited.add((method, template))
+    for area in SERVICEDESK_AREAS:  # each service desk area's public operations
+        for method, path, markers, template in getattr(area, "public_api_calls", lambda *a, **k: [])(
+            ids, alpha=alpha, beta=beta, nothing=PRIVATE + ALPHA_ONLY + BETA_ONLY
+        ):
+            response = call(None, method, path)
+            assert response.status_code in (200, 400, 404, 422), f"{method.upper()} {path}: {response.status_code}"
+            assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
+            visited.add((method, template))
     # A staff token on the public form is refused: staff take applications under their own name.
     assert call(keys["alice"], "post", "/api/v1/public/aid-applications").status_code == 403
     public = {(m, re.sub(r"\{\w+\}", "{x}", p)) for m, p in PUBLIC_API}
