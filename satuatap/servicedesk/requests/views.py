@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from satuatap.core.crypto import mask
 from satuatap.core.exports import table_response
@@ -220,6 +220,7 @@ def request_document_upload(request, pk):
 
 
 @login_required
+@require_safe
 def request_document(request, pk):
     active_unit(request, "servicedesk.view")
     document = selectors.document_for(request.user, pk)
