@@ -102,7 +102,8 @@ def public_pages(world, books) -> dict:
     # Each service desk area visits its own public pages (tests/scoping_servicedesk_<area>.py).
     for area in SERVICEDESK_AREAS:
         if hasattr(area, "public_pages"):
-            pages.update(area.public_pages(world, books, alpha=alpha, beta=beta, nothing=PRIVATE + BETA_ONLY + ALPHA_ONLY))
+            nothing = PRIVATE + BETA_ONLY + ALPHA_ONLY
+            pages.update(area.public_pages(world, books, alpha=alpha, beta=beta, nothing=nothing))
     return pages
 
 

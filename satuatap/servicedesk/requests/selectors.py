@@ -98,8 +98,10 @@ def request_list(
     q = (q or "").strip()[:100]
     if q:
         code = code_clean(q)
-        rows = rows.filter(Q(applicant_name__icontains=q) | Q(code=code)) if code else rows.filter(
-            applicant_name__icontains=q
+        rows = (
+            rows.filter(Q(applicant_name__icontains=q) | Q(code=code))
+            if code
+            else rows.filter(applicant_name__icontains=q)
         )
     return rows.select_related("unit", "service").order_by("-received_at", "-id")
 

@@ -240,11 +240,12 @@ def request_create(
                 raise RequestRefused(_("The conversation is too long; paste the part about this request."),
                                      field="transcript")  # fmt: skip
     with refusals.check():
-        if channel == RequestChannel.WHATSAPP:
-            if not (applicant_phone or "").strip():
-                raise RequestRefused(_("Enter the number the message came from."), field="applicant_phone")
+        if channel == RequestChannel.WHATSAPP and not (applicant_phone or "").strip():
+            raise RequestRefused(_("Enter the number the message came from."), field="applicant_phone")
     with refusals.check():
-        if channel == RequestChannel.ONLINE and not ((applicant_phone or "").strip() or (applicant_email or "").strip()):
+        if channel == RequestChannel.ONLINE and not (
+            (applicant_phone or "").strip() or (applicant_email or "").strip()
+        ):
             raise RequestRefused(_("Enter a phone number or an email address so we can tell you of your request."),
                                  field="applicant_phone")  # fmt: skip
     with refusals.check():
@@ -294,7 +295,9 @@ def request_create(
     kept_paths: list[str] = []
     try:
         for requirement_id, upload in documents.items():
-            kept = keep_upload(upload, f"servicedesk/requests/{unit.pk}", RequestRefused, document_field(requirement_id))
+            kept = keep_upload(
+                upload, f"servicedesk/requests/{unit.pk}", RequestRefused, document_field(requirement_id)
+            )
             kept_paths.append(kept.path)
             RequestDocument.objects.create(
                 request=request,
@@ -332,7 +335,9 @@ def _locked(request: ServiceRequest) -> ServiceRequest:
 
 
 @transaction.atomic
-def request_check(*, actor, request: ServiceRequest, requirement: StandardRequirement, is_met: bool) -> RequirementCheck:
+def request_check(
+    *, actor, request: ServiceRequest, requirement: StandardRequirement, is_met: bool
+) -> RequirementCheck:
     """Tick one requirement of the request's standard as met (or not)."""
     require(actor, "servicedesk.serve", request.unit)
     request = _locked(request)

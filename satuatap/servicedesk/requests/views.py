@@ -75,7 +75,9 @@ def request_list(request):
             ]
             for r in rows.iterator(chunk_size=2000)
         )
-        return table_response(fmt, f"requests-{unit.code}", _("Service requests"), header, data, request=request, unit=unit)
+        return table_response(
+            fmt, f"requests-{unit.code}", _("Service requests"), header, data, request=request, unit=unit
+        )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     for row in page:
         row.overdue = selectors.is_overdue(row, now)

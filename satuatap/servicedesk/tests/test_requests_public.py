@@ -11,7 +11,7 @@ from satuatap.servicedesk.models import ServiceRequest
 from satuatap.servicedesk.requests import services
 from satuatap.servicedesk.tests.test_requests_support import (  # noqa: F401  (fixtures)
     create,
-    desk,
+    desk_fixture,
     english_messages,
     pdf,
     tick_all,
@@ -35,15 +35,24 @@ def test_the_apply_page_lists_the_services_with_a_published_standard(client, des
 def test_applying_online_leads_to_the_tracking_code(client, desk):
     b = desk.bantu
     url = apply_url(desk) + f"?service={b.service.pk}"
-    refused = client.post(url, {"service": b.service.pk, "applicant_name": "Siti Aminah", "applicant_phone": "",
-                                f"document_{b.kk.pk}": pdf()})  # fmt: skip
+    refused = client.post(
+        url,
+        {"service": b.service.pk, "applicant_name": "Siti Aminah", "applicant_phone": "", f"document_{b.kk.pk}": pdf()},
+    )
     body = refused.content.decode()
     assert refused.status_code == 400 and "Upload KTP; it is required." in body
     assert "Enter a phone number or an email address" in body
     token = body.split(f'name="kept_{b.kk.pk}" value="')[1].split('"')[0]
-    sent = client.post(url, {"service": b.service.pk, "applicant_name": "Siti Aminah",
-                             "applicant_phone": "0812-3456-7890", f"kept_{b.kk.pk}": token,
-                             f"document_{b.ktp.pk}": pdf()})  # fmt: skip
+    sent = client.post(
+        url,
+        {
+            "service": b.service.pk,
+            "applicant_name": "Siti Aminah",
+            "applicant_phone": "0812-3456-7890",
+            f"kept_{b.kk.pk}": token,
+            f"document_{b.ktp.pk}": pdf(),
+        },
+    )
     assert sent.status_code == 302
     request = ServiceRequest.objects.get()
     assert request.channel == "online" and request.documents.count() == 2
@@ -53,10 +62,17 @@ def test_applying_online_leads_to_the_tracking_code(client, desk):
 
 def test_the_honeypot_refuses_a_robot(client, desk):
     b = desk.bantu
-    response = client.post(apply_url(desk) + f"?service={b.service.pk}", {
-        "service": b.service.pk, "applicant_name": "Bot", "applicant_phone": "0812-3456-7890", "leave_empty": "x",
-        f"document_{b.ktp.pk}": pdf(), f"document_{b.kk.pk}": pdf(),
-    })  # fmt: skip
+    response = client.post(
+        apply_url(desk) + f"?service={b.service.pk}",
+        {
+            "service": b.service.pk,
+            "applicant_name": "Bot",
+            "applicant_phone": "0812-3456-7890",
+            "leave_empty": "x",
+            f"document_{b.ktp.pk}": pdf(),
+            f"document_{b.kk.pk}": pdf(),
+        },
+    )
     assert response.status_code == 400 and not ServiceRequest.objects.exists()
 
 
@@ -79,13 +95,28 @@ def test_an_unknown_or_junk_code_gets_a_clear_message(client, desk):
 def test_the_public_api_takes_and_tracks_a_request(client, desk):
     b = desk.bantu
     url = f"{API}/public/units/alpha/bra/requests"
-    refused = client.post(url, {"service_id": b.service.pk, "applicant_name": "Siti", "applicant_phone": "0812-3456-7890",
-                                f"document_{b.ktp.pk}": pdf("ktp.pdf", b"GIF89a not a pdf")})  # fmt: skip
+    refused = client.post(
+        url,
+        {
+            "service_id": b.service.pk,
+            "applicant_name": "Siti",
+            "applicant_phone": "0812-3456-7890",
+            f"document_{b.ktp.pk}": pdf("ktp.pdf", b"GIF89a not a pdf"),
+        },
+    )
     assert refused.status_code == 422 or refused.status_code == 400
     fields = refused.json()["error"]["fields"]
     assert f"document_{b.ktp.pk}" in fields
-    created = client.post(url, {"service_id": b.service.pk, "applicant_name": "Siti", "applicant_phone": "0812-3456-7890",
-                                f"document_{b.ktp.pk}": pdf(), f"document_{b.kk.pk}": pdf()})  # fmt: skip
+    created = client.post(
+        url,
+        {
+            "service_id": b.service.pk,
+            "applicant_name": "Siti",
+            "applicant_phone": "0812-3456-7890",
+            f"document_{b.ktp.pk}": pdf(),
+            f"document_{b.kk.pk}": pdf(),
+        },
+    )
     assert created.status_code == 201, created.content
     code = created.json()["code"]
     status = client.get(f"{API}/public/requests/{code.lower()}")
@@ -123,7 +154,10 @@ def test_the_staff_api_walks_a_request(desk):
     early = api.post(f"/requests/{request.pk}/step", {"to_status": "verified"})
     assert early.status_code == 400
     for requirement in (b.ktp, b.kk, b.visit):
-        assert api.post(f"/requests/{request.pk}/checks", {"requirement_id": requirement.pk, "is_met": True}).status_code == 200
+        assert (
+            api.post(f"/requests/{request.pk}/checks", {"requirement_id": requirement.pk, "is_met": True}).status_code
+            == 200
+        )
     stepped = api.post(f"/requests/{request.pk}/step", {"to_status": "verified"})
     assert stepped.status_code == 200 and stepped.json()["status"] == "verified"
     masked = Api(desk.alice).get(f"/requests/{request.pk}").json()
@@ -137,4 +171,6 @@ def test_the_staff_api_refuses_outsiders(desk):
     assert api.post(f"/requests/{request.pk}/step", {"to_status": "rejected", "reject_reason": "x"}).status_code == 404
     assert api.get("/requests").json()["items"] == []
     auditor = Api(desk.audrey)
-    assert auditor.post(f"/requests/{request.pk}/step", {"to_status": "rejected", "reject_reason": "x"}).status_code == 403
+    assert (
+        auditor.post(f"/requests/{request.pk}/step", {"to_status": "rejected", "reject_reason": "x"}).status_code == 403
+    )

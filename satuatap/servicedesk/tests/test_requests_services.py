@@ -15,7 +15,7 @@ from satuatap.servicedesk.tests.test_requests_support import (  # noqa: F401  (f
     PNG,
     at,
     create,
-    desk,
+    desk_fixture,
     english_messages,
     pdf,
     tick_all,
@@ -104,8 +104,12 @@ def test_a_request_from_a_served_ticket_keeps_the_ticket_once(desk):
 
 
 def test_a_whatsapp_conversation_keeps_its_transcript_and_the_sender(desk):
-    request = create(desk, channel="whatsapp", transcript="[08.12] Siti: Assalamualaikum, saya mau ajukan bantuan",
-                     applicant_phone="+62 812 3456 7890")  # fmt: skip
+    request = create(
+        desk,
+        channel="whatsapp",
+        transcript="[08.12] Siti: Assalamualaikum, saya mau ajukan bantuan",
+        applicant_phone="+62 812 3456 7890",
+    )
     assert request.channel == "whatsapp"
     assert request.transcript.startswith("[08.12] Siti")
     assert request.applicant_phone == "+6281234567890"

@@ -56,12 +56,14 @@ def make_service(unit, code="BANTU", *, days=3, published=True, marker=""):
     letter = StandardRequirement.objects.create(
         standard=standard, position=3, name="Surat keterangan", is_mandatory=False
     )
-    visit = StandardRequirement.objects.create(standard=standard, position=4, name="Datang langsung", needs_document=False)
+    visit = StandardRequirement.objects.create(
+        standard=standard, position=4, name="Datang langsung", needs_document=False
+    )
     return SimpleNamespace(service=service, standard=standard, ktp=ktp, kk=kk, letter=letter, visit=visit)
 
 
-@pytest.fixture
-def desk(world):
+@pytest.fixture(name="desk")
+def desk_fixture(world):
     unit = world.branch_a
     bantu = make_service(unit)
     draft = make_service(unit, "SURAT", published=False)

@@ -11,7 +11,7 @@ from satuatap.servicedesk.tests.test_requests_support import (  # noqa: F401  (f
     PDF,
     at,
     create,
-    desk,
+    desk_fixture,
     english_messages,
     pdf,
     tick_all,
@@ -48,7 +48,9 @@ def test_the_request_page_masks_contacts_for_a_role_without_documents(login, des
     admin = login(desk.alice).get(f"{LIST}{request.pk}/").content.decode()
     assert "siti.aminah@example.org" not in admin and "+62 812" not in admin and "wa.me" not in admin
     clerk = login(desk.frank).get(f"{LIST}{request.pk}/").content.decode()
-    assert "siti.aminah@example.org" in clerk and "+62 812-3456-7890" in clerk and "https://wa.me/6281234567890" in clerk
+    assert (
+        "siti.aminah@example.org" in clerk and "+62 812-3456-7890" in clerk and "https://wa.me/6281234567890" in clerk
+    )
 
 
 def test_the_request_page_walks_the_steps(login, desk):
@@ -116,14 +118,30 @@ def test_a_new_request_keeps_the_files_already_chosen(login, desk):
     client = login(desk.frank)
     page = client.get(NEW + f"?service={b.service.pk}").content.decode()
     assert f'name="document_{b.ktp.pk}"' in page and "SURAT" not in page  # no published standard
-    first = client.post(NEW, {"service": b.service.pk, "applicant_name": "Siti", "applicant_phone": "0812-3456-7890",
-                              f"document_{b.ktp.pk}": pdf()})  # fmt: skip
+    first = client.post(
+        NEW,
+        {
+            "service": b.service.pk,
+            "applicant_name": "Siti",
+            "applicant_phone": "0812-3456-7890",
+            f"document_{b.ktp.pk}": pdf(),
+        },
+    )
     body = first.content.decode()
     assert first.status_code == 400 and "Upload Kartu Keluarga; it is required." in body
     assert f'data-testid="kept-document_{b.ktp.pk}"' in body
     token = body.split(f'name="kept_{b.ktp.pk}" value="')[1].split('"')[0]
-    second = client.post(NEW, {"service": b.service.pk, "applicant_name": "Siti", "applicant_phone": "0812-3456-7890",
-                               f"kept_{b.ktp.pk}": token, f"document_{b.kk.pk}": pdf("kk.pdf"), "notify": "on"})  # fmt: skip
+    second = client.post(
+        NEW,
+        {
+            "service": b.service.pk,
+            "applicant_name": "Siti",
+            "applicant_phone": "0812-3456-7890",
+            f"kept_{b.ktp.pk}": token,
+            f"document_{b.kk.pk}": pdf("kk.pdf"),
+            "notify": "on",
+        },
+    )
     assert second.status_code == 302
     request = ServiceRequest.objects.get()
     assert request.documents.count() == 2 and request.channel == "counter"
@@ -134,10 +152,16 @@ def test_a_new_request_from_a_served_ticket_is_prefilled(login, desk):
     page = client.get(NEW + f"?ticket={desk.ticket.pk}").content.decode()
     assert "B-012" in page and f'name="document_{desk.bantu.ktp.pk}"' in page
     b = desk.bantu
-    response = client.post(NEW + f"?ticket={desk.ticket.pk}", {
-        "service": b.service.pk, "ticket": desk.ticket.pk, "applicant_name": "Siti",
-        f"document_{b.ktp.pk}": pdf(), f"document_{b.kk.pk}": pdf(),
-    })  # fmt: skip
+    response = client.post(
+        NEW + f"?ticket={desk.ticket.pk}",
+        {
+            "service": b.service.pk,
+            "ticket": desk.ticket.pk,
+            "applicant_name": "Siti",
+            f"document_{b.ktp.pk}": pdf(),
+            f"document_{b.kk.pk}": pdf(),
+        },
+    )
     assert response.status_code == 302
     assert ServiceRequest.objects.get().ticket == desk.ticket
 
@@ -146,11 +170,19 @@ def test_a_whatsapp_conversation_is_logged_as_a_request(login, desk):
     b = desk.bantu
     client = login(desk.frank)
     page = client.get(NEW + f"?whatsapp=1&service={b.service.pk}").content.decode()
-    assert 'name="transcript"' in page and "Sender's number" in page
-    response = client.post(NEW + "?whatsapp=1", {
-        "service": b.service.pk, "whatsapp": "1", "applicant_name": "Pak Joko", "applicant_phone": "0813 2222 3333",
-        "transcript": "Joko: mau tanya bantuan", f"document_{b.ktp.pk}": pdf(), f"document_{b.kk.pk}": pdf(),
-    })  # fmt: skip
+    assert 'name="transcript"' in page and "Sender" in page
+    response = client.post(
+        NEW + "?whatsapp=1",
+        {
+            "service": b.service.pk,
+            "whatsapp": "1",
+            "applicant_name": "Pak Joko",
+            "applicant_phone": "0813 2222 3333",
+            "transcript": "Joko: mau tanya bantuan",
+            f"document_{b.ktp.pk}": pdf(),
+            f"document_{b.kk.pk}": pdf(),
+        },
+    )
     assert response.status_code == 302
     request = ServiceRequest.objects.get()
     assert request.channel == "whatsapp" and request.transcript == "Joko: mau tanya bantuan"
@@ -161,8 +193,9 @@ def test_overdue_requests_are_in_the_heads_work_list(login, desk):
     from satuatap.core.work import waiting_for
 
     late = create(desk, at=at(date(2026, 1, 5)))
-    services.request_step(actor=desk.frank, request=create(desk, at=at(date(2026, 1, 5))), to_status="rejected",
-                          reject_reason="x")  # fmt: skip
+    services.request_step(
+        actor=desk.frank, request=create(desk, at=at(date(2026, 1, 5))), to_status="rejected", reject_reason="x"
+    )
     items = [i for i in waiting_for(desk.hank, desk.unit) if i.url.startswith("/servicedesk/requests/")]
     assert [i.url for i in items] == [f"/servicedesk/requests/{late.pk}/"]
     assert all(i.overdue for i in items)

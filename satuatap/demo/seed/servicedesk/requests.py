@@ -45,7 +45,9 @@ def seed(admin, staff, units) -> None:
     clerk = staff.get("loket") or admin
     if unit is None or ServiceRequest.objects.filter(unit=unit).exists():
         return
-    found = {s.code: s for s in Service.objects.filter(unit=unit, code__in=["BANTU", "SURAT", "BEA"], needs_request=True)}
+    found = {
+        s.code: s for s in Service.objects.filter(unit=unit, code__in=["BANTU", "SURAT", "BEA"], needs_request=True)
+    }
     now = timezone.now()
     local_now = timezone.localtime(now, unit.tzinfo)
     for index, (code, name, phone, email, days_ago, steps, channel) in enumerate(PLAN):
@@ -89,7 +91,12 @@ def seed(admin, staff, units) -> None:
                 )  # fmt: skip
             elif step == "handed_over":
                 services.request_step(
-                    actor=clerk, request=request, to_status=step, at=moment, handed_to=name, handed_to_note="pemohon sendiri"
+                    actor=clerk,
+                    request=request,
+                    to_status=step,
+                    at=moment,
+                    handed_to=name,
+                    handed_to_note="pemohon sendiri",
                 )
             else:
                 services.request_step(actor=clerk, request=request, to_status=step, at=moment)
