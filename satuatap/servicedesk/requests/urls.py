@@ -4,7 +4,7 @@ never hides it)."""
 
 from django.urls import path
 
-from satuatap.servicedesk.requests import public, views
+from satuatap.servicedesk.requests import views
 
 urlpatterns = [
     path("servicedesk/requests/", views.request_list, name="requests"),
@@ -14,6 +14,6 @@ urlpatterns = [
     path("servicedesk/requests/<int:pk>/check/", views.request_check, name="request_check"),
     path("servicedesk/requests/<int:pk>/documents/", views.request_document_upload, name="request_document_add"),
     path("servicedesk/requests/documents/<int:pk>/", views.request_document, name="request_document"),
-    path("permohonan/status/", public.request_status, name="request_status"),
-    path("permohonan/<slug:institution>/<slug:unit>/", public.request_apply, name="request_apply"),
+    path("permohonan/status/", views.request_status, name="request_status"),
+    path("permohonan/<slug:institution>/<slug:unit>/", views.request_apply, name="request_apply"),
 ]
