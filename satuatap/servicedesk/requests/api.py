@@ -43,6 +43,7 @@ router = Router(tags=["servicedesk-requests"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 VIEW = "servicedesk.view"
 SERVE = "servicedesk.serve"
+MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number names nothing (a 422, never a database overflow)
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -124,18 +125,18 @@ class RequestDetailOut(RequestOut):
 
 
 class RequestFilter(Schema):
-    unit_id: int | None = Field(None, description="Requests of this unit's subtree.")
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="Requests of this unit's subtree.")
     status: str = Field("", max_length=16, description="A status, or `open`.")
-    service_id: int | None = None
+    service_id: int | None = Field(None, ge=1, le=MAX_ID)
     overdue: bool = Field(False, description="True: open and past the due date.")
     q: str = Field("", max_length=100, description="A tracking code or part of the applicant's name.")
 
 
 class RequestIn(Schema):
-    unit_id: int | None = Field(None, description="Default: your first unit where you may serve.")
-    service_id: int
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="Default: your first unit where you may serve.")
+    service_id: int = Field(ge=1, le=MAX_ID)
     channel: str = Field("counter", description="`counter` or `whatsapp` (a pasted conversation).")
-    ticket_id: int | None = Field(None, description="A served queue ticket of the unit the request comes from.")
+    ticket_id: int | None = Field(None, ge=1, le=MAX_ID, description="A served queue ticket of the unit the request comes from.")
     applicant_name: str = Field(max_length=200)
     applicant_phone: str = Field("", max_length=40)
     applicant_email: str = Field("", max_length=200)
@@ -153,7 +154,7 @@ class StepIn(Schema):
 
 
 class CheckIn(Schema):
-    requirement_id: int
+    requirement_id: int = Field(ge=1, le=MAX_ID)
     is_met: bool
 
 

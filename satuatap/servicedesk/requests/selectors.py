@@ -92,7 +92,7 @@ def request_list(
     elif status == "open":
         rows = rows.filter(status__in=OPEN)
     if service:
-        rows = rows.filter(service_id=service)
+        rows = rows.filter(service_id=service if 0 < service < 2**63 else 0)
     if overdue:
         rows = rows.filter(status__in=OPEN, due_at__lt=now or timezone.now())
     q = (q or "").strip()[:100]
