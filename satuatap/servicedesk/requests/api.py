@@ -136,7 +136,9 @@ class RequestIn(Schema):
     unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="Default: your first unit where you may serve.")
     service_id: int = Field(ge=1, le=MAX_ID)
     channel: str = Field("counter", description="`counter` or `whatsapp` (a pasted conversation).")
-    ticket_id: int | None = Field(None, ge=1, le=MAX_ID, description="A served queue ticket of the unit the request comes from.")
+    ticket_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="A served queue ticket of the unit the request comes from."
+    )
     applicant_name: str = Field(max_length=200)
     applicant_phone: str = Field("", max_length=40)
     applicant_email: str = Field("", max_length=200)
