@@ -174,3 +174,10 @@ def test_the_staff_api_refuses_outsiders(desk):
     assert (
         auditor.post(f"/requests/{request.pk}/step", {"to_status": "rejected", "reject_reason": "x"}).status_code == 403
     )
+
+
+def test_ids_beyond_64_bits_are_refused_not_a_server_error(desk):
+    api = Api(desk.frank)
+    assert api.get("/requests", service_id="-36893488147419103231").status_code == 422
+    too_big = {"service_id": 2**70, "applicant_name": "x"}
+    assert api.post("/requests", too_big).status_code == 422
