@@ -102,11 +102,12 @@ def matrix_ids(unit, officer, marker, base) -> dict:
 PERSON = (b"Tamu Janji", b"SECRET note", b"628123456789")
 
 
-def public_page_visits(books, private, alpha_only, beta_only) -> dict:
+def public_pages(world, books, *, alpha, beta, nothing) -> dict:
     """tests/test_access_audit.py's visits of this area's public pages: view name -> [(address,
-    markers it must not show)]."""
+    markers it must not show)]; ``alpha``/``beta`` what an ALPHA/BETA page must not show, ``nothing``
+    what no page may show. No page shows the person who booked."""
     own, foreign = books.distribution["own"], books.distribution["foreign"]
-    alpha, beta, none = private + beta_only + PERSON, private + alpha_only + PERSON, private + alpha_only + beta_only
+    alpha, beta, none = alpha + PERSON, beta + PERSON, nothing
     return {
         "servicedesk:book": [
             ("/janji/alpha/bra/", alpha),
@@ -125,13 +126,13 @@ def public_page_visits(books, private, alpha_only, beta_only) -> dict:
     }
 
 
-def public_api_calls(ids, private, alpha_only, beta_only) -> list[tuple[str, str, tuple, str]]:
+def public_api_calls(ids, *, alpha, beta, nothing) -> list[tuple[str, str, tuple, str]]:
     """tests/test_access_audit.py's calls of this area's public operations: (method, path, markers
-    it must not show, the operation's path)."""
+    it must not show, the operation's path with {x})."""
     foreign = ids["foreign"]
-    alpha, beta, none = private + beta_only + PERSON, private + alpha_only + PERSON, private + alpha_only + beta_only
-    slots = _API + "/public/units/{institution}/{unit}/slots"
-    booking = _API + "/public/appointments/{code}"
+    alpha, beta, none = alpha + PERSON, beta + PERSON, nothing
+    slots = _API + "/public/units/{x}/{x}/slots"
+    booking = _API + "/public/appointments/{x}"
     return [
         ("get", _API + "/public/units/alpha/brb/slots?service=MTXAPT&day=2030-01-07", alpha, slots),
         ("get", _API + "/public/units/beta/bra/slots?service=MTXAPT&day=2030-01-07", beta, slots),

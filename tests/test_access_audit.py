@@ -45,11 +45,7 @@ def public_pages(world, books) -> dict:
     program = {p.pk: p.code for p in Program.objects.all()}
     tokens = [Receipt.objects.get(pk=ids["receipt"]).verify_token for ids in books.gifts["foreign"][:3]]
     alpha, beta = PRIVATE + BETA_ONLY, PRIVATE + ALPHA_ONLY
-    areas = {}
-    for area in SERVICEDESK_AREAS:  # the service desk's areas list their own visits
-        if hasattr(area, "public_page_visits"):
-            areas.update(area.public_page_visits(books, PRIVATE, ALPHA_ONLY, BETA_ONLY))
-    return areas | {
+    pages = {
         "accounts:login": [("/accounts/login/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "set_language": [("/i18n/setlang/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "regions:pick": [("/wilayah/pilih/?name=region&region_province=33", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
@@ -103,6 +99,12 @@ def public_pages(world, books) -> dict:
             ("/bantuan/status/?code=ABCDEFGHJK", PRIVATE + BETA_ONLY + ALPHA_ONLY),
         ],
     }
+    # Each service desk area visits its own public pages (tests/scoping_servicedesk_<area>.py).
+    for area in SERVICEDESK_AREAS:
+        if hasattr(area, "public_pages"):
+            nothing = PRIVATE + BETA_ONLY + ALPHA_ONLY
+            pages.update(area.public_pages(world, books, alpha=alpha, beta=beta, nothing=nothing))
+    return pages
 
 
 # The public views test_public_pages_reveal_nothing_private visits (tests/access_coverage.py reads it).
@@ -125,10 +127,8 @@ PUBLIC_PAGES = {
     "distribution:public_apply_program",
     "distribution:public_sent",
     "distribution:public_status",
+    *(name for area in SERVICEDESK_AREAS for name in area.PUBLIC),
 }
-for _area in SERVICEDESK_AREAS:
-    if hasattr(_area, "public_page_visits"):
-        PUBLIC_PAGES |= _area.PUBLIC
 
 # Query parameters of API lists that name an object: an outsider tries other units' and institutions' ids.
 QUERY_ID_PARAMS = {
@@ -214,14 +214,14 @@ def test_public_api_reveals_nothing_private(world, api_world):
         assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
         template = re.sub(r"(aid-applications|receipts)/[^/?]+", r"\1/{x}", path.split("?")[0])
         visited.add((method, template))
-    for area in SERVICEDESK_AREAS:  # the service desk's areas list their own calls, with the operation's path
-        for method, path, markers, operation in getattr(area, "public_api_calls", lambda *a: [])(
-            ids, PRIVATE, ALPHA_ONLY, BETA_ONLY
+    for area in SERVICEDESK_AREAS:  # each service desk area's public operations
+        for method, path, markers, template in getattr(area, "public_api_calls", lambda *a, **k: [])(
+            ids, alpha=alpha, beta=beta, nothing=PRIVATE + ALPHA_ONLY + BETA_ONLY
         ):
             response = call(None, method, path)
             assert response.status_code in (200, 400, 404, 422), f"{method.upper()} {path}: {response.status_code}"
             assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
-            visited.add((method, re.sub(r"\{\w+\}", "{x}", operation)))
+            visited.add((method, template))
     # A staff token on the public form is refused: staff take applications under their own name.
     assert call(keys["alice"], "post", "/api/v1/public/aid-applications").status_code == 403
     public = {(m, re.sub(r"\{\w+\}", "{x}", p)) for m, p in PUBLIC_API}
