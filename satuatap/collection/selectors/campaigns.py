@@ -15,7 +15,7 @@ from django.http import Http404
 from satuatap.collection.models import CAMPAIGN_PREFIX, Campaign, Donation, DonationStatus, FitrahRate, campaign_key
 from satuatap.ledger.hooks import Purpose
 from satuatap.ledger.models import Account, AccountRole
-from satuatap.organizations.models import Unit, UnitKind
+from satuatap.organizations.models import OpeningPeriod, Schedule, Unit, UnitKind
 from satuatap.organizations.selectors import scoped
 
 _LIVE = Q(lines__donation__status=DonationStatus.RECORDED)
@@ -171,11 +171,16 @@ def giving_bank_accounts(office: Unit) -> list[Account]:
 
 
 def giving_office(office: Unit) -> Unit:
-    """Where a donor can pay in person: ``office`` if it gives an address or office hours, or else the
-    nearest office above it that does."""
+    """Where a donor can pay in person: ``office`` if it gives an address or office hours (its own week
+    of hours, or a note), or else the nearest office above it that does."""
     lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).order_by("-depth")
+    with_hours = set(
+        OpeningPeriod.objects.filter(unit__path__in=office.lineage_paths, schedule=Schedule.OFFICE).values_list(
+            "unit_id", flat=True
+        )
+    )
     for unit in lineage:
-        if unit.address.strip() or unit.office_hours.strip():
+        if unit.address.strip() or unit.office_hours.strip() or unit.pk in with_hours:
             return unit
     return office
 

@@ -2,6 +2,8 @@
 transaction): units and memberships (``units``), and each unit's calendar (``calendar``)."""
 
 from satuatap.organizations.services.calendar import (
+    MAX_PERIODS,
+    closure_check,
     closure_remove,
     closure_save,
     opening_week_inherit,
@@ -22,8 +24,10 @@ from satuatap.organizations.services.units import (
 )
 
 __all__ = [
+    "MAX_PERIODS",
     "INSTITUTION_ONLY_FIELDS",
     "UNIT_FIELDS",
+    "closure_check",
     "closure_remove",
     "closure_save",
     "institution_create",

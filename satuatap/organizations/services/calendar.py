@@ -38,6 +38,7 @@ __all__ = [
     "END_OF_DAY",
     "MAX_CLOSURE_DAYS",
     "MAX_PERIODS",
+    "closure_check",
     "closure_remove",
     "closure_save",
     "opening_week_inherit",
@@ -106,7 +107,7 @@ def _clean_day(weekday: int, periods: Iterable) -> tuple[list[tuple[time, time]]
     kept.sort()
     for (_opens, closes), (next_opens, _next_closes) in zip(kept, kept[1:], strict=False):
         if next_opens < closes:
-            refusals.append(_day_refusal(weekday, _("its periods overlap.")))
+            refusals.append(_day_refusal(weekday, _("the periods overlap.")))
             break
     return kept, refusals
 
@@ -200,6 +201,14 @@ def _closure_snapshot(closure: Closure) -> dict:
         "kind": closure.kind,
         "name": closure.name,
     }
+
+
+def closure_check(*, first_day, last_day, kind: str, name: str) -> None:
+    """Refuse, naming every bad field at once, what ``closure_save`` would refuse in these fields (a
+    form asks it in ``clean()`` so that its own mistakes and these come back together)."""
+    refusals = _closure_refusals(first_day, last_day, kind, (name or "").strip())
+    if refusals:
+        raise CalendarRefused(combined(refusals))
 
 
 def _closure_refusals(first_day, last_day, kind: str, name: str) -> list[ValidationError]:
