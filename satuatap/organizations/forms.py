@@ -4,16 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import add_service_errors
 from satuatap.organizations.models import ClosureKind, Role, Unit, UnitKind, Weekday
-from satuatap.organizations.selectors import units_for
+from satuatap.organizations.selectors import clock_colon, units_for
 from satuatap.organizations.services import MAX_PERIODS, closure_check, staff_fields_check, unit_kinds_under
 from satuatap.regions import selectors as region_selectors
 from satuatap.regions.forms import RegionField
-
-
-def clock_colon(moment) -> str:
-    """A time as an ``<input type="time">`` holds it (HH:MM); the end of the day as 23:59."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
 
 DAYS = range(7)
 CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]

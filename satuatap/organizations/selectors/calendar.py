@@ -55,6 +55,7 @@ __all__ = [
     "UnitCalendar",
     "Week",
     "calendar_for",
+    "clock_colon",
     "clock_text",
     "closure_for",
     "closures_of",
@@ -242,6 +243,11 @@ def clock_text(moment: time) -> str:
     if moment >= time(23, 59, 59):
         return f"24{separator}00"
     return f"{moment.hour:02d}{separator}{moment.minute:02d}"
+
+
+def clock_colon(moment: time) -> str:
+    """A time as an ``<input type="time">`` and the API hold it: HH:MM (the end of the day as 23:59)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def periods_text(periods: tuple[Period, ...]) -> str:
