@@ -151,11 +151,10 @@ class WeekForm(forms.Form):
             for i in range(MAX_PERIODS):
                 for j, part in enumerate(("opens", "closes")):
                     name = f"d{day}_{i}_{part}"
+                    label = f"{Weekday(day).label} {i + 1} {_('from') if part == 'opens' else _('until')}"
+                    attrs = {"type": "time", "class": "form-control form-control-sm", "aria-label": label}
                     self.fields[name] = forms.CharField(
-                        label=f"{Weekday(day).label} {i + 1} {_('from') if part == 'opens' else _('until')}",
-                        required=False,
-                        max_length=5,
-                        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"}),
+                        label=label, required=False, max_length=5, widget=forms.TimeInput(attrs=attrs)
                     )
                     if i < len(periods):
                         self.initial[name] = clock_colon(periods[i][j])
