@@ -394,6 +394,7 @@ def unit_calendar(request, pk):
             "can_manage": can(request.user, "unit.manage", unit),
             "today": office.today(),
             "tz_label": unit.get_time_zone_display(),
+            "tz_short": unit.get_time_zone_display().split(" ")[0],
         },
     )
 

@@ -11,6 +11,10 @@ from satuatap.organizations.services import closure_save, opening_week_set
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def field(page, day, part):
+    return page.locator(f'[name="office-d{day}_0_{part}"]')
+
+
 def test_setting_hours_on_the_week_grid(page, shot, world):
     opening_week_set(
         actor=world.alice,
@@ -37,20 +41,20 @@ def test_setting_hours_on_the_week_grid(page, shot, world):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     page.goto(f"/units/{world.branch_a.pk}/calendar/?year=2026")
-    expect(page.get_by_test_id("summary-office")).to_contain_text("Friday 08:00–11:30, 13:30–16:00")
-    page.get_by_label("Saturday 1 from").fill("08:00")
-    page.get_by_label("Saturday 1 until").fill("12:00")
-    page.get_by_label("Sunday 1 from").fill("10:00")
-    page.get_by_label("Sunday 1 until").fill("09:00")
+    expect(page.get_by_test_id("summary-office")).to_contain_text("Jumat 08.00–11.30, 13.30–16.00")
+    field(page, 5, "opens").fill("08:00")
+    field(page, 5, "closes").fill("12:00")
+    field(page, 6, "opens").fill("10:00")
+    field(page, 6, "closes").fill("09:00")
     page.get_by_test_id("save-office").click()
-    expect(page.get_by_test_id("day-errors-6")).to_contain_text("Sunday")
+    expect(page.get_by_test_id("day-errors-6")).to_contain_text("Minggu")
     shot("unit-calendar-refused")
-    page.get_by_label("Sunday 1 from").fill("")
-    page.get_by_label("Sunday 1 until").fill("")
+    field(page, 6, "opens").fill("")
+    field(page, 6, "closes").fill("")
     page.get_by_test_id("save-office").click()
-    expect(page.get_by_test_id("summary-office")).to_contain_text("Saturday 08:00–12:00")
+    expect(page.get_by_test_id("summary-office")).to_contain_text("Sabtu 08.00–12.00")
     page.get_by_test_id("own-whatsapp").click()
     expect(page.get_by_test_id("week-form-whatsapp")).to_be_visible()
     shot("unit-calendar")
     page.goto(f"/units/{world.branch_a.pk}/")
-    expect(page.get_by_test_id("office-hours")).to_contain_text("Saturday 08:00–12:00")
+    expect(page.get_by_test_id("office-hours")).to_contain_text("Sabtu 08.00–12.00")

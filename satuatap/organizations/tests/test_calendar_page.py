@@ -151,3 +151,20 @@ def test_junk_never_gives_a_500(world, as_user):
     assert client.post(url(world.branch_a), {"action": "week", "schedule": "nope"}).status_code == 400
     assert client.post(url(world.branch_a), {"action": "what"}).status_code == 400
     assert client.post(url(world.branch_a), {"action": "closure_remove", "closure": "x"}).status_code == 404
+
+
+def test_the_public_ways_to_give_page_shows_the_structured_week_and_the_note(world, client):
+    from satuatap.organizations.services import opening_week_set, unit_update
+
+    opening_week_set(
+        actor=world.alice,
+        unit=world.branch_a,
+        schedule="office",
+        periods={**{day: [("08:00", "16:00")] for day in range(4)}, 4: [("08:00", "11:30"), ("13:30", "16:00")]},
+    )
+    unit_update(actor=world.alice, unit=world.branch_a, office_hours="Sabtu dengan janji temu")
+    page = client.get(f"/cara-bayar/{world.alpha.code}/?kantor={world.branch_a.code}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Senin–Kamis 08.00–16.00; Jumat 08.00–11.30, 13.30–16.00" in text
+    assert "Sabtu dengan janji temu" in text
