@@ -351,11 +351,12 @@ def _week_endpoint(schedule: str):
     return set_week
 
 
+WEEK_NAMES = {Schedule.OFFICE: "office hours", Schedule.WHATSAPP: "WhatsApp line hours"}
 for _schedule in (Schedule.OFFICE, Schedule.WHATSAPP):
     router.put(
         f"/units/{{unit_id}}/calendar/{_schedule.value}",
         response={200: ScheduleOut, **ERRORS},
-        summary=f"Set a unit's whole week of {Schedule(_schedule).label.lower()} (or follow the unit above)",
+        summary=f"Set a unit's whole week of {WEEK_NAMES[_schedule]} (or follow the unit above)",
         operation_id=f"set_unit_{_schedule.value}_week",
     )(_week_endpoint(_schedule.value))
 
