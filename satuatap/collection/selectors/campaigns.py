@@ -8,7 +8,7 @@ computed live from the lines, so a posted or voided donation shows at once.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -173,14 +173,14 @@ def giving_bank_accounts(office: Unit) -> list[Account]:
 def giving_office(office: Unit) -> Unit:
     """Where a donor can pay in person: ``office`` if it gives an address or office hours (its own week
     of hours, or a note), or else the nearest office above it that does."""
-    lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).order_by("-depth")
-    with_hours = set(
-        OpeningPeriod.objects.filter(unit__path__in=office.lineage_paths, schedule=Schedule.OFFICE).values_list(
-            "unit_id", flat=True
-        )
+    own_hours = OpeningPeriod.objects.filter(unit=OuterRef("pk"), schedule=Schedule.OFFICE)
+    lineage = (
+        Unit.objects.filter(path__in=office.lineage_paths, is_active=True)
+        .annotate(sets_hours=Exists(own_hours))
+        .order_by("-depth")
     )
     for unit in lineage:
-        if unit.address.strip() or unit.office_hours.strip() or unit.pk in with_hours:
+        if unit.address.strip() or unit.office_hours.strip() or unit.sets_hours:
             return unit
     return office
 
