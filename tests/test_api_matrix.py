@@ -44,7 +44,7 @@ def matrix_ids(world) -> dict:
     registry = reg["foreign"]
     dist = distribution_matrix_ids(world)
     payouts = dist["foreign"]
-    closures = _closures(world)
+    closures = closure_matrix_ids(world)
     return {
         "foreign": [
             {
@@ -68,7 +68,7 @@ def matrix_ids(world) -> dict:
     }
 
 
-def _closures(world) -> dict:
+def closure_matrix_ids(world) -> dict:
     """A closure of branch B, of BETA's branch (SECRET in their names) and of branch A."""
     from datetime import date
 
