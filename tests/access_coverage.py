@@ -31,6 +31,7 @@ COLUMNS = ("other unit", "other institution", "auditor", "anonymous")
 KIND_OWNERS = {
     "unit": ("organizations.Unit", "pk"),
     "membership": ("organizations.Membership", "unit"),
+    "closure": ("organizations.Closure", "unit"),
     "token": ("api.ApiToken", "user__memberships__unit"),
     "entry": ("ledger.JournalEntry", "unit"),
     "account": ("ledger.Account", "unit", "institution"),  # a unit's cash account, or the chart's

@@ -37,6 +37,7 @@ OBJECT_KINDS = {
     "organizations:unit_edit": "unit",
     "organizations:unit_move": "unit",
     "organizations:unit_history": "unit",
+    "organizations:unit_calendar": "unit",
     "organizations:membership_end": "membership",
     "api:token_revoke": "token",
     "ledger:account_edit": "account",
@@ -128,7 +129,7 @@ PUBLIC = {
 SKIP_PREFIXES = ("api/", "operator/", "static/")
 
 # API path parameter -> kind of object.
-API_PARAMS = {"unit_id": "unit", "membership_id": "membership"}
+API_PARAMS = {"unit_id": "unit", "membership_id": "membership", "closure_id": "closure"}
 
 # (method, path) of every API write -> body builder taking a dict of kind -> object id.
 API_BODIES = {
@@ -142,6 +143,19 @@ API_BODIES = {
     ("post", "/api/v1/units/{unit_id}/move"): lambda ids: {"new_parent_id": ids["unit"]},
     ("post", "/api/v1/memberships"): lambda ids: {"user_id": ids["user"], "unit_id": ids["unit"], "role": "admin"},
     ("post", "/api/v1/memberships/{membership_id}/end"): lambda ids: {"note": "outsider"},
+    **{
+        ("put", f"/api/v1/units/{{unit_id}}/calendar/{schedule}"): lambda ids: {
+            "days": [{"weekday": 0, "periods": [{"opens": "08:00", "closes": "09:00"}]}]
+        }
+        for schedule in ("office", "whatsapp")
+    },
+    ("post", "/api/v1/units/{unit_id}/closures"): lambda ids: {
+        "first_day": "2026-10-05",
+        "last_day": "2026-10-05",
+        "kind": "local",
+        "name": "outsider",
+    },
+    ("delete", "/api/v1/units/{unit_id}/closures/{closure_id}"): lambda ids: {},
 }
 
 

@@ -39,6 +39,7 @@ from tests.scoping_beneficiaries import beneficiary_matrix_ids
 from tests.scoping_collection import collection_matrix_ids
 from tests.scoping_distribution import distribution_matrix_ids
 from tests.scoping_ledger import ledger_matrix_ids
+from tests.test_api_matrix import closure_matrix_ids
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Examples per operation and pass: 92 operations x 7 passes stay within the CI budget on two cores.
@@ -98,13 +99,21 @@ def fuzz_world(world):
     collection = collection_matrix_ids(world)
     registry = beneficiary_matrix_ids(world)
     payouts = distribution_matrix_ids(world)
-    own = {**ledger["own"], **collection["own"], **registry["own"], **payouts["own"]}
-    foreign_b = {**ledger["foreign"][0], **collection["foreign"][0], **registry["foreign"][0], **payouts["foreign"][0]}
+    closures = closure_matrix_ids(world)
+    own = {**ledger["own"], **collection["own"], **registry["own"], **payouts["own"], "closure": closures["own"]}
+    foreign_b = {
+        **ledger["foreign"][0],
+        **collection["foreign"][0],
+        **registry["foreign"][0],
+        **payouts["foreign"][0],
+        "closure": closures["foreign"][0],
+    }
     foreign_beta = {
         **ledger["foreign"][2],
         **collection["foreign"][2],
         **registry["foreign"][1],
         **payouts["foreign"][1],
+        "closure": closures["foreign"][1],
     }
     id_sets = [
         own | {"unit": world.branch_a.pk, "membership": world.memberships.frank.pk},

@@ -44,13 +44,41 @@ def matrix_ids(world) -> dict:
     registry = reg["foreign"]
     dist = distribution_matrix_ids(world)
     payouts = dist["foreign"]
+    closures = closure_matrix_ids(world)
     return {
         "foreign": [
-            {**lf, **cf, **registry[i % len(registry)], **payouts[i % len(payouts)], "money_account": lf["account"]}
+            {
+                **lf,
+                **cf,
+                **registry[i % len(registry)],
+                **payouts[i % len(payouts)],
+                "money_account": lf["account"],
+                "closure": closures["foreign"][i % len(closures["foreign"])],
+            }
             for i, (lf, cf) in enumerate(zip(led["foreign"], col["foreign"], strict=True))
         ],
-        "own": {**led["own"], **col["own"], **reg["own"], **dist["own"], "money_account": led["own"]["account"]},
+        "own": {
+            **led["own"],
+            **col["own"],
+            **reg["own"],
+            **dist["own"],
+            "money_account": led["own"]["account"],
+            "closure": closures["own"],
+        },
     }
+
+
+def closure_matrix_ids(world) -> dict:
+    """A closure of branch B, of BETA's branch (SECRET in their names) and of branch A."""
+    from datetime import date
+
+    from satuatap.organizations.models import Closure
+
+    def close(unit, name):
+        return Closure.objects.create(unit=unit, first_day=date(2026, 4, 1), last_day=date(2026, 4, 1), name=name).pk
+
+    foreign = [close(world.branch_b, "SECRET closure Bakung"), close(world.beta_branch, "SECRET closure Xenon")]
+    return {"foreign": [*foreign, 987654321], "own": close(world.branch_a, "Own closure")}
 
 
 def foreign_id_sets(world, led) -> list[dict]:

@@ -48,7 +48,8 @@ class UnitOut(Schema):
     time_zone: TimeZone
     phone: str
     whatsapp: str
-    office_hours: str
+    office_hours: str = Field(description="A note beside the structured hours (GET /units/{unit_id}/calendar)")
+    observes_collective_leave: bool
     legal_name: str
     npwp: str
     legal_basis: str
@@ -76,6 +77,7 @@ class UnitPatch(Schema):
     phone: str | None = Field(None, max_length=32)
     whatsapp: str | None = Field(None, max_length=32)
     office_hours: str | None = Field(None, max_length=200)
+    observes_collective_leave: bool | None = None
     legal_name: str | None = Field(None, max_length=300)
     npwp: str | None = Field(None, max_length=20)
     legal_basis: str | None = Field(None, max_length=200)

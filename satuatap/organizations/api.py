@@ -3,6 +3,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -19,11 +20,25 @@ from satuatap.api.schemas import (
     UnitOut,
     UnitPatch,
 )
+from satuatap.api.scoping import acting_unit
 from satuatap.core.work import waiting_for
 from satuatap.organizations import services
-from satuatap.organizations.models import Role, Unit, UnitKind
+from satuatap.organizations.models import ClosureKind, Role, Schedule, Unit, UnitKind, Weekday
 from satuatap.organizations.permissions import active_memberships
-from satuatap.organizations.selectors import membership_for, memberships_for, unit_for, units_for, with_parent_id
+from satuatap.organizations.selectors import (
+    calendar_for,
+    clock_colon,
+    closure_for,
+    closures_of,
+    holiday_days,
+    membership_for,
+    memberships_for,
+    opening_state,
+    unit_for,
+    units_for,
+    week_summary,
+    with_parent_id,
+)
 
 router = Router(tags=["organizations"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -196,3 +211,168 @@ class StaffAccountIn(Schema):
 def create_staff_account(request, payload: StaffAccountIn):
     unit = unit_for(request.user, payload.unit_id)
     return Status(201, services.staff_create(actor=request.user, unit=unit, **payload.dict(exclude={"unit_id"})))
+
+
+# --- a unit's calendar: office and WhatsApp line hours, closures, holidays ------------------------------
+
+
+class PeriodIO(Schema):
+    opens: str = Field(max_length=8, description="HH:MM in the unit's time zone, 00:00 to 23:59", examples=["08:00"])
+    closes: str = Field(max_length=8, description="HH:MM, later than opens; 24:00 is the end of the day")
+
+
+class DayOut(Schema):
+    weekday: int = Field(description="0 = Monday … 6 = Sunday")
+    name: str
+    periods: list[PeriodIO]
+
+
+class ScheduleOut(Schema):
+    schedule: Schedule
+    summary: str = Field(description='The week in one line: "Senin–Kamis 08.00–16.00; Jumat 08.00–11.30, 13.30–16.00"')
+    own: bool = Field(description="The unit sets this week itself (else it follows the unit above)")
+    inherited_from: int | None = Field(description="The unit whose week this is, when not the unit's own")
+    week: list[DayOut]
+    open_now: bool
+    next_opening: datetime.datetime | None
+
+
+class ClosureOut(Schema):
+    id: int
+    unit_id: int
+    first_day: datetime.date
+    last_day: datetime.date
+    kind: ClosureKind
+    name: str
+
+
+class HolidayOut(Schema):
+    day: datetime.date
+    name: str
+    collective_leave: bool
+    observed: bool = Field(description="The unit is closed that day (a unit may stay open on collective leave)")
+
+
+class CalendarOut(Schema):
+    unit_id: int
+    time_zone: str
+    observes_collective_leave: bool
+    office: ScheduleOut
+    whatsapp: ScheduleOut
+    closures: list[ClosureOut] = Field(description="The unit's own closures and those of the units above it")
+    year: int
+    holidays: list[HolidayOut]
+    open_now: bool = Field(description="The office is open now")
+    next_opening: datetime.datetime | None = Field(description="When the office opens next (now, if open)")
+
+
+class DayIn(Schema):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    periods: list[PeriodIO] = Field(max_length=10)
+
+
+class WeekIn(Schema):
+    days: list[DayIn] = Field(default_factory=list, max_length=14, description="A day left out is closed")
+    inherit: bool = Field(False, description="Drop the unit's own week and follow the unit above (days ignored)")
+
+
+class ClosureIn(Schema):
+    first_day: datetime.date
+    last_day: datetime.date
+    kind: ClosureKind = ClosureKind.LOCAL
+    name: str = Field(max_length=200)
+
+
+def _schedule_out(unit: Unit, schedule: str) -> dict:
+    calendar = calendar_for(unit, schedule)
+    own = calendar.inherited_from is not None and calendar.inherited_from.pk == unit.pk
+    state = opening_state(calendar)
+    return {
+        "schedule": schedule,
+        "summary": week_summary(calendar.week),
+        "own": own,
+        "inherited_from": None if own or calendar.inherited_from is None else calendar.inherited_from.pk,
+        "week": [
+            {
+                "weekday": day,
+                "name": str(Weekday(day).label),
+                "periods": [{"opens": clock_colon(o), "closes": clock_colon(c)} for o, c in calendar.week.get(day, ())],
+            }
+            for day in range(7)
+        ],
+        "open_now": state.open_now,
+        "next_opening": state.next_opening if not state.open_now else calendar.local(),
+    }
+
+
+@router.get(
+    "/units/{unit_id}/calendar",
+    response={200: CalendarOut, **ERRORS},
+    summary="A unit's office and WhatsApp line hours, closures and the year's holidays",
+)
+def get_calendar(request, unit_id: int, year: int | None = None):
+    unit = acting_unit(request.user, unit_id, "unit.view")
+    if year is None:
+        year = timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise HttpError(422, _("Ask for a year from 2000 to 2100."))
+    office = _schedule_out(unit, Schedule.OFFICE)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return {
+        "unit_id": unit.pk,
+        "time_zone": unit.time_zone,
+        "observes_collective_leave": unit.observes_collective_leave,
+        "office": office,
+        "whatsapp": _schedule_out(unit, Schedule.WHATSAPP),
+        "closures": list(closures_of(unit, year=year)),
+        "year": year,
+        "holidays": [
+            {"day": d, "name": n, "collective_leave": c, "observed": unit.observes_collective_leave or not c}
+            for d, n, c in holiday_days(start, end)
+        ],
+        "open_now": office["open_now"],
+        "next_opening": office["next_opening"],
+    }
+
+
+def _week_endpoint(schedule: str):
+    def set_week(request, unit_id: int, payload: WeekIn):
+        unit = acting_unit(request.user, unit_id, "unit.calendar", seen_with="unit.view")
+        if payload.inherit:
+            services.opening_week_inherit(actor=request.user, unit=unit, schedule=schedule)
+        else:
+            periods: dict[int, list[tuple[str, str]]] = {}
+            for day in payload.days:
+                periods.setdefault(day.weekday, []).extend((p.opens, p.closes) for p in day.periods)
+            services.opening_week_set(actor=request.user, unit=unit, schedule=schedule, periods=periods)
+        return _schedule_out(unit, schedule)
+
+    set_week.__name__ = f"set_{schedule}_week"
+    return set_week
+
+
+WEEK_NAMES = {Schedule.OFFICE: "office hours", Schedule.WHATSAPP: "WhatsApp line hours"}
+for _schedule in (Schedule.OFFICE, Schedule.WHATSAPP):
+    router.put(
+        f"/units/{{unit_id}}/calendar/{_schedule.value}",
+        response={200: ScheduleOut, **ERRORS},
+        summary=f"Set a unit's whole week of {WEEK_NAMES[_schedule]} (or follow the unit above)",
+        operation_id=f"set_unit_{_schedule.value}_week",
+    )(_week_endpoint(_schedule.value))
+
+
+@router.post("/units/{unit_id}/closures", response={201: ClosureOut, **ERRORS}, summary="Close a unit on some days")
+def create_closure(request, unit_id: int, payload: ClosureIn):
+    unit = acting_unit(request.user, unit_id, "unit.calendar", seen_with="unit.view")
+    closure = services.closure_save(actor=request.user, unit=unit, **payload.dict())
+    return Status(201, closure)
+
+
+@router.delete(
+    "/units/{unit_id}/closures/{closure_id}", response={204: None, **ERRORS}, summary="Remove a unit's closure"
+)
+def delete_closure(request, unit_id: int, closure_id: int):
+    unit = acting_unit(request.user, unit_id, "unit.calendar", seen_with="unit.view")
+    closure = closure_for(request.user, closure_id, unit=unit)
+    services.closure_remove(actor=request.user, closure=closure)
+    return Status(204, None)

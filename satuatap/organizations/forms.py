@@ -3,12 +3,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import add_service_errors
-from satuatap.organizations.models import Role, Unit, UnitKind
-from satuatap.organizations.selectors import units_for
-from satuatap.organizations.services import staff_fields_check, unit_kinds_under
+from satuatap.organizations.models import ClosureKind, Role, Unit, UnitKind, Weekday
+from satuatap.organizations.selectors import clock_colon, units_for
+from satuatap.organizations.services import MAX_PERIODS, closure_check, staff_fields_check, unit_kinds_under
 from satuatap.regions import selectors as region_selectors
 from satuatap.regions.forms import RegionField
 
+DAYS = range(7)
 CHILD_KINDS = [choice for choice in UnitKind.choices if choice[0] != UnitKind.INSTITUTION]
 
 
@@ -132,3 +133,79 @@ class StaffCreateForm(forms.Form):
             values[name] = data.get(name) or ""
         add_service_errors(self, staff_fields_check, values)
         return data
+
+
+# --- a unit's calendar ----------------------------------------------------------------------------------
+
+
+class WeekForm(forms.Form):
+    """One schedule's week as a grid: each weekday up to ``MAX_PERIODS`` periods of a start and an end
+    time; a day left empty is closed. The times are read by the service (``opening_week_set``), which
+    names every bad day at once; its refusals of a day land on the day's row (``day_<n>``)."""
+
+    def __init__(self, *args, week=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        week = week or {}
+        for day in range(7):
+            periods = list(week.get(day) or ())
+            for i in range(MAX_PERIODS):
+                for j, part in enumerate(("opens", "closes")):
+                    name = f"d{day}_{i}_{part}"
+                    label = f"{Weekday(day).label} {i + 1} {_('from') if part == 'opens' else _('until')}"
+                    attrs = {"type": "time", "class": "form-control form-control-sm", "aria-label": label}
+                    self.fields[name] = forms.CharField(
+                        label=label, required=False, max_length=5, widget=forms.TimeInput(attrs=attrs)
+                    )
+                    if i < len(periods):
+                        self.initial[name] = clock_colon(periods[i][j])
+
+    def periods(self) -> dict[int, list[tuple[str, str]]]:
+        data = self.cleaned_data
+
+        def value(day: int, i: int, part: str) -> str:
+            return data.get(f"d{day}_{i}_{part}") or ""
+
+        return {day: [(value(day, i, "opens"), value(day, i, "closes")) for i in range(MAX_PERIODS)] for day in DAYS}
+
+    def apply_refusal(self, exc) -> None:
+        """A service refusal: a day's mistakes on its row, the others above the grid."""
+        errors = exc.error_dict if hasattr(exc, "error_dict") else {None: [exc]}
+        for field, field_errors in errors.items():
+            if field and field.startswith("day_"):
+                self._errors.setdefault(field, self.error_class()).extend(
+                    message for error in field_errors for message in error.messages
+                )
+            else:
+                self.add_error(None, field_errors)
+
+    def rows(self):
+        for day in range(7):
+            yield {
+                "day": day,
+                "label": Weekday(day).label,
+                "periods": [(self[f"d{day}_{i}_opens"], self[f"d{day}_{i}_closes"]) for i in range(MAX_PERIODS)],
+                "errors": self.errors.get(f"day_{day}", []),
+            }
+
+
+class ClosureForm(forms.Form):
+    first_day = forms.DateField(label=_("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ClosureKind.choices, initial=ClosureKind.LOCAL)
+    name = forms.CharField(label=_("Name"), required=False, max_length=200, help_text=_("What people will see."))
+
+    def clean(self):
+        data = super().clean()
+        values = {name: data.get(name) for name in ("first_day", "last_day", "kind", "name")}
+        values["kind"] = values["kind"] or ""
+        values["name"] = values["name"] or ""
+        add_service_errors(self, closure_check, values)
+        return data
+
+
+class CollectiveLeaveForm(forms.Form):
+    observes_collective_leave = forms.BooleanField(
+        label=_("Closed on collective leave days (cuti bersama)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/move/", views.unit_move, name="unit_move"),
     path("units/<int:pk>/history/", views.unit_history, name="unit_history"),
+    path("units/<int:pk>/calendar/", views.unit_calendar, name="unit_calendar"),
     path("memberships/", views.membership_list, name="membership_list"),
     path("memberships/new/", views.membership_create, name="membership_create"),
     path("memberships/new-staff/", views.staff_create, name="staff_create"),

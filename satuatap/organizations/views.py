@@ -1,9 +1,13 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,13 +16,33 @@ from satuatap.audit.display import with_change_rows
 from satuatap.audit.filters import filtered_trail
 from satuatap.audit.selectors import audit_events_of
 from satuatap.core.exports import table_response
-from satuatap.core.views.helpers import apply_service_error
+from satuatap.core.views.helpers import apply_service_error, query_int
 from satuatap.organizations import services
-from satuatap.organizations.forms import MembershipEndForm, MembershipForm, StaffCreateForm, UnitForm, UnitMoveForm
+from satuatap.organizations.forms import (
+    ClosureForm,
+    CollectiveLeaveForm,
+    MembershipEndForm,
+    MembershipForm,
+    StaffCreateForm,
+    UnitForm,
+    UnitMoveForm,
+    WeekForm,
+)
 from satuatap.organizations.middleware import SESSION_KEY
-from satuatap.organizations.models import Unit
+from satuatap.organizations.models import Schedule, Unit
 from satuatap.organizations.permissions import active_memberships, can, require
-from satuatap.organizations.selectors import membership_for, memberships_for, unit_for, units_for
+from satuatap.organizations.selectors import (
+    calendar_for,
+    closure_for,
+    closures_of,
+    holiday_days,
+    membership_for,
+    memberships_for,
+    opening_state,
+    unit_for,
+    units_for,
+    week_summary,
+)
 
 
 def _top(request):
@@ -298,3 +322,132 @@ def switch_unit(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+# --- a unit's calendar: office hours, WhatsApp line hours, closures, holidays --------------------------
+
+SCHEDULES = (Schedule.OFFICE, Schedule.WHATSAPP)
+
+
+def _calendar_year(request) -> int:
+    year = query_int(request.GET.get("year"), timezone.localdate().year)
+    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def unit_calendar(request, pk):
+    """The unit's week of office hours and of WhatsApp line hours, its closures and the year's national
+    holidays and collective leave; the unit's administrator or head changes them here."""
+    unit = unit_for(request.user, pk)
+    can_edit = can(request.user, "unit.calendar", unit)
+    year = _calendar_year(request)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    schedule = request.POST.get("schedule", "")
+    forms_by_schedule = {}
+    closure_form = ClosureForm(request.POST if action == "closure_add" else None)
+    leave_form = CollectiveLeaveForm(
+        request.POST if action == "collective_leave" else None,
+        initial={"observes_collective_leave": unit.observes_collective_leave},
+    )
+    if request.method == "POST":
+        require(request.user, "unit.calendar", unit)
+        done = _calendar_post(request, unit, action, schedule, closure_form, leave_form, forms_by_schedule)
+        if done is not None:
+            return done
+    schedules = []
+    for name in SCHEDULES:
+        calendar = calendar_for(unit, name)
+        own = calendar.inherited_from is not None and calendar.inherited_from.pk == unit.pk
+        form = forms_by_schedule.get(name) or WeekForm(prefix=name, week=calendar.week)
+        schedules.append(
+            {
+                "schedule": name,
+                "label": Schedule(name).label,
+                "calendar": calendar,
+                "summary": week_summary(calendar.week),
+                "own": own,
+                "inherited_from": None if own else calendar.inherited_from,
+                "editing": own or name in forms_by_schedule or request.GET.get("edit") == name,
+                "form": form,
+                "state": opening_state(calendar),
+            }
+        )
+    office = schedules[0]["calendar"]
+    observes = unit.observes_collective_leave
+    holidays = [
+        {"day": day, "name": name, "collective": collective, "observed": observes or not collective}
+        for day, name, collective in holiday_days(date(year, 1, 1), date(year, 12, 31))
+    ]
+    return render(
+        request,
+        "organizations/unit_calendar.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "schedules": schedules,
+            "closures": closures_of(unit, year=year),
+            "holidays": holidays,
+            "closure_form": closure_form,
+            "leave_form": leave_form,
+            "can_edit": can_edit,
+            "can_manage": can(request.user, "unit.manage", unit),
+            "today": office.today(),
+            "tz_label": unit.get_time_zone_display(),
+            "tz_short": unit.get_time_zone_display().split(" ")[0],
+        },
+    )
+
+
+def _calendar_post(request, unit, action, schedule, closure_form, leave_form, forms_by_schedule):
+    """Do what the page's POST asks; a redirect when done, None to show the page again with the refusal."""
+    back = redirect(f"{reverse('organizations:unit_calendar', args=[unit.pk])}?year={_calendar_year(request)}")
+    if action in ("week", "inherit") and schedule not in SCHEDULES:
+        return HttpResponseBadRequest(_("Unknown schedule."))
+    if action == "week":
+        form = WeekForm(request.POST, prefix=schedule)
+        forms_by_schedule[schedule] = form
+        if form.is_valid():
+            try:
+                services.opening_week_set(actor=request.user, unit=unit, schedule=schedule, periods=form.periods())
+            except ValidationError as exc:
+                form.apply_refusal(exc)
+            else:
+                messages.success(request, _("%(schedule)s have been saved.") % {"schedule": Schedule(schedule).label})
+                return back
+        return None
+    if action == "inherit":
+        services.opening_week_inherit(actor=request.user, unit=unit, schedule=schedule)
+        messages.success(request, _("This unit now follows the hours of the unit above it."))
+        return back
+    if action == "closure_add":
+        if closure_form.is_valid():
+            try:
+                services.closure_save(actor=request.user, unit=unit, **closure_form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(closure_form, exc)
+            else:
+                messages.success(request, _("The closure has been saved."))
+                return back
+        return None
+    if action == "closure_remove":
+        closure = closure_for(request.user, request.POST.get("closure"), unit=unit)
+        services.closure_remove(actor=request.user, closure=closure)
+        messages.success(request, _("The closure has been removed."))
+        return back
+    if action == "collective_leave":
+        require(request.user, "unit.manage", unit)
+        if leave_form.is_valid():
+            try:
+                services.unit_update(
+                    actor=request.user,
+                    unit=unit,
+                    observes_collective_leave=leave_form.cleaned_data["observes_collective_leave"],
+                )
+            except ValidationError as exc:
+                apply_service_error(leave_form, exc)
+            else:
+                messages.success(request, _("Changes to %(name)s have been saved.") % {"name": unit.name})
+                return back
+        return None
+    return HttpResponseBadRequest(_("Unknown action."))

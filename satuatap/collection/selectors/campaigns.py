@@ -8,14 +8,14 @@ computed live from the lines, so a posted or voided donation shows at once.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from satuatap.collection.models import CAMPAIGN_PREFIX, Campaign, Donation, DonationStatus, FitrahRate, campaign_key
 from satuatap.ledger.hooks import Purpose
 from satuatap.ledger.models import Account, AccountRole
-from satuatap.organizations.models import Unit, UnitKind
+from satuatap.organizations.models import OpeningPeriod, Schedule, Unit, UnitKind
 from satuatap.organizations.selectors import scoped
 
 _LIVE = Q(lines__donation__status=DonationStatus.RECORDED)
@@ -171,11 +171,16 @@ def giving_bank_accounts(office: Unit) -> list[Account]:
 
 
 def giving_office(office: Unit) -> Unit:
-    """Where a donor can pay in person: ``office`` if it gives an address or office hours, or else the
-    nearest office above it that does."""
-    lineage = Unit.objects.filter(path__in=office.lineage_paths, is_active=True).order_by("-depth")
+    """Where a donor can pay in person: ``office`` if it gives an address or office hours (its own week
+    of hours, or a note), or else the nearest office above it that does."""
+    own_hours = OpeningPeriod.objects.filter(unit=OuterRef("pk"), schedule=Schedule.OFFICE)
+    lineage = (
+        Unit.objects.filter(path__in=office.lineage_paths, is_active=True)
+        .annotate(sets_hours=Exists(own_hours))
+        .order_by("-depth")
+    )
     for unit in lineage:
-        if unit.address.strip() or unit.office_hours.strip():
+        if unit.address.strip() or unit.office_hours.strip() or unit.sets_hours:
             return unit
     return office
 

@@ -299,8 +299,9 @@ def test_private_or_unknown_campaigns_are_not_found_publicly(world, desk, drive,
 
 
 def test_public_page_reads_few_queries(world, desk, drive, django_assert_max_num_queries):
-    # The institution and the campaign, then where to give: the bank accounts and the office's lineage.
-    with django_assert_max_num_queries(4):
+    # The institution and the campaign, then where to give: the bank accounts and the office's lineage,
+    # and the office's week of hours.
+    with django_assert_max_num_queries(5):
         Client().get("/kampanye/ALPHA/sumur-2026/")
 
 

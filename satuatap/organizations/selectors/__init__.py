@@ -4,10 +4,19 @@ the one place every deadline in the product is counted."""
 
 from satuatap.organizations.selectors.calendar import (
     DEFAULT_WEEK,
+    OpeningState,
     UnitCalendar,
     calendar_for,
+    clock_colon,
+    clock_text,
+    closure_for,
+    closures_of,
+    holiday_days,
     holidays_between,
+    opening_state,
+    periods_text,
     week_for,
+    week_summary,
 )
 from satuatap.organizations.selectors.units import (
     membership_for,
@@ -22,9 +31,18 @@ from satuatap.organizations.selectors.units import (
 
 __all__ = [
     "DEFAULT_WEEK",
+    "OpeningState",
     "UnitCalendar",
     "calendar_for",
+    "clock_colon",
+    "clock_text",
+    "closure_for",
+    "closures_of",
+    "holiday_days",
     "holidays_between",
+    "opening_state",
+    "periods_text",
+    "week_summary",
     "membership_for",
     "memberships_for",
     "scoped",

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satuatap.organizations.errors import CalendarRefused
-from satuatap.organizations.models import Closure, OpeningPeriod, Schedule, Unit
+from satuatap.organizations.models import Closure, OpeningPeriod, Schedule, Unit, Weekday
 
 Period = tuple[time, time]
 Week = dict[int, tuple[Period, ...]]
@@ -50,12 +50,21 @@ HORIZON_DAYS = 3 * 366
 __all__ = [
     "DEFAULT_WEEK",
     "HORIZON_DAYS",
+    "OpeningState",
     "Period",
     "UnitCalendar",
     "Week",
     "calendar_for",
+    "clock_colon",
+    "clock_text",
+    "closure_for",
+    "closures_of",
+    "holiday_days",
     "holidays_between",
+    "opening_state",
+    "periods_text",
     "week_for",
+    "week_summary",
 ]
 
 
@@ -222,3 +231,101 @@ def calendar_for(unit: Unit, schedule: str = Schedule.OFFICE) -> UnitCalendar:
         for row in Closure.objects.filter(unit__path__in=unit.lineage_paths).only("first_day", "last_day", "name")
     ]
     return UnitCalendar(unit=unit, schedule=schedule, week=week, closures=closures, inherited_from=source)
+
+
+# --- showing a week ---------------------------------------------------------------------------------
+
+
+def clock_text(moment: time) -> str:
+    """A time of day as people write it: 08.00 in Indonesian, 08:00 in English; the end of the day
+    (kept as 23:59:59.999999) is 24.00."""
+    separator = "." if (translation.get_language() or "id").startswith("id") else ":"
+    if moment >= time(23, 59, 59):
+        return f"24{separator}00"
+    return f"{moment.hour:02d}{separator}{moment.minute:02d}"
+
+
+def clock_colon(moment: time) -> str:
+    """A time as an ``<input type="time">`` and the API hold it: HH:MM (the end of the day as 23:59)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def periods_text(periods: tuple[Period, ...]) -> str:
+    """ "08.00–11.30, 13.30–16.00"."""
+    return ", ".join(f"{clock_text(opens)}–{clock_text(closes)}" for opens, closes in periods)
+
+
+def week_summary(week: Week) -> str:
+    """The week in one short line, days with the same hours run together:
+    "Senin–Kamis 08.00–16.00; Jumat 08.00–11.30, 13.30–16.00"; "Closed" for a week with no hours."""
+    groups: list[tuple[int, int, tuple[Period, ...]]] = []
+    for day in range(7):
+        periods = tuple(week.get(day) or ())
+        if not periods:
+            continue
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == periods:
+            groups[-1] = (groups[-1][0], day, periods)
+        else:
+            groups.append((day, day, periods))
+    if not groups:
+        return _("Closed")
+    parts = []
+    for first, last, periods in groups:
+        days = str(Weekday(first).label)
+        if last != first:
+            days = f"{days}–{Weekday(last).label}"
+        parts.append(f"{days} {periods_text(periods)}")
+    return "; ".join(parts)
+
+
+def holiday_days(start: date, end: date) -> list[tuple[date, str, bool]]:
+    """(day, name, is collective leave) of Indonesia's national holidays and collective leave days
+    from ``start`` to ``end``, in order."""
+    national = holidays_between(start, end, collective_leave=False)
+    return [
+        (day, name, day not in national) for day, name in holidays_between(start, end, collective_leave=True).items()
+    ]
+
+
+def closures_of(unit: Unit, *, year: int | None = None):
+    """The closures that close ``unit``: its own and its ancestors' (``year``: those touching it)."""
+    closures = Closure.objects.filter(unit__path__in=unit.lineage_paths).select_related("unit")
+    if year is not None:
+        closures = closures.filter(first_day__lte=date(year, 12, 31), last_day__gte=date(year, 1, 1))
+    return closures.order_by("first_day", "pk")
+
+
+def closure_for(user, pk, *, unit: Unit | None = None) -> Closure:
+    """The closure with ``pk`` if the user sees its unit (and it is ``unit``'s own); 404 otherwise."""
+    from django.http import Http404
+
+    from satuatap.organizations.selectors.units import scoped
+
+    closures = scoped(Closure.objects.select_related("unit"), user, "unit.view")
+    if unit is not None:
+        closures = closures.filter(unit=unit)
+    try:
+        return closures.get(pk=pk)
+    except (Closure.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class OpeningState:
+    """Is the unit open at a moment, until when, and when it opens next."""
+
+    open_now: bool
+    closes_at: datetime | None
+    next_opening: datetime | None
+    closed_because: str | None
+
+
+def opening_state(calendar: UnitCalendar, at: datetime | None = None) -> OpeningState:
+    moment = calendar.local(at)
+    closes = calendar.closing_after(moment)
+    return OpeningState(
+        open_now=closes is not None,
+        closes_at=closes,
+        next_opening=None if closes is not None else calendar.next_opening(moment),
+        closed_because=calendar.closed_because(moment.date()),
+    )

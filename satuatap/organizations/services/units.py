@@ -23,6 +23,7 @@ UNIT_FIELDS = (
     "phone",
     "whatsapp",
     "office_hours",
+    "observes_collective_leave",
     "legal_name",
     "npwp",
     "legal_basis",
