@@ -33,6 +33,7 @@ from satuatap.servicedesk.models import Counter, Service
 __all__ = [
     "GROUPINGS",
     "HISTORY_WEEKS",
+    "MAX_DAYS",
     "TOTAL",
     "Evaluation",
     "FigureRow",
