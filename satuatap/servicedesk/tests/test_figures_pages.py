@@ -110,3 +110,9 @@ def test_the_week_api_answers_the_evaluation(world, desk):
     assert body["week"] == "2026-W49" and body["total"]["taken"] == 10 and len(body["weeks"]) == 9
     assert [u["taken"] for u in body["units"]] == [7, 3]
     assert api(world.carol).get(FIGURES + "/week", {"week": "junk"}).status_code == 400
+
+
+def test_the_home_page_shows_the_desk_today_for_a_unit_with_a_desk(world, desk, login):
+    home = login(world.alice).get(reverse("home"))
+    assert home.status_code == 200
+    assert 'data-home-section="servicedesk"' in home.content.decode()
