@@ -151,13 +151,13 @@ def generate(parent, children, per_day: int) -> None:
         WITH {offices},
         drawn AS (
             SELECT o.*, d::date AS day, n, random() r1, random() r2, random() r3, random() r4, random() r5,
-                (d::date + time '08:00' + (n * (480.0 / %s) || ' minutes')::interval) AT TIME ZONE 'Asia/Jakarta' AS taken
+                (d::date + time '08:00' + n * (480.0 / %s) * interval '1 minute') AT TIME ZONE 'Asia/Jakarta' AS taken
             FROM offices o, generate_series(%s::date, %s::date, interval '1 day') d, generate_series(1, %s) n
         ),
         shaped AS (
             SELECT *, CASE WHEN r2 < 0.02 THEN 'cancelled' WHEN r2 < 0.08 THEN 'no_show' ELSE 'done' END AS status,
-                (-ln(1 - r3) * 13 || ' minutes')::interval AS waited,
-                (60 + (-ln(1 - r4) * 8.5) * 60 || ' seconds')::interval AS served_for,
+                -ln(1 - r3) * 13 * interval '1 minute' AS waited,
+                (60 + (-ln(1 - r4) * 8.5) * 60) * interval '1 second' AS served_for,
                 CASE WHEN r5 < 0.25 THEN 1 WHEN r5 < 0.5 THEN 2 WHEN r5 < 0.75 THEN 3 ELSE 4 END AS k
             FROM drawn
         )
@@ -166,8 +166,10 @@ def generate(parent, children, per_day: int) -> None:
             outcome_note, no_show_at, calls_since_no_show, notify_channel, notify_to)
         SELECT unit_id, line_id, CASE WHEN r1 < 0.5 THEN s1 WHEN r1 < 0.8 THEN s2 ELSE s3 END, day, n,
             'B' || to_hex(pos * 1000000 + (day - %s::date) * 2000 + n) || 'Q', status, '', 'kiosk', taken, taken,
-            CASE WHEN status = 'cancelled' THEN NULL WHEN k = 1 THEN c1 WHEN k = 2 THEN c2 WHEN k = 3 THEN c3 ELSE c4 END,
-            CASE WHEN status = 'cancelled' THEN NULL WHEN k = 1 THEN o1 WHEN k = 2 THEN o2 WHEN k = 3 THEN o3 ELSE o4 END,
+            CASE WHEN status = 'cancelled' THEN NULL
+                WHEN k = 1 THEN c1 WHEN k = 2 THEN c2 WHEN k = 3 THEN c3 ELSE c4 END,
+            CASE WHEN status = 'cancelled' THEN NULL
+                WHEN k = 1 THEN o1 WHEN k = 2 THEN o2 WHEN k = 3 THEN o3 ELSE o4 END,
             CASE WHEN status = 'cancelled' THEN NULL ELSE taken + waited END,
             CASE WHEN status = 'cancelled' THEN 0 WHEN status = 'no_show' THEN 3 ELSE 1 END,
             CASE WHEN status = 'done' THEN taken + waited + interval '20 seconds' END,
@@ -189,9 +191,9 @@ def generate(parent, children, per_day: int) -> None:
         SELECT unit_id, s3, st3, 'R' || to_hex(pos * 100000 + (d::date - %s::date) * 20 + n) || 'Q', 'counter',
             'Pemohon', '', '', '', '', CASE WHEN r < 0.97 THEN 'handed_over' ELSE 'processed' END, '', false,
             received, received + interval '3 days',
-            CASE WHEN r < 0.97 THEN received + ((r * 3.6) || ' days')::interval END, '', ''
+            CASE WHEN r < 0.97 THEN received + r * 3.6 * interval '1 day' END, '', ''
         FROM (SELECT o.*, d, n, random() r,
-                (d::date + time '09:00' + (n * 20 || ' minutes')::interval) AT TIME ZONE 'Asia/Jakarta' received
+                (d::date + time '09:00' + n * 20 * interval '1 minute') AT TIME ZONE 'Asia/Jakarta' received
               FROM offices o, generate_series(%s::date, %s::date, interval '1 day') d, generate_series(1, %s) n) x
     """
     appointments = f"""
@@ -200,9 +202,10 @@ def generate(parent, children, per_day: int) -> None:
             note, status, booked_at)
         SELECT unit_id, s2, 'J' || to_hex(pos * 100000 + (d::date - %s::date) * 40 + n) || 'Q', slot,
             slot + interval '30 minutes', 'Tamu', '', '', '',
-            CASE WHEN r < 0.05 THEN 'cancelled' WHEN r < 0.15 THEN 'no_show' ELSE 'checked_in' END, slot - interval '2 days'
+            CASE WHEN r < 0.05 THEN 'cancelled' WHEN r < 0.15 THEN 'no_show' ELSE 'checked_in' END,
+            slot - interval '2 days'
         FROM (SELECT o.*, d, n, random() r,
-                (d::date + time '08:00' + ((n / 4) * 30 || ' minutes')::interval) AT TIME ZONE 'Asia/Jakarta' slot
+                (d::date + time '08:00' + (n / 4) * 30 * interval '1 minute') AT TIME ZONE 'Asia/Jakarta' slot
               FROM offices o, generate_series(%s::date, %s::date, interval '1 day') d, generate_series(1, %s) n) x
     """
     year = [date(YEAR, 1, 1), date(YEAR, 1, 1), date(YEAR, 12, 31)]
@@ -253,13 +256,16 @@ def duckdb_check(unit_ids: list[int], evaluation) -> dict:
                    f"'status': 'VARCHAR', 'wait': 'DOUBLE', 'service': 'DOUBLE'}})")  # fmt: skip
         days = db.execute(
             "SELECT day, count(*), count(*) FILTER (WHERE status = 'done'), "
-            "quantile_cont(wait, 0.5) FILTER (WHERE wait IS NOT NULL), quantile_cont(wait, 0.9) FILTER (WHERE wait IS NOT NULL), "
-            "quantile_cont(service, 0.5) FILTER (WHERE status = 'done'), quantile_cont(service, 0.9) FILTER (WHERE status = 'done') "
+            "quantile_cont(wait, 0.5) FILTER (WHERE wait IS NOT NULL), "
+            "quantile_cont(wait, 0.9) FILTER (WHERE wait IS NOT NULL), "
+            "quantile_cont(service, 0.5) FILTER (WHERE status = 'done'), "
+            "quantile_cont(service, 0.9) FILTER (WHERE status = 'done') "
             "FROM t WHERE day >= ? GROUP BY day ORDER BY day",
             [WEEK],
         ).fetchall()
         weeks = db.execute(
-            "SELECT date_trunc('week', day)::date w, count(*), quantile_cont(wait, 0.9) FILTER (WHERE wait IS NOT NULL) "
+            "SELECT date_trunc('week', day)::date w, count(*), "
+            "quantile_cont(wait, 0.9) FILTER (WHERE wait IS NOT NULL) "
             "FROM t GROUP BY w ORDER BY w"
         ).fetchall()
         duck_seconds = time.perf_counter() - started
@@ -272,7 +278,9 @@ def duckdb_check(unit_ids: list[int], evaluation) -> dict:
 
     for day, taken, served, wait50, wait90, service50, service90 in days:
         row = ours_days.get(day)
-        ours = (row.taken, row.served, row.wait_median, row.wait_p90, row.service_median, row.service_p90) if row else None
+        ours = (
+            (row.taken, row.served, row.wait_median, row.wait_p90, row.service_median, row.service_p90) if row else None
+        )
         theirs = (taken, served, wait50, wait90, service50, service90)
         if ours is None or not all(same(a, b) for a, b in zip(ours, theirs, strict=True)):
             differences.append(f"{day}: ours {ours}, DuckDB {theirs}")
@@ -366,7 +374,8 @@ def main(argv=None) -> int:
     f = run(args.database_url, args.scale, args.rounds, args.recreate)
     unit_ratio, parent_ratio = f["unit_seconds"] / TARGET, f["parent_seconds"] / TARGET
     print(
-        f"\nService desk figures, {f['tickets']:,} tickets in {YEAR} ({f['units']} units x {f['tickets_per_day']} a day), "
+        f"\nService desk figures, {f['tickets']:,} tickets in {YEAR} "
+        f"({f['units']} units x {f['tickets_per_day']} a day), "
         f"{f['database']}; the Friday evaluation of {f['week']} against the 8 weeks before\n"
         f"  one unit ({f['week_tickets_unit']:,} tickets that week):   {f['unit_seconds'] * 1000:8.1f} ms  "
         f"ratio to the 1 s target {unit_ratio:.2f} {'ok' if unit_ratio < 1 else 'MISSED'}\n"

@@ -59,8 +59,10 @@ def world(units: int) -> dict:
         parent = Unit.objects.get(institution=root, code="WA")
         for unit in Unit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1):
             OpeningPeriod.objects.bulk_create(
-                [OpeningPeriod(unit=unit, schedule="office", weekday=d, opens=clock(0, 0), closes=clock(23, 59, 59))
-                 for d in range(7)]  # fmt: skip
+                [
+                    OpeningPeriod(unit=unit, schedule="office", weekday=d, opens=clock(0, 0), closes=clock(23, 59, 59))
+                    for d in range(7)
+                ]  # fmt: skip
             )
             service = Service.objects.create(unit=unit, code="ZIS", name="Pembayaran zakat")
             line = QueueLine.objects.create(unit=unit, prefix="A", name="Zakat")

@@ -149,7 +149,9 @@ def get_figures_week(request, query: Query[WeekQuery]):
         monday = iso_week(query.week)
         if monday is None:
             raise ServiceDeskRefused(_("Enter a week as YYYY-Www, for example 2026-W49."), field="week")
-    result = week_evaluation(request.user, unit, monday or week_start(timezone.localtime(timezone.now(), unit.tzinfo).date()))
+    result = week_evaluation(
+        request.user, unit, monday or week_start(timezone.localtime(timezone.now(), unit.tzinfo).date())
+    )
     return {
         "unit_id": unit.pk,
         "unit": unit.name,

@@ -56,7 +56,9 @@ class FiguresForm(_UnitForm):
 
 class WeekForm(_UnitForm):
     week = forms.CharField(
-        label=_("Week"), max_length=10, widget=forms.TextInput(attrs={**INPUT, "type": "week", "placeholder": "2026-W49"})
+        label=_("Week"),
+        max_length=10,
+        widget=forms.TextInput(attrs={**INPUT, "type": "week", "placeholder": "2026-W49"}),
     )
 
     def clean_week(self):

@@ -61,8 +61,15 @@ def svg_chart(kind: str, title: str, labels: list[str], values: list[float | Non
         if kind == "bar":
             width = slot * 0.6
             chart.bars.append(
-                {"x": round(center - width / 2, 1), "y": round(y, 1), "w": round(width, 1), "h": round(height, 1),
-                 "cx": round(center, 1), "ty": round(y - 2, 1), "text": shown}  # fmt: skip
+                {
+                    "x": round(center - width / 2, 1),
+                    "y": round(y, 1),
+                    "w": round(width, 1),
+                    "h": round(height, 1),
+                    "cx": round(center, 1),
+                    "ty": round(y - 2, 1),
+                    "text": shown,
+                }  # fmt: skip
             )
         else:
             line.append(f"{center:.1f},{y:.1f}")

@@ -92,8 +92,11 @@ def figures(request):
             "bar",
             _("Tickets"),
             labels,
-            [(_("Served"), [r.served for r in rows]), (_("No-show"), [r.no_show for r in rows]),
-             (_("Not served"), [r.taken - r.served - r.no_show for r in rows])],  # fmt: skip
+            [
+                (_("Served"), [r.served for r in rows]),
+                (_("No-show"), [r.no_show for r in rows]),
+                (_("Not served"), [r.taken - r.served - r.no_show for r in rows]),
+            ],  # fmt: skip
             money=False,
             stacked=True,
             label_heading=by_label,
@@ -168,10 +171,16 @@ def _pdf_charts(evaluation) -> list:
     return [
         svg_chart("bar", _("Tickets per day"), [d.label.split(" ")[0] for d in days], [d.taken for d in days]),
         svg_chart("line", _("Waiting p90 per week (minutes)"), week_labels, [w.wait_p90_minutes for w in weeks]),
-        svg_chart("line", _("Served within the standard per week (%)"), week_labels,
-                  [_points(w.within_share) for w in weeks], top=100),  # fmt: skip
-        svg_chart("line", _("Requests on time per week (%)"), week_labels,
-                  [_points(w.on_time_share) for w in weeks], top=100),  # fmt: skip
+        svg_chart(
+            "line",
+            _("Served within the standard per week (%)"),
+            week_labels,
+            [_points(w.within_share) for w in weeks],
+            top=100,
+        ),  # fmt: skip
+        svg_chart(
+            "line", _("Requests on time per week (%)"), week_labels, [_points(w.on_time_share) for w in weeks], top=100
+        ),  # fmt: skip
     ]
 
 
@@ -192,11 +201,17 @@ def _comparison(evaluation) -> list[tuple[str, object, object]]:
         (_("Waiting, median (min)"), week.wait_median_minutes, _average(before, "wait_median_minutes")),
         (_("Waiting, p90 (min)"), week.wait_p90_minutes, _average(before, "wait_p90_minutes")),
         (_("Service time, median (min)"), week.service_median_minutes, _average(before, "service_median_minutes")),
-        (_("Within the standard (%)"), _points(week.within_share),
-         round(sum(shares) / len(shares), 1) if shares else None),  # fmt: skip
+        (
+            _("Within the standard (%)"),
+            _points(week.within_share),
+            round(sum(shares) / len(shares), 1) if shares else None,
+        ),  # fmt: skip
         (_("Requests received"), week.requests, _average(before, "requests")),
-        (_("Requests on time (%)"), _points(week.on_time_share),
-         round(sum(on_time) / len(on_time), 1) if on_time else None),  # fmt: skip
+        (
+            _("Requests on time (%)"),
+            _points(week.on_time_share),
+            round(sum(on_time) / len(on_time), 1) if on_time else None,
+        ),  # fmt: skip
         (_("Appointments kept"), week.kept, None),
     ]
 
@@ -224,8 +239,15 @@ def evaluation(request):
     if fmt == "xlsx":
         heading = heading_for(_("Weekly evaluation"), unit=unit, period=period, user=request.user)
         sheets = [
-            Sheet(_("Summary"), [Column(_("Figure")), Column(_("This week"), NUMBER),
-                                 Column(_("Average of the 8 weeks before"), NUMBER)], context["comparison"]),  # fmt: skip
+            Sheet(
+                _("Summary"),
+                [
+                    Column(_("Figure")),
+                    Column(_("This week"), NUMBER),
+                    Column(_("Average of the 8 weeks before"), NUMBER),
+                ],
+                context["comparison"],
+            ),  # fmt: skip
             _sheet(_("Days"), _("Day"), result.days, result.total),
             _sheet(_("Weeks"), _("Week"), result.weeks),
             _sheet(_("Services"), _("Service"), result.services),
@@ -235,9 +257,7 @@ def evaluation(request):
             sheets.append(_sheet(_("Units"), _("Unit"), result.units, result.total))
         return xlsx_response(filename, sheets, heading)
     if fmt == "pdf":
-        context.update(
-            institution=unit.institution, printed_at=timezone.localtime(), svg_charts=_pdf_charts(result)
-        )
+        context.update(institution=unit.institution, printed_at=timezone.localtime(), svg_charts=_pdf_charts(result))
         return pdf_response("servicedesk/figures/evaluation_pdf.html", context, filename, request=request)
     context["charts"] = _evaluation_charts(result)
     return render(request, "servicedesk/figures/evaluation.html", context)

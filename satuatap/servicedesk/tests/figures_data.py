@@ -50,7 +50,9 @@ def _tickets(unit, rows, officer):
     line, _ = QueueLine.objects.get_or_create(unit=unit, prefix="A", defaults={"name": "Umum"})
     for index, (day, code, number, wait, service_minutes, status) in enumerate(rows):
         if code not in services:
-            services[code], _ = Service.objects.get_or_create(unit=unit, code=code, defaults={"name": f"Layanan {code}"})
+            services[code], _ = Service.objects.get_or_create(
+                unit=unit, code=code, defaults={"name": f"Layanan {code}"}
+            )
         if number not in counters:
             counters[number], _ = Counter.objects.get_or_create(unit=unit, number=number)
         taken = _at(day, 8, index)

@@ -136,7 +136,11 @@ def seed(admin, staff, units) -> None:
             received = opens + timedelta(minutes=rng.uniform(30, 400))
             due = calendar.due_at(received, standard.service_days or SERVICES[code][3] or 3)
             late = rng.random() < 0.12
-            finished = due + timedelta(days=rng.uniform(0.2, 3)) if late else received + (due - received) * rng.uniform(0.3, 0.95)
+            finished = (
+                due + timedelta(days=rng.uniform(0.2, 3))
+                if late
+                else received + (due - received) * rng.uniform(0.3, 0.95)
+            )
             finished = finished if finished < timezone.now() else None
             requests.append(ServiceRequest(
                 unit=unit, service=services[code], standard=standard, code=_code(rng, codes),

@@ -5,6 +5,7 @@ evaluation of a week against the eight before it (``week_evaluation``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
@@ -134,8 +135,8 @@ def _merge(*parts: dict[object, FigureRow]) -> dict[object, FigureRow]:
     return merged
 
 
-def _labels(rows: dict[object, FigureRow], by: str, units: list[Unit]) -> None:
-    ids = [key for key in rows if key not in (TOTAL, None)]
+def _labels(rows: dict[Any, FigureRow], by: str, units: list[Unit]) -> None:
+    ids: list[Any] = [key for key in rows if key not in (TOTAL, None)]
     names: dict = {}
     if by == "service":
         names = {s.pk: s.name for s in Service.objects.filter(pk__in=ids)}
@@ -210,8 +211,8 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
         lambda: ticket_figures(ids, first, end, "week"),
         lambda: request_figures(ids, first, end, "week", zone),
         lambda: request_figures(ids, monday, end, "service", zone),
-        lambda: appointment_figures(ids, monday, end, "week", zone) | appointment_figures(
-            ids, monday, end, "service", zone
+        lambda: (
+            appointment_figures(ids, monday, end, "week", zone) | appointment_figures(ids, monday, end, "service", zone)
         ),
     ]
     if children:

@@ -24,6 +24,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,7 +62,7 @@ class FigureRow:
     """One line of the figures: ``key`` is a date (day, week's Monday), an id, ``None`` (no counter or
     officer) or ``TOTAL``. Times are in seconds."""
 
-    key: object
+    key: Any
     label: str = ""
     taken: int = 0
     served: int = 0
@@ -162,6 +163,8 @@ def standard_periods(service_ids: Iterable[int]) -> list[tuple[int, date, date |
         service_id__in=set(source.values()), status=StandardStatus.PUBLISHED, effective_from__isnull=False
     ).values_list("service_id", "effective_from", "version", "service_minutes")
     for service_id, effective, version, minutes in rows:
+        if effective is None:
+            continue
         kept = standards[service_id].get(effective)
         if kept is None or version > kept[0]:
             standards[service_id][effective] = (version, minutes)
@@ -254,7 +257,7 @@ def _ticket_figures_sql(unit_ids, start, end, by, groups, periods) -> dict[objec
             AND (s.to_day IS NULL OR t.day < s.to_day)
         WHERE t.unit_id = ANY(%s) AND t.day BETWEEN %s AND %s
         GROUP BY GROUPING SETS (({key}), ())
-    """
+    """  # noqa: S608 - fixed SQL of this module; every value is a parameter
     rows: dict[object, FigureRow] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *unit_params, list(unit_ids), start, end])
@@ -343,8 +346,16 @@ def _python_key(by: str, moment: datetime, zone: ZoneInfo, service_id, officer_i
     }[by]
 
 
-def request_figures(unit_ids: Sequence[int], start: date, end: date, by: str, zone: ZoneInfo, *,
-                    groups: dict[int, int] | None = None, now: datetime | None = None) -> dict[object, FigureRow]:  # fmt: skip
+def request_figures(
+    unit_ids: Sequence[int],
+    start: date,
+    end: date,
+    by: str,
+    zone: ZoneInfo,
+    *,
+    groups: dict[int, int] | None = None,
+    now: datetime | None = None,
+) -> dict[object, FigureRow]:
     """Requests received in the span by ``by`` (``officer``: assigned to); none by counter."""
     now = now or timezone.now()
     low, high = _span(start, end, zone)
@@ -356,12 +367,13 @@ def request_figures(unit_ids: Sequence[int], start: date, end: date, by: str, zo
         join_units, unit_params = ("", []) if by != "unit" else _unit_map_sql(groups or {})
         sql = f"""
             SELECT GROUPING({key}), {key}, COUNT(*),
-                COUNT(*) FILTER (WHERE t.finished_at IS NOT NULL AND t.due_at IS NOT NULL AND t.finished_at <= t.due_at),
+                COUNT(*) FILTER (WHERE t.finished_at IS NOT NULL AND t.due_at IS NOT NULL
+                    AND t.finished_at <= t.due_at),
                 COUNT(*) FILTER (WHERE t.due_at IS NOT NULL AND COALESCE(t.finished_at, %s) > t.due_at)
             FROM servicedesk_servicerequest t {join_units}
             WHERE t.unit_id = ANY(%s) AND t.received_at >= %s AND t.received_at < %s
             GROUP BY GROUPING SETS (({key}), ())
-        """
+        """  # noqa: S608 - fixed SQL of this module; every value is a parameter
         with connection.cursor() as cursor:
             cursor.execute(sql, [now, *unit_params, list(unit_ids), low, high])
             for is_total, row_key, received, on_time, overdue in cursor.fetchall():
@@ -399,7 +411,7 @@ def appointment_figures(unit_ids: Sequence[int], start: date, end: date, by: str
             FROM servicedesk_appointment t {join_units}
             WHERE t.unit_id = ANY(%s) AND t.slot_start >= %s AND t.slot_start < %s
             GROUP BY GROUPING SETS (({key}), ())
-        """
+        """  # noqa: S608 - fixed SQL of this module; every value is a parameter
         with connection.cursor() as cursor:
             cursor.execute(sql, [*unit_params, list(unit_ids), low, high])
             for is_total, row_key, booked, kept, no_show in cursor.fetchall():
