@@ -68,10 +68,16 @@ def _feed(body) -> list[dict]:
 
 
 def _ticket_id(body):
-    if isinstance(body, dict):
-        ticket = body.get("ticket") if isinstance(body.get("ticket"), dict) else body
-        return ticket.get("id") or ticket.get("ticket_id") or ticket.get("code")
-    return None
+    """The ticket a counter's answer names (the queue's ``current`` ticket, by its code)."""
+    if not isinstance(body, dict):
+        return None
+    for key in ("current", "ticket"):
+        if isinstance(body.get(key), dict):
+            body = body[key]
+            break
+    else:
+        return None
+    return body.get("id") or body.get("code")
 
 
 class Kiosk(HttpUser):
@@ -85,7 +91,7 @@ class Kiosk(HttpUser):
     def take(self) -> None:
         service = random.choice(self.unit["services"])
         path = f"{BASE}/public/units/{self.unit['institution']}/{self.unit['code']}/tickets"
-        body = {"service_id": service["id"], "service": service["code"]}
+        body = {"service": service["code"]}
         with self.client.post(path, json=body, name="take", catch_response=True) as response:
             if response.status_code not in (200, 201):
                 response.failure(f"{response.status_code}: {response.text[:200]}")
@@ -137,6 +143,7 @@ class DisplayBoard(HttpUser):
     def on_start(self) -> None:
         self.unit = UNITS[next(_boards) % len(UNITS)]
         self.after = 0
+        self.primed = False  # the first answer shows the calls made before the board started
         self.seen: set = set()
 
     @task
@@ -152,7 +159,7 @@ class DisplayBoard(HttpUser):
                 response.failure("not JSON")
                 return
         now = time.time()
-        first_poll = self.after == 0
+        first_poll, self.primed = not self.primed, True
         for event in _feed(body):
             event_id = event.get("id") or event.get("event_id")
             if isinstance(event_id, int):
@@ -167,5 +174,7 @@ class DisplayBoard(HttpUser):
                 request_type="BOARD", name="call-to-board", response_time=max(now - at, 0) * 1000,
                 response_length=0, exception=None, context={},
             )  # fmt: skip
-        if isinstance(body, dict) and isinstance(body.get("last"), int):
-            self.after = max(self.after, body["last"])
+        if isinstance(body, dict):
+            last = body.get("last_id", body.get("last"))
+            if isinstance(last, int):
+                self.after = max(self.after, last)

@@ -122,7 +122,12 @@ def run(args) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     config_path, record = out / "world.json", out / "called.jsonl"
     config_path.write_text(json.dumps({**config, "speedup": args.speedup, "poll": 0.5, "per_day": 400}))
-    with Server(database_url=args.database_url, workers=args.workers, log=out / "gunicorn.log") as server:
+    with Server(
+        database_url=args.database_url,
+        workers=args.workers,
+        settings="bench.servicedesk_http_settings",
+        log=out / "gunicorn.log",
+    ) as server:
         users = 2 * units + 4 * units
         log(f"gunicorn: {server.workers} workers at {server.url}; locust: {users} users for {args.seconds} s")
         env = dict(os.environ, BENCH_SD_CONFIG=str(config_path), BENCH_SD_RECORD=str(record))

@@ -35,7 +35,11 @@ class _UnitForm(forms.Form):
         self.active = active
 
     def chosen_unit(self):
-        return (self.cleaned_data.get("unit") if self.is_bound and self.is_valid() else None) or self.active
+        """The unit asked for when it is one the user may read (whatever else is wrong), else the active one."""
+        if not self.is_bound:
+            return self.active
+        self.is_valid()
+        return self.cleaned_data.get("unit") or self.active
 
 
 class FiguresForm(_UnitForm):

@@ -113,6 +113,6 @@ def test_the_week_api_answers_the_evaluation(world, desk):
 
 
 def test_the_home_page_shows_the_desk_today_for_a_unit_with_a_desk(world, desk, login):
-    home = login(world.alice).get(reverse("home"))
+    home = login(world.alice).get(reverse("core:home"))
     assert home.status_code == 200
     assert 'data-home-section="servicedesk"' in home.content.decode()
