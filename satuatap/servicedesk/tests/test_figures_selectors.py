@@ -125,3 +125,16 @@ def test_iso_weeks_are_read_from_their_name():
     assert iso_week("2026-W49") == MONDAY
     assert iso_week("2026-w01") == date(2025, 12, 29)
     assert iso_week("junk") is None and iso_week("2026-W60") is None
+
+
+def test_the_python_percentile_agrees_with_duckdb_quantile_cont():
+    import random
+
+    duckdb = pytest.importorskip("duckdb")
+    rng = random.Random(17)
+    values = [round(rng.expovariate(1 / 540), 3) for _ in range(997)]
+    db = duckdb.connect()
+    db.execute("CREATE TABLE t (v DOUBLE)")
+    db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+    median, p90 = db.execute("SELECT quantile_cont(v, 0.5), quantile_cont(v, 0.9) FROM t").fetchone()
+    assert percentile(values, 0.5) == pytest.approx(median) and percentile(values, 0.9) == pytest.approx(p90)
