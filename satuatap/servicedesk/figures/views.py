@@ -72,7 +72,7 @@ def _sheet(name: str, first: str, rows: list[FigureRow], total: FigureRow | None
 def figures(request):
     active = active_unit(request, "servicedesk.view")
     today = timezone.localtime(timezone.now(), active.tzinfo).date()
-    initial = {"start": (today - timedelta(days=27)).isoformat(), "end": today.isoformat(), "by": "day"}
+    initial = {"start": (today - timedelta(days=27)).isoformat(), "end": today.isoformat(), "by": "day", "unit": active.pk}
     form = FiguresForm({**initial, **request.GET.dict()}, user=request.user, active=active)
     start, end, by = today - timedelta(days=27), today, "day"
     if form.is_valid():
@@ -136,6 +136,7 @@ def _evaluation_charts(evaluation) -> dict:
             [(_("Taken"), [d.taken for d in days]), (_("Served"), [d.served for d in days])],
             money=False,
             label_heading=_("Day"),
+            title_hidden=True,
         ),
         "waiting": chart(
             "line",
@@ -144,6 +145,7 @@ def _evaluation_charts(evaluation) -> dict:
             [(_("p90"), [w.wait_p90_minutes for w in weeks]), (_("Median"), [w.wait_median_minutes for w in weeks])],
             money=False,
             label_heading=_("Week"),
+            title_hidden=True,
         ),
         "within": chart(
             "line",
@@ -152,6 +154,7 @@ def _evaluation_charts(evaluation) -> dict:
             [(_("Within the standard"), [_points(w.within_share) for w in weeks])],
             money=False,
             label_heading=_("Week"),
+            title_hidden=True,
         ),
         "requests": chart(
             "bar",
@@ -161,6 +164,7 @@ def _evaluation_charts(evaluation) -> dict:
             money=False,
             stacked=True,
             label_heading=_("Week"),
+            title_hidden=True,
         ),
     }
 
@@ -191,7 +195,8 @@ def _average(rows: list[FigureRow], attribute: str) -> float | None:
 
 def _comparison(evaluation) -> list[tuple[str, object, object]]:
     """This week's headline figures beside the average of the weeks before."""
-    week, before = evaluation.total, evaluation.previous
+    week = evaluation.total
+    before = [r for r in evaluation.previous if r.taken or r.requests or r.booked]  # weeks the desk was open
     shares = [(_points(r.within_share)) for r in before if r.within_share is not None]
     on_time = [(_points(r.on_time_share)) for r in before if r.on_time_share is not None]
     return [
@@ -212,7 +217,8 @@ def _comparison(evaluation) -> list[tuple[str, object, object]]:
             _points(week.on_time_share),
             round(sum(on_time) / len(on_time), 1) if on_time else None,
         ),  # fmt: skip
-        (_("Appointments kept"), week.kept, None),
+        (_("Appointments booked"), week.booked, _average(before, "booked")),
+        (_("Appointments kept"), week.kept, _average(before, "kept")),
     ]
 
 
@@ -220,7 +226,8 @@ def _comparison(evaluation) -> list[tuple[str, object, object]]:
 def evaluation(request):
     active = active_unit(request, "servicedesk.view")
     today = timezone.localtime(timezone.now(), active.tzinfo).date()
-    form = WeekForm({"week": week_label(week_start(today)), **request.GET.dict()}, user=request.user, active=active)
+    initial = {"week": week_label(week_start(today)), "unit": active.pk}
+    form = WeekForm({**initial, **request.GET.dict()}, user=request.user, active=active)
     monday = form.cleaned_data["week"] if form.is_valid() else week_start(today)
     unit = form.chosen_unit()
     result = week_evaluation(request.user, unit, monday)

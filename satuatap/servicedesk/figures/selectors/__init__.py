@@ -153,7 +153,7 @@ def _labels(rows: dict[Any, FigureRow], by: str, units: list[Unit]) -> None:
         if key == TOTAL:
             row.label = _("Total")
         elif by == "day":
-            row.label = formats.date_format(key, "D j M Y")
+            row.label = formats.date_format(key, "D j M")
         elif by == "week":
             row.label = f"{week_label(key)} ({formats.date_format(key, 'j M')})"
         elif key is None:
@@ -211,9 +211,10 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
         lambda: ticket_figures(ids, first, end, "week"),
         lambda: request_figures(ids, first, end, "week", zone),
         lambda: request_figures(ids, monday, end, "service", zone),
-        lambda: (
-            appointment_figures(ids, monday, end, "week", zone) | appointment_figures(ids, monday, end, "service", zone)
-        ),
+        lambda: appointment_figures(ids, first, end, "week", zone),
+        lambda: appointment_figures(ids, monday, end, "service", zone),
+        lambda: request_figures(ids, monday, end, "day", zone),
+        lambda: appointment_figures(ids, monday, end, "day", zone),
     ]
     if children:
         reads += [
@@ -222,10 +223,10 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
             lambda: appointment_figures(ids, monday, end, "unit", zone, groups=groups),
         ]
     results = parallel_reads(*reads)
-    by_day, by_service, by_counter, weekly_tickets, weekly_requests, requests_by_service, appointments = results[:7]
-    appointment_weeks = {k: v for k, v in appointments.items() if isinstance(k, date) or k == TOTAL}
-    appointment_services = {k: v for k, v in appointments.items() if not isinstance(k, date) and k != TOTAL}
-    weeks = _merge(weekly_tickets, weekly_requests, {k: v for k, v in appointment_weeks.items() if k != TOTAL})
+    (by_day, by_service, by_counter, weekly_tickets, weekly_requests, requests_by_service, appointment_weeks,
+     appointment_services, requests_by_day, appointments_by_day) = results[:10]  # fmt: skip
+    by_day = _merge(by_day, requests_by_day, appointments_by_day)
+    weeks = _merge(weekly_tickets, weekly_requests, appointment_weeks)
     weeks.pop(TOTAL, None)
     history = [weeks.get(first + timedelta(weeks=n)) or FigureRow(first + timedelta(weeks=n)) for n in range(9)]
     _labels({row.key: row for row in history}, "week", [])
@@ -243,7 +244,7 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     _labels(counters, "counter", [])
     unit_rows: list[FigureRow] = []
     if children:
-        per_unit = _merge(*results[7:10])
+        per_unit = _merge(*results[10:13])
         per_unit.pop(TOTAL, None)
         for member in [unit, *children]:
             per_unit.setdefault(member.pk, FigureRow(member.pk))
