@@ -4,6 +4,8 @@ JavaScript, so Chart.js cannot draw there): the geometry here, the drawing in
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+
 WIDTH, HEIGHT = 360, 150
 LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 26
 
@@ -46,7 +48,7 @@ def svg_chart(kind: str, title: str, labels: list[str], values: list[float | Non
     for index in range(5):
         value = top * index / 4
         y = TOP + plot_h - plot_h * index / 4
-        shown = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        shown = number_format(value, 0 if value == int(value) else 1)
         chart.ticks.append({"y": round(y, 1), "text": shown, "text_y": round(y + 3, 1)})
     slot = plot_w / max(len(values), 1)
     line = []
@@ -57,7 +59,7 @@ def svg_chart(kind: str, title: str, labels: list[str], values: list[float | Non
             continue
         height = plot_h * min(value / top, 1) if top else 0
         y = TOP + plot_h - height
-        shown = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        shown = number_format(value, 0 if value == int(value) else 1)
         if kind == "bar":
             width = slot * 0.6
             chart.bars.append(

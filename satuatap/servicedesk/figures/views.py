@@ -63,16 +63,25 @@ def _cells(row: FigureRow) -> list:
     ]
 
 
-def _sheet(name: str, first: str, rows: list[FigureRow], total: FigureRow | None = None) -> Sheet:
-    body = [_cells(r) for r in rows] + ([_cells(total)] if total is not None else [])
-    return Sheet(name[:31], _columns(first), body)
+def _sheet(
+    name: str, first: str, rows: list[FigureRow], total: FigureRow | None = None, *, tickets_only=False
+) -> Sheet:
+    """One table as a sheet; ``tickets_only`` (by counter): requests and appointments have no counter."""
+    width = 9 if tickets_only else 15
+    body = [_cells(r)[:width] for r in rows] + ([_cells(total)[:width]] if total is not None else [])
+    return Sheet(name[:31], _columns(first)[:width], body)
 
 
 @login_required
 def figures(request):
     active = active_unit(request, "servicedesk.view")
     today = timezone.localtime(timezone.now(), active.tzinfo).date()
-    initial = {"start": (today - timedelta(days=27)).isoformat(), "end": today.isoformat(), "by": "day", "unit": active.pk}
+    initial = {
+        "start": (today - timedelta(days=27)).isoformat(),
+        "end": today.isoformat(),
+        "by": "day",
+        "unit": active.pk,
+    }
     form = FiguresForm({**initial, **request.GET.dict()}, user=request.user, active=active)
     start, end, by = today - timedelta(days=27), today, "day"
     if form.is_valid():
@@ -83,7 +92,7 @@ def figures(request):
     period = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
     if request.GET.get("format") == "xlsx":
         heading = heading_for(_("Service desk figures"), unit=unit, period=period, user=request.user)
-        sheet = _sheet(str(by_label), str(by_label), result.rows, result.total)
+        sheet = _sheet(str(by_label), str(by_label), result.rows, result.total, tickets_only=by == "counter")
         return xlsx_response(f"layanan-angka-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}", [sheet], heading)
     rows = result.rows
     labels = [r.label for r in rows]
@@ -258,7 +267,7 @@ def evaluation(request):
             _sheet(_("Days"), _("Day"), result.days, result.total),
             _sheet(_("Weeks"), _("Week"), result.weeks),
             _sheet(_("Services"), _("Service"), result.services),
-            _sheet(_("Counters"), _("Counter"), result.counters),
+            _sheet(_("Counters"), _("Counter"), result.counters, tickets_only=True),
         ]
         if result.units:
             sheets.append(_sheet(_("Units"), _("Unit"), result.units, result.total))
