@@ -5,8 +5,8 @@ evaluation of a week against the eight before it (``week_evaluation``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
