@@ -55,7 +55,7 @@ __all__ = [
 
 GROUPINGS = ("day", "week", "service", "counter", "officer", "unit")
 TOTAL = "__total__"
-SORT_MEMORY = "64MB"
+SORT_MEMORY = "128MB"
 
 
 @dataclass
@@ -246,10 +246,8 @@ def _ticket_figures_sql(unit_ids, start, end, by, groups, periods) -> dict[objec
             COUNT(*),
             COUNT(*) FILTER (WHERE t.status = 'done'),
             COUNT(*) FILTER (WHERE t.status = 'no_show'),
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE t.called_at IS NOT NULL),
-            percentile_cont(0.9) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE t.called_at IS NOT NULL),
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY {service}) FILTER (WHERE {served}),
-            percentile_cont(0.9) WITHIN GROUP (ORDER BY {service}) FILTER (WHERE {served}),
+            percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE t.called_at IS NOT NULL),
+            percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {service}) FILTER (WHERE {served}),
             COUNT(*) FILTER (WHERE {served} AND s.minutes IS NOT NULL AND {service} <= s.minutes * 60),
             COUNT(*) FILTER (WHERE {served} AND s.minutes IS NOT NULL)
         FROM servicedesk_queueticket t
@@ -268,10 +266,11 @@ def _ticket_figures_sql(unit_ids, start, end, by, groups, periods) -> dict[objec
             fetched = cursor.fetchall()
         finally:
             cursor.execute("RESET work_mem")
-        for is_total, row_key, *figures in fetched:
-            row = FigureRow(TOTAL if is_total else row_key)
-            (row.taken, row.served, row.no_show, row.wait_median, row.wait_p90, row.service_median,
-             row.service_p90, row.within, row.with_standard) = figures  # fmt: skip
+        for is_total, row_key, taken, served, no_show, waits, services, within, with_standard in fetched:
+            row = FigureRow(TOTAL if is_total else row_key, taken=taken, served=served, no_show=no_show)
+            row.wait_median, row.wait_p90 = waits or (None, None)
+            row.service_median, row.service_p90 = services or (None, None)
+            row.within, row.with_standard = within, with_standard
             rows[row.key] = row
     rows.setdefault(TOTAL, FigureRow(TOTAL))
     return rows
