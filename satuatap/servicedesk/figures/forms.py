@@ -45,7 +45,7 @@ class _UnitForm(forms.Form):
 class FiguresForm(_UnitForm):
     start = forms.DateField(label=_("From"), widget=DateInput(attrs=INPUT))
     end = forms.DateField(label=_("To"), widget=DateInput(attrs=INPUT))
-    by = forms.ChoiceField(label=_("By"), choices=GROUPING_CHOICES, widget=forms.Select(attrs=SMALL))
+    by = forms.ChoiceField(label=_("Group by"), choices=GROUPING_CHOICES, widget=forms.Select(attrs=SMALL))
 
     def clean(self):
         data = super().clean()
