@@ -238,8 +238,8 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     first = monday - timedelta(weeks=HISTORY_WEEKS)
     reads = [
         lambda: ticket_figures(ids, monday, end, "day"),
-        lambda: ticket_figures(ids, monday, end, "service"),
-        lambda: ticket_figures(ids, monday, end, "counter"),
+        lambda: ticket_figures(ids, monday, end, "service", with_total=False),
+        lambda: ticket_figures(ids, monday, end, "counter", with_total=False),
         lambda: weekly_ticket_figures(unit, ids, first, end, today),
         lambda: request_figures(ids, first, end, "week", zone),
         lambda: request_figures(ids, monday, end, "service", zone),
@@ -250,7 +250,7 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     ]
     if children:
         reads += [
-            lambda: ticket_figures(ids, monday, end, "unit", groups=groups),
+            lambda: ticket_figures(ids, monday, end, "unit", groups=groups, with_total=False),
             lambda: request_figures(ids, monday, end, "unit", zone, groups=groups),
             lambda: appointment_figures(ids, monday, end, "unit", zone, groups=groups),
         ]

@@ -216,20 +216,28 @@ def _unit_map_sql(groups: dict[int, int]) -> tuple[str, list]:
     return f"JOIN (VALUES {values}) AS um(unit_id, group_id) ON um.unit_id = t.unit_id", params
 
 
-def ticket_figures(unit_ids: Sequence[int], start: date, end: date, by: str, *,
-                   groups: dict[int, int] | None = None) -> dict[object, FigureRow]:  # fmt: skip
+def ticket_figures(
+    unit_ids: Sequence[int],
+    start: date,
+    end: date,
+    by: str,
+    *,
+    groups: dict[int, int] | None = None,
+    with_total: bool = True,
+) -> dict[object, FigureRow]:
     """Ticket figures of ``unit_ids`` on the days ``start``..``end`` by ``by`` (``unit``: by
-    ``groups[unit_id]``), with the totals under ``TOTAL``."""
+    ``groups[unit_id]``), with the totals under ``TOTAL`` (unless ``with_total`` is false: the
+    total's percentiles sort every row once more)."""
     if by not in _TICKET_KEYS:
         raise ValueError(by)
     service_ids = list(Service.objects.filter(unit_id__in=unit_ids).values_list("pk", flat=True))
     periods = standard_periods(service_ids)
     if _is_postgresql():
-        return _ticket_figures_sql(unit_ids, start, end, by, groups or {}, periods)
+        return _ticket_figures_sql(unit_ids, start, end, by, groups or {}, periods, with_total)
     return _ticket_figures_python(unit_ids, start, end, by, groups or {}, periods)
 
 
-def _ticket_figures_sql(unit_ids, start, end, by, groups, periods) -> dict[object, FigureRow]:
+def _ticket_figures_sql(unit_ids, start, end, by, groups, periods, with_total=True) -> dict[object, FigureRow]:
     key = _TICKET_KEYS[by]
     params: list = []
     standards = "SELECT NULL::bigint, NULL::date, NULL::date, NULL::integer WHERE false"
@@ -242,7 +250,7 @@ def _ticket_figures_sql(unit_ids, start, end, by, groups, periods) -> dict[objec
     served = "t.status = 'done' AND t.finished_at IS NOT NULL"
     sql = f"""
         WITH std(service_id, from_day, to_day, minutes) AS ({standards})
-        SELECT GROUPING({key}) AS is_total, {key} AS key,
+        SELECT {"GROUPING(" + key + ")" if with_total else "0"} AS is_total, {key} AS key,
             COUNT(*),
             COUNT(*) FILTER (WHERE t.status = 'done'),
             COUNT(*) FILTER (WHERE t.status = 'no_show'),
@@ -255,7 +263,7 @@ def _ticket_figures_sql(unit_ids, start, end, by, groups, periods) -> dict[objec
         LEFT JOIN std s ON s.service_id = t.service_id AND t.day >= s.from_day
             AND (s.to_day IS NULL OR t.day < s.to_day)
         WHERE t.unit_id = ANY(%s) AND t.day BETWEEN %s AND %s
-        GROUP BY GROUPING SETS (({key}), ())
+        GROUP BY {"GROUPING SETS ((" + key + "), ())" if with_total else key}
     """  # noqa: S608 - fixed SQL of this module; every value is a parameter
     rows: dict[object, FigureRow] = {}
     with connection.cursor() as cursor:
