@@ -210,7 +210,7 @@ def weekly_ticket_figures(unit: Unit, ids: list[int], first: date, end: date, to
     }
     missing = [m for m in finished if m not in kept]
     if missing:
-        fresh = ticket_figures(ids, min(missing), max(missing) + timedelta(days=6), "week")
+        fresh = ticket_figures(ids, min(missing), max(missing) + timedelta(days=6), "week", with_total=False)
         for monday in missing:
             rows[monday] = fresh.get(monday) or FigureRow(monday)
         WeekFigures.objects.bulk_create(
@@ -219,7 +219,7 @@ def weekly_ticket_figures(unit: Unit, ids: list[int], first: date, end: date, to
         )
     current = [m for m in mondays if m not in rows]
     if current:
-        fresh = ticket_figures(ids, min(current), end, "week")
+        fresh = ticket_figures(ids, min(current), end, "week", with_total=False)
         rows.update({key: row for key, row in fresh.items() if key != TOTAL})
     return rows
 
@@ -237,7 +237,7 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     ids = [u.pk for u in subtree]
     first = monday - timedelta(weeks=HISTORY_WEEKS)
     reads = [
-        lambda: ticket_figures(ids, monday, end, "day"),
+        lambda: ticket_figures(ids, monday, end, "day", with_total=False),
         lambda: ticket_figures(ids, monday, end, "service", with_total=False),
         lambda: ticket_figures(ids, monday, end, "counter", with_total=False),
         lambda: weekly_ticket_figures(unit, ids, first, end, today),
