@@ -86,6 +86,10 @@ def figures(request):
     start, end, by = today - timedelta(days=27), today, "day"
     if form.is_valid():
         start, end, by = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["by"]
+    else:  # what was valid of it still counts (a unit outside the subtree does not reset the grouping)
+        by = form.cleaned_data.get("by") or by
+        if "start" not in form.errors and "end" not in form.errors:
+            start, end = form.cleaned_data.get("start") or start, form.cleaned_data.get("end") or end
     unit = form.chosen_unit()
     result = desk_figures(request.user, unit, start, end, by)
     by_label = dict(GROUPING_CHOICES)[by]
@@ -237,7 +241,8 @@ def evaluation(request):
     today = timezone.localtime(timezone.now(), active.tzinfo).date()
     initial = {"week": week_label(week_start(today)), "unit": active.pk}
     form = WeekForm({**initial, **request.GET.dict()}, user=request.user, active=active)
-    monday = form.cleaned_data["week"] if form.is_valid() else week_start(today)
+    form.is_valid()
+    monday = form.cleaned_data.get("week") or week_start(today)
     unit = form.chosen_unit()
     result = week_evaluation(request.user, unit, monday)
     period = f"{result.label}: {result.week:%d/%m/%Y} – {result.end:%d/%m/%Y}"
