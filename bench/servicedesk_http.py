@@ -136,7 +136,8 @@ def run(args) -> dict:
             *("-u", str(users), "-r", str(max(users // 5, 1)), "-t", f"{args.seconds}s", "--host", server.url),
             *("--csv", str(out / "locust"), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"),
         ]
-        subprocess.run(command, cwd=ROOT, env=env, check=False, capture_output=True)
+        with open(out / "locust.log", "wb") as locust_log:
+            subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=locust_log, stderr=subprocess.STDOUT)
     rows = _stats(out / "locust")
     given = [json.loads(line) for line in record.read_text().splitlines() if line.strip()] if record.exists() else []
     twice_locust = [t for t, n in Tally(str(g["ticket"]) for g in given).items() if n > 1]
