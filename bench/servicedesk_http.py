@@ -113,7 +113,7 @@ def run(args) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from tests.load.server import Server
+    from tests.load.server import Server, warm_up
 
     units = max(2, round(50 * args.scale))
     call_command("migrate", verbosity=0, interactive=False)
@@ -130,6 +130,11 @@ def run(args) -> dict:
     ) as server:
         users = 2 * units + 4 * units
         log(f"gunicorn: {server.workers} workers at {server.url}; locust: {users} users for {args.seconds} s")
+        # Warm every worker (imports, connections) before measuring: a cold worker's first answer takes seconds.
+        first = config["units"][0]
+        board = f"/api/v1/servicedesk/public/units/{first['institution']}/{first['code']}/display"
+        staff = ("/api/v1/servicedesk/counters", {"Authorization": f"Bearer {config['token']}"})
+        warm_up(server.url, [(board, {}), staff] * 3, concurrency=2 * server.workers)
         env = dict(os.environ, BENCH_SD_CONFIG=str(config_path), BENCH_SD_RECORD=str(record))
         command = [
             *(sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locust_servicedesk.py"), "--headless"),

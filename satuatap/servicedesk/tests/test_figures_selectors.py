@@ -138,3 +138,14 @@ def test_the_python_percentile_agrees_with_duckdb_quantile_cont():
     db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
     median, p90 = db.execute("SELECT quantile_cont(v, 0.5), quantile_cont(v, 0.9) FROM t").fetchone()
     assert percentile(values, 0.5) == pytest.approx(median) and percentile(values, 0.9) == pytest.approx(p90)
+
+
+def test_a_finished_week_is_kept_once_and_read_back_from_the_rollup(world, desk):
+    from satuatap.servicedesk.models import WeekFigures
+
+    week_evaluation(world.alice, world.branch_a, MONDAY)
+    kept = WeekFigures.objects.get(unit=world.branch_a, week=MONDAY)
+    assert (kept.taken, kept.served, round(kept.wait_median / 60, 3)) == (7, 6, 4)
+    assert WeekFigures.objects.filter(unit=world.branch_a).count() == 9  # the week and the eight before
+    WeekFigures.objects.filter(pk=kept.pk).update(taken=999)
+    assert week_evaluation(world.alice, world.branch_a, MONDAY).weeks[-1].taken == 999
