@@ -118,7 +118,7 @@ class CounterClerk(HttpUser):
                     return response.json()
                 except ValueError:
                     return {}
-            if action == "next" and response.status_code in (400, 404, 409):
+            if action == "next" and response.status_code in (400, 409):
                 response.success()  # nothing waiting: a refusal by design
                 return None
             response.failure(f"{response.status_code}: {response.text[:200]}")
