@@ -27,6 +27,7 @@ from satuatap.servicedesk.figures.selectors.aggregate import (
     request_figures,
     standard_periods,
     ticket_figures,
+    ticket_figures_by,
     week_start,
 )
 from satuatap.servicedesk.models import Counter, Service, WeekFigures
@@ -237,9 +238,9 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     ids = [u.pk for u in subtree]
     first = monday - timedelta(weeks=HISTORY_WEEKS)
     reads = [
-        lambda: ticket_figures(ids, monday, end, "day", with_total=False),
-        lambda: ticket_figures(ids, monday, end, "service", with_total=False),
-        lambda: ticket_figures(ids, monday, end, "counter", with_total=False),
+        lambda: ticket_figures_by(
+            ids, monday, end, ["day", "service", "counter", *(["unit"] if children else [])], groups=groups
+        ),  # fmt: skip
         lambda: weekly_ticket_figures(unit, ids, first, end, today),
         lambda: request_figures(ids, first, end, "week", zone),
         lambda: request_figures(ids, monday, end, "service", zone),
@@ -250,13 +251,13 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     ]
     if children:
         reads += [
-            lambda: ticket_figures(ids, monday, end, "unit", groups=groups, with_total=False),
             lambda: request_figures(ids, monday, end, "unit", zone, groups=groups),
             lambda: appointment_figures(ids, monday, end, "unit", zone, groups=groups),
         ]
     results = parallel_reads(*reads)
-    (by_day, by_service, by_counter, weekly_tickets, weekly_requests, requests_by_service, appointment_weeks,
-     appointment_services, requests_by_day, appointments_by_day) = results[:10]  # fmt: skip
+    (ticket_sets, weekly_tickets, weekly_requests, requests_by_service, appointment_weeks, appointment_services,
+     requests_by_day, appointments_by_day) = results[:8]  # fmt: skip
+    by_day, by_service, by_counter = ticket_sets["day"], ticket_sets["service"], ticket_sets["counter"]
     by_day = _merge(by_day, requests_by_day, appointments_by_day)
     weeks = _merge(weekly_tickets, weekly_requests, appointment_weeks)
     weeks.pop(TOTAL, None)
@@ -276,7 +277,7 @@ def week_evaluation(user, unit: Unit, monday: date | None = None) -> Evaluation:
     _labels(counters, "counter", [])
     unit_rows: list[FigureRow] = []
     if children:
-        per_unit = _merge(*results[10:13])
+        per_unit = _merge(ticket_sets["unit"], *results[8:10])
         per_unit.pop(TOTAL, None)
         for member in [unit, *children]:
             per_unit.setdefault(member.pk, FigureRow(member.pk))
