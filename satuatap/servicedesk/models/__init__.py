@@ -10,6 +10,7 @@ from satuatap.servicedesk.models.catalogue import (
     StandardRequirement,
     StandardStatus,
 )
+from satuatap.servicedesk.models.figures import WeekFigures
 from satuatap.servicedesk.models.queue import (
     Counter,
     CounterStatus,
@@ -62,4 +63,5 @@ __all__ = [
     "TicketEventKind",
     "TicketSource",
     "TicketStatus",
+    "WeekFigures",
 ]
