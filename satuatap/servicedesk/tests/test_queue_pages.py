@@ -143,14 +143,24 @@ def test_the_public_api_takes_a_ticket_and_tells_its_status(client, desk):
     assert checked.status_code == 400
 
 
-def test_the_staff_api_acts_at_a_counter(client, desk, world):
+def token_client(user):
+    from django.test import Client
+
+    from satuatap.api.services import api_token_create
+
+    return Client(HTTP_AUTHORIZATION="Bearer " + api_token_create(actor=user, name="test")[1])
+
+
+def test_the_staff_api_acts_at_a_counter(desk, world):
     queue.ticket_take(unit=desk.unit, service=desk.zis, at=at(9))
-    client.force_login(desk.olga)
+    client = token_client(desk.olga)
     listed = client.get(f"{API}/counters")
     assert listed.status_code == 200 and listed.json()["count"] == 3
-    assert client.post(f"{API}/counters/{desk.c1.pk}/next").status_code == 400
-    assert client.post(f"{API}/counters/{desk.c1.pk}/open").json()["status"] == "open"
-    called = client.post(f"{API}/counters/{desk.c1.pk}/next").json()
+    assert client.post(f"{API}/counters/{desk.c1.pk}/next", {}, content_type="application/json").status_code == 400
+    opened = client.post(f"{API}/counters/{desk.c1.pk}/open", {}, content_type="application/json")
+    assert opened.status_code == 200, opened.content
+    assert opened.json()["status"] == "open"
+    called = client.post(f"{API}/counters/{desk.c1.pk}/next", {}, content_type="application/json").json()
     assert called["current"]["label"] == "A-001"
     moved = client.post(f"{API}/counters/{desk.c1.pk}/transfer", {"to_counter_id": desk.c2.pk},
                         content_type="application/json")  # fmt: skip
@@ -158,10 +168,10 @@ def test_the_staff_api_acts_at_a_counter(client, desk, world):
     finished = client.post(f"{API}/counters/{desk.c1.pk}/finish", {"outcome": "served"},
                            content_type="application/json")  # fmt: skip
     assert finished.status_code == 200 and finished.json()["current"] is None
-    assert client.post(f"{API}/counters/{desk.c1.pk}/dance").status_code == 422
+    assert client.post(f"{API}/counters/{desk.c1.pk}/dance", {}, content_type="application/json").status_code == 422
     tickets = client.get(f"{API}/tickets?unit_id={desk.unit.pk}&day=2026-03-02").json()
     assert tickets["items"][0]["status"] == "done"
-    client.force_login(world.audrey)
-    assert client.post(f"{API}/counters/{desk.c1.pk}/pause").status_code == 403
-    client.force_login(world.bob)
+    client = token_client(world.audrey)
+    assert client.post(f"{API}/counters/{desk.c1.pk}/pause", {}, content_type="application/json").status_code == 403
+    client = token_client(world.bob)
     assert client.get(f"{API}/counters/{desk.c1.pk}").status_code == 404
