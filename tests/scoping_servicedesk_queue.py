@@ -1,20 +1,59 @@
 """Matrix entries for the service desk's queue (merged into tests/scoping.py and the matrices).
 
 ``matrix_ids(unit, officer, marker, base)`` builds this area's objects at ``unit`` (the marker, SECRET
-where they are foreign, in their names) and returns their ids keyed by the kinds named below.
+where they are foreign, in their names) and returns their ids keyed by the kinds named below: a
+service and a line named with the marker, a counter serving it and a waiting ticket.
 """
 
-OBJECT_KINDS: dict = {}
-LIST_VARIANTS: dict = {}
-PUBLIC: set = set()
-API_PARAMS: dict = {}
-API_BODIES: dict = {}
-PUBLIC_API: set = set()
+_API = "/api/v1/servicedesk"
+ACTIONS = ("open", "pause", "close", "next", "recall", "start", "finish", "no-show", "transfer")
+
+OBJECT_KINDS: dict = {"servicedesk:counter": "counter"}
+LIST_VARIANTS: dict = {"servicedesk:counters": ["", "?line=987654321", "?counter=987654321"]}
+PUBLIC: set = {"servicedesk:kiosk", "servicedesk:ticket", "servicedesk:display", "servicedesk:display_feed"}
+API_PARAMS: dict = {"counter_id": "counter"}
+API_BODIES: dict = {
+    ("post", f"{_API}/counters/{{counter_id}}/{action}"): (lambda ids: {}) for action in ACTIONS
+}
+PUBLIC_API: set = {
+    ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets"),
+    ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in"),
+    ("get", f"{_API}/public/tickets/{{code}}"),
+    ("get", f"{_API}/public/units/{{institution}}/{{unit}}/display"),
+}
 # For tests/access_coverage.py: kind -> (model, unit lookup), and the reviewed reasons of public pages.
-KIND_OWNERS: dict = {}
-PUBLIC_REASONS: dict = {}
-PUBLIC_API_REASONS: dict = {}
+KIND_OWNERS: dict = {"counter": ("servicedesk.Counter", "unit")}
+PUBLIC_REASONS: dict = {
+    "servicedesk:kiosk": "an office's queue services and the waiting count per line; takes a ticket or "
+    "checks a booking in (throttled)",
+    "servicedesk:ticket": "one ticket by its unguessable code: number, service, position; nothing about "
+    "the person (throttled)",
+    "servicedesk:display": "an office's display board: ticket numbers called to counters, waiting counts",
+    "servicedesk:display_feed": "the display board's feed: ticket numbers, counters, waiting counts (throttled)",
+}
+PUBLIC_API_REASONS: dict = {
+    ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets"): "takes a queue ticket (throttled)",
+    ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in"): "checks a booking in by its code "
+    "(throttled)",
+    ("get", f"{_API}/public/tickets/{{code}}"): "a ticket's number and position by its unguessable code",
+    ("get", f"{_API}/public/units/{{institution}}/{{unit}}/display"): "the display board's feed: numbers "
+    "called, waiting counts",
+}
 
 
 def matrix_ids(unit, officer, marker, base) -> dict:
-    return {}
+    """A service, a line and a counter at ``unit`` with a waiting ticket (written directly: the
+    matrix's officer may not configure)."""
+    from django.utils import timezone
+
+    from satuatap.servicedesk.models import Counter, QueueLine, QueueTicket, Service
+
+    service = Service.objects.create(unit=unit, code="MTXQ", name=f"{marker} layanan antrean")
+    line = QueueLine.objects.create(unit=unit, prefix="Q", name=f"{marker} antrean")
+    line.services.set([service])
+    counter = Counter.objects.create(unit=unit, number=7, name=f"{marker} loket")
+    counter.services.set([service])
+    now = timezone.now()
+    QueueTicket.objects.create(unit=unit, line=line, service=service, day=timezone.localdate(), number=1,
+                               code=f"Q{unit.pk:09d}"[:10], taken_at=now, wait_from=now)  # fmt: skip
+    return {"counter": counter.pk}

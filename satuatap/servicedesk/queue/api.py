@@ -295,18 +295,22 @@ def get_counter(request, counter_id: int):
     return _counter_out(request, selectors.counter_for(request.user, counter_id), with_current=True)
 
 
-Action = Literal["open", "pause", "close", "next", "recall", "start", "finish", "no-show", "transfer"]
+ACTIONS = ("open", "pause", "close", "next", "recall", "start", "finish", "no-show", "transfer")
+ACTION_SUMMARIES = {
+    "open": "Open the counter (you serve at it)",
+    "pause": "Pause the counter",
+    "close": "Close the counter",
+    "next": "Call the next ticket (refused at a counter not open or with nothing waiting)",
+    "recall": "Call the ticket at the counter again (after the office's number of recalls: a no-show)",
+    "start": "Start serving the ticket called",
+    "finish": "Finish the ticket with an outcome (`outcome`, `note`)",
+    "no-show": "Mark the ticket called a no-show",
+    "transfer": "Send the ticket to another service (`to_service_id`) or counter (`to_counter_id`); "
+    "it keeps its waiting time",
+}
 
 
-@router.post(
-    "/counters/{int:counter_id}/{action}",
-    response={200: CounterOut, **ERRORS},
-    summary="A counter's action: open, pause, close, next, recall, start, finish, no-show, transfer",
-    description="`finish` takes `outcome` and `note`; `transfer` takes `to_service_id` and/or `to_counter_id` "
-    "(the ticket keeps its waiting time). 'next' is refused (400) at a counter not open or with nothing waiting.",
-    operation_id="satuatap_servicedesk_queue_api_counter_action",
-)
-def counter_action(request, counter_id: int, action: Action, payload: ActionIn | None = None):
+def _act(request, counter_id: int, action: str, payload: ActionIn | None) -> dict:
     counter = selectors.counter_for(request.user, counter_id)
     require(request.user, queue.SERVE, counter.unit)
     payload = payload or ActionIn()
@@ -337,6 +341,23 @@ def counter_action(request, counter_id: int, action: Action, payload: ActionIn |
         queue.counter_transfer(actor=request.user, counter=counter, to_service=to_service, to_counter=to_counter)
     counter.refresh_from_db()
     return _counter_out(request, counter, with_current=True)
+
+
+def _action_view(action: str):
+    def view(request, counter_id: int, payload: ActionIn | None = None):
+        return _act(request, counter_id, action, payload)
+
+    view.__name__ = f"counter_{action.replace('-', '_')}"
+    return view
+
+
+for _action in ACTIONS:
+    router.post(
+        f"/counters/{{int:counter_id}}/{_action}",
+        response={200: CounterOut, **ERRORS},
+        summary=ACTION_SUMMARIES[_action],
+        operation_id=f"satuatap_servicedesk_queue_api_counter_{_action.replace('-', '_')}",
+    )(_action_view(_action))
 
 
 @router.get(
