@@ -12,9 +12,7 @@ OBJECT_KINDS: dict = {"servicedesk:counter": "counter"}
 LIST_VARIANTS: dict = {"servicedesk:counters": ["", "?line=987654321", "?counter=987654321"]}
 PUBLIC: set = {"servicedesk:kiosk", "servicedesk:ticket", "servicedesk:display", "servicedesk:display_feed"}
 API_PARAMS: dict = {"counter_id": "counter"}
-API_BODIES: dict = {
-    ("post", f"{_API}/counters/{{counter_id}}/{action}"): (lambda ids: {}) for action in ACTIONS
-}
+API_BODIES: dict = {("post", f"{_API}/counters/{{counter_id}}/{action}"): (lambda ids: {}) for action in ACTIONS}
 PUBLIC_API: set = {
     ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets"),
     ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in"),
@@ -33,8 +31,7 @@ PUBLIC_REASONS: dict = {
 }
 PUBLIC_API_REASONS: dict = {
     ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets"): "takes a queue ticket (throttled)",
-    ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in"): "checks a booking in by its code "
-    "(throttled)",
+    ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in"): "checks a booking in by its code (throttled)",
     ("get", f"{_API}/public/tickets/{{code}}"): "a ticket's number and position by its unguessable code",
     ("get", f"{_API}/public/units/{{institution}}/{{unit}}/display"): "the display board's feed: numbers "
     "called, waiting counts",

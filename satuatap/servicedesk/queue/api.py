@@ -20,7 +20,7 @@ from satuatap.api.schemas import ErrorOut
 from satuatap.api.scoping import acting_unit
 from satuatap.core.throttle import throttle_hit
 from satuatap.organizations.permissions import require
-from satuatap.organizations.selectors import unit_public, unit_for
+from satuatap.organizations.selectors import unit_for, unit_public
 from satuatap.servicedesk.errors import QueueRefused
 from satuatap.servicedesk.models import Counter, CounterStatus, Priority, QueueTicket, Service, TicketSource
 from satuatap.servicedesk.queue import selectors

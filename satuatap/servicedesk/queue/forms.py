@@ -47,16 +47,21 @@ class CounterForm(forms.Form):
 
     def __init__(self, *args, unit, instance: Counter | None = None, **kwargs):
         if instance is not None and not args and "initial" not in kwargs:
-            kwargs["initial"] = {"counter": instance.pk, "number": instance.number, "name": instance.name,
-                                 "services": list(instance.services.all()), "is_active": instance.is_active}  # fmt: skip
+            kwargs["initial"] = {
+                "counter": instance.pk, "number": instance.number, "name": instance.name,
+                "services": list(instance.services.all()), "is_active": instance.is_active,
+            }  # fmt: skip
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = services_offered(unit, queue=True)
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label=_("Booking code"), max_length=40,
-                           widget=forms.TextInput(attrs={"class": "form-control form-control-lg",
-                                                         "autocomplete": "off", "autocapitalize": "characters"}))  # fmt: skip
+    code = forms.CharField(
+        label=_("Booking code"), max_length=40,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-lg", "autocomplete": "off", "autocapitalize": "characters"}
+        ),
+    )  # fmt: skip
     leave_empty = HoneypotField()
 
 

@@ -317,4 +317,3 @@ def ticket_status_line(ticket: QueueTicket) -> str:
     if ticket.status == TicketStatus.NO_SHOW:
         return _("You were called but did not come. Please ask at the information desk.")
     return _("This ticket is no longer valid.")
-

@@ -312,9 +312,7 @@ def ticket_check_in(*, code: str, unit: Unit | None = None, at: datetime | None 
     ``late_check_in_minutes`` after it; later, the person gets a walk-in ticket (``late``)."""
     at = at or timezone.now()
     clean = code_clean(code)
-    appointment = (
-        Appointment.objects.select_for_update().filter(code=clean).first() if clean else None
-    )
+    appointment = Appointment.objects.select_for_update().filter(code=clean).first() if clean else None
     if appointment is None or (unit is not None and appointment.unit_id != unit.pk):
         raise QueueRefused(_("No booking has this code. Check the code on your booking."), field="code")
     unit = appointment.unit
@@ -368,9 +366,13 @@ def ticket_notify(*, ticket: QueueTicket, channel: str, to: str, at: datetime | 
 def _notify_near(unit: Unit, at: datetime, only: list[int] | None = None) -> None:
     """Queue the "nearly your turn" message of each waiting ticket that asked for one and now has
     ``notify_when_ahead`` people or fewer ahead (once per ticket)."""
-    asking = QueueTicket.objects.filter(
-        unit=unit, status=TicketStatus.WAITING, notified_at__isnull=True, day=calendar_for(unit).local(at).date()
-    ).exclude(notify_to="").select_related("line", "service", "unit")
+    asking = (
+        QueueTicket.objects.filter(
+            unit=unit, status=TicketStatus.WAITING, notified_at__isnull=True, day=calendar_for(unit).local(at).date()
+        )
+        .exclude(notify_to="")
+        .select_related("line", "service", "unit")
+    )
     if only is not None:
         asking = asking.filter(pk__in=only)
     limit = desk_settings(unit).notify_when_ahead
@@ -612,8 +614,10 @@ def counter_transfer(*, actor, counter: Counter, to_service: Service | None = No
     if to_service is None and to_counter is None:
         raise QueueRefused(_("Choose a service or a counter to send the ticket to."), field="to_service")
     service = to_service or ticket.service
-    if service.unit_id != counter.unit_id or not service.is_active or (
-        to_service is not None and selectors.line_of_service(counter.unit, service) is None
+    if (
+        service.unit_id != counter.unit_id
+        or not service.is_active
+        or (to_service is not None and selectors.line_of_service(counter.unit, service) is None)
     ):
         raise QueueRefused(_("This service is not served at the queue here."), field="to_service")
     if to_counter is not None:

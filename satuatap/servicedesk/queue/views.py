@@ -309,7 +309,9 @@ def counter(request, pk):
                 to_service = Service.objects.filter(
                     pk=query_int(request.POST.get("to_service")), unit=found.unit
                 ).first()
-                to_counter = selectors.counters_of(found.unit).filter(pk=query_int(request.POST.get("to_counter"))).first()
+                to_counter = (
+                    selectors.counters_of(found.unit).filter(pk=query_int(request.POST.get("to_counter"))).first()
+                )
                 queue.counter_transfer(actor=request.user, counter=found, to_service=to_service, to_counter=to_counter)
             elif action == "call_back":
                 again = QueueTicket.objects.filter(pk=query_int(request.POST.get("ticket")), unit=found.unit).first()

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the shared fixture "desk" is imported, then named by the tests)
 """The queue's pages and API: kiosk, ticket, display board and feed (public), counters and the
 counter screen (staff), and the REST endpoints; bad input is a clear answer, never a 500."""
 

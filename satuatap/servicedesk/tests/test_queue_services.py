@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from satuatap.audit.models import AuditAction, AuditEvent
+from satuatap.collection.tests.conftest import english_messages  # noqa: F401  (fixture)
 from satuatap.organizations.models import Role
 from satuatap.outbox.models import Message
 from satuatap.servicedesk.errors import QueueRefused
@@ -24,7 +25,6 @@ from satuatap.servicedesk.models import (
 )
 from satuatap.servicedesk.queue import selectors
 from satuatap.servicedesk.queue import services as queue
-from satuatap.collection.tests.conftest import english_messages  # noqa: F401  (fixture)
 from tests.factories import UserFactory, grant
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -8,9 +8,9 @@ queue starts empty. Either way three counters are left open by ``loket`` with pe
 being served, so "Call next" works at once. The regency office of Pati gets a small line too.
 """
 
+import contextlib
 import random
 from datetime import datetime, timedelta
-
 
 from satuatap.organizations.selectors import calendar_for
 from satuatap.servicedesk.errors import QueueRefused
@@ -83,11 +83,10 @@ def _simulate(unit, officer, counters, services, start: datetime, end: datetime,
         while index < len(arrivals) and arrivals[index] <= minute:
             code = rng.choices(codes, weights)[0]
             priority = "elderly" if rng.random() < 0.1 else ("pregnant" if rng.random() < 0.03 else "")
-            try:
-                queue.ticket_take(unit=unit, service=services[code], source="kiosk" if rng.random() < 0.8 else "phone",
-                                  priority=priority, at=arrivals[index])  # fmt: skip
-            except QueueRefused:
-                pass
+            source = "kiosk" if rng.random() < 0.8 else "phone"
+            with contextlib.suppress(QueueRefused):  # a quota the catalogue set
+                queue.ticket_take(unit=unit, service=services[code], source=source, priority=priority,
+                                  at=arrivals[index])  # fmt: skip
             index += 1
         for counter in counters:
             state, until = busy.get(counter.pk, ("free", minute))
@@ -140,8 +139,9 @@ def seed(admin, staff, units) -> None:
     counters = [
         queue.counter_save(actor=head, unit=unit, number=1, services=[services["ZIS"]]),
         queue.counter_save(actor=head, unit=unit, number=2, services=[services["KONS"], services["BANTU"]]),
-        queue.counter_save(actor=head, unit=unit, number=3,
-                           services=[services["SURAT"], services["BEA"], services["BANTU"]]),  # fmt: skip
+        queue.counter_save(
+            actor=head, unit=unit, number=3, services=[services["SURAT"], services["BEA"], services["BANTU"]]
+        ),  # fmt: skip
         queue.counter_save(actor=head, unit=unit, number=4, services=list(services.values())),
     ]
     start, end = _morning(unit)
@@ -164,10 +164,6 @@ def _small_line(unit, staff) -> None:
         queue.ticket_take(unit=unit, service=zis, at=moment)
     if moments[0] < end:
         queue.counter_open(actor=head, counter=counter, at=moments[0])
-        try:
+        with contextlib.suppress(QueueRefused):
             queue.counter_next(actor=head, counter=counter, at=moments[0] + timedelta(minutes=2))
             queue.counter_finish(actor=head, counter=counter, at=moments[0] + timedelta(minutes=9))
-        except QueueRefused:
-            pass
-
-
