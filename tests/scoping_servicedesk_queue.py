@@ -11,7 +11,13 @@ ACTIONS = ("open", "pause", "close", "next", "recall", "start", "finish", "no-sh
 OBJECT_KINDS: dict = {"servicedesk:counter": "counter"}
 LIST_VARIANTS: dict = {"servicedesk:counters": ["", "?line=987654321", "?counter=987654321"]}
 PUBLIC: set = {"servicedesk:kiosk", "servicedesk:ticket", "servicedesk:display", "servicedesk:display_feed"}
-API_PARAMS: dict = {"counter_id": "counter"}
+# The public operations' path parameters (an office's codes, a ticket's code): filled, never scoped.
+API_PARAMS: dict = {
+    "counter_id": "counter",
+    "institution": "institution_code",
+    "unit": "unit_code",
+    "code": "ticket_code",
+}
 API_BODIES: dict = {("post", f"{_API}/counters/{{counter_id}}/{action}"): (lambda ids: {}) for action in ACTIONS}
 PUBLIC_API: set = {
     ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets"),
@@ -51,6 +57,12 @@ def matrix_ids(unit, officer, marker, base) -> dict:
     counter = Counter.objects.create(unit=unit, number=7, name=f"{marker} loket")
     counter.services.set([service])
     now = timezone.now()
-    QueueTicket.objects.create(unit=unit, line=line, service=service, day=timezone.localdate(), number=1,
-                               code=f"Q{unit.pk:09d}"[:10], taken_at=now, wait_from=now)  # fmt: skip
-    return {"counter": counter.pk}
+    ticket = QueueTicket.objects.create(unit=unit, line=line, service=service, day=timezone.localdate(), number=1,
+                                        code=f"Q{unit.pk:09d}"[:10], taken_at=now, wait_from=now)  # fmt: skip
+    institution = unit.institution if unit.institution_id else unit
+    return {
+        "counter": counter.pk,
+        "institution_code": institution.code.lower(),
+        "unit_code": unit.code.lower(),
+        "ticket_code": ticket.code,
+    }

@@ -84,5 +84,6 @@ def journey(context, live_server, world, desk):  # noqa: F811
     phone.screenshot(path=str(ARTIFACTS / "queue-kiosk-phone.png"), full_page=True)
 
     counter.get_by_test_id("action-start").click()
+    expect(counter.get_by_test_id("action-start")).to_have_count(0)
     counter.get_by_test_id("action-finish").click()
     expect(counter.get_by_test_id("finished")).to_be_visible()

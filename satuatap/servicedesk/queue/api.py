@@ -30,7 +30,7 @@ from satuatap.servicedesk.queue.views import FEED_RATE, TAKE_RATE, TICKET_RATE
 router = Router(tags=["servicedesk-queue"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-PUBLIC_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+PUBLIC_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 # --- schemas ----------------------------------------------------------------------------------------
@@ -173,6 +173,14 @@ def _counter_out(request, counter: Counter, with_current: bool = False) -> dict:
     }
 
 
+def _staff_token(request) -> Status | None:
+    """A staff token on a public form is refused: staff take tickets at the counter's screen."""
+    if request.headers.get("Authorization") or request.headers.get("X-API-Key"):
+        message = _("This is the public kiosk. Staff serve the queue through /api/v1/servicedesk/counters.")
+        return Status(403, _error("forbidden", message))
+    return None
+
+
 def _office(institution: str, unit: str):
     try:
         return unit_public(institution, unit)
@@ -193,6 +201,9 @@ def _office(institution: str, unit: str):
     operation_id="satuatap_servicedesk_queue_api_take_ticket",
 )
 def take_ticket(request, institution: str, unit: str, payload: TakeIn):
+    refused = _staff_token(request)
+    if refused:
+        return refused
     wait = throttle_hit(request, "queue-take", TAKE_RATE)
     if wait:
         return _throttled(wait)
@@ -215,6 +226,9 @@ def take_ticket(request, institution: str, unit: str, payload: TakeIn):
     operation_id="satuatap_servicedesk_queue_api_check_in",
 )
 def check_in(request, institution: str, unit: str, payload: CheckInIn):
+    refused = _staff_token(request)
+    if refused:
+        return refused
     wait = throttle_hit(request, "queue-take", TAKE_RATE)
     if wait:
         return _throttled(wait)
