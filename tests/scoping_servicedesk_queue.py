@@ -66,3 +66,50 @@ def matrix_ids(unit, officer, marker, base) -> dict:
         "unit_code": unit.code.lower(),
         "ticket_code": ticket.code,
     }
+
+
+def public_visits(own: dict, foreign: list[dict]) -> dict:
+    """For test_access_audit: public view name -> [(address, whose page: "alpha", "beta" or None for
+    a page of nobody)], with the codes ``matrix_ids`` built (foreign[0]: ALPHA's branch B, foreign[1]: BETA)."""
+    b, beta = foreign[0], foreign[1]
+    return {
+        "servicedesk:kiosk": [
+            (f"/antrean/alpha/{own['unit_code']}/", "alpha"),
+            (f"/antrean/alpha/{b['unit_code']}/", "alpha"),
+            (f"/antrean/beta/{beta['unit_code']}/", "beta"),
+            ("/antrean/alpha/nothing/", None),
+        ],
+        "servicedesk:ticket": [
+            (f"/antrean/tiket/{own['ticket_code']}/", "alpha"),
+            (f"/antrean/tiket/{b['ticket_code']}/", "alpha"),
+            (f"/antrean/tiket/{beta['ticket_code']}/", "beta"),
+            ("/antrean/tiket/ABCDEFGHJK/", None),
+        ],
+        "servicedesk:display": [
+            (f"/antrean/alpha/{b['unit_code']}/layar/", "alpha"),
+            (f"/antrean/beta/{beta['unit_code']}/layar/", "beta"),
+            ("/antrean/beta/nothing/layar/", None),
+        ],
+        "servicedesk:display_feed": [
+            (f"/antrean/alpha/{b['unit_code']}/layar/feed/?after=0", "alpha"),
+            (f"/antrean/beta/{beta['unit_code']}/layar/feed/", "beta"),
+        ],
+    }
+
+
+def public_api_visits(own: dict, foreign: list[dict]) -> list[tuple[str, str, str | None, tuple]]:
+    """For test_access_audit: (method, address, whose: "alpha"/"beta"/None, the operation visited)."""
+    b, beta = foreign[0], foreign[1]
+    take = ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets")
+    check_in = ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in")
+    status = ("get", f"{_API}/public/tickets/{{code}}")
+    board = ("get", f"{_API}/public/units/{{institution}}/{{unit}}/display")
+    return [
+        ("post", f"{_API}/public/units/alpha/{b['unit_code']}/tickets", "alpha", take),
+        ("post", f"{_API}/public/units/beta/{beta['unit_code']}/check-in", "beta", check_in),
+        ("get", f"{_API}/public/tickets/{b['ticket_code']}", "alpha", status),
+        ("get", f"{_API}/public/tickets/{beta['ticket_code']}", "beta", status),
+        ("get", f"{_API}/public/tickets/ABCDEFGHJK", None, status),
+        ("get", f"{_API}/public/units/alpha/{b['unit_code']}/display?after=0", "alpha", board),
+        ("get", f"{_API}/public/units/beta/{beta['unit_code']}/display", "beta", board),
+    ]

@@ -15,6 +15,7 @@ from django.test import Client
 from satuatap.api.services import api_token_create
 from tests import test_scoping_matrix as _matrix
 from tests.scoping import PUBLIC, PUBLIC_API, api_operations, iter_patterns, response_text
+from tests.scoping_servicedesk import SERVICEDESK_AREAS
 from tests.test_api_matrix import call, fill, foreign_id_sets, matrix_ids
 
 books = _matrix.books  # the staff matrix's fixture: both institutions' objects
@@ -44,7 +45,7 @@ def public_pages(world, books) -> dict:
     program = {p.pk: p.code for p in Program.objects.all()}
     tokens = [Receipt.objects.get(pk=ids["receipt"]).verify_token for ids in books.gifts["foreign"][:3]]
     alpha, beta = PRIVATE + BETA_ONLY, PRIVATE + ALPHA_ONLY
-    return {
+    pages = {
         "accounts:login": [("/accounts/login/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "set_language": [("/i18n/setlang/", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
         "regions:pick": [("/wilayah/pilih/?name=region&region_province=33", PRIVATE + BETA_ONLY + ALPHA_ONLY)],
@@ -98,6 +99,12 @@ def public_pages(world, books) -> dict:
             ("/bantuan/status/?code=ABCDEFGHJK", PRIVATE + BETA_ONLY + ALPHA_ONLY),
         ],
     }
+    # The service desk's areas list their own public visits (tests/scoping_servicedesk_<area>.py).
+    whose = {"alpha": alpha, "beta": beta, None: PRIVATE + BETA_ONLY + ALPHA_ONLY}
+    for area in SERVICEDESK_AREAS:
+        for name, visits in getattr(area, "public_visits", lambda own, foreign: {})(own, foreign).items():
+            pages[name] = [(url, whose[side]) for url, side in visits]
+    return pages
 
 
 # The public views test_public_pages_reveal_nothing_private visits (tests/access_coverage.py reads it).
@@ -121,6 +128,7 @@ PUBLIC_PAGES = {
     "distribution:public_sent",
     "distribution:public_status",
 }
+PUBLIC_PAGES |= {name for area in SERVICEDESK_AREAS if hasattr(area, "public_visits") for name in area.PUBLIC}
 
 # Query parameters of API lists that name an object: an outsider tries other units' and institutions' ids.
 QUERY_ID_PARAMS = {
@@ -200,6 +208,13 @@ def test_public_api_reveals_nothing_private(world, api_world):
         ("post", "/api/v1/public/aid-applications", PRIVATE + ALPHA_ONLY + BETA_ONLY),
     ]
     visited = set()
+    whose = {"alpha": alpha, "beta": beta, None: PRIVATE + ALPHA_ONLY + BETA_ONLY}
+    for area in SERVICEDESK_AREAS:
+        for method, path, side, operation in getattr(area, "public_api_visits", lambda own, foreign: [])(
+            ids["own"], foreign
+        ):
+            calls.append((method, path, whose[side]))
+            visited.add((operation[0], re.sub(r"\{\w+\}", "{x}", operation[1])))
     for method, path, markers in calls:
         response = call(None, method, path)
         assert response.status_code in (200, 400, 404, 422), f"{method.upper()} {path}: {response.status_code}"
