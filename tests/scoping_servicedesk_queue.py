@@ -19,6 +19,8 @@ API_PARAMS: dict = {
     "code": "ticket_code",
 }
 API_BODIES: dict = {("post", f"{_API}/counters/{{counter_id}}/{action}"): (lambda ids: {}) for action in ACTIONS}
+API_BODIES[("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets")] = lambda ids: {"service": "MTXQ"}
+API_BODIES[("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in")] = lambda ids: {"code": "ABCDEFGHJK"}
 PUBLIC_API: set = {
     ("post", f"{_API}/public/units/{{institution}}/{{unit}}/tickets"),
     ("post", f"{_API}/public/units/{{institution}}/{{unit}}/check-in"),

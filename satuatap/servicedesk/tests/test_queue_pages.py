@@ -33,7 +33,7 @@ def test_the_kiosk_lists_the_queue_services_and_gives_a_ticket(client, desk, kio
     assert (ticket.priority, ticket.source, ticket.label) == ("elderly", "kiosk", "A-001")
     slip = client.get(response["Location"])
     assert slip.status_code == 200 and b"A-001" in slip.content and b"<svg" in slip.content
-    assert b'http-equiv="refresh"' in slip.content
+    assert b'data-return-url="/antrean/alpha/bra/?kiosk=1"' in slip.content
 
 
 def test_a_phone_ticket_shows_its_live_position_and_may_ask_to_be_told(client, desk, kiosk_url):
