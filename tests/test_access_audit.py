@@ -15,6 +15,7 @@ from django.test import Client
 from satuatap.api.services import api_token_create
 from tests import test_scoping_matrix as _matrix
 from tests.scoping import PUBLIC, PUBLIC_API, api_operations, iter_patterns, response_text
+from tests.scoping_servicedesk import SERVICEDESK_AREAS
 from tests.test_api_matrix import call, fill, foreign_id_sets, matrix_ids
 
 books = _matrix.books  # the staff matrix's fixture: both institutions' objects
@@ -97,6 +98,13 @@ def public_pages(world, books) -> dict:
             (f"/bantuan/status/?code={tracking[2]}", beta),
             ("/bantuan/status/?code=ABCDEFGHJK", PRIVATE + BETA_ONLY + ALPHA_ONLY),
         ],
+        # The service desk's areas say what their public pages show (tests/scoping_servicedesk_<area>.py).
+        **{
+            name: visits
+            for area in SERVICEDESK_AREAS
+            if hasattr(area, "public_pages")
+            for name, visits in area.public_pages(PRIVATE, ALPHA_ONLY, BETA_ONLY).items()
+        },
     }
 
 
@@ -120,6 +128,7 @@ PUBLIC_PAGES = {
     "distribution:public_apply_program",
     "distribution:public_sent",
     "distribution:public_status",
+    *(name for area in SERVICEDESK_AREAS for name in getattr(area, "PUBLIC_PAGES", ())),
 }
 
 # Query parameters of API lists that name an object: an outsider tries other units' and institutions' ids.
@@ -198,6 +207,12 @@ def test_public_api_reveals_nothing_private(world, api_world):
         ("get", f"/api/v1/public/receipts/{receipts[2]}", beta),
         ("get", "/api/v1/public/receipts/no-such-token", PRIVATE + ALPHA_ONLY + BETA_ONLY),
         ("post", "/api/v1/public/aid-applications", PRIVATE + ALPHA_ONLY + BETA_ONLY),
+        *(
+            call_
+            for area in SERVICEDESK_AREAS
+            if hasattr(area, "public_api_calls")
+            for call_ in area.public_api_calls(PRIVATE, ALPHA_ONLY, BETA_ONLY)
+        ),
     ]
     visited = set()
     for method, path, markers in calls:
@@ -205,6 +220,7 @@ def test_public_api_reveals_nothing_private(world, api_world):
         assert response.status_code in (200, 400, 404, 422), f"{method.upper()} {path}: {response.status_code}"
         assert shown(response, markers) == [], f"{method.upper()} {path} shows {shown(response, markers)}"
         template = re.sub(r"(aid-applications|receipts)/[^/?]+", r"\1/{x}", path.split("?")[0])
+        template = re.sub(r"/public/units/[^/]+/[^/?]+", "/public/units/{x}/{x}", template)
         visited.add((method, template))
     # A staff token on the public form is refused: staff take applications under their own name.
     assert call(keys["alice"], "post", "/api/v1/public/aid-applications").status_code == 403
