@@ -301,7 +301,7 @@ def hours_now(unit: Unit, schedule: str = "office", at=None) -> HoursNow:
     if opening is None:
         return HoursNow(False, _("Closed") if schedule != "whatsapp" else _("The line is closed now."), week)
     if opening.date() == now.date():
-        when = _hm(opening)
+        when = _("today %(time)s") % {"time": _hm(opening)}
     elif (opening.date() - now.date()).days == 1:
         when = _("tomorrow %(time)s") % {"time": _hm(opening)}
     elif (opening.date() - now.date()).days < 7:

@@ -465,8 +465,7 @@ def _head_of(unit: Unit) -> str:
     )
     if membership is None:
         return ""
-    user = membership.user
-    return user.get_full_name() or user.get_username()
+    return str(membership.user)
 
 
 def _pdf_context(unit: Unit, service, standard) -> dict:

@@ -15,7 +15,7 @@ from satuatap.audit.models import AuditAction, AuditEvent
 from satuatap.organizations.models import Role
 from satuatap.servicedesk.catalogue import selectors, services
 from satuatap.servicedesk.errors import CatalogueRefused
-from satuatap.servicedesk.models import Service, StandardStatus
+from satuatap.servicedesk.models import StandardStatus
 from tests.factories import UserFactory, grant
 
 FULL = {
