@@ -191,10 +191,8 @@ def _head_of_institution(admin, root):
         username="ketua", defaults={"full_name": "H. Ahmad Fauzi", "email": "ketua@demo.satuatap.invalid"}
     )
     if created:
-        from satuatap.demo.seed.network import DEMO_PASSWORD  # the network imports this module
-
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user.password = admin.password  # the demo's one password, as every demo login has
+        user.save(update_fields=["password"])
     organizations.membership_grant(actor=admin, user=user, unit=root, role=Role.HEAD)
     return user
 
