@@ -114,7 +114,8 @@ def test_api_ids_span_other_units_and_other_institutions(world):
     private_params = {p for m, path, params, _op in api_operations() if (m, path) not in PUBLIC_API for p in params}
     kinds = {API_PARAMS[p]: [ids[API_PARAMS[p]] for ids in sets] for p in private_params}
     assert _reach_gaps(world, kinds) == []
-    assert public_params - private_params <= {"token", "tracking_code"}
+    # A public unit's address is its institution's and its own code (``unit_public``), never an id.
+    assert public_params - private_params <= {"token", "tracking_code", "institution", "unit"}
 
 
 @pytest.mark.parametrize("kind", sorted(INSTITUTION_WIDE))

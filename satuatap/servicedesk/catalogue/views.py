@@ -350,7 +350,8 @@ def desk_settings(request):
 
 def _public_unit(request, institution: str, unit: str, rate: Rate = PUBLIC_RATE):
     """The unit of a public address, or the response to give instead (429)."""
-    wait = throttle_hit(request, "servicedesk-catalogue", rate)
+    scope = "servicedesk-catalogue-pdf" if rate is PDF_RATE else "servicedesk-catalogue"
+    wait = throttle_hit(request, scope, rate)
     if wait:
         return None, throttled_page(request, wait)
     return unit_public(institution, unit), None
