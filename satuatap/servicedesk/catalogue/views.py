@@ -46,7 +46,7 @@ VIEW = "servicedesk.view"
 CONFIGURE = "servicedesk.configure"
 APPROVE = "servicedesk.approve"
 PUBLIC_RATE = Rate(count=120, seconds=60)
-PDF_RATE = Rate(count=20, seconds=60)
+PDF_RATE = Rate(count=30, seconds=60)
 
 
 def _nav(request, unit, section: str) -> dict:
