@@ -25,7 +25,7 @@ from satuatap.core.exports import pdf_response, table_response
 from satuatap.core.formatting import format_date
 from satuatap.core.identifiers import format_phone
 from satuatap.core.throttle import Rate, throttle_hit
-from satuatap.core.views.helpers import active_unit, apply_service_error, throttled_page
+from satuatap.core.views.helpers import active_unit, apply_service_error, query_int, throttled_page
 from satuatap.organizations.models import Membership, Role, Unit
 from satuatap.organizations.permissions import can, require
 from satuatap.organizations.selectors import unit_public
@@ -423,10 +423,9 @@ def public_services(request, institution, unit):
 def _published(service, version: str | None):
     """The version of ``service``'s standard asked for (``?versi=``, published only), else the one in force."""
     if version:
-        try:
-            number = int(version)
-        except ValueError:
-            raise Http404 from None
+        number = query_int(version)
+        if number is None or number > 100_000:
+            raise Http404
         standard = selectors.published_versions(service).filter(version=number).first()
         if standard is None:
             raise Http404
