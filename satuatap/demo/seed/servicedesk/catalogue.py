@@ -15,8 +15,13 @@ from satuatap.organizations import services as organizations
 from satuatap.organizations.models import Role
 from satuatap.servicedesk.catalogue import services as catalogue
 
-LEGAL = "UU Nomor 25 Tahun 2009 tentang Pelayanan Publik\nPeraturan Menteri PANRB Nomor 15 Tahun 2014 tentang Pedoman Standar Pelayanan"  # noqa: E501
-ZAKAT_LAW = "UU Nomor 23 Tahun 2011 tentang Pengelolaan Zakat\nPP Nomor 14 Tahun 2014 tentang Pelaksanaan UU Pengelolaan Zakat"  # noqa: E501
+LEGAL = (
+    "UU Nomor 25 Tahun 2009 tentang Pelayanan Publik\n"
+    "Peraturan Menteri PANRB Nomor 15 Tahun 2014 tentang Pedoman Standar Pelayanan"
+)
+ZAKAT_LAW = (
+    "UU Nomor 23 Tahun 2011 tentang Pengelolaan Zakat\nPP Nomor 14 Tahun 2014 tentang Pelaksanaan UU Pengelolaan Zakat"
+)
 
 MANAGEMENT = {
     "complaint_channels": (
@@ -37,8 +42,7 @@ MANAGEMENT = {
         "Audit internal oleh Satuan Audit Internal setiap semester"
     ),
     "service_guarantee": (
-        "Kami menjamin pelayanan sesuai standar ini; bila tidak, pengaduan ditindaklanjuti paling lama "
-        "5 hari kerja."
+        "Kami menjamin pelayanan sesuai standar ini; bila tidak, pengaduan ditindaklanjuti paling lama 5 hari kerja."
     ),
     "security_guarantee": (
         "Data pribadi dan dokumen pemohon dijaga kerahasiaannya dan hanya dipakai untuk layanan ini\n"
