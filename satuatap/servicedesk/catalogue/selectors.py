@@ -37,6 +37,7 @@ __all__ = [
     "services_offered",
     "standard_for",
     "standard_in_force",
+    "standards_in_force",
     "standard_source",
     "standard_waiting",
     "standards_for",
@@ -207,17 +208,41 @@ class CatalogueRow:
     waiting: ServiceStandard | None
 
 
+def standards_in_force(services: list[Service], on: date | None = None) -> dict[int, ServiceStandard | None]:
+    """``standard_in_force`` of each of ``services`` (of one unit) in one query, with their checklists:
+    service id -> the published standard in force on ``on`` (today in the unit's zone), or None."""
+    if not services:
+        return {}
+    day = on or timezone.localtime(timezone.now(), services[0].unit.tzinfo).date()
+    sources = {s.pk: standard_source(s) for s in services}
+    found: dict[int, ServiceStandard] = {}
+    rows = (
+        ServiceStandard.objects.filter(
+            service_id__in={source.pk for source in sources.values()},
+            status=StandardStatus.PUBLISHED,
+            effective_from__lte=day,
+        )
+        .prefetch_related("requirements")
+        .order_by("service_id", "-effective_from", "-version")
+    )
+    for row in rows:
+        found.setdefault(row.service_id, row)
+    return {pk: found.get(source.pk) for pk, source in sources.items()}
+
+
 def catalogue_of(unit: Unit, *, active_only: bool = False) -> list[CatalogueRow]:
-    """The unit's own and adopted services, each with its standard in force and the version waiting."""
+    """The unit's own and adopted services, each with its standard in force and the version waiting
+    (a fixed number of queries, whatever the number of services)."""
     services = Service.objects.filter(unit=unit).select_related("unit", "adopted_from__unit")
     if active_only:
         services = services.filter(is_active=True)
-    return [
-        CatalogueRow(
-            service=s, in_force=standard_in_force(s), waiting=standard_waiting(s) if not s.adopted_from_id else None
-        )
-        for s in services.order_by("position", "name")
-    ]
+    services_list = list(services.order_by("position", "name"))
+    in_force = standards_in_force(services_list)
+    waiting: dict[int, ServiceStandard] = {}
+    unpublished = ServiceStandard.objects.filter(service__in=services_list).exclude(status=StandardStatus.PUBLISHED)
+    for row in unpublished.order_by("service_id", "-version"):
+        waiting.setdefault(row.service_id, row)
+    return [CatalogueRow(service=s, in_force=in_force[s.pk], waiting=waiting.get(s.pk)) for s in services_list]
 
 
 def drafts_waiting(unit: Unit) -> QuerySet[ServiceStandard]:
@@ -237,12 +262,13 @@ class PublicService:
 
 def public_services(unit: Unit) -> list[PublicService]:
     """The unit's active services with a standard in force today (what the public page shows)."""
-    rows = []
-    for service in services_offered(unit):
-        standard = standard_in_force(service)
-        if standard is not None:
-            rows.append(PublicService(service, standard, list(standard.requirements.all())))
-    return rows
+    offered = list(services_offered(unit))
+    in_force = standards_in_force(offered)
+    return [
+        PublicService(service, standard, list(standard.requirements.all()))
+        for service in offered
+        if (standard := in_force[service.pk]) is not None
+    ]
 
 
 def public_service(unit: Unit, code: str) -> PublicService:

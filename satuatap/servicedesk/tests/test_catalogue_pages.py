@@ -143,3 +143,23 @@ def test_an_adopted_service_shows_the_parent_standard(offered, login):
     page = login(offered.alice).get(reverse("servicedesk:service", args=[local.pk]))
     assert page.status_code == 200 and b"<title>" in page.content
     assert b"PermenPANRB" in page.content.split(b"</title>")[1]  # in the page, not its title
+
+
+def test_the_catalogue_and_public_pages_read_a_fixed_number_of_queries(offered, login, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counted(c, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        return len(queries)
+
+    staff = login(offered.alice)
+    pages = [
+        (staff, reverse("servicedesk:services")),
+        (client, reverse("servicedesk:public_services", args=["alpha", "bra"])),
+    ]
+    before = [counted(c, url) for c, url in pages]
+    for code in ("KONS", "BANTU"):
+        published(offered.alice, offered.hank, make_service(offered.alice, offered.branch_a, code=code))
+    assert [counted(c, url) for c, url in pages] == before
