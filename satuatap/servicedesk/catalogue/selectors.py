@@ -42,6 +42,7 @@ __all__ = [
     "standard_waiting",
     "standards_for",
     "standards_of",
+    "week_summary",
 ]
 
 
@@ -299,7 +300,26 @@ WEEKDAYS = (
 class HoursNow:
     is_open: bool
     text: StrOrPromise
-    week: list  # (day name, "08:00–12:00, 13:00–16:00" or "")
+    week: list  # (day name, "08.00–12.00, 13.00–16.00" or "")
+
+    @property
+    def summary(self) -> str:
+        return week_summary(self.week)
+
+
+def week_summary(week: list) -> str:
+    """The week's hours in a line, consecutive days with the same hours together:
+    "Monday–Friday 08.00–16.00; Saturday 08.00–12.00"."""
+    parts: list[str] = []
+    start = 0
+    for day in range(1, 8):
+        if day == 7 or week[day][1] != week[start][1]:
+            name, hours = week[start]
+            if hours:
+                days = str(name) if day - 1 == start else f"{week[start][0]}–{week[day - 1][0]}"
+                parts.append(f"{days} {hours}")
+            start = day
+    return "; ".join(parts)
 
 
 def _hm(moment) -> str:

@@ -241,3 +241,9 @@ def test_hours_now_says_when_the_office_opens_again(desk):
     assert not hours.is_open and "08.00" in str(hours.text)
     morning = datetime(2026, 12, 8, 9, 0, tzinfo=desk.branch_a.tzinfo)
     assert selectors.hours_now(desk.branch_a, at=morning).is_open
+
+
+def test_a_week_reads_as_one_line():
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    hours = ["08.00–16.00"] * 5 + ["08.00–12.00", ""]
+    assert selectors.week_summary(list(zip(names, hours, strict=True))) == "Mon–Fri 08.00–16.00; Sat 08.00–12.00"
