@@ -23,6 +23,16 @@ NAVIGATION = [
     ("distribution:applications", _("Distribution"), "distribution.view"),
     ("ledger:overview", _("Fund ledger"), "ledger.view"),
     (
+        _("Service desk"),
+        [
+            ("servicedesk:counters", _("Counters"), "servicedesk.serve"),
+            ("servicedesk:requests", _("Service requests"), "servicedesk.view"),
+            ("servicedesk:appointments", _("Appointments"), "servicedesk.view"),
+            ("servicedesk:services", _("Services & standards"), "servicedesk.view"),
+            ("servicedesk:figures", _("Desk figures"), "servicedesk.view"),
+        ],
+    ),
+    (
         _("Organisation"),
         [
             ("organizations:unit_tree", _("Units"), "unit.view"),
