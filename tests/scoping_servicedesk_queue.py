@@ -122,9 +122,7 @@ def public_pages(world, books, *, alpha, beta, nothing) -> dict:
     not show (``alpha``/``beta``: what an ALPHA/BETA page must not show; ``nothing``: no page)."""
     whose = {"alpha": alpha, "beta": beta, None: nothing}
     own, foreign = books.distribution["own"], books.distribution["foreign"]
-    return {
-        name: [(url, whose[side]) for url, side in visits] for name, visits in public_visits(own, foreign).items()
-    }
+    return {name: [(url, whose[side]) for url, side in visits] for name, visits in public_visits(own, foreign).items()}
 
 
 def public_api_calls(ids, *, alpha, beta, nothing) -> list:

@@ -25,7 +25,7 @@ NAVIGATION = [
     (
         _("Service desk"),
         [
-            ("servicedesk:counters", _("Counters"), "servicedesk.serve"),
+            ("servicedesk:counters", _("Counters"), "servicedesk.view"),
             ("servicedesk:requests", _("Service requests"), "servicedesk.view"),
             ("servicedesk:appointments", _("Appointments"), "servicedesk.view"),
             ("servicedesk:services", _("Services & standards"), "servicedesk.view"),
