@@ -30,6 +30,8 @@ DERIVED |= {"beneficiaries.DedupPair"}
 # A queue ticket changes only by its events (TicketEvent, written in the same transaction: who, when,
 # at which counter), at 400 tickets a unit a day; LineDay is the last number given on a line.
 DERIVED |= {"servicedesk.QueueTicket", "servicedesk.LineDay"}
+# A finished week's desk figures, computed from the tickets on first read (the Friday evaluation).
+DERIVED |= {"servicedesk.WeekFigures"}
 
 
 def test_every_model_has_field_level_history_or_is_append_only():

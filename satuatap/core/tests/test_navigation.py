@@ -22,9 +22,9 @@ def _menu(client) -> str:
     return page.split('<ul class="navbar-nav me-auto">', 1)[1].split('<form class="d-flex', 1)[0]
 
 
-def test_an_admin_sees_collection_and_organisation_as_groups(world, login):
+def test_an_admin_sees_collection_service_desk_and_organisation_as_groups(world, login):
     menu = _menu(login(world.alice))
-    assert GROUP.findall(menu) == ["Collection", "Organisation"]
+    assert GROUP.findall(menu) == ["Collection", "Service desk", "Organisation"]
     for url in ("/donors/", "/beneficiaries/", "/audit/", "/memberships/", "/units/"):
         assert f'href="{url}"' in menu
 

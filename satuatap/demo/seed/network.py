@@ -26,6 +26,8 @@ STAFF = [
     # The integrated service office (Kantor Layanan Terpadu Kudus): its counter staff and its head.
     (Role.FRONT_OFFICE, "loket", "service"),
     (Role.HEAD, "kepalalayanan", "service"),
+    # The head of the institution: approves the service standards set at the root.
+    (Role.HEAD, "ketua", "root"),
 ]
 
 

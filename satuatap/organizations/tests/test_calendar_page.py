@@ -45,7 +45,7 @@ def test_the_page_shows_both_schedules_the_holidays_and_the_open_now_line(world,
     assert "Hari Kemerdekaan Republik Indonesia" in text
     assert "Cuti Bersama Hari Raya Idul Fitri" in text
     assert 'data-testid="open-now"' in text
-    assert "nobody above has set hours" in text or "minggu kantor" in text
+    assert "belum ada unit di atas yang mengatur jam" in text
 
 
 def test_the_unit_detail_page_links_to_the_calendar_and_shows_the_week(world, as_user):

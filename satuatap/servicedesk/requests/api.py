@@ -49,7 +49,7 @@ MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number names nothing (a 422, neve
 # --- schemas ----------------------------------------------------------------------------------
 
 
-class PublicStepOut(Schema):
+class PublicRequestStepOut(Schema):
     status: RequestStatus
     label: str
     at: datetime | None = Field(description="When the step was reached; null for a step not reached yet.")
@@ -68,7 +68,7 @@ class PublicRequestOut(Schema):
     due_at: datetime | None
     overdue: bool
     reject_reason: str = Field(description="Why the request was rejected (only when rejected).")
-    steps: list[PublicStepOut]
+    steps: list[PublicRequestStepOut]
 
 
 class PublicCreatedOut(Schema):
@@ -86,7 +86,7 @@ class CheckOut(Schema):
     documents: list[int] = Field(description="Ids of the documents kept for this requirement.")
 
 
-class StepOut(Schema):
+class RequestStepOut(Schema):
     status: RequestStatus
     at: datetime
     actor: str
@@ -121,7 +121,7 @@ class RequestDetailOut(RequestOut):
     details: str
     transcript: str
     checklist: list[CheckOut]
-    steps: list[StepOut]
+    steps: list[RequestStepOut]
 
 
 class RequestFilter(Schema):

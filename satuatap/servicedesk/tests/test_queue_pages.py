@@ -165,7 +165,7 @@ def test_the_staff_api_acts_at_a_counter(desk, world):
     assert called["current"]["label"] == "A-001"
     moved = client.post(f"{API}/counters/{desk.c1.pk}/transfer", {"to_counter_id": desk.c2.pk},
                         content_type="application/json")  # fmt: skip
-    assert moved.status_code == 400 and "does not serve" in moved.json()["error"]["message"]
+    assert moved.status_code == 400 and "tidak melayani" in moved.json()["error"]["message"]
     finished = client.post(f"{API}/counters/{desk.c1.pk}/finish", {"outcome": "served"},
                            content_type="application/json")  # fmt: skip
     assert finished.status_code == 200 and finished.json()["current"] is None
