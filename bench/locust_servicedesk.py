@@ -129,6 +129,9 @@ class CounterClerk(HttpUser):
         answer = self._act("next")
         ticket = _ticket_id(answer)
         if ticket is None:
+            # Nobody waits: the clerk looks up again when the counter screen's waiting list (it
+            # refreshes every few seconds) shows someone, not every second or two.
+            time.sleep(random.uniform(4, 8))
             return
         called.append({"counter": self.counter, "ticket": ticket, "at": time.time()})
         self._act("start")
