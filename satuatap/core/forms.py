@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.formatting import rupiah
 from satuatap.core.money import MAX_RUPIAH
+from satuatap.core.uploads import forget_held, held_upload, hold_upload
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d{1,3}(,\d{3})+$|^\d+$")
 _CENTS = re.compile(r"^[\d.,]*[.,]\d{1,2}$")
@@ -119,3 +120,61 @@ def add_service_errors(form, check, values: dict, *, renamed: dict[str, str] | N
             field = (renamed or {}).get(field, field)
             if field not in form.errors:
                 form.add_error(field if field in form.fields else None, errors)
+
+
+def kept_field(name: str) -> str:
+    """The hidden input naming the held file of document field ``name`` (not a form field: never a document)."""
+    return "kept_" + name.removeprefix("document_")
+
+
+class KeptDocumentsMixin:
+    """A form whose ``document_*`` file fields survive a round with errors: a file chosen once is
+    held (``core.uploads.hold_upload``) and stands for its field in the next round, unless a new
+    file replaces it. Call ``_take_kept()`` at the end of ``__init__``; the view calls
+    ``keep_files()`` when the form goes back with errors and ``forget_kept()`` once it is saved."""
+
+    kept: dict[str, tuple[str, str]]  # field name -> (token, file name) of a held file
+
+    def _take_kept(self) -> None:
+        self.kept = {}
+        if not self.is_bound:  # type: ignore[attr-defined]
+            return
+        files = self.files.copy()  # type: ignore[attr-defined]
+        for name in self.fields:  # type: ignore[attr-defined]
+            if not name.startswith("document_"):
+                continue
+            token = self.data.get(kept_field(name), "")  # type: ignore[attr-defined]
+            if token and files.get(name):  # replaced by a new file: the held one is not needed
+                forget_held(token)
+                continue
+            upload = held_upload(token) if token else None
+            if upload is not None:
+                files[name] = upload
+                self.kept[name] = (token, upload.name)
+        self.files = files
+
+    def keep_files(self) -> None:
+        """Hold the acceptable files of a form sent back with errors, so that nobody chooses them again."""
+        for name in self.fields:  # type: ignore[attr-defined]
+            if not name.startswith("document_") or name in self.kept or self.has_error(name):  # type: ignore[attr-defined]
+                continue
+            upload = self.files.get(name)
+            token = hold_upload(upload) if upload else None
+            if token:
+                self.kept[name] = (token, upload.name)
+
+    def forget_kept(self) -> None:
+        """The record is saved with its own copies: drop the held files."""
+        for token, _name in self.kept.values():
+            forget_held(token)
+
+    @property
+    def document_fields(self):
+        fields = []
+        for name in self.fields:  # type: ignore[attr-defined]
+            if name.startswith("document_"):
+                field = self[name]  # type: ignore[index]
+                field.kept_input = kept_field(name)
+                field.kept_token, field.kept_name = self.kept.get(name, ("", ""))
+                fields.append(field)
+        return fields

@@ -9,9 +9,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.beneficiaries.models import DocumentKind, Sex
-from satuatap.core.forms import DateInput, RupiahField
+from satuatap.core.forms import DateInput, KeptDocumentsMixin, RupiahField
 from satuatap.core.throttle import HONEYPOT_FIELD, HoneypotField
-from satuatap.core.uploads import forget_held, held_upload, hold_upload, sniff
+from satuatap.core.uploads import sniff
 from satuatap.distribution.public.selectors import APPLICANT_FIELDS, REQUIRED_MESSAGES, required_kinds
 from satuatap.regions import selectors as region_selectors
 from satuatap.regions.forms import RegionField
@@ -38,12 +38,7 @@ def document_field(name: str) -> str:
     return f"document_{name}"
 
 
-def kept_field(name: str) -> str:
-    """The hidden input naming the held file of document field ``name`` (not a form field: never a document)."""
-    return "kept_" + name.removeprefix("document_")
-
-
-class PublicApplicationForm(forms.Form):
+class PublicApplicationForm(KeptDocumentsMixin, forms.Form):
     full_name = _text(
         _("full name"),
         200,
@@ -137,52 +132,7 @@ class PublicApplicationForm(forms.Form):
                 error_messages={"empty": _("This file is empty.")},
             )
         self.fields[HONEYPOT_FIELD] = HoneypotField()
-        self.kept: dict[str, tuple[str, str]] = {}  # field name -> (token, file name) of a file held
-        if self.is_bound:
-            self._take_kept()
-
-    def _take_kept(self) -> None:
-        """A file chosen in an earlier round and held (``core.uploads``) stands for its field, unless
-        a new file replaces it."""
-        files = self.files.copy()
-        for name in self.fields:
-            if not name.startswith("document_"):
-                continue
-            token = self.data.get(kept_field(name), "")
-            if token and files.get(name):  # replaced by a new file: the held one is not needed
-                forget_held(token)
-                continue
-            upload = held_upload(token) if token else None
-            if upload is not None:
-                files[name] = upload
-                self.kept[name] = (token, upload.name)
-        self.files = files
-
-    def keep_files(self) -> None:
-        """Hold the acceptable files of a form sent back with errors, so that nobody chooses them again."""
-        for name in self.fields:
-            if not name.startswith("document_") or name in self.kept or self.has_error(name):
-                continue
-            upload = self.files.get(name)
-            token = hold_upload(upload) if upload else None
-            if token:
-                self.kept[name] = (token, upload.name)
-
-    def forget_kept(self) -> None:
-        """The application is saved with its own copies: drop the held files."""
-        for token, _name in self.kept.values():
-            forget_held(token)
-
-    @property
-    def document_fields(self):
-        fields = []
-        for name in self.fields:
-            if name.startswith("document_"):
-                field = self[name]
-                field.kept_input = kept_field(name)
-                field.kept_token, field.kept_name = self.kept.get(name, ("", ""))
-                fields.append(field)
-        return fields
+        self._take_kept()
 
     def applicant_fields(self):
         return [self[name] for name in APPLICANT_FIELDS]

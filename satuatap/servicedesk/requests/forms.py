@@ -10,18 +10,15 @@ from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.forms import KeptDocumentsMixin
 from satuatap.core.throttle import HONEYPOT_FIELD, HoneypotField
-from satuatap.core.uploads import forget_held, held_upload, hold_upload, sniff
+from satuatap.core.uploads import sniff
 from satuatap.servicedesk.requests.services import document_field
 
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 
 
-def kept_field(name: str) -> str:
-    return "kept_" + name.removeprefix("document_")
-
-
-class RequestForm(forms.Form):
+class RequestForm(KeptDocumentsMixin, forms.Form):
     applicant_name = forms.CharField(
         label=capfirst(_("applicant's name")),
         max_length=200,
@@ -82,49 +79,7 @@ class RequestForm(forms.Form):
                 widget=forms.FileInput(attrs={"accept": ACCEPT}),
                 error_messages={"empty": _("This file is empty.")},
             )
-        self.kept: dict[str, tuple[str, str]] = {}
-        if self.is_bound:
-            self._take_kept()
-
-    def _take_kept(self) -> None:
-        files = self.files.copy()
-        for name in self.fields:
-            if not name.startswith("document_"):
-                continue
-            token = self.data.get(kept_field(name), "")
-            if token and files.get(name):
-                forget_held(token)
-                continue
-            upload = held_upload(token) if token else None
-            if upload is not None:
-                files[name] = upload
-                self.kept[name] = (token, upload.name)
-        self.files = files
-
-    def keep_files(self, refused: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-        """Hold the acceptable files of a form sent back with errors, so nobody chooses them again."""
-        for name in self.fields:
-            if not name.startswith("document_") or name in self.kept or self.has_error(name) or name in refused:
-                continue
-            upload = self.files.get(name)
-            token = hold_upload(upload) if upload else None
-            if token:
-                self.kept[name] = (token, upload.name)
-
-    def forget_kept(self) -> None:
-        for token, _name in self.kept.values():
-            forget_held(token)
-
-    @property
-    def document_fields(self):
-        fields = []
-        for name in self.fields:
-            if name.startswith("document_"):
-                field = self[name]
-                field.kept_input = kept_field(name)
-                field.kept_token, field.kept_name = self.kept.get(name, ("", ""))
-                fields.append(field)
-        return fields
+        self._take_kept()
 
     @property
     def plain_fields(self):
